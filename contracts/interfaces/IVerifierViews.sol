@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.28;
+
+import {IAnchors} from "./IAnchors.sol";
+import {ISigningKeys} from "./ISigningKeys.sol";
+
+/// @title Verifier views: everything a verifier needs in one call
+/// @notice Views never revert for "not found": zero means absent.
+interface IVerifierViews {
+    /// @notice One thing to check: `issuer`'s anchor of `root`, the key `key` in `issuer`'s
+    /// namespace, and entry `statusIndex` of `issuer`'s list `listId`. Zero fields are allowed
+    /// (for example, a co-issuer's key is asked with `root == 0`).
+    struct Query {
+        address issuer;
+        bytes32 root;
+        bytes32 key;
+        uint32 listId;
+        uint32 statusIndex;
+    }
+
+    /// @notice The answer to one {Query}.
+    struct Answer {
+        IAnchors.AnchorRecord anchor;
+        address[] coIssuers;
+        uint64[] endorsedAt;
+        ISigningKeys.KeyRecord key;
+        bool revoked;
+        bool suspended;
+    }
+
+    /// @notice Answers every query against the state of the block it runs on, which it names.
+    function verificationData(Query[] calldata queries)
+        external
+        view
+        returns (uint64 blockNumber, uint64 blockTimestamp, Answer[] memory answers);
+
+    /// @notice Whether `leaf` belongs to the tree of `root` by `proof` (sorted-pair proofs as OpenZeppelin's
+    /// merkle-tree package builds them).
+    function verifyInclusion(bytes32 root, bytes32 leaf, bytes32[] calldata proof) external pure returns (bool);
+
+    /// @notice The version of this registry's interface.
+    function version() external pure returns (string memory);
+}

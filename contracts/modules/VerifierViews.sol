@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.28;
+
+import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
+import {IVerifierViews} from "../interfaces/IVerifierViews.sol";
+import {IStatusLists} from "../interfaces/IStatusLists.sol";
+import {Anchors} from "./Anchors.sol";
+import {SigningKeys} from "./SigningKeys.sol";
+import {StatusLists} from "./StatusLists.sol";
+
+/// @title Verifier views module: one eth_call answers a whole bundle of credentials
+abstract contract VerifierViews is IVerifierViews, Anchors, SigningKeys, StatusLists {
+    /// @inheritdoc IVerifierViews
+    function verificationData(Query[] calldata queries)
+        external
+        view
+        returns (uint64 blockNumber, uint64 blockTimestamp, Answer[] memory answers)
+    {
+        answers = new Answer[](queries.length);
+        for (uint256 i = 0; i < queries.length; ++i) {
+            Query calldata query = queries[i];
+            Answer memory answer = answers[i];
+            if (query.root != bytes32(0)) {
+                answer.anchor = _anchorRecord(query.issuer, query.root);
+                (answer.coIssuers, answer.endorsedAt) = _endorsementsOf(query.issuer, query.root);
+            }
+            if (query.key != bytes32(0)) answer.key = _keyRecord(query.issuer, query.key);
+            answer.revoked =
+                _statusBit(query.issuer, query.listId, IStatusLists.StatusPurpose.Revocation, query.statusIndex);
+            answer.suspended =
+                _statusBit(query.issuer, query.listId, IStatusLists.StatusPurpose.Suspension, query.statusIndex);
+        }
+        return (uint64(block.number), uint64(block.timestamp), answers);
+    }
+
+    /// @inheritdoc IVerifierViews
+    function verifyInclusion(bytes32 root, bytes32 leaf, bytes32[] calldata proof) external pure returns (bool) {
+        return MerkleProof.verifyCalldata(proof, root, leaf);
+    }
+
+    /// @inheritdoc IVerifierViews
+    function version() external pure returns (string memory) {
+        return "credanchor-registry 1.0.0";
+    }
+}
