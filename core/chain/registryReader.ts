@@ -1,0 +1,276 @@
+/**
+ * Reads a CredentialRegistry for verifiers: one `eth_call` of `verificationData` per bundle per
+ * endpoint. With several RPC endpoints (different providers, so no single one can lie), every
+ * endpoint is asked about the same block and all must give the same answers.
+ */
+import {
+  BaseError,
+  ContractFunctionRevertedError,
+  ContractFunctionZeroDataError,
+  createPublicClient,
+  getAddress,
+  http,
+  isAddress,
+  type Address,
+  type Hex,
+  type PublicClient,
+  type Transport,
+} from "viem";
+import { ChainError, InvalidArgumentError, RpcDisagreementError } from "../errors";
+import { credentialRegistryAbi } from "./registryAbi";
+
+/** One thing to check (IVerifierViews.Query): zero fields are allowed. */
+export interface VerificationQuery {
+  issuer: Address;
+  /** The batch root, or the zero hash when only the key and status are wanted. */
+  root: Hex;
+  /** The raw Ed25519 key as bytes32, or the zero hash. */
+  key: Hex;
+  listId: number;
+  statusIndex: number;
+}
+
+export interface AnchorRecord {
+  /** Block time of the anchor (Unix seconds); 0 when the root was never anchored. */
+  anchoredAt: bigint;
+  blockNumber: bigint;
+  leafCount: bigint;
+  threshold: number;
+  coIssuerCount: number;
+  voided: boolean;
+  voidReason: number;
+}
+
+export interface KeyRecord {
+  validFrom: bigint;
+  /** 0 when the key was never registered; 2^64-1 for "no planned end". */
+  validUntil: bigint;
+  /** 0 when never compromised. */
+  compromisedAt: bigint;
+  registeredAt: bigint;
+}
+
+/** The answer to one query (IVerifierViews.Answer). */
+export interface VerificationAnswer {
+  anchor: AnchorRecord;
+  coIssuers: Address[];
+  /** When each co-issuer endorsed the root (0 = not yet), same order as `coIssuers`. */
+  endorsedAt: bigint[];
+  key: KeyRecord;
+  revoked: boolean;
+  suspended: boolean;
+}
+
+export interface VerificationData {
+  chainId: number;
+  registry: Address;
+  /** The block every answer was read at. */
+  blockNumber: bigint;
+  blockTimestamp: bigint;
+  answers: VerificationAnswer[];
+  /** The endpoints that answered (URLs, or "transport #i" for injected transports). */
+  endpoints: string[];
+}
+
+export interface RegistryReaderParameters {
+  registry: Address | string;
+  /** JSON-RPC URLs; every one must agree. Ignored when `transports` is given. */
+  rpcUrls?: readonly string[];
+  /** Injected viem transports (e.g. `custom(hre.network.provider)` in tests). */
+  transports?: readonly Transport[];
+  /** The chain the caller expects; a ChainError is raised when an endpoint serves another. */
+  chainId?: number;
+  /** Per-request timeout for URL endpoints, in milliseconds. */
+  timeoutMs?: number;
+}
+
+export interface RegistryReader {
+  readonly registry: Address;
+  readonly endpoints: readonly string[];
+  /** The chain id every endpoint serves (checked to be the same on all). */
+  chainId(): Promise<number>;
+  verificationData(queries: readonly VerificationQuery[]): Promise<VerificationData>;
+}
+
+interface Endpoint {
+  label: string;
+  client: PublicClient;
+}
+
+export function createRegistryReader(params: RegistryReaderParameters): RegistryReader {
+  if (typeof params.registry !== "string" || !isAddress(params.registry, { strict: false })) {
+    throw new InvalidArgumentError(`registry address ${JSON.stringify(params.registry)} is not an Ethereum address`, { registry: params.registry });
+  }
+  const registry = getAddress(params.registry);
+  const endpoints = endpointsOf(params);
+  let chainIdPromise: Promise<number> | undefined;
+
+  function chainId(): Promise<number> {
+    // Asked once per reader: a chain id never changes under a URL we trust.
+    chainIdPromise ??= readChainId(endpoints, params.chainId);
+    chainIdPromise.catch(() => (chainIdPromise = undefined));
+    return chainIdPromise;
+  }
+
+  async function verificationData(queries: readonly VerificationQuery[]): Promise<VerificationData> {
+    const id = await chainId();
+    const args = [queries.map(toAbiQuery)] as const;
+    // One endpoint: ask at "latest"; the view names the block it ran on. Several: pin them all
+    // to the lowest head among them, so endpoints a block apart still agree.
+    const blockNumber = endpoints.length > 1 ? await lowestHead(endpoints) : undefined;
+    const results = await Promise.all(
+      endpoints.map(async (endpoint) => {
+        try {
+          const [block, timestamp, answers] = await endpoint.client.readContract({
+            address: registry,
+            abi: credentialRegistryAbi,
+            functionName: "verificationData",
+            args,
+            ...(blockNumber === undefined ? {} : { blockNumber }),
+          });
+          return { block, timestamp, answers: answers.map(normaliseAnswer) };
+        } catch (error) {
+          throw await describeCallFailure(error, endpoint, registry);
+        }
+      }),
+    );
+    const first = results[0]!;
+    results.slice(1).forEach((result, i) => {
+      if (result.block !== first.block || result.timestamp !== first.timestamp || !sameAnswers(result.answers, first.answers)) {
+        throw new RpcDisagreementError(
+          `RPC endpoints disagree about the registry at block ${blockNumber}: ${endpoints[0]!.label} and ${endpoints[i + 1]!.label} give different answers`,
+          { blockNumber, endpoints: [endpoints[0]!.label, endpoints[i + 1]!.label] },
+        );
+      }
+    });
+    return {
+      chainId: id,
+      registry,
+      blockNumber: BigInt(first.block),
+      blockTimestamp: BigInt(first.timestamp),
+      answers: first.answers,
+      endpoints: endpoints.map((endpoint) => endpoint.label),
+    };
+  }
+
+  return { registry, endpoints: endpoints.map((endpoint) => endpoint.label), chainId, verificationData };
+}
+
+function endpointsOf(params: RegistryReaderParameters): Endpoint[] {
+  if (params.transports && params.transports.length > 0) {
+    return params.transports.map((transport, i) => ({ label: `transport #${i + 1}`, client: createPublicClient({ transport }) }));
+  }
+  const urls = params.rpcUrls ?? [];
+  if (urls.length === 0) throw new InvalidArgumentError("a registry reader needs at least one RPC URL or transport");
+  return urls.map((url) => {
+    if (!/^(https?|wss?):\/\//.test(url)) throw new InvalidArgumentError(`RPC URL ${JSON.stringify(url)} must start with http://, https://, ws:// or wss://`, { url });
+    // No retries: an unreachable endpoint should be reported at once, not after a back-off.
+    const transport = http(url, { retryCount: 0, timeout: params.timeoutMs ?? 15_000, batch: false });
+    return { label: url, client: createPublicClient({ transport }) };
+  });
+}
+
+async function readChainId(endpoints: readonly Endpoint[], expected: number | undefined): Promise<number> {
+  const ids = await Promise.all(
+    endpoints.map(async (endpoint) => {
+      try {
+        return await endpoint.client.getChainId();
+      } catch (error) {
+        throw unreachable(error, endpoint);
+      }
+    }),
+  );
+  const first = ids[0]!;
+  ids.forEach((id, i) => {
+    if (id !== first) {
+      throw new RpcDisagreementError(`RPC endpoints serve different chains: ${endpoints[0]!.label} is chain ${first}, ${endpoints[i]!.label} is chain ${id}`, {
+        chainIds: ids,
+      });
+    }
+  });
+  if (expected !== undefined && expected !== first) {
+    throw new ChainError(`RPC endpoint ${endpoints[0]!.label} serves chain ${first}, expected chain ${expected}`, { chainId: first, expected });
+  }
+  return first;
+}
+
+async function lowestHead(endpoints: readonly Endpoint[]): Promise<bigint> {
+  const heads = await Promise.all(
+    endpoints.map(async (endpoint) => {
+      try {
+        return await endpoint.client.getBlockNumber({ cacheTime: 0 });
+      } catch (error) {
+        throw unreachable(error, endpoint);
+      }
+    }),
+  );
+  return heads.reduce((low, head) => (head < low ? head : low));
+}
+
+function unreachable(error: unknown, endpoint: Endpoint): ChainError {
+  return new ChainError(`cannot reach RPC endpoint ${endpoint.label}: ${shortMessage(error)}`, { endpoint: endpoint.label }, { cause: error });
+}
+
+async function describeCallFailure(error: unknown, endpoint: Endpoint, registry: Address): Promise<ChainError> {
+  const zeroData = error instanceof BaseError && error.walk((e) => e instanceof ContractFunctionZeroDataError);
+  if (zeroData) {
+    // Only on this failure path do we spend a second request to say why.
+    const code = await endpoint.client.getCode({ address: registry }).catch(() => undefined);
+    if (code === undefined || code === "0x") {
+      return new ChainError(`no contract at ${registry} on the chain served by ${endpoint.label}: check the registry address and the network`, {
+        registry,
+        endpoint: endpoint.label,
+      });
+    }
+    return new ChainError(`the contract at ${registry} (via ${endpoint.label}) is not a CredentialRegistry: verificationData returned no data`, {
+      registry,
+      endpoint: endpoint.label,
+    });
+  }
+  const reverted = error instanceof BaseError && error.walk((e) => e instanceof ContractFunctionRevertedError);
+  if (reverted) {
+    return new ChainError(`the registry at ${registry} (via ${endpoint.label}) reverted verificationData: ${shortMessage(error)}`, { registry, endpoint: endpoint.label }, { cause: error });
+  }
+  return unreachable(error, endpoint);
+}
+
+function shortMessage(error: unknown): string {
+  if (error instanceof BaseError) return error.shortMessage;
+  return error instanceof Error ? error.message : String(error);
+}
+
+function toAbiQuery(query: VerificationQuery) {
+  for (const field of ["listId", "statusIndex"] as const) {
+    const value = query[field];
+    if (!Number.isInteger(value) || value < 0 || value > 0xffffffff) {
+      throw new InvalidArgumentError(`query ${field} ${value} is not a uint32`, { [field]: value });
+    }
+  }
+  return { issuer: query.issuer, root: query.root, key: query.key, listId: query.listId, statusIndex: query.statusIndex };
+}
+
+type RawAnswer = {
+  anchor: AnchorRecord;
+  coIssuers: readonly Address[];
+  endorsedAt: readonly bigint[];
+  key: KeyRecord;
+  revoked: boolean;
+  suspended: boolean;
+};
+
+function normaliseAnswer(raw: RawAnswer): VerificationAnswer {
+  return {
+    anchor: { ...raw.anchor },
+    coIssuers: raw.coIssuers.map((address) => getAddress(address)),
+    endorsedAt: [...raw.endorsedAt],
+    key: { ...raw.key },
+    revoked: raw.revoked,
+    suspended: raw.suspended,
+  };
+}
+
+function sameAnswers(a: readonly VerificationAnswer[], b: readonly VerificationAnswer[]): boolean {
+  // Semantic comparison (decoded values), so encoders that differ in padding still agree.
+  const canonical = (answers: readonly VerificationAnswer[]) => JSON.stringify(answers, (_key, value) => (typeof value === "bigint" ? value.toString() : value));
+  return canonical(a) === canonical(b);
+}

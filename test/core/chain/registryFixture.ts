@@ -1,0 +1,42 @@
+import hre from "hardhat";
+import { custom, type Address, type EIP1193RequestFn, type Transport } from "viem";
+
+/** The registry deployed on the in-process Hardhat network, with named accounts. */
+export async function deployRegistryFixture() {
+  const [deployer, issuer, operator, coIssuer, other] = await hre.ethers.getSigners();
+  const factory = await hre.ethers.getContractFactory("CredentialRegistry", deployer);
+  const registry = await factory.deploy();
+  await registry.waitForDeployment();
+  return {
+    registry,
+    registryAddress: (await registry.getAddress()) as Address,
+    deployer: deployer!,
+    issuer: issuer!,
+    operator: operator!,
+    coIssuer: coIssuer!,
+    other: other!,
+  };
+}
+
+/** A viem transport over the in-process network that counts the JSON-RPC methods it forwards. */
+export function countingTransport(rewrite?: (method: string, params: unknown) => unknown): { transport: Transport; counts: Map<string, number> } {
+  const counts = new Map<string, number>();
+  const request = (async ({ method, params }: { method: string; params?: unknown }) => {
+    counts.set(method, (counts.get(method) ?? 0) + 1);
+    const forwarded = rewrite ? rewrite(method, params) : params;
+    return hre.network.provider.request({ method, params: forwarded as unknown[] });
+  }) as EIP1193RequestFn;
+  return { transport: custom({ request }), counts };
+}
+
+/** The in-process network as a plain viem transport. */
+export function hardhatTransport(): Transport {
+  return custom(hre.network.provider);
+}
+
+export async function latestBlockTime(): Promise<number> {
+  const block = await hre.ethers.provider.getBlock("latest");
+  return block!.timestamp;
+}
+
+export const MAX_UINT64 = (1n << 64n) - 1n;
