@@ -40,3 +40,15 @@ export async function latestBlockTime(): Promise<number> {
 }
 
 export const MAX_UINT64 = (1n << 64n) - 1n;
+
+/** Awaits `promise`, expecting it to reject with an instance of `errorClass` whose message matches. */
+export async function expectRejection(promise: Promise<unknown>, errorClass: abstract new (...args: never[]) => Error, message: RegExp): Promise<Error> {
+  try {
+    await promise;
+  } catch (error) {
+    if (!(error instanceof errorClass)) throw new Error(`expected a ${errorClass.name}, got ${String(error)}`);
+    if (!message.test(error.message)) throw new Error(`expected the message to match ${message}, got: ${error.message}`);
+    return error;
+  }
+  throw new Error(`expected a rejection with ${errorClass.name}, but the promise resolved`);
+}

@@ -3,7 +3,7 @@ import { loadFixture } from "@nomicfoundation/hardhat-toolbox/network-helpers";
 import { zeroHash, type Address, type Hex } from "viem";
 import { createRegistryReader } from "../../../core/chain/registryReader";
 import { ChainError, InvalidArgumentError, RpcDisagreementError } from "../../../core/errors";
-import { MAX_UINT64, countingTransport, deployRegistryFixture, hardhatTransport } from "./registryFixture";
+import { MAX_UINT64, countingTransport, expectRejection, deployRegistryFixture, hardhatTransport } from "./registryFixture";
 
 const KEY = ("0x" + "ab".repeat(32)) as Hex;
 const ROOT = ("0x" + "cd".repeat(32)) as Hex;
@@ -62,27 +62,24 @@ describe("registry reader", () => {
       return [{ ...call, to: decoy }, block];
     });
     const reader = createRegistryReader({ registry: registryAddress, transports: [hardhatTransport(), liar.transport] });
-    await expect(reader.verificationData([{ issuer: issuer.address as Address, root: ROOT, key: KEY, listId: 0, statusIndex: 5 }])).to.be.rejectedWith(
-      RpcDisagreementError,
-      /disagree/,
-    );
+    await expectRejection(reader.verificationData([{ issuer: issuer.address as Address, root: ROOT, key: KEY, listId: 0, statusIndex: 5 }]), RpcDisagreementError, /disagree/);
   });
 
   it("says clearly when no contract is deployed at the address", async () => {
     const { other } = await loadFixture(populatedRegistryFixture);
     const reader = createRegistryReader({ registry: other.address, transports: [hardhatTransport()] });
-    await expect(reader.verificationData([])).to.be.rejectedWith(ChainError, /no contract at 0x/);
+    await expectRejection(reader.verificationData([]), ChainError, /no contract at 0x/);
   });
 
   it("says clearly when the RPC endpoint cannot be reached", async () => {
     const reader = createRegistryReader({ registry: "0x0000000000000000000000000000000000000001", rpcUrls: ["http://127.0.0.1:9"] });
-    await expect(reader.verificationData([])).to.be.rejectedWith(ChainError, /cannot reach RPC endpoint http:\/\/127\.0\.0\.1:9/);
+    await expectRejection(reader.verificationData([]), ChainError, /cannot reach RPC endpoint http:\/\/127\.0\.0\.1:9/);
   });
 
   it("refuses an endpoint serving another chain than expected", async () => {
     const { registryAddress } = await loadFixture(populatedRegistryFixture);
     const reader = createRegistryReader({ registry: registryAddress, transports: [hardhatTransport()], chainId: 1 });
-    await expect(reader.chainId()).to.be.rejectedWith(ChainError, /serves chain 31337, expected chain 1/);
+    await expectRejection(reader.chainId(), ChainError, /serves chain 31337, expected chain 1/);
   });
 
   it("rejects a malformed registry address or no endpoint at all", () => {
