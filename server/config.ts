@@ -1,0 +1,130 @@
+/**
+ * Server configuration. This is the only module that reads `process.env`: everything else
+ * receives a `ServerConfig`, so tests and a second instance can run with their own values.
+ *
+ * Secrets that are not given are generated once and kept in DATA_DIR, so a restart with the
+ * same DATA_DIR finds the same admin key and can still decrypt the issuers' keys.
+ */
+import crypto from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { InvalidArgumentError } from "../core/errors";
+
+export type WorkerPausePoint = "sealed" | "submitted" | "broadcast" | "confirmed";
+
+export interface ServerConfig {
+  port: number;
+  host: string;
+  dataDir: string;
+  /** Unset: start and use a local Hardhat node on 127.0.0.1:chainPort. */
+  rpcUrl: string | undefined;
+  chainPort: number;
+  /** Network name used for deployments/<network>.json ("localhost" for the embedded chain). */
+  network: string;
+  operatorPrivateKey: `0x${string}` | undefined;
+  adminApiKey: string;
+  /** True when the admin key was generated on this start (main prints it). */
+  adminApiKeyGenerated: boolean;
+  keyEncryptionSecret: string;
+  confirmations: number;
+  batchMaxSize: number;
+  batchMaxAgeSeconds: number;
+  publicUrl: string;
+  /** Largest accepted request body. */
+  bodyLimit: string;
+  /** How often the batching worker looks at its batches. */
+  workerIntervalMs: number;
+  logLevel: string;
+  /** Test hook: the worker stops for good right after a batch reaches this state. */
+  testPauseAt: WorkerPausePoint | undefined;
+  /** Warnings to print at start (generated secrets and the like). */
+  warnings: string[];
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Hardhat's first default account: funded on every fresh local node, public knowledge. */
+export const HARDHAT_DEFAULT_OPERATOR_KEY = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80" as const;
+
+export function loadConfig(env: Env = process.env): ServerConfig {
+  const warnings: string[] = [];
+  const dataDir = path.resolve(env.DATA_DIR ?? "./data");
+  fs.mkdirSync(dataDir, { recursive: true });
+
+  const port = intFrom(env, "PORT", 3000, 0, 65535);
+  const chainPort = intFrom(env, "CHAIN_PORT", 8545, 1, 65535);
+  const rpcUrl = nonEmpty(env.RPC_URL);
+  const operatorPrivateKey = nonEmpty(env.OPERATOR_PRIVATE_KEY);
+  if (operatorPrivateKey !== undefined && !/^0x[0-9a-fA-F]{64}$/.test(operatorPrivateKey)) {
+    throw new InvalidArgumentError("OPERATOR_PRIVATE_KEY must be 0x followed by 64 hex digits");
+  }
+  if (rpcUrl && !operatorPrivateKey) {
+    throw new InvalidArgumentError("RPC_URL is set, so OPERATOR_PRIVATE_KEY must name the funded key the server sends transactions with");
+  }
+
+  const admin = secretFrom(env.ADMIN_API_KEY, path.join(dataDir, "admin-api-key"), () => `ca_admin_${crypto.randomBytes(24).toString("base64url")}`);
+  const encryption = secretFrom(env.KEY_ENCRYPTION_SECRET, path.join(dataDir, "key-encryption-secret"), () => crypto.randomBytes(32).toString("base64url"));
+  if (encryption.generated || encryption.fromFile) {
+    warnings.push(
+      `KEY_ENCRYPTION_SECRET is not set: issuer keys are encrypted under a secret kept in ${path.join(dataDir, "key-encryption-secret")} ` +
+        "next to the data it protects. Set KEY_ENCRYPTION_SECRET (from a secret store) for anything beyond a local trial.",
+    );
+  }
+
+  const pauseAt = nonEmpty(env.CREDANCHOR_TEST_PAUSE_AT);
+  if (pauseAt !== undefined && !["sealed", "submitted", "broadcast", "confirmed"].includes(pauseAt)) {
+    throw new InvalidArgumentError("CREDANCHOR_TEST_PAUSE_AT must be one of sealed, submitted, broadcast, confirmed", { value: pauseAt });
+  }
+
+  const host = env.HOST ?? "127.0.0.1";
+  return {
+    port,
+    host,
+    dataDir,
+    rpcUrl,
+    chainPort,
+    network: nonEmpty(env.NETWORK) ?? (rpcUrl ? "remote" : "localhost"),
+    operatorPrivateKey: operatorPrivateKey as `0x${string}` | undefined,
+    adminApiKey: admin.value,
+    adminApiKeyGenerated: admin.generated,
+    keyEncryptionSecret: encryption.value,
+    confirmations: intFrom(env, "CONFIRMATIONS", rpcUrl ? 3 : 1, 1, 1000),
+    batchMaxSize: intFrom(env, "BATCH_MAX_SIZE", 10_000, 1, 1_000_000),
+    batchMaxAgeSeconds: intFrom(env, "BATCH_MAX_AGE_SECONDS", 3600, 1, 365 * 24 * 3600),
+    publicUrl: (nonEmpty(env.PUBLIC_URL) ?? `http://${host === "0.0.0.0" ? "127.0.0.1" : host}:${port}`).replace(/\/+$/, ""),
+    bodyLimit: nonEmpty(env.BODY_LIMIT) ?? "20mb",
+    workerIntervalMs: intFrom(env, "WORKER_INTERVAL_MS", 500, 10, 600_000),
+    logLevel: nonEmpty(env.LOG_LEVEL) ?? "info",
+    testPauseAt: pauseAt as WorkerPausePoint | undefined,
+    warnings,
+  };
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === "" ? undefined : value.trim();
+}
+
+function intFrom(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = nonEmpty(env[name]);
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new InvalidArgumentError(`${name} must be an integer from ${min} to ${max}`, { name, value: raw });
+  }
+  return value;
+}
+
+/** A secret from the environment, else from its file in DATA_DIR, else generated into that file (0600). */
+function secretFrom(given: string | undefined, file: string, generate: () => string): { value: string; generated: boolean; fromFile: boolean } {
+  const fromEnv = nonEmpty(given);
+  if (fromEnv) return { value: fromEnv, generated: false, fromFile: false };
+  if (fs.existsSync(file)) return { value: fs.readFileSync(file, "utf8").trim(), generated: false, fromFile: true };
+  const value = generate();
+  // "wx" fails if a second process won the race; then read what it wrote.
+  try {
+    fs.writeFileSync(file, `${value}\n`, { mode: 0o600, flag: "wx" });
+  } catch {
+    return { value: fs.readFileSync(file, "utf8").trim(), generated: false, fromFile: true };
+  }
+  return { value, generated: true, fromFile: false };
+}

@@ -1,0 +1,213 @@
+/**
+ * The server's storage, behind an interface so a PostgreSQL store can follow the SQLite one.
+ * Every method that changes more than one row does it in one transaction: each batch state
+ * transition is exactly one call here.
+ */
+
+export type BatchState = "open" | "sealed" | "submitted" | "confirmed";
+export type CredentialState = "signed" | "batched" | "anchored";
+export type StatusAction = "revoke" | "suspend" | "unsuspend";
+export type ApiScope = "issue" | "revoke" | "admin";
+
+export interface IssuerRecord {
+  id: string;
+  name: string;
+  url: string;
+  email: string | null;
+  image: string | null;
+  did: string;
+  address: `0x${string}`;
+  chainId: number;
+  addressKeySealed: string;
+  signingSeedSealed: string;
+  signingPublicKeyMultibase: string;
+  signingKeyId: `0x${string}`;
+  onchainState: "pending" | "registered";
+  isDemo: boolean;
+  createdAt: number;
+}
+
+export interface ApiKeyRecord {
+  id: string;
+  issuerId: string | null;
+  keyHash: string;
+  scopes: ApiScope[];
+  createdAt: number;
+}
+
+export interface AchievementRecord {
+  id: string;
+  issuerId: string;
+  name: string;
+  description: string;
+  criteriaNarrative: string;
+  image: string | null;
+  achievementType: string | null;
+  createdAt: number;
+}
+
+export interface StatusSlot {
+  credentialId: string;
+  listId: number;
+  statusIndex: number;
+}
+
+export interface NewCredential {
+  id: string;
+  issuerId: string;
+  achievementId: string | null;
+  listId: number;
+  statusIndex: number;
+  signedDocument: string;
+  leaf: `0x${string}`;
+  recipientEmail: string | null;
+  recipientName: string | null;
+  presigned: boolean;
+}
+
+export interface CredentialRecord extends NewCredential {
+  seq: number;
+  batchId: string;
+  state: CredentialState;
+  revoked: boolean;
+  suspended: boolean;
+  document: string;
+  leafIndex: number | null;
+  createdAt: number;
+}
+
+export interface BatchRecord {
+  id: string;
+  issuerId: string;
+  state: BatchState;
+  createdAt: number;
+  sealedAt: number | null;
+  root: `0x${string}` | null;
+  leafCount: number;
+  /** Serialised Merkle tree (core format, with its own format tag). */
+  tree: string | null;
+  txId: number | null;
+  txHash: `0x${string}` | null;
+  blockNumber: number | null;
+  confirmedAt: number | null;
+  anchoredAt: number | null;
+  attempts: number;
+  lastError: string | null;
+}
+
+export interface ChainTxRecord {
+  id: number;
+  purpose: string;
+  nonce: number;
+  to: `0x${string}`;
+  data: `0x${string}`;
+  rawTx: `0x${string}`;
+  txHash: `0x${string}`;
+  priorHashes: `0x${string}`[];
+  maxFeePerGas: bigint;
+  maxPriorityFeePerGas: bigint;
+  gas: bigint;
+  state: "signed" | "sent" | "mined" | "failed" | "abandoned";
+  blockNumber: number | null;
+  minedHash: `0x${string}` | null;
+  createdAt: number;
+  sentAt: number | null;
+}
+
+export type NewChainTx = Pick<ChainTxRecord, "purpose" | "nonce" | "to" | "data" | "rawTx" | "txHash" | "maxFeePerGas" | "maxPriorityFeePerGas" | "gas">;
+
+export interface StatusChangeRecord {
+  id: number;
+  issuerId: string;
+  credentialId: string;
+  listId: number;
+  statusIndex: number;
+  action: StatusAction;
+  reason: string | null;
+  state: "queued" | "submitted" | "confirmed" | "failed";
+  txId: number | null;
+  createdAt: number;
+  confirmedAt: number | null;
+}
+
+export interface StatusListPolicy {
+  size: number;
+  /** A new list is opened once this share of the current one is handed out. */
+  maxFill: number;
+  random: (bound: number) => number;
+}
+
+export interface Store {
+  /** Runs `fn` in one transaction (nested calls join the outer one). */
+  transaction<T>(fn: () => T): T;
+  /**
+   * Lets another module (the learner side) keep its own sub-store on the same database:
+   * `factory` gets the underlying handle (a better-sqlite3 Database for the SQLite store)
+   * once, and its result is cached under `name`.
+   */
+  extension<T>(name: string, factory: (handle: unknown) => T): T;
+  close(): void;
+
+  insertIssuer(issuer: IssuerRecord): void;
+  getIssuer(id: string): IssuerRecord | undefined;
+  getIssuerByAddress(address: string): IssuerRecord | undefined;
+  listIssuers(): IssuerRecord[];
+  findDemoIssuer(): IssuerRecord | undefined;
+  setIssuerOnchainState(id: string, state: IssuerRecord["onchainState"]): void;
+
+  insertApiKey(key: ApiKeyRecord): void;
+  findApiKeyByHash(keyHash: string): ApiKeyRecord | undefined;
+
+  insertAchievement(achievement: AchievementRecord): void;
+  getAchievement(id: string): AchievementRecord | undefined;
+  listAchievements(issuerId: string): AchievementRecord[];
+
+  /** Hands out one status index per credential id, at random without reuse, opening lists as they fill. */
+  allocateStatusIndices(issuerId: string, credentialIds: readonly string[], policy: StatusListPolicy, now: number): StatusSlot[];
+
+  /** Inserts signed credentials into the issuer's open batch (opening one if needed); returns that batch id. */
+  insertCredentials(issuerId: string, credentials: readonly NewCredential[], now: number, newBatchId: () => string): string;
+  getCredential(id: string): CredentialRecord | undefined;
+  listBatchCredentials(batchId: string): CredentialRecord[];
+
+  getBatch(id: string): BatchRecord | undefined;
+  getOpenBatch(issuerId: string): BatchRecord | undefined;
+  listBatches(states: readonly BatchState[]): BatchRecord[];
+  /** open → sealed: stores the tree and every credential's leaf index; empty batches are not sealed. */
+  sealBatch(batchId: string, sealed: { root: `0x${string}`; tree: string; leafIndexes: ReadonlyMap<string, number> }, now: number): void;
+  /** sealed → submitted: the signed transaction is stored in the same transaction, before broadcast. */
+  submitBatch(batchId: string, tx: NewChainTx, now: number): ChainTxRecord;
+  /** sealed → submitted when the chain already holds our root (found after a crash or a reorg). */
+  adoptAnchor(batchId: string, txHash: `0x${string}`, blockNumber: number): void;
+  /** submitted → confirmed: every credential gets its served document with the anchor proof. */
+  confirmBatch(
+    batchId: string,
+    anchored: { txHash: `0x${string}`; blockNumber: number; anchoredAt: number; documents: ReadonlyMap<string, string> },
+    now: number,
+  ): void;
+  /** submitted|confirmed → sealed: the anchor is not on chain (dropped for good, or removed by a reorg). */
+  returnBatchToSealed(batchId: string, reason: string): void;
+  recordBatchError(batchId: string, error: string): void;
+
+  insertChainTx(tx: NewChainTx, now: number): ChainTxRecord;
+  getChainTx(id: number): ChainTxRecord | undefined;
+  listLiveChainTxs(): ChainTxRecord[];
+  highestNonce(): number | undefined;
+  markChainTxSent(id: number, now: number): void;
+  replaceChainTx(id: number, replacement: Pick<ChainTxRecord, "rawTx" | "txHash" | "maxFeePerGas" | "maxPriorityFeePerGas">): void;
+  markChainTxMined(id: number, minedHash: `0x${string}`, blockNumber: number, succeeded: boolean): void;
+  markChainTxAbandoned(id: number): void;
+
+  insertStatusChange(change: Omit<StatusChangeRecord, "id" | "state" | "txId" | "confirmedAt">): StatusChangeRecord;
+  getStatusChange(id: number): StatusChangeRecord | undefined;
+  listStatusChanges(state: StatusChangeRecord["state"]): StatusChangeRecord[];
+  /** queued → submitted for the given changes, storing their signed transaction first. */
+  submitStatusChanges(ids: readonly number[], tx: NewChainTx, now: number): ChainTxRecord;
+  /** submitted → confirmed: the credentials' revoked/suspended flags follow. */
+  confirmStatusChanges(txId: number, now: number): void;
+  /** submitted → queued again (the transaction failed or was lost). */
+  requeueStatusChanges(txId: number): void;
+
+  countCredentialsByState(): Record<string, number>;
+  countBatchesByState(): Record<string, number>;
+}

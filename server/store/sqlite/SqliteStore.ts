@@ -1,0 +1,539 @@
+/**
+ * The embedded default store: one SQLite file (WAL, foreign keys on) through better-sqlite3.
+ * Synchronous calls are fine here: every statement is short and indexed, and the one slow
+ * job of the server (signing) runs in worker threads.
+ */
+import Database from "better-sqlite3";
+import { invariant } from "../../../core/errors";
+import { migrate, readMigrations, MIGRATIONS_DIR } from "../migrate";
+import type {
+  AchievementRecord,
+  ApiKeyRecord,
+  ApiScope,
+  BatchRecord,
+  BatchState,
+  ChainTxRecord,
+  CredentialRecord,
+  IssuerRecord,
+  NewChainTx,
+  NewCredential,
+  StatusChangeRecord,
+  StatusListPolicy,
+  StatusSlot,
+  Store,
+} from "../Store";
+
+type Row = Record<string, unknown>;
+
+export interface SqliteStoreOptions {
+  /** Extra migration folders (applied together with ours, ordered by version). */
+  migrationDirs?: readonly string[];
+}
+
+export class SqliteStore implements Store {
+  readonly db: Database.Database;
+  private readonly extensions = new Map<string, unknown>();
+
+  constructor(file: string, options: SqliteStoreOptions = {}) {
+    this.db = new Database(file);
+    this.db.pragma("journal_mode = WAL");
+    this.db.pragma("foreign_keys = ON");
+    this.db.pragma("busy_timeout = 5000");
+    // WAL with synchronous=NORMAL is durable across process crashes (our crash model);
+    // only an OS crash can lose the last transactions.
+    this.db.pragma("synchronous = NORMAL");
+    migrate(this.db, readMigrations([MIGRATIONS_DIR, ...(options.migrationDirs ?? [])]));
+  }
+
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+
+  extension<T>(name: string, factory: (handle: unknown) => T): T {
+    if (!this.extensions.has(name)) this.extensions.set(name, factory(this.db));
+    return this.extensions.get(name) as T;
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+
+  // ---- issuers and keys -------------------------------------------------------------
+
+  insertIssuer(i: IssuerRecord): void {
+    this.db
+      .prepare(
+        `INSERT INTO issuers (id, name, url, email, image, did, address, chain_id, address_key_sealed, signing_seed_sealed,
+           signing_public_key_multibase, signing_key_id, onchain_state, is_demo, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(i.id, i.name, i.url, i.email, i.image, i.did, i.address, i.chainId, i.addressKeySealed, i.signingSeedSealed,
+        i.signingPublicKeyMultibase, i.signingKeyId, i.onchainState, i.isDemo ? 1 : 0, i.createdAt);
+  }
+
+  getIssuer(id: string): IssuerRecord | undefined {
+    return issuerFrom(this.db.prepare("SELECT * FROM issuers WHERE id = ?").get(id) as Row | undefined);
+  }
+
+  getIssuerByAddress(address: string): IssuerRecord | undefined {
+    return issuerFrom(this.db.prepare("SELECT * FROM issuers WHERE lower(address) = lower(?)").get(address) as Row | undefined);
+  }
+
+  listIssuers(): IssuerRecord[] {
+    return (this.db.prepare("SELECT * FROM issuers ORDER BY created_at").all() as Row[]).map((r) => issuerFrom(r)!);
+  }
+
+  findDemoIssuer(): IssuerRecord | undefined {
+    return issuerFrom(this.db.prepare("SELECT * FROM issuers WHERE is_demo = 1 ORDER BY created_at LIMIT 1").get() as Row | undefined);
+  }
+
+  setIssuerOnchainState(id: string, state: IssuerRecord["onchainState"]): void {
+    this.db.prepare("UPDATE issuers SET onchain_state = ? WHERE id = ?").run(state, id);
+  }
+
+  insertApiKey(k: ApiKeyRecord): void {
+    this.db
+      .prepare("INSERT INTO api_keys (id, issuer_id, key_hash, scopes, created_at) VALUES (?, ?, ?, ?, ?)")
+      .run(k.id, k.issuerId, k.keyHash, k.scopes.join(" "), k.createdAt);
+  }
+
+  findApiKeyByHash(keyHash: string): ApiKeyRecord | undefined {
+    const r = this.db.prepare("SELECT * FROM api_keys WHERE key_hash = ?").get(keyHash) as Row | undefined;
+    if (!r) return undefined;
+    return {
+      id: r.id as string,
+      issuerId: (r.issuer_id as string | null) ?? null,
+      keyHash: r.key_hash as string,
+      scopes: (r.scopes as string).split(" ").filter(Boolean) as ApiScope[],
+      createdAt: r.created_at as number,
+    };
+  }
+
+  // ---- achievements -----------------------------------------------------------------
+
+  insertAchievement(a: AchievementRecord): void {
+    this.db
+      .prepare(
+        `INSERT INTO achievements (id, issuer_id, name, description, criteria_narrative, image, achievement_type, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(a.id, a.issuerId, a.name, a.description, a.criteriaNarrative, a.image, a.achievementType, a.createdAt);
+  }
+
+  getAchievement(id: string): AchievementRecord | undefined {
+    return achievementFrom(this.db.prepare("SELECT * FROM achievements WHERE id = ?").get(id) as Row | undefined);
+  }
+
+  listAchievements(issuerId: string): AchievementRecord[] {
+    return (this.db.prepare("SELECT * FROM achievements WHERE issuer_id = ? ORDER BY created_at, id").all(issuerId) as Row[]).map(
+      (r) => achievementFrom(r)!,
+    );
+  }
+
+  // ---- status index allocation ------------------------------------------------------
+
+  allocateStatusIndices(issuerId: string, credentialIds: readonly string[], policy: StatusListPolicy, now: number): StatusSlot[] {
+    const limit = Math.floor(policy.size * policy.maxFill);
+    invariant(limit >= 1, "a status list must allow at least one index");
+    const taken = this.db.prepare("SELECT 1 FROM status_allocations WHERE issuer_id = ? AND list_id = ? AND status_index = ?");
+    const insert = this.db.prepare("INSERT INTO status_allocations (issuer_id, list_id, status_index, credential_id) VALUES (?, ?, ?, ?)");
+    return this.transaction(() => {
+      let list = this.db
+        .prepare("SELECT list_id, allocated FROM status_lists WHERE issuer_id = ? ORDER BY list_id DESC LIMIT 1")
+        .get(issuerId) as { list_id: number; allocated: number } | undefined;
+      const openList = (listId: number) => {
+        this.db.prepare("INSERT INTO status_lists (issuer_id, list_id, allocated, created_at) VALUES (?, ?, 0, ?)").run(issuerId, listId, now);
+        return { list_id: listId, allocated: 0 };
+      };
+      if (!list) list = openList(0);
+      const slots: StatusSlot[] = [];
+      for (const credentialId of credentialIds) {
+        if (list.allocated >= limit) {
+          this.db.prepare("UPDATE status_lists SET allocated = ? WHERE issuer_id = ? AND list_id = ?").run(list.allocated, issuerId, list.list_id);
+          list = openList(list.list_id + 1);
+        }
+        let index: number;
+        do index = policy.random(policy.size);
+        while (taken.get(issuerId, list.list_id, index));
+        insert.run(issuerId, list.list_id, index, credentialId);
+        list.allocated++;
+        slots.push({ credentialId, listId: list.list_id, statusIndex: index });
+      }
+      this.db.prepare("UPDATE status_lists SET allocated = ? WHERE issuer_id = ? AND list_id = ?").run(list.allocated, issuerId, list.list_id);
+      return slots;
+    });
+  }
+
+  // ---- credentials ------------------------------------------------------------------
+
+  insertCredentials(issuerId: string, credentials: readonly NewCredential[], now: number, newBatchId: () => string): string {
+    return this.transaction(() => {
+      let batch = this.getOpenBatch(issuerId);
+      if (!batch) {
+        const id = newBatchId();
+        const seq = (this.db.prepare("SELECT COUNT(*) AS n FROM batches WHERE issuer_id = ?").get(issuerId) as { n: number }).n + 1;
+        this.db.prepare("INSERT INTO batches (id, issuer_id, state, seq, created_at) VALUES (?, ?, 'open', ?, ?)").run(id, issuerId, seq, now);
+        batch = this.getBatch(id)!;
+      }
+      const insert = this.db.prepare(
+        `INSERT INTO credentials (id, issuer_id, achievement_id, batch_id, state, list_id, status_index, signed_document, document, leaf,
+           recipient_email, recipient_name, presigned, created_at)
+         VALUES (?, ?, ?, ?, 'signed', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      );
+      for (const c of credentials) {
+        invariant(c.issuerId === issuerId, "credentials of one insert belong to one issuer");
+        insert.run(c.id, c.issuerId, c.achievementId, batch.id, c.listId, c.statusIndex, c.signedDocument, c.signedDocument, c.leaf,
+          c.recipientEmail, c.recipientName, c.presigned ? 1 : 0, now);
+      }
+      return batch.id;
+    });
+  }
+
+  getCredential(id: string): CredentialRecord | undefined {
+    return credentialFrom(this.db.prepare("SELECT * FROM credentials WHERE id = ?").get(id) as Row | undefined);
+  }
+
+  listBatchCredentials(batchId: string): CredentialRecord[] {
+    return (this.db.prepare("SELECT * FROM credentials WHERE batch_id = ? ORDER BY seq").all(batchId) as Row[]).map((r) => credentialFrom(r)!);
+  }
+
+  // ---- batches ----------------------------------------------------------------------
+
+  getBatch(id: string): BatchRecord | undefined {
+    return this.batchFrom(this.db.prepare("SELECT * FROM batches WHERE id = ?").get(id) as Row | undefined);
+  }
+
+  getOpenBatch(issuerId: string): BatchRecord | undefined {
+    return this.batchFrom(this.db.prepare("SELECT * FROM batches WHERE issuer_id = ? AND state = 'open'").get(issuerId) as Row | undefined);
+  }
+
+  listBatches(states: readonly BatchState[]): BatchRecord[] {
+    if (states.length === 0) return [];
+    const rows = this.db
+      .prepare(`SELECT * FROM batches WHERE state IN (${states.map(() => "?").join(", ")}) ORDER BY created_at, seq`)
+      .all(...states) as Row[];
+    return rows.map((r) => this.batchFrom(r)!);
+  }
+
+  sealBatch(batchId: string, sealed: { root: `0x${string}`; tree: string; leafIndexes: ReadonlyMap<string, number> }, now: number): void {
+    this.transaction(() => {
+      const batch = this.getBatch(batchId);
+      invariant(batch?.state === "open", `batch ${batchId} is sealed only from open`);
+      invariant(sealed.leafIndexes.size === batch.leafCount && batch.leafCount > 0, `batch ${batchId} seals every credential it holds`);
+      const setLeaf = this.db.prepare("UPDATE credentials SET leaf_index = ?, state = 'batched' WHERE id = ? AND batch_id = ?");
+      for (const [credentialId, index] of sealed.leafIndexes) {
+        invariant(setLeaf.run(index, credentialId, batchId).changes === 1, `credential ${credentialId} is in batch ${batchId}`);
+      }
+      this.db
+        .prepare("UPDATE batches SET state = 'sealed', sealed_at = ?, root = ?, leaf_count = ?, tree = ? WHERE id = ?")
+        .run(now, sealed.root, sealed.leafIndexes.size, sealed.tree, batchId);
+    });
+  }
+
+  submitBatch(batchId: string, tx: NewChainTx, now: number): ChainTxRecord {
+    return this.transaction(() => {
+      const batch = this.getBatch(batchId);
+      invariant(batch?.state === "sealed", `batch ${batchId} is submitted only from sealed`);
+      const stored = this.insertChainTx(tx, now);
+      this.db
+        .prepare("UPDATE batches SET state = 'submitted', tx_id = ?, tx_hash = ?, attempts = attempts + 1 WHERE id = ?")
+        .run(stored.id, stored.txHash, batchId);
+      return stored;
+    });
+  }
+
+  adoptAnchor(batchId: string, txHash: `0x${string}`, blockNumber: number): void {
+    this.transaction(() => {
+      const batch = this.getBatch(batchId);
+      invariant(batch?.state === "sealed", `batch ${batchId} adopts an anchor only when sealed`);
+      this.db
+        .prepare("UPDATE batches SET state = 'submitted', tx_id = NULL, tx_hash = ?, block_number = ? WHERE id = ?")
+        .run(txHash, blockNumber, batchId);
+    });
+  }
+
+  confirmBatch(
+    batchId: string,
+    anchored: { txHash: `0x${string}`; blockNumber: number; anchoredAt: number; documents: ReadonlyMap<string, string> },
+    now: number,
+  ): void {
+    this.transaction(() => {
+      const batch = this.getBatch(batchId);
+      invariant(batch?.state === "submitted", `batch ${batchId} is confirmed only from submitted`);
+      invariant(anchored.documents.size === batch.leafCount, `every credential of batch ${batchId} gets its anchor proof`);
+      const setDocument = this.db.prepare("UPDATE credentials SET document = ?, state = 'anchored' WHERE id = ? AND batch_id = ?");
+      for (const [credentialId, document] of anchored.documents) {
+        invariant(setDocument.run(document, credentialId, batchId).changes === 1, `credential ${credentialId} is in batch ${batchId}`);
+      }
+      this.db
+        .prepare("UPDATE batches SET state = 'confirmed', tx_hash = ?, block_number = ?, anchored_at = ?, confirmed_at = ?, last_error = NULL WHERE id = ?")
+        .run(anchored.txHash, anchored.blockNumber, anchored.anchoredAt, now, batchId);
+    });
+  }
+
+  returnBatchToSealed(batchId: string, reason: string): void {
+    this.transaction(() => {
+      const batch = this.getBatch(batchId);
+      invariant(batch?.state === "submitted" || batch?.state === "confirmed", `batch ${batchId} returns to sealed only from submitted or confirmed`);
+      if (batch.txId !== null) this.markChainTxAbandoned(batch.txId);
+      // The anchor proofs named a block that is gone: serve the signed credentials until re-anchored.
+      this.db.prepare("UPDATE credentials SET document = signed_document, state = 'batched' WHERE batch_id = ?").run(batchId);
+      this.db
+        .prepare(
+          "UPDATE batches SET state = 'sealed', tx_id = NULL, tx_hash = NULL, block_number = NULL, anchored_at = NULL, confirmed_at = NULL, last_error = ? WHERE id = ?",
+        )
+        .run(reason, batchId);
+    });
+  }
+
+  recordBatchError(batchId: string, error: string): void {
+    this.db.prepare("UPDATE batches SET last_error = ? WHERE id = ?").run(error.slice(0, 2000), batchId);
+  }
+
+  private batchFrom(r: Row | undefined): BatchRecord | undefined {
+    if (!r) return undefined;
+    const state = r.state as BatchState;
+    const leafCount =
+      state === "open"
+        ? (this.db.prepare("SELECT COUNT(*) AS n FROM credentials WHERE batch_id = ?").get(r.id) as { n: number }).n
+        : (r.leaf_count as number);
+    return {
+      id: r.id as string,
+      issuerId: r.issuer_id as string,
+      state,
+      createdAt: r.created_at as number,
+      sealedAt: (r.sealed_at as number | null) ?? null,
+      root: (r.root as `0x${string}` | null) ?? null,
+      leafCount,
+      tree: (r.tree as string | null) ?? null,
+      txId: (r.tx_id as number | null) ?? null,
+      txHash: (r.tx_hash as `0x${string}` | null) ?? null,
+      blockNumber: (r.block_number as number | null) ?? null,
+      confirmedAt: (r.confirmed_at as number | null) ?? null,
+      anchoredAt: (r.anchored_at as number | null) ?? null,
+      attempts: r.attempts as number,
+      lastError: (r.last_error as string | null) ?? null,
+    };
+  }
+
+  // ---- operator transactions --------------------------------------------------------
+
+  insertChainTx(tx: NewChainTx, now: number): ChainTxRecord {
+    const info = this.db
+      .prepare(
+        `INSERT INTO chain_txs (purpose, nonce, to_address, data, raw_tx, tx_hash, max_fee_per_gas, max_priority_fee_per_gas, gas, state, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'signed', ?)`,
+      )
+      .run(tx.purpose, tx.nonce, tx.to, tx.data, tx.rawTx, tx.txHash, tx.maxFeePerGas.toString(), tx.maxPriorityFeePerGas.toString(), tx.gas.toString(), now);
+    return this.getChainTx(Number(info.lastInsertRowid))!;
+  }
+
+  getChainTx(id: number): ChainTxRecord | undefined {
+    return chainTxFrom(this.db.prepare("SELECT * FROM chain_txs WHERE id = ?").get(id) as Row | undefined);
+  }
+
+  listLiveChainTxs(): ChainTxRecord[] {
+    return (this.db.prepare("SELECT * FROM chain_txs WHERE state IN ('signed', 'sent') ORDER BY nonce").all() as Row[]).map((r) => chainTxFrom(r)!);
+  }
+
+  highestNonce(): number | undefined {
+    const r = this.db.prepare("SELECT MAX(nonce) AS n FROM chain_txs WHERE state != 'abandoned'").get() as { n: number | null };
+    return r.n ?? undefined;
+  }
+
+  markChainTxSent(id: number, now: number): void {
+    this.db.prepare("UPDATE chain_txs SET state = 'sent', sent_at = COALESCE(sent_at, ?) WHERE id = ? AND state = 'signed'").run(now, id);
+  }
+
+  replaceChainTx(id: number, r: Pick<ChainTxRecord, "rawTx" | "txHash" | "maxFeePerGas" | "maxPriorityFeePerGas">): void {
+    this.transaction(() => {
+      const tx = this.getChainTx(id);
+      invariant(tx && (tx.state === "signed" || tx.state === "sent"), `chain tx ${id} is replaced only while pending`);
+      this.db
+        .prepare("UPDATE chain_txs SET raw_tx = ?, tx_hash = ?, prior_hashes = ?, max_fee_per_gas = ?, max_priority_fee_per_gas = ?, state = 'signed' WHERE id = ?")
+        .run(r.rawTx, r.txHash, JSON.stringify([...tx.priorHashes, tx.txHash]), r.maxFeePerGas.toString(), r.maxPriorityFeePerGas.toString(), id);
+      this.db.prepare("UPDATE batches SET tx_hash = ? WHERE tx_id = ?").run(r.txHash, id);
+    });
+  }
+
+  markChainTxMined(id: number, minedHash: `0x${string}`, blockNumber: number, succeeded: boolean): void {
+    this.db
+      .prepare("UPDATE chain_txs SET state = ?, mined_hash = ?, block_number = ? WHERE id = ?")
+      .run(succeeded ? "mined" : "failed", minedHash, blockNumber, id);
+  }
+
+  markChainTxAbandoned(id: number): void {
+    this.db.prepare("UPDATE chain_txs SET state = 'abandoned' WHERE id = ? AND state IN ('signed', 'sent')").run(id);
+  }
+
+  // ---- status changes ---------------------------------------------------------------
+
+  insertStatusChange(c: Omit<StatusChangeRecord, "id" | "state" | "txId" | "confirmedAt">): StatusChangeRecord {
+    const info = this.db
+      .prepare(
+        `INSERT INTO status_changes (issuer_id, credential_id, list_id, status_index, action, reason, state, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, 'queued', ?)`,
+      )
+      .run(c.issuerId, c.credentialId, c.listId, c.statusIndex, c.action, c.reason, c.createdAt);
+    return this.getStatusChange(Number(info.lastInsertRowid))!;
+  }
+
+  getStatusChange(id: number): StatusChangeRecord | undefined {
+    return statusChangeFrom(this.db.prepare("SELECT * FROM status_changes WHERE id = ?").get(id) as Row | undefined);
+  }
+
+  listStatusChanges(state: StatusChangeRecord["state"]): StatusChangeRecord[] {
+    return (this.db.prepare("SELECT * FROM status_changes WHERE state = ? ORDER BY id").all(state) as Row[]).map((r) => statusChangeFrom(r)!);
+  }
+
+  submitStatusChanges(ids: readonly number[], tx: NewChainTx, now: number): ChainTxRecord {
+    return this.transaction(() => {
+      const stored = this.insertChainTx(tx, now);
+      const update = this.db.prepare("UPDATE status_changes SET state = 'submitted', tx_id = ? WHERE id = ? AND state = 'queued'");
+      for (const id of ids) invariant(update.run(stored.id, id).changes === 1, `status change ${id} is queued`);
+      return stored;
+    });
+  }
+
+  confirmStatusChanges(txId: number, now: number): void {
+    this.transaction(() => {
+      const changes = (this.db.prepare("SELECT * FROM status_changes WHERE tx_id = ? AND state = 'submitted'").all(txId) as Row[]).map(
+        (r) => statusChangeFrom(r)!,
+      );
+      for (const change of changes) {
+        const column = change.action === "revoke" ? "revoked = 1" : change.action === "suspend" ? "suspended = 1" : "suspended = 0";
+        this.db.prepare(`UPDATE credentials SET ${column} WHERE id = ?`).run(change.credentialId);
+      }
+      this.db.prepare("UPDATE status_changes SET state = 'confirmed', confirmed_at = ? WHERE tx_id = ? AND state = 'submitted'").run(now, txId);
+    });
+  }
+
+  requeueStatusChanges(txId: number): void {
+    this.transaction(() => {
+      this.markChainTxAbandoned(txId);
+      this.db.prepare("UPDATE status_changes SET state = 'queued', tx_id = NULL WHERE tx_id = ? AND state = 'submitted'").run(txId);
+    });
+  }
+
+  // ---- metrics ----------------------------------------------------------------------
+
+  countCredentialsByState(): Record<string, number> {
+    const counts: Record<string, number> = { signed: 0, batched: 0, anchored: 0, revoked: 0, suspended: 0 };
+    for (const r of this.db.prepare("SELECT state, COUNT(*) AS n FROM credentials GROUP BY state").all() as { state: string; n: number }[]) {
+      counts[r.state] = r.n;
+    }
+    const flags = this.db.prepare("SELECT SUM(revoked) AS revoked, SUM(suspended) AS suspended FROM credentials").get() as {
+      revoked: number | null;
+      suspended: number | null;
+    };
+    counts.revoked = flags.revoked ?? 0;
+    counts.suspended = flags.suspended ?? 0;
+    return counts;
+  }
+
+  countBatchesByState(): Record<string, number> {
+    const counts: Record<string, number> = { open: 0, sealed: 0, submitted: 0, confirmed: 0 };
+    for (const r of this.db.prepare("SELECT state, COUNT(*) AS n FROM batches GROUP BY state").all() as { state: string; n: number }[]) {
+      counts[r.state] = r.n;
+    }
+    return counts;
+  }
+}
+
+function issuerFrom(r: Row | undefined): IssuerRecord | undefined {
+  if (!r) return undefined;
+  return {
+    id: r.id as string,
+    name: r.name as string,
+    url: r.url as string,
+    email: (r.email as string | null) ?? null,
+    image: (r.image as string | null) ?? null,
+    did: r.did as string,
+    address: r.address as `0x${string}`,
+    chainId: r.chain_id as number,
+    addressKeySealed: r.address_key_sealed as string,
+    signingSeedSealed: r.signing_seed_sealed as string,
+    signingPublicKeyMultibase: r.signing_public_key_multibase as string,
+    signingKeyId: r.signing_key_id as `0x${string}`,
+    onchainState: r.onchain_state as IssuerRecord["onchainState"],
+    isDemo: r.is_demo === 1,
+    createdAt: r.created_at as number,
+  };
+}
+
+function achievementFrom(r: Row | undefined): AchievementRecord | undefined {
+  if (!r) return undefined;
+  return {
+    id: r.id as string,
+    issuerId: r.issuer_id as string,
+    name: r.name as string,
+    description: r.description as string,
+    criteriaNarrative: r.criteria_narrative as string,
+    image: (r.image as string | null) ?? null,
+    achievementType: (r.achievement_type as string | null) ?? null,
+    createdAt: r.created_at as number,
+  };
+}
+
+function credentialFrom(r: Row | undefined): CredentialRecord | undefined {
+  if (!r) return undefined;
+  return {
+    seq: r.seq as number,
+    id: r.id as string,
+    issuerId: r.issuer_id as string,
+    achievementId: (r.achievement_id as string | null) ?? null,
+    batchId: r.batch_id as string,
+    state: r.state as CredentialRecord["state"],
+    listId: r.list_id as number,
+    statusIndex: r.status_index as number,
+    revoked: r.revoked === 1,
+    suspended: r.suspended === 1,
+    signedDocument: r.signed_document as string,
+    document: r.document as string,
+    leaf: r.leaf as `0x${string}`,
+    leafIndex: (r.leaf_index as number | null) ?? null,
+    recipientEmail: (r.recipient_email as string | null) ?? null,
+    recipientName: (r.recipient_name as string | null) ?? null,
+    presigned: r.presigned === 1,
+    createdAt: r.created_at as number,
+  };
+}
+
+function chainTxFrom(r: Row | undefined): ChainTxRecord | undefined {
+  if (!r) return undefined;
+  return {
+    id: r.id as number,
+    purpose: r.purpose as string,
+    nonce: r.nonce as number,
+    to: r.to_address as `0x${string}`,
+    data: r.data as `0x${string}`,
+    rawTx: r.raw_tx as `0x${string}`,
+    txHash: r.tx_hash as `0x${string}`,
+    priorHashes: JSON.parse(r.prior_hashes as string) as `0x${string}`[],
+    maxFeePerGas: BigInt(r.max_fee_per_gas as string),
+    maxPriorityFeePerGas: BigInt(r.max_priority_fee_per_gas as string),
+    gas: BigInt(r.gas as string),
+    state: r.state as ChainTxRecord["state"],
+    blockNumber: (r.block_number as number | null) ?? null,
+    minedHash: (r.mined_hash as `0x${string}` | null) ?? null,
+    createdAt: r.created_at as number,
+    sentAt: (r.sent_at as number | null) ?? null,
+  };
+}
+
+function statusChangeFrom(r: Row | undefined): StatusChangeRecord | undefined {
+  if (!r) return undefined;
+  return {
+    id: r.id as number,
+    issuerId: r.issuer_id as string,
+    credentialId: r.credential_id as string,
+    listId: r.list_id as number,
+    statusIndex: r.status_index as number,
+    action: r.action as StatusChangeRecord["action"],
+    reason: (r.reason as string | null) ?? null,
+    state: r.state as StatusChangeRecord["state"],
+    txId: (r.tx_id as number | null) ?? null,
+    createdAt: r.created_at as number,
+    confirmedAt: (r.confirmed_at as number | null) ?? null,
+  };
+}
