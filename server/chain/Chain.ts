@@ -1,0 +1,83 @@
+/**
+ * What the server needs from the chain, behind an interface so the app and the worker can
+ * be driven by any EVM endpoint (and tests by a local Hardhat node). Only the operator's
+ * transactions go through `prepareTransaction` / `broadcast`: they are signed here, stored
+ * by the caller, and only then sent (persist before side effects).
+ */
+
+export type Hex = `0x${string}`;
+export type Address = `0x${string}`;
+
+export interface AnchorRecord {
+  anchoredAt: bigint;
+  blockNumber: bigint;
+  leafCount: bigint;
+  voided: boolean;
+}
+
+export interface KeyRecord {
+  validFrom: bigint;
+  validUntil: bigint;
+  compromisedAt: bigint;
+  registeredAt: bigint;
+}
+
+export interface PreparedTransaction {
+  nonce: number;
+  to: Address;
+  data: Hex;
+  rawTx: Hex;
+  txHash: Hex;
+  gas: bigint;
+  maxFeePerGas: bigint;
+  maxPriorityFeePerGas: bigint;
+}
+
+export interface TransactionOutcome {
+  status: "success" | "reverted";
+  blockNumber: bigint;
+  txHash: Hex;
+}
+
+export interface AnchorEvent {
+  txHash: Hex;
+  blockNumber: bigint;
+  leafCount: bigint;
+}
+
+export interface IssuerOnboarding {
+  /** The issuer address's private key: the issuer itself sends registerKey and authorizeOperator. */
+  issuerPrivateKey: Hex;
+  signingKeyId: Hex;
+}
+
+export interface Chain {
+  readonly chainId: number;
+  readonly registry: Address;
+  /** The address the server sends anchors and status writes from. */
+  readonly operator: Address;
+  /** Which local node, if any: funding new issuers is only automatic there. */
+  readonly isLocal: boolean;
+
+  blockNumber(): Promise<bigint>;
+  blockTimestamp(blockNumber: bigint): Promise<bigint>;
+
+  /** Funds the issuer address (if needed), registers its signing key and authorises our operator; idempotent. */
+  onboardIssuer(onboarding: IssuerOnboarding): Promise<void>;
+  keyRecord(issuer: Address, keyId: Hex): Promise<KeyRecord>;
+  anchorRecord(issuer: Address, root: Hex): Promise<AnchorRecord>;
+  anchorEvents(issuer: Address, root: Hex): Promise<AnchorEvent[]>;
+  /** All words of one status list (512 words of 256 bits). */
+  statusWords(issuer: Address, listId: number, purpose: "revocation" | "suspension"): Promise<bigint[]>;
+
+  /** Next nonce of the operator counting pending transactions. */
+  pendingNonce(): Promise<number>;
+  /** Estimates gas and fees and signs locally; nothing is sent. `bumpFrom` raises fees over an earlier signature. */
+  prepareTransaction(call: { data: Hex; nonce: number; bumpFrom?: { maxFeePerGas: bigint; maxPriorityFeePerGas: bigint } }): Promise<PreparedTransaction>;
+  /** Sends a stored signed transaction; "known" when the node already has it or its nonce is used. */
+  broadcast(rawTx: Hex): Promise<"sent" | "known" | "nonce-used">;
+  outcome(txHash: Hex): Promise<TransactionOutcome | undefined>;
+  isPending(txHash: Hex): Promise<boolean>;
+  /** Runs `fn` alone among the operator's nonce-taking work (allocation, funding). */
+  runExclusive<T>(fn: () => Promise<T>): Promise<T>;
+}
