@@ -165,6 +165,9 @@ export interface Store {
   /** Hands out one status index per credential id, at random without reuse, opening lists as they fill. */
   allocateStatusIndices(issuerId: string, credentialIds: readonly string[], policy: StatusListPolicy, now: number): StatusSlot[];
 
+  /** Claims one given index for a pre-signed credential; false when it is already taken. */
+  reserveStatusIndex(issuerId: string, slot: StatusSlot, size: number, now: number): boolean;
+
   /** Inserts signed credentials into the issuer's open batch (opening one if needed); returns that batch id. */
   insertCredentials(issuerId: string, credentials: readonly NewCredential[], now: number, newBatchId: () => string): string;
   getCredential(id: string): CredentialRecord | undefined;
@@ -192,6 +195,7 @@ export interface Store {
   insertChainTx(tx: NewChainTx, now: number): ChainTxRecord;
   getChainTx(id: number): ChainTxRecord | undefined;
   listLiveChainTxs(): ChainTxRecord[];
+  /** Highest nonce among transactions not yet resolved (signed or sent). */
   highestNonce(): number | undefined;
   markChainTxSent(id: number, now: number): void;
   replaceChainTx(id: number, replacement: Pick<ChainTxRecord, "rawTx" | "txHash" | "maxFeePerGas" | "maxPriorityFeePerGas">): void;

@@ -164,6 +164,19 @@ export class SqliteStore implements Store {
     });
   }
 
+  reserveStatusIndex(issuerId: string, slot: StatusSlot, size: number, now: number): boolean {
+    invariant(slot.statusIndex >= 0 && slot.statusIndex < size, "a reserved index lies inside the list");
+    return this.transaction(() => {
+      this.db.prepare("INSERT OR IGNORE INTO status_lists (issuer_id, list_id, allocated, created_at) VALUES (?, ?, 0, ?)").run(issuerId, slot.listId, now);
+      const inserted = this.db
+        .prepare("INSERT OR IGNORE INTO status_allocations (issuer_id, list_id, status_index, credential_id) VALUES (?, ?, ?, ?)")
+        .run(issuerId, slot.listId, slot.statusIndex, slot.credentialId);
+      if (inserted.changes === 0) return false;
+      this.db.prepare("UPDATE status_lists SET allocated = allocated + 1 WHERE issuer_id = ? AND list_id = ?").run(issuerId, slot.listId);
+      return true;
+    });
+  }
+
   // ---- credentials ------------------------------------------------------------------
 
   insertCredentials(issuerId: string, credentials: readonly NewCredential[], now: number, newBatchId: () => string): string {
@@ -337,7 +350,7 @@ export class SqliteStore implements Store {
   }
 
   highestNonce(): number | undefined {
-    const r = this.db.prepare("SELECT MAX(nonce) AS n FROM chain_txs WHERE state != 'abandoned'").get() as { n: number | null };
+    const r = this.db.prepare("SELECT MAX(nonce) AS n FROM chain_txs WHERE state IN ('signed', 'sent')").get() as { n: number | null };
     return r.n ?? undefined;
   }
 

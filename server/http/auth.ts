@@ -1,0 +1,35 @@
+/**
+ * API keys in `Authorization: Bearer <key>`. The admin key comes from the configuration;
+ * issuer keys live hashed in the store. A route asks for a scope and gets the caller.
+ */
+import crypto from "node:crypto";
+import type { Request } from "express";
+import { hashApiKey } from "../crypto/apiKeys";
+import type { ApiScope, Store } from "../store/Store";
+import { forbidden, unauthorized } from "./errors";
+
+export interface Caller {
+  /** Undefined for the admin key. */
+  issuerId: string | undefined;
+  scopes: readonly ApiScope[];
+}
+
+export function createAuthenticator(store: Store, adminApiKey: string) {
+  const adminHash = Buffer.from(hashApiKey(adminApiKey), "hex");
+  return function authenticate(req: Request, scope: ApiScope): Caller {
+    const header = req.get("authorization");
+    if (!header) throw unauthorized("missing API key: send it as `Authorization: Bearer <key>`");
+    const match = /^Bearer\s+(\S+)$/i.exec(header);
+    if (!match) throw unauthorized("the Authorization header must be `Bearer <key>`");
+    const hash = hashApiKey(match[1]!);
+    if (crypto.timingSafeEqual(Buffer.from(hash, "hex"), adminHash)) {
+      return { issuerId: undefined, scopes: ["admin", "issue", "revoke"] };
+    }
+    const key = store.findApiKeyByHash(hash);
+    if (!key) throw unauthorized("unknown API key");
+    if (!key.scopes.includes(scope)) throw forbidden(`this API key lacks the "${scope}" scope`);
+    return { issuerId: key.issuerId ?? undefined, scopes: key.scopes };
+  };
+}
+
+export type Authenticate = ReturnType<typeof createAuthenticator>;

@@ -1,0 +1,223 @@
+/**
+ * Awarding: build one OB 3.0 credential per recipient, give each a status index, sign them
+ * off the event loop, and store them in the issuer's open batch. Also the intake of
+ * credentials the issuer signed itself, accepted only after their proof verifies and their key
+ * is registered for that issuer on chain.
+ */
+import crypto from "node:crypto";
+import { buildOpenBadgeCredential, STATUS_LIST_SIZE, type Recipient } from "../../core/credential/build";
+import { credentialLeaf } from "../../core/proof/digest";
+import { listIdFromStatusListUrl, readStatusEntries } from "../../core/status/statusEntry";
+import type { Chain } from "../chain/Chain";
+import { unixSeconds, type Clock } from "../clock";
+import type { SecretBox } from "../crypto/secretBox";
+import { conflict, unprocessable } from "../http/errors";
+import type { Signer } from "../signing/Signer";
+import type { AchievementRecord, IssuerRecord, NewCredential, Store } from "../store/Store";
+import { issuerSigningKey } from "./issuers";
+import { achievementUrl, statusListUrl } from "./urls";
+
+export interface AwardDeps {
+  store: Store;
+  chain: Chain;
+  clock: Clock;
+  box: SecretBox;
+  signer: Signer;
+  publicUrl: string;
+}
+
+export interface RecipientInput {
+  name?: string;
+  email?: string;
+  id?: string;
+}
+
+export interface AwardedCredential {
+  id: string;
+  state: "signed";
+  recipientEmail: string | null;
+  recipientName: string | null;
+}
+
+/** Share of a status list handed out before the next list is opened (herd privacy stays high). */
+export const STATUS_LIST_MAX_FILL = 0.75;
+
+export function statusPolicy() {
+  return { size: STATUS_LIST_SIZE, maxFill: STATUS_LIST_MAX_FILL, random: (bound: number) => crypto.randomInt(bound) };
+}
+
+export function newBatchId(): string {
+  return crypto.randomUUID();
+}
+
+export async function awardAchievement(
+  deps: AwardDeps,
+  issuer: IssuerRecord,
+  achievement: AchievementRecord,
+  recipients: readonly RecipientInput[],
+): Promise<AwardedCredential[]> {
+  const now = deps.clock.now();
+  const ids = recipients.map(() => `urn:uuid:${crypto.randomUUID()}`);
+  // Indices are persisted before signing because they are signed into the credentials; an
+  // index whose credential never gets stored is simply never used again.
+  const slots = deps.store.allocateStatusIndices(issuer.id, ids, statusPolicy(), unixSeconds(deps.clock));
+  const unsigned = recipients.map((recipient, i) =>
+    buildOpenBadgeCredential({
+      id: ids[i]!,
+      issuer: profileOf(issuer),
+      achievement: {
+        id: achievementUrl(deps.publicUrl, achievement.id),
+        name: achievement.name,
+        description: achievement.description,
+        criteria: { narrative: achievement.criteriaNarrative },
+        ...(achievement.image ? { image: achievement.image } : {}),
+        ...(achievement.achievementType ? { achievementType: achievement.achievementType } : {}),
+      },
+      recipient: recipientOf(recipient),
+      validFrom: now,
+      status: { statusListCredential: statusListUrl(deps.publicUrl, issuer.id, slots[i]!.listId), statusListIndex: slots[i]!.statusIndex },
+    }),
+  );
+  const key = issuerSigningKey(deps.box, issuer);
+  const signed = await deps.signer.signCredentials({
+    seed: key.seed,
+    controller: issuer.did,
+    credentials: unsigned,
+    created: now.toISOString(),
+  });
+  const rows: NewCredential[] = signed.map((credential, i) => ({
+    id: ids[i]!,
+    issuerId: issuer.id,
+    achievementId: achievement.id,
+    listId: slots[i]!.listId,
+    statusIndex: slots[i]!.statusIndex,
+    signedDocument: JSON.stringify(credential),
+    leaf: credentialLeaf(credential as never) as `0x${string}`,
+    recipientEmail: recipients[i]!.email ?? null,
+    recipientName: recipients[i]!.name ?? null,
+    presigned: false,
+  }));
+  deps.store.insertCredentials(issuer.id, rows, unixSeconds(deps.clock), newBatchId);
+  return rows.map((r) => ({ id: r.id, state: "signed", recipientEmail: r.recipientEmail, recipientName: r.recipientName }));
+}
+
+/** Why one pre-signed credential was refused. */
+export interface Rejection {
+  index: number;
+  reason: string;
+}
+
+/**
+ * Accepts credentials the issuer signed itself. All or nothing: if any is refused, none is
+ * stored and the answer lists every refusal.
+ */
+export async function acceptPresigned(deps: AwardDeps, issuer: IssuerRecord, credentials: readonly Record<string, unknown>[]): Promise<string[]> {
+  const rejections: Rejection[] = [];
+  const checked = await deps.signer.checkIssuerProofs(credentials);
+  const now = BigInt(unixSeconds(deps.clock));
+  const keyCache = new Map<string, Promise<boolean>>();
+  const keyIsLive = (keyId: `0x${string}`) => {
+    if (!keyCache.has(keyId)) {
+      keyCache.set(
+        keyId,
+        deps.chain.keyRecord(issuer.address, keyId).then(
+          (r) => r.validUntil !== 0n && r.validFrom <= now && now < r.validUntil && (r.compromisedAt === 0n || now < r.compromisedAt),
+        ),
+      );
+    }
+    return keyCache.get(keyId)!;
+  };
+
+  const slots: { id: string; listId: number; statusIndex: number }[] = [];
+  for (const [index, credential] of credentials.entries()) {
+    const issuerId = typeof credential.issuer === "string" ? credential.issuer : (credential.issuer as { id?: unknown } | undefined)?.id;
+    if (issuerId !== issuer.did) {
+      rejections.push({ index, reason: `issuer.id must be this issuer's DID ${issuer.did}` });
+      continue;
+    }
+    if (typeof credential.id !== "string" || credential.id.length === 0) {
+      rejections.push({ index, reason: "the credential needs an id" });
+      continue;
+    }
+    const proofs = checked[index]!.filter((p) => p.isIssuer);
+    if (proofs.length === 0) {
+      rejections.push({ index, reason: "no issuer proof (eddsa-rdfc-2022) by the issuer" });
+      continue;
+    }
+    const failed = proofs.find((p) => !p.verified);
+    if (failed) {
+      rejections.push({ index, reason: `the issuer proof does not verify: ${failed.error ?? "bad signature"}` });
+      continue;
+    }
+    let unregistered: string | undefined;
+    for (const proof of proofs) {
+      if (!proof.keyId || !(await keyIsLive(proof.keyId))) unregistered = proof.publicKeyMultibase;
+    }
+    if (unregistered) {
+      rejections.push({ index, reason: `signing key ${unregistered} is not registered (or not valid now) for ${issuer.address} on chain` });
+      continue;
+    }
+    const entries = readStatusEntries(credential).filter((e) => e.statusPurpose === "revocation");
+    const entry = entries[0];
+    const listId = entry ? listIdFromStatusListUrl(entry.statusListCredential) : undefined;
+    const expectedPrefix = `${statusListUrl(deps.publicUrl, issuer.id, 0).replace(/\/0$/, "/")}`;
+    if (!entry || listId === undefined || !entry.statusListCredential.startsWith(expectedPrefix)) {
+      rejections.push({ index, reason: `credentialStatus must be a revocation BitstringStatusListEntry naming ${expectedPrefix}<list>` });
+      continue;
+    }
+    const statusIndex = entry.statusListIndex;
+    if (statusIndex === undefined) {
+      rejections.push({ index, reason: `credentialStatus.statusListIndex: ${entry.indexError ?? "malformed"}` });
+      continue;
+    }
+    if (statusIndex >= STATUS_LIST_SIZE) {
+      rejections.push({ index, reason: `statusListIndex must be below ${STATUS_LIST_SIZE}` });
+      continue;
+    }
+    slots.push({ id: credential.id, listId, statusIndex });
+  }
+  if (rejections.length > 0) throw unprocessable("some credentials were refused; none was stored", { rejections });
+
+  const rows: NewCredential[] = credentials.map((credential, i) => ({
+    id: slots[i]!.id,
+    issuerId: issuer.id,
+    achievementId: null,
+    listId: slots[i]!.listId,
+    statusIndex: slots[i]!.statusIndex,
+    signedDocument: JSON.stringify(credential),
+    leaf: credentialLeaf(credential as never) as `0x${string}`,
+    recipientEmail: null,
+    recipientName: null,
+    presigned: true,
+  }));
+  deps.store.transaction(() => {
+    const at = unixSeconds(deps.clock);
+    for (const row of rows) {
+      if (deps.store.getCredential(row.id)) throw conflict(`a credential with id ${row.id} is already stored`);
+      if (!deps.store.reserveStatusIndex(issuer.id, { credentialId: row.id, listId: row.listId, statusIndex: row.statusIndex }, STATUS_LIST_SIZE, at)) {
+        throw conflict(`status index ${row.statusIndex} of list ${row.listId} is already used by another credential`);
+      }
+    }
+    deps.store.insertCredentials(issuer.id, rows, at, newBatchId);
+  });
+  return rows.map((r) => r.id);
+}
+
+export function profileOf(issuer: IssuerRecord) {
+  return {
+    id: issuer.did,
+    name: issuer.name,
+    url: issuer.url,
+    ...(issuer.email ? { email: issuer.email } : {}),
+    ...(issuer.image ? { image: issuer.image } : {}),
+  };
+}
+
+function recipientOf(recipient: RecipientInput): Recipient {
+  if (recipient.id && recipient.id.startsWith("did:")) return { did: recipient.id };
+  // Hashed with a salt: the credential shows the recipient's address to no one who does not know it.
+  if (recipient.email) return { email: recipient.email, hashed: true };
+  if (recipient.id) return { identifier: recipient.id, identityType: "identifier", hashed: true };
+  // The route requires an email or an id; reaching here is our bug.
+  throw new Error("a recipient needs an email or an id");
+}

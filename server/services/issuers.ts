@@ -1,0 +1,89 @@
+/**
+ * Creating an issuer: its chain address (a secp256k1 key the server holds for it), its
+ * Ed25519 signing key, both sealed at rest, the on-chain onboarding (signing key registered,
+ * our operator authorised) and an API key shown once.
+ */
+import crypto from "node:crypto";
+import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
+import { hexToBytes, bytesToHex } from "viem";
+import { issuerDid } from "../../core/credential/did";
+import { generateSigningKey, keyIdHex, signingKeyFromSeed, type SecretSigningKey } from "../../core/credential/keys";
+import type { Chain, Hex } from "../chain/Chain";
+import { unixSeconds, type Clock } from "../clock";
+import { generateApiKey, hashApiKey } from "../crypto/apiKeys";
+import type { SecretBox } from "../crypto/secretBox";
+import type { Logger } from "../log";
+import type { IssuerRecord, Store } from "../store/Store";
+
+export interface IssuerProfileInput {
+  name: string;
+  url: string;
+  email?: string;
+  image?: string;
+}
+
+export interface CreatedIssuer {
+  issuer: IssuerRecord;
+  apiKey: string;
+}
+
+export interface IssuerKeysDeps {
+  store: Store;
+  chain: Chain;
+  clock: Clock;
+  box: SecretBox;
+  log: Logger;
+}
+
+const seedContext = (id: string) => `issuer:${id}:signing-seed`;
+const addressContext = (id: string) => `issuer:${id}:address-key`;
+
+export function createIssuer(deps: IssuerKeysDeps, profile: IssuerProfileInput, options: { isDemo?: boolean } = {}): CreatedIssuer {
+  const id = crypto.randomUUID();
+  const addressKey = generatePrivateKey();
+  const address = privateKeyToAccount(addressKey).address;
+  const signingKey = generateSigningKey();
+  const issuer: IssuerRecord = {
+    id,
+    name: profile.name,
+    url: profile.url,
+    email: profile.email ?? null,
+    image: profile.image ?? null,
+    did: issuerDid(deps.chain.chainId, address),
+    address,
+    chainId: deps.chain.chainId,
+    addressKeySealed: deps.box.seal(hexToBytes(addressKey), addressContext(id)),
+    signingSeedSealed: deps.box.seal(signingKey.seed, seedContext(id)),
+    signingPublicKeyMultibase: signingKey.publicKeyMultibase,
+    signingKeyId: keyIdHex(signingKey),
+    onchainState: "pending",
+    isDemo: options.isDemo ?? false,
+    createdAt: unixSeconds(deps.clock),
+  };
+  const apiKey = generateApiKey("ca_issuer");
+  deps.store.transaction(() => {
+    deps.store.insertIssuer(issuer);
+    deps.store.insertApiKey({ id: crypto.randomUUID(), issuerId: id, keyHash: hashApiKey(apiKey), scopes: ["issue", "revoke"], createdAt: issuer.createdAt });
+  });
+  return { issuer, apiKey };
+}
+
+/** Registers the issuer's signing key and authorises our operator on chain (idempotent). */
+export async function onboardIssuer(deps: IssuerKeysDeps, issuer: IssuerRecord): Promise<IssuerRecord> {
+  const issuerPrivateKey = bytesToHex(deps.box.open(issuer.addressKeySealed, addressContext(issuer.id))) as Hex;
+  await deps.chain.onboardIssuer({ issuerPrivateKey, signingKeyId: issuer.signingKeyId });
+  deps.store.setIssuerOnchainState(issuer.id, "registered");
+  deps.log.info({ issuer: issuer.id, address: issuer.address }, "issuer onboarded on chain");
+  return { ...issuer, onchainState: "registered" };
+}
+
+export function issuerSigningKey(box: SecretBox, issuer: IssuerRecord): SecretSigningKey {
+  return signingKeyFromSeed(box.open(issuer.signingSeedSealed, seedContext(issuer.id)));
+}
+
+/** Issues an additional API key for an existing issuer (used to re-print the demo issuer's key). */
+export function addIssuerApiKey(store: Store, clock: Clock, issuerId: string): string {
+  const apiKey = generateApiKey("ca_issuer");
+  store.insertApiKey({ id: crypto.randomUUID(), issuerId, keyHash: hashApiKey(apiKey), scopes: ["issue", "revoke"], createdAt: unixSeconds(clock) });
+  return apiKey;
+}
