@@ -209,7 +209,9 @@ export interface Store {
   submitStatusChanges(ids: readonly number[], tx: NewChainTx, now: number): ChainTxRecord;
   /** submitted → confirmed: the credentials' revoked/suspended flags follow. */
   confirmStatusChanges(txId: number, now: number): void;
-  /** submitted → queued again (the transaction failed or was lost). */
+  /** submitted → failed: the chain refused the transaction (it reverted). */
+  failStatusChanges(txId: number): void;
+  /** submitted → queued again (the transaction was lost). */
   requeueStatusChanges(txId: number): void;
 
   countCredentialsByState(): Record<string, number>;

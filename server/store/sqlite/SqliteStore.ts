@@ -421,6 +421,10 @@ export class SqliteStore implements Store {
     });
   }
 
+  failStatusChanges(txId: number): void {
+    this.db.prepare("UPDATE status_changes SET state = 'failed' WHERE tx_id = ? AND state = 'submitted'").run(txId);
+  }
+
   requeueStatusChanges(txId: number): void {
     this.transaction(() => {
       this.markChainTxAbandoned(txId);

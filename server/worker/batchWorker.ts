@@ -1,0 +1,256 @@
+/**
+ * The batching worker: moves every batch open → sealed → submitted → confirmed.
+ *
+ * Each transition is one store call (one SQLite transaction) and every side effect on the
+ * chain happens after the state that allows it is stored, so the worker can be killed at
+ * any point and resume from the store: a sealed batch is anchored with the tree it stored; a
+ * submitted one rebroadcasts its stored transaction (same nonce, same hash) or finds its root
+ * already on chain; nothing is anchored twice because the registry refuses a second anchor
+ * of a root and we read `anchorRecord` before sending.
+ */
+import { ANCHOR_PROOF_FORMAT, attachAnchorProof, createAnchorProof } from "../../core/proof/anchor";
+import type { Chain, Hex } from "../chain/Chain";
+import { registryCall } from "../chain/viemChain";
+import { unixSeconds, type Clock } from "../clock";
+import type { ServerConfig, WorkerPausePoint } from "../config";
+import type { Logger } from "../log";
+import type { Metrics } from "../metrics";
+import type { BatchRecord, Store } from "../store/Store";
+import { proofsFromTree, sealTree } from "./batchTree";
+import { followOperatorTx, prepareOperatorTx } from "./operatorTx";
+
+/** Confirmed batches younger than this many blocks are re-checked for reorgs. */
+const REORG_WINDOW_BLOCKS = 64n;
+/** A transaction still pending after this long is re-signed at the same nonce with higher fees. */
+const REPLACE_AFTER_SECONDS = 120;
+
+export type BatchWorkerConfig = Pick<
+  ServerConfig,
+  "confirmations" | "batchMaxSize" | "batchMaxAgeSeconds" | "workerIntervalMs" | "testPauseAt" | "publicUrl"
+>;
+
+export interface BatchWorkerDeps {
+  store: Store;
+  chain: Chain;
+  clock: Clock;
+  config: BatchWorkerConfig;
+  log: Logger;
+  metrics: Metrics;
+}
+
+export interface ClosedBatch {
+  batchId: string;
+  root: Hex;
+  leafCount: number;
+}
+
+export class BatchWorker {
+  /** Set when the test hook stopped the worker at a state. */
+  pausedAt: WorkerPausePoint | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private sweptAfterStart = false;
+  private failures = 0;
+  private backoffUntil = 0;
+  private lastReorgCheck = 0;
+  private stopped = true;
+
+  constructor(private readonly deps: BatchWorkerDeps) {}
+
+  start(): void {
+    this.stopped = false;
+    const loop = async () => {
+      if (this.stopped) return;
+      await this.tick();
+      if (!this.stopped) this.timer = setTimeout(loop, this.deps.config.workerIntervalMs);
+    };
+    this.timer = setTimeout(loop, 0);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.running;
+  }
+
+  /** One pass over all batches; never throws (errors are logged, recorded and backed off). */
+  tick(): Promise<void> {
+    if (this.running) return this.running;
+    this.running = this.pass().finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  /** Seals the issuer's open batch now ("close the semester"); undefined when it holds nothing. */
+  closeNow(issuerId: string): ClosedBatch | undefined {
+    const open = this.deps.store.getOpenBatch(issuerId);
+    if (!open || open.leafCount === 0) return undefined;
+    return this.seal(open);
+  }
+
+  private async pass(): Promise<void> {
+    if (this.pausedAt || Date.now() < this.backoffUntil) return;
+    const { store, clock, config } = this.deps;
+    let failed = false;
+    const guarded = async (batch: BatchRecord, step: (b: BatchRecord) => Promise<unknown> | unknown) => {
+      if (this.pausedAt) return;
+      try {
+        await step(batch);
+      } catch (error) {
+        failed = true;
+        this.deps.metrics.rpcErrors++;
+        const message = error instanceof Error ? error.message : String(error);
+        this.deps.log.warn({ batch: batch.id, state: batch.state, err: error }, "batch step failed; will retry");
+        store.recordBatchError(batch.id, message);
+      }
+    };
+
+    try {
+      if (!this.sweptAfterStart) {
+        // After a restart (or against a fresh local chain), check that every anchor we
+        // believe in is still there.
+        for (const batch of store.listBatches(["confirmed"])) await guarded(batch, (b) => this.recheckAnchor(b));
+        this.sweptAfterStart = true;
+      }
+      const now = unixSeconds(clock);
+      for (const batch of store.listBatches(["open"])) {
+        if (batch.leafCount > 0 && (batch.leafCount >= config.batchMaxSize || now - batch.createdAt >= config.batchMaxAgeSeconds)) {
+          await guarded(batch, (b) => this.seal(b));
+        }
+      }
+      for (const batch of store.listBatches(["sealed"])) await guarded(batch, (b) => this.submit(b));
+      for (const batch of store.listBatches(["submitted"])) await guarded(batch, (b) => this.follow(b));
+      if (Date.now() - this.lastReorgCheck > 10 * config.workerIntervalMs) {
+        this.lastReorgCheck = Date.now();
+        const head = await this.deps.chain.blockNumber();
+        for (const batch of store.listBatches(["confirmed"])) {
+          if (batch.blockNumber !== null && BigInt(batch.blockNumber) + REORG_WINDOW_BLOCKS >= head) {
+            await guarded(batch, (b) => this.recheckAnchor(b));
+          }
+        }
+      }
+    } catch (error) {
+      failed = true;
+      this.deps.metrics.rpcErrors++;
+      this.deps.log.warn({ err: error }, "worker pass failed; will retry");
+    }
+    if (failed) {
+      this.failures++;
+      this.backoffUntil = Date.now() + Math.min(30_000, 250 * 2 ** Math.min(this.failures, 7));
+    } else {
+      this.failures = 0;
+    }
+  }
+
+  /** open → sealed. */
+  private seal(stale: BatchRecord): ClosedBatch | undefined {
+    // Re-read: a request may have sealed it since this pass listed the open batches.
+    const batch = this.deps.store.getBatch(stale.id);
+    if (!batch || batch.state !== "open" || batch.leafCount === 0) return undefined;
+    const credentials = this.deps.store.listBatchCredentials(batch.id);
+    const tree = sealTree(credentials.map((c) => c.leaf));
+    const leafIndexes = new Map(credentials.map((c, i) => [c.id, i]));
+    this.deps.store.sealBatch(batch.id, { root: tree.root, tree: tree.serialized, leafIndexes }, unixSeconds(this.deps.clock));
+    this.deps.log.info({ batch: batch.id, root: tree.root, leafCount: credentials.length }, "batch sealed");
+    this.pauseIfAt("sealed");
+    return { batchId: batch.id, root: tree.root, leafCount: credentials.length };
+  }
+
+  /** sealed → submitted: the signed anchor transaction is stored, then broadcast. */
+  private async submit(batch: BatchRecord): Promise<void> {
+    const { store, chain, clock } = this.deps;
+    const issuer = store.getIssuer(batch.issuerId)!;
+    const root = batch.root!;
+    const record = await chain.anchorRecord(issuer.address, root);
+    if (record.anchoredAt !== 0n) {
+      // Our root is already on chain (we crashed after sending, or a reorg brought the batch
+      // back and the transaction was mined again): adopt that anchor instead of sending another.
+      const event = (await chain.anchorEvents(issuer.address, root)).find((e) => e.blockNumber === record.blockNumber);
+      store.adoptAnchor(batch.id, event?.txHash ?? ("0x" as Hex), Number(record.blockNumber));
+      this.deps.log.info({ batch: batch.id, root }, "root already anchored on chain; adopted");
+      return;
+    }
+    const data = registryCall.anchor(issuer.address, root, batch.leafCount, `${this.deps.config.publicUrl}/api/v1/batches/${batch.id}`);
+    const stored = await prepareOperatorTx(chain, store, `anchor:${batch.id}`, data, (tx) => store.submitBatch(batch.id, tx, unixSeconds(clock)));
+    this.deps.metrics.anchorsSubmitted++;
+    this.deps.log.info({ batch: batch.id, txHash: stored.txHash, nonce: stored.nonce }, "anchor transaction stored");
+    if (this.pauseIfAt("submitted")) return;
+    await chain.broadcast(stored.rawTx);
+    store.markChainTxSent(stored.id, unixSeconds(clock));
+    this.pauseIfAt("broadcast");
+  }
+
+  /** submitted → confirmed (or back to sealed when the transaction is lost for good). */
+  private async follow(batch: BatchRecord): Promise<void> {
+    const { store, chain, clock, config } = this.deps;
+    const issuer = store.getIssuer(batch.issuerId)!;
+    const root = batch.root!;
+    const record = await chain.anchorRecord(issuer.address, root);
+    if (record.anchoredAt === 0n) {
+      if (batch.txId === null) {
+        store.returnBatchToSealed(batch.id, "the adopted anchor is no longer on chain");
+        return;
+      }
+      const tx = store.getChainTx(batch.txId)!;
+      const progress = await followOperatorTx(chain, store, tx, unixSeconds(clock), REPLACE_AFTER_SECONDS);
+      if (progress.kind === "mined" && progress.status === "reverted") {
+        store.markChainTxMined(tx.id, progress.hash, Number(progress.blockNumber), false);
+        store.returnBatchToSealed(batch.id, `anchor transaction ${progress.hash} reverted`);
+        this.deps.log.warn({ batch: batch.id, txHash: progress.hash }, "anchor transaction reverted; batch back to sealed");
+      } else if (progress.kind === "nonce-used") {
+        store.returnBatchToSealed(batch.id, `nonce ${tx.nonce} was used by another transaction`);
+        this.deps.log.warn({ batch: batch.id, nonce: tx.nonce }, "anchor transaction lost its nonce; batch back to sealed");
+      }
+      return;
+    }
+    const head = await chain.blockNumber();
+    if (head - record.blockNumber + 1n < BigInt(config.confirmations)) return;
+
+    const event = (await chain.anchorEvents(issuer.address, root)).find((e) => e.blockNumber === record.blockNumber);
+    const txHash = event?.txHash ?? batch.txHash!;
+    if (batch.txId !== null) store.markChainTxMined(batch.txId, txHash, Number(record.blockNumber), true);
+    const tree = proofsFromTree(batch.tree!);
+    const created = new Date(Number(record.anchoredAt) * 1000);
+    const documents = new Map<string, string>();
+    for (const credential of store.listBatchCredentials(batch.id)) {
+      const proof = createAnchorProof(
+        {
+          format: ANCHOR_PROOF_FORMAT,
+          chainId: chain.chainId,
+          registry: chain.registry,
+          issuer: issuer.address,
+          root,
+          path: tree.proof(credential.leaf),
+          txHash,
+          blockNumber: Number(record.blockNumber),
+        } as never,
+        created,
+      );
+      documents.set(credential.id, JSON.stringify(attachAnchorProof(JSON.parse(credential.signedDocument), proof)));
+    }
+    const now = unixSeconds(clock);
+    store.confirmBatch(batch.id, { txHash, blockNumber: Number(record.blockNumber), anchoredAt: Number(record.anchoredAt), documents }, now);
+    this.deps.metrics.anchorsConfirmed++;
+    if (batch.sealedAt !== null) this.deps.metrics.observeAnchorLatency(Math.max(0, now - batch.sealedAt));
+    this.deps.log.info({ batch: batch.id, txHash, blockNumber: Number(record.blockNumber), credentials: documents.size }, "batch anchored and proofs attached");
+    this.pauseIfAt("confirmed");
+  }
+
+  /** confirmed → sealed when the chain no longer holds the anchor we attached proofs for. */
+  private async recheckAnchor(batch: BatchRecord): Promise<void> {
+    const issuer = this.deps.store.getIssuer(batch.issuerId)!;
+    const record = await this.deps.chain.anchorRecord(issuer.address, batch.root!);
+    if (record.anchoredAt !== 0n && Number(record.blockNumber) === batch.blockNumber) return;
+    const reason =
+      record.anchoredAt === 0n ? "the anchor is no longer on chain (reorg, or a new chain)" : `the anchor moved to block ${record.blockNumber} (reorg)`;
+    this.deps.store.returnBatchToSealed(batch.id, reason);
+    this.deps.log.warn({ batch: batch.id, root: batch.root }, `${reason}; batch back to sealed`);
+  }
+
+  private pauseIfAt(point: WorkerPausePoint): boolean {
+    if (this.deps.config.testPauseAt !== point) return false;
+    this.pausedAt = point;
+    this.stopped = true;
+    this.deps.log.warn({ pausedAt: point }, `worker paused at ${point} (CREDANCHOR_TEST_PAUSE_AT)`);
+    return true;
+  }
+}
