@@ -1,0 +1,74 @@
+#!/usr/bin/env node
+/**
+ * Builds the browser side: the verify page (core + viem + pdf-lib bundled by esbuild) and the
+ * small page helper script, into verifier/web/dist:
+ *   verify.html  the whole verify page in one file (CSS and script inlined): it works opened
+ *                from disk (file://) against any RPC URL, with no server
+ *   verify.js    the same bundle as a script, for the live panel on credential pages
+ *   app.js       page helpers (copy button, file import)
+ *   styles.css   the design system
+ * `npm run build:web`; the server also runs it on first use when the folder is missing.
+ */
+const fs = require("node:fs");
+const path = require("node:path");
+
+const ROOT = path.join(__dirname, "..");
+const OUT_DIR = path.join(ROOT, "verifier", "web", "dist");
+const STYLES = path.join(ROOT, "server", "web", "static", "styles.css");
+
+async function bundle(entry, outfile) {
+  const esbuild = require("esbuild");
+  await esbuild.build({
+    entryPoints: [path.join(ROOT, entry)],
+    outfile,
+    bundle: true,
+    platform: "browser",
+    format: "iife",
+    target: ["es2022"],
+    minify: true,
+    legalComments: "none",
+    logLevel: "error",
+    // The core is written for Node and the browser alike; a few of its dependencies name
+    // Node built-ins they only use when running under Node.
+    define: { "process.env.NODE_DEBUG": "false", global: "globalThis" },
+    alias: {},
+  });
+}
+
+/** Inlines CSS and script into the page template; `</script` inside the bundle is escaped. */
+function inlinePage(template, css, js) {
+  return template
+    .replace("/*STYLES*/", () => css)
+    .replace("/*SCRIPT*/", () => js.replace(/<\/script/gi, "<\\/script"));
+}
+
+async function buildWeb(options = {}) {
+  const started = Date.now();
+  fs.mkdirSync(OUT_DIR, { recursive: true });
+  const tmp = fs.mkdtempSync(path.join(OUT_DIR, ".build-"));
+  try {
+    await bundle("verifier/web/main.ts", path.join(tmp, "verify.js"));
+    await bundle("server/web/client/app.ts", path.join(tmp, "app.js"));
+    const css = fs.readFileSync(STYLES, "utf8");
+    const template = fs.readFileSync(path.join(ROOT, "verifier", "web", "verify.html"), "utf8");
+    fs.writeFileSync(path.join(tmp, "verify.html"), inlinePage(template, css, fs.readFileSync(path.join(tmp, "verify.js"), "utf8")));
+    fs.copyFileSync(STYLES, path.join(tmp, "styles.css"));
+    // Move into place file by file: a server reading the folder never sees a half-written file.
+    for (const name of ["verify.js", "app.js", "styles.css", "verify.html"]) fs.renameSync(path.join(tmp, name), path.join(OUT_DIR, name));
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+  if (!options.quiet) {
+    const size = (name) => `${(fs.statSync(path.join(OUT_DIR, name)).size / 1024).toFixed(0)} KiB`;
+    console.log(`built ${path.relative(ROOT, OUT_DIR)}: verify.html ${size("verify.html")}, app.js ${size("app.js")} in ${Date.now() - started} ms`);
+  }
+}
+
+module.exports = { buildWeb, OUT_DIR };
+
+if (require.main === module) {
+  buildWeb().catch((error) => {
+    console.error(error.message ?? error);
+    process.exit(1);
+  });
+}

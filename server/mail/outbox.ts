@@ -1,0 +1,49 @@
+import fs from "node:fs";
+import path from "node:path";
+
+/** One message the local transport wrote, as listed at /dev/outbox. */
+export interface OutboxEntry {
+  id: string;
+  date: string;
+  to: string;
+  subject: string;
+  text: string;
+  /** Links found in the text, so a developer (or a browser test) can follow the claim link. */
+  links: string[];
+}
+
+const ID_PATTERN = /^[0-9]{13}-[a-f0-9]{8}$/;
+
+export function isOutboxId(id: string): boolean {
+  return ID_PATTERN.test(id);
+}
+
+export function linksIn(text: string): string[] {
+  return Array.from(new Set(text.match(/https?:\/\/[^\s<>"')]+/g) ?? []));
+}
+
+export function writeOutboxEntry(dir: string, entry: OutboxEntry, eml: Buffer): void {
+  fs.mkdirSync(dir, { recursive: true });
+  // The .eml first: the .json is what makes the message visible, so a reader never sees a
+  // listed message whose raw form is missing.
+  fs.writeFileSync(path.join(dir, `${entry.id}.eml`), eml);
+  fs.writeFileSync(path.join(dir, `${entry.id}.json`), JSON.stringify(entry, null, 2));
+}
+
+/** Newest first. */
+export function listOutbox(dir: string, limit = 200): OutboxEntry[] {
+  if (!fs.existsSync(dir)) return [];
+  const names = fs
+    .readdirSync(dir)
+    .filter((name) => name.endsWith(".json") && isOutboxId(name.slice(0, -5)))
+    .sort()
+    .reverse()
+    .slice(0, limit);
+  return names.map((name) => JSON.parse(fs.readFileSync(path.join(dir, name), "utf8")) as OutboxEntry);
+}
+
+export function readOutboxEml(dir: string, id: string): Buffer | undefined {
+  if (!isOutboxId(id)) return undefined;
+  const file = path.join(dir, `${id}.eml`);
+  return fs.existsSync(file) ? fs.readFileSync(file) : undefined;
+}

@@ -1,0 +1,33 @@
+import type { Request, Response } from "express";
+import { credentialView } from "./credentialView";
+import { renderClaimPage, renderClaimProblemPage } from "./pages/claim";
+import { requestContext, sendPage } from "./request";
+import type { LearnerDeps, LearnerServices } from "../routes/learner/deps";
+
+/** Renders the claim page for a token, used by the GET page and by failed accept attempts. */
+export function sendClaimPage(
+  req: Request,
+  res: Response,
+  deps: LearnerDeps,
+  services: LearnerServices,
+  token: string,
+  extra: { error?: string; info?: string; status?: number } = {},
+): void {
+  const ctx = requestContext(req, res, services);
+  const claim = services.learners.findClaim(token);
+  const record = claim ? deps.store.getCredential(claim.credentialId) : undefined;
+  if (!claim || !record) return sendPage(res, renderClaimProblemPage(ctx, ctx.t("claim.invalid")), 404);
+  const view = credentialView(JSON.parse(record.document));
+  if (!view.recipientName && claim.recipientName) view.recipientName = claim.recipientName;
+  const page = renderClaimPage(ctx, {
+    token,
+    view,
+    email: claim.email,
+    state: claim.state,
+    walletExists: services.learners.findWalletByEmail(claim.email) !== undefined,
+    suggestedHandle: services.learners.suggestHandle(claim.recipientName ?? claim.email.split("@")[0] ?? "learner"),
+    error: extra.error,
+    info: extra.info,
+  });
+  sendPage(res, page, extra.status ?? 200);
+}

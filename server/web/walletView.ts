@@ -1,0 +1,26 @@
+import type { Request, Response } from "express";
+import { credentialView } from "./credentialView";
+import { renderWalletPage, type WalletPageModel } from "./pages/wallet";
+import type { BadgeTileModel } from "./components";
+import { requestContext, sendPage } from "./request";
+import { displayState, type LearnerDeps, type LearnerServices } from "../routes/learner/deps";
+import type { Wallet, WalletBadge } from "../store/learner/learnerStore";
+
+/** A wallet entry as a tile: claimed badges read the issuer's current record, imported ones their stored JSON. */
+export function badgeTileModel(deps: LearnerDeps, badge: WalletBadge): (BadgeTileModel & { badgeId: string; public: boolean }) | undefined {
+  if (badge.source === "claimed") {
+    const record = deps.store.getCredential(badge.credentialId!);
+    if (!record) return undefined;
+    return { badgeId: badge.id, public: badge.isPublic, view: credentialView(JSON.parse(record.document)), state: displayState(record), href: `/c/${encodeURIComponent(record.id)}` };
+  }
+  return { badgeId: badge.id, public: badge.isPublic, view: credentialView(JSON.parse(badge.credentialJson!)), state: "imported", href: `/c/${encodeURIComponent(badge.id)}` };
+}
+
+export function sendWalletPage(req: Request, res: Response, deps: LearnerDeps, services: LearnerServices, wallet: Wallet, message?: WalletPageModel["message"], status = 200): void {
+  const ctx = requestContext(req, res, services);
+  const badges = services.learners
+    .badgesOf(wallet.id)
+    .map((badge) => badgeTileModel(deps, badge))
+    .filter((b): b is NonNullable<typeof b> => b !== undefined);
+  sendPage(res, renderWalletPage(ctx, { handle: wallet.handle, badges, message }), status);
+}
