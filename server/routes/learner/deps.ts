@@ -25,7 +25,7 @@ export interface LearnerDeps {
     };
   chain?: { chainId: number; registry: string; isLocal?: boolean };
   /** Verifies credentials with the core pipeline (server side, used for imports). */
-  verifyCredentials?: (credentials: unknown[]) => Promise<VerifyReport>;
+  verify?: (credentials: unknown[]) => Promise<VerifyReport>;
   /** Mail transport; built from the config when absent. */
   mailer?: Mailer;
 }

@@ -159,8 +159,8 @@ export function createLearnerRouter(deps: LearnerDeps): Router {
         const url = field(req, "url");
         if (!json && !url) throw new ImportRefusedError("choose a JSON file or give a URL");
         const credential = json ? parseBadgeJson(json) : await loadBadgeFromUrl(url);
-        if (!deps.verifyCredentials) throw new ImportRefusedError("verification is not available on this server");
-        const decision = decideImport(await deps.verifyCredentials([credential]));
+        if (!deps.verify) throw new ImportRefusedError("verification is not available on this server");
+        const decision = decideImport(await deps.verify([credential]));
         svc.learners.importBadge(walletId, JSON.stringify(credential), { result: decision.result, steps: decision.report.steps, at: new Date().toISOString() });
         const name = credentialView(credential).achievementName;
         sendWalletPage(req, res, deps, svc, wallet, { kind: "ok", text: t("wallet.imported", { name, result: decision.result }) });

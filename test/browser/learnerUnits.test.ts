@@ -1,0 +1,127 @@
+import os from "node:os";
+import path from "node:path";
+import fs from "node:fs";
+import { expect } from "chai";
+import Database from "better-sqlite3";
+import { LearnerStore, HandleTakenError } from "../../server/store/learner/learnerStore";
+import { hashPassphrase, verifyPassphrase } from "../../server/store/learner/passphrase";
+import { renderCertificatePdf } from "../../server/web/pdf";
+import { credentialJsonFromPdf } from "../../verifier/web/pdfAttachment";
+import { html } from "../../server/web/html";
+import { chooseLang } from "../../server/web/i18n";
+import { credentialView } from "../../server/web/credentialView";
+import { decideImport, ImportRefusedError } from "../../server/routes/learner/importBadge";
+import { credentialUrlForLink } from "../../verifier/web/inputs";
+
+const credential = {
+  "@context": ["https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"],
+  id: "urn:uuid:2b7f7f0e-8d4c-4f3e-9a51-1c1d2c3b4a59",
+  type: ["VerifiableCredential", "OpenBadgeCredential"],
+  issuer: { id: "did:pkh:eip155:31337:0x0000000000000000000000000000000000000001", type: ["Profile"], name: "Example University", image: "javascript:alert(1)" },
+  validFrom: "2026-03-02T00:00:00Z",
+  name: "Data Structures",
+  credentialSubject: {
+    type: ["AchievementSubject"],
+    achievement: { id: "urn:uuid:a1", type: ["Achievement"], name: "Data Structures <b>", description: "Trees and graphs.", criteria: { narrative: "Pass the final exam." } },
+  },
+};
+
+describe("learner side units", () => {
+  let dir: string;
+  let db: Database.Database;
+  let learners: LearnerStore;
+
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "credanchor-learner-"));
+    db = new Database(path.join(dir, "db.sqlite"));
+    db.pragma("foreign_keys = ON");
+    learners = new LearnerStore(db);
+  });
+  afterEach(() => {
+    db.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("keeps only hashes of claim tokens and accepts a claim once into a wallet", () => {
+    const token = learners.createClaim({ credentialId: "cred-1", email: "Minji@Example.ac.kr", recipientName: "Kim Minji", achievementName: "DS" });
+    const stored = db.prepare("SELECT token_hash FROM learner_claims").get() as { token_hash: string };
+    expect(stored.token_hash).to.not.equal(token);
+    expect(learners.findClaim(token)?.email).to.equal("minji@example.ac.kr");
+
+    const wallet = learners.createWallet({ handle: "kim-minji", email: "minji@example.ac.kr" });
+    const badge = learners.acceptClaim(token, wallet.id);
+    expect(badge.credentialId).to.equal("cred-1");
+    expect(learners.findClaim(token)?.state).to.equal("accepted");
+    expect(() => learners.acceptClaim(token, wallet.id)).to.throw(/not pending/);
+  });
+
+  it("refuses a taken public name and suggests a free one", () => {
+    learners.createWallet({ handle: "kim-minji", email: "a@example.org" });
+    expect(() => learners.createWallet({ handle: "kim-minji", email: "b@example.org" })).to.throw(HandleTakenError);
+    expect(learners.suggestHandle("Kim Minji")).to.equal("kim-minji-2");
+  });
+
+  it("uses a sign-in link once and only before it expires", () => {
+    const wallet = learners.createWallet({ handle: "lee-jun", email: "jun@example.org" });
+    const token = learners.createMagicLink(wallet.id, "/wallet");
+    expect(learners.useMagicLink(token)?.wallet.id).to.equal(wallet.id);
+    expect(learners.useMagicLink(token)).to.equal(undefined);
+  });
+
+  it("shows only public badges of a wallet and lets only the owner change them", () => {
+    const owner = learners.createWallet({ handle: "owner", email: "o@example.org" });
+    const other = learners.createWallet({ handle: "other", email: "x@example.org" });
+    const badge = learners.importBadge(owner.id, JSON.stringify(credential), { result: "signed, not anchored" });
+    expect(learners.badgesOf(owner.id, true)).to.have.length(0);
+    expect(learners.setPublic(other.id, badge.id, true)).to.equal(false);
+    expect(learners.setPublic(owner.id, badge.id, true)).to.equal(true);
+    expect(learners.badgesOf(owner.id, true).map((b) => b.id)).to.deep.equal([badge.id]);
+    expect(learners.deleteBadge(owner.id, badge.id)).to.equal(true);
+    expect(learners.badgesOf(owner.id)).to.have.length(0);
+  });
+
+  it("hashes passphrases with scrypt and checks them", async () => {
+    const stored = await hashPassphrase("correct horse battery");
+    expect(stored).to.match(/^scrypt\$16384\$8\$1\$/);
+    expect(stored).to.not.include("correct horse");
+    expect(await verifyPassphrase("correct horse battery", stored)).to.equal(true);
+    expect(await verifyPassphrase("wrong horse battery", stored)).to.equal(false);
+  });
+
+  it("embeds the credential JSON in the PDF so the browser can read it back byte for byte", async () => {
+    const json = JSON.stringify(credential, null, 2);
+    const pdf = await renderCertificatePdf({ credentialJson: json, shareUrl: "http://127.0.0.1:3000/c/abc", stateLabel: "anchored" });
+    expect(Buffer.from(pdf.slice(0, 5)).toString()).to.equal("%PDF-");
+    expect(await credentialJsonFromPdf(pdf)).to.equal(json);
+  });
+
+  it("escapes credential text in pages and drops images with unsafe schemes", () => {
+    const view = credentialView(credential);
+    expect(html`<h1>${view.achievementName}</h1>`.value).to.equal("<h1>Data Structures &lt;b&gt;</h1>");
+    expect(view.issuer.image).to.equal(undefined);
+  });
+
+  it("chooses Korean unless the browser prefers English or the user switched", () => {
+    expect(chooseLang(undefined, undefined, undefined)).to.equal("ko");
+    expect(chooseLang(undefined, undefined, "en-US,en;q=0.9,ko;q=0.5")).to.equal("en");
+    expect(chooseLang(undefined, undefined, "ko-KR,ko;q=0.9,en;q=0.5")).to.equal("ko");
+    expect(chooseLang("en", "ko", "ko-KR")).to.equal("en");
+  });
+
+  it("imports a foreign badge signed but not anchored, and refuses a bad signature with the reason", () => {
+    const steps = (signature: string, anchored: string) => [
+      { name: "schema", status: "ok", message: "ok" },
+      { name: "issuer-signature", status: signature, message: signature === "ok" ? "Signed by X" : "signature does not match the credential" },
+      { name: "anchored", status: anchored, message: "no anchor proof" },
+    ];
+    expect(decideImport({ verified: true, results: [{ verified: true, steps: steps("ok", "warning") }] }).result).to.equal("signed, not anchored");
+    expect(decideImport({ verified: true, results: [{ verified: true, steps: steps("ok", "ok") }] }).result).to.equal("anchored");
+    expect(() => decideImport({ verified: false, results: [{ verified: false, steps: steps("failed", "skipped") }] }))
+      .to.throw(ImportRefusedError, /issuer-signature: signature does not match/);
+  });
+
+  it("turns a share link into the URL of its credential JSON", () => {
+    expect(credentialUrlForLink("http://127.0.0.1:3000/c/abc123")).to.equal("http://127.0.0.1:3000/c/abc123/credential.json");
+    expect(credentialUrlForLink("https://x.example/api/v1/credentials/abc")).to.equal("https://x.example/api/v1/credentials/abc");
+  });
+});

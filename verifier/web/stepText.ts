@@ -1,0 +1,115 @@
+/**
+ * Plain-language titles for the pipeline's steps, in Korean and English. The sentence under
+ * each title is the pipeline's own (it carries the names, blocks and dates it checked).
+ */
+export type UiLang = "ko" | "en";
+
+const titles: Record<string, { en: string; ko: string }> = {
+  schema: { en: "A well-formed Open Badge", ko: "올바른 형식의 오픈 배지" },
+  "issuer-signature": { en: "Signed by the issuer", ko: "발급 기관의 서명" },
+  "key-registered": { en: "Issuer key valid at the time", ko: "발급 당시 유효한 발급 키" },
+  inclusion: { en: "Part of the anchored batch", ko: "기록된 배치에 포함" },
+  anchored: { en: "Recorded on the blockchain", ko: "블록체인에 기록됨" },
+  "co-issuers": { en: "Co-issuers endorsed it", ko: "공동 발급 기관의 승인" },
+  status: { en: "Not revoked or suspended", ko: "취소·정지 여부" },
+  validity: { en: "Within its validity dates", ko: "유효 기간" },
+};
+
+const ui = {
+  en: {
+    title: "Verify a badge",
+    lede: "Check an Open Badge yourself. Everything runs in this browser and reads the blockchain directly; no server is asked whether the badge is real.",
+    tabFile: "File (JSON or PDF)",
+    tabPaste: "Paste JSON or link",
+    tabScan: "Scan QR code",
+    drop: "Drop a badge JSON file or a PDF certificate here",
+    choose: "or choose a file",
+    pasteLabel: "Credential JSON, or a link to a badge page (/c/…)",
+    verify: "Verify",
+    scanStart: "Start camera",
+    scanStop: "Stop camera",
+    scanUnsupported: "This browser cannot read QR codes from the camera (no BarcodeDetector). Open the link under the QR code with your phone's camera app, or paste it in the other tab.",
+    scanning: "Point the camera at the QR code…",
+    settings: "Chain settings",
+    rpcUrl: "RPC URL of the chain",
+    rpcHint: "The JSON-RPC endpoint this page talks to directly, e.g. http://127.0.0.1:8545.",
+    registry: "Registry contract address",
+    registryHint: "Leave empty to accept the registry named in the credential (you will see a warning).",
+    confirmations: "Confirmations required",
+    running: "Verifying…",
+    verified: "Verified",
+    notVerified: "Not verified",
+    failedAt: "Failed at: {step}",
+    bundle: "{ok} of {total} credentials verified",
+    credential: "Credential",
+    noRpc: "No RPC URL: chain checks are skipped. Enter the chain's RPC URL under Chain settings.",
+    readError: "Could not read the input: {reason}",
+    noAttachment: "This PDF has no embedded credential (credential.json).",
+    chain: "Checked against chain {chainId} at block {block}.",
+    language: "Language",
+  },
+  ko: {
+    title: "배지 검증",
+    lede: "오픈 배지를 직접 확인하세요. 모든 검증은 이 브라우저에서 실행되고 블록체인을 직접 읽습니다. 어떤 서버에도 진위를 묻지 않습니다.",
+    tabFile: "파일 (JSON 또는 PDF)",
+    tabPaste: "JSON 또는 링크 붙여넣기",
+    tabScan: "QR 코드 스캔",
+    drop: "배지 JSON 파일이나 PDF 증명서를 여기에 끌어다 놓으세요",
+    choose: "또는 파일 선택",
+    pasteLabel: "배지 JSON 또는 배지 페이지 링크 (/c/…)",
+    verify: "검증하기",
+    scanStart: "카메라 켜기",
+    scanStop: "카메라 끄기",
+    scanUnsupported: "이 브라우저는 카메라로 QR 코드를 읽을 수 없습니다 (BarcodeDetector 없음). 휴대폰 카메라 앱으로 QR 아래 링크를 열거나, 다른 탭에 붙여 넣으세요.",
+    scanning: "QR 코드에 카메라를 비춰 주세요…",
+    settings: "블록체인 설정",
+    rpcUrl: "블록체인 RPC URL",
+    rpcHint: "이 페이지가 직접 접속하는 JSON-RPC 주소 (예: http://127.0.0.1:8545).",
+    registry: "레지스트리 컨트랙트 주소",
+    registryHint: "비워 두면 배지에 적힌 레지스트리를 사용합니다 (경고가 표시됩니다).",
+    confirmations: "필요한 확인 블록 수",
+    running: "검증 중…",
+    verified: "검증됨",
+    notVerified: "검증 실패",
+    failedAt: "실패한 단계: {step}",
+    bundle: "{total}개 중 {ok}개 검증됨",
+    credential: "배지",
+    noRpc: "RPC URL이 없어 블록체인 확인을 건너뜁니다. 블록체인 설정에 RPC URL을 입력하세요.",
+    readError: "입력을 읽을 수 없습니다: {reason}",
+    noAttachment: "이 PDF에는 배지(credential.json)가 들어 있지 않습니다.",
+    chain: "체인 {chainId}의 {block}번 블록 기준으로 확인했습니다.",
+    language: "언어",
+  },
+} as const;
+
+export type UiKey = keyof (typeof ui)["en"];
+
+export function text(lang: UiLang, key: UiKey, vars: Record<string, string | number> = {}): string {
+  let out: string = ui[lang][key];
+  for (const [name, value] of Object.entries(vars)) out = out.split(`{${name}}`).join(String(value));
+  return out;
+}
+
+export function stepTitle(name: string, lang: UiLang): string {
+  return titles[name]?.[lang] ?? name;
+}
+
+export function detectLang(): UiLang {
+  const stored = safeStorage()?.getItem("credanchor.lang");
+  if (stored === "ko" || stored === "en") return stored;
+  const htmlLang = document.documentElement.lang;
+  if (htmlLang === "ko" || htmlLang === "en") return htmlLang;
+  return (navigator.language || "ko").toLowerCase().startsWith("ko") ? "ko" : "en";
+}
+
+export function rememberLang(lang: UiLang): void {
+  safeStorage()?.setItem("credanchor.lang", lang);
+}
+
+function safeStorage(): Storage | undefined {
+  try {
+    return window.localStorage;
+  } catch {
+    return undefined; // file:// pages and private modes may refuse storage
+  }
+}
