@@ -54,6 +54,8 @@ export interface IssuerOnboarding {
 export interface Chain {
   readonly chainId: number;
   readonly registry: Address;
+  /** The JSON-RPC endpoint (verifiers in this process read the chain through it). */
+  readonly rpcUrl: string;
   /** The address the server sends anchors and status writes from. */
   readonly operator: Address;
   /** Which local node, if any: funding new issuers is only automatic there. */

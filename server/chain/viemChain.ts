@@ -64,6 +64,7 @@ export async function createViemChain(options: ViemChainOptions): Promise<Chain>
   const self: Chain & { runExclusive: typeof runExclusive } = {
     chainId,
     registry: options.registry,
+    rpcUrl: options.rpcUrl,
     operator: operator.address,
     isLocal: options.isLocal,
     runExclusive,

@@ -23,7 +23,7 @@ export interface AwardDeps {
   clock: Clock;
   box: SecretBox;
   signer: Signer;
-  publicUrl: string;
+  config: { publicUrl: string };
 }
 
 export interface RecipientInput {
@@ -66,7 +66,7 @@ export async function awardAchievement(
       id: ids[i]!,
       issuer: profileOf(issuer),
       achievement: {
-        id: achievementUrl(deps.publicUrl, achievement.id),
+        id: achievementUrl(deps.config.publicUrl, achievement.id),
         name: achievement.name,
         description: achievement.description,
         criteria: { narrative: achievement.criteriaNarrative },
@@ -75,7 +75,7 @@ export async function awardAchievement(
       },
       recipient: recipientOf(recipient),
       validFrom: now,
-      status: { statusListCredential: statusListUrl(deps.publicUrl, issuer.id, slots[i]!.listId), statusListIndex: slots[i]!.statusIndex },
+      status: { statusListCredential: statusListUrl(deps.config.publicUrl, issuer.id, slots[i]!.listId), statusListIndex: slots[i]!.statusIndex },
     }),
   );
   const key = issuerSigningKey(deps.box, issuer);
@@ -160,7 +160,7 @@ export async function acceptPresigned(deps: AwardDeps, issuer: IssuerRecord, cre
     const entries = readStatusEntries(credential).filter((e) => e.statusPurpose === "revocation");
     const entry = entries[0];
     const listId = entry ? listIdFromStatusListUrl(entry.statusListCredential) : undefined;
-    const expectedPrefix = `${statusListUrl(deps.publicUrl, issuer.id, 0).replace(/\/0$/, "/")}`;
+    const expectedPrefix = `${statusListUrl(deps.config.publicUrl, issuer.id, 0).replace(/\/0$/, "/")}`;
     if (!entry || listId === undefined || !entry.statusListCredential.startsWith(expectedPrefix)) {
       rejections.push({ index, reason: `credentialStatus must be a revocation BitstringStatusListEntry naming ${expectedPrefix}<list>` });
       continue;

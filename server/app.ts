@@ -1,0 +1,124 @@
+/**
+ * The HTTP app with its edges injected (STYLE rule 11): store, chain, clock, config and
+ * signer come from the caller, so main.ts wires the real ones and tests their own.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import express from "express";
+import { verifyCredentials } from "../core/verify/pipeline";
+import type { Chain } from "./chain/Chain";
+import { systemClock, type Clock } from "./clock";
+import type { ServerConfig } from "./config";
+import type { AppContext } from "./context";
+import { createSecretBox } from "./crypto/secretBox";
+import { createAuthenticator } from "./http/auth";
+import { errorMiddleware, notFound } from "./http/errors";
+import { createLogger, type Logger } from "./log";
+import { Metrics } from "./metrics";
+import type { AwardNotifier } from "./notifier";
+import { achievementsRouter } from "./routes/achievements";
+import { batchesRouter } from "./routes/batches";
+import { credentialsRouter } from "./routes/credentials";
+import { issuersRouter } from "./routes/issuers";
+import { statusListsRouter } from "./routes/statusLists";
+import { systemRouter } from "./routes/system";
+import type { Signer } from "./signing/Signer";
+import type { Store } from "./store/Store";
+import { BatchWorker } from "./worker/batchWorker";
+import { StatusWriter } from "./worker/statusWriter";
+
+export interface AppDeps {
+  store: Store;
+  chain: Chain;
+  clock?: Clock;
+  config: ServerConfig;
+  signer: Signer;
+  notifier?: AwardNotifier;
+  log?: Logger;
+}
+
+export interface CredanchorApp {
+  app: express.Express;
+  context: AppContext;
+  /** Starts the batching worker and the status writer. */
+  startWorkers(): void;
+  /** Stops the workers (the store, chain and signer belong to the caller). */
+  stop(): Promise<void>;
+}
+
+export function createApp(deps: AppDeps): CredanchorApp {
+  const log = deps.log ?? createLogger(deps.config.logLevel);
+  const clock = deps.clock ?? systemClock;
+  const metrics = new Metrics();
+  const workerDeps = { store: deps.store, chain: deps.chain, clock, config: deps.config, log, metrics };
+  const context: AppContext = {
+    store: deps.store,
+    chain: deps.chain,
+    clock,
+    config: deps.config,
+    signer: deps.signer,
+    notifier: deps.notifier,
+    box: createSecretBox(deps.config.keyEncryptionSecret),
+    log,
+    metrics,
+    authenticate: createAuthenticator(deps.store, deps.config.adminApiKey),
+    batchWorker: new BatchWorker(workerDeps),
+    statusWriter: new StatusWriter(workerDeps),
+    verify: async (credentials) =>
+      (await verifyCredentials(credentials, {
+        rpcUrls: [deps.chain.rpcUrl],
+        registry: { [deps.chain.chainId]: deps.chain.registry },
+        confirmations: deps.config.confirmations,
+        now: clock.now(),
+      })) as unknown as Awaited<ReturnType<AppContext["verify"]>>,
+  };
+
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("trust proxy", "loopback");
+  app.use(express.json({ limit: deps.config.bodyLimit, strict: true }));
+  app.use(systemRouter(context));
+  app.use(issuersRouter(context));
+  app.use(achievementsRouter(context));
+  app.use(credentialsRouter(context));
+  app.use(batchesRouter(context));
+  app.use(statusListsRouter(context));
+  mountOptionalRouter(app, context, path.join(__dirname, "routes", "learner", "index"), "createLearnerRouter");
+  mountOptionalRouter(app, context, path.join(__dirname, "web", "index"), "createWebRouter");
+  app.use((req, _res, next) => next(notFound(`no route ${req.method} ${req.path}`)));
+  app.use(errorMiddleware(log));
+
+  return {
+    app,
+    context,
+    startWorkers() {
+      context.batchWorker.start();
+      context.statusWriter.start();
+    },
+    async stop() {
+      await Promise.all([context.batchWorker.stop(), context.statusWriter.stop()]);
+    },
+  };
+}
+
+/**
+ * The learner routes and web pages are another team's modules: mounted when present, with
+ * the app's context as their deps (it satisfies their LearnerDeps).
+ */
+function mountOptionalRouter(app: express.Express, context: AppContext, modulePath: string, factory: string): void {
+  const exists = [".ts", ".js"].some((ext) => fs.existsSync(`${modulePath}${ext}`));
+  if (!exists) return;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const module = require(modulePath) as Record<string, (deps: unknown) => express.Router>;
+  const create = module[factory];
+  if (typeof create !== "function") {
+    context.log.warn({ modulePath, factory }, "optional router module does not export its factory; not mounted");
+    return;
+  }
+  app.use(
+    create({
+      ...context,
+      verifyCredentials: (credentials: unknown[]) => context.verify(credentials),
+    }),
+  );
+}

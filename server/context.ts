@@ -1,0 +1,30 @@
+/** Everything a route needs, built once by createApp from the injected edges. */
+import type { Chain } from "./chain/Chain";
+import type { Clock } from "./clock";
+import type { ServerConfig } from "./config";
+import type { SecretBox } from "./crypto/secretBox";
+import type { Authenticate } from "./http/auth";
+import type { Logger } from "./log";
+import type { Metrics } from "./metrics";
+import type { AwardNotifier } from "./notifier";
+import type { Signer } from "./signing/Signer";
+import type { Store } from "./store/Store";
+import type { BatchWorker } from "./worker/batchWorker";
+import type { StatusWriter } from "./worker/statusWriter";
+
+export interface AppContext {
+  store: Store;
+  chain: Chain;
+  clock: Clock;
+  config: ServerConfig;
+  signer: Signer;
+  notifier: AwardNotifier | undefined;
+  box: SecretBox;
+  log: Logger;
+  metrics: Metrics;
+  authenticate: Authenticate;
+  batchWorker: BatchWorker;
+  statusWriter: StatusWriter;
+  /** The core verification pipeline against our chain (used by /verify and the learner side). */
+  verify(credentials: unknown[]): Promise<{ verified: boolean; results: { verified: boolean; steps: { name: string; status: string; message: string }[] }[] }>;
+}

@@ -1,0 +1,262 @@
+/**
+ * The OpenAPI 3.1 description of the HTTP API, served at /docs. Written out by hand next to
+ * the routes: a test walks the app's routes and fails when one is missing here.
+ */
+
+type Schema = Record<string, unknown>;
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const json = (schema: Schema, description = "OK") => ({ description, content: { "application/json": { schema } } });
+const errors = (...codes: number[]) => Object.fromEntries(codes.map((c) => [String(c), { $ref: `#/components/responses/Error` }]));
+const body = (schema: Schema) => ({ required: true, content: { "application/json": { schema } } });
+const idParam = (name: string, description: string) => ({ name, in: "path", required: true, schema: { type: "string" }, description });
+const secured = [{ bearer: [] }];
+
+export function openApiDocument(publicUrl: string) {
+  return {
+    openapi: "3.1.0",
+    info: {
+      title: "credanchor anchoring server",
+      version: "1.0.0",
+      description:
+        "Issue Open Badges 3.0 credentials in bulk, anchor them in Merkle batches on an EVM chain, and publish their status. " +
+        "Keys go in `Authorization: Bearer <key>`. Errors answer `{ error, message, issues? }`.",
+    },
+    servers: [{ url: publicUrl }],
+    components: {
+      securitySchemes: { bearer: { type: "http", scheme: "bearer", description: "admin key or issuer API key" } },
+      responses: { Error: json(ref("Error"), "Error") },
+      schemas: {
+        Error: {
+          type: "object",
+          required: ["error", "message"],
+          properties: {
+            error: { type: "string" },
+            message: { type: "string" },
+            issues: { type: "array", items: { type: "object", properties: { field: { type: "string" }, message: { type: "string" } } } },
+            rejections: { type: "array", items: { type: "object", properties: { index: { type: "integer" }, reason: { type: "string" } } } },
+          },
+        },
+        IssuerInput: {
+          type: "object",
+          required: ["name", "url"],
+          additionalProperties: false,
+          properties: { name: { type: "string" }, url: { type: "string", format: "uri" }, email: { type: "string", format: "email" }, image: { type: "string", format: "uri" } },
+        },
+        AchievementInput: {
+          type: "object",
+          required: ["name", "description", "criteria"],
+          additionalProperties: false,
+          properties: {
+            name: { type: "string" },
+            description: { type: "string" },
+            criteria: { type: "object", required: ["narrative"], properties: { narrative: { type: "string" } } },
+            image: { type: "string", format: "uri" },
+            achievementType: { type: "string", examples: ["Badge", "Certificate", "ext:Workshop"] },
+          },
+        },
+        Achievement: {
+          type: "object",
+          properties: {
+            id: { type: "string" }, url: { type: "string" }, issuerId: { type: "string" }, name: { type: "string" }, description: { type: "string" },
+            criteria: { type: "object", properties: { narrative: { type: "string" } } }, image: { type: "string" }, achievementType: { type: "string" }, createdAt: { type: "string", format: "date-time" },
+          },
+        },
+        AwardInput: {
+          type: "object",
+          required: ["achievementId", "recipients"],
+          additionalProperties: false,
+          properties: {
+            achievementId: { type: "string" },
+            recipients: {
+              type: "array",
+              minItems: 1,
+              maxItems: 10000,
+              items: { type: "object", additionalProperties: false, properties: { name: { type: "string" }, email: { type: "string", format: "email" }, id: { type: "string", description: "a DID or another identifier" } } },
+            },
+          },
+        },
+        PresignedInput: {
+          type: "object",
+          required: ["credentials"],
+          additionalProperties: false,
+          properties: {
+            credentials: {
+              type: "array",
+              minItems: 1,
+              maxItems: 10000,
+              items: { type: "object", description: "OpenBadgeCredential signed by the issuer (eddsa-rdfc-2022) with a key registered on chain; credentialStatus names this server's status list URL" },
+            },
+          },
+        },
+        Awarded: {
+          type: "object",
+          required: ["credentials"],
+          properties: { credentials: { type: "array", items: { type: "object", required: ["id", "state"], properties: { id: { type: "string" }, state: { const: "signed" } } } } },
+        },
+        CredentialStatus: {
+          type: "object",
+          required: ["state", "batch", "txHash", "blockNumber"],
+          properties: {
+            state: { enum: ["signed", "batched", "anchored", "revoked", "suspended"] },
+            batch: { type: "string" },
+            txHash: { type: ["string", "null"] },
+            blockNumber: { type: ["integer", "null"] },
+            anchored: { type: "boolean" },
+            revoked: { type: "boolean" },
+            suspended: { type: "boolean" },
+            statusList: { type: "object", properties: { listId: { type: "integer" }, statusListIndex: { type: "integer" } } },
+          },
+        },
+        Batch: {
+          type: "object",
+          required: ["state", "root", "leafCount", "txHash", "blockNumber", "confirmations"],
+          properties: {
+            id: { type: "string" },
+            state: { enum: ["open", "sealed", "submitted", "confirmed"], description: "confirmed: every credential of the batch carries its anchor proof" },
+            root: { type: ["string", "null"] },
+            leafCount: { type: "integer" },
+            txHash: { type: ["string", "null"] },
+            blockNumber: { type: ["integer", "null"] },
+            confirmations: { type: "integer" },
+            requiredConfirmations: { type: "integer" },
+            lastError: { type: ["string", "null"] },
+          },
+        },
+        StatusChange: {
+          type: "object",
+          properties: {
+            id: { type: "integer" },
+            credentialId: { type: "string" },
+            action: { enum: ["revoke", "suspend", "unsuspend"] },
+            reason: { type: ["string", "null"] },
+            state: { enum: ["queued", "submitted", "confirmed", "failed"] },
+            final: { type: "boolean" },
+            finalWhen: { type: "string" },
+            txHash: { type: ["string", "null"] },
+            blockNumber: { type: ["integer", "null"] },
+          },
+        },
+        VerificationReport: {
+          type: "object",
+          required: ["verified", "results"],
+          properties: {
+            verified: { type: "boolean" },
+            results: {
+              type: "array",
+              items: {
+                type: "object",
+                required: ["verified", "steps"],
+                properties: {
+                  verified: { type: "boolean" },
+                  steps: {
+                    type: "array",
+                    items: { type: "object", required: ["name", "status", "message"], properties: { name: { type: "string" }, status: { enum: ["ok", "failed", "skipped", "warning"] }, message: { type: "string" } } },
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
+    },
+    paths: {
+      "/healthz": {
+        get: {
+          summary: "Health: chain reachable, registry, head block",
+          responses: {
+            "200": json({ type: "object", required: ["ok", "chainId", "registry", "blockNumber"], properties: { ok: { type: "boolean" }, chainId: { type: "integer" }, registry: { type: "string" }, blockNumber: { type: "integer" } } }),
+            ...errors(503),
+          },
+        },
+      },
+      "/metrics": {
+        get: { summary: "Prometheus metrics: credentials and batches by state, anchor latency, RPC errors", responses: { "200": { description: "text/plain exposition format", content: { "text/plain": { schema: { type: "string" } } } } } },
+      },
+      "/docs": { get: { summary: "This document", responses: { "200": json({ type: "object" }) } } },
+      "/api/v1/issuers": {
+        post: {
+          summary: "Create an issuer (admin): keys, chain address, on-chain key registration and operator authorisation; the API key is shown once",
+          security: secured,
+          requestBody: body(ref("IssuerInput")),
+          responses: {
+            "201": json({ type: "object", required: ["id", "did", "address", "apiKey"], properties: { id: { type: "string" }, did: { type: "string" }, address: { type: "string" }, apiKey: { type: "string" }, onchain: { enum: ["registered", "pending"] } } }, "Created"),
+            ...errors(400, 401, 403, 413),
+          },
+        },
+      },
+      "/api/v1/issuers/{id}": {
+        get: { summary: "Public issuer profile and signing key", parameters: [idParam("id", "issuer id or address")], responses: { "200": json({ type: "object" }), ...errors(404) } },
+      },
+      "/api/v1/achievements": {
+        post: { summary: "Create an achievement (badge class)", security: secured, requestBody: body(ref("AchievementInput")), responses: { "201": json({ type: "object", properties: { id: { type: "string" }, url: { type: "string" } } }, "Created"), ...errors(400, 401, 403) } },
+        get: { summary: "The calling issuer's achievements", security: secured, responses: { "200": json({ type: "object", properties: { achievements: { type: "array", items: ref("Achievement") } } }), ...errors(401, 403) } },
+      },
+      "/api/v1/achievements/{id}": {
+        get: { summary: "One achievement (public; credentials name this URL)", parameters: [idParam("id", "achievement id")], responses: { "200": json(ref("Achievement")), ...errors(404) } },
+      },
+      "/api/v1/credentials": {
+        post: {
+          summary: "Award an achievement to 1…10,000 recipients, or submit credentials the issuer signed itself",
+          security: secured,
+          requestBody: { required: true, content: { "application/json": { schema: { oneOf: [ref("AwardInput"), ref("PresignedInput")] } } } },
+          responses: { "201": json(ref("Awarded"), "Created"), ...errors(400, 401, 403, 409, 413, 422) },
+        },
+      },
+      "/api/v1/credentials/{id}": {
+        get: { summary: "The credential exactly as stored, with its anchor proof once anchored", parameters: [idParam("id", "urn:uuid:… or the bare uuid")], responses: { "200": json({ type: "object" }), ...errors(404) } },
+      },
+      "/api/v1/credentials/{id}/proof": {
+        get: { summary: "The anchor proof alone", parameters: [idParam("id", "credential id")], responses: { "200": json({ type: "object" }), ...errors(404) } },
+      },
+      "/api/v1/credentials/{id}/status": {
+        get: { summary: "Lifecycle state of a credential", parameters: [idParam("id", "credential id")], responses: { "200": json(ref("CredentialStatus")), ...errors(404) } },
+      },
+      ...Object.fromEntries(
+        (["revoke", "suspend", "unsuspend"] as const).map((action) => [
+          `/api/v1/credentials/{id}/${action}`,
+          {
+            post: {
+              summary: `Queue a ${action} of the credential; written on chain in as few transactions as the masks allow`,
+              security: secured,
+              parameters: [idParam("id", "credential id")],
+              requestBody: body({ type: "object", additionalProperties: false, properties: { reason: { type: "string", maxLength: 500 } } }),
+              responses: { "202": json(ref("StatusChange"), "Accepted; `finalWhen` says when it is final"), ...errors(400, 401, 403, 404, 409) },
+            },
+          },
+        ]),
+      ),
+      "/api/v1/status-changes/{id}": {
+        get: { summary: "Progress of a queued status change", security: secured, parameters: [idParam("id", "status change id")], responses: { "200": json(ref("StatusChange")), ...errors(401, 403, 404) } },
+      },
+      "/api/v1/batches/close": {
+        post: {
+          summary: "Seal the issuer's open batch now (close the semester)",
+          security: secured,
+          responses: { "200": json({ type: "object", required: ["batchId", "root", "leafCount"], properties: { batchId: { type: "string" }, root: { type: "string" }, leafCount: { type: "integer" } } }), ...errors(401, 403, 409) },
+        },
+      },
+      "/api/v1/batches/{id}": {
+        get: { summary: "A batch and its anchor", parameters: [idParam("id", "batch id")], responses: { "200": json(ref("Batch")), ...errors(404) } },
+      },
+      "/api/v1/status-lists/{issuer}/{list}": {
+        get: {
+          summary: "Signed BitstringStatusListCredential derived from chain state (what credentials name as statusListCredential)",
+          parameters: [
+            idParam("issuer", "issuer id or address"),
+            idParam("list", "list number"),
+            { name: "purpose", in: "query", required: false, schema: { enum: ["revocation", "suspension"], default: "revocation" } },
+          ],
+          responses: { "200": json({ type: "object" }), ...errors(400, 404) },
+        },
+      },
+      "/api/v1/verify": {
+        post: {
+          summary: "Verify credentials with the core pipeline (schema, signatures, key on chain, inclusion, anchor, status, validity)",
+          requestBody: body({ oneOf: [{ type: "object", required: ["credential"], properties: { credential: { type: "object" } } }, { type: "object", required: ["credentials"], properties: { credentials: { type: "array", maxItems: 100 } } }] }),
+          responses: { "200": json(ref("VerificationReport")), ...errors(400, 413) },
+        },
+      },
+    },
+  };
+}

@@ -1,0 +1,73 @@
+import crypto from "node:crypto";
+import express from "express";
+import { z } from "zod";
+import { unixSeconds } from "../clock";
+import type { AppContext } from "../context";
+import { forbidden, notFound } from "../http/errors";
+import { parseBody } from "../http/validate";
+import type { AchievementRecord } from "../store/Store";
+import { achievementUrl } from "../services/urls";
+
+export const achievementBody = z
+  .object({
+    name: z.string().trim().min(1, "must not be empty").max(200),
+    description: z.string().trim().min(1, "must not be empty").max(5000),
+    criteria: z.object({ narrative: z.string().trim().min(1, "must not be empty").max(20_000) }).strict(),
+    image: z.string().url("must be an absolute URL (or data: URI)").max(200_000).optional(),
+    achievementType: z
+      .string()
+      .regex(/^([A-Z][A-Za-z]*|ext:[A-Za-z0-9._-]+)$/, 'must be an OB 3.0 AchievementType such as "Badge" or "ext:…"')
+      .optional(),
+  })
+  .strict();
+
+export function achievementJson(publicUrl: string, a: AchievementRecord) {
+  return {
+    id: a.id,
+    url: achievementUrl(publicUrl, a.id),
+    issuerId: a.issuerId,
+    name: a.name,
+    description: a.description,
+    criteria: { narrative: a.criteriaNarrative },
+    ...(a.image ? { image: a.image } : {}),
+    ...(a.achievementType ? { achievementType: a.achievementType } : {}),
+    createdAt: new Date(a.createdAt * 1000).toISOString(),
+  };
+}
+
+export function achievementsRouter(ctx: AppContext) {
+  const router = express.Router();
+
+  router.post("/api/v1/achievements", (req, res) => {
+    const caller = ctx.authenticate(req, "issue");
+    if (!caller.issuerId) throw forbidden("achievements belong to an issuer: use the issuer's API key");
+    const body = parseBody(achievementBody, req);
+    const record: AchievementRecord = {
+      id: crypto.randomUUID(),
+      issuerId: caller.issuerId,
+      name: body.name,
+      description: body.description,
+      criteriaNarrative: body.criteria.narrative,
+      image: body.image ?? null,
+      achievementType: body.achievementType ?? null,
+      createdAt: unixSeconds(ctx.clock),
+    };
+    ctx.store.insertAchievement(record);
+    res.status(201).json({ id: record.id, url: achievementUrl(ctx.config.publicUrl, record.id) });
+  });
+
+  router.get("/api/v1/achievements", (req, res) => {
+    const caller = ctx.authenticate(req, "issue");
+    if (!caller.issuerId) throw forbidden("achievements belong to an issuer: use the issuer's API key");
+    res.json({ achievements: ctx.store.listAchievements(caller.issuerId).map((a) => achievementJson(ctx.config.publicUrl, a)) });
+  });
+
+  // Public: credentials name this URL as their achievement id.
+  router.get("/api/v1/achievements/:id", (req, res) => {
+    const achievement = ctx.store.getAchievement(req.params.id);
+    if (!achievement) throw notFound(`no achievement ${req.params.id}`);
+    res.json(achievementJson(ctx.config.publicUrl, achievement));
+  });
+
+  return router;
+}

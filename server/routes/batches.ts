@@ -1,0 +1,44 @@
+import express from "express";
+import type { AppContext } from "../context";
+import { conflict, forbidden, notFound } from "../http/errors";
+
+export function batchesRouter(ctx: AppContext) {
+  const router = express.Router();
+
+  router.post("/api/v1/batches/close", (req, res) => {
+    const caller = ctx.authenticate(req, "issue");
+    if (!caller.issuerId) throw forbidden("batches belong to an issuer: use the issuer's API key");
+    const closed = ctx.batchWorker.closeNow(caller.issuerId);
+    if (!closed) throw conflict("the issuer has no open batch with credentials to close");
+    void ctx.batchWorker.tick();
+    res.json(closed);
+  });
+
+  // Public: the anchor's URI points here.
+  router.get("/api/v1/batches/:id", async (req, res) => {
+    const batch = ctx.store.getBatch(req.params.id);
+    if (!batch) throw notFound(`no batch ${req.params.id}`);
+    let confirmations = 0;
+    if (batch.blockNumber !== null && (batch.state === "submitted" || batch.state === "confirmed")) {
+      const head = await ctx.chain.blockNumber();
+      confirmations = Math.max(0, Number(head) - batch.blockNumber + 1);
+    }
+    res.json({
+      id: batch.id,
+      issuerId: batch.issuerId,
+      state: batch.state,
+      root: batch.root,
+      leafCount: batch.leafCount,
+      txHash: batch.txHash,
+      blockNumber: batch.blockNumber,
+      confirmations,
+      requiredConfirmations: ctx.config.confirmations,
+      createdAt: new Date(batch.createdAt * 1000).toISOString(),
+      sealedAt: batch.sealedAt !== null ? new Date(batch.sealedAt * 1000).toISOString() : null,
+      anchoredAt: batch.anchoredAt !== null ? new Date(batch.anchoredAt * 1000).toISOString() : null,
+      lastError: batch.lastError,
+    });
+  });
+
+  return router;
+}

@@ -1,0 +1,180 @@
+import express from "express";
+import { z } from "zod";
+import { findAnchorProof } from "../../core/proof/anchor";
+import { unixSeconds } from "../clock";
+import type { AppContext } from "../context";
+import { conflict, forbidden, notFound, unprocessable } from "../http/errors";
+import { parseBody } from "../http/validate";
+import { acceptPresigned, awardAchievement } from "../services/awards";
+import type { CredentialRecord, StatusAction, StatusChangeRecord } from "../store/Store";
+
+export const MAX_RECIPIENTS = 10_000;
+
+const recipient = z
+  .object({
+    name: z.string().trim().min(1, "must not be empty").max(200).optional(),
+    email: z.string().email("must be an email address").max(320).optional(),
+    id: z.string().trim().min(1, "must not be empty").max(2000).optional(),
+  })
+  .strict()
+  .refine((r) => r.email !== undefined || r.id !== undefined, { message: "a recipient needs an email or an id" });
+
+export const awardBody = z
+  .object({
+    achievementId: z.string().min(1, "must not be empty").max(100),
+    recipients: z.array(recipient).min(1, "must hold at least one recipient").max(MAX_RECIPIENTS, `must hold at most ${MAX_RECIPIENTS} recipients`),
+  })
+  .strict();
+
+export const presignedBody = z
+  .object({
+    credentials: z
+      .array(z.record(z.unknown(), { invalid_type_error: "each credential must be a JSON object" }))
+      .min(1, "must hold at least one credential")
+      .max(MAX_RECIPIENTS, `must hold at most ${MAX_RECIPIENTS} credentials`),
+  })
+  .strict();
+
+export const statusChangeBody = z.object({ reason: z.string().trim().max(500, "must be at most 500 characters").optional() }).strict();
+
+/** `urn:uuid:…` in full, or just the uuid. */
+export function credentialIdFrom(param: string): string {
+  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(param) ? `urn:uuid:${param}` : param;
+}
+
+export function credentialsRouter(ctx: AppContext) {
+  const router = express.Router();
+  const { store } = ctx;
+
+  const requireCredential = (param: string): CredentialRecord => {
+    const credential = store.getCredential(credentialIdFrom(param));
+    if (!credential) throw notFound(`no credential ${param}`);
+    return credential;
+  };
+
+  router.post("/api/v1/credentials", async (req, res) => {
+    const caller = ctx.authenticate(req, "issue");
+    if (!caller.issuerId) throw forbidden("credentials are issued by an issuer: use the issuer's API key");
+    const issuer = store.getIssuer(caller.issuerId)!;
+    if (issuer.onchainState !== "registered") throw conflict("the issuer's signing key is not registered on chain yet; try again shortly");
+
+    if (req.body && typeof req.body === "object" && "credentials" in req.body) {
+      const body = parseBody(presignedBody, req);
+      const ids = await acceptPresigned(ctx, issuer, body.credentials);
+      res.status(201).json({ credentials: ids.map((id) => ({ id, state: "signed" })) });
+      return;
+    }
+
+    const body = parseBody(awardBody, req);
+    const achievement = store.getAchievement(body.achievementId);
+    if (!achievement || achievement.issuerId !== issuer.id) {
+      throw unprocessable(`achievementId: no achievement ${body.achievementId} belongs to this issuer`, {
+        issues: [{ field: "achievementId", message: "unknown achievement" }],
+      });
+    }
+    const awarded = await awardAchievement(ctx, issuer, achievement, body.recipients);
+    res.status(201).json({ credentials: awarded.map(({ id, state }) => ({ id, state })) });
+    if (ctx.notifier) {
+      const notices = awarded.map((a) => ({
+        credentialId: a.id,
+        issuerId: issuer.id,
+        achievementName: achievement.name,
+        ...(a.recipientEmail ? { recipientEmail: a.recipientEmail } : {}),
+        ...(a.recipientName ? { recipientName: a.recipientName } : {}),
+      }));
+      ctx.notifier.credentialsAwarded(notices).catch((error) => ctx.log.warn({ err: error }, "award notifier failed"));
+    }
+  });
+
+  // Public by the credential's unguessable id: the document exactly as stored.
+  router.get("/api/v1/credentials/:id", (req, res) => {
+    const credential = requireCredential(req.params.id);
+    res.type("application/json").send(credential.document);
+  });
+
+  router.get("/api/v1/credentials/:id/proof", (req, res) => {
+    const credential = requireCredential(req.params.id);
+    const proof = findAnchorProof(JSON.parse(credential.document));
+    if (!proof) throw notFound(`credential ${req.params.id} is not anchored yet`);
+    res.json(proof);
+  });
+
+  router.get("/api/v1/credentials/:id/status", (req, res) => {
+    const credential = requireCredential(req.params.id);
+    const batch = store.getBatch(credential.batchId)!;
+    const anchored = credential.state === "anchored";
+    res.json({
+      id: credential.id,
+      state: credential.revoked ? "revoked" : credential.suspended ? "suspended" : credential.state,
+      anchored,
+      revoked: credential.revoked,
+      suspended: credential.suspended,
+      batch: batch.id,
+      batchState: batch.state,
+      txHash: anchored ? batch.txHash : null,
+      blockNumber: anchored ? batch.blockNumber : null,
+      statusList: { listId: credential.listId, statusListIndex: credential.statusIndex },
+    });
+  });
+
+  const changeStatus = (action: StatusAction) => (req: express.Request, res: express.Response) => {
+    const caller = ctx.authenticate(req, "revoke");
+    const body = parseBody(statusChangeBody, req);
+    const credential = requireCredential(String(req.params.id));
+    if (caller.issuerId !== credential.issuerId) throw forbidden("this credential belongs to another issuer");
+    const change = store.transaction(() => {
+      const current = store.getCredential(credential.id)!;
+      const pending = store.listStatusChanges("queued").concat(store.listStatusChanges("submitted")).filter((c) => c.credentialId === current.id);
+      const revoking = current.revoked || pending.some((c) => c.action === "revoke");
+      if (revoking) throw conflict(action === "revoke" ? "the credential is already revoked (or its revocation is pending)" : "the credential is revoked; revocation is final");
+      const last = pending.at(-1);
+      const suspended = last ? last.action === "suspend" : current.suspended;
+      if (action === "suspend" && suspended) throw conflict("the credential is already suspended (or its suspension is pending)");
+      if (action === "unsuspend" && !suspended) throw conflict("the credential is not suspended");
+      return store.insertStatusChange({
+        issuerId: current.issuerId,
+        credentialId: current.id,
+        listId: current.listId,
+        statusIndex: current.statusIndex,
+        action,
+        reason: body.reason ?? null,
+        createdAt: unixSeconds(ctx.clock),
+      });
+    });
+    void ctx.statusWriter.tick();
+    res.status(202).json(statusChangeJson(ctx, change));
+  };
+  router.post("/api/v1/credentials/:id/revoke", changeStatus("revoke"));
+  router.post("/api/v1/credentials/:id/suspend", changeStatus("suspend"));
+  router.post("/api/v1/credentials/:id/unsuspend", changeStatus("unsuspend"));
+
+  router.get("/api/v1/status-changes/:id", (req, res) => {
+    const caller = ctx.authenticate(req, "revoke");
+    const change = /^\d+$/.test(req.params.id) ? store.getStatusChange(Number(req.params.id)) : undefined;
+    if (!change) throw notFound(`no status change ${req.params.id}`);
+    if (caller.issuerId !== change.issuerId) throw forbidden("this status change belongs to another issuer");
+    res.json(statusChangeJson(ctx, change));
+  });
+
+  return router;
+}
+
+function statusChangeJson(ctx: AppContext, change: StatusChangeRecord) {
+  const tx = change.txId !== null ? ctx.store.getChainTx(change.txId) : undefined;
+  return {
+    id: change.id,
+    credentialId: change.credentialId,
+    action: change.action,
+    reason: change.reason,
+    state: change.state,
+    final: change.state === "confirmed",
+    finalWhen:
+      change.state === "confirmed"
+        ? "final: the status list on chain holds the change"
+        : `final once its status transaction has ${ctx.config.confirmations} confirmation(s); follow GET /api/v1/status-changes/${change.id}`,
+    txHash: tx?.minedHash ?? tx?.txHash ?? null,
+    blockNumber: tx?.blockNumber ?? null,
+    statusListIndex: change.statusIndex,
+    listId: change.listId,
+  };
+}
