@@ -22,6 +22,8 @@ export interface ServerConfig {
   /** Network name used for deployments/<network>.json ("localhost" for the embedded chain). */
   network: string;
   operatorPrivateKey: `0x${string}` | undefined;
+  /** Folder of deployments/<network>.json (the repository's by default). */
+  deploymentsDir: string;
   adminApiKey: string;
   /** True when the admin key was generated on this start (main prints it). */
   adminApiKeyGenerated: boolean;
@@ -35,6 +37,9 @@ export interface ServerConfig {
   /** How often the batching worker looks at its batches. */
   workerIntervalMs: number;
   logLevel: string;
+  /** SMTP URL for claim mail (smtp://user:pass@host:587); unset → mail goes to DATA_DIR/outbox. */
+  smtpUrl: string | undefined;
+  mailFrom: string | undefined;
   /** Test hook: the worker stops for good right after a batch reaches this state. */
   testPauseAt: WorkerPausePoint | undefined;
   /** Warnings to print at start (generated secrets and the like). */
@@ -85,6 +90,7 @@ export function loadConfig(env: Env = process.env): ServerConfig {
     chainPort,
     network: nonEmpty(env.NETWORK) ?? (rpcUrl ? "remote" : "localhost"),
     operatorPrivateKey: operatorPrivateKey as `0x${string}` | undefined,
+    deploymentsDir: path.resolve(nonEmpty(env.DEPLOYMENTS_DIR) ?? path.join(__dirname, "..", "deployments")),
     adminApiKey: admin.value,
     adminApiKeyGenerated: admin.generated,
     keyEncryptionSecret: encryption.value,
@@ -95,6 +101,8 @@ export function loadConfig(env: Env = process.env): ServerConfig {
     bodyLimit: nonEmpty(env.BODY_LIMIT) ?? "20mb",
     workerIntervalMs: intFrom(env, "WORKER_INTERVAL_MS", 500, 10, 600_000),
     logLevel: nonEmpty(env.LOG_LEVEL) ?? "info",
+    smtpUrl: nonEmpty(env.SMTP_URL),
+    mailFrom: nonEmpty(env.MAIL_FROM),
     testPauseAt: pauseAt as WorkerPausePoint | undefined,
     warnings,
   };

@@ -1,9 +1,19 @@
 /**
- * The Merkle tree of a batch as the store keeps it: the core tree's own serialised form
- * (with its format tag), so proofs are read back without rehashing after a restart.
+ * The Merkle tree of a batch as the store keeps it. We store the leaves in batch order with
+ * the root under a format tag; the tree is rebuilt from them (deterministic, milliseconds for
+ * thousands of leaves) and must give the stored root back before any proof is handed out.
  */
-import { buildMerkleTree, loadMerkleTree } from "../../core/merkle/tree";
+import { invariant } from "../../core/errors";
+import { buildMerkleTree } from "../../core/merkle/tree";
 import type { Hex } from "../chain/Chain";
+
+export const BATCH_TREE_FORMAT = "credanchor-batch-tree-v1";
+
+interface StoredTree {
+  format: typeof BATCH_TREE_FORMAT;
+  root: Hex;
+  leaves: Hex[];
+}
 
 export interface SealedTree {
   root: Hex;
@@ -12,10 +22,15 @@ export interface SealedTree {
 
 export function sealTree(leaves: readonly Hex[]): SealedTree {
   const tree = buildMerkleTree(leaves);
-  return { root: tree.root as Hex, serialized: JSON.stringify(tree.dump()) };
+  const stored: StoredTree = { format: BATCH_TREE_FORMAT, root: tree.root as Hex, leaves: [...leaves] };
+  return { root: stored.root, serialized: JSON.stringify(stored) };
 }
 
-export function proofsFromTree(serialized: string): { root: Hex; proof(leaf: Hex): Hex[] } {
-  const tree = loadMerkleTree(JSON.parse(serialized));
-  return { root: tree.root as Hex, proof: (leaf: Hex) => tree.proof(leaf) as Hex[] };
+/** Proofs by leaf index (the credential's position in its batch). */
+export function proofsFromTree(serialized: string): { root: Hex; proof(leafIndex: number): Hex[] } {
+  const stored = JSON.parse(serialized) as StoredTree;
+  invariant(stored.format === BATCH_TREE_FORMAT, `stored batch tree has format ${String(stored.format)}`);
+  const tree = buildMerkleTree(stored.leaves);
+  invariant(tree.root === stored.root, "a rebuilt batch tree gives its stored root back");
+  return { root: stored.root, proof: (leafIndex: number) => tree.proof(leafIndex) as Hex[] };
 }

@@ -219,7 +219,7 @@ export class BatchWorker {
           registry: chain.registry,
           issuer: issuer.address,
           root,
-          path: tree.proof(credential.leaf),
+          path: tree.proof(credential.leafIndex!),
           txHash,
           blockNumber: Number(record.blockNumber),
         } as never,
