@@ -1,0 +1,88 @@
+/**
+ * The app in-process over a real SQLite file in a temp dir and a real chain, listening on a
+ * free port so tests speak plain HTTP to it.
+ */
+import fs from "node:fs";
+import type { Server } from "node:http";
+import os from "node:os";
+import path from "node:path";
+import { createApp, type CredanchorApp } from "../../../server/app";
+import { createViemChain } from "../../../server/chain/viemChain";
+import { loadConfig, type ServerConfig } from "../../../server/config";
+import { createLogger } from "../../../server/log";
+import { createWorkerSigner } from "../../../server/signing/workerSigner";
+import { SqliteStore } from "../../../server/store/sqlite/SqliteStore";
+import { freePort, type TestChain } from "./chain";
+
+export interface TestServer {
+  baseUrl: string;
+  adminKey: string;
+  config: ServerConfig;
+  store: SqliteStore;
+  handle: CredanchorApp;
+  close(): Promise<void>;
+}
+
+export async function startTestServer(chain: TestChain, env: Record<string, string> = {}): Promise<TestServer> {
+  const port = await freePort();
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "credanchor-server-"));
+  const adminKey = `ca_admin_test_${port}`;
+  const config = loadConfig({
+    PORT: String(port),
+    DATA_DIR: dataDir,
+    RPC_URL: chain.rpcUrl,
+    OPERATOR_PRIVATE_KEY: chain.operatorKey,
+    ADMIN_API_KEY: adminKey,
+    KEY_ENCRYPTION_SECRET: "test-secret-not-for-production",
+    CONFIRMATIONS: "1",
+    WORKER_INTERVAL_MS: "100",
+    LOG_LEVEL: "silent",
+    ...env,
+  });
+  const store = new SqliteStore(path.join(dataDir, "credanchor.sqlite"));
+  const viemChain = await createViemChain({ rpcUrl: chain.rpcUrl, registry: chain.registry, operatorPrivateKey: chain.operatorKey, isLocal: true });
+  const signer = createWorkerSigner({ threads: 2 });
+  const handle = createApp({ store, chain: viemChain, config, signer, log: createLogger("silent") });
+  const server: Server = await new Promise((resolve) => {
+    const s = handle.app.listen(port, "127.0.0.1", () => resolve(s));
+  });
+  handle.startWorkers();
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    adminKey,
+    config,
+    store,
+    handle,
+    async close() {
+      await new Promise((resolve) => server.close(resolve));
+      await handle.stop();
+      await signer.close();
+      store.close();
+    },
+  };
+}
+
+export interface Answer<T = any> {
+  status: number;
+  body: T;
+  text: string;
+}
+
+/** One HTTP call; never throws on 4xx/5xx so tests can assert on them. */
+export async function call<T = any>(baseUrl: string, method: string, route: string, options: { key?: string; body?: unknown; raw?: string; contentType?: string } = {}): Promise<Answer<T>> {
+  const headers: Record<string, string> = {};
+  if (options.key) headers.authorization = `Bearer ${options.key}`;
+  let payload: string | undefined;
+  if (options.raw !== undefined) payload = options.raw;
+  else if (options.body !== undefined) payload = JSON.stringify(options.body);
+  if (payload !== undefined) headers["content-type"] = options.contentType ?? "application/json";
+  const response = await fetch(`${baseUrl}${route}`, { method, headers, body: payload });
+  const text = await response.text();
+  let body: unknown = undefined;
+  try {
+    body = text ? JSON.parse(text) : undefined;
+  } catch {
+    body = text;
+  }
+  return { status: response.status, body: body as T, text };
+}
