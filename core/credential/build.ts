@@ -148,7 +148,6 @@ export interface OpenBadgeCredential {
   evidence?: Array<EvidenceInput & { type: ["Evidence"] }>;
   credentialStatus: BitstringStatusListEntry;
   "@included"?: ProfileObject[];
-  [property: string]: unknown;
 }
 
 export function buildOpenBadgeCredential(params: BuildOpenBadgeCredentialParameters): OpenBadgeCredential {

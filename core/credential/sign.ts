@@ -28,7 +28,7 @@ import { publicKeyFromMultibase, type SigningKey } from "./keys";
 export const ANCHOR_PROOF_CRYPTOSUITE = "credanchor-anchor-2026";
 
 export type CredentialDocument = Record<string, unknown>;
-export type SignedCredential<T extends CredentialDocument> = Omit<T, "proof"> & { proof: DataIntegrityProofObject[] };
+export type SignedCredential<T extends object> = Omit<T, "proof"> & { proof: DataIntegrityProofObject[] };
 
 export interface SignCredentialOptions {
   /** Who signs: the issuer DID (or a co-issuer's). The verification method is `${controller}#${publicKeyMultibase}`. */
@@ -45,7 +45,7 @@ export interface SignCredentialOptions {
  * Refuses a credential that already carries an anchor proof: the anchored leaf commits to the
  * credential with its issuer proofs, so a proof added afterwards would break inclusion.
  */
-export async function signCredential<T extends CredentialDocument>(
+export async function signCredential<T extends object>(
   credential: T,
   key: SigningKey,
   options: SignCredentialOptions,
