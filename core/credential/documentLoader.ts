@@ -55,27 +55,17 @@ const REMEMBERED_METHODS = 1024;
 
 export function createDocumentLoader(options: CreateDocumentLoaderOptions = {}): DocumentLoader {
   const { extraContexts } = options;
-  // controller -> verification method ids it was asked about, oldest first.
-  const seenMethods = new Map<string, Set<string>>();
-  let seenCount = 0;
+  // Verification method id -> its controller, in the order first asked about (a FIFO window).
+  const seenMethods = new Map<string, string>();
 
   function remember(controller: string, methodId: string): void {
-    const methods = seenMethods.get(controller) ?? new Set<string>();
-    if (methods.has(methodId)) return;
-    methods.add(methodId);
-    seenMethods.set(controller, methods);
-    seenCount++;
-    while (seenCount > REMEMBERED_METHODS) {
-      const [oldestController, oldestMethods] = seenMethods.entries().next().value as [string, Set<string>];
-      const [oldestMethod] = oldestMethods;
-      oldestMethods.delete(oldestMethod!);
-      if (oldestMethods.size === 0) seenMethods.delete(oldestController);
-      seenCount--;
-    }
+    if (seenMethods.has(methodId)) return;
+    seenMethods.set(methodId, controller);
+    if (seenMethods.size > REMEMBERED_METHODS) seenMethods.delete(seenMethods.keys().next().value as string);
   }
 
   function controllerDocument(controller: string): ControllerDocument | undefined {
-    const methodIds = new Set(seenMethods.get(controller));
+    const methodIds = new Set([...seenMethods].filter(([, owner]) => owner === controller).map(([methodId]) => methodId));
     // A did:key controls exactly the key it encodes, asked about or not.
     if (controller.startsWith("did:key:")) methodIds.add(`${controller}#${controller.slice("did:key:".length)}`);
     const methods = [...methodIds].map((id) => parseVerificationMethod(id)).filter((parts) => parts !== null);
