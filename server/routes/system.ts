@@ -30,6 +30,8 @@ export function systemRouter(ctx: AppContext) {
         registry: ctx.chain.registry,
         blockNumber: Number(blockNumber),
         operator: ctx.chain.operator,
+        // The local node has no secrets in its URL; a remote provider URL often carries an API key.
+        ...(ctx.chain.isLocal ? { rpcUrl: ctx.chain.rpcUrl } : {}),
         worker: { pausedAt: ctx.batchWorker.pausedAt ?? null },
       });
     } catch (error) {

@@ -1,0 +1,196 @@
+/**
+ * The anchoring server end to end over HTTP, against a real Hardhat node and a real SQLite
+ * file: bulk award → batch closes → anchored → every credential served with an anchor proof
+ * the core verifier accepts; revoke / suspend / unsuspend reach the chain and the status list
+ * credential; pre-signed credentials are accepted only with a key registered on chain.
+ */
+import { expect } from "chai";
+import { buildOpenBadgeCredential } from "../../core/credential/build";
+import { generateSigningKey } from "../../core/credential/keys";
+import { signCredential } from "../../core/credential/sign";
+import { findAnchorProof } from "../../core/proof/anchor";
+import { readStatusFromListCredential } from "../../core/status/statusListCredential";
+import { verifyCredentials } from "../../core/verify/pipeline";
+import { createSecretBox } from "../../server/crypto/secretBox";
+import { issuerSigningKey } from "../../server/services/issuers";
+import { eventually, startTestChain, type TestChain } from "./helpers/chain";
+import { call, startTestServer, type TestServer } from "./helpers/server";
+
+describe("anchoring server", function () {
+  this.timeout(300_000);
+  let chain: TestChain;
+  let server: TestServer;
+  let issuer: { id: string; did: string; address: `0x${string}`; apiKey: string };
+  const achievements: string[] = [];
+  let awarded: string[] = [];
+
+  before(async () => {
+    chain = await startTestChain();
+    server = await startTestServer(chain);
+    const created = await call(server.baseUrl, "POST", "/api/v1/issuers", {
+      key: server.adminKey,
+      body: { name: "Test University", url: "https://test.example", email: "registrar@test.example" },
+    });
+    expect(created.status, created.text).to.equal(201);
+    issuer = created.body;
+    for (const name of ["Algebra", "Biology", "Chemistry"]) {
+      const a = await call(server.baseUrl, "POST", "/api/v1/achievements", {
+        key: issuer.apiKey,
+        body: { name, description: `Passed ${name}`, criteria: { narrative: `Passed the ${name} exam.` }, achievementType: "Course" },
+      });
+      expect(a.status, a.text).to.equal(201);
+      achievements.push(a.body.id);
+    }
+  });
+
+  after(async () => {
+    await server?.close();
+    await chain?.stop();
+  });
+
+  it("creates an issuer whose signing key is registered and whose operator is authorised on chain", async () => {
+    expect(issuer.did).to.equal(`did:pkh:eip155:31337:${issuer.address}`);
+    expect(issuer.apiKey).to.match(/^ca_issuer_/);
+    const profile = await call(server.baseUrl, "GET", `/api/v1/issuers/${issuer.id}`);
+    expect(profile.body.onchain).to.equal("registered");
+  });
+
+  it("awards three achievements to 300 recipients and answers 201 with every credential signed", async () => {
+    for (const [i, achievementId] of achievements.entries()) {
+      const recipients = Array.from({ length: 100 }, (_, n) => ({ name: `Learner ${i}-${n}`, email: `learner${i}-${n}@students.example` }));
+      const answer = await call(server.baseUrl, "POST", "/api/v1/credentials", { key: issuer.apiKey, body: { achievementId, recipients } });
+      expect(answer.status, answer.text).to.equal(201);
+      expect(answer.body.credentials).to.have.length(100);
+      for (const c of answer.body.credentials) expect(c).to.deep.equal({ id: c.id, state: "signed" });
+      awarded.push(...answer.body.credentials.map((c: { id: string }) => c.id));
+    }
+    expect(new Set(awarded).size).to.equal(300);
+  });
+
+  it("closes the batch, anchors it, and serves every credential with an anchor proof the core verifier accepts", async () => {
+    const closed = await call(server.baseUrl, "POST", "/api/v1/batches/close", { key: issuer.apiKey });
+    expect(closed.status, closed.text).to.equal(200);
+    expect(closed.body.leafCount).to.equal(300);
+    expect(closed.body.root).to.match(/^0x[0-9a-f]{64}$/);
+
+    const batch = await eventually("the batch to be confirmed", async () => {
+      const b = await call(server.baseUrl, "GET", `/api/v1/batches/${closed.body.batchId}`);
+      return b.body.state === "confirmed" ? b.body : undefined;
+    });
+    expect(batch.txHash).to.match(/^0x[0-9a-f]{64}$/);
+    expect(batch.confirmations).to.be.at.least(1);
+    expect(await chain.anchorEventCount(issuer.address, closed.body.root)).to.equal(1);
+
+    const documents = [];
+    for (const id of awarded) {
+      const served = await call(server.baseUrl, "GET", `/api/v1/credentials/${id}`);
+      expect(served.status).to.equal(200);
+      expect(findAnchorProof(served.body), `anchor proof of ${id}`).to.not.equal(undefined);
+      documents.push(served.body);
+      const status = await call(server.baseUrl, "GET", `/api/v1/credentials/${id}/status`);
+      expect(status.body).to.include({ state: "anchored", batch: closed.body.batchId, txHash: batch.txHash, blockNumber: batch.blockNumber });
+    }
+    const report = await verifyCredentials(documents, { rpcUrls: [chain.rpcUrl], registry: chain.registry });
+    const failures = report.results.filter((r) => !r.verified).map((r) => r.steps.filter((s) => s.status === "failed"));
+    expect(failures, JSON.stringify(failures[0])).to.deep.equal([]);
+    expect(report.verified).to.equal(true);
+  });
+
+  it("answers POST /api/v1/verify with the core pipeline's report", async () => {
+    const served = await call(server.baseUrl, "GET", `/api/v1/credentials/${awarded[0]}`);
+    const report = await call(server.baseUrl, "POST", "/api/v1/verify", { body: { credential: served.body } });
+    expect(report.status, report.text).to.equal(200);
+    expect(report.body.verified).to.equal(true);
+    expect(report.body.results[0].steps.map((s: { name: string }) => s.name)).to.include.members(["issuer-signature", "inclusion", "anchored", "status"]);
+  });
+
+  it("revokes, suspends and unsuspends on chain, and the status list credential follows", async () => {
+    const [revokedId, suspendedId] = [awarded[1]!, awarded[2]!];
+    const revoke = await call(server.baseUrl, "POST", `/api/v1/credentials/${revokedId}/revoke`, { key: issuer.apiKey, body: { reason: "academic misconduct" } });
+    expect(revoke.status, revoke.text).to.equal(202);
+    expect(revoke.body).to.include({ action: "revoke", final: false });
+    expect(revoke.body.finalWhen).to.be.a("string");
+    const suspend = await call(server.baseUrl, "POST", `/api/v1/credentials/${suspendedId}/suspend`, { key: issuer.apiKey, body: { reason: "under review" } });
+    expect(suspend.status, suspend.text).to.equal(202);
+
+    for (const change of [revoke.body, suspend.body]) {
+      await eventually(`status change ${change.id} to be final`, async () => {
+        const c = await call(server.baseUrl, "GET", `/api/v1/status-changes/${change.id}`, { key: issuer.apiKey });
+        return c.body.final ? c.body : undefined;
+      });
+    }
+    const revoked = server.store.getCredential(revokedId)!;
+    const suspended = server.store.getCredential(suspendedId)!;
+    expect(await chain.statusBit(issuer.address, revoked.listId, 0, revoked.statusIndex)).to.equal(true);
+    expect(await chain.statusBit(issuer.address, suspended.listId, 1, suspended.statusIndex)).to.equal(true);
+    expect((await call(server.baseUrl, "GET", `/api/v1/credentials/${revokedId}/status`)).body.state).to.equal("revoked");
+    expect((await call(server.baseUrl, "GET", `/api/v1/credentials/${suspendedId}/status`)).body.state).to.equal("suspended");
+
+    const revocationList = await call(server.baseUrl, "GET", `/api/v1/status-lists/${issuer.id}/${revoked.listId}`);
+    expect(revocationList.status, revocationList.text).to.equal(200);
+    expect(revocationList.body.proof).to.be.an("array").with.length(1);
+    expect(readStatusFromListCredential(revocationList.body, revoked.statusIndex).set).to.equal(true);
+    expect(readStatusFromListCredential(revocationList.body, suspended.statusIndex).set).to.equal(false);
+    const suspensionList = await call(server.baseUrl, "GET", `/api/v1/status-lists/${issuer.id}/${suspended.listId}?purpose=suspension`);
+    expect(readStatusFromListCredential(suspensionList.body, suspended.statusIndex).set).to.equal(true);
+
+    const unsuspend = await call(server.baseUrl, "POST", `/api/v1/credentials/${suspendedId}/unsuspend`, { key: issuer.apiKey, body: { reason: "cleared" } });
+    expect(unsuspend.status, unsuspend.text).to.equal(202);
+    await eventually("the unsuspension to be final", async () => {
+      const c = await call(server.baseUrl, "GET", `/api/v1/status-changes/${unsuspend.body.id}`, { key: issuer.apiKey });
+      return c.body.final ? true : undefined;
+    });
+    expect(await chain.statusBit(issuer.address, suspended.listId, 1, suspended.statusIndex)).to.equal(false);
+    const after = await call(server.baseUrl, "GET", `/api/v1/status-lists/${issuer.id}/${suspended.listId}?purpose=suspension`);
+    expect(readStatusFromListCredential(after.body, suspended.statusIndex).set).to.equal(false);
+    expect((await call(server.baseUrl, "GET", `/api/v1/credentials/${suspendedId}/status`)).body.state).to.equal("anchored");
+
+    const again = await call(server.baseUrl, "POST", `/api/v1/credentials/${revokedId}/suspend`, { key: issuer.apiKey, body: {} });
+    expect(again.status).to.equal(409);
+  });
+
+  describe("credentials the issuer signed itself", () => {
+    const presigned = async (key: ReturnType<typeof generateSigningKey>, index: number) => {
+      const unsigned = buildOpenBadgeCredential({
+        issuer: { id: issuer.did, name: "Test University", url: "https://test.example" },
+        achievement: { id: `${server.config.publicUrl}/api/v1/achievements/${achievements[0]}`, name: "Algebra", description: "Passed Algebra", criteria: { narrative: "Passed." } },
+        recipient: { email: "self-signed@students.example", hashed: true },
+        validFrom: new Date(),
+        status: { statusListCredential: `${server.config.publicUrl}/api/v1/status-lists/${issuer.id}/0`, statusListIndex: index },
+      });
+      return signCredential(unsigned as never, key, { controller: issuer.did });
+    };
+    const issuerKey = () => issuerSigningKey(createSecretBox(server.config.keyEncryptionSecret), server.store.getIssuer(issuer.id)!);
+    const freeIndex = () => {
+      for (let i = 7; ; i++) {
+        const taken = server.store.db.prepare("SELECT 1 FROM status_allocations WHERE issuer_id = ? AND list_id = 0 AND status_index = ?").get(issuer.id, i);
+        if (!taken) return i;
+      }
+    };
+
+    it("accepts one signed with the issuer's registered key", async () => {
+      const credential = await presigned(issuerKey(), freeIndex());
+      const answer = await call(server.baseUrl, "POST", "/api/v1/credentials", { key: issuer.apiKey, body: { credentials: [credential] } });
+      expect(answer.status, answer.text).to.equal(201);
+      expect(answer.body.credentials).to.deep.equal([{ id: credential.id, state: "signed" }]);
+      const served = await call(server.baseUrl, "GET", `/api/v1/credentials/${credential.id}`);
+      expect(served.body).to.deep.equal(credential);
+    });
+
+    it("rejects one signed with a key not registered for the issuer, and stores nothing", async () => {
+      const credential = await presigned(generateSigningKey(), freeIndex());
+      const answer = await call(server.baseUrl, "POST", "/api/v1/credentials", { key: issuer.apiKey, body: { credentials: [credential] } });
+      expect(answer.status, answer.text).to.equal(422);
+      expect(answer.body.rejections[0].reason).to.match(/not registered/);
+      expect((await call(server.baseUrl, "GET", `/api/v1/credentials/${credential.id}`)).status).to.equal(404);
+    });
+
+    it("rejects one whose content was changed after signing", async () => {
+      const credential = (await presigned(issuerKey(), freeIndex())) as Record<string, unknown>;
+      const tampered = { ...credential, name: "Honours Algebra" };
+      const answer = await call(server.baseUrl, "POST", "/api/v1/credentials", { key: issuer.apiKey, body: { credentials: [tampered] } });
+      expect(answer.status, answer.text).to.equal(422);
+      expect(answer.body.rejections[0].reason).to.match(/does not verify/);
+    });
+  });
+});
