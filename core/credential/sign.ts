@@ -115,12 +115,14 @@ export async function verifyIssuerProofs(
 
   const checkable = issuerProofs.filter((proof) => parseVerificationMethod(String(proof.verificationMethod)) !== null);
   const outcomes = new Map<string, ProofResult>();
+  let setError: unknown;
   if (checkable.length > 0) {
     const verification = await verifyEddsaRdfc2022ProofSet(
       { ...credential, proof: checkable },
       { purpose: assertionMethodPurpose(), documentLoader },
     );
     for (const result of verification.results ?? []) outcomes.set(proofKey(result.proof), result);
+    setError = verification.error;
   }
 
   return issuerProofs.map((proof) => {
@@ -145,7 +147,9 @@ export async function verifyIssuerProofs(
       return { ...base, verified: false, error: `proofPurpose is "${String(proof.proofPurpose)}"; an issuer proof must be "assertionMethod"` };
     }
     const outcome = outcomes.get(proofKey(proof));
-    if (!outcome) return { ...base, verified: false, error: "the proof was not checked (no matching suite or purpose)" };
+    if (!outcome) {
+      return { ...base, verified: false, error: setError === undefined ? "the proof was not checked" : describeError(setError) };
+    }
     return outcome.verified ? { ...base, verified: true } : { ...base, verified: false, error: describeError(outcome.error) };
   });
 }
