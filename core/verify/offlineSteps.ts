@@ -1,0 +1,109 @@
+/**
+ * The steps that need only the credential: schema, issuer signatures, inclusion in the anchored
+ * root, validity dates.
+ */
+import type { Hex } from "viem";
+import { validateOpenBadgeCredential } from "../credential/schema";
+import { verifyIssuerProofs } from "../credential/sign";
+import type { DocumentLoader } from "../credential/documentLoader";
+import { verifyMerkleProof } from "../merkle/tree";
+import { typesOf } from "./bundle";
+import { issuerLabel, type CredentialFacts } from "./credentialFacts";
+import { shortHex, shortKey, step, type VerificationStep } from "./report";
+
+
+const OPEN_BADGE_TYPES = ["OpenBadgeCredential", "AchievementCredential"];
+
+export function schemaStep(facts: CredentialFacts): VerificationStep {
+  const types = typesOf(facts.credential);
+  if (!types.some((type) => OPEN_BADGE_TYPES.includes(type))) {
+    return step("schema", "skipped", `A ${facts.type ?? "credential without a type"} is not an Open Badges achievement credential, so the OB 3.0 schema does not apply`, { types });
+  }
+  let issues;
+  try {
+    issues = validateOpenBadgeCredential(facts.credential);
+  } catch (error) {
+    return step("schema", "failed", `The schema could not be checked: ${(error as Error).message}`);
+  }
+  if (issues.length === 0) return step("schema", "ok", "Matches the Open Badges 3.0 credential schema");
+  const first = issues[0]!;
+  const more = issues.length > 1 ? ` (and ${issues.length - 1} more problem${issues.length > 2 ? "s" : ""})` : "";
+  return step("schema", "failed", `Does not match the Open Badges 3.0 schema: ${first.path || "/"} ${first.message}${more}`, { issues });
+}
+
+/** Verifies every eddsa-rdfc-2022 proof; records the results on `facts` for the chain steps. */
+export async function issuerSignatureStep(facts: CredentialFacts, documentLoader?: DocumentLoader): Promise<VerificationStep> {
+  try {
+    facts.proofs = await verifyIssuerProofs(facts.credential, documentLoader === undefined ? {} : { documentLoader });
+  } catch (error) {
+    return step("issuer-signature", "failed", `The signature could not be checked: ${(error as Error).message}`);
+  }
+  const proofs = facts.proofs.map((proof) => ({
+    verificationMethod: proof.verificationMethod,
+    controller: proof.controller,
+    publicKeyMultibase: proof.publicKeyMultibase,
+    verified: proof.verified,
+    ...(proof.error === undefined ? {} : { error: errorText(proof.error) }),
+  }));
+  if (facts.proofs.length === 0) {
+    return step("issuer-signature", "failed", "The credential carries no eddsa-rdfc-2022 issuer proof", { proofs });
+  }
+  const broken = facts.proofs.find((proof) => !proof.verified);
+  if (broken) {
+    const why = broken.error === undefined ? "" : `: ${errorText(broken.error)}`;
+    return step("issuer-signature", "failed", `The proof by key ${shortKey(broken.publicKeyMultibase)} (${broken.controller}) does not verify${why}`, { proofs });
+  }
+  const own = facts.proofs.filter((proof) => proof.isIssuer);
+  if (own.length === 0) {
+    return step("issuer-signature", "failed", `No proof is made by the issuer ${facts.issuer.id ?? "(no id)"}: the proofs are by ${[...new Set(facts.proofs.map((p) => p.controller))].join(", ")}`, { proofs });
+  }
+  const others = facts.proofs.length - own.length;
+  const keys = own.map((proof) => shortKey(proof.publicKeyMultibase)).join(", ");
+  const coSigned = others > 0 ? `, co-signed by ${others} other part${others > 1 ? "ies" : "y"}` : "";
+  return step("issuer-signature", "ok", `Signed by ${issuerLabel(facts.issuer)} (key ${keys})${coSigned}`, { proofs });
+}
+
+export function inclusionStep(facts: CredentialFacts): VerificationStep {
+  if (!facts.anchor) return step("inclusion", "skipped", "No anchor proof, so there is no batch root to check inclusion in");
+  const anchor = facts.anchor.data;
+  if (!anchor) return step("inclusion", "failed", `The anchor proof cannot be read: ${facts.anchor.error}`);
+  if (!facts.leaf) return step("inclusion", "failed", `The credential's leaf cannot be computed: ${facts.leafError}`);
+  const data = { leaf: facts.leaf, root: anchor.root, path: anchor.path };
+  let included: boolean;
+  try {
+    included = verifyMerkleProof(anchor.root as Hex, facts.leaf, anchor.path as Hex[]);
+  } catch (error) {
+    return step("inclusion", "failed", `The inclusion path cannot be checked: ${(error as Error).message}`, data);
+  }
+  if (!included) {
+    return step("inclusion", "failed", `The credential is not in batch root ${shortHex(anchor.root)}: its leaf ${shortHex(facts.leaf)} and the path in the anchor proof do not lead to that root`, data);
+  }
+  const depth = anchor.path.length;
+  return step("inclusion", "ok", `Included in batch root ${shortHex(anchor.root)} (path of ${depth} hash${depth === 1 ? "" : "es"})`, data);
+}
+
+export function validityStep(facts: CredentialFacts, now: Date): VerificationStep {
+  const credential = facts.credential;
+  // VC 2.0 names; VC 1.1 credentials (imported badges) use issuanceDate / expirationDate.
+  const fromText = stringField(credential.validFrom) ?? stringField(credential.issuanceDate);
+  const untilText = stringField(credential.validUntil) ?? stringField(credential.expirationDate);
+  const from = fromText === undefined ? undefined : new Date(fromText);
+  const until = untilText === undefined ? undefined : new Date(untilText);
+  const data = { now: now.toISOString(), validFrom: fromText, validUntil: untilText };
+  if (from && Number.isNaN(from.getTime())) return step("validity", "failed", `validFrom ${JSON.stringify(fromText)} is not a date`, data);
+  if (until && Number.isNaN(until.getTime())) return step("validity", "failed", `validUntil ${JSON.stringify(untilText)} is not a date`, data);
+  if (from && now < from) return step("validity", "failed", `Not valid yet: valid from ${fromText}`, data);
+  if (until && now >= until) return step("validity", "failed", `Expired on ${untilText}`, data);
+  const period = from ? `Valid since ${fromText}` : "No start date";
+  return step("validity", "ok", until ? `${period}, until ${untilText}` : `${period}, with no end date`, data);
+}
+
+function stringField(value: unknown): string | undefined {
+  return typeof value === "string" ? value : undefined;
+}
+
+function errorText(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  if (typeof error === "object" && error !== null && typeof (error as { message?: unknown }).message === "string") return (error as { message: string }).message;
+  return String(error);
+}
