@@ -1,0 +1,146 @@
+/**
+ * The hashing engines behind a tree build. Both produce the same bytes; the WebAssembly one is
+ * the default wherever WebAssembly runs, the JavaScript one is the fallback (and the reference
+ * the tests compare it with).
+ */
+import { keccak_256 } from "@noble/hashes/sha3.js";
+import { invariant } from "../errors";
+import { compareBytes32 } from "./keccak";
+import { FREE_MEMORY_START, keccakModuleBytes } from "./wasm/keccakModule";
+
+export interface TreeHasher {
+  readonly name: "wasm" | "js";
+  /**
+   * Builds an OpenZeppelin heap-layout tree of `leafCount` leaves: allocates (2n-1)*32 bytes,
+   * lets `placeLeaves` write the leaves at nodes n-1..2n-2, hashes nodes n-2..0 and returns
+   * the whole array (a fresh one, owned by the caller).
+   */
+  buildHeap(leafCount: number, placeLeaves: (heap: Uint8Array) => void): Uint8Array;
+  /** Standard leaf hashes keccak256(keccak256(v)) of consecutive 32-byte values. */
+  hashLeaves(values: Uint8Array): Uint8Array;
+  /** keccak256 of consecutive 64-byte inputs, unsorted (for benchmarks and tests). */
+  hash64(inputs: Uint8Array): Uint8Array;
+}
+
+/**
+ * Calls into WebAssembly in chunks: V8 first runs a module on its baseline compiler and swaps
+ * in optimised code only between calls, so one long call would stay ~10x slower to the end.
+ */
+const CHUNK = 16_384;
+/** Builds that need more memory get an instance of their own, dropped afterwards, so one
+ * large batch does not pin its memory for the life of the process (memory cannot shrink). */
+const SHARED_INSTANCE_MAX_BYTES = 32 << 20;
+const PAGE = 65_536;
+
+interface KeccakExports {
+  memory: WebAssembly.Memory;
+  hashNodes(base: number, from: number, to: number): void;
+  hashLeaves(src: number, dst: number, count: number): void;
+  hash64(src: number, dst: number, count: number): void;
+}
+
+let compiledModule: WebAssembly.Module | undefined;
+let sharedExports: KeccakExports | undefined;
+
+function instantiate(): KeccakExports {
+  compiledModule ??= new WebAssembly.Module(keccakModuleBytes() as Uint8Array<ArrayBuffer>);
+  return new WebAssembly.Instance(compiledModule, {}).exports as unknown as KeccakExports;
+}
+
+/** An instance whose memory holds at least `bytes` after FREE_MEMORY_START. */
+function exportsWithRoom(bytes: number): KeccakExports {
+  const needed = FREE_MEMORY_START + bytes;
+  const wasm = needed <= SHARED_INSTANCE_MAX_BYTES ? (sharedExports ??= instantiate()) : instantiate();
+  const have = wasm.memory.buffer.byteLength;
+  if (have < needed) wasm.memory.grow(Math.ceil((needed - have) / PAGE));
+  return wasm;
+}
+
+function batchedOverItems(count: number, call: (start: number, items: number) => void): void {
+  for (let start = 0; start < count; start += CHUNK) call(start, Math.min(CHUNK, count - start));
+}
+
+export const wasmTreeHasher: TreeHasher = {
+  name: "wasm",
+  buildHeap(leafCount, placeLeaves) {
+    const nodeCount = 2 * leafCount - 1;
+    const wasm = exportsWithRoom(nodeCount * 32);
+    const base = FREE_MEMORY_START;
+    placeLeaves(new Uint8Array(wasm.memory.buffer, base, nodeCount * 32));
+    for (let from = leafCount - 1; from > 0; from -= CHUNK) wasm.hashNodes(base, from, Math.max(0, from - CHUNK));
+    return new Uint8Array(wasm.memory.buffer, base, nodeCount * 32).slice();
+  },
+  hashLeaves(values) {
+    invariant(values.length % 32 === 0, "leaf values are 32 bytes each");
+    const count = values.length / 32;
+    const wasm = exportsWithRoom(values.length * 2);
+    const src = FREE_MEMORY_START;
+    const dst = src + values.length;
+    new Uint8Array(wasm.memory.buffer).set(values, src);
+    batchedOverItems(count, (start, items) => wasm.hashLeaves(src + 32 * start, dst + 32 * start, items));
+    return new Uint8Array(wasm.memory.buffer, dst, values.length).slice();
+  },
+  hash64(inputs) {
+    invariant(inputs.length % 64 === 0, "inputs are 64 bytes each");
+    const count = inputs.length / 64;
+    const wasm = exportsWithRoom(inputs.length + count * 32);
+    const src = FREE_MEMORY_START;
+    const dst = src + inputs.length;
+    new Uint8Array(wasm.memory.buffer).set(inputs, src);
+    batchedOverItems(count, (start, items) => wasm.hash64(src + 64 * start, dst + 32 * start, items));
+    return new Uint8Array(wasm.memory.buffer, dst, count * 32).slice();
+  },
+};
+
+export const jsTreeHasher: TreeHasher = {
+  name: "js",
+  buildHeap(leafCount, placeLeaves) {
+    const heap = new Uint8Array((2 * leafCount - 1) * 32);
+    placeLeaves(heap);
+    const pair = new Uint8Array(64);
+    for (let i = leafCount - 2; i >= 0; i--) {
+      const left = heap.subarray((2 * i + 1) * 32, (2 * i + 2) * 32);
+      const right = heap.subarray((2 * i + 2) * 32, (2 * i + 3) * 32);
+      const leftFirst = compareBytes32(left, right) <= 0;
+      pair.set(leftFirst ? left : right, 0);
+      pair.set(leftFirst ? right : left, 32);
+      heap.set(keccak_256(pair), i * 32);
+    }
+    return heap;
+  },
+  hashLeaves(values) {
+    invariant(values.length % 32 === 0, "leaf values are 32 bytes each");
+    const out = new Uint8Array(values.length);
+    for (let offset = 0; offset < values.length; offset += 32) {
+      out.set(keccak_256(keccak_256(values.subarray(offset, offset + 32))), offset);
+    }
+    return out;
+  },
+  hash64(inputs) {
+    invariant(inputs.length % 64 === 0, "inputs are 64 bytes each");
+    const out = new Uint8Array(inputs.length / 2);
+    for (let offset = 0; offset < inputs.length; offset += 64) out.set(keccak_256(inputs.subarray(offset, offset + 64)), offset / 2);
+    return out;
+  },
+};
+
+let defaultHasher: TreeHasher | undefined;
+
+/**
+ * WebAssembly when this runtime can compile our module synchronously (Node, browsers: the
+ * module is under the 4 KB main-thread limit), JavaScript otherwise (e.g. a CSP without
+ * 'wasm-unsafe-eval').
+ */
+export function defaultTreeHasher(): TreeHasher {
+  if (!defaultHasher) {
+    try {
+      const input = Uint8Array.from({ length: 64 }, (_, i) => i);
+      const probe = wasmTreeHasher.hash64(input);
+      const expected = keccak_256(input);
+      defaultHasher = probe.every((byte, i) => byte === expected[i]) ? wasmTreeHasher : jsTreeHasher;
+    } catch {
+      defaultHasher = jsTreeHasher;
+    }
+  }
+  return defaultHasher;
+}
