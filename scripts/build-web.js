@@ -30,8 +30,10 @@ async function bundle(entry, outfile) {
     logLevel: "error",
     // The core is written for Node and the browser alike; a few of its dependencies name
     // Node built-ins they only use when running under Node.
-    define: { "process.env.NODE_DEBUG": "false", global: "globalThis" },
-    alias: {},
+    // The context packages record where their files sit with `new URL(file, import.meta.url)`;
+    // a bundle has no module URL, so give them a placeholder base (the URL is metadata only:
+    // contexts are read from the bundled objects, never fetched).
+    define: { "process.env.NODE_DEBUG": "false", global: "globalThis", "import.meta.url": '"https://credanchor.invalid/bundle/"' },
   });
 }
 

@@ -84,16 +84,19 @@ function recipientName(subject: Json | undefined): string | undefined {
 }
 
 /**
- * Co-issuers of a co-issued badge. Our issuance names them in `credentialSubject.achievement.creator`
- * only for a single creator, so the list is read from the conventional places in order:
- * a top-level `coIssuers` array (credanchor), then `achievement.otherIdentifier`-free `creator`
- * profiles that differ from the issuer.
+ * Co-issuers of a co-issued badge. credanchor carries their Profiles as JSON-LD `@included`
+ * nodes (see core/credential/build.ts); other platforms may name a different achievement
+ * `creator`, which is shown the same way when it differs from the issuer.
  */
 function coIssuerViews(credential: Json, issuer: PartyView): PartyView[] {
   const seen = new Set<string>([issuer.id]);
   const result: PartyView[] = [];
   const achievement = obj(obj(credential.credentialSubject)?.achievement);
-  const candidates = [...list(credential.coIssuers), ...list(credential.coIssuer), ...list(achievement?.creator)];
+  const included = list(credential["@included"]).filter((node) => {
+    const type = obj(node)?.type;
+    return type === "Profile" || (Array.isArray(type) && type.includes("Profile"));
+  });
+  const candidates = [...included, ...list(achievement?.creator)];
   for (const candidate of candidates) {
     const party = partyView(candidate);
     if (!party.id || seen.has(party.id)) continue;

@@ -24,6 +24,8 @@ interface ResolvedCredential {
   id: string;
   json: string;
   state: BadgeState;
+  /** Our credentials name the recipient by a hashed email; the name the issuer gave is in the record. */
+  recipientName?: string;
 }
 
 /**
@@ -33,7 +35,7 @@ interface ResolvedCredential {
  */
 function resolveCredential(req: Request, deps: LearnerDeps, services: LearnerServices, id: string): ResolvedCredential | undefined {
   const record = deps.store.getCredential(id);
-  if (record) return { id: record.id, json: record.document, state: displayState(record) };
+  if (record) return { id: record.id, json: record.document, state: displayState(record), recipientName: record.recipientName ?? undefined };
   const badge = services.learners.findBadge(id);
   if (!badge || badge.source !== "imported") return undefined;
   const owner = currentWallet(req, services.learners);
@@ -101,10 +103,12 @@ export function createWebRouter(deps: LearnerDeps): Router {
     if (!found) return sendPage(res, renderErrorPage(ctx, ctx.t("cred.notFound")), 404);
     const url = shareUrl(found.id);
     const base = `/c/${encodeURIComponent(found.id)}`;
+    const view = credentialView(JSON.parse(found.json));
+    view.recipientName ??= found.recipientName;
     sendPage(
       res,
       renderCredentialPage(ctx, {
-        view: credentialView(JSON.parse(found.json)),
+        view,
         state: found.state,
         shareUrl: url,
         jsonUrl: `${base}/credential.json`,
@@ -126,7 +130,7 @@ export function createWebRouter(deps: LearnerDeps): Router {
   router.get("/c/:id/certificate.pdf", async (req, res) => {
     const found = resolveCredential(req, deps, services(), String(req.params.id));
     if (!found) return res.status(404).type("text").send("no credential with this id");
-    const pdf = await renderCertificatePdf({ credentialJson: found.json, shareUrl: shareUrl(found.id), stateLabel: found.state });
+    const pdf = await renderCertificatePdf({ credentialJson: found.json, shareUrl: shareUrl(found.id), stateLabel: found.state, recipientName: found.recipientName });
     res.type("application/pdf").set("Content-Disposition", `attachment; filename="certificate-${found.id}.pdf"`).send(Buffer.from(pdf));
   });
 

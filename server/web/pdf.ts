@@ -60,6 +60,8 @@ export interface CertificateInput {
   shareUrl: string;
   /** Shown under the title: "anchored", "revoked", … */
   stateLabel?: string;
+  /** The recipient's name when the credential itself names them only by a hashed email. */
+  recipientName?: string;
 }
 
 /**
@@ -69,6 +71,7 @@ export interface CertificateInput {
  */
 export async function renderCertificatePdf(input: CertificateInput): Promise<Uint8Array> {
   const view: CredentialView = credentialView(JSON.parse(input.credentialJson));
+  view.recipientName ??= input.recipientName;
   const pdf = await PDFDocument.create();
   pdf.setTitle(`${view.achievementName} — ${view.recipientName ?? "certificate"}`);
   pdf.setSubject("Open Badges 3.0 credential certificate");

@@ -55,7 +55,7 @@ export function renderClaimPage(ctx: PageContext, model: ClaimPageModel): string
 ${notice("bad", model.error)}${notice("info", model.info)}
 <div class="split">
   <section class="card">
-    <div class="row">${badgeImage(view, "large")}<div><h2>${view.achievementName}</h2>${issuerLine(view.issuer)}</div></div>
+    <div class="row" style="gap:20px">${badgeImage(view, "large")}<div><h2>${view.achievementName}</h2>${issuerLine(view.issuer)}</div></div>
     ${view.achievementDescription ? html`<p>${view.achievementDescription}</p>` : ""}
     ${view.criteria ? html`<h3>${t("cred.criteria")}</h3><p>${view.criteria}</p>` : ""}
   </section>

@@ -1,0 +1,194 @@
+/**
+ * What the browser tests run against: a real `npm start` server process (ts-node server/main.ts)
+ * on free ports, over a Hardhat JSON-RPC node the test starts itself, so the server can be
+ * stopped while the chain stays up (the static verify page must work without the server).
+ * Chromium is Debian's (/usr/bin/chromium) driven by playwright-core, with a fresh profile.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { chromium, type BrowserContext } from "playwright-core";
+import { startLocalNode, type LocalNode } from "../../server/chain/localNode";
+
+export const REPO_ROOT = path.resolve(__dirname, "..", "..");
+export const SCREENSHOT_DIR = path.join(REPO_ROOT, "test-output", "screenshots");
+export const DOWNLOAD_DIR = path.join(REPO_ROOT, "test-output", "downloads");
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Polls `check` until it returns a value; the deadline only guards against a hang. */
+export async function eventually<T>(what: string, check: () => Promise<T | undefined>, deadlineMs = 120_000): Promise<T> {
+  const deadline = Date.now() + deadlineMs;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value !== undefined) return value;
+    } catch (error) {
+      lastError = error;
+    }
+    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}${lastError ? `: ${(lastError as Error).message}` : ""}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+export interface RunningServer {
+  baseUrl: string;
+  rpcUrl: string;
+  adminKey: string;
+  dataDir: string;
+  stop(): Promise<void>;
+  log(): string;
+}
+
+export async function startChain(): Promise<LocalNode> {
+  return startLocalNode(await freePort(), { log: () => undefined });
+}
+
+export async function startServer(chain: LocalNode): Promise<RunningServer> {
+  const port = await freePort();
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "credanchor-browser-"));
+  const adminKey = `ca_admin_browser_${port}`;
+  const chainPort = new URL(chain.rpcUrl).port;
+  const tsNode = require.resolve("ts-node/dist/bin.js", { paths: [REPO_ROOT] });
+  let output = "";
+  const child: ChildProcess = spawn(process.execPath, [tsNode, "--transpile-only", "server/main.ts"], {
+    cwd: REPO_ROOT,
+    env: {
+      ...process.env,
+      PORT: String(port),
+      DATA_DIR: dataDir,
+      CHAIN_PORT: chainPort,
+      ADMIN_API_KEY: adminKey,
+      CONFIRMATIONS: "1",
+      BATCH_MAX_AGE_SECONDS: "3600",
+      WORKER_INTERVAL_MS: "200",
+      LOG_LEVEL: "warn",
+      PUBLIC_URL: `http://127.0.0.1:${port}`,
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  let exited = false;
+  child.on("exit", () => (exited = true));
+  const baseUrl = `http://127.0.0.1:${port}`;
+  await eventually(
+    "the server to answer /healthz",
+    async () => {
+      if (exited) throw new Error(`server exited:\n${output}`);
+      const response = await fetch(`${baseUrl}/healthz`);
+      return response.ok ? true : undefined;
+    },
+    180_000,
+  );
+  return {
+    baseUrl,
+    rpcUrl: chain.rpcUrl,
+    adminKey,
+    dataDir,
+    log: () => output,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (exited) return resolve();
+        child.once("exit", () => resolve());
+        child.kill("SIGTERM");
+      }),
+  };
+}
+
+export async function api<T = any>(baseUrl: string, method: string, route: string, key?: string, body?: unknown): Promise<T> {
+  const response = await fetch(`${baseUrl}${route}`, {
+    method,
+    headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), ...(body === undefined ? {} : { "content-type": "application/json" }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${method} ${route} → ${response.status}: ${text}`);
+  return (text ? JSON.parse(text) : undefined) as T;
+}
+
+export async function launchBrowser(): Promise<{ context: BrowserContext; close(): Promise<void> }> {
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), "credanchor-chromium-"));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    acceptDownloads: true,
+    viewport: { width: 1180, height: 860 },
+    locale: "en-US",
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-component-update",
+      "--disable-sync",
+      "--allow-file-access-from-files",
+    ],
+  });
+  return {
+    context,
+    close: async () => {
+      await context.close();
+      fs.rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A small PNG (a filled circle on a transparent square) as a data URL, drawn here so no image file is needed. */
+export function badgePngDataUrl(rgb: [number, number, number]): string {
+  const size = 64;
+  const zlib = require("node:zlib") as typeof import("node:zlib");
+  const raw = Buffer.alloc((size * 4 + 1) * size);
+  for (let y = 0; y < size; y++) {
+    raw[y * (size * 4 + 1)] = 0;
+    for (let x = 0; x < size; x++) {
+      const inside = (x - 31.5) ** 2 + (y - 31.5) ** 2 < 30 ** 2;
+      const ring = inside && (x - 31.5) ** 2 + (y - 31.5) ** 2 > 24 ** 2;
+      const o = y * (size * 4 + 1) + 1 + x * 4;
+      raw[o] = ring ? 255 : rgb[0];
+      raw[o + 1] = ring ? 200 : rgb[1];
+      raw[o + 2] = ring ? 60 : rgb[2];
+      raw[o + 3] = inside ? 255 : 0;
+    }
+  }
+  const crcTable = Array.from({ length: 256 }, (_, n) => {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    return c >>> 0;
+  });
+  const crc = (buf: Buffer) => {
+    let c = 0xffffffff;
+    for (const b of buf) c = crcTable[(c ^ b) & 0xff]! ^ (c >>> 8);
+    return (c ^ 0xffffffff) >>> 0;
+  };
+  const chunk = (type: string, data: Buffer) => {
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(data.length);
+    const body = Buffer.concat([Buffer.from(type, "ascii"), data]);
+    const sum = Buffer.alloc(4);
+    sum.writeUInt32BE(crc(body));
+    return Buffer.concat([len, body, sum]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(size, 0);
+  ihdr.writeUInt32BE(size, 4);
+  ihdr[8] = 8;
+  ihdr[9] = 6;
+  const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk("IHDR", ihdr), chunk("IDAT", zlib.deflateSync(raw)), chunk("IEND", Buffer.alloc(0))]);
+  return `data:image/png;base64,${png.toString("base64")}`;
+}

@@ -1,0 +1,202 @@
+/**
+ * The learner and the verifier, end to end in a real browser:
+ * claim from the outbox link → accept → make public → /u/:handle → /c/:id → download PDF and
+ * JSON → verify both on /verify → tamper → red with the failing step named → revoke through
+ * the API → the page shows revoked → the verify page opened from disk verifies a credential
+ * with the server stopped.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { expect } from "chai";
+import type { BrowserContext, Page } from "playwright-core";
+import { api, badgePngDataUrl, DOWNLOAD_DIR, eventually, launchBrowser, REPO_ROOT, SCREENSHOT_DIR, startChain, startServer, type RunningServer } from "./harness";
+import type { LocalNode } from "../../server/chain/localNode";
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { buildWeb } = require("../../scripts/build-web.js") as { buildWeb: (options?: { quiet?: boolean }) => Promise<void> };
+
+const VERIFY_TIMEOUT = 90_000;
+
+describe("learner and verifier in the browser", function () {
+  this.timeout(600_000);
+
+  let chain: LocalNode;
+  let server: RunningServer;
+  let browser: { context: BrowserContext; close(): Promise<void> };
+  let page: Page;
+  let issuerKey: string;
+  let registry: string;
+  let minjiCredentialId: string;
+  let junCredentialJson: string;
+  let jsonPath: string;
+  let pdfPath: string;
+
+  const shot = (name: string) => page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
+
+  /** Runs `start` and waits for the verify page's next verdict (runs are numbered by the page). */
+  async function verifyOnPage(start: () => Promise<void>): Promise<string> {
+    const before = Number((await page.locator("#report").getAttribute("data-run")) ?? "0");
+    await start();
+    return awaitVerdict(`#report[data-run="${before + 1}"]`);
+  }
+
+  async function awaitVerdict(container: string): Promise<string> {
+    const locator = page.locator(`${container}[data-state="verified"], ${container}[data-state="failed"], ${container}[data-state="error"]`);
+    await locator.waitFor({ timeout: VERIFY_TIMEOUT });
+    return (await page.locator(container).getAttribute("data-state"))!;
+  }
+
+  before(async () => {
+    fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
+    fs.mkdirSync(DOWNLOAD_DIR, { recursive: true });
+    // Build the browser bundles from the current sources (the server only builds them when missing).
+    await buildWeb({ quiet: true });
+    chain = await startChain();
+    server = await startServer(chain);
+    browser = await launchBrowser();
+    page = await browser.context.newPage();
+    // Script errors in the page would otherwise only show as a timeout.
+    page.on("pageerror", (error) => console.error(`[browser] ${error.message}`));
+
+    const health = await api(server.baseUrl, "GET", "/healthz");
+    registry = health.registry;
+    const issuer = await api(server.baseUrl, "POST", "/api/v1/issuers", server.adminKey, {
+      name: "Example University",
+      url: "https://www.example.ac.kr",
+      email: "registrar@example.ac.kr",
+      image: badgePngDataUrl([29, 78, 216]),
+    });
+    issuerKey = issuer.apiKey;
+    const achievement = await api(server.baseUrl, "POST", "/api/v1/achievements", issuerKey, {
+      name: "Data Structures",
+      description: "Designs and analyses trees, heaps, hash tables and graphs.",
+      criteria: { narrative: "Passed the final examination of CS201 with a grade of B or better." },
+      image: badgePngDataUrl([17, 107, 58]),
+      achievementType: "Course",
+    });
+    const awarded = await api(server.baseUrl, "POST", "/api/v1/credentials", issuerKey, {
+      achievementId: achievement.id,
+      recipients: [
+        { name: "Kim Minji", email: "minji@example.ac.kr" },
+        { name: "Lee Jun", email: "jun@example.ac.kr" },
+      ],
+    });
+    minjiCredentialId = awarded.credentials[0].id;
+    const junCredentialId = awarded.credentials[1].id;
+    await api(server.baseUrl, "POST", "/api/v1/batches/close", issuerKey);
+    for (const id of [minjiCredentialId, junCredentialId]) {
+      await eventually(`credential ${id} anchored`, async () => {
+        const status = await api(server.baseUrl, "GET", `/api/v1/credentials/${id}/status`);
+        return status.state === "anchored" ? status : undefined;
+      });
+    }
+    junCredentialJson = JSON.stringify(await api(server.baseUrl, "GET", `/api/v1/credentials/${junCredentialId}`));
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+    await chain?.stop();
+  });
+
+  it("sends a claim link to the outbox, listed at /dev/outbox", async () => {
+    await page.goto(`${server.baseUrl}/dev/outbox?lang=en`);
+    await shot("outbox");
+    const { messages } = await api(server.baseUrl, "GET", "/dev/outbox.json");
+    const claim = messages.find((m: { to: string }) => m.to === "minji@example.ac.kr");
+    expect(claim, "a message to minji").to.not.equal(undefined);
+    const link = (claim.links as string[]).find((l) => l.includes("/claim/"));
+    expect(link).to.match(/\/claim\/[A-Za-z0-9_-]{20,}$/);
+    await page.goto(link!);
+  });
+
+  it("accepts the badge into a new wallet protected by a passphrase", async () => {
+    await page.getByRole("heading", { name: "You received a badge" }).waitFor();
+    await shot("claim");
+    await page.getByLabel("Public name (for your profile address)").fill("kim-minji");
+    await page.getByLabel("Passphrase").fill("a long passphrase for minji");
+    await page.getByRole("button", { name: "Accept badge" }).click();
+    await page.waitForURL(/\/wallet/);
+    await expect(await page.locator(".notice.ok").textContent()).to.include("in your wallet");
+    expect(await page.locator(".badge-tile h3").textContent()).to.equal("Data Structures");
+  });
+
+  it("makes the badge public and shows it on /u/:handle", async () => {
+    await page.locator('[data-action="toggle-public"]').first().click();
+    await page.waitForURL(/notice=updated/);
+    expect(await page.locator(".pill.public").count()).to.equal(1);
+    await shot("wallet");
+    await page.goto(`${server.baseUrl}/u/kim-minji`);
+    expect(await page.locator(".badge-tile h3").textContent()).to.equal("Data Structures");
+    await shot("profile");
+  });
+
+  it("shows the credential page with a green live verification", async () => {
+    await page.locator(".badge-tile h3 a").click();
+    await page.waitForURL(/\/c\//);
+    expect(await awaitVerdict("#verify-panel")).to.equal("verified");
+    expect(await page.locator('#verify-panel li[data-step="anchored"]').getAttribute("data-status")).to.equal("ok");
+    await page.locator("summary", { hasText: "QR code" }).click();
+    await shot("credential");
+  });
+
+  it("downloads the credential as JSON and as a PDF certificate", async () => {
+    const [json] = await Promise.all([page.waitForEvent("download"), page.locator("#download-json").click()]);
+    jsonPath = path.join(DOWNLOAD_DIR, "credential.json");
+    await json.saveAs(jsonPath);
+    const [pdf] = await Promise.all([page.waitForEvent("download"), page.locator("#download-pdf").click()]);
+    pdfPath = path.join(DOWNLOAD_DIR, "certificate.pdf");
+    await pdf.saveAs(pdfPath);
+    expect(JSON.parse(fs.readFileSync(jsonPath, "utf8")).credentialSubject.achievement.name).to.equal("Data Structures");
+    expect(fs.readFileSync(pdfPath).subarray(0, 5).toString()).to.equal("%PDF-");
+  });
+
+  it("verifies the JSON and the PDF on /verify", async () => {
+    await page.goto(`${server.baseUrl}/verify`);
+    await page.locator('#verify-app[data-ready="true"]').waitFor();
+    expect(await verifyOnPage(() => page.locator("#file-input").setInputFiles(jsonPath))).to.equal("verified");
+    expect(await verifyOnPage(() => page.locator("#file-input").setInputFiles(pdfPath))).to.equal("verified");
+    expect(await page.locator("#report li").count()).to.equal(8);
+    await shot("verify-pdf");
+  });
+
+  it("turns red and names the failing step when the JSON is tampered with", async () => {
+    const tampered = JSON.parse(fs.readFileSync(jsonPath, "utf8"));
+    tampered.credentialSubject.achievement.name = "Advanced Data Structures";
+    const verdict = await verifyOnPage(() =>
+      page.locator("#file-input").setInputFiles({ name: "tampered.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(tampered)) }),
+    );
+    expect(verdict).to.equal("failed");
+    const failedStep = await page.locator("#report").getAttribute("data-failed-step");
+    expect(failedStep).to.equal("issuer-signature");
+    expect(await page.locator(".verdict").textContent()).to.include("Signed by the issuer");
+    await shot("verify-tampered");
+  });
+
+  it("shows the credential as revoked after the issuer revokes it through the API", async () => {
+    await api(server.baseUrl, "POST", `/api/v1/credentials/${minjiCredentialId}/revoke`, issuerKey, { reason: "issued in error" });
+    await eventually("revocation on chain", async () => {
+      const status = await api(server.baseUrl, "GET", `/api/v1/credentials/${minjiCredentialId}/status`);
+      return status.state === "revoked" ? status : undefined;
+    });
+    await page.goto(`${server.baseUrl}/c/${minjiCredentialId}?lang=en`);
+    expect(await page.locator(".pill.revoked").count()).to.be.greaterThan(0);
+    expect(await awaitVerdict("#verify-panel")).to.equal("failed");
+    expect(await page.locator('#verify-panel li[data-step="status"]').getAttribute("data-status")).to.equal("failed");
+    await shot("credential-revoked");
+  });
+
+  it("verifies a credential from the static verify page opened from disk with the server stopped", async () => {
+    await server.stop();
+    const file = path.join(REPO_ROOT, "verifier", "web", "dist", "verify.html");
+    expect(fs.existsSync(file), "verify.html was built").to.equal(true);
+    await page.goto(`file://${file}`);
+    await page.locator('#verify-app[data-ready="true"]').waitFor();
+    await page.getByLabel("RPC URL of the chain").fill(chain.rpcUrl);
+    await page.getByLabel("Registry contract address").fill(registry);
+    await page.getByRole("tab", { name: "Paste JSON or link" }).click();
+    await page.getByLabel("Credential JSON, or a link to a badge page (/c/…)").fill(junCredentialJson);
+    expect(await verifyOnPage(() => page.getByRole("button", { name: "Verify" }).click())).to.equal("verified");
+    expect(await page.locator('#report li[data-step="anchored"]').getAttribute("data-status")).to.equal("ok");
+    await shot("verify-file");
+  });
+});

@@ -1,0 +1,233 @@
+/**
+ * The browser verifier: the /verify page (also opened as a static file from disk) and the live
+ * panel on a credential page. Runs the core pipeline here, against the RPC URL the page was
+ * given, so the answer does not depend on trusting the server that served the page.
+ */
+import { verifyCredentials, type VerifyOptions } from "../../core/verify/pipeline";
+import { flattenBundle } from "../../core/verify/bundle";
+import { createLiveReport, type CredentialLabel } from "./reportView";
+import { credentialsFromFile, credentialsFromJson, credentialsFromText, InputError } from "./inputs";
+import { detectLang, rememberLang, text, type UiKey, type UiLang } from "./stepText";
+import { startQrScanner, type QrScanner } from "./qrScanner";
+
+interface PageConfig {
+  rpcUrl?: string;
+  registry?: string;
+  chainId?: number;
+  confirmations?: number;
+}
+
+function readConfig(): PageConfig {
+  const node = document.getElementById("credanchor-config");
+  try {
+    return node?.textContent ? (JSON.parse(node.textContent) as PageConfig) : {};
+  } catch {
+    return {};
+  }
+}
+
+function labelOf(credential: unknown): CredentialLabel {
+  const c = (credential ?? {}) as Record<string, any>;
+  const subject = Array.isArray(c.credentialSubject) ? c.credentialSubject[0] : c.credentialSubject;
+  const name = subject?.achievement?.name ?? c.name ?? c.id ?? "Credential";
+  const issuer = typeof c.issuer === "string" ? c.issuer : c.issuer?.name ?? c.issuer?.id;
+  return { name: String(name), issuer: issuer === undefined ? undefined : String(issuer) };
+}
+
+async function runVerification(container: HTMLElement, credentials: unknown[], options: VerifyOptions, lang: UiLang): Promise<void> {
+  const labels = flattenBundle(credentials).map((entry) => labelOf(entry.credential));
+  const live = createLiveReport(container, labels, lang);
+  try {
+    const report = await verifyCredentials(credentials, { ...options, onStep: (event) => live.onStep(event) });
+    live.finish(report);
+  } catch (error) {
+    live.fail((error as Error).message);
+  }
+}
+
+function optionsFrom(rpcUrl: string, registry: string, confirmations: number): VerifyOptions {
+  const options: VerifyOptions = { confirmations };
+  if (rpcUrl) options.rpcUrls = [rpcUrl];
+  if (registry) options.registry = registry;
+  return options;
+}
+
+// ---- the /verify page ----
+
+function applyLang(lang: UiLang): void {
+  document.documentElement.lang = lang;
+  document.querySelectorAll<HTMLElement>("[data-i18n]").forEach((node) => {
+    node.textContent = text(lang, node.dataset.i18n as UiKey);
+  });
+  document.querySelectorAll<HTMLElement>("[data-i18n-attr]").forEach((node) => {
+    const [attr, key] = node.dataset.i18nAttr!.split(":");
+    node.setAttribute(attr!, text(lang, key as UiKey));
+  });
+  document.querySelectorAll<HTMLAnchorElement>("[data-set-lang]").forEach((link) => link.setAttribute("aria-current", String(link.dataset.setLang === lang)));
+  document.title = `${text(lang, "title")} · credanchor`;
+}
+
+function setupTabs(): void {
+  const tabs = Array.from(document.querySelectorAll<HTMLButtonElement>('[role="tab"]'));
+  const select = (tab: HTMLButtonElement) => {
+    for (const other of tabs) {
+      const selected = other === tab;
+      other.setAttribute("aria-selected", String(selected));
+      other.tabIndex = selected ? 0 : -1;
+      document.getElementById(other.getAttribute("aria-controls")!)!.hidden = !selected;
+    }
+  };
+  tabs.forEach((tab, i) => {
+    tab.addEventListener("click", () => select(tab));
+    // Arrow keys move between tabs, as in the WAI-ARIA tabs pattern.
+    tab.addEventListener("keydown", (event) => {
+      const step = event.key === "ArrowRight" ? 1 : event.key === "ArrowLeft" ? -1 : 0;
+      if (!step) return;
+      const next = tabs[(i + step + tabs.length) % tabs.length]!;
+      select(next);
+      next.focus();
+    });
+  });
+}
+
+function verifyPage(root: HTMLElement): void {
+  const config = readConfig();
+  let lang = detectLang();
+  applyLang(lang);
+  setupTabs();
+  if (location.protocol === "file:") document.querySelector("[data-home-link]")?.removeAttribute("href");
+
+  const rpcInput = document.getElementById("rpc-url") as HTMLInputElement;
+  const registryInput = document.getElementById("registry") as HTMLInputElement;
+  const confirmationsInput = document.getElementById("confirmations") as HTMLInputElement;
+  rpcInput.value = config.rpcUrl ?? "";
+  registryInput.value = config.registry ?? "";
+  confirmationsInput.value = String(config.confirmations ?? 1);
+  // Served by a server, the settings are filled in; opened from disk, the user must type the RPC URL.
+  if (!config.rpcUrl) (document.getElementById("settings") as HTMLDetailsElement).open = true;
+
+  const report = document.getElementById("report")!;
+  const inputError = document.getElementById("input-error")!;
+  const showInputError = (message: string) => {
+    const box = document.createElement("div");
+    box.className = "notice bad";
+    box.setAttribute("role", "alert");
+    box.textContent = text(lang, "readError", { reason: message });
+    inputError.replaceChildren(box);
+  };
+
+  let runs = 0;
+  const verify = async (load: () => Promise<unknown[]>) => {
+    // Each run is numbered so a reader (or a test) can tell this run's verdict from the last one's.
+    report.dataset.run = String(++runs);
+    report.dataset.state = "loading";
+    inputError.replaceChildren();
+    let credentials: unknown[];
+    try {
+      credentials = await load();
+    } catch (error) {
+      report.replaceChildren();
+      report.dataset.state = "error";
+      showInputError(error instanceof InputError ? error.message : (error as Error).message);
+      return;
+    }
+    const rpcUrl = rpcInput.value.trim();
+    if (!rpcUrl) {
+      const note = document.createElement("div");
+      note.className = "notice warn";
+      note.textContent = text(lang, "noRpc");
+      inputError.replaceChildren(note);
+    }
+    const confirmations = Number.parseInt(confirmationsInput.value, 10);
+    await runVerification(report, credentials, optionsFrom(rpcUrl, registryInput.value.trim(), Number.isFinite(confirmations) && confirmations >= 0 ? confirmations : 1), lang);
+  };
+
+  document.querySelectorAll<HTMLAnchorElement>("[data-set-lang]").forEach((link) =>
+    link.addEventListener("click", (event) => {
+      event.preventDefault();
+      lang = link.dataset.setLang as UiLang;
+      rememberLang(lang);
+      applyLang(lang);
+    }),
+  );
+
+  const fileInput = document.getElementById("file-input") as HTMLInputElement;
+  fileInput.addEventListener("change", () => {
+    const file = fileInput.files?.[0];
+    if (file) void verify(() => credentialsFromFile(file, text(lang, "noAttachment")));
+    fileInput.value = "";
+  });
+  const dropzone = document.getElementById("dropzone")!;
+  dropzone.addEventListener("dragover", (event) => {
+    event.preventDefault();
+    dropzone.classList.add("dragging");
+  });
+  dropzone.addEventListener("dragleave", () => dropzone.classList.remove("dragging"));
+  dropzone.addEventListener("drop", (event) => {
+    event.preventDefault();
+    dropzone.classList.remove("dragging");
+    const file = event.dataTransfer?.files[0];
+    if (file) void verify(() => credentialsFromFile(file, text(lang, "noAttachment")));
+  });
+
+  const paste = document.getElementById("paste-input") as HTMLTextAreaElement;
+  document.getElementById("paste-verify")!.addEventListener("click", () => void verify(() => credentialsFromText(paste.value)));
+
+  let scanner: QrScanner | undefined;
+  const scanStatus = document.getElementById("scan-status")!;
+  const scanStart = document.getElementById("scan-start") as HTMLButtonElement;
+  const scanStop = document.getElementById("scan-stop") as HTMLButtonElement;
+  const video = document.getElementById("scan-video") as HTMLVideoElement;
+  const stopScan = () => {
+    scanner?.stop();
+    scanner = undefined;
+    video.hidden = true;
+    scanStop.hidden = true;
+    scanStart.hidden = false;
+  };
+  scanStart.addEventListener("click", async () => {
+    if (!("BarcodeDetector" in window)) {
+      scanStatus.textContent = text(lang, "scanUnsupported");
+      return;
+    }
+    try {
+      video.hidden = false;
+      scanStart.hidden = true;
+      scanStop.hidden = false;
+      scanStatus.textContent = text(lang, "scanning");
+      scanner = await startQrScanner(video, (value) => {
+        stopScan();
+        paste.value = value;
+        scanStatus.textContent = value;
+        void verify(() => credentialsFromText(value));
+      });
+    } catch (error) {
+      stopScan();
+      scanStatus.textContent = (error as Error).message;
+    }
+  });
+  scanStop.addEventListener("click", stopScan);
+
+  root.setAttribute("data-ready", "true");
+}
+
+// ---- the live panel on /c/:id ----
+
+async function credentialPanel(panel: HTMLElement): Promise<void> {
+  const config = readConfig();
+  const lang: UiLang = panel.dataset.lang === "en" ? "en" : "ko";
+  let credentials: unknown[];
+  try {
+    const response = await fetch(panel.dataset.verifyUrl!, { headers: { accept: "application/ld+json, application/json" } });
+    credentials = credentialsFromJson(await response.text());
+  } catch (error) {
+    panel.textContent = (error as Error).message;
+    return;
+  }
+  await runVerification(panel, credentials, optionsFrom(config.rpcUrl ?? "", config.registry ?? "", config.confirmations ?? 1), lang);
+}
+
+const app = document.getElementById("verify-app");
+if (app) verifyPage(app);
+const panel = document.getElementById("verify-panel");
+if (panel?.dataset.verifyUrl) void credentialPanel(panel);
