@@ -1,0 +1,177 @@
+import { expect } from "chai";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { loadFixture } from "@nomicfoundation/hardhat-toolbox/network-helpers";
+import { credentialDigest, credentialLeaf } from "../../core/proof/digest";
+import { deployRegistryFixture } from "../core/chain/registryFixture";
+import { anchorBatch, registeredParty, signedBadge } from "../core/verify/issuance";
+import { runCli, serveHardhatNetwork } from "./cliHarness";
+
+const NO_STACK = /^\s+at /m;
+
+describe("credanchor CLI", function () {
+  let dir: string;
+  before(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "credanchor-cli-"));
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const file = (name: string, content: unknown) => {
+    const full = path.join(dir, name);
+    fs.writeFileSync(full, typeof content === "string" ? content : JSON.stringify(content, null, 2));
+    return full;
+  };
+
+  describe("usage and input errors exit 2 with a message and no stack trace", () => {
+    it("no command", async () => {
+      const result = await runCli([]);
+      expect(result.code).to.equal(2);
+      expect(result.stderr).to.match(/no command given/).and.match(/Usage:/);
+    });
+
+    it("an unknown option", async () => {
+      const result = await runCli(["verify", "--frobnicate", "x.json"]);
+      expect(result.code).to.equal(2);
+      expect(result.stderr).to.match(/--frobnicate/);
+      expect(result.stderr).to.not.match(NO_STACK);
+    });
+
+    it("a file that does not exist", async () => {
+      const result = await runCli(["verify", "--offline", path.join(dir, "missing.json")]);
+      expect(result.code).to.equal(2);
+      expect(result.stderr).to.match(/cannot read .*missing\.json: no such file\. Check the path\./);
+      expect(result.stderr).to.not.match(NO_STACK);
+    });
+
+    it("a file that is not JSON", async () => {
+      const result = await runCli(["verify", "--offline", file("notes.txt", "this is not json")]);
+      expect(result.code).to.equal(2);
+      expect(result.stderr).to.match(/notes\.txt is not JSON \(.*\)\. Give a file holding a JSON credential/);
+      expect(result.stderr).to.not.match(NO_STACK);
+    });
+
+    it("a bad --confirmations value", async () => {
+      const result = await runCli(["verify", "--confirmations", "soon", file("c.json", {})]);
+      expect(result.code).to.equal(2);
+      expect(result.stderr).to.match(/--confirmations must be a whole number/);
+    });
+  });
+
+  describe("keygen, sign, hash, verify offline", () => {
+    let keyFile: string;
+    let signedFile: string;
+
+    it("keygen prints a key in multibase, JWK and the chain's bytes32", async () => {
+      const result = await runCli(["keygen"]);
+      expect(result.code).to.equal(0);
+      const key = JSON.parse(result.stdout);
+      expect(key.publicKeyMultibase).to.match(/^z6Mk/);
+      expect(key.secretKeyMultibase).to.match(/^z/);
+      expect(key.jwk).to.include({ kty: "OKP", crv: "Ed25519" });
+      expect(key.jwk.d).to.be.a("string");
+      expect(key.chainKey).to.match(/^0x[0-9a-f]{64}$/);
+      keyFile = file("key.json", result.stdout);
+    });
+
+    it("sign turns a template and a key into a signed credential", async () => {
+      const template = {
+        "@context": ["https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"],
+        id: "urn:uuid:8d7e7a3c-9f3b-4a59-9a47-2c1a0f2b9f10",
+        type: ["VerifiableCredential", "OpenBadgeCredential"],
+        name: "Solidity 101",
+        issuer: { id: "placeholder", type: ["Profile"], name: "Example University" },
+        validFrom: "2026-01-01T00:00:00Z",
+        credentialSubject: {
+          id: "did:example:learner",
+          type: ["AchievementSubject"],
+          achievement: {
+            id: "https://issuer.example/achievements/1",
+            type: ["Achievement"],
+            name: "Solidity 101",
+            description: "Wrote a contract",
+            criteria: { narrative: "Passed" },
+          },
+        },
+      };
+      const result = await runCli([
+        "sign",
+        file("template.json", template),
+        "--key",
+        keyFile,
+        "--issuer-address",
+        "0x70997970C51812dc3A010C7d01b50e0d17dc79C8",
+        "--chain-id",
+        "31337",
+      ]);
+      expect(result.stderr).to.equal("");
+      expect(result.code).to.equal(0);
+      const signed = JSON.parse(result.stdout);
+      expect(signed.issuer.id).to.equal("did:pkh:eip155:31337:0x70997970C51812dc3A010C7d01b50e0d17dc79C8");
+      expect(signed.proof).to.have.length(1);
+      expect(signed.proof[0].cryptosuite).to.equal("eddsa-rdfc-2022");
+      signedFile = file("signed.json", result.stdout);
+    });
+
+    it("verify --offline passes the signed credential (exit 0) and fails a tampered copy (exit 1)", async () => {
+      const ok = await runCli(["verify", "--offline", signedFile]);
+      expect(ok.code, ok.stderr).to.equal(0);
+      expect(ok.stdout).to.match(/^VERIFIED {2}urn:uuid:8d7e7a3c/m);
+      expect(ok.stdout).to.match(/warning +anchored +Signed, not anchored/);
+      expect(ok.stdout).to.match(/1 of 1 credential verified — offline/);
+
+      const tampered = JSON.parse(fs.readFileSync(signedFile, "utf8"));
+      tampered.credentialSubject.achievement.name = "Solidity 999";
+      const bad = await runCli(["verify", "--offline", "--json", file("tampered.json", tampered)]);
+      expect(bad.code).to.equal(1);
+      const report = JSON.parse(bad.stdout);
+      expect(report.verified).to.equal(false);
+      expect(report.results[0].failedStep).to.equal("issuer-signature");
+    });
+
+    it("hash prints the digest and the leaf of a credential", async () => {
+      const result = await runCli(["hash", "--json", signedFile]);
+      expect(result.code).to.equal(0);
+      const credential = JSON.parse(fs.readFileSync(signedFile, "utf8"));
+      expect(JSON.parse(result.stdout)).to.deep.equal({ digest: credentialDigest(credential), leaf: credentialLeaf(credential) });
+    });
+  });
+
+  describe("verify against a chain", () => {
+    async function anchoredFixture() {
+      const fixture = await deployRegistryFixture();
+      const issuer = await registeredParty(fixture, fixture.issuer, "Example University");
+      const credentials = await Promise.all([0, 1].map((index) => signedBadge(issuer, { index })));
+      const batch = await anchorBatch(fixture, issuer, credentials);
+      await fixture.registry.connect(issuer.signer).revokeIndices(issuer.address, 0, [1], 1);
+      return { ...fixture, batch };
+    }
+
+    it("exits 0 for a good anchored credential and 1 when one of the files is revoked", async () => {
+      const { batch, registryAddress } = await loadFixture(anchoredFixture);
+      const rpc = await serveHardhatNetwork();
+      try {
+        const good = file("good.json", batch.credentials[0]);
+        const revoked = file("revoked.json", batch.credentials[1]);
+        const ok = await runCli(["verify", good, "--rpc", rpc.url, "--registry", registryAddress]);
+        expect(ok.code, ok.stdout + ok.stderr).to.equal(0);
+        expect(ok.stdout).to.match(/ok +anchored +Anchored by Example University/);
+        expect(ok.stdout).to.match(/1 of 1 credential verified — chain 31337 at block \d+/);
+
+        const mixed = await runCli(["verify", good, revoked, "--rpc", rpc.url, "--rpc", rpc.url, "--registry", registryAddress, "--json"]);
+        expect(mixed.code).to.equal(1);
+        const report = JSON.parse(mixed.stdout);
+        expect(report.results.map((r: { failedStep?: string }) => r.failedStep ?? null)).to.deep.equal([null, "status"]);
+        expect(report.chain.endpoints).to.have.length(2);
+      } finally {
+        await rpc.close();
+      }
+    });
+
+    it("warns, without failing, when the RPC endpoint cannot be reached", async () => {
+      const { batch } = await loadFixture(anchoredFixture);
+      const result = await runCli(["verify", file("good2.json", batch.credentials[0]), "--rpc", "http://127.0.0.1:9"]);
+      expect(result.code).to.equal(0);
+      expect(result.stdout).to.match(/warning +anchored +Anchor not checked: the chain could not be read: cannot reach RPC endpoint http:\/\/127\.0\.0\.1:9/);
+    });
+  });
+});

@@ -1,0 +1,300 @@
+/**
+ * `credanchor` — verify credentials against the chain, and script issuance by hand.
+ *
+ *   credanchor verify FILE... [--rpc URL]... [--registry ADDR]... [--confirmations N] [--offline] [--json]
+ *   credanchor keygen
+ *   credanchor sign TEMPLATE --key KEYFILE [--issuer-address ADDR --chain-id N] [--created ISO]
+ *   credanchor hash FILE [--json]
+ *
+ * Exit codes: 0 every credential verified (or the command succeeded), 1 a credential failed,
+ * 2 a usage or input error. The CLI is a thin shell over `core/`: it reads files and prints.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { CredanchorError } from "../core/errors";
+import { exportJwk, generateSigningKey, importJwk, importMultibase, keyIdHex, type SigningKey } from "../core/credential/keys";
+import { issuerDid } from "../core/credential/did";
+import { signCredential } from "../core/credential/sign";
+import { validateOpenBadgeCredential } from "../core/credential/schema";
+import { credentialDigest, credentialLeaf } from "../core/proof/digest";
+import { verifyCredentials, type BundleReport, type CredentialReport } from "../core/verify/pipeline";
+import type { TrustedRegistries } from "../core/verify/chainPlan";
+
+export const DEFAULT_RPC_URL = "http://127.0.0.1:8545";
+
+/** A mistake in how the CLI was called or in its input files: exit code 2, no stack trace. */
+export class UsageError extends Error {
+  override readonly name = "UsageError";
+}
+
+export interface CliIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  cwd: string;
+  /** Where deployments/localhost.json is looked for besides the working directory. */
+  repoRoot: string;
+}
+
+const USAGE = `Usage:
+  credanchor verify FILE... [--rpc URL]... [--registry ADDRESS]... [--confirmations N] [--offline] [--json]
+  credanchor keygen
+  credanchor sign TEMPLATE --key KEYFILE [--issuer-address ADDRESS --chain-id N] [--created ISO-8601]
+  credanchor hash FILE [--json]
+
+verify   checks every credential in the files (a credential, an array of them, a presentation
+         or a CLR) and prints one report per credential. Without --rpc it reads the chain at
+         ${DEFAULT_RPC_URL}; the registry defaults to deployments/localhost.json. Give --rpc
+         several times to require several endpoints to agree. Exit 0 all verified, 1 any failed.
+keygen   prints a new Ed25519 key as JSON (multibase, JWK, and the bytes32 the chain registers).
+sign     signs a credential template with a key file (from keygen) and prints the credential.
+hash     prints the credential's digest and Merkle leaf.`;
+
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case "verify":
+        return await verifyCommand(rest, io);
+      case "keygen":
+        return keygenCommand(rest, io);
+      case "sign":
+        return await signCommand(rest, io);
+      case "hash":
+        return hashCommand(rest, io);
+      case "help":
+      case "--help":
+      case "-h":
+        io.stdout(USAGE + "\n");
+        return 0;
+      case undefined:
+        throw new UsageError("no command given");
+      default:
+        throw new UsageError(`unknown command "${command}"`);
+    }
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr(`credanchor: ${error.message}\n\n${USAGE}\n`);
+      return 2;
+    }
+    if (isParseArgsError(error)) {
+      io.stderr(`credanchor: ${(error as Error).message}\n\n${USAGE}\n`);
+      return 2;
+    }
+    if (error instanceof CredanchorError) {
+      // Bad input the core recognised (a malformed key, a credential that fails the schema…).
+      io.stderr(`credanchor: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+}
+
+function isParseArgsError(error: unknown): boolean {
+  const code = (error as { code?: unknown })?.code;
+  return typeof code === "string" && code.startsWith("ERR_PARSE_ARGS");
+}
+
+// ---------------------------------------------------------------------------------- verify
+
+async function verifyCommand(args: readonly string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: [...args],
+    allowPositionals: true,
+    options: {
+      rpc: { type: "string", multiple: true },
+      registry: { type: "string", multiple: true },
+      confirmations: { type: "string" },
+      offline: { type: "boolean", default: false },
+      json: { type: "boolean", default: false },
+    },
+  });
+  if (positionals.length === 0) throw new UsageError("verify needs at least one credential FILE");
+  const confirmations = values.confirmations === undefined ? 1 : Number(values.confirmations);
+  if (!Number.isInteger(confirmations) || confirmations < 0) {
+    throw new UsageError(`--confirmations must be a whole number of blocks, got "${values.confirmations}"`);
+  }
+  if (values.offline && values.rpc) throw new UsageError("--offline and --rpc contradict each other; give one");
+  const rpcUrls = values.offline ? [] : (values.rpc ?? [DEFAULT_RPC_URL]);
+  for (const url of rpcUrls) {
+    if (!/^(https?|wss?):\/\//.test(url)) throw new UsageError(`--rpc "${url}" is not a URL; use e.g. --rpc ${DEFAULT_RPC_URL}`);
+  }
+  for (const address of values.registry ?? []) {
+    if (!/^0x[0-9a-fA-F]{40}$/.test(address)) throw new UsageError(`--registry "${address}" is not an address (0x followed by 40 hex digits)`);
+  }
+  const registry: TrustedRegistries | undefined = values.registry ?? defaultRegistry(io);
+
+  const credentials = positionals.flatMap((file) => {
+    const document = readJsonFile(file, io);
+    return Array.isArray(document) ? document : [document];
+  });
+  const report = await verifyCredentials(credentials, {
+    rpcUrls,
+    ...(registry === undefined ? {} : { registry }),
+    confirmations,
+  });
+  io.stdout(values.json ? JSON.stringify(report, null, 2) + "\n" : formatReport(report, rpcUrls));
+  return report.verified ? 0 : 1;
+}
+
+/** The registry of a local `npx hardhat node` deployment, when deployments/localhost.json exists. */
+function defaultRegistry(io: CliIo): TrustedRegistries | undefined {
+  for (const dir of [io.cwd, io.repoRoot]) {
+    const file = path.join(dir, "deployments", "localhost.json");
+    if (!fs.existsSync(file)) continue;
+    try {
+      const record = JSON.parse(fs.readFileSync(file, "utf8")) as { chainId?: number; contracts?: { CredentialRegistry?: { address?: string } } };
+      const address = record.contracts?.CredentialRegistry?.address;
+      if (typeof address === "string" && typeof record.chainId === "number") return { [record.chainId]: address };
+    } catch {
+      // A broken deployment file is not the user's input: verify without a default registry.
+    }
+  }
+  return undefined;
+}
+
+const STATUS_LABEL: Record<string, string> = { ok: "ok", failed: "FAILED", warning: "warning", skipped: "skipped" };
+
+export function formatReport(report: BundleReport, rpcUrls: readonly string[]): string {
+  const lines: string[] = [];
+  for (const result of report.results) lines.push(...formatCredential(result), "");
+  const verified = report.results.filter((result) => result.verified).length;
+  const chain = report.chain
+    ? `chain ${report.chain.chainId} at block ${report.chain.blockNumber} via ${report.chain.endpoints.join(", ")}`
+    : rpcUrls.length === 0
+      ? "offline (chain not read)"
+      : `the chain was not read (${rpcUrls.join(", ")})`;
+  lines.push(`${verified} of ${report.results.length} credential${report.results.length === 1 ? "" : "s"} verified — ${chain}`);
+  return lines.join("\n") + "\n";
+}
+
+function formatCredential(result: CredentialReport): string[] {
+  const headline = result.verified ? "VERIFIED" : `NOT VERIFIED (${result.failedStep})`;
+  const issuer = result.issuer?.name ?? result.issuer?.id;
+  const lines = [
+    `${headline}  ${result.credentialId ?? "(no id)"}${result.type ? `  ${result.type}` : ""}${issuer ? `  issued by ${issuer}` : ""}${result.path === "[0]" ? "" : `  at ${result.path}`}`,
+  ];
+  const nameWidth = Math.max(...result.steps.map((s) => s.name.length));
+  for (const s of result.steps) {
+    lines.push(`  ${STATUS_LABEL[s.status]!.padEnd(8)} ${s.name.padEnd(nameWidth)}  ${s.message}`);
+  }
+  return lines;
+}
+
+// ------------------------------------------------------------------------------- keygen / sign / hash
+
+function keygenCommand(args: readonly string[], io: CliIo): number {
+  parseArgs({ args: [...args], options: {}, allowPositionals: false });
+  const key = generateSigningKey();
+  const keyFile = {
+    type: "Ed25519",
+    publicKeyMultibase: key.publicKeyMultibase,
+    secretKeyMultibase: key.secretKeyMultibase,
+    jwk: exportJwk(key, { includeSecret: true }),
+    // What `registerKey(bytes32 key, …)` takes.
+    chainKey: keyIdHex(key),
+  };
+  io.stdout(JSON.stringify(keyFile, null, 2) + "\n");
+  io.stderr("Keep this file secret. Register chainKey on the registry (registerKey) before signing with it.\n");
+  return 0;
+}
+
+async function signCommand(args: readonly string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: [...args],
+    allowPositionals: true,
+    options: {
+      key: { type: "string" },
+      "issuer-address": { type: "string" },
+      "chain-id": { type: "string" },
+      created: { type: "string" },
+    },
+  });
+  if (positionals.length !== 1) throw new UsageError("sign takes exactly one TEMPLATE file");
+  if (!values.key) throw new UsageError("sign needs --key KEYFILE (make one with `credanchor keygen > key.json`)");
+  const template = readJsonFile(positionals[0]!, io);
+  if (typeof template !== "object" || template === null || Array.isArray(template)) {
+    throw new UsageError(`${positionals[0]} must hold one credential (a JSON object)`);
+  }
+  const key = readKeyFile(values.key, io);
+  const credential = { ...(template as Record<string, unknown>) };
+
+  if ((values["issuer-address"] === undefined) !== (values["chain-id"] === undefined)) {
+    throw new UsageError("--issuer-address and --chain-id go together");
+  }
+  if (values["issuer-address"] !== undefined) {
+    const chainId = Number(values["chain-id"]);
+    if (!Number.isSafeInteger(chainId) || chainId <= 0) throw new UsageError(`--chain-id must be a positive integer, got "${values["chain-id"]}"`);
+    const did = issuerDid(chainId, values["issuer-address"]);
+    const issuer = credential.issuer;
+    credential.issuer = typeof issuer === "object" && issuer !== null ? { ...(issuer as Record<string, unknown>), id: did } : { id: did, type: ["Profile"] };
+  }
+  const issuer = credential.issuer;
+  const controller = typeof issuer === "string" ? issuer : (issuer as { id?: unknown } | undefined)?.id;
+  if (typeof controller !== "string") {
+    throw new UsageError("the template has no issuer id; set issuer.id or pass --issuer-address and --chain-id");
+  }
+  const issues = validateOpenBadgeCredential(credential);
+  if (issues.length > 0) {
+    const list = issues.map((issue) => `  ${issue.path || "/"} ${issue.message}`).join("\n");
+    throw new UsageError(`${positionals[0]} does not match the Open Badges 3.0 schema:\n${list}`);
+  }
+  const signed = await signCredential(credential, key, { controller, ...(values.created ? { created: values.created } : {}) });
+  io.stdout(JSON.stringify(signed, null, 2) + "\n");
+  return 0;
+}
+
+function hashCommand(args: readonly string[], io: CliIo): number {
+  const { values, positionals } = parseArgs({ args: [...args], allowPositionals: true, options: { json: { type: "boolean", default: false } } });
+  if (positionals.length !== 1) throw new UsageError("hash takes exactly one credential FILE");
+  const credential = readJsonFile(positionals[0]!, io);
+  if (typeof credential !== "object" || credential === null || Array.isArray(credential)) {
+    throw new UsageError(`${positionals[0]} must hold one credential (a JSON object)`);
+  }
+  const digest = credentialDigest(credential as Record<string, unknown>);
+  const leaf = credentialLeaf(credential as Record<string, unknown>);
+  io.stdout(values.json ? JSON.stringify({ digest, leaf }, null, 2) + "\n" : `digest ${digest}\nleaf   ${leaf}\n`);
+  return 0;
+}
+
+// ---------------------------------------------------------------------------------- files
+
+function readJsonFile(file: string, io: CliIo): unknown {
+  const full = path.resolve(io.cwd, file);
+  let text: string;
+  try {
+    text = fs.readFileSync(full, "utf8");
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a directory" : code === "EACCES" ? "permission denied" : (error as Error).message;
+    throw new UsageError(`cannot read ${file}: ${why}. Check the path.`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`${file} is not JSON (${(error as Error).message}). Give a file holding a JSON credential, an array of credentials or a presentation.`);
+  }
+}
+
+function readKeyFile(file: string, io: CliIo): SigningKey {
+  const document = readJsonFile(file, io) as Record<string, unknown> | string;
+  let key: SigningKey;
+  if (typeof document === "string") key = importMultibase(document);
+  else if (document && typeof document.secretKeyMultibase === "string") key = importMultibase(document as { secretKeyMultibase: string });
+  else if (document && typeof document.jwk === "object") key = importJwk(document.jwk);
+  else if (document && document.kty === "OKP") key = importJwk(document);
+  else throw new UsageError(`${file} holds no secret key: expected keygen's JSON (secretKeyMultibase or jwk with "d")`);
+  if (!key.seed) throw new UsageError(`${file} holds only a public key; signing needs the secret key`);
+  return key;
+}
+
+/** Entry point of verifier/bin/credanchor.js. */
+export async function main(): Promise<void> {
+  const code = await runCli(process.argv.slice(2), {
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+    cwd: process.cwd(),
+    repoRoot: path.resolve(__dirname, ".."),
+  });
+  process.exitCode = code;
+}
