@@ -92,6 +92,9 @@ function checkInnerNodes(nodes: Uint8Array, n: number, hasher: TreeHasher): void
   const leavesStart = 32 * (n - 1);
   const rebuilt = hasher.buildHeap(n, (heap) => heap.set(nodes.subarray(leavesStart), leavesStart));
   for (let i = 0; i < leavesStart; i++) {
-    if (rebuilt[i] !== nodes[i]) throw new InvalidArgumentError("stored tree: an inner node does not hash from its children", { node: Math.floor(i / 32) });
+    if (rebuilt[i] !== nodes[i]) {
+      const node = Math.floor(i / 32);
+      throw new InvalidArgumentError(`stored tree: inner node ${node} does not hash from its children`, { node });
+    }
   }
 }

@@ -1,0 +1,77 @@
+import { expect } from "chai";
+import fc from "fast-check";
+import { InvalidCredentialError } from "../../../core/errors";
+import { canonicalizeJson } from "../../../core/proof/jcs";
+
+/** The `canonicalize` package is ESM with only an "import" export: load it the ESM way. */
+const importEsm = new Function("specifier", "return import(specifier)") as (specifier: string) => Promise<{ default: (value: unknown) => string }>;
+
+describe("JCS (RFC 8785)", () => {
+  it("writes the RFC 8785 §3.2.2 example exactly", () => {
+    const input = JSON.parse(
+      '{"numbers":[333333333.33333329,1E30,4.50,2e-3,0.000000000000000000000000001],' +
+        '"string":"\\u20ac$\\u000F\\u000aA\'\\u0042\\u0022\\u005c\\\\\\"\\/","literals":[null,true,false]}',
+    );
+    expect(canonicalizeJson(input)).to.equal(
+      '{"literals":[null,true,false],"numbers":[333333333.3333333,1e+30,4.5,0.002,1e-27],"string":"€$\\u000f\\nA\'B\\"\\\\\\\\\\"/"}',
+    );
+  });
+
+  it("sorts member names by UTF-16 code units, not code points (RFC 8785 §3.2.3)", () => {
+    const input = { "\u20ac": "Euro Sign", "\r": "Carriage Return", "\ufb33": "Hebrew Letter Dalet With Dagesh", "1": "One", "\ud83d\ude00": "Emoji: Grinning Face", "\u0080": "Control", "\u00f6": "Latin Small Letter O With Diaeresis" };
+    expect(canonicalizeJson(input)).to.equal(
+      '{"\\r":"Carriage Return","1":"One","\u0080":"Control","\u00f6":"Latin Small Letter O With Diaeresis",' +
+        '"\u20ac":"Euro Sign","\ud83d\ude00":"Emoji: Grinning Face","\ufb33":"Hebrew Letter Dalet With Dagesh"}',
+    );
+  });
+
+  it("writes -0 as 0 and keeps integers beyond 2^53 as ECMAScript prints them", () => {
+    expect(canonicalizeJson([-0, 9007199254740993, 1e21, 1e-7, 0.1])).to.equal("[0,9007199254740992,1e+21,1e-7,0.1]");
+  });
+
+  it("leaves out members whose value is undefined, as the stored JSON does", () => {
+    expect(canonicalizeJson({ b: 1, a: undefined, c: { d: undefined } })).to.equal('{"b":1,"c":{}}');
+  });
+
+  it("rejects values JSON cannot hold, naming where they are", () => {
+    const cases: Array<[unknown, RegExp]> = [
+      [{ a: [1, undefined] }, /\/a\/1/],
+      [{ a: NaN }, /\/a/],
+      [{ a: Infinity }, /\/a/],
+      [{ "x/y": { z: 1n } }, /\/x~1y\/z/],
+      [{ when: new Date(0) }, /Date .*\/when/],
+      [{ f: () => 1 }, /function/],
+      [{ s: "\ud800" }, /lone UTF-16 surrogate/],
+      [{ ["\udc00"]: 1 }, /lone UTF-16 surrogate/],
+    ];
+    for (const [value, message] of cases) expect(() => canonicalizeJson(value), String(message)).to.throw(InvalidCredentialError, message);
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    expect(() => canonicalizeJson(cyclic)).to.throw(InvalidCredentialError, /cycle/);
+  });
+
+  it("accepts a value shared twice without a cycle", () => {
+    const shared = { x: 1 };
+    expect(canonicalizeJson({ a: shared, b: [shared] })).to.equal('{"a":{"x":1},"b":[{"x":1}]}');
+  });
+
+  it("equals the `canonicalize` package on arbitrary JSON values (property)", async () => {
+    const { default: canonicalize } = await importEsm("canonicalize");
+    fc.assert(
+      fc.property(fc.jsonValue(), (value) => {
+        expect(canonicalizeJson(value)).to.equal(canonicalize(value));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it("round-trips: parsing the canonical form and canonicalising again changes nothing (property)", () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (value) => {
+        const once = canonicalizeJson(value);
+        expect(canonicalizeJson(JSON.parse(once))).to.equal(once);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+});
