@@ -1,0 +1,168 @@
+/**
+ * The real server (`server/main.ts`, as `npm start` runs it) as a child process for the
+ * benches: its own temporary DATA_DIR and deployments folder, free ports for the API and
+ * its local Hardhat chain, a fixed admin key. It runs in its own process group so that
+ * `stop()` also ends the chain it started, whatever state the bench is in.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import crypto from "node:crypto";
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { REPO_ROOT } from "./report";
+
+export interface BenchServerOptions {
+  /** Extra environment (BATCH_MAX_SIZE and the like). */
+  env?: Record<string, string>;
+  /** Write V8 CPU profiles of the server (and its worker threads) into this folder at exit. */
+  cpuProfileDir?: string;
+  /** How long to wait for /healthz. */
+  startTimeoutMs?: number;
+  /** Where the server's stdout/stderr go (a file keeps the bench output readable). */
+  logFile?: string;
+}
+
+export interface BenchServer {
+  baseUrl: string;
+  adminKey: string;
+  dataDir: string;
+  pid: number;
+  /** Ends the server (SIGTERM, so CPU profiles get written), then its whole process group. Idempotent. */
+  stop(): Promise<void>;
+}
+
+/** A port nobody listens on right now on 127.0.0.1. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+const running = new Set<BenchServer>();
+let exitHookInstalled = false;
+
+/** If the bench dies or is interrupted, no server or chain is left behind. */
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  const killAll = () => {
+    for (const server of running) killGroup(server.pid, "SIGKILL");
+  };
+  process.on("exit", killAll);
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.once(signal, () => {
+      killAll();
+      process.exit(130);
+    });
+  }
+}
+
+function killGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // The group is already gone.
+  }
+}
+
+export async function startBenchServer(options: BenchServerOptions = {}): Promise<BenchServer> {
+  installExitHook();
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "credanchor-bench-"));
+  const deploymentsDir = path.join(dataDir, "deployments");
+  fs.mkdirSync(deploymentsDir);
+  const port = await freePort();
+  let chainPort = await freePort();
+  while (chainPort === port) chainPort = await freePort();
+  const adminKey = `ca_admin_bench_${crypto.randomBytes(12).toString("hex")}`;
+
+  const nodeArgs = ["-r", "ts-node/register/transpile-only"];
+  if (options.cpuProfileDir) {
+    fs.mkdirSync(options.cpuProfileDir, { recursive: true });
+    nodeArgs.unshift("--cpu-prof", `--cpu-prof-dir=${options.cpuProfileDir}`);
+  }
+  const log = fs.openSync(options.logFile ?? path.join(dataDir, "server.log"), "a");
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, path.join(REPO_ROOT, "server", "main.ts")], {
+    cwd: REPO_ROOT,
+    // Its own process group: the local Hardhat node it spawns joins it, so one kill ends both.
+    detached: true,
+    stdio: ["ignore", log, log],
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      CHAIN_PORT: String(chainPort),
+      DATA_DIR: dataDir,
+      DEPLOYMENTS_DIR: deploymentsDir,
+      ADMIN_API_KEY: adminKey,
+      KEY_ENCRYPTION_SECRET: crypto.randomBytes(32).toString("base64url"),
+      RPC_URL: "",
+      LOG_LEVEL: "warn",
+      ...options.env,
+    },
+  });
+  fs.closeSync(log);
+  const pid = child.pid!;
+  let exited = false;
+  let exitInfo = "";
+  const exitedPromise = new Promise<void>((resolve) =>
+    child.once("exit", (code, signal) => {
+      exited = true;
+      exitInfo = signal ? `signal ${signal}` : `code ${code}`;
+      resolve();
+    }),
+  );
+
+  let stopped = false;
+  const handle: BenchServer = {
+    baseUrl: `http://127.0.0.1:${port}`,
+    adminKey,
+    dataDir,
+    pid,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      if (!exited) {
+        // SIGTERM to the server alone: it shuts down in order (its chain last) and V8 writes
+        // the CPU profile on exit. Whatever is left after the grace period is killed.
+        try {
+          process.kill(pid, "SIGTERM");
+        } catch {
+          // Already gone.
+        }
+        await Promise.race([exitedPromise, new Promise((resolve) => setTimeout(resolve, 20_000))]);
+      }
+      killGroup(pid, "SIGKILL");
+      running.delete(handle);
+      fs.rmSync(dataDir, { recursive: true, force: true, maxRetries: 3 });
+    },
+  };
+  running.add(handle);
+
+  try {
+    const deadline = Date.now() + (options.startTimeoutMs ?? 120_000);
+    for (;;) {
+      if (exited) throw new Error(`the server exited while starting (${exitInfo}); see ${options.logFile ?? path.join(dataDir, "server.log")}`);
+      if (Date.now() > deadline) throw new Error(`the server did not answer /healthz within ${options.startTimeoutMs ?? 120_000} ms`);
+      const healthy = await fetch(`${handle.baseUrl}/healthz`, { signal: AbortSignal.timeout(2000) })
+        .then((r) => r.ok)
+        .catch(() => false);
+      if (healthy) break;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  } catch (error) {
+    if (options.logFile === undefined) {
+      const tail = fs.readFileSync(path.join(dataDir, "server.log"), "utf8").split("\n").slice(-20).join("\n");
+      process.stderr.write(`server log (tail):\n${tail}\n`);
+    }
+    await handle.stop();
+    throw error;
+  }
+  return handle;
+}
