@@ -15,6 +15,7 @@ import { renderOutboxPage } from "./pages/outbox";
 import { renderErrorPage } from "./pages/error";
 import type { BadgeState } from "./components";
 import { qrSvg } from "./qr";
+import { credentialPath, credentialSlug, idsForSlug } from "./paths";
 import { renderCertificatePdf } from "./pdf";
 import { ensureWebBundle, STATIC_DIR, verifyPageWithConfig, WEB_DIST_DIR } from "./assets";
 
@@ -34,7 +35,9 @@ interface ResolvedCredential {
  * it public (or to the owner).
  */
 function resolveCredential(req: Request, deps: LearnerDeps, services: LearnerServices, id: string): ResolvedCredential | undefined {
-  const record = deps.store.getCredential(id);
+  const record = idsForSlug(id)
+    .map((candidate) => deps.store.getCredential(candidate))
+    .find((r) => r !== undefined);
   if (record) return { id: record.id, json: record.document, state: displayState(record), recipientName: record.recipientName ?? undefined };
   const badge = services.learners.findBadge(id);
   if (!badge || badge.source !== "imported") return undefined;
@@ -53,7 +56,7 @@ const NOTICES: Record<string, { kind: "ok" | "warn"; key: "claim.accepted" | "wa
 export function createWebRouter(deps: LearnerDeps): Router {
   const router = express.Router();
   const services = () => learnerServices(deps);
-  const shareUrl = (id: string) => `${deps.config.publicUrl}/c/${encodeURIComponent(id)}`;
+  const shareUrl = (id: string) => `${deps.config.publicUrl}${credentialPath(id)}`;
 
   router.get("/static/styles.css", (_req, res) => res.sendFile(path.join(STATIC_DIR, "styles.css"), { maxAge: "1h" }));
   router.get(["/static/verify.js", "/static/app.js"], async (req, res) => {
@@ -102,7 +105,7 @@ export function createWebRouter(deps: LearnerDeps): Router {
     const found = resolveCredential(req, deps, svc, String(req.params.id));
     if (!found) return sendPage(res, renderErrorPage(ctx, ctx.t("cred.notFound")), 404);
     const url = shareUrl(found.id);
-    const base = `/c/${encodeURIComponent(found.id)}`;
+    const base = credentialPath(found.id);
     const view = credentialView(JSON.parse(found.json));
     view.recipientName ??= found.recipientName;
     sendPage(
@@ -124,14 +127,14 @@ export function createWebRouter(deps: LearnerDeps): Router {
     // Readable from any origin: the static verify page opened from disk fetches pasted links.
     res.set("Access-Control-Allow-Origin", "*");
     if (!found) return res.status(404).json({ error: "not_found", message: "no credential with this id" });
-    res.type("application/ld+json").set("Content-Disposition", `attachment; filename="credential-${found.id}.json"`).send(found.json);
+    res.type("application/ld+json").set("Content-Disposition", `attachment; filename="credential-${credentialSlug(found.id)}.json"`).send(found.json);
   });
 
   router.get("/c/:id/certificate.pdf", async (req, res) => {
     const found = resolveCredential(req, deps, services(), String(req.params.id));
     if (!found) return res.status(404).type("text").send("no credential with this id");
     const pdf = await renderCertificatePdf({ credentialJson: found.json, shareUrl: shareUrl(found.id), stateLabel: found.state, recipientName: found.recipientName });
-    res.type("application/pdf").set("Content-Disposition", `attachment; filename="certificate-${found.id}.pdf"`).send(Buffer.from(pdf));
+    res.type("application/pdf").set("Content-Disposition", `attachment; filename="certificate-${credentialSlug(found.id)}.pdf"`).send(Buffer.from(pdf));
   });
 
   router.get("/c/:id/qr.svg", async (req, res) => {

@@ -1,5 +1,6 @@
 import type { Request, Response } from "express";
 import { credentialView } from "./credentialView";
+import { credentialPath } from "./paths";
 import { renderWalletPage, type WalletPageModel } from "./pages/wallet";
 import type { BadgeTileModel } from "./components";
 import { requestContext, sendPage } from "./request";
@@ -11,9 +12,9 @@ export function badgeTileModel(deps: LearnerDeps, badge: WalletBadge): (BadgeTil
   if (badge.source === "claimed") {
     const record = deps.store.getCredential(badge.credentialId!);
     if (!record) return undefined;
-    return { badgeId: badge.id, public: badge.isPublic, view: credentialView(JSON.parse(record.document)), state: displayState(record), href: `/c/${encodeURIComponent(record.id)}` };
+    return { badgeId: badge.id, public: badge.isPublic, view: credentialView(JSON.parse(record.document)), state: displayState(record), href: credentialPath(record.id) };
   }
-  return { badgeId: badge.id, public: badge.isPublic, view: credentialView(JSON.parse(badge.credentialJson!)), state: "imported", href: `/c/${encodeURIComponent(badge.id)}` };
+  return { badgeId: badge.id, public: badge.isPublic, view: credentialView(JSON.parse(badge.credentialJson!)), state: "imported", href: credentialPath(badge.id) };
 }
 
 export function sendWalletPage(req: Request, res: Response, deps: LearnerDeps, services: LearnerServices, wallet: Wallet, message?: WalletPageModel["message"], status = 200): void {

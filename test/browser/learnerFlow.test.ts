@@ -11,10 +11,27 @@ import { expect } from "chai";
 import type { BrowserContext, Page } from "playwright-core";
 import { api, badgePngDataUrl, DOWNLOAD_DIR, eventually, launchBrowser, REPO_ROOT, SCREENSHOT_DIR, startChain, startServer, type RunningServer } from "./harness";
 import type { LocalNode } from "../../server/chain/localNode";
+import { buildOpenBadgeCredential } from "../../core/credential/build";
+import { signCredential } from "../../core/credential/sign";
+import { generateSigningKey } from "../../core/credential/keys";
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { buildWeb } = require("../../scripts/build-web.js") as { buildWeb: (options?: { quiet?: boolean }) => Promise<void> };
 
 const VERIFY_TIMEOUT = 90_000;
+
+/** A badge from another platform: signed by a key no registry knows, never anchored. */
+async function foreignBadge(): Promise<Record<string, unknown>> {
+  const key = generateSigningKey();
+  const did = "did:pkh:eip155:1:0x1111111111111111111111111111111111111111";
+  const credential = buildOpenBadgeCredential({
+    issuer: { id: did, name: "Other Platform Academy", url: "https://academy.example.org" },
+    achievement: { id: "https://academy.example.org/achievements/speaking", name: "Public Speaking", description: "Gave three talks to an audience of fifty.", criteria: { narrative: "Three recorded talks." } },
+    recipient: { email: "minji@example.ac.kr" },
+    validFrom: new Date(),
+    status: { statusListCredential: "https://academy.example.org/status/1", statusListIndex: 5 },
+  });
+  return (await signCredential(credential, key, { controller: did })) as Record<string, unknown>;
+}
 
 describe("learner and verifier in the browser", function () {
   this.timeout(600_000);
@@ -27,6 +44,7 @@ describe("learner and verifier in the browser", function () {
   let registry: string;
   let minjiCredentialId: string;
   let junCredentialJson: string;
+  let junCredentialId: string;
   let jsonPath: string;
   let pdfPath: string;
 
@@ -81,7 +99,7 @@ describe("learner and verifier in the browser", function () {
       ],
     });
     minjiCredentialId = awarded.credentials[0].id;
-    const junCredentialId = awarded.credentials[1].id;
+    junCredentialId = awarded.credentials[1].id;
     await api(server.baseUrl, "POST", "/api/v1/batches/close", issuerKey);
     for (const id of [minjiCredentialId, junCredentialId]) {
       await eventually(`credential ${id} anchored`, async () => {
@@ -130,7 +148,41 @@ describe("learner and verifier in the browser", function () {
     await shot("profile");
   });
 
+  it("imports badges from other platforms only after verifying them", async () => {
+    await page.goto(`${server.baseUrl}/wallet`);
+    const foreign = await foreignBadge();
+    await page.locator("#import-file").setInputFiles({ name: "speaking.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(foreign)) });
+    await page.getByRole("button", { name: "Verify and import" }).click();
+    expect(await page.locator(".notice").textContent()).to.include("Imported: Public Speaking (signed, not anchored)");
+
+    await page.getByLabel("or its URL").fill(`${server.baseUrl}/c/${junCredentialId}/credential.json`);
+    await page.getByRole("button", { name: "Verify and import" }).click();
+    expect(await page.locator(".notice").textContent()).to.include("(anchored)");
+
+    const forged = { ...foreign, name: "Public Speaking (Distinction)" };
+    await page.locator("#import-file").setInputFiles({ name: "forged.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(forged)) });
+    await page.getByRole("button", { name: "Verify and import" }).click();
+    const refusal = await page.locator(".notice.bad").textContent();
+    expect(refusal).to.include("Not imported: issuer-signature");
+    expect(await page.locator(".badge-tile").count()).to.equal(3);
+    await shot("wallet-import");
+  });
+
+  it("signs in again with an emailed sign-in link", async () => {
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.goto(`${server.baseUrl}/signin?lang=en`);
+    await page.locator("#magic-email").fill("minji@example.ac.kr");
+    await page.getByRole("button", { name: "Email me a sign-in link" }).click();
+    expect(await page.locator(".notice.ok").textContent()).to.include("sign-in link is on its way");
+    const { messages } = await api(server.baseUrl, "GET", "/dev/outbox.json");
+    const link = (messages as { to: string; links: string[] }[]).find((m) => m.to === "minji@example.ac.kr" && m.links.some((l) => l.includes("/learner/magic/")))!.links[0]!;
+    await page.goto(link);
+    await page.waitForURL(/\/wallet/);
+    expect(await page.locator(".badge-tile").count()).to.equal(3);
+  });
+
   it("shows the credential page with a green live verification", async () => {
+    await page.goto(`${server.baseUrl}/u/kim-minji`);
     await page.locator(".badge-tile h3 a").click();
     await page.waitForURL(/\/c\//);
     expect(await awaitVerdict("#verify-panel")).to.equal("verified");
@@ -198,5 +250,13 @@ describe("learner and verifier in the browser", function () {
     expect(await verifyOnPage(() => page.getByRole("button", { name: "Verify" }).click())).to.equal("verified");
     expect(await page.locator('#report li[data-step="anchored"]').getAttribute("data-status")).to.equal("ok");
     await shot("verify-file");
+
+    // A bundle (a job application): one row per credential and a summary.
+    const revoked = fs.readFileSync(jsonPath, "utf8");
+    await page.getByLabel("Credential JSON, or a link to a badge page (/c/…)").fill(`[${junCredentialJson}, ${revoked}]`);
+    expect(await verifyOnPage(() => page.getByRole("button", { name: "Verify" }).click())).to.equal("failed");
+    expect(await page.locator("#report .bundle-row").count()).to.equal(2);
+    expect(await page.locator(".verdict").textContent()).to.include("1 of 2 credentials verified");
+    await shot("verify-bundle");
   });
 });

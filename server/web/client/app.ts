@@ -20,11 +20,21 @@ document.querySelectorAll<HTMLButtonElement>("[data-copy]").forEach((button) => 
   });
 });
 
-// File inputs that fill a form field: <input type=file data-fills="textarea-id">.
+// File inputs that fill a form field: <input type=file data-fills="textarea-id">. The file is
+// read when the form is submitted (not on change), so a quick submit never sends it empty.
 document.querySelectorAll<HTMLInputElement>("input[type=file][data-fills]").forEach((input) => {
-  input.addEventListener("change", async () => {
-    const target = document.getElementById(input.dataset.fills!) as HTMLTextAreaElement | null;
+  const form = input.form;
+  const target = document.getElementById(input.dataset.fills!) as HTMLTextAreaElement | null;
+  if (!form || !target) return;
+  input.addEventListener("change", () => {
+    target.value = "";
+  });
+  form.addEventListener("submit", async (event) => {
     const file = input.files?.[0];
-    if (target) target.value = file ? await file.text() : "";
+    if (!file || target.value) return;
+    event.preventDefault();
+    target.value = await file.text();
+    input.value = "";
+    form.requestSubmit();
   });
 });

@@ -15,6 +15,7 @@ export interface WalletPageModel {
 
 export function renderWalletPage(ctx: PageContext, model: WalletPageModel): string {
   const { t, lang } = ctx;
+  ctx.scripts = ["/static/app.js"];
   const tiles = model.badges.map((badge) => {
     const base = `/learner/badges/${encodeURIComponent(badge.badgeId)}`;
     const actions = html`<div class="row">
