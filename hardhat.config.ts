@@ -26,7 +26,12 @@ const config: HardhatUserConfig = {
   solidity: {
     version: SOLC_VERSION,
     settings: {
-      optimizer: { enabled: true, runs: 10_000 },
+      // viaIR and a high runs count: the registry is deployed once per chain and then called for
+      // every batch, so runtime gas is what counts. Against the legacy pipeline at the same runs,
+      // viaIR saves ~240 gas per anchor, ~880 per endorsement and ~4% of the verifier view's gas
+      // (and costs ~100-230 on the rare authorizeOperator / registerKey). See `npm run bench:gas`.
+      optimizer: { enabled: true, runs: 1_000_000 },
+      viaIR: true,
       evmVersion: "cancun",
     },
   },

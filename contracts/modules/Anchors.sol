@@ -113,17 +113,18 @@ abstract contract Anchors is IAnchors, Operators {
         _requireIssuerOrOperator(issuer);
         if (root == bytes32(0)) revert ZeroRoot();
         if (leafCount == 0) revert EmptyBatch(root);
-        uint64 existing = _anchors[issuer][root].anchoredAt;
+        AnchorRecord storage record = _anchors[issuer][root];
+        uint64 existing = record.anchoredAt;
         if (existing != 0) revert RootAlreadyAnchored(issuer, root, existing);
-        _anchors[issuer][root] = AnchorRecord({
-            anchoredAt: uint64(block.timestamp),
-            blockNumber: uint64(block.number),
-            leafCount: leafCount,
-            threshold: threshold,
-            coIssuerCount: coIssuerCount,
-            voided: false,
-            voidReason: 0
-        });
+        // Field by field through one storage reference: the optimizer merges these into a single
+        // SSTORE, where assigning a struct literal costs a read-modify-write per member (~1,500 gas
+        // more with viaIR, ~500 without). `voided` and `voidReason` stay zero: a record with
+        // anchoredAt == 0 was never written, so its whole slot is zero.
+        record.anchoredAt = uint64(block.timestamp);
+        record.blockNumber = uint64(block.number);
+        record.leafCount = leafCount;
+        record.threshold = threshold;
+        record.coIssuerCount = coIssuerCount;
     }
 
     function _existingAnchor(address issuer, bytes32 root) private view returns (AnchorRecord memory record) {
