@@ -45,7 +45,8 @@ const USAGE = `Usage:
 verify   checks every credential in the files (a credential, an array of them, a presentation
          or a CLR) and prints one report per credential. Without --rpc it reads the chain at
          ${DEFAULT_RPC_URL}; the registry defaults to deployments/localhost.json. Give --rpc
-         several times to require several endpoints to agree. Exit 0 all verified, 1 any failed.
+         several times to require several endpoints to agree. Exit 0 all verified, 1 any failed, 2 when the
+         chain cannot be read (use --offline to check signatures only).
 keygen   prints a new Ed25519 key as JSON (multibase, JWK, and the bytes32 the chain registers).
 sign     signs a credential template with a key file (from keygen) and prints the credential.
 hash     prints the credential's digest and Merkle leaf.`;
@@ -134,6 +135,15 @@ async function verifyCommand(args: readonly string[], io: CliIo): Promise<number
     confirmations,
   });
   io.stdout(values.json ? JSON.stringify(report, null, 2) + "\n" : formatReport(report, rpcUrls));
+  if (report.chainError !== undefined && report.verified) {
+    // Fail closed: "verified" without the chain would hide that anchors, keys and status were
+    // never checked. A failed credential still exits 1, whatever the chain did.
+    io.stderr(
+      `credanchor: ${report.chainError}\nThe chain was not read, so anchors, keys and status are unchecked. ` +
+        `Start a node (npx hardhat node), pass --rpc URL, or use --offline to check signatures only.\n`,
+    );
+    return 2;
+  }
   return report.verified ? 0 : 1;
 }
 

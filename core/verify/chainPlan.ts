@@ -53,6 +53,13 @@ export type ChainView =
       severity: "skipped" | "warning" | "failed";
     };
 
+export interface ChainReadResult {
+  views: ChainView[];
+  summary?: ChainReadSummary;
+  /** Why the chain could not be read, when an endpoint failed (unreachable, no contract…). */
+  error?: string;
+}
+
 export interface ChainReadSummary {
   chainId: number;
   blockNumber: bigint;
@@ -96,7 +103,7 @@ export function coIssuerProofs(facts: CredentialFacts): IssuerProofResult[] {
  * Reads the chain for a whole bundle. Never throws for chain trouble: each credential gets a
  * ChainView saying what was read or why nothing was.
  */
-export async function readChainForBundle(allFacts: readonly CredentialFacts[], options: ChainAccessOptions): Promise<{ views: ChainView[]; summary?: ChainReadSummary }> {
+export async function readChainForBundle(allFacts: readonly CredentialFacts[], options: ChainAccessOptions): Promise<ChainReadResult> {
   const hasEndpoints = (options.transports?.length ?? 0) > 0 || (options.rpcUrls?.length ?? 0) > 0;
   if (!hasEndpoints) {
     return { views: allFacts.map(() => ({ kind: "unavailable", reason: "no RPC endpoint was given, so the chain was not read", severity: "skipped" })) };
@@ -124,7 +131,7 @@ export async function readChainForBundle(allFacts: readonly CredentialFacts[], o
   try {
     chainId = await readerFor(candidate).chainId();
   } catch (error) {
-    return { views: allFacts.map(() => unavailableFromError(error)) };
+    return { views: allFacts.map(() => unavailableFromError(error)), error: (error as Error).message };
   }
 
   const views: (ChainView | CredentialChainPlan)[] = allFacts.map((facts) => planCredential(facts, chainId, options.registry));
@@ -171,7 +178,11 @@ export async function readChainForBundle(allFacts: readonly CredentialFacts[], o
       },
     };
   });
-  return summary ? { views: resolved, summary } : { views: resolved };
+  const failure = [...answers.values()].find((result): result is { error: unknown } => "error" in result);
+  const result: ChainReadResult = { views: resolved };
+  if (summary) result.summary = summary;
+  if (failure) result.error = (failure.error as Error).message;
+  return result;
 }
 
 function unavailableFromError(error: unknown): ChainView {

@@ -90,7 +90,9 @@ export function keyRegisteredStep(facts: CredentialFacts, view: ChainView): Veri
 
 export function anchoredStep(facts: CredentialFacts, view: ChainView, confirmations: number): VerificationStep {
   if (!facts.anchor) {
-    return step("anchored", "warning", "Signed, not anchored: the credential has no anchor proof, so its signing time is not proven on chain");
+    // "Signed, not anchored" is how imported badges and freshly issued ones look: not a failure.
+    const signed = facts.proofs.some((proof) => proof.verified) ? "Signed, not anchored" : "Not anchored";
+    return step("anchored", "warning", `${signed}: the credential has no anchor proof, so its signing time is not proven on chain`);
   }
   const proof = facts.anchor.data;
   if (!proof) return step("anchored", "failed", `The anchor proof cannot be read: ${facts.anchor.error}`);

@@ -16,6 +16,10 @@ const OPEN_BADGE_TYPES = ["OpenBadgeCredential", "AchievementCredential"];
 
 export function schemaStep(facts: CredentialFacts): VerificationStep {
   const types = typesOf(facts.credential);
+  if (!types.includes("VerifiableCredential")) {
+    const why = types.length === 0 ? "it has no type" : `its type (${types.join(", ")}) does not include VerifiableCredential`;
+    return step("schema", "failed", `Not a verifiable credential: ${why}`, { types });
+  }
   if (!types.some((type) => OPEN_BADGE_TYPES.includes(type))) {
     return step("schema", "skipped", `A ${facts.type ?? "credential without a type"} is not an Open Badges achievement credential, so the OB 3.0 schema does not apply`, { types });
   }
@@ -60,7 +64,7 @@ export async function issuerSignatureStep(facts: CredentialFacts, documentLoader
   const others = facts.proofs.length - own.length;
   const keys = own.map((proof) => shortKey(proof.publicKeyMultibase)).join(", ");
   const coSigned = others > 0 ? `, co-signed by ${others} other part${others > 1 ? "ies" : "y"}` : "";
-  return step("issuer-signature", "ok", `Signed by ${issuerLabel(facts.issuer)} (key ${keys})${coSigned}`, { proofs });
+  return step("issuer-signature", "ok", `Signed by ${issuerLabel(facts.issuer)} with key ${keys}${coSigned}`, { proofs });
 }
 
 export function inclusionStep(facts: CredentialFacts): VerificationStep {

@@ -102,7 +102,7 @@ export async function verifyCredentials(credentials: readonly unknown[], options
   if (options.rpcUrls) chainOptions.rpcUrls = options.rpcUrls;
   if (options.transports) chainOptions.transports = options.transports;
   if (options.registry !== undefined) chainOptions.registry = options.registry;
-  const { views, summary } = await readChainForBundle(
+  const { views, summary, error: chainError } = await readChainForBundle(
     withFacts.map((slot) => slot.facts),
     chainOptions,
   );
@@ -128,6 +128,7 @@ export async function verifyCredentials(credentials: readonly unknown[], options
   const results = slots.map((slot) => slot.report);
   const bundle: BundleReport = { verified: results.length > 0 && results.every((result) => result.verified), results };
   if (summary) bundle.chain = chainSummary(summary);
+  if (chainError !== undefined) bundle.chainError = chainError;
   return bundle;
 }
 

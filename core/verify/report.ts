@@ -43,6 +43,8 @@ export interface BundleReport {
   results: CredentialReport[];
   /** The chain state the report was made against, when the chain was read. */
   chain?: { chainId: number; blockNumber: number; blockTimestamp: number; endpoints: string[]; registries: string[] };
+  /** Why the chain could not be read (endpoint unreachable, no contract, endpoints disagree). */
+  chainError?: string;
 }
 
 export function step(name: StepName, status: StepStatus, message: string, data?: Record<string, unknown>): VerificationStep {

@@ -167,11 +167,13 @@ describe("credanchor CLI", function () {
       }
     });
 
-    it("warns, without failing, when the RPC endpoint cannot be reached", async () => {
+    it("exits 2 with the fix when the RPC endpoint cannot be reached, still printing the report", async () => {
       const { batch } = await loadFixture(anchoredFixture);
       const result = await runCli(["verify", file("good2.json", batch.credentials[0]), "--rpc", "http://127.0.0.1:9"]);
-      expect(result.code).to.equal(0);
+      expect(result.code).to.equal(2);
       expect(result.stdout).to.match(/warning +anchored +Anchor not checked: the chain could not be read: cannot reach RPC endpoint http:\/\/127\.0\.0\.1:9/);
+      expect(result.stderr).to.match(/cannot reach RPC endpoint .* use --offline to check signatures only/s);
+      expect(result.stderr).to.not.match(NO_STACK);
     });
   });
 });
