@@ -40,6 +40,8 @@ export interface ServerConfig {
   /** SMTP URL for claim mail (smtp://user:pass@host:587); unset → mail goes to DATA_DIR/outbox. */
   smtpUrl: string | undefined;
   mailFrom: string | undefined;
+  /** Signing engine of the worker threads. */
+  signingEngine: "fast" | "reference";
   /** Test hook: the worker stops for good right after a batch reaches this state. */
   testPauseAt: WorkerPausePoint | undefined;
   /** Warnings to print at start (generated secrets and the like). */
@@ -101,11 +103,18 @@ export function loadConfig(env: Env = process.env): ServerConfig {
     bodyLimit: nonEmpty(env.BODY_LIMIT) ?? "20mb",
     workerIntervalMs: intFrom(env, "WORKER_INTERVAL_MS", 500, 10, 600_000),
     logLevel: nonEmpty(env.LOG_LEVEL) ?? "info",
+    signingEngine: signingEngineFrom(nonEmpty(env.SIGNING_ENGINE)),
     smtpUrl: nonEmpty(env.SMTP_URL),
     mailFrom: nonEmpty(env.MAIL_FROM),
     testPauseAt: pauseAt as WorkerPausePoint | undefined,
     warnings,
   };
+}
+
+function signingEngineFrom(value: string | undefined): "fast" | "reference" {
+  if (value === undefined) return "fast";
+  if (value === "fast" || value === "reference") return value;
+  throw new InvalidArgumentError('SIGNING_ENGINE must be "fast" or "reference"', { value });
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

@@ -55,7 +55,7 @@ async function main(): Promise<void> {
 
   const chain = await createViemChain({ rpcUrl, registry, operatorPrivateKey: operatorKey as Hex, isLocal: !config.rpcUrl });
   const store = new SqliteStore(path.join(config.dataDir, "credanchor.sqlite"));
-  const signer = createWorkerSigner();
+  const signer = createWorkerSigner({ engine: config.signingEngine });
   const notifier = loadClaimNotifier(store, config, chain, log);
   const handle = createApp({ store, chain, clock: systemClock, config, signer, notifier, log });
 

@@ -5,8 +5,7 @@
  * is registered for that issuer on chain.
  */
 import crypto from "node:crypto";
-import { buildOpenBadgeCredential, STATUS_LIST_SIZE, type Recipient } from "../../core/credential/build";
-import { credentialLeaf } from "../../core/proof/digest";
+import { STATUS_LIST_SIZE, type BuildOpenBadgeCredentialParameters, type Recipient } from "../../core/credential/build";
 import { listIdFromStatusListUrl, readStatusEntries } from "../../core/status/statusEntry";
 import type { Chain } from "../chain/Chain";
 import { unixSeconds, type Clock } from "../clock";
@@ -61,8 +60,8 @@ export async function awardAchievement(
   // Indices are persisted before signing because they are signed into the credentials; an
   // index whose credential never gets stored is simply never used again.
   const slots = deps.store.allocateStatusIndices(issuer.id, ids, statusPolicy(), unixSeconds(deps.clock));
-  const unsigned = recipients.map((recipient, i) =>
-    buildOpenBadgeCredential({
+  const parameters = recipients.map(
+    (recipient, i): BuildOpenBadgeCredentialParameters => ({
       id: ids[i]!,
       issuer: profileOf(issuer),
       achievement: {
@@ -79,20 +78,20 @@ export async function awardAchievement(
     }),
   );
   const key = issuerSigningKey(deps.box, issuer);
-  const signed = await deps.signer.signCredentials({
+  const issued = await deps.signer.issueCredentials({
     seed: key.seed,
     controller: issuer.did,
-    credentials: unsigned,
+    credentials: parameters,
     created: now.toISOString(),
   });
-  const rows: NewCredential[] = signed.map((credential, i) => ({
+  const rows: NewCredential[] = issued.map((credential, i) => ({
     id: ids[i]!,
     issuerId: issuer.id,
     achievementId: achievement.id,
     listId: slots[i]!.listId,
     statusIndex: slots[i]!.statusIndex,
-    signedDocument: JSON.stringify(credential),
-    leaf: credentialLeaf(credential as never) as `0x${string}`,
+    signedDocument: credential.document,
+    leaf: credential.leaf,
     recipientEmail: recipients[i]!.email ?? null,
     recipientName: recipients[i]!.name ?? null,
     presigned: false,
@@ -113,7 +112,7 @@ export interface Rejection {
  */
 export async function acceptPresigned(deps: AwardDeps, issuer: IssuerRecord, credentials: readonly Record<string, unknown>[]): Promise<string[]> {
   const rejections: Rejection[] = [];
-  const checked = await deps.signer.checkIssuerProofs(credentials);
+  const checked = await deps.signer.checkCredentials(credentials);
   const now = BigInt(unixSeconds(deps.clock));
   const keyCache = new Map<string, Promise<boolean>>();
   const keyIsLive = (keyId: `0x${string}`) => {
@@ -139,7 +138,7 @@ export async function acceptPresigned(deps: AwardDeps, issuer: IssuerRecord, cre
       rejections.push({ index, reason: "the credential needs an id" });
       continue;
     }
-    const proofs = checked[index]!.filter((p) => p.isIssuer);
+    const proofs = checked[index]!.proofs.filter((p) => p.isIssuer);
     if (proofs.length === 0) {
       rejections.push({ index, reason: "no issuer proof (eddsa-rdfc-2022) by the issuer" });
       continue;
@@ -185,7 +184,7 @@ export async function acceptPresigned(deps: AwardDeps, issuer: IssuerRecord, cre
     listId: slots[i]!.listId,
     statusIndex: slots[i]!.statusIndex,
     signedDocument: JSON.stringify(credential),
-    leaf: credentialLeaf(credential as never) as `0x${string}`,
+    leaf: checked[i]!.leaf,
     recipientEmail: null,
     recipientName: null,
     presigned: true,

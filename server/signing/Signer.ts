@@ -1,8 +1,10 @@
 /**
- * Signing credentials is the one CPU-heavy job of the server (RDF canonicalisation per
- * credential), so the app never signs on its own thread: it asks a Signer, which the server
- * implements with worker threads (and can swap for a faster pool behind the same interface).
+ * Everything CPU-heavy about credentials — building and schema-checking them, RDF
+ * canonicalisation and signing, JCS hashing into leaves, checking proofs — happens behind
+ * this interface, off the event loop: the server implements it with worker threads, and a
+ * faster pool can replace that without the app noticing.
  */
+import type { BuildOpenBadgeCredentialParameters } from "../../core/credential/build";
 
 export interface SignBatchRequest {
   /** The issuer's Ed25519 seed (32 bytes). It crosses to the worker by structured clone, never to disk. */
@@ -13,6 +15,17 @@ export interface SignBatchRequest {
   credentials: readonly object[];
   /** Proof creation time (ISO 8601); one value for the whole request. */
   created: string;
+}
+
+export interface IssueBatchRequest extends Omit<SignBatchRequest, "credentials"> {
+  /** What core buildOpenBadgeCredential takes, one per credential. */
+  credentials: readonly BuildOpenBadgeCredentialParameters[];
+}
+
+/** A built and signed credential: its JSON text as it will be stored and served, and its Merkle leaf. */
+export interface IssuedCredential {
+  document: string;
+  leaf: `0x${string}`;
 }
 
 /** What checking one credential's issuer proofs found (core verifyIssuerProofs, made cloneable). */
@@ -26,10 +39,18 @@ export interface CheckedIssuerProof {
   error?: string;
 }
 
+export interface CheckedCredential {
+  proofs: CheckedIssuerProof[];
+  /** The credential's Merkle leaf (over it as submitted). */
+  leaf: `0x${string}`;
+}
+
 export interface Signer {
-  /** Signed copies of `credentials`, in the same order. */
+  /** Builds, signs and hashes each credential, in order. */
+  issueCredentials(request: IssueBatchRequest): Promise<IssuedCredential[]>;
+  /** Signed copies of `credentials` (any VC, e.g. a status list credential), in order. */
   signCredentials(request: SignBatchRequest): Promise<object[]>;
-  /** The issuer proofs of each credential, checked off the event loop as well. */
-  checkIssuerProofs(credentials: readonly object[]): Promise<CheckedIssuerProof[][]>;
+  /** The issuer proofs and leaf of each credential. */
+  checkCredentials(credentials: readonly object[]): Promise<CheckedCredential[]>;
   close(): Promise<void>;
 }

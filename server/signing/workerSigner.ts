@@ -7,14 +7,16 @@ import os from "node:os";
 import path from "node:path";
 import { Worker } from "node:worker_threads";
 import { CredanchorError, InvariantError } from "../../core/errors";
-import type { CheckedIssuerProof, SignBatchRequest, Signer } from "./Signer";
-import type { CheckJobMessage, SignJobMessage, SignResultMessage } from "./signWorker";
+import type { CheckedCredential, IssuedCredential, Signer } from "./Signer";
+import type { SigningEngine, WorkerJob, WorkerResult } from "./signWorker";
 
 export interface WorkerSignerOptions {
   /** Defaults to the number of cores minus one (at least one). */
   threads?: number;
   /** Credentials per message to a worker. */
   chunkSize?: number;
+  /** "fast" (default): the core's exact fast eddsa-rdfc-2022 path; "reference": the digitalbazaar stack. */
+  engine?: SigningEngine;
 }
 
 /** A signing failure the caller caused (e.g. a credential that does not canonicalise). */
@@ -31,7 +33,8 @@ interface Pending {
 }
 
 export function createWorkerSigner(options: WorkerSignerOptions = {}): Signer {
-  const threads = options.threads ?? Math.max(1, os.cpus().length - 1);
+  // Every core: the main thread mostly waits while the workers sign.
+  const threads = options.threads ?? Math.max(1, os.cpus().length);
   const chunkSize = options.chunkSize ?? 25;
   const entry = path.join(__dirname, `signWorker${path.extname(__filename)}`);
   // Worker threads do not inherit ts-node's require hook: register it in the worker when we
@@ -42,7 +45,7 @@ export function createWorkerSigner(options: WorkerSignerOptions = {}): Signer {
     require(workerData.entry);
   `;
   const pending = new Map<number, Pending>();
-  const queue: (SignJobMessage | CheckJobMessage)[] = [];
+  const queue: WorkerJob[] = [];
   const idle: Worker[] = [];
   const busy = new Map<Worker, number>();
   const all = new Set<Worker>();
@@ -59,17 +62,17 @@ export function createWorkerSigner(options: WorkerSignerOptions = {}): Signer {
   };
 
   const spawnWorker = (): Worker => {
-    const worker = new Worker(bootstrap, { eval: true, workerData: { entry } });
+    const worker = new Worker(bootstrap, { eval: true, workerData: { entry, engine: options.engine ?? "fast" } });
     worker.unref();
     all.add(worker);
-    worker.on("message", (message: SignResultMessage) => {
+    worker.on("message", (message: WorkerResult) => {
       const waiter = pending.get(message.jobId);
       pending.delete(message.jobId);
       busy.delete(worker);
       idle.push(worker);
       if (waiter) {
         if ("error" in message) waiter.reject(new SigningFailedError(`signing failed: ${message.error.message}`, { cause: message.error.name }));
-        else waiter.resolve("signed" in message ? message.signed : message.checked);
+        else waiter.resolve(message.results);
       }
       dispatch();
     });
@@ -90,11 +93,12 @@ export function createWorkerSigner(options: WorkerSignerOptions = {}): Signer {
   };
   for (let i = 0; i < threads; i++) idle.push(spawnWorker());
 
-  const run = <T>(job: Omit<SignJobMessage, "jobId"> | Omit<CheckJobMessage, "jobId">) =>
+  type JobWithoutId = WorkerJob extends infer J ? (J extends WorkerJob ? Omit<J, "jobId"> : never) : never;
+  const run = <T>(job: JobWithoutId) =>
     new Promise<T[]>((resolve, reject) => {
       const jobId = nextJobId++;
       pending.set(jobId, { resolve: resolve as (result: unknown[]) => void, reject });
-      queue.push({ ...job, jobId } as SignJobMessage | CheckJobMessage);
+      queue.push({ ...job, jobId } as WorkerJob);
       // Keep the process alive while work is outstanding (workers are unref'd when idle).
       for (const w of all) w.ref();
       dispatch();
@@ -102,8 +106,8 @@ export function createWorkerSigner(options: WorkerSignerOptions = {}): Signer {
       if (pending.size === 0) for (const w of all) w.unref();
     });
 
-  const chunksOf = (items: readonly object[]) => {
-    const chunks: object[][] = [];
+  const chunksOf = <T>(items: readonly T[]) => {
+    const chunks: T[][] = [];
     const size = Math.max(1, Math.min(chunkSize, Math.ceil(items.length / threads)));
     for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
     return chunks;
@@ -116,9 +120,15 @@ export function createWorkerSigner(options: WorkerSignerOptions = {}): Signer {
       const signed = await Promise.all(chunksOf(request.credentials).map((credentials) => run<object>({ kind: "sign", seed, controller, created, credentials })));
       return signed.flat();
     },
-    async checkIssuerProofs(credentials) {
+    async issueCredentials(request) {
       if (closed) throw new InvariantError("the signer is closed");
-      const checked = await Promise.all(chunksOf(credentials).map((chunk) => run<CheckedIssuerProof[]>({ kind: "check", credentials: chunk })));
+      const { seed, controller, created } = request;
+      const issued = await Promise.all(chunksOf(request.credentials).map((credentials) => run<IssuedCredential>({ kind: "issue", seed, controller, created, credentials })));
+      return issued.flat();
+    },
+    async checkCredentials(credentials) {
+      if (closed) throw new InvariantError("the signer is closed");
+      const checked = await Promise.all(chunksOf(credentials).map((chunk) => run<CheckedCredential>({ kind: "check", credentials: chunk })));
       return checked.flat();
     },
     async close() {

@@ -172,6 +172,8 @@ export interface Store {
   insertCredentials(issuerId: string, credentials: readonly NewCredential[], now: number, newBatchId: () => string): string;
   getCredential(id: string): CredentialRecord | undefined;
   listBatchCredentials(batchId: string): CredentialRecord[];
+  /** Id and leaf of each credential of the batch, in batch order (what sealing needs, without the documents). */
+  listBatchLeaves(batchId: string): { id: string; leaf: `0x${string}` }[];
 
   getBatch(id: string): BatchRecord | undefined;
   getOpenBatch(issuerId: string): BatchRecord | undefined;

@@ -146,7 +146,7 @@ export class BatchWorker {
     // Re-read: a request may have sealed it since this pass listed the open batches.
     const batch = this.deps.store.getBatch(stale.id);
     if (!batch || batch.state !== "open" || batch.leafCount === 0) return undefined;
-    const credentials = this.deps.store.listBatchCredentials(batch.id);
+    const credentials = this.deps.store.listBatchLeaves(batch.id);
     const tree = sealTree(credentials.map((c) => c.leaf));
     const leafIndexes = new Map(credentials.map((c, i) => [c.id, i]));
     this.deps.store.sealBatch(batch.id, { root: tree.root, tree: tree.serialized, leafIndexes }, unixSeconds(this.deps.clock));
@@ -211,7 +211,9 @@ export class BatchWorker {
     const tree = proofsFromTree(batch.tree!);
     const created = new Date(Number(record.anchoredAt) * 1000);
     const documents = new Map<string, string>();
-    for (const credential of store.listBatchCredentials(batch.id)) {
+    for (const [n, credential] of store.listBatchCredentials(batch.id).entries()) {
+      // Give the event loop a turn now and then: a batch can hold tens of thousands.
+      if (n % 500 === 499) await new Promise((resolve) => setImmediate(resolve));
       const proof = createAnchorProof(
         {
           format: ANCHOR_PROOF_FORMAT,
@@ -225,7 +227,8 @@ export class BatchWorker {
         } as never,
         created,
       );
-      documents.set(credential.id, JSON.stringify(attachAnchorProof(JSON.parse(credential.signedDocument), proof)));
+      // The tree was built from these very leaves, so the inclusion re-check is skipped.
+      documents.set(credential.id, JSON.stringify(attachAnchorProof(JSON.parse(credential.signedDocument), proof, { checkInclusion: false })));
     }
     const now = unixSeconds(clock);
     store.confirmBatch(batch.id, { txHash, blockNumber: Number(record.blockNumber), anchoredAt: Number(record.anchoredAt), documents }, now);

@@ -210,6 +210,10 @@ export class SqliteStore implements Store {
     return (this.db.prepare("SELECT * FROM credentials WHERE batch_id = ? ORDER BY seq").all(batchId) as Row[]).map((r) => credentialFrom(r)!);
   }
 
+  listBatchLeaves(batchId: string): { id: string; leaf: `0x${string}` }[] {
+    return this.db.prepare("SELECT id, leaf FROM credentials WHERE batch_id = ? ORDER BY seq").all(batchId) as { id: string; leaf: `0x${string}` }[];
+  }
+
   // ---- batches ----------------------------------------------------------------------
 
   getBatch(id: string): BatchRecord | undefined {

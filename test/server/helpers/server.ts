@@ -41,7 +41,7 @@ export async function startTestServer(chain: TestChain, env: Record<string, stri
   });
   const store = new SqliteStore(path.join(dataDir, "credanchor.sqlite"));
   const viemChain = await createViemChain({ rpcUrl: chain.rpcUrl, registry: chain.registry, operatorPrivateKey: chain.operatorKey, isLocal: true });
-  const signer = createWorkerSigner({ threads: 2 });
+  const signer = createWorkerSigner({ threads: 2, engine: config.signingEngine });
   const handle = createApp({ store, chain: viemChain, config, signer, log: createLogger("silent") });
   const server: Server = await new Promise((resolve) => {
     const s = handle.app.listen(port, "127.0.0.1", () => resolve(s));
