@@ -213,7 +213,8 @@ async function main(): Promise<void> {
     `Gas on the Hardhat network (hardfork ${env.hardfork}), solc ${env.solc}, evmVersion ${env.evmVersion}, ` +
       `optimizer ${env.optimizerRuns === null ? "off" : `${env.optimizerRuns} runs`}, viaIR ${env.viaIR}.\n`,
   );
-  console.log(formatGasTable(report));
+  // GAS_TABLE_FORMAT=markdown prints the table for the README instead (`hardhat run` takes no script arguments).
+  console.log(formatGasTable(report, process.env.GAS_TABLE_FORMAT === "markdown" ? "markdown" : "text"));
   console.log(
     `\n1,000 random revocations (seed ${notes.randomRevocations.seed}) touch ${notes.randomRevocations.distinctWords} distinct words ` +
       `of one list; batch URI ${notes.batchUri.length} bytes.`,
