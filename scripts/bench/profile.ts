@@ -30,6 +30,8 @@ export interface FrameShare {
 
 export interface ProfileSummary {
   file: string;
+  /** Busy time left out by `exclude` (e.g. the TypeScript transpile at start-up). */
+  excludedMs: number;
   /** Wall time the profile covers. */
   wallMs: number;
   /** Time the thread was not idle: JavaScript, native code, GC. */
@@ -62,7 +64,15 @@ function shortWhere(url: string, line: number): string {
   return `${shown}:${line + 1}`;
 }
 
-export function summarizeProfile(file: string, top = 15): ProfileSummary {
+/**
+ * The server runs from TypeScript sources: its first seconds go to ts-node transpiling and
+ * loading modules, which says nothing about the award path. These frames are left out.
+ */
+export function isStartupFrame(pkg: string, functionName: string): boolean {
+  return ["typescript", "ts-node", "@cspotcode/source-map-support", "v8-compile-cache-lib"].includes(pkg) || ["wrapSafe", "compileForInternalLoader"].includes(functionName);
+}
+
+export function summarizeProfile(file: string, top = 15, exclude: (pkg: string, functionName: string) => boolean = () => false): ProfileSummary {
   const profile = JSON.parse(fs.readFileSync(file, "utf8")) as CpuProfile;
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const selfUs = new Map<number, number>();
@@ -71,17 +81,22 @@ export function summarizeProfile(file: string, top = 15): ProfileSummary {
   const frames = new Map<string, FrameShare>();
   const packages = new Map<string, FrameShare>();
   let busyUs = 0;
+  let excludedUs = 0;
   for (const [id, us] of selfUs) {
     const { callFrame } = byId.get(id)!;
     if (callFrame.functionName === "(idle)") continue;
-    busyUs += us;
     const name = callFrame.functionName || "(anonymous)";
+    const pkg = callFrame.url === "" ? (name.startsWith("(") ? name : "(native/V8)") : packageOf(callFrame.url);
+    if (exclude(pkg, name)) {
+      excludedUs += us;
+      continue;
+    }
+    busyUs += us;
     const where = shortWhere(callFrame.url, callFrame.lineNumber);
     const key = `${name}@${where}`;
     const frame = frames.get(key) ?? { name, where, selfMs: 0, share: 0 };
     frame.selfMs += us / 1000;
     frames.set(key, frame);
-    const pkg = callFrame.url === "" ? (name.startsWith("(") ? name : "(native/V8)") : packageOf(callFrame.url);
     const entry = packages.get(pkg) ?? { name: pkg, where: "", selfMs: 0, share: 0 };
     entry.selfMs += us / 1000;
     packages.set(pkg, entry);
@@ -95,22 +110,24 @@ export function summarizeProfile(file: string, top = 15): ProfileSummary {
     file,
     wallMs: (profile.endTime - profile.startTime) / 1000,
     busyMs: busyUs / 1000,
+    excludedMs: excludedUs / 1000,
     topFrames: ranked(frames),
     topPackages: ranked(packages),
   };
 }
 
 /** Every profile in a folder (one per thread: the server's main thread and its signing workers), biggest first. */
-export function summarizeProfileDir(dir: string, top = 15): ProfileSummary[] {
+export function summarizeProfileDir(dir: string, top = 15, exclude?: (pkg: string, functionName: string) => boolean): ProfileSummary[] {
   return fs
     .readdirSync(dir)
     .filter((f) => f.endsWith(".cpuprofile"))
-    .map((f) => summarizeProfile(path.join(dir, f), top))
+    .map((f) => summarizeProfile(path.join(dir, f), top, exclude))
     .sort((a, b) => b.busyMs - a.busyMs);
 }
 
 export function formatProfileSummary(s: ProfileSummary, style: "text" | "markdown" = "text", label = path.basename(s.file)): string {
-  const head = `${label}: ${formatNumber(s.busyMs / 1000, 1)} s busy of ${formatNumber(s.wallMs / 1000, 1)} s`;
+  const excluded = s.excludedMs > 0 ? ` (start-up transpile and module loading, ${formatNumber(s.excludedMs / 1000, 1)} s, left out)` : "";
+  const head = `${label}: ${formatNumber(s.busyMs / 1000, 1)} s busy of ${formatNumber(s.wallMs / 1000, 1)} s${excluded}`;
   const pct = (x: number) => `${formatNumber(x * 100, 1)}%`;
   if (style === "markdown") {
     const frames = s.topFrames.map((f) => `| ${pct(f.share)} | \`${f.name}\` | ${f.where ? `\`${f.where}\`` : ""} |`);
@@ -131,6 +148,6 @@ if (require.main === module) {
     process.exit(2);
   }
   const top = Number(process.argv[3] ?? 20);
-  const summaries = fs.statSync(target).isDirectory() ? summarizeProfileDir(target, top) : [summarizeProfile(target, top)];
+  const summaries = fs.statSync(target).isDirectory() ? summarizeProfileDir(target, top, isStartupFrame) : [summarizeProfile(target, top, isStartupFrame)];
   for (const s of summaries) console.log(`${formatProfileSummary(s)}\n`);
 }
