@@ -1,0 +1,316 @@
+/**
+ * A worker_threads pool for batch signing and batch verification of credentials on the fast
+ * eddsa-rdfc-2022 path: one worker per core by default, with back-pressure.
+ *
+ * Back-pressure: at most `maxQueued` jobs wait in the pool (jobs already handed to workers not
+ * counted). `submitSign` / `submitVerify` resolve once the job is *admitted*, and give back the
+ * promise of its result; a producer that awaits admission (as `signAll` / `verifyAll` do) holds
+ * at most `maxQueued` credentials in memory however many it has to sign. `sign` / `verify` are
+ * the one-call form (admission and result in one promise).
+ *
+ * Throughput: jobs travel in batches (one message per batch) so structured-clone and message
+ * overhead is paid per batch, and each worker holds up to two batches so it never waits for
+ * the next one. Batches shrink when the queue is short, so a few jobs still spread over all
+ * workers.
+ *
+ * Errors thrown in a worker come back with their name, message, and (for credanchor errors)
+ * code and details; credanchor errors are rebuilt as `CredanchorError`s.
+ */
+import os from "node:os";
+import path from "node:path";
+import { Worker } from "node:worker_threads";
+import type { FastIssuerProofReport, FastSigningKey, SignedCredential } from "../../core/credential/fast";
+import { CredanchorError, InvalidArgumentError, type CredanchorErrorCode } from "../../core/errors";
+import type { JobRequest, JobResult, SerializedError, WorkerBatch, WorkerReply, WorkerSettings } from "./signingProtocol";
+
+export interface SigningPoolOptions {
+  /** Worker threads; default: the number of cores (`os.availableParallelism()`). */
+  workers?: number;
+  /** Jobs that may wait in the pool before submitters have to wait; default 64 per worker. */
+  maxQueued?: number;
+  /** Most jobs per message to a worker; default 16. */
+  batchSize?: number;
+  /** Contexts beyond the pinned ones, by URL. */
+  extraContexts?: ReadonlyMap<string, unknown>;
+}
+
+export interface PoolSignOptions {
+  /** The issuer (or co-issuer) DID or URL; the verification method is `${controller}#${publicKeyMultibase}`. */
+  controller: string;
+  created?: Date | string;
+}
+
+export interface SigningPoolStats {
+  workers: number;
+  /** Jobs admitted and waiting for a worker. */
+  queued: number;
+  /** Jobs handed to workers and not yet answered. */
+  inFlight: number;
+  completed: number;
+  failed: number;
+}
+
+/** The pool cannot take or finish a job (closed, or its worker died). */
+export class SigningPoolError extends Error {
+  override readonly name = "SigningPoolError";
+}
+
+type Signed = SignedCredential<Record<string, unknown>>;
+
+interface PendingJob {
+  request: JobRequest;
+  resolve(value: unknown): void;
+  reject(error: Error): void;
+}
+
+interface WorkerSlot {
+  worker: Worker;
+  ready: boolean;
+  /** Settles when the worker reports it has loaded (or when it is lost). */
+  readiness: Promise<void>;
+  markReady(): void;
+  batches: Map<number, PendingJob[]>;
+}
+
+const BATCHES_PER_WORKER = 2;
+
+// Under ts-node (tests, scripts, the dev server) the worker is TypeScript too, and needs
+// ts-node registered in its own thread first.
+const WORKER_FILE = path.join(__dirname, `signingWorker${path.extname(__filename)}`);
+const TSCONFIG = path.resolve(__dirname, "..", "..", "tsconfig.json");
+
+function spawnWorker(settings: WorkerSettings): Worker {
+  if (!WORKER_FILE.endsWith(".ts")) return new Worker(WORKER_FILE, { workerData: settings });
+  const bootstrap = [
+    `require(${JSON.stringify(require.resolve("ts-node"))}).register({ transpileOnly: true, project: ${JSON.stringify(TSCONFIG)} });`,
+    `require(${JSON.stringify(WORKER_FILE)});`,
+  ].join("\n");
+  return new Worker(bootstrap, { eval: true, workerData: settings });
+}
+
+export class SigningPool {
+  private readonly settings: WorkerSettings;
+  private readonly slots: WorkerSlot[] = [];
+  private readonly maxQueued: number;
+  private readonly batchSize: number;
+  private queue: PendingJob[] = [];
+  private queueHead = 0;
+  private admissionWaiters: { admit: () => void; refuse: (error: Error) => void }[] = [];
+  private drainWaiters: (() => void)[] = [];
+  /** Admitted submitters whose job is not queued yet. */
+  private reserved = 0;
+  private nextJobId = 0;
+  private nextBatchId = 0;
+  private closing = false;
+  private completed = 0;
+  private failed = 0;
+
+  constructor(options: SigningPoolOptions = {}) {
+    const workers = options.workers ?? os.availableParallelism();
+    if (!Number.isInteger(workers) || workers < 1) throw new InvalidArgumentError("a signing pool needs at least one worker", { workers });
+    this.maxQueued = options.maxQueued ?? workers * 64;
+    this.batchSize = options.batchSize ?? 16;
+    if (!Number.isInteger(this.maxQueued) || this.maxQueued < 1) throw new InvalidArgumentError("maxQueued must be a positive integer", { maxQueued: this.maxQueued });
+    if (!Number.isInteger(this.batchSize) || this.batchSize < 1) throw new InvalidArgumentError("batchSize must be a positive integer", { batchSize: this.batchSize });
+    this.settings = { extraContexts: options.extraContexts };
+    for (let index = 0; index < workers; index++) this.slots.push(this.startWorker());
+  }
+
+  /** Resolves when every worker has loaded its code (submitting earlier is fine; jobs wait). */
+  async ready(): Promise<void> {
+    for (;;) {
+      const starting = this.slots.filter((slot) => !slot.ready);
+      if (starting.length === 0) return;
+      await Promise.race(starting.map((slot) => slot.readiness));
+    }
+  }
+
+  /** Admits a signing job (waiting while the pool is full) and returns the promise of the signed credential. */
+  async submitSign<T extends Record<string, unknown>>(
+    credential: T,
+    key: FastSigningKey,
+    options: PoolSignOptions,
+  ): Promise<{ result: Promise<SignedCredential<T>> }> {
+    await this.admission();
+    const { seed, publicKey, publicKeyMultibase } = key;
+    const request: JobRequest = {
+      kind: "sign",
+      id: this.nextJobId++,
+      credential,
+      key: { seed, publicKey, publicKeyMultibase },
+      controller: options.controller,
+      created: options.created,
+    };
+    return { result: this.enqueue(request) as Promise<SignedCredential<T>> };
+  }
+
+  /** Admits a verification job and returns the promise of its per-proof reports. */
+  async submitVerify(credential: Record<string, unknown>): Promise<{ result: Promise<FastIssuerProofReport[]> }> {
+    await this.admission();
+    return { result: this.enqueue({ kind: "verify", id: this.nextJobId++, credential }) as Promise<FastIssuerProofReport[]> };
+  }
+
+  async sign<T extends Record<string, unknown>>(credential: T, key: FastSigningKey, options: PoolSignOptions): Promise<SignedCredential<T>> {
+    return (await this.submitSign(credential, key, options)).result;
+  }
+
+  async verify(credential: Record<string, unknown>): Promise<FastIssuerProofReport[]> {
+    return (await this.submitVerify(credential)).result;
+  }
+
+  /** Signs every credential with one key, in order, holding at most `maxQueued` waiting jobs. */
+  async signAll(credentials: Iterable<Record<string, unknown>> | AsyncIterable<Record<string, unknown>>, key: FastSigningKey, options: PoolSignOptions): Promise<Signed[]> {
+    const results: Promise<Signed>[] = [];
+    for await (const credential of credentials) results.push(settled((await this.submitSign(credential, key, options)).result));
+    return Promise.all(results);
+  }
+
+  /** Verifies every credential, in order, with the same bound on waiting jobs. */
+  async verifyAll(credentials: Iterable<Record<string, unknown>> | AsyncIterable<Record<string, unknown>>): Promise<FastIssuerProofReport[][]> {
+    const results: Promise<FastIssuerProofReport[]>[] = [];
+    for await (const credential of credentials) results.push(settled((await this.submitVerify(credential)).result));
+    return Promise.all(results);
+  }
+
+  stats(): SigningPoolStats {
+    let inFlight = 0;
+    for (const slot of this.slots) for (const jobs of slot.batches.values()) inFlight += jobs.length;
+    return { workers: this.slots.length, queued: this.queuedCount(), inFlight, completed: this.completed, failed: this.failed };
+  }
+
+  /** Refuses new jobs, finishes the admitted ones, then stops the workers. */
+  async close(): Promise<void> {
+    this.closing = true;
+    for (const waiter of this.admissionWaiters.splice(0)) waiter.refuse(new SigningPoolError("the signing pool is closing"));
+    if (this.queuedCount() > 0 || this.stats().inFlight > 0) await new Promise<void>((resolve) => this.drainWaiters.push(resolve));
+    await Promise.all(this.slots.map((slot) => slot.worker.terminate()));
+  }
+
+  private queuedCount(): number {
+    return this.queue.length - this.queueHead;
+  }
+
+  /**
+   * Waits for room in the queue and reserves it: the job is queued a microtask later (after the
+   * submitter's `await`), so the room must be taken now or several submitters would see it free.
+   */
+  private admission(): Promise<void> {
+    if (this.closing) return Promise.reject(new SigningPoolError("the signing pool is closed"));
+    if (this.hasRoom() && this.admissionWaiters.length === 0) {
+      this.reserved++;
+      return Promise.resolve();
+    }
+    return new Promise((admit, refuse) => this.admissionWaiters.push({ admit, refuse }));
+  }
+
+  private hasRoom(): boolean {
+    return this.queuedCount() + this.reserved < this.maxQueued;
+  }
+
+  private enqueue(request: JobRequest): Promise<unknown> {
+    this.reserved--;
+    return new Promise((resolve, reject) => {
+      this.queue.push({ request, resolve, reject });
+      this.pump();
+    });
+  }
+
+  private startWorker(): WorkerSlot {
+    let markReady = (): void => undefined;
+    const readiness = new Promise<void>((resolve) => (markReady = resolve));
+    const slot: WorkerSlot = { worker: spawnWorker(this.settings), ready: false, readiness, markReady, batches: new Map() };
+    slot.worker.on("message", (reply: WorkerReply) => this.onReply(slot, reply));
+    slot.worker.on("error", (error) => this.onWorkerLost(slot, `a signing worker failed: ${error.message}`));
+    slot.worker.on("exit", (code) => this.onWorkerLost(slot, `a signing worker exited with code ${code}`));
+    return slot;
+  }
+
+  private onReply(slot: WorkerSlot, reply: WorkerReply): void {
+    if ("ready" in reply) {
+      slot.ready = true;
+      slot.markReady();
+    } else {
+      const jobs = slot.batches.get(reply.batch) ?? [];
+      slot.batches.delete(reply.batch);
+      const byId = new Map(jobs.map((job) => [job.request.id, job]));
+      for (const result of reply.results) settle(byId.get(result.id), result, this);
+    }
+    this.pump();
+  }
+
+  private onWorkerLost(slot: WorkerSlot, reason: string): void {
+    const index = this.slots.indexOf(slot);
+    if (index < 0) return; // already replaced ("error" is followed by "exit")
+    for (const jobs of slot.batches.values()) {
+      for (const job of jobs) {
+        this.failed++;
+        job.reject(new SigningPoolError(reason));
+      }
+    }
+    slot.batches.clear();
+    slot.markReady(); // let `ready()` look again: the slot is replaced below
+    if (this.closing) {
+      this.slots.splice(index, 1);
+    } else {
+      this.slots[index] = this.startWorker();
+    }
+    this.pump();
+  }
+
+  /** Hands queued jobs to workers with room, admits waiting submitters, wakes `close`. */
+  private pump(): void {
+    const readySlots = this.slots.filter((slot) => slot.ready);
+    for (const slot of readySlots) {
+      while (slot.batches.size < BATCHES_PER_WORKER && this.queuedCount() > 0) {
+        const size = Math.min(this.batchSize, Math.max(1, Math.ceil(this.queuedCount() / readySlots.length)));
+        const jobs = this.queue.slice(this.queueHead, this.queueHead + size);
+        this.queueHead += jobs.length;
+        const batch: WorkerBatch = { batch: this.nextBatchId++, jobs: jobs.map((job) => job.request) };
+        slot.batches.set(batch.batch, jobs);
+        slot.worker.postMessage(batch);
+      }
+    }
+    if (this.queueHead > 1024 && this.queueHead * 2 > this.queue.length) {
+      this.queue = this.queue.slice(this.queueHead);
+      this.queueHead = 0;
+    }
+    while (this.admissionWaiters.length > 0 && this.hasRoom()) {
+      this.reserved++;
+      this.admissionWaiters.shift()!.admit();
+    }
+    if (this.queuedCount() === 0 && this.stats().inFlight === 0) for (const resolve of this.drainWaiters.splice(0)) resolve();
+  }
+
+  /** @internal */
+  countOutcome(ok: boolean): void {
+    if (ok) this.completed++;
+    else this.failed++;
+  }
+}
+
+export function createSigningPool(options: SigningPoolOptions = {}): SigningPool {
+  return new SigningPool(options);
+}
+
+function settle(job: PendingJob | undefined, result: JobResult, pool: SigningPool): void {
+  if (job === undefined) return;
+  pool.countOutcome(result.ok);
+  if (result.ok) job.resolve(result.value);
+  else job.reject(rebuildError(result.error));
+}
+
+function rebuildError(serialized: SerializedError): Error {
+  const error =
+    serialized.credanchor && typeof serialized.code === "string"
+      ? new CredanchorError(serialized.code as CredanchorErrorCode, serialized.message, (serialized.details as Record<string, unknown>) ?? {})
+      : new Error(serialized.message);
+  Object.defineProperty(error, "name", { value: serialized.name, enumerable: false, configurable: true, writable: true });
+  return error;
+}
+
+// Results collected in a list are awaited together at the end; marking them handled avoids
+// an "unhandled rejection" for a job that fails while later jobs are still being admitted.
+function settled<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => undefined);
+  return promise;
+}

@@ -1,0 +1,47 @@
+/**
+ * Messages between the signing pool and its workers. Everything here must survive structured
+ * cloning (no functions, no class identities).
+ */
+import type { FastIssuerProofReport, FastSigningKey } from "../../core/credential/fast";
+
+export interface WorkerSettings {
+  /** Contexts beyond the pinned ones, as `createDocumentLoader({ extraContexts })` takes them. */
+  extraContexts?: ReadonlyMap<string, unknown>;
+}
+
+export interface SignJob {
+  kind: "sign";
+  id: number;
+  credential: Record<string, unknown>;
+  key: FastSigningKey;
+  controller: string;
+  created?: Date | string;
+}
+
+export interface VerifyJob {
+  kind: "verify";
+  id: number;
+  credential: Record<string, unknown>;
+}
+
+export type JobRequest = SignJob | VerifyJob;
+
+export interface SerializedError {
+  name: string;
+  message: string;
+  /** True for a `CredanchorError` (then `code` and `details` are its own). */
+  credanchor?: boolean;
+  code?: string;
+  details?: unknown;
+}
+
+export type JobResult =
+  | { id: number; ok: true; value: Record<string, unknown> | FastIssuerProofReport[] }
+  | { id: number; ok: false; error: SerializedError };
+
+export interface WorkerBatch {
+  batch: number;
+  jobs: JobRequest[];
+}
+
+export type WorkerReply = { batch: number; results: JobResult[] } | { ready: true };

@@ -1,0 +1,118 @@
+import { expect } from "chai";
+import { signCredentialFast } from "../../../core/credential/fast";
+import { CredanchorError } from "../../../core/errors";
+import { nodeCrypto } from "../../../lib/node/nodeCrypto";
+import { SigningPool, SigningPoolError, createSigningPool } from "../../../lib/node/signingPool";
+import { keyFromSeed, type Json } from "../../core/fast/referenceStack";
+
+const ISSUER = "did:pkh:eip155:31337:0x00000000000000000000000000000000000000aa";
+const CREATED = "2025-01-02T03:04:05Z";
+const key = keyFromSeed(Uint8Array.from({ length: 32 }, (_, index) => index * 7));
+
+function credential(index: number): Json {
+  return {
+    "@context": ["https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"],
+    id: `urn:uuid:00000000-0000-4000-8000-${String(index).padStart(12, "0")}`,
+    type: ["VerifiableCredential", "OpenBadgeCredential"],
+    issuer: { id: ISSUER, type: ["Profile"], name: "Example University" },
+    validFrom: "2025-01-01T00:00:00Z",
+    name: `Badge ${index}`,
+    credentialSubject: {
+      type: ["AchievementSubject"],
+      identifier: [{ type: "IdentityObject", hashed: true, identityHash: `sha256$${index}`, identityType: "emailAddress" }],
+      achievement: {
+        id: "https://example.edu/achievements/teamwork",
+        type: ["Achievement"],
+        name: "Teamwork",
+        description: "Works well in teams.",
+        criteria: { narrative: "Peer nominated." },
+      },
+    },
+  };
+}
+
+/** Lets every pending promise continuation run, without giving workers a turn (their messages are macrotasks). */
+async function microtasks(): Promise<void> {
+  for (let turn = 0; turn < 20; turn++) await Promise.resolve();
+}
+
+describe("signing pool (worker_threads)", function () {
+  this.timeout(120_000);
+  let pool: SigningPool;
+
+  before(async () => {
+    pool = createSigningPool({ workers: 2, maxQueued: 8, batchSize: 4 });
+    await pool.ready();
+  });
+  after(async () => pool.close());
+
+  it("signs a batch in order, exactly as the fast path does in-process", async () => {
+    const credentials = Array.from({ length: 40 }, (_, index) => credential(index));
+    const signed = await pool.signAll(credentials, key, { controller: ISSUER, created: CREATED });
+    expect(signed).to.have.length(40);
+    for (const [index, one] of signed.entries()) {
+      expect(one).to.deep.equal(await signCredentialFast(credentials[index]!, key, { controller: ISSUER, created: CREATED, crypto: nodeCrypto }));
+    }
+    expect(pool.stats()).to.include({ queued: 0, inFlight: 0 });
+  });
+
+  it("verifies a batch: signed credentials verify, altered ones do not", async () => {
+    const signed = await pool.signAll([credential(1), credential(2), credential(3)], key, { controller: ISSUER, created: CREATED });
+    const altered = { ...signed[1]!, name: "Forged badge" };
+    const reports = await pool.verifyAll([...signed, altered]);
+    expect(reports.map((proofs) => proofs.map((report) => report.verified))).to.deep.equal([[true], [true], [true], [false]]);
+    expect(reports[0]![0]).to.include({ controller: ISSUER, publicKeyMultibase: key.publicKeyMultibase, isIssuer: true });
+  });
+
+  it("makes submitters wait once maxQueued jobs are waiting, and never holds more", async () => {
+    const fresh = createSigningPool({ workers: 1, maxQueued: 3, batchSize: 2 });
+    try {
+      // The worker cannot be ready before a macrotask runs, so every admitted job stays queued.
+      const admitted: boolean[] = [];
+      const results: Promise<unknown>[] = [];
+      for (let index = 0; index < 5; index++) {
+        admitted.push(false);
+        results.push(
+          fresh.submitSign(credential(index), key, { controller: ISSUER, created: CREATED }).then(({ result }) => {
+            admitted[index] = true;
+            return result;
+          }),
+        );
+      }
+      await microtasks();
+      expect(admitted).to.deep.equal([true, true, true, false, false]);
+      expect(fresh.stats().queued).to.equal(3);
+
+      const signed = await Promise.all(results);
+      expect(admitted).to.deep.equal([true, true, true, true, true]);
+      expect(signed).to.have.length(5);
+    } finally {
+      await fresh.close();
+    }
+  });
+
+  it("rejects a refused credential with the fast path's own error, and keeps working", async () => {
+    const { credentialSubject, ...noSubject } = credential(9);
+    void credentialSubject;
+    const inProcess = await signCredentialFast(noSubject, key, { controller: ISSUER, crypto: nodeCrypto }).catch((error: Error) => error);
+    const fromPool = await pool.sign(noSubject, key, { controller: ISSUER }).catch((error: Error) => error);
+    expect(fromPool).to.be.instanceOf(Error);
+    expect((fromPool as Error).message).to.equal((inProcess as Error).message);
+
+    const badController = await pool.sign(credential(9), key, { controller: `${ISSUER}#key-1` }).catch((error: Error) => error);
+    expect(badController).to.be.instanceOf(CredanchorError);
+    expect(badController).to.include({ name: "InvalidArgumentError", code: "INVALID_ARGUMENT" });
+
+    expect(await pool.sign(credential(10), key, { controller: ISSUER, created: CREATED })).to.have.property("proof");
+  });
+
+  it("finishes admitted jobs on close and refuses new ones", async () => {
+    const closing = createSigningPool({ workers: 1 });
+    const pending = closing.sign(credential(20), key, { controller: ISSUER, created: CREATED });
+    await microtasks();
+    await closing.close();
+    expect(await pending).to.have.property("proof").with.length(1);
+    const refused = await closing.sign(credential(21), key, { controller: ISSUER }).catch((error: Error) => error);
+    expect(refused).to.be.instanceOf(SigningPoolError);
+  });
+});
