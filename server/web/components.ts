@@ -2,7 +2,7 @@ import { html, type SafeHtml } from "./html";
 import { formatDate, type Translate, type Lang } from "./i18n";
 import { initials, type CredentialView, type PartyView } from "./credentialView";
 
-export type BadgeState = "signed" | "batched" | "anchored" | "revoked" | "suspended" | "imported" | "unknown";
+export type BadgeState = "signed" | "batched" | "anchored" | "revoked" | "suspended" | "imported" | "signedNotAnchored" | "unknown";
 
 export function badgeImage(view: Pick<CredentialView, "image" | "achievementName">, size: "normal" | "large" = "normal"): SafeHtml {
   const cls = size === "large" ? "badge-img large" : "badge-img";
@@ -22,6 +22,8 @@ export interface BadgeTileModel {
   view: CredentialView;
   state: BadgeState;
   href: string;
+  /** Came from another platform (verified when it was imported). */
+  imported?: boolean;
 }
 
 export function badgeTile(model: BadgeTileModel, lang: Lang, t: Translate, actions?: SafeHtml): SafeHtml {
@@ -34,7 +36,7 @@ export function badgeTile(model: BadgeTileModel, lang: Lang, t: Translate, actio
       ${issuerLine(view.issuer)}
     </div>
   </div>
-  <div class="row small muted">${statusPill(model.state, t)}<span>${formatDate(view.validFrom, lang)}</span></div>
+  <div class="row small muted">${statusPill(model.state, t)}${model.imported ? html`<span class="pill private">${t("status.imported")}</span>` : ""}<span>${formatDate(view.validFrom, lang)}</span></div>
   ${actions}
 </article>`;
 }

@@ -6,7 +6,7 @@ import { listOutbox, readOutboxEml } from "../mail/outbox";
 import { credentialView } from "./credentialView";
 import { requestContext, sendPage } from "./request";
 import { sendClaimPage } from "./claimView";
-import { sendWalletPage, badgeTileModel } from "./walletView";
+import { sendWalletPage, badgeTileModel, importedState } from "./walletView";
 import { renderHomePage } from "./pages/home";
 import { renderSigninPage } from "./pages/signin";
 import { renderProfilePage } from "./pages/profile";
@@ -43,7 +43,7 @@ function resolveCredential(req: Request, deps: LearnerDeps, services: LearnerSer
   if (!badge || badge.source !== "imported") return undefined;
   const owner = currentWallet(req, services.learners);
   if (!badge.isPublic && owner?.id !== badge.walletId) return undefined;
-  return { id: badge.id, json: badge.credentialJson!, state: "imported" };
+  return { id: badge.id, json: badge.credentialJson!, state: importedState(badge) };
 }
 
 const NOTICES: Record<string, { kind: "ok" | "warn"; key: "claim.accepted" | "wallet.updated" | "wallet.removed" }> = {

@@ -2,7 +2,7 @@ import type { Request, Response } from "express";
 import { credentialView } from "./credentialView";
 import { credentialPath } from "./paths";
 import { renderWalletPage, type WalletPageModel } from "./pages/wallet";
-import type { BadgeTileModel } from "./components";
+import type { BadgeState, BadgeTileModel } from "./components";
 import { requestContext, sendPage } from "./request";
 import { displayState, type LearnerDeps, type LearnerServices } from "../routes/learner/deps";
 import type { Wallet, WalletBadge } from "../store/learner/learnerStore";
@@ -14,7 +14,17 @@ export function badgeTileModel(deps: LearnerDeps, badge: WalletBadge): (BadgeTil
     if (!record) return undefined;
     return { badgeId: badge.id, public: badge.isPublic, view: credentialView(JSON.parse(record.document)), state: displayState(record), href: credentialPath(record.id) };
   }
-  return { badgeId: badge.id, public: badge.isPublic, view: credentialView(JSON.parse(badge.credentialJson!)), state: "imported", href: credentialPath(badge.id) };
+  return { badgeId: badge.id, public: badge.isPublic, view: credentialView(JSON.parse(badge.credentialJson!)), state: importedState(badge), imported: true, href: credentialPath(badge.id) };
+}
+
+/** The verification result recorded when the badge was imported. */
+export function importedState(badge: WalletBadge): BadgeState {
+  try {
+    const summary = JSON.parse(badge.importSummary ?? "{}") as { result?: string };
+    return summary.result === "anchored" ? "anchored" : "signedNotAnchored";
+  } catch {
+    return "imported";
+  }
 }
 
 export function sendWalletPage(req: Request, res: Response, deps: LearnerDeps, services: LearnerServices, wallet: Wallet, message?: WalletPageModel["message"], status = 200): void {

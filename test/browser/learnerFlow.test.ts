@@ -191,6 +191,26 @@ describe("learner and verifier in the browser", function () {
     await shot("credential");
   });
 
+  it("speaks Korean and fits a phone screen", async () => {
+    const credentialUrl = page.url().split("?")[0]!;
+    await page.goto(`${credentialUrl}?lang=ko`);
+    expect(await page.locator("html").getAttribute("lang")).to.equal("ko");
+    expect(await page.locator("#verify-title").textContent()).to.equal("실시간 검증");
+    expect(await awaitVerdict("#verify-panel")).to.equal("verified");
+    expect(await page.locator(".verdict").textContent()).to.include("검증됨");
+    await shot("ko-credential");
+    await page.goto(`${server.baseUrl}/wallet`);
+    expect(await page.locator("h1").textContent()).to.equal("내 지갑");
+    await shot("ko-wallet");
+    await page.setViewportSize({ width: 390, height: 844 });
+    await shot("phone-wallet");
+    await page.goto(credentialUrl);
+    expect(await awaitVerdict("#verify-panel")).to.equal("verified");
+    await shot("phone-credential");
+    await page.setViewportSize({ width: 1180, height: 860 });
+    await page.goto(`${credentialUrl}?lang=en`);
+  });
+
   it("downloads the credential as JSON and as a PDF certificate", async () => {
     const [json] = await Promise.all([page.waitForEvent("download"), page.locator("#download-json").click()]);
     jsonPath = path.join(DOWNLOAD_DIR, "credential.json");

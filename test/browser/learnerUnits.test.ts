@@ -12,6 +12,7 @@ import { chooseLang } from "../../server/web/i18n";
 import { credentialView } from "../../server/web/credentialView";
 import { decideImport, ImportRefusedError } from "../../server/routes/learner/importBadge";
 import { credentialUrlForLink } from "../../verifier/web/inputs";
+import { plainSentence } from "../../verifier/web/plainLanguage";
 
 const credential = {
   "@context": ["https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"],
@@ -123,5 +124,18 @@ describe("learner side units", () => {
   it("turns a share link into the URL of its credential JSON", () => {
     expect(credentialUrlForLink("http://127.0.0.1:3000/c/abc123")).to.equal("http://127.0.0.1:3000/c/abc123/credential.json");
     expect(credentialUrlForLink("https://x.example/api/v1/credentials/abc")).to.equal("https://x.example/api/v1/credentials/abc");
+  });
+
+  it("tells each step in plain Korean or English", () => {
+    const anchored = {
+      name: "anchored" as const,
+      status: "ok" as const,
+      message: "Anchored by Example University (0x05BA…2A3f) on 2026-11-23T19:08:13Z in block 12 (3 confirmations) on registry 0x5FbD…0aa3 on chain 31337",
+      data: { onChain: { blockNumber: 12 }, readAtBlock: 14 },
+    };
+    expect(plainSentence(anchored, "Example University", "en")).to.equal("Recorded on chain 31337 (local) in block 12, 3 confirmations");
+    expect(plainSentence(anchored, "Example University", "ko")).to.equal("체인 31337 (로컬)의 12번 블록에 기록됨, 확인 3회");
+    expect(plainSentence({ name: "key-registered", status: "ok", message: "" }, "Example University", "en")).to.equal("Signed by Example University — key valid at the time");
+    expect(plainSentence({ name: "status", status: "failed", message: "Revoked by the issuer (list 0, index 4)" }, undefined, "en")).to.equal("Revoked by the issuer");
   });
 });

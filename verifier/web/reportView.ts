@@ -6,6 +6,7 @@
  */
 import type { BundleReport, StepEvent, VerificationStep } from "../../core/verify/pipeline";
 import { stepTitle, text, type UiLang } from "./stepText";
+import { plainSentence } from "./plainLanguage";
 
 const ICONS: Record<string, string> = { ok: "✓", failed: "✕", warning: "!", skipped: "–", running: "…" };
 
@@ -16,7 +17,8 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string,
   return node;
 }
 
-function stepItem(step: VerificationStep, lang: UiLang): HTMLLIElement {
+function stepItem(step: VerificationStep, lang: UiLang, issuerName: string | undefined): HTMLLIElement {
+  const sentence = plainSentence(step, issuerName, lang);
   return el(
     "li",
     { class: step.status, "data-step": step.name, "data-status": step.status },
@@ -25,6 +27,7 @@ function stepItem(step: VerificationStep, lang: UiLang): HTMLLIElement {
       "div",
       {},
       el("div", { class: "step-title" }, stepTitle(step.name, lang), el("span", { class: "sr-only" }, ` (${step.status})`)),
+      sentence ? el("div", { class: "step-plain" }, sentence) : "",
       el("div", { class: "step-detail" }, step.message),
     ),
   );
@@ -71,7 +74,7 @@ export function createLiveReport(container: HTMLElement, labels: CredentialLabel
   return {
     onStep(event) {
       const list = lists[event.index];
-      if (list) list.append(stepItem(event.step, lang));
+      if (list) list.append(stepItem(event.step, lang, labels[event.index]?.issuer));
     },
     finish(report) {
       container.setAttribute("data-state", report.verified ? "verified" : "failed");
@@ -80,7 +83,7 @@ export function createLiveReport(container: HTMLElement, labels: CredentialLabel
       report.results.forEach((result, i) => {
         const list = lists[i];
         if (!list) return;
-        list.replaceChildren(...result.steps.map((s) => stepItem(s, lang)));
+        list.replaceChildren(...result.steps.map((s) => stepItem(s, lang, result.issuer?.name ?? labels[i]?.issuer)));
         const summary = rowHeads[i];
         if (summary) {
           summary.prepend(el("span", { class: `pill ${result.verified ? "ok" : "failed"}` }, result.verified ? text(lang, "verified") : text(lang, "notVerified")));
