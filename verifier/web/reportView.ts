@@ -26,9 +26,9 @@ function stepItem(step: VerificationStep, lang: UiLang, issuerName: string | und
     el(
       "div",
       {},
-      el("div", { class: "step-title" }, stepTitle(step.name, lang), el("span", { class: "sr-only" }, ` (${step.status})`)),
-      sentence ? el("div", { class: "step-plain" }, sentence) : "",
-      el("div", { class: "step-detail" }, step.message),
+      // The plain sentence leads; the step's name stays for screen readers and as a tooltip.
+      el("div", { class: "step-title", title: stepTitle(step.name, lang) }, sentence ?? stepTitle(step.name, lang), el("span", { class: "sr-only" }, ` (${stepTitle(step.name, lang)}: ${step.status})`)),
+      sentence === step.message ? "" : el("div", { class: "step-detail" }, step.message),
     ),
   );
 }
