@@ -1,7 +1,8 @@
 /**
  * `credanchor` — verify credentials against the chain, and script issuance by hand.
  *
- *   credanchor verify FILE... [--rpc URL]... [--registry ADDR]... [--confirmations N] [--offline] [--json]
+ *   credanchor verify FILE... [--rpc URL]... [--registry ADDR]... [--confirmations N]
+ *                     [--status-list [URL=]FILE]... [--offline] [--json]
  *   credanchor keygen
  *   credanchor sign TEMPLATE --key KEYFILE [--issuer-address ADDR --chain-id N] [--created ISO]
  *   credanchor hash FILE [--json]
@@ -37,7 +38,8 @@ export interface CliIo {
 }
 
 const USAGE = `Usage:
-  credanchor verify FILE... [--rpc URL]... [--registry ADDRESS]... [--confirmations N] [--offline] [--json]
+  credanchor verify FILE... [--rpc URL]... [--registry ADDRESS]... [--confirmations N]
+                    [--status-list [URL=]FILE]... [--offline] [--json]
   credanchor keygen
   credanchor sign TEMPLATE --key KEYFILE [--issuer-address ADDRESS --chain-id N] [--created ISO-8601]
   credanchor hash FILE [--json]
@@ -46,7 +48,8 @@ verify   checks every credential in the files (a credential, an array of them, a
          or a CLR) and prints one report per credential. Without --rpc it reads the chain at
          ${DEFAULT_RPC_URL}; the registry defaults to deployments/localhost.json. Give --rpc
          several times to require several endpoints to agree. Exit 0 all verified, 1 any failed, 2 when the
-         chain cannot be read (use --offline to check signatures only).
+         chain cannot be read (use --offline to check signatures only). Status lists are
+         never fetched: give the list of a badge from elsewhere with --status-list.
 keygen   prints a new Ed25519 key as JSON (multibase, JWK, and the bytes32 the chain registers).
 sign     signs a credential template with a key file (from keygen) and prints the credential.
 hash     prints the credential's digest and Merkle leaf.`;
@@ -108,9 +111,11 @@ async function verifyCommand(args: readonly string[], io: CliIo): Promise<number
       confirmations: { type: "string" },
       offline: { type: "boolean", default: false },
       json: { type: "boolean", default: false },
+      "status-list": { type: "string", multiple: true },
     },
   });
   if (positionals.length === 0) throw new UsageError("verify needs at least one credential FILE");
+  const statusLists = readStatusListArguments(values["status-list"] ?? [], io);
   const confirmations = values.confirmations === undefined ? 1 : Number(values.confirmations);
   if (!Number.isInteger(confirmations) || confirmations < 0) {
     throw new UsageError(`--confirmations must be a whole number of blocks, got "${values.confirmations}"`);
@@ -133,6 +138,7 @@ async function verifyCommand(args: readonly string[], io: CliIo): Promise<number
     rpcUrls,
     ...(registry === undefined ? {} : { registry }),
     confirmations,
+    ...(Object.keys(statusLists).length === 0 ? {} : { statusListCredentials: statusLists }),
   });
   io.stdout(values.json ? JSON.stringify(report, null, 2) + "\n" : formatReport(report, rpcUrls));
   if (report.chainError !== undefined && report.verified) {
@@ -145,6 +151,22 @@ async function verifyCommand(args: readonly string[], io: CliIo): Promise<number
     return 2;
   }
   return report.verified ? 0 : 1;
+}
+
+/**
+ * `--status-list FILE` (keyed by the list's id) or `--status-list URL=FILE` (the list served at
+ * URL): status list credentials for badges whose status is not on the registry.
+ */
+function readStatusListArguments(args: readonly string[], io: CliIo): Record<string, unknown> {
+  const lists: Record<string, unknown> = {};
+  for (const arg of args) {
+    const split = /^(https?:\/\/.+)=([^=]+)$/.exec(arg);
+    const list = readJsonFile(split ? split[2]! : arg, io) as { id?: unknown } | null;
+    const url = split ? split[1]! : list?.id;
+    if (typeof url !== "string") throw new UsageError(`status list ${arg} has no id; pass it as --status-list URL=FILE`);
+    lists[url] = list;
+  }
+  return lists;
 }
 
 /** The registry of a local `npx hardhat node` deployment, when deployments/localhost.json exists. */

@@ -1,7 +1,7 @@
 /**
  * The steps that read the registry: key registered and valid at anchor time, root anchored,
- * co-issuer endorsements, status bits. They only look answers up: every read happened before,
- * in one call per bundle (chainPlan.ts).
+ * co-issuer endorsements (the status bits are in statusStep.ts). They only look answers up:
+ * every read happened before, in one call per bundle (chainPlan.ts).
  */
 import type { AnchorRecord, VerificationAnswer } from "../chain/registryReader";
 import { coIssuerProofs, issuerProofs, type ChainView } from "./chainPlan";
@@ -184,30 +184,4 @@ export function coIssuersStep(facts: CredentialFacts, view: ChainView): Verifica
     return step("co-issuers", "failed", `Only ${count} of ${total} parties endorsed this credential; ${record.threshold} are required (${missing.join("; ")})`, data);
   }
   return step("co-issuers", "ok", `${count} of ${total} parties endorsed this credential (threshold ${record.threshold})`, data);
-}
-
-export function statusStep(facts: CredentialFacts, view: ChainView): VerificationStep {
-  if (facts.statusEntries.length === 0) return step("status", "skipped", "The credential has no status entry, so it cannot be revoked or suspended");
-  const malformed = facts.statusEntries.find((entry) => entry.indexError !== undefined);
-  if (malformed) return step("status", "failed", `The status entry is malformed: ${malformed.indexError}`);
-  const foreign = facts.statusEntries.filter((entry) => entry.listId === undefined);
-  if (view.kind === "unavailable") return unavailable("status", view, "Revocation and suspension");
-  if (view.plan.statusQueries.length === 0) {
-    return step("status", "skipped", `Status list ${foreign[0]?.statusListCredential ?? ""} is not a credanchor list; it was not fetched`);
-  }
-  const results = view.plan.statusQueries.map(({ entry, query }) => {
-    const answer = view.answer(query);
-    // Revocation is final; suspension is reversible. Both bitmaps share the list and index, so
-    // every entry is checked for both; an explicit suspension entry only for suspension.
-    const revoked = entry.statusPurpose !== "suspension" && answer.revoked;
-    return { listId: entry.listId!, index: entry.statusListIndex!, purpose: entry.statusPurpose, revoked, suspended: answer.suspended };
-  });
-  const data = { entries: results, readAtBlock: jsonInteger(view.blockNumber) };
-  const revoked = results.find((result) => result.revoked);
-  if (revoked) return step("status", "failed", `Revoked by the issuer (list ${revoked.listId}, index ${revoked.index})`, data);
-  const suspended = results.find((result) => result.suspended);
-  if (suspended) return step("status", "failed", `Suspended by the issuer (list ${suspended.listId}, index ${suspended.index}); a suspension can be lifted`, data);
-  const where = results.map((result) => `list ${result.listId}, index ${result.index}`).join("; ");
-  const note = foreign.length > 0 ? `; ${foreign.length} other status list(s) were not fetched` : "";
-  return step("status", "ok", `Not revoked or suspended (${where}, block ${view.blockNumber})${note}`, data);
 }

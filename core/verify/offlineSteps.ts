@@ -21,7 +21,8 @@ export function schemaStep(facts: CredentialFacts): VerificationStep {
     return step("schema", "failed", `Not a verifiable credential: ${why}`, { types });
   }
   if (!types.some((type) => OPEN_BADGE_TYPES.includes(type))) {
-    return step("schema", "skipped", `A ${facts.type ?? "credential without a type"} is not an Open Badges achievement credential, so the OB 3.0 schema does not apply`, { types });
+    const what = facts.type ?? "credential without a type";
+    return step("schema", "skipped", `${/^[AEIOU]/.test(what) ? "An" : "A"} ${what} is not an Open Badges achievement credential, so the OB 3.0 schema does not apply`, { types });
   }
   let issues;
   try {
@@ -30,6 +31,12 @@ export function schemaStep(facts: CredentialFacts): VerificationStep {
     return step("schema", "failed", `The schema could not be checked: ${(error as Error).message}`);
   }
   if (issues.length === 0) return step("schema", "ok", "Matches the Open Badges 3.0 credential schema");
+  // A lone proof object is valid VC 2.0 and common in badges from other platforms (1EdTech's own
+  // samples); only the strict OB 3.0 JSON-LD schema wants an array. Worth a note, not a failure.
+  const proofShapeOnly = issues.every((issue) => issue.path === "/proof" && issue.message === "must be array");
+  if (proofShapeOnly) {
+    return step("schema", "warning", "Matches the Open Badges 3.0 schema except that `proof` is a single object rather than an array (valid VC 2.0)", { issues });
+  }
   const first = issues[0]!;
   const more = issues.length > 1 ? ` (and ${issues.length - 1} more problem${issues.length > 2 ? "s" : ""})` : "";
   return step("schema", "failed", `Does not match the Open Badges 3.0 schema: ${first.path || "/"} ${first.message}${more}`, { issues });

@@ -8,7 +8,9 @@
  * decided from the answers. Browser-safe: no node-only imports.
  */
 import { readChainForBundle, type ChainAccessOptions, type ChainReadSummary, type ChainView, type TrustedRegistries } from "./chainPlan";
-import { anchoredStep, coIssuersStep, keyRegisteredStep, statusStep } from "./chainSteps";
+import { anchoredStep, coIssuersStep, keyRegisteredStep } from "./chainSteps";
+import { statusStep } from "./statusStep";
+import { prepareStatusLists, type StatusListCredentials } from "./statusLists";
 import { flattenBundle } from "./bundle";
 import { readCredentialFacts, type CredentialFacts } from "./credentialFacts";
 import { inclusionStep, issuerSignatureStep, schemaStep, validityStep } from "./offlineSteps";
@@ -42,6 +44,12 @@ export interface VerifyOptions {
   now?: Date;
   /** JSON-LD document loader for signature checks (default: credanchor's offline loader). */
   documentLoader?: DocumentLoader;
+  /**
+   * Signed BitstringStatusListCredentials the caller already holds (an array keyed by their ids,
+   * or URL -> list), for entries whose list is not on credanchor's registry. Lists are never
+   * fetched from the URLs in credentials.
+   */
+  statusListCredentials?: StatusListCredentials;
   /** Called as each step completes, so a page can show progress. */
   onStep?: (event: StepEvent) => void;
 }
@@ -108,6 +116,8 @@ export async function verifyCredentials(credentials: readonly unknown[], options
   );
   const viewOf = new Map<Slot, ChainView>(withFacts.map((slot, i) => [slot, views[i]!]));
 
+  const lists = await prepareStatusLists(options.statusListCredentials ?? [], options.documentLoader);
+
   // 3. Chain steps and validity, in report order.
   for (const [index, slot] of slots.entries()) {
     if (!slot.facts) continue;
@@ -116,7 +126,7 @@ export async function verifyCredentials(credentials: readonly unknown[], options
     emit(index, inclusionStep(slot.facts));
     emit(index, anchoredStep(slot.facts, view, confirmations));
     emit(index, coIssuersStep(slot.facts, view));
-    emit(index, statusStep(slot.facts, view));
+    emit(index, statusStep(slot.facts, view, lists));
     emit(index, validityStep(slot.facts, now));
   }
 

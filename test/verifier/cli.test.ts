@@ -7,6 +7,7 @@ import { credentialDigest, credentialLeaf } from "../../core/proof/digest";
 import { deployRegistryFixture } from "../core/chain/registryFixture";
 import { anchorBatch, registeredParty, signedBadge } from "../core/verify/issuance";
 import { runCli, serveHardhatNetwork } from "./cliHarness";
+import { VECTORS_DIR, readVectorJson, vectorsAvailable } from "../helpers/vectors";
 
 const NO_STACK = /^\s+at /m;
 
@@ -126,6 +127,15 @@ describe("credanchor CLI", function () {
       const report = JSON.parse(bad.stdout);
       expect(report.verified).to.equal(false);
       expect(report.results[0].failedStep).to.equal("issuer-signature");
+    });
+
+    it("reads a supplied status list for a badge from elsewhere (--status-list URL=FILE)", async function () {
+      if (!vectorsAvailable()) this.skip();
+      const credential = readVectorJson("1edtech-validator/ob30-bsl-credential-status-revoked.json");
+      const listFile = path.join(VECTORS_DIR, "1edtech-validator", "ob30-bsl-testlist.json");
+      const result = await runCli(["verify", "--offline", file("imported.json", credential), "--status-list", `${credential.credentialStatus.statusListCredential}=${listFile}`]);
+      expect(result.code).to.equal(1);
+      expect(result.stdout).to.match(/FAILED +status +Revoked by the issuer \(status list https:\/\/raw\.githubusercontent\.com\/.*testlist, index 23\)/);
     });
 
     it("hash prints the digest and the leaf of a credential", async () => {

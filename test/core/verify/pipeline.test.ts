@@ -327,6 +327,39 @@ describe("verification pipeline", () => {
       expect(statuses(result)).to.deep.include({ "issuer-signature": "ok", "key-registered": "skipped", anchored: "warning" });
     });
 
+    describe("status from a supplied BitstringStatusListCredential (never fetched)", () => {
+      const credential = () => readVectorJson("1edtech-validator/ob30-bsl-credential-status-revoked.json");
+      const listUrl = () => credential().credentialStatus.statusListCredential as string;
+
+      it("without the list, leaves status unchecked and notes the lone proof object", async () => {
+        const report = await verifyCredentials([credential()]);
+        const result = report.results[0]!;
+        expect(result.verified).to.equal(true);
+        expect(stepOf(result, "schema").status).to.equal("warning");
+        expect(stepOf(result, "status").status).to.equal("skipped");
+        expect(stepOf(result, "status").message).to.match(/not a credanchor list and was not supplied; it was not fetched/);
+      });
+
+      it("with 1EdTech's signed test list, reads index 23 (a JSON number) as revoked", async () => {
+        const list = readVectorJson("1edtech-validator/ob30-bsl-testlist.json");
+        const report = await verifyCredentials([credential()], { statusListCredentials: { [listUrl()]: list } });
+        expect(report.results[0]!.failedStep).to.equal("status");
+        expect(stepOf(report.results[0]!, "status").message).to.equal(`Revoked by the issuer (status list ${listUrl()}, index 23)`);
+      });
+
+      it("refuses an unsigned list and a list whose bits were swapped after signing", async () => {
+        const unsigned = readVectorJson("w3c-bsl-spec-example-statuslist.json");
+        const first = await verifyCredentials([credential()], { statusListCredentials: { [listUrl()]: unsigned } });
+        expect(stepOf(first.results[0]!, "status").message).to.match(/cannot be used: it carries no proof by its issuer/);
+
+        const swapped = readVectorJson("1edtech-validator/ob30-bsl-testlist.json");
+        swapped.credentialSubject.encodedList = unsigned.credentialSubject.encodedList;
+        const second = await verifyCredentials([credential()], { statusListCredentials: { [listUrl()]: swapped } });
+        expect(second.results[0]!.failedStep).to.equal("status");
+        expect(stepOf(second.results[0]!, "status").message).to.match(/cannot be used: its signature does not verify/);
+      });
+    });
+
     it("fails ob30-simple-err-proof-value at issuer-signature", async () => {
       const report = await verifyCredentials([readVectorJson("1edtech-validator/ob30-simple-err-proof-value.json")]);
       expect(report.results[0]!.failedStep).to.equal("issuer-signature");
