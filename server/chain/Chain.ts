@@ -75,7 +75,14 @@ export interface Chain {
   /** Next nonce of the operator counting pending transactions. */
   pendingNonce(): Promise<number>;
   /** Estimates gas and fees and signs locally; nothing is sent. `bumpFrom` raises fees over an earlier signature. */
-  prepareTransaction(call: { data: Hex; nonce: number; bumpFrom?: { maxFeePerGas: bigint; maxPriorityFeePerGas: bigint } }): Promise<PreparedTransaction>;
+  prepareTransaction(call: {
+    data: Hex;
+    nonce: number;
+    bumpFrom?: { maxFeePerGas: bigint; maxPriorityFeePerGas: bigint };
+    /** Gas limit to use instead of estimating (a replacement keeps its original's: estimating
+     * against a state that already holds the original would revert). */
+    gas?: bigint;
+  }): Promise<PreparedTransaction>;
   /** Sends a stored signed transaction; "known" when the node already has it or its nonce is used. */
   broadcast(rawTx: Hex): Promise<"sent" | "known" | "nonce-used">;
   outcome(txHash: Hex): Promise<TransactionOutcome | undefined>;

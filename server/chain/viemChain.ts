@@ -150,15 +150,14 @@ export async function createViemChain(options: ViemChainOptions): Promise<Chain>
 
     pendingNonce: () => client.getTransactionCount({ address: operator.address, blockTag: "pending" }),
 
-    async prepareTransaction({ data, nonce, bumpFrom }): Promise<PreparedTransaction> {
+    async prepareTransaction({ data, nonce, bumpFrom, gas: givenGas }): Promise<PreparedTransaction> {
       let { maxFeePerGas, maxPriorityFeePerGas } = await fees();
       if (bumpFrom) {
         // Nodes accept a replacement only with both fees raised by at least 10%.
         maxFeePerGas = max(maxFeePerGas, (bumpFrom.maxFeePerGas * 125n) / 100n + 1n);
         maxPriorityFeePerGas = max(maxPriorityFeePerGas, (bumpFrom.maxPriorityFeePerGas * 125n) / 100n + 1n);
       }
-      const estimated = await client.estimateGas({ account: operator.address, to: options.registry, data });
-      const gas = (estimated * 12n) / 10n + 10_000n;
+      const gas = givenGas ?? ((await client.estimateGas({ account: operator.address, to: options.registry, data })) * 12n) / 10n + 10_000n;
       const rawTx = await operator.signTransaction({
         chainId,
         type: "eip1559",

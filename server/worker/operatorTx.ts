@@ -63,6 +63,7 @@ export async function followOperatorTx(
       const replacement = await chain.prepareTransaction({
         data: tx.data,
         nonce: tx.nonce,
+        gas: tx.gas,
         bumpFrom: { maxFeePerGas: tx.maxFeePerGas, maxPriorityFeePerGas: tx.maxPriorityFeePerGas },
       });
       store.replaceChainTx(tx.id, replacement);

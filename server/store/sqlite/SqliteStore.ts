@@ -367,7 +367,7 @@ export class SqliteStore implements Store {
       const tx = this.getChainTx(id);
       invariant(tx && (tx.state === "signed" || tx.state === "sent"), `chain tx ${id} is replaced only while pending`);
       this.db
-        .prepare("UPDATE chain_txs SET raw_tx = ?, tx_hash = ?, prior_hashes = ?, max_fee_per_gas = ?, max_priority_fee_per_gas = ?, state = 'signed' WHERE id = ?")
+        .prepare("UPDATE chain_txs SET raw_tx = ?, tx_hash = ?, prior_hashes = ?, max_fee_per_gas = ?, max_priority_fee_per_gas = ?, state = 'signed', sent_at = NULL WHERE id = ?")
         .run(r.rawTx, r.txHash, JSON.stringify([...tx.priorHashes, tx.txHash]), r.maxFeePerGas.toString(), r.maxPriorityFeePerGas.toString(), id);
       this.db.prepare("UPDATE batches SET tx_hash = ? WHERE tx_id = ?").run(r.txHash, id);
     });

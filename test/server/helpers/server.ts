@@ -23,7 +23,18 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startTestServer(chain: TestChain, env: Record<string, string> = {}): Promise<TestServer> {
+/** A clock tests move by hand (batch age, transaction replacement) instead of sleeping. */
+export class ManualClock {
+  private offsetMs = 0;
+  now(): Date {
+    return new Date(Date.now() + this.offsetMs);
+  }
+  advance(seconds: number): void {
+    this.offsetMs += seconds * 1000;
+  }
+}
+
+export async function startTestServer(chain: TestChain, env: Record<string, string> = {}, clock?: ManualClock): Promise<TestServer> {
   const port = await freePort();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "credanchor-server-"));
   const adminKey = `ca_admin_test_${port}`;
@@ -42,7 +53,7 @@ export async function startTestServer(chain: TestChain, env: Record<string, stri
   const store = new SqliteStore(path.join(dataDir, "credanchor.sqlite"));
   const viemChain = await createViemChain({ rpcUrl: chain.rpcUrl, registry: chain.registry, operatorPrivateKey: chain.operatorKey, isLocal: true });
   const signer = createWorkerSigner({ threads: 2, engine: config.signingEngine });
-  const handle = createApp({ store, chain: viemChain, config, signer, log: createLogger("silent") });
+  const handle = createApp({ store, chain: viemChain, config, signer, log: createLogger("silent"), ...(clock ? { clock } : {}) });
   const server: Server = await new Promise((resolve) => {
     const s = handle.app.listen(port, "127.0.0.1", () => resolve(s));
   });
