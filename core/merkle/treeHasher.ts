@@ -47,13 +47,18 @@ function instantiate(): KeccakExports {
   return new WebAssembly.Instance(compiledModule, {}).exports as unknown as KeccakExports;
 }
 
-/** An instance whose memory holds at least `bytes` after FREE_MEMORY_START. */
-function exportsWithRoom(bytes: number): KeccakExports {
+/**
+ * An instance whose memory holds at least `bytes` after FREE_MEMORY_START, and whether it is
+ * the shared one (whose memory the next call reuses) or one of its own (whose memory the caller
+ * may keep: nothing else will touch or grow it).
+ */
+function exportsWithRoom(bytes: number): { wasm: KeccakExports; shared: boolean } {
   const needed = FREE_MEMORY_START + bytes;
-  const wasm = needed <= SHARED_INSTANCE_MAX_BYTES ? (sharedExports ??= instantiate()) : instantiate();
+  const shared = needed <= SHARED_INSTANCE_MAX_BYTES;
+  const wasm = shared ? (sharedExports ??= instantiate()) : instantiate();
   const have = wasm.memory.buffer.byteLength;
   if (have < needed) wasm.memory.grow(Math.ceil((needed - have) / PAGE));
-  return wasm;
+  return { wasm, shared };
 }
 
 function batchedOverItems(count: number, call: (start: number, items: number) => void): void {
@@ -64,16 +69,18 @@ export const wasmTreeHasher: TreeHasher = {
   name: "wasm",
   buildHeap(leafCount, placeLeaves) {
     const nodeCount = 2 * leafCount - 1;
-    const wasm = exportsWithRoom(nodeCount * 32);
+    const { wasm, shared } = exportsWithRoom(nodeCount * 32);
     const base = FREE_MEMORY_START;
     placeLeaves(new Uint8Array(wasm.memory.buffer, base, nodeCount * 32));
     for (let from = leafCount - 1; from > 0; from -= CHUNK) wasm.hashNodes(base, from, Math.max(0, from - CHUNK));
-    return new Uint8Array(wasm.memory.buffer, base, nodeCount * 32).slice();
+    const heap = new Uint8Array(wasm.memory.buffer, base, nodeCount * 32);
+    // A large tree keeps its instance's memory instead of copying it out.
+    return shared ? heap.slice() : heap;
   },
   hashLeaves(values) {
     invariant(values.length % 32 === 0, "leaf values are 32 bytes each");
     const count = values.length / 32;
-    const wasm = exportsWithRoom(values.length * 2);
+    const { wasm } = exportsWithRoom(values.length * 2);
     const src = FREE_MEMORY_START;
     const dst = src + values.length;
     new Uint8Array(wasm.memory.buffer).set(values, src);
@@ -83,7 +90,7 @@ export const wasmTreeHasher: TreeHasher = {
   hash64(inputs) {
     invariant(inputs.length % 64 === 0, "inputs are 64 bytes each");
     const count = inputs.length / 64;
-    const wasm = exportsWithRoom(inputs.length + count * 32);
+    const { wasm } = exportsWithRoom(inputs.length + count * 32);
     const src = FREE_MEMORY_START;
     const dst = src + inputs.length;
     new Uint8Array(wasm.memory.buffer).set(inputs, src);
