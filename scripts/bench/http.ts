@@ -70,6 +70,8 @@ export interface HttpBenchRow {
   bytesPerResponse: number;
   /** Non-2xx answers, errors and timeouts over all runs: anything but 0 voids the row. */
   failures: number;
+  /** Server CPU (all its threads) per answered request, µs: the cost whatever else runs on the machine. */
+  cpuPerRequestUs: Summary | undefined;
 }
 
 /** One autocannon run rotating over `ids`. */
@@ -95,7 +97,13 @@ async function measureOnce(baseUrl: string, ids: readonly string[], connections:
   });
 }
 
-export async function runHttpBench(baseUrl: string, ids: readonly string[], options: HttpBenchOptions = {}): Promise<HttpBenchRow[]> {
+export async function runHttpBench(
+  baseUrl: string,
+  ids: readonly string[],
+  options: HttpBenchOptions = {},
+  /** The server's CPU clock (BenchServer.cpuSeconds), when the server is ours to watch. */
+  serverCpuSeconds?: () => number,
+): Promise<HttpBenchRow[]> {
   if (ids.length === 0) throw new Error("the HTTP bench needs existing credential ids");
   const log = options.log ?? (() => undefined);
   const duration = options.durationSeconds ?? 10;
@@ -103,8 +111,11 @@ export async function runHttpBench(baseUrl: string, ids: readonly string[], opti
   const rows: HttpBenchRow[] = [];
   for (const connections of options.connections ?? [10, 50, 100]) {
     const runs: AutocannonResult[] = [];
+    const cpuPerRequest: number[] = [];
     await repeat(options.repeats ?? 3, async () => {
+      const cpu0 = serverCpuSeconds?.();
       const r = await measureOnce(baseUrl, ids, connections, duration);
+      if (cpu0 !== undefined && r.requests.total > 0) cpuPerRequest.push(((serverCpuSeconds!() - cpu0) / r.requests.total) * 1e6);
       runs.push(r);
       return r.requests.average;
     });
@@ -115,11 +126,13 @@ export async function runHttpBench(baseUrl: string, ids: readonly string[], opti
       p50: summarize(runs.map((r) => r.latency.p50)),
       bytesPerResponse: runs.reduce((s, r) => s + r.throughput.total, 0) / Math.max(1, runs.reduce((s, r) => s + r.requests.total, 0)),
       failures: runs.reduce((s, r) => s + r.non2xx + r.errors + r.timeouts, 0),
+      cpuPerRequestUs: cpuPerRequest.length > 0 ? summarize(cpuPerRequest) : undefined,
     };
     rows.push(row);
     log(
       `  ${connections} connections: ${formatNumber(row.rps.median)} req/s, p50 ${formatNumber(row.p50.median)} ms, ` +
-        `p99 ${formatNumber(row.p99.median)} ms${row.failures ? `, ${row.failures} failures` : ""}`,
+        `p99 ${formatNumber(row.p99.median)} ms${row.failures ? `, ${row.failures} failures` : ""}` +
+        (row.cpuPerRequestUs ? `; server CPU ${formatNumber(row.cpuPerRequestUs.median, 0)} µs/request` : ""),
     );
   }
   return rows;
@@ -131,7 +144,7 @@ async function main(): Promise<void> {
     const size = Number(process.argv[2] ?? 5_000);
     console.log(`server at ${server.baseUrl}; anchoring ${formatNumber(size)} credentials to serve`);
     const semester = await runSemester(server, { size, log: console.log });
-    await runHttpBench(server.baseUrl, semester.credentialIds, { log: console.log, durationSeconds: Number(process.argv[3] ?? 10) });
+    await runHttpBench(server.baseUrl, semester.credentialIds, { log: console.log, durationSeconds: Number(process.argv[3] ?? 10) }, () => server.cpuSeconds().server);
   } finally {
     await server.stop();
   }

@@ -20,7 +20,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { HTTP_TARGET_P99_MS, HTTP_TARGET_RPS, runHttpBench, type HttpBenchRow } from "./http";
-import { formatProfileSummary, isStartupFrame, summarizeProfileDir, type ProfileSummary } from "./profile";
+import { formatProfileSummary, isStartupFrame, summarizeProfile, type ProfileSummary } from "./profile";
 import {
   REPO_ROOT,
   formatDuration,
@@ -259,11 +259,49 @@ interface ServerFindings {
   rows: SemesterRow[];
   http: HttpBenchRow[] | undefined;
   httpIds: number;
-  profile: ProfileSummary[] | undefined;
+  profile: PhaseProfile[] | undefined;
   profileSize: number | undefined;
 }
 
-async function semesters(plan: SemesterPlan, profileDir: string | undefined, afterwards?: (ids: string[], baseUrl: string) => Promise<void>): Promise<SemesterRow> {
+/** One phase of the profiled semester, and what each thread of the server spent it on. */
+interface PhaseProfile {
+  phase: string;
+  seconds: number;
+  threads: { label: string; summary: ProfileSummary }[];
+}
+
+/**
+ * Cuts the server's CPU profiles (one file per thread) into the phases of its last semester.
+ * The profiles end when the process exits, which the bench saw at `exitedAt`.
+ */
+function profilePhases(dir: string, last: SemesterResult, exitedAt: number): PhaseProfile[] {
+  const files = fs.readdirSync(dir).filter((f) => f.endsWith(".cpuprofile"));
+  // CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile: thread 0 is the main thread.
+  const threadOf = (f: string) => Number(f.split(".")[4] ?? 0);
+  files.sort((a, b) => threadOf(a) - threadOf(b));
+  const { marks } = last;
+  const phases: [string, number, number][] = [
+    ["award", marks.start, marks.awarded],
+    ["anchor", marks.awarded, marks.anchored],
+    ["all proofs served", marks.anchored, marks.served],
+  ];
+  return phases.map(([phase, from, to]) => ({
+    phase,
+    seconds: (to - from) / 1000,
+    threads: files
+      .map((f, i) => ({
+        label: threadOf(f) === 0 ? "main thread" : `worker thread ${i}`,
+        summary: summarizeProfile(path.join(dir, f), { top: 10, exclude: isStartupFrame, window: { fromEnd: (exitedAt - from) / 1000, toEnd: (exitedAt - to) / 1000 } }),
+      }))
+      .filter((t) => t.summary.busyMs > 0.05 * (to - from)),
+  }));
+}
+
+async function semesters(
+  plan: SemesterPlan,
+  profileDir: string | undefined,
+  afterwards?: (ids: string[], baseUrl: string, serverCpuSeconds: () => number) => Promise<void>,
+): Promise<SemesterRow & { exitedAt: number | undefined }> {
   const server = await startBenchServer({ env: SEMESTER_SERVER_ENV, cpuProfileDir: profileDir });
   const runs: SemesterResult[] = [];
   try {
@@ -279,11 +317,12 @@ async function semesters(plan: SemesterPlan, profileDir: string | undefined, aft
       runs.push(r);
       say(`    total ${formatDuration(r.totalSeconds)}`);
     }
-    if (afterwards) await afterwards(runs.at(-1)!.credentialIds, server.baseUrl);
+    if (afterwards) await afterwards(runs.at(-1)!.credentialIds, server.baseUrl, () => server.cpuSeconds().server);
   } finally {
     await server.stop();
   }
   return {
+    exitedAt: server.exitedAt,
     size: plan.size,
     runs,
     award: summarize(runs.map((r) => r.awardSeconds)),
@@ -302,7 +341,7 @@ async function serverAndHttp(options: BenchOptions): Promise<ServerFindings> {
 
   // The GET load runs against the first server, over the credentials it just anchored.
   const httpAfter = wantHttp
-    ? async (ids: string[], baseUrl: string) => {
+    ? async (ids: string[], baseUrl: string, cpuOf: () => number) => {
         say(`  credential GET load over ${formatNumber(ids.length)} anchored credentials:`);
         findings.httpIds = ids.length;
         findings.http = await runHttpBench(baseUrl, ids, {
@@ -311,7 +350,7 @@ async function serverAndHttp(options: BenchOptions): Promise<ServerFindings> {
           repeats: options.quick ? 1 : 3,
           warmupSeconds: options.quick ? 1 : 3,
           log: (line) => say(`  ${line}`),
-        });
+        }, cpuOf);
       }
     : undefined;
 
@@ -320,11 +359,15 @@ async function serverAndHttp(options: BenchOptions): Promise<ServerFindings> {
   if (!wantServer) findings.rows = [];
   if (wantServer) {
     const profileDir = options.profile ? fs.mkdtempSync(path.join(os.tmpdir(), "credanchor-bench-profile-")) : undefined;
-    findings.rows.push(await semesters({ size: large, repeats, budgetSeconds: 360 }, profileDir));
-    if (profileDir) {
-      findings.profile = summarizeProfileDir(profileDir, 15, isStartupFrame);
+    const row = await semesters({ size: large, repeats, budgetSeconds: 360 }, profileDir);
+    findings.rows.push(row);
+    if (profileDir && row.exitedAt !== undefined) {
+      findings.profile = profilePhases(profileDir, row.runs.at(-1)!, row.exitedAt);
       findings.profileSize = large;
-      for (const p of findings.profile) say(formatProfileSummary(p));
+      for (const p of findings.profile) {
+        say(`  profile, ${p.phase} (${formatDuration(p.seconds)}):`);
+        for (const t of p.threads) say(formatProfileSummary(t.summary, "text", t.label).replace(/^/gm, "    "));
+      }
       say(`  (profiles kept in ${profileDir})`);
     }
   }
@@ -333,25 +376,40 @@ async function serverAndHttp(options: BenchOptions): Promise<ServerFindings> {
 
 function semesterTable(rows: SemesterRow[]): Table {
   return {
-    header: ["semester", "runs", "award (s)", "anchor (s)", "all proofs served (s)", "total (s)", "credentials/s end to end"],
-    numeric: [0, 1, 2, 3, 4, 5, 6],
-    rows: rows.map((r) => [
-      formatNumber(r.size),
-      r.runs.length,
-      formatSummary(r.award, 1),
-      formatSummary(r.anchor, 1),
-      formatSummary(r.serve, 1),
-      formatSummary(r.total, 1),
-      formatNumber(r.size / r.total.median),
-    ]),
+    header: ["semester", "runs", "award (s)", "anchor (s)", "all proofs served (s)", "total (s)", "credentials/s end to end", "server CPU s: award / anchor / serve", "chain CPU s"],
+    numeric: [0, 1, 2, 3, 4, 5, 6, 7, 8],
+    rows: rows.map((r) => {
+      const cpu = (phase: "award" | "anchor" | "serve", who: "server" | "chain") => formatNumber(summarize(r.runs.map((run) => run.cpu[phase][who])).median, 1);
+      const chainTotal = summarize(r.runs.map((run) => run.cpu.award.chain + run.cpu.anchor.chain + run.cpu.serve.chain)).median;
+      return [
+        formatNumber(r.size),
+        r.runs.length,
+        formatSummary(r.award, 1),
+        formatSummary(r.anchor, 1),
+        formatSummary(r.serve, 1),
+        formatSummary(r.total, 1),
+        formatNumber(r.size / r.total.median),
+        `${cpu("award", "server")} / ${cpu("anchor", "server")} / ${cpu("serve", "server")}`,
+        formatNumber(chainTotal, 1),
+      ];
+    }),
   };
 }
 
 function httpTable(rows: HttpBenchRow[]): Table {
   return {
-    header: ["connections", "requests/s", "p50 (ms)", "p99 (ms)", "bytes/answer", "failed answers"],
-    numeric: [0, 1, 2, 3, 4, 5],
-    rows: rows.map((r) => [r.connections, formatSummary(r.rps), formatSummary(r.p50, 1), formatSummary(r.p99, 1), formatNumber(r.bytesPerResponse), r.failures]),
+    header: ["connections", "requests/s", "p50 (ms)", "p99 (ms)", "bytes/answer", "failed answers", "server CPU µs/request", "≈ requests/s per idle core"],
+    numeric: [0, 1, 2, 3, 4, 5, 6, 7],
+    rows: rows.map((r) => [
+      r.connections,
+      formatSummary(r.rps),
+      formatSummary(r.p50, 1),
+      formatSummary(r.p99, 1),
+      formatNumber(r.bytesPerResponse),
+      r.failures,
+      r.cpuPerRequestUs ? formatSummary(r.cpuPerRequestUs, 0) : "—",
+      r.cpuPerRequestUs ? formatNumber(1e6 / r.cpuPerRequestUs.median) : "—",
+    ]),
   };
 }
 
@@ -379,7 +437,9 @@ function serverReports(options: BenchOptions, findings: ServerFindings, seconds:
         "*Anchor*: POST /api/v1/batches/close, then GET /api/v1/batches/:id every 100 ms until `confirmed` (tree built, root anchored, " +
         "proof attached to every credential). *All proofs served*: GET /api/v1/credentials/:id for every credential, 32 keep-alive " +
         "connections, each answer parsed and its anchor proof decoded and checked against the batch root; afterwards (not timed) the Merkle " +
-        "path of 1,000 of them is re-verified against the root. The client runs on the same 2 cores as the server and its chain.",
+        "path of 1,000 of them is re-verified against the root. The client runs on the same 2 cores as the server and its chain. " +
+        "CPU columns: CPU seconds (user + system, from /proc) of the server process with all its threads, and of its local chain, in each phase — " +
+        "what the work costs whatever else the machine is running.",
       "",
       markdownTable(semesterTable(findings.rows)),
     ];
@@ -407,7 +467,9 @@ function serverReports(options: BenchOptions, findings: ServerFindings, seconds:
       ? [
           `autocannon ${packageVersion("autocannon")} in the bench process against the server on 127.0.0.1, GET /api/v1/credentials/:id ` +
             `rotating over ${formatNumber(findings.httpIds)} anchored credentials (each answer is the stored credential with its issuer and anchor proofs), ` +
-            `${options.quick ? "3 s" : "10 s"} per run after a warm-up, ${options.quick ? "1 run" : "3 runs"} per connection count. Load generator and server share the 2 cores.`,
+            `${options.quick ? "3 s" : "10 s"} per run after a warm-up, ${options.quick ? "1 run" : "3 runs"} per connection count. Load generator and server share the 2 cores. ` +
+            "Server CPU per request is the server process's CPU time over a run divided by the requests answered; the GET path runs on its main thread, " +
+            "so one over it is the most that thread can answer on a core of its own.",
           "",
           markdownTable(httpTable(findings.http)),
         ].join("\n")
@@ -417,16 +479,20 @@ function serverReports(options: BenchOptions, findings: ServerFindings, seconds:
   return reports;
 }
 
-function profileMarkdown(profiles: ProfileSummary[], size: number): string {
-  const named = profiles.map((p, i) => formatProfileSummary(p, "markdown", i === 0 ? "Busiest thread" : `Thread ${i + 1}`));
-  return [
-    `### Where the server's time goes (${formatNumber(size)} semester, \`node --cpu-prof\`)`,
+function profileMarkdown(phases: PhaseProfile[], size: number): string {
+  const parts = [
+    `### Where the server's time goes (last ${formatNumber(size)} semester, \`node --cpu-prof\`)`,
     "",
-    "Self time per function on each thread of the server process (main thread and signing workers), over the whole server run; " +
-      "the TypeScript transpile and module loading at start-up are left out. The server ran under the profiler for these runs (a few % slower).",
-    "",
-    ...named.flatMap((n) => [n, ""]),
-  ].join("\n");
+    "Self time per function on each busy thread of the server process (main thread and signing worker threads), cut into the " +
+      "semester's phases; \"busy\" is the time the thread was not idle. The TypeScript transpile and module loading at start-up are left out. " +
+      "The 50,000 runs above ran under the profiler (a few % slower than without).",
+  ];
+  for (const p of phases) {
+    parts.push("", `#### ${p.phase} (${formatDuration(p.seconds)})`);
+    if (p.threads.length === 0) parts.push("", "No thread of the server was busy for more than 5% of the phase.");
+    for (const t of p.threads) parts.push("", formatProfileSummary(t.summary, "markdown", t.label));
+  }
+  return parts.join("\n");
 }
 
 // ---------------------------------------------------------------------------------------------

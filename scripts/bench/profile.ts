@@ -72,11 +72,37 @@ export function isStartupFrame(pkg: string, functionName: string): boolean {
   return ["typescript", "ts-node", "@cspotcode/source-map-support", "v8-compile-cache-lib"].includes(pkg) || ["wrapSafe", "compileForInternalLoader"].includes(functionName);
 }
 
-export function summarizeProfile(file: string, top = 15, exclude: (pkg: string, functionName: string) => boolean = () => false): ProfileSummary {
+/**
+ * A time window of the profile, counted back from its end in seconds (the profile ends when
+ * the process exits, which the bench observes): `{ fromEnd: 30, toEnd: 10 }` is the 20 s that
+ * ended 10 s before exit.
+ */
+export interface ProfileWindow {
+  fromEnd: number;
+  toEnd: number;
+}
+
+export interface SummarizeOptions {
+  top?: number;
+  exclude?: (pkg: string, functionName: string) => boolean;
+  window?: ProfileWindow;
+}
+
+export function summarizeProfile(file: string, options: SummarizeOptions = {}): ProfileSummary {
+  const top = options.top ?? 15;
+  const exclude = options.exclude ?? (() => false);
   const profile = JSON.parse(fs.readFileSync(file, "utf8")) as CpuProfile;
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const selfUs = new Map<number, number>();
-  profile.samples.forEach((id, i) => selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+  const from = options.window ? profile.endTime - options.window.fromEnd * 1e6 : -Infinity;
+  const to = options.window ? profile.endTime - options.window.toEnd * 1e6 : Infinity;
+  let t = profile.startTime;
+  profile.samples.forEach((id, i) => {
+    const delta = profile.timeDeltas[i] ?? 0;
+    t += delta;
+    if (t < from || t > to) return;
+    selfUs.set(id, (selfUs.get(id) ?? 0) + delta);
+  });
 
   const frames = new Map<string, FrameShare>();
   const packages = new Map<string, FrameShare>();
@@ -108,7 +134,7 @@ export function summarizeProfile(file: string, top = 15, exclude: (pkg: string, 
       .slice(0, top);
   return {
     file,
-    wallMs: (profile.endTime - profile.startTime) / 1000,
+    wallMs: options.window ? (options.window.fromEnd - options.window.toEnd) * 1000 : (profile.endTime - profile.startTime) / 1000,
     busyMs: busyUs / 1000,
     excludedMs: excludedUs / 1000,
     topFrames: ranked(frames),
@@ -117,17 +143,18 @@ export function summarizeProfile(file: string, top = 15, exclude: (pkg: string, 
 }
 
 /** Every profile in a folder (one per thread: the server's main thread and its signing workers), biggest first. */
-export function summarizeProfileDir(dir: string, top = 15, exclude?: (pkg: string, functionName: string) => boolean): ProfileSummary[] {
+export function summarizeProfileDir(dir: string, options: SummarizeOptions = {}): ProfileSummary[] {
   return fs
     .readdirSync(dir)
     .filter((f) => f.endsWith(".cpuprofile"))
-    .map((f) => summarizeProfile(path.join(dir, f), top, exclude))
+    .map((f) => summarizeProfile(path.join(dir, f), options))
     .sort((a, b) => b.busyMs - a.busyMs);
 }
 
 export function formatProfileSummary(s: ProfileSummary, style: "text" | "markdown" = "text", label = path.basename(s.file)): string {
   const excluded = s.excludedMs > 0 ? ` (start-up transpile and module loading, ${formatNumber(s.excludedMs / 1000, 1)} s, left out)` : "";
   const head = `${label}: ${formatNumber(s.busyMs / 1000, 1)} s busy of ${formatNumber(s.wallMs / 1000, 1)} s${excluded}`;
+  if (s.busyMs === 0) return `${head}.`;
   const pct = (x: number) => `${formatNumber(x * 100, 1)}%`;
   if (style === "markdown") {
     const frames = s.topFrames.map((f) => `| ${pct(f.share)} | \`${f.name}\` | ${f.where ? `\`${f.where}\`` : ""} |`);
@@ -148,6 +175,7 @@ if (require.main === module) {
     process.exit(2);
   }
   const top = Number(process.argv[3] ?? 20);
-  const summaries = fs.statSync(target).isDirectory() ? summarizeProfileDir(target, top, isStartupFrame) : [summarizeProfile(target, top, isStartupFrame)];
+  const options = { top, exclude: isStartupFrame };
+  const summaries = fs.statSync(target).isDirectory() ? summarizeProfileDir(target, options) : [summarizeProfile(target, options)];
   for (const s of summaries) console.log(`${formatProfileSummary(s)}\n`);
 }

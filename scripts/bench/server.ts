@@ -43,6 +43,15 @@ export interface SemesterResult {
   blockNumber: number | null;
   credentialIds: string[];
   inclusionChecked: number;
+  /** performance.now() at the start of the award and at the end of each phase (to cut CPU profiles into phases). */
+  marks: { start: number; awarded: number; anchored: number; served: number };
+  /** CPU seconds the server process (all threads) and its chain used in each phase. */
+  cpu: Record<"award" | "anchor" | "serve", { server: number; chain: number }>;
+}
+
+function cpuSince(server: BenchServer, before: { server: number; chain: number }) {
+  const now = server.cpuSeconds();
+  return { server: now.server - before.server, chain: now.chain - before.chain };
 }
 
 export interface Issuer {
@@ -100,6 +109,8 @@ export async function runSemester(server: BenchServer, options: SemesterOptions)
     for (let from = 0; from < size; from += chunk) requests.push({ recipients: learners(from, Math.min(chunk, size - from), label) });
 
     const started = process.hrtime.bigint();
+    const marks = { start: performance.now(), awarded: 0, anchored: 0, served: 0 };
+    let cpuMark = server.cpuSeconds();
     const award = await timed(async () => {
       const answers = await mapLimit(requests, options.awardConcurrency ?? 2, (r) =>
         client.request<{ credentials: { id: string; state: string }[] }>("POST", "/api/v1/credentials", {
@@ -111,7 +122,10 @@ export async function runSemester(server: BenchServer, options: SemesterOptions)
     });
     const ids = award.result;
     if (ids.length !== size) throw new Error(`awarded ${ids.length} credentials, expected ${size}`);
-    log(`  awarded ${formatNumber(size)} in ${formatDuration(award.seconds)} (${formatNumber(size / award.seconds)}/s)`);
+    marks.awarded = performance.now();
+    const awardCpu = cpuSince(server, cpuMark);
+    log(`  awarded ${formatNumber(size)} in ${formatDuration(award.seconds)} (${formatNumber(size / award.seconds)}/s; server CPU ${formatNumber(awardCpu.server, 1)} s)`);
+    cpuMark = server.cpuSeconds();
 
     const anchor = await timed(async () => {
       const closed = await client.request<{ batchId: string; root: string; leafCount: number }>("POST", "/api/v1/batches/close", { key: issuer.apiKey });
@@ -127,7 +141,10 @@ export async function runSemester(server: BenchServer, options: SemesterOptions)
       return { batchId: closed.batchId, view };
     });
     const { batchId, view } = anchor.result;
-    log(`  anchored batch ${batchId} (block ${view.blockNumber}) in ${formatDuration(anchor.seconds)}`);
+    marks.anchored = performance.now();
+    const anchorCpu = cpuSince(server, cpuMark);
+    log(`  anchored batch ${batchId} (block ${view.blockNumber}) in ${formatDuration(anchor.seconds)} (server CPU ${formatNumber(anchorCpu.server, 1)} s, chain ${formatNumber(anchorCpu.chain, 1)} s)`);
+    cpuMark = server.cpuSeconds();
 
     const sample = new Map<string, string>();
     const sampleEvery = Math.max(1, Math.floor(size / (options.inclusionSample ?? 1000)));
@@ -142,8 +159,13 @@ export async function runSemester(server: BenchServer, options: SemesterOptions)
         if (i % sampleEvery === 0) sample.set(id, text);
       }),
     );
+    marks.served = performance.now();
     const totalSeconds = Number(process.hrtime.bigint() - started) / 1e9;
-    log(`  served ${formatNumber(size)} credentials with their anchor proofs in ${formatDuration(serve.seconds)} (${formatNumber(size / serve.seconds)}/s)`);
+    const serveCpu = cpuSince(server, cpuMark);
+    log(
+      `  served ${formatNumber(size)} credentials with their anchor proofs in ${formatDuration(serve.seconds)} (${formatNumber(size / serve.seconds)}/s; ` +
+        `server CPU ${formatNumber(serveCpu.server, 1)} s = ${formatNumber((serveCpu.server / size) * 1e6, 0)} µs per GET)`,
+    );
 
     // Outside the clock: the served proofs really lead from each credential to the anchored root.
     for (const [id, text] of sample) {
@@ -164,6 +186,8 @@ export async function runSemester(server: BenchServer, options: SemesterOptions)
       blockNumber: view.blockNumber,
       credentialIds: ids,
       inclusionChecked: sample.size,
+      cpu: { award: awardCpu, anchor: anchorCpu, serve: serveCpu },
+      marks,
     };
   } finally {
     client.close();

@@ -4,7 +4,7 @@
  * its local Hardhat chain, a fixed admin key. It runs in its own process group so that
  * `stop()` also ends the chain it started, whatever state the bench is in.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import net from "node:net";
@@ -28,8 +28,16 @@ export interface BenchServer {
   adminKey: string;
   dataDir: string;
   pid: number;
+  /**
+   * CPU seconds used so far by the server process (all its threads) and by the rest of its
+   * process group (the local chain). Differences over a phase give the cost of the phase
+   * independent of what else the machine runs.
+   */
+  cpuSeconds(): { server: number; chain: number };
   /** Ends the server (SIGTERM, so CPU profiles get written), then its whole process group. Idempotent. */
   stop(): Promise<void>;
+  /** performance.now() when the server process was seen to exit (its CPU profiles end there). */
+  exitedAt: number | undefined;
 }
 
 /** A port nobody listens on right now on 127.0.0.1. */
@@ -70,6 +78,31 @@ function killGroup(pid: number, signal: NodeJS.Signals): void {
   } catch {
     // The group is already gone.
   }
+}
+
+let clockTicks: number | undefined;
+
+/** utime + stime of every process of a group, from /proc (Linux); zeros elsewhere. */
+function groupCpuSeconds(leader: number): { server: number; chain: number } {
+  const result = { server: 0, chain: 0 };
+  if (process.platform !== "linux") return result;
+  clockTicks ??= Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim()) || 100;
+  for (const entry of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
+    } catch {
+      continue; // exited meanwhile
+    }
+    // Fields after "(comm)": state ppid pgrp … utime(12th) stime(13th).
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    if (Number(fields[2]) !== leader) continue;
+    const seconds = (Number(fields[11]) + Number(fields[12])) / clockTicks;
+    if (Number(entry) === leader) result.server += seconds;
+    else result.chain += seconds;
+  }
+  return result;
 }
 
 export async function startBenchServer(options: BenchServerOptions = {}): Promise<BenchServer> {
@@ -114,6 +147,7 @@ export async function startBenchServer(options: BenchServerOptions = {}): Promis
   const exitedPromise = new Promise<void>((resolve) =>
     child.once("exit", (code, signal) => {
       exited = true;
+      handle.exitedAt = performance.now();
       exitInfo = signal ? `signal ${signal}` : `code ${code}`;
       resolve();
     }),
@@ -125,6 +159,8 @@ export async function startBenchServer(options: BenchServerOptions = {}): Promis
     adminKey,
     dataDir,
     pid,
+    cpuSeconds: () => groupCpuSeconds(pid),
+    exitedAt: undefined,
     async stop() {
       if (stopped) return;
       stopped = true;
