@@ -121,6 +121,9 @@ export async function api<T = any>(baseUrl: string, method: string, route: strin
 }
 
 export async function launchBrowser(): Promise<{ context: BrowserContext; close(): Promise<void> }> {
+  if (!fs.existsSync(CHROMIUM)) {
+    throw new Error(`no Chromium at ${CHROMIUM}: install Debian's (apt-get install -y chromium) or set CHROMIUM_PATH; never \`npx playwright install\``);
+  }
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), "credanchor-chromium-"));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,

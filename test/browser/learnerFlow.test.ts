@@ -168,6 +168,15 @@ describe("learner and verifier in the browser", function () {
     await shot("wallet-import");
   });
 
+  it("lets a learner decline a badge", async () => {
+    const { messages } = await api(server.baseUrl, "GET", "/dev/outbox.json");
+    const link = (messages as { to: string; links: string[] }[]).find((m) => m.to === "jun@example.ac.kr")!.links.find((l) => l.includes("/claim/"))!;
+    await page.goto(`${link}?lang=en`);
+    await page.getByRole("button", { name: "Decline" }).click();
+    expect(await page.locator(".notice.warn").textContent()).to.include("You declined this badge");
+    expect(await page.getByRole("button", { name: "Accept badge" }).count()).to.equal(0);
+  });
+
   it("signs in again with an emailed sign-in link", async () => {
     await page.getByRole("button", { name: "Sign out" }).click();
     await page.goto(`${server.baseUrl}/signin?lang=en`);
@@ -270,6 +279,14 @@ describe("learner and verifier in the browser", function () {
     expect(await verifyOnPage(() => page.getByRole("button", { name: "Verify" }).click())).to.equal("verified");
     expect(await page.locator('#report li[data-step="anchored"]').getAttribute("data-status")).to.equal("ok");
     await shot("verify-file");
+
+    // QR scanning needs the browser's BarcodeDetector; where it is missing the page says so.
+    await page.getByRole("tab", { name: "Scan QR code" }).click();
+    await page.getByRole("button", { name: "Start camera" }).click();
+    if (!(await page.evaluate(() => "BarcodeDetector" in window))) {
+      expect(await page.locator("#scan-status").textContent()).to.include("BarcodeDetector");
+    }
+    await page.getByRole("tab", { name: "Paste JSON or link" }).click();
 
     // A bundle (a job application): one row per credential and a summary.
     const revoked = fs.readFileSync(jsonPath, "utf8");
