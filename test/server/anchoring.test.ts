@@ -149,6 +149,45 @@ describe("anchoring server", function () {
     expect(again.status).to.equal(409);
   });
 
+  it("documents every API route in the OpenAPI 3.1 document at /docs", async () => {
+    const docs = await call(server.baseUrl, "GET", "/docs");
+    expect(docs.status).to.equal(200);
+    expect(docs.body.openapi).to.equal("3.1.0");
+    const routes: string[] = [];
+    type Layer = { route?: { path: string | string[]; methods: Record<string, boolean> }; handle?: { stack?: Layer[] } };
+    const walk = (stack: Layer[]) => {
+      for (const layer of stack) {
+        if (layer.route) {
+          for (const p of ([] as string[]).concat(layer.route.path)) {
+            for (const method of Object.keys(layer.route.methods)) routes.push(`${method} ${p.replace(/:(\w+)/g, "{$1}")}`);
+          }
+        } else if (layer.handle?.stack) walk(layer.handle.stack);
+      }
+    };
+    walk((server.handle.app as unknown as { router: { stack: Layer[] } }).router.stack);
+    const ours = routes.filter((r) => /^\w+ \/(api\/|healthz|metrics|docs$)/.test(r));
+    expect(ours.length).to.be.greaterThan(15);
+    const documented = Object.entries(docs.body.paths as Record<string, Record<string, unknown>>).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m} ${p}`));
+    expect(ours.filter((r) => !documented.includes(r))).to.deep.equal([]);
+  });
+
+  it("keeps answering other requests while a large award is being signed", async () => {
+    const recipients = Array.from({ length: 1500 }, (_, i) => ({ email: `busy${i}@students.example` }));
+    let awardAnswered = false;
+    const awarding = call(server.baseUrl, "POST", "/api/v1/credentials", { key: issuer.apiKey, body: { achievementId: achievements[0], recipients } }).then((a) => {
+      awardAnswered = true;
+      return a;
+    });
+    // A health check answered while the award is still in flight shows the event loop was free.
+    const answeredDuringAward = await eventually("a health check answered during the award", async () => {
+      const health = await call(server.baseUrl, "GET", "/healthz");
+      if (awardAnswered) throw new Error("the award finished before any health check was answered");
+      return health.status === 200 ? true : undefined;
+    });
+    expect(answeredDuringAward).to.equal(true);
+    expect((await awarding).status).to.equal(201);
+  });
+
   describe("credentials the issuer signed itself", () => {
     const presigned = async (key: ReturnType<typeof generateSigningKey>, index: number) => {
       const unsigned = buildOpenBadgeCredential({
