@@ -25,7 +25,9 @@ abstract contract SigningKeys is ISigningKeys {
     function shortenKeyValidity(bytes32 key, uint64 validUntil) external {
         KeyRecord storage record = _registeredKey(key);
         if (validUntil >= record.validUntil) revert KeyWindowCannotWiden(key, record.validUntil, validUntil);
-        if (validUntil < record.validFrom) revert InvalidKeyWindow(record.validFrom, validUntil);
+        // validUntil == 0 marks a key as never registered; allowing it (possible when validFrom is 0)
+        // would let the key be registered again with a wider window.
+        if (validUntil < record.validFrom || validUntil == 0) revert InvalidKeyWindow(record.validFrom, validUntil);
         record.validUntil = validUntil;
         emit KeyValidityShortened(msg.sender, key, validUntil);
     }
