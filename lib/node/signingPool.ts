@@ -21,7 +21,9 @@ import path from "node:path";
 import { Worker } from "node:worker_threads";
 import type { FastIssuerProofReport, FastSigningKey, SignedCredential } from "../../core/credential/fast";
 import { CredanchorError, InvalidArgumentError, type CredanchorErrorCode } from "../../core/errors";
-import type { JobRequest, JobResult, SerializedError, WorkerBatch, WorkerReply, WorkerSettings } from "./signingProtocol";
+import type { JobRequest, JobResult, SerializedError, SigningEngine, WorkerBatch, WorkerReply, WorkerSettings } from "./signingProtocol";
+
+export type { SigningEngine } from "./signingProtocol";
 
 export interface SigningPoolOptions {
   /** Worker threads; default: the number of cores (`os.availableParallelism()`). */
@@ -32,6 +34,8 @@ export interface SigningPoolOptions {
   batchSize?: number;
   /** Contexts beyond the pinned ones, by URL. */
   extraContexts?: ReadonlyMap<string, unknown>;
+  /** "fast" (default) or "reference" (the digitalbazaar stack, same results, ~10x slower). */
+  engine?: SigningEngine;
 }
 
 export interface PoolSignOptions {
@@ -54,8 +58,6 @@ export interface SigningPoolStats {
 export class SigningPoolError extends Error {
   override readonly name = "SigningPoolError";
 }
-
-type Signed = SignedCredential<Record<string, unknown>>;
 
 interface PendingJob {
   request: JobRequest;
@@ -112,7 +114,7 @@ export class SigningPool {
     this.batchSize = options.batchSize ?? 16;
     if (!Number.isInteger(this.maxQueued) || this.maxQueued < 1) throw new InvalidArgumentError("maxQueued must be a positive integer", { maxQueued: this.maxQueued });
     if (!Number.isInteger(this.batchSize) || this.batchSize < 1) throw new InvalidArgumentError("batchSize must be a positive integer", { batchSize: this.batchSize });
-    this.settings = { extraContexts: options.extraContexts };
+    this.settings = { engine: options.engine ?? "fast", extraContexts: options.extraContexts };
     for (let index = 0; index < workers; index++) this.slots.push(this.startWorker());
   }
 
@@ -126,7 +128,7 @@ export class SigningPool {
   }
 
   /** Admits a signing job (waiting while the pool is full) and returns the promise of the signed credential. */
-  async submitSign<T extends Record<string, unknown>>(
+  async submitSign<T extends object>(
     credential: T,
     key: FastSigningKey,
     options: PoolSignOptions,
@@ -136,7 +138,7 @@ export class SigningPool {
     const request: JobRequest = {
       kind: "sign",
       id: this.nextJobId++,
-      credential,
+      credential: credential as Record<string, unknown>,
       key: { seed, publicKey, publicKeyMultibase },
       controller: options.controller,
       created: options.created,
@@ -145,28 +147,29 @@ export class SigningPool {
   }
 
   /** Admits a verification job and returns the promise of its per-proof reports. */
-  async submitVerify(credential: Record<string, unknown>): Promise<{ result: Promise<FastIssuerProofReport[]> }> {
+  async submitVerify(credential: object): Promise<{ result: Promise<FastIssuerProofReport[]> }> {
     await this.admission();
-    return { result: this.enqueue({ kind: "verify", id: this.nextJobId++, credential }) as Promise<FastIssuerProofReport[]> };
+    const request: JobRequest = { kind: "verify", id: this.nextJobId++, credential: credential as Record<string, unknown> };
+    return { result: this.enqueue(request) as Promise<FastIssuerProofReport[]> };
   }
 
-  async sign<T extends Record<string, unknown>>(credential: T, key: FastSigningKey, options: PoolSignOptions): Promise<SignedCredential<T>> {
+  async sign<T extends object>(credential: T, key: FastSigningKey, options: PoolSignOptions): Promise<SignedCredential<T>> {
     return (await this.submitSign(credential, key, options)).result;
   }
 
-  async verify(credential: Record<string, unknown>): Promise<FastIssuerProofReport[]> {
+  async verify(credential: object): Promise<FastIssuerProofReport[]> {
     return (await this.submitVerify(credential)).result;
   }
 
   /** Signs every credential with one key, in order, holding at most `maxQueued` waiting jobs. */
-  async signAll(credentials: Iterable<Record<string, unknown>> | AsyncIterable<Record<string, unknown>>, key: FastSigningKey, options: PoolSignOptions): Promise<Signed[]> {
-    const results: Promise<Signed>[] = [];
+  async signAll<T extends object>(credentials: Iterable<T> | AsyncIterable<T>, key: FastSigningKey, options: PoolSignOptions): Promise<SignedCredential<T>[]> {
+    const results: Promise<SignedCredential<T>>[] = [];
     for await (const credential of credentials) results.push(settled((await this.submitSign(credential, key, options)).result));
     return Promise.all(results);
   }
 
   /** Verifies every credential, in order, with the same bound on waiting jobs. */
-  async verifyAll(credentials: Iterable<Record<string, unknown>> | AsyncIterable<Record<string, unknown>>): Promise<FastIssuerProofReport[][]> {
+  async verifyAll(credentials: Iterable<object> | AsyncIterable<object>): Promise<FastIssuerProofReport[][]> {
     const results: Promise<FastIssuerProofReport[]>[] = [];
     for await (const credential of credentials) results.push(settled((await this.submitVerify(credential)).result));
     return Promise.all(results);

@@ -4,7 +4,15 @@
  */
 import type { FastIssuerProofReport, FastSigningKey } from "../../core/credential/fast";
 
+/**
+ * "fast": core/credential/fast with node:crypto. "reference": core/credential/sign.ts, i.e. the
+ * digitalbazaar stack (for comparison benches, and as a switch should the fast path ever be in
+ * doubt). Both give the same bytes and verdicts.
+ */
+export type SigningEngine = "fast" | "reference";
+
 export interface WorkerSettings {
+  engine: SigningEngine;
   /** Contexts beyond the pinned ones, as `createDocumentLoader({ extraContexts })` takes them. */
   extraContexts?: ReadonlyMap<string, unknown>;
 }

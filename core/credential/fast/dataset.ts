@@ -70,6 +70,11 @@ export function datasetOf(expanded: readonly ExpandedObject[]): Dataset {
         }
         continue;
       }
+      if (property === "@included") {
+        // Included nodes are nodes of the same graph; nothing links to them.
+        for (const member of values as ExpandedObject[]) addNodeObject(member, graph);
+        continue;
+      }
       if (property === "@graph") {
         // `name` is the blank node naming the graph; the nodes at its top are only members.
         for (const member of values as ExpandedObject[]) addNodeObject(member, name);

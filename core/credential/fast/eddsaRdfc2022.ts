@@ -81,7 +81,7 @@ const ANCHOR_CRYPTOSUITE = "credanchor-anchor-2026";
  * @digitalbazaar/vc, jsonld's safe-mode `jsonld.ValidationError`).
  */
 export async function createEddsaRdfc2022ProofFast(
-  document: JsonDocument,
+  document: object,
   key: FastSigningKey,
   options: CreateProofFastOptions,
 ): Promise<{ signedDocument: JsonDocument; proof: EddsaRdfc2022Proof }> {
@@ -99,7 +99,7 @@ export async function createEddsaRdfc2022ProofFast(
   }
 
   // vc.issue on a copy without proofs (the proof set signs the document without them).
-  const credential = withoutProof(document);
+  const credential = withoutProof(document as JsonDocument);
   if ((credential["@context"] as unknown[] | undefined)?.[0] === VC_V1_CONTEXT && !credential.issuanceDate) {
     const now = new Date().toJSON();
     credential.issuanceDate = `${now.slice(0, now.length - 5)}Z`;
@@ -131,13 +131,13 @@ export interface SignCredentialFastOptions extends FastProofOptions {
   created?: Date | string;
 }
 
-export type SignedCredential<T extends JsonDocument> = Omit<T, "proof"> & { proof: JsonDocument[] };
+export type SignedCredential<T extends object> = Omit<T, "proof"> & { proof: JsonDocument[] };
 
 /**
  * Appends an eddsa-rdfc-2022 proof by `key` to the credential's proof set, with the same
  * argument checks and the same result shape as core/credential/sign.ts `signCredential`.
  */
-export async function signCredentialFast<T extends JsonDocument>(
+export async function signCredentialFast<T extends object>(
   credential: T,
   key: FastSigningKey,
   options: SignCredentialFastOptions,
@@ -145,17 +145,18 @@ export async function signCredentialFast<T extends JsonDocument>(
   if (typeof credential !== "object" || credential === null || Array.isArray(credential)) {
     throw new InvalidArgumentError("a credential must be a JSON object");
   }
+  const document = credential as JsonDocument;
   if (typeof options.controller !== "string" || options.controller.length === 0 || options.controller.includes("#")) {
     throw new InvalidArgumentError("controller must be a DID or URL without a fragment", { controller: options.controller });
   }
-  const existingProofs = proofsOf(credential);
+  const existingProofs = proofsOf(document);
   if (existingProofs.some((proof) => proof.type === DATA_INTEGRITY_PROOF && proof.cryptosuite === ANCHOR_CRYPTOSUITE)) {
-    throw new InvalidArgumentError("the credential is already anchored; its proof set can no longer change", { credentialId: credential.id });
+    throw new InvalidArgumentError("the credential is already anchored; its proof set can no longer change", { credentialId: document.id });
   }
   if (options.created !== undefined && Number.isNaN(new Date(options.created).getTime())) {
     throw new InvalidArgumentError(`created is not a date: ${String(options.created)}`);
   }
-  const { signedDocument, proof } = await createEddsaRdfc2022ProofFast(credential, key, {
+  const { signedDocument, proof } = await createEddsaRdfc2022ProofFast(document, key, {
     ...options,
     verificationMethod: `${options.controller}#${key.publicKeyMultibase}`,
     created: options.created,
@@ -177,8 +178,8 @@ export interface FastProofVerdict {
  * and the document without its proofs, and `created` / `expires` must be xsd:dateTimes.
  * Whether that key belongs to the controller is the chain's question, not this one's.
  */
-export async function verifyEddsaRdfc2022ProofFast(document: JsonDocument, proof: unknown, options: FastProofOptions = {}): Promise<FastProofVerdict> {
-  return verifyWithDocumentHash(document, proof, options, lazyDocumentHash(document, options));
+export async function verifyEddsaRdfc2022ProofFast(document: object, proof: unknown, options: FastProofOptions = {}): Promise<FastProofVerdict> {
+  return verifyWithDocumentHash(document as JsonDocument, proof, options, lazyDocumentHash(document as JsonDocument, options));
 }
 
 export interface FastIssuerProofReport extends FastProofVerdict {
@@ -199,7 +200,11 @@ export interface FastIssuerProofReport extends FastProofVerdict {
  * other suites are not issuer proofs and are left out). The document is canonicalised once for
  * all proofs.
  */
-export async function verifyIssuerProofsFast(credential: JsonDocument, options: FastProofOptions = {}): Promise<FastIssuerProofReport[]> {
+export async function verifyIssuerProofsFast(document: object, options: FastProofOptions = {}): Promise<FastIssuerProofReport[]> {
+  if (typeof document !== "object" || document === null || Array.isArray(document)) {
+    throw new InvalidArgumentError("a credential must be a JSON object");
+  }
+  const credential = document as JsonDocument;
   const issuerId = idOf(credential.issuer);
   const documentHash = lazyDocumentHash(credential, options);
   const issuerProofs = proofsOf(credential).filter((proof) => proof.type === DATA_INTEGRITY_PROOF && proof.cryptosuite === EDDSA_RDFC_2022);

@@ -12,8 +12,8 @@
  * safe-mode event (an undefined term, a relative IRI, a dropped empty or id-only top-level
  * object, ...) leaves the fast path (`FastPathMiss`), and the reference raises the error.
  * Constructs we do not implement (@value objects, @list/@set objects, @graph, @reverse,
- * @included, @nest, @json literals, language strings, explicit blank node ids, ...) leave the
- * fast path the same way.
+ * @nest, @json literals, language strings, explicit blank node ids, ...) leave the fast path
+ * the same way.
  */
 import { ActiveContext, expandIri, processContext, type ContextSource, type TermDefinition } from "./activeContext";
 import { miss } from "./fastPathMiss";
@@ -125,7 +125,7 @@ function expandObject(
   }
 
   const result: ExpandedObject = {};
-  expandEntries(active, typeScoped, element, keys, typeKey, result, source);
+  expandEntries(active, typeScoped, activeProperty, element, keys, typeKey, result, source);
 
   const count = Object.keys(result).length;
   const dropsUnsafeObjects =
@@ -142,6 +142,7 @@ function expandObject(
 function expandEntries(
   active: ActiveContext,
   typeScoped: ActiveContext,
+  activeProperty: string | null,
   element: Record<string, unknown>,
   keys: readonly string[],
   typeKey: string | null,
@@ -168,6 +169,14 @@ function expandEntries(
         result["@id"] = expandNodeId(active, value);
       } else if (property === "@type") {
         addTypes(typeScoped, value, result);
+      } else if (property === "@included") {
+        // Included nodes (core/credential/build.ts puts co-issuers' profiles there) expand
+        // under the same active property as their container node, and must be node objects.
+        const included = expandElement(active, activeProperty, value, false, source);
+        if (included === null) return miss("a null @included");
+        const nodes = Array.isArray(included) ? included : [included];
+        if (!nodes.every(isNodeObject)) return miss("an @included value that is not a node object");
+        appendValues(result, "@included", nodes);
       } else {
         return miss(`keyword ${property} in a document`);
       }
@@ -184,6 +193,12 @@ function expandEntries(
     expanded = wrapForContainer(term, expanded);
     appendValues(result, property, expanded);
   }
+}
+
+// jsonld's `isSubject`: a map that is not a value, list or set, and is more than a bare {"@id"}.
+function isNodeObject(value: unknown): boolean {
+  if (!isPlainObject(value) || "@value" in value || "@set" in value || "@list" in value) return false;
+  return Object.keys(value).length > 1 || !("@id" in value);
 }
 
 function expandNodeId(active: ActiveContext, value: unknown): string {

@@ -2,7 +2,7 @@
  * fast-check generators of Open Badges 3.0 credentials for differential testing: every optional
  * field of OB 3.0 (AchievementCredential, Profile, Achievement, AchievementSubject, Result,
  * ResultDescription, Alignment, Evidence, IdentityObject, Image, Address, Related, endorsements
- * with their own contexts and proofs...), with text that stresses N-Quads escaping and hashing
+ * with their own contexts and proofs, co-issuer profiles under @included...), with text that stresses N-Quads escaping and hashing
  * (controls, quotes, backslashes, astral and lone-surrogate UTF-16, long strings), numbers of
  * every JSON shape, dates, duplicated entries (which tie RDFC-1.0's first-degree hashes), and a
  * few deliberate mistakes (undefined terms, relative IRIs) that safe mode must refuse.
@@ -284,6 +284,8 @@ export const openBadgeCredential: fc.Arbitrary<Json> = fc
         credentialStatus: bitstringStatus,
         endorsement: fc.array(endorsement, { minLength: 1, maxLength: 2 }),
         termsOfUse: fc.record({ id: iri, type: fc.constant("https://example.org/TrustFrameworkPolicy") }),
+        // Co-issuers' profiles, where core/credential/build.ts puts them.
+        "@included": fc.array(simpleProfile, { minLength: 1, maxLength: 2 }),
       },
       0.3,
     ),

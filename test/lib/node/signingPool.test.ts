@@ -106,6 +106,19 @@ describe("signing pool (worker_threads)", function () {
     expect(await pool.sign(credential(10), key, { controller: ISSUER, created: CREATED })).to.have.property("proof");
   });
 
+  it("signs and verifies the same with the reference engine (the digitalbazaar stack)", async () => {
+    const reference = createSigningPool({ workers: 1, engine: "reference" });
+    try {
+      const credentials = [credential(30), credential(31)];
+      const expected = await pool.signAll(credentials, key, { controller: ISSUER, created: CREATED });
+      expect(await reference.signAll(credentials, key, { controller: ISSUER, created: CREATED })).to.deep.equal(expected);
+      const reports = await reference.verifyAll([...expected, { ...expected[0]!, name: "Forged" }]);
+      expect(reports.map((proofs) => proofs.map((report) => report.verified))).to.deep.equal([[true], [true], [false]]);
+    } finally {
+      await reference.close();
+    }
+  });
+
   it("finishes admitted jobs on close and refuses new ones", async () => {
     const closing = createSigningPool({ workers: 1 });
     const pending = closing.sign(credential(20), key, { controller: ISSUER, created: CREATED });
