@@ -5,7 +5,6 @@
 import fs from "node:fs";
 import path from "node:path";
 import express from "express";
-import { verifyCredentials } from "../core/verify/pipeline";
 import type { Chain } from "./chain/Chain";
 import { systemClock, type Clock } from "./clock";
 import type { ServerConfig } from "./config";
@@ -64,13 +63,15 @@ export function createApp(deps: AppDeps): CredanchorApp {
     authenticate: createAuthenticator(deps.store, deps.config.adminApiKey),
     batchWorker: new BatchWorker(workerDeps),
     statusWriter: new StatusWriter(workerDeps),
+    // In a worker thread: checking signatures would otherwise hold the event loop.
     verify: async (credentials) =>
-      (await verifyCredentials(credentials, {
+      (await deps.signer.verifyCredentials({
+        credentials,
         rpcUrls: [deps.chain.rpcUrl],
         registry: { [deps.chain.chainId]: deps.chain.registry },
         confirmations: deps.config.confirmations,
-        now: clock.now(),
-      })) as unknown as Awaited<ReturnType<AppContext["verify"]>>,
+        now: clock.now().toISOString(),
+      })) as Awaited<ReturnType<AppContext["verify"]>>,
   };
 
   const app = express();

@@ -45,6 +45,16 @@ export interface CheckedCredential {
   leaf: `0x${string}`;
 }
 
+/** Where the verification pipeline reads the chain. */
+export interface VerifyRequest {
+  credentials: readonly unknown[];
+  rpcUrls: string[];
+  registry: Record<number, string>;
+  confirmations: number;
+  /** ISO time validity dates are compared with. */
+  now: string;
+}
+
 export interface Signer {
   /** Builds, signs and hashes each credential, in order. */
   issueCredentials(request: IssueBatchRequest): Promise<IssuedCredential[]>;
@@ -52,5 +62,7 @@ export interface Signer {
   signCredentials(request: SignBatchRequest): Promise<object[]>;
   /** The issuer proofs and leaf of each credential. */
   checkCredentials(credentials: readonly object[]): Promise<CheckedCredential[]>;
+  /** The core verification pipeline's report (signature checks are CPU-heavy too). */
+  verifyCredentials(request: VerifyRequest): Promise<unknown>;
   close(): Promise<void>;
 }

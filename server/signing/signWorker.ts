@@ -10,7 +10,8 @@ import { keyIdHex, signingKeyFromSeed, type SecretSigningKey } from "../../core/
 import { signCredential, verifyIssuerProofs } from "../../core/credential/sign";
 import { credentialLeaf } from "../../core/proof/digest";
 import { nodeCrypto } from "../../lib/node/nodeCrypto";
-import type { CheckedCredential, IssuedCredential } from "./Signer";
+import { verifyCredentials } from "../../core/verify/pipeline";
+import type { CheckedCredential, IssuedCredential, VerifyRequest } from "./Signer";
 
 export type SigningEngine = "fast" | "reference";
 
@@ -23,7 +24,8 @@ interface SigningParameters {
 export type WorkerJob =
   | ({ jobId: number; kind: "issue"; credentials: BuildOpenBadgeCredentialParameters[] } & SigningParameters)
   | ({ jobId: number; kind: "sign"; credentials: object[] } & SigningParameters)
-  | { jobId: number; kind: "check"; credentials: object[] };
+  | { jobId: number; kind: "check"; credentials: object[] }
+  | { jobId: number; kind: "verify"; request: VerifyRequest };
 
 export type WorkerResult = { jobId: number; results: unknown[] } | { jobId: number; error: { name: string; message: string } };
 
@@ -41,6 +43,10 @@ const checkProofs = (credential: object) =>
   engine === "fast" ? verifyIssuerProofsFast(credential as never, { crypto: nodeCrypto }) : verifyIssuerProofs(credential, { documentLoader });
 
 async function run(job: WorkerJob): Promise<unknown[]> {
+  if (job.kind === "verify") {
+    const { credentials, rpcUrls, registry, confirmations, now } = job.request;
+    return [await verifyCredentials(credentials, { rpcUrls, registry, confirmations, now: new Date(now), documentLoader })];
+  }
   if (job.kind === "check") {
     const checked: CheckedCredential[] = [];
     for (const credential of job.credentials) {

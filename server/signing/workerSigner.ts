@@ -131,6 +131,11 @@ export function createWorkerSigner(options: WorkerSignerOptions = {}): Signer {
       const checked = await Promise.all(chunksOf(credentials).map((chunk) => run<CheckedCredential>({ kind: "check", credentials: chunk })));
       return checked.flat();
     },
+    async verifyCredentials(request) {
+      if (closed) throw new InvariantError("the signer is closed");
+      const [report] = await run<unknown>({ kind: "verify", request });
+      return report;
+    },
     async close() {
       closed = true;
       await Promise.all([...all].map((w) => w.terminate()));
