@@ -22,6 +22,8 @@ export interface LearnerDeps {
       /** SMTP URL (smtp://user:pass@host:587); unset → messages go to DATA_DIR/outbox. */
       smtpUrl?: string;
       mailFrom?: string;
+      /** RPC URL safe to show in pages (PUBLIC_RPC_URL); RPC_URL may carry a provider's API key. */
+      publicRpcUrl?: string;
     };
   chain?: { chainId: number; registry: string; isLocal?: boolean };
   /** Verifies credentials with the core pipeline (server side, used for imports). */
@@ -58,10 +60,15 @@ export function displayState(record: CredentialRecord): DisplayState {
   return record.state;
 }
 
-/** Where the browser verifier reaches the chain: the server's own RPC endpoint and registry. */
+/**
+ * Where the browser verifier reaches the chain. The embedded local chain's URL is given out as
+ * is; a configured RPC_URL is not (it often embeds a provider's API key), only PUBLIC_RPC_URL:
+ * without it, visitors type an RPC URL of their own choosing on the verify page.
+ */
 export function browserVerifyConfig(deps: LearnerDeps): BrowserVerifyConfig {
   const chainPort = deps.config.chainPort ?? 8545;
-  const rpcUrl = deps.config.rpcUrl ?? (deps.chain ? `http://127.0.0.1:${chainPort}` : undefined);
+  const localRpc = !deps.config.rpcUrl && deps.chain ? `http://127.0.0.1:${chainPort}` : undefined;
+  const rpcUrl = deps.config.publicRpcUrl ?? localRpc;
   return {
     rpcUrl,
     registry: deps.chain?.registry,
