@@ -77,6 +77,14 @@ export function createApp(deps: AppDeps): CredanchorApp {
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", "loopback");
+  app.use((req, res, next) => {
+    const startedAt = process.hrtime.bigint();
+    res.on("finish", () => {
+      const ms = Number(process.hrtime.bigint() - startedAt) / 1e6;
+      log[res.statusCode >= 500 ? "error" : "debug"]({ method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms) }, "request");
+    });
+    next();
+  });
   app.use(express.json({ limit: deps.config.bodyLimit, strict: true }));
   app.use(systemRouter(context));
   app.use(issuersRouter(context));
