@@ -10,7 +10,7 @@ import { credentialJsonFromPdf } from "../../verifier/web/pdfAttachment";
 import { html } from "../../server/web/html";
 import { chooseLang } from "../../server/web/i18n";
 import { credentialView } from "../../server/web/credentialView";
-import { decideImport, ImportRefusedError } from "../../server/routes/learner/importBadge";
+import { decideImport, ImportRefusedError, isInternalAddress, loadBadgeFromUrl } from "../../server/routes/learner/importBadge";
 import { credentialUrlForLink } from "../../verifier/web/inputs";
 import { plainSentence } from "../../verifier/web/plainLanguage";
 
@@ -137,5 +137,17 @@ describe("learner side units", () => {
     expect(plainSentence(anchored, "Example University", "ko")).to.equal("체인 31337 (로컬)의 12번 블록에 기록됨, 확인 3회");
     expect(plainSentence({ name: "key-registered", status: "ok", message: "" }, "Example University", "en")).to.equal("Signed by Example University — key valid at the time");
     expect(plainSentence({ name: "status", status: "failed", message: "Revoked by the issuer (list 0, index 4)" }, undefined, "en")).to.equal("Revoked by the issuer");
+  });
+
+  it("refuses to import from internal addresses other than its own origin", async () => {
+    expect(isInternalAddress("127.0.0.1")).to.equal(true);
+    expect(isInternalAddress("10.1.2.3")).to.equal(true);
+    expect(isInternalAddress("192.168.0.10")).to.equal(true);
+    expect(isInternalAddress("::1")).to.equal(true);
+    expect(isInternalAddress("93.184.216.34")).to.equal(false);
+    let refusal: unknown;
+    await loadBadgeFromUrl("http://127.0.0.1:9/badge.json", { ownOrigin: "http://127.0.0.1:3000" }).catch((error) => (refusal = error));
+    expect(refusal).to.be.instanceOf(ImportRefusedError);
+    expect((refusal as Error).message).to.include("internal address");
   });
 });

@@ -1,3 +1,5 @@
+import dns from "node:dns/promises";
+import net from "node:net";
 import type { VerifyReport } from "./deps";
 
 /** Why an import was refused, in words for the learner. */
@@ -8,11 +10,24 @@ export class ImportRefusedError extends Error {
 const MAX_IMPORT_BYTES = 2 * 1024 * 1024;
 const FETCH_TIMEOUT_MS = 10_000;
 
+/** Loopback, private, link-local and unspecified addresses: a learner's URL must not reach our own network. */
+export function isInternalAddress(address: string): boolean {
+  if (net.isIPv4(address)) {
+    const [a, b] = address.split(".").map(Number) as [number, number];
+    return a === 0 || a === 10 || a === 127 || (a === 169 && b === 254) || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127);
+  }
+  const lower = address.toLowerCase();
+  if (lower.startsWith("::ffff:")) return isInternalAddress(lower.slice(7));
+  return lower === "::" || lower === "::1" || lower.startsWith("fc") || lower.startsWith("fd") || lower.startsWith("fe80");
+}
+
 /**
  * Loads a badge from the URL the learner typed, and only from there: http(s) only, bounded
- * in time and size, JSON only. Redirects are followed by fetch (the badge host's choice).
+ * in time and size, JSON only, no redirects. Hosts on internal addresses are refused (the
+ * server must not become a way into its own network), except this server's own public origin,
+ * so a learner can import a badge another wallet shares from here.
  */
-export async function loadBadgeFromUrl(url: string, fetchImpl: typeof fetch = fetch): Promise<unknown> {
+export async function loadBadgeFromUrl(url: string, options: { ownOrigin?: string; fetchImpl?: typeof fetch } = {}): Promise<unknown> {
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -20,9 +35,19 @@ export async function loadBadgeFromUrl(url: string, fetchImpl: typeof fetch = fe
     throw new ImportRefusedError("the URL is not valid");
   }
   if (parsed.protocol !== "https:" && parsed.protocol !== "http:") throw new ImportRefusedError("only http and https URLs can be imported");
+  if (parsed.origin !== options.ownOrigin) {
+    const host = parsed.hostname.replace(/^\[|\]$/g, "");
+    const addresses = net.isIP(host) ? [host] : (await dns.lookup(host, { all: true }).catch(() => [])).map((a) => a.address);
+    if (addresses.length === 0) throw new ImportRefusedError(`${parsed.hostname} could not be found`);
+    if (addresses.some(isInternalAddress)) throw new ImportRefusedError(`${parsed.hostname} is an internal address; badges are imported only from public hosts`);
+  }
   let response: Response;
   try {
-    response = await fetchImpl(parsed, { headers: { accept: "application/ld+json, application/json" }, signal: AbortSignal.timeout(FETCH_TIMEOUT_MS) });
+    response = await (options.fetchImpl ?? fetch)(parsed, {
+      headers: { accept: "application/ld+json, application/json" },
+      redirect: "error",
+      signal: AbortSignal.timeout(FETCH_TIMEOUT_MS),
+    });
   } catch (error) {
     throw new ImportRefusedError(`could not load ${parsed.href}: ${(error as Error).message}`);
   }

@@ -158,7 +158,7 @@ export function createLearnerRouter(deps: LearnerDeps): Router {
         const json = field(req, "json");
         const url = field(req, "url");
         if (!json && !url) throw new ImportRefusedError("choose a JSON file or give a URL");
-        const credential = json ? parseBadgeJson(json) : await loadBadgeFromUrl(url);
+        const credential = json ? parseBadgeJson(json) : await loadBadgeFromUrl(url, { ownOrigin: new URL(deps.config.publicUrl).origin });
         if (!deps.verify) throw new ImportRefusedError("verification is not available on this server");
         const decision = decideImport(await deps.verify([credential]));
         svc.learners.importBadge(walletId, JSON.stringify(credential), { result: decision.result, steps: decision.report.steps, at: new Date().toISOString() });
