@@ -89,6 +89,15 @@ async function main(): Promise<void> {
   const anchorSeconds = (Date.now() - anchorStartedAt) / 1000;
 
   const sample = awarded[0]!;
+  // The learner side's pages, when that module is mounted.
+  const pages: string[] = [];
+  const page = async (label: string, route: string) => {
+    const response = await fetch(`${base}${route}`).catch(() => undefined);
+    if (response?.ok) pages.push(`  ${label.padEnd(18)} ${base}${route}`);
+  };
+  await page("credential page", `/c/${encodeURIComponent(sample)}`);
+  await page("claim mail outbox", "/dev/outbox");
+  await page("verify page", "/verify");
   const lines = [
     "",
     `Awarded ${awarded.length} badges (${ACHIEVEMENTS.length} achievements) in ${awardSeconds.toFixed(1)} s (${Math.round(awarded.length / awardSeconds)}/s).`,
@@ -101,6 +110,7 @@ async function main(): Promise<void> {
     `  its state          ${base}/api/v1/credentials/${sample}/status`,
     `  its anchor proof   ${base}/api/v1/credentials/${sample}/proof`,
     `  status list        ${JSON.parse(await (await fetch(`${base}/api/v1/credentials/${sample}`)).text()).credentialStatus?.statusListCredential ?? "(none)"}`,
+    ...pages,
     `  metrics            ${base}/metrics      API docs: ${base}/docs`,
     `  verify it          curl -s ${base}/api/v1/credentials/${sample} > badge.json && npx credanchor verify badge.json --rpc ${health.rpcUrl ?? "<rpc url>"}`,
     "",
