@@ -117,6 +117,8 @@ describe("learner and verifier in the browser", function () {
   });
 
   it("sends a claim link to the outbox, listed at /dev/outbox", async () => {
+    await page.goto(`${server.baseUrl}/?lang=en`);
+    await shot("home");
     await page.goto(`${server.baseUrl}/dev/outbox?lang=en`);
     await shot("outbox");
     const { messages } = await api(server.baseUrl, "GET", "/dev/outbox.json");

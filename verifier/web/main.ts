@@ -95,7 +95,11 @@ function verifyPage(root: HTMLElement): void {
   let lang = detectLang();
   applyLang(lang);
   setupTabs();
-  if (location.protocol === "file:") document.querySelector("[data-home-link]")?.removeAttribute("href");
+  // Opened from disk there is no server behind the page: no home page, no wallet.
+  if (location.protocol === "file:") {
+    document.querySelector("[data-home-link]")?.removeAttribute("href");
+    document.querySelectorAll("[data-server-only]").forEach((node) => node.remove());
+  }
 
   const rpcInput = document.getElementById("rpc-url") as HTMLInputElement;
   const registryInput = document.getElementById("registry") as HTMLInputElement;

@@ -47,6 +47,8 @@ const ui = {
     noAttachment: "This PDF has no embedded credential (credential.json).",
     chain: "Checked against chain {chainId} at block {block}.",
     language: "Language",
+    wallet: "My wallet",
+    verifyNav: "Verify",
   },
   ko: {
     title: "배지 검증",
@@ -79,6 +81,8 @@ const ui = {
     noAttachment: "이 PDF에는 배지(credential.json)가 들어 있지 않습니다.",
     chain: "체인 {chainId}의 {block}번 블록 기준으로 확인했습니다.",
     language: "언어",
+    wallet: "내 지갑",
+    verifyNav: "검증하기",
   },
 } as const;
 
@@ -95,11 +99,18 @@ export function stepTitle(name: string, lang: UiLang): string {
 }
 
 export function detectLang(): UiLang {
+  // ?lang= wins, then the choice made on this page, then the server pages' `lang` cookie,
+  // then the browser's preference (Korean first: the first users are Korean universities).
+  const query = new URLSearchParams(location.search).get("lang");
+  if (query === "ko" || query === "en") return query;
   const stored = safeStorage()?.getItem("credanchor.lang");
   if (stored === "ko" || stored === "en") return stored;
-  const htmlLang = document.documentElement.lang;
-  if (htmlLang === "ko" || htmlLang === "en") return htmlLang;
-  return (navigator.language || "ko").toLowerCase().startsWith("ko") ? "ko" : "en";
+  const cookie = /(?:^|;\s*)lang=(ko|en)\b/.exec(document.cookie)?.[1];
+  if (cookie === "ko" || cookie === "en") return cookie;
+  const preferred = (navigator.languages?.length ? navigator.languages : [navigator.language || "ko"]).map((l) => l.toLowerCase());
+  const ko = preferred.findIndex((l) => l.startsWith("ko"));
+  const en = preferred.findIndex((l) => l.startsWith("en"));
+  return en !== -1 && (ko === -1 || en < ko) ? "en" : "ko";
 }
 
 export function rememberLang(lang: UiLang): void {
