@@ -34,7 +34,7 @@ export const iri: fc.Arbitrary<string> = fc.oneof(
   { weight: 3, arbitrary: fc.uuid().map((uuid) => `urn:uuid:${uuid}`) },
   { weight: 2, arbitrary: fc.tuple(fc.integer({ min: 1, max: 99999 }), hexAddress).map(([chain, address]) => `did:pkh:eip155:${chain}:${address}`) },
   { weight: 1, arbitrary: fc.stringMatching(/^[a-z0-9]{1,16}$/).map((id) => `did:example:${id}`) },
-  { weight: 1, arbitrary: fc.string({ unit: fc.constantFrom("a", "{", "}", "|", "^", "`", "\\", '"', "<", ">", "é", "%20"), maxLength: 8 }).map((path) => `https://odd.example/${path}`) },
+  { weight: 1, arbitrary: fc.string({ unit: fc.constantFrom("a", "{", "}", "|", "^", "`", "\\", '"', "<", ">", "é", "%20", "\ud800", "𝄞"), maxLength: 8 }).map((path) => `https://odd.example/${path}`) },
 );
 
 const isoDateTime = fc
@@ -303,6 +303,42 @@ export const openBadgeCredential: fc.Arbitrary<Json> = fc
     return asJson({ "@context": context, ...credential, ...extensions });
   });
 
+const subjectOf = (credential: Json) => credential.credentialSubject as Json;
+const achievementOf = (credential: Json) => subjectOf(credential).achievement as Json;
+
+/**
+ * Valid rewrites that exercise jsonld's node-map semantics rather than the vocabulary: the same
+ * IRI node met twice (merged), values repeated or equal under different JSON types, absolute
+ * and compact IRIs as property names, `@type` beside `type`, numbers and booleans where strings
+ * are usual.
+ */
+const variation = fc.constantFrom<(credential: Json) => void>(
+  // The issuer again as the achievement's creator: one node, its properties merged.
+  (credential) => (achievementOf(credential).creator = structuredClone(credential.issuer)),
+  (credential) => (achievementOf(credential).creator = { id: (credential.issuer as Json).id, type: "Profile", name: "Another name" }),
+  // A typed term given the same number as a JSON number and as a string: two identical quads.
+  (credential) => (achievementOf(credential).creditsAvailable = [5, "5", 5]),
+  (credential) => (achievementOf(credential).tag = ["repeated", "repeated", "other", "repeated"]),
+  (credential) => (credential["https://schema.org/name"] = ["From an IRI key", credential.name ?? "x"]),
+  (credential) => (subjectOf(credential)["ext:nickname"] = "compact IRI whose prefix is not a term"),
+  (credential) => (credential["@type"] = ["OpenBadgeCredential", "https://example.org/ExtraType"]),
+  (credential) => (credential.name = [true, 1.5, -0.000001, 12, 1e300, "text"]),
+  (credential) => (achievementOf(credential).image = { id: "https://example.org/img.png", type: "Image" }),
+  (credential) => (achievementOf(credential).alignment = [{ type: "Alignment", targetName: "a", targetUrl: "https://example.org/a" }, { type: "Alignment", targetName: "a", targetUrl: "https://example.org/a" }]),
+  (credential) => (credential.evidence = [{ type: "Evidence", id: "https://example.org/e/1", name: "one" }, { type: "Evidence", id: "https://example.org/e/1", name: "two" }]),
+  (credential) => (subjectOf(credential).id = (credential.issuer as Json).id),
+  (credential) => (subjectOf(credential).result = [{ type: "Result", value: "A" }, null, [{ type: "Result", value: "B" }]]),
+  (credential) => (credential.description = null),
+);
+
+/** A credential with a few valid rewrites applied. */
+export const variedCredential: fc.Arbitrary<Json> = fc
+  .tuple(openBadgeCredential, fc.array(variation, { minLength: 1, maxLength: 4 }))
+  .map(([credential, rewrites]) => {
+    for (const rewrite of rewrites) rewrite(credential);
+    return asJson(credential);
+  });
+
 /** A deliberate mistake that safe mode (or JSON-LD itself) must refuse, placed somewhere in the credential. */
 const mistake = fc.constantFrom<(credential: Json) => void>(
   (credential) => (credential.undefinedTerm = "safe mode must refuse this"),
@@ -316,6 +352,10 @@ const mistake = fc.constantFrom<(credential: Json) => void>(
   (credential) => (credential.validFrom = { "@value": "2020-01-01T00:00:00Z" }),
   (credential) => ((credential.credentialSubject as Json).id = "_:b0"),
   (credential) => (credential.evidence = [{}]),
+  // Two type-scoped contexts that define the protected term resultDescription differently.
+  (credential) => (achievementOf(credential).type = ["Achievement", "Result"]),
+  (credential) => (credential["@id"] = "urn:uuid:0f0f0f0f-0000-4000-8000-000000000000"),
+  (credential) => (credential.type = ["VerifiableCredential", { id: "x" }]),
 );
 
 /** A credential with one mistake in it. */
@@ -324,8 +364,12 @@ export const faultyCredential: fc.Arbitrary<Json> = fc.tuple(openBadgeCredential
   return credential;
 });
 
-/** Mostly well-formed credentials, some faulty ones. */
-export const differentialCredential: fc.Arbitrary<Json> = fc.oneof({ weight: 9, arbitrary: openBadgeCredential }, { weight: 1, arbitrary: faultyCredential });
+/** Mostly well-formed credentials, some rewritten, some faulty. */
+export const differentialCredential: fc.Arbitrary<Json> = fc.oneof(
+  { weight: 6, arbitrary: openBadgeCredential },
+  { weight: 3, arbitrary: variedCredential },
+  { weight: 1, arbitrary: faultyCredential },
+);
 
 /** Credentials arrive as JSON: a round trip drops what JSON cannot hold (-0 becomes 0, null prototypes go). */
 function asJson(value: Json): Json {
