@@ -7,7 +7,7 @@
 import { expect } from "chai";
 import { buildOpenBadgeCredential } from "../../core/credential/build";
 import { generateSigningKey } from "../../core/credential/keys";
-import { signCredential } from "../../core/credential/sign";
+import { signCredential, verifyIssuerProofs } from "../../core/credential/sign";
 import { findAnchorProof } from "../../core/proof/anchor";
 import { readStatusFromListCredential } from "../../core/status/statusListCredential";
 import { verifyCredentials } from "../../core/verify/pipeline";
@@ -129,6 +129,8 @@ describe("anchoring server", function () {
     const revocationList = await call(server.baseUrl, "GET", `/api/v1/status-lists/${issuer.id}/${revoked.listId}`);
     expect(revocationList.status, revocationList.text).to.equal(200);
     expect(revocationList.body.proof).to.be.an("array").with.length(1);
+    const [listProof] = await verifyIssuerProofs(revocationList.body);
+    expect(listProof).to.include({ verified: true, controller: issuer.did });
     expect(readStatusFromListCredential(revocationList.body, revoked.statusIndex).set).to.equal(true);
     expect(readStatusFromListCredential(revocationList.body, suspended.statusIndex).set).to.equal(false);
     const suspensionList = await call(server.baseUrl, "GET", `/api/v1/status-lists/${issuer.id}/${suspended.listId}?purpose=suspension`);
