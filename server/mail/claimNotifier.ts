@@ -23,26 +23,39 @@ export function createClaimNotifier(deps: LearnerDeps): AwardNotifier {
   return {
     async credentialsAwarded(awards) {
       const { learners, mailer } = learnerServices(deps);
-      for (const award of awards) {
-        if (!award.recipientEmail) continue;
-        const token = learners.createClaim({
+      const toNotify = awards.filter((award): award is Award & { recipientEmail: string } => Boolean(award.recipientEmail));
+      const tokens = learners.createClaims(
+        toNotify.map((award) => ({
           credentialId: award.credentialId,
           email: award.recipientEmail,
           recipientName: award.recipientName ?? undefined,
           issuerId: award.issuerId,
           achievementName: award.achievementName,
-        });
-        const issuerName = deps.store.getIssuer?.(award.issuerId)?.name ?? "Your institution";
-        await mailer.send(
-          claimMessage({
-            to: award.recipientEmail,
-            link: `${deps.config.publicUrl}/claim/${token}`,
-            recipientName: award.recipientName ?? undefined,
-            issuerName,
-            achievementName: award.achievementName,
-          }),
-        );
+        })),
+      );
+      const issuerNames = new Map<string, string>();
+      const issuerName = (id: string) => {
+        if (!issuerNames.has(id)) issuerNames.set(id, deps.store.getIssuer?.(id)?.name ?? "Your institution");
+        return issuerNames.get(id)!;
+      };
+      // One failed message must not keep the others from going out.
+      const failures: unknown[] = [];
+      for (const [i, award] of toNotify.entries()) {
+        try {
+          await mailer.send(
+            claimMessage({
+              to: award.recipientEmail,
+              link: `${deps.config.publicUrl}/claim/${tokens[i]}`,
+              recipientName: award.recipientName ?? undefined,
+              issuerName: issuerName(award.issuerId),
+              achievementName: award.achievementName,
+            }),
+          );
+        } catch (error) {
+          failures.push(error);
+        }
       }
+      if (failures.length > 0) throw new AggregateError(failures, `${failures.length} of ${toNotify.length} claim messages could not be sent`);
     },
   };
 }

@@ -13,6 +13,10 @@ import { credentialView } from "../../server/web/credentialView";
 import { decideImport, ImportRefusedError, isInternalAddress, loadBadgeFromUrl } from "../../server/routes/learner/importBadge";
 import { credentialUrlForLink } from "../../verifier/web/inputs";
 import { plainSentence } from "../../verifier/web/plainLanguage";
+import { SqliteStore } from "../../server/store/sqlite/SqliteStore";
+import { createClaimNotifier } from "../../server/mail/claimNotifier";
+import { listOutbox } from "../../server/mail/outbox";
+import { learnerServices } from "../../server/routes/learner/deps";
 
 const credential = {
   "@context": ["https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"],
@@ -149,5 +153,26 @@ describe("learner side units", () => {
     await loadBadgeFromUrl("http://127.0.0.1:9/badge.json", { ownOrigin: "http://127.0.0.1:3000" }).catch((error) => (refusal = error));
     expect(refusal).to.be.instanceOf(ImportRefusedError);
     expect((refusal as Error).message).to.include("internal address");
+  });
+
+  it("writes one claim message per emailed award to the outbox, each with a working claim link", async () => {
+    const store = new SqliteStore(path.join(dir, "server.sqlite"));
+    try {
+      const deps = { store, config: { publicUrl: "http://127.0.0.1:3999", dataDir: dir } };
+      await createClaimNotifier(deps).credentialsAwarded([
+        { credentialId: "c1", issuerId: "i1", recipientEmail: "minji@example.ac.kr", recipientName: "김민지", achievementName: "자료구조" },
+        { credentialId: "c2", issuerId: "i1", achievementName: "자료구조" },
+        { credentialId: "c3", issuerId: "i1", recipientEmail: "jun@example.ac.kr", achievementName: "자료구조" },
+      ]);
+      const messages = listOutbox(path.join(dir, "outbox"));
+      expect(messages.map((m) => m.to).sort()).to.deep.equal(["jun@example.ac.kr", "minji@example.ac.kr"]);
+      const minji = messages.find((m) => m.to === "minji@example.ac.kr")!;
+      expect(minji.text).to.include("김민지님").and.to.include("awarded you the badge").and.to.not.include("undefined");
+      const token = minji.links[0]!.split("/claim/")[1]!;
+      expect(learnerServices(deps).learners.findClaim(token)?.credentialId).to.equal("c1");
+      expect(fs.existsSync(path.join(dir, "outbox", `${minji.id}.eml`))).to.equal(true);
+    } finally {
+      store.close();
+    }
   });
 });

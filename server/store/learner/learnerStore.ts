@@ -128,6 +128,11 @@ export class LearnerStore {
     return token;
   }
 
+  /** Several claims in one transaction (a bulk award of thousands); tokens in the same order. */
+  createClaims(claims: readonly NewClaim[]): string[] {
+    return this.db.transaction(() => claims.map((claim) => this.createClaim(claim)))();
+  }
+
   findClaim(token: string): Claim | undefined {
     return claimFromRow(this.db.prepare(`SELECT * FROM learner_claims WHERE token_hash = ?`).get(hashToken(token)) as Row | undefined);
   }
