@@ -1,19 +1,20 @@
 /**
  * keccak256 for one value at a time, and the two hashes of OpenZeppelin's standard Merkle
- * tree. Single hashes go through @noble/hashes (audited, pure JavaScript, any length); whole
- * trees go through the WebAssembly batch hasher in ./wasm, which is ~15x faster per hash but
- * only pays off for many hashes in one call.
+ * tree. Through the WebAssembly sponge (./keccakSponge: ~10x faster, measured 4.5 µs vs 55 µs
+ * for a 1.4 KB credential, 0.55 µs vs 5.4 µs for a node pair), or @noble/hashes where
+ * WebAssembly is unavailable. Whole trees use the batch hasher (./treeHasher) instead.
  */
 import { keccak_256 } from "@noble/hashes/sha3.js";
 import { InvalidArgumentError } from "../errors";
 import { bytesToHex, type Hex } from "./hex";
+import { wasmKeccak256 } from "./keccakSponge";
 
 export function keccak256(bytes: Uint8Array): Uint8Array {
-  return keccak_256(bytes);
+  return wasmKeccak256(bytes) ?? keccak_256(bytes);
 }
 
 export function keccak256Hex(bytes: Uint8Array): Hex {
-  return bytesToHex(keccak_256(bytes));
+  return bytesToHex(keccak256(bytes));
 }
 
 /** Lexicographic (= big-endian numeric) order of two 32-byte values: <0, 0 or >0. */
@@ -38,7 +39,7 @@ export function hashPair(a: Uint8Array, b: Uint8Array): Uint8Array {
     input.set(b, 0);
     input.set(a, 32);
   }
-  return keccak_256(input);
+  return keccak256(input);
 }
 
 /**
@@ -48,5 +49,5 @@ export function hashPair(a: Uint8Array, b: Uint8Array): Uint8Array {
  */
 export function standardLeafHash(value: Uint8Array): Uint8Array {
   if (value.length !== 32) throw new InvalidArgumentError("a standard leaf hashes one 32-byte value", { length: value.length });
-  return keccak_256(keccak_256(value));
+  return keccak256(keccak256(value));
 }

@@ -221,6 +221,46 @@ function hash64Function(): FunctionSpec {
   });
 }
 
+/**
+ * The sponge for inputs of any length, in a module of its own (so each module stays under
+ * 4 KB): `absorb(src, blocks)` loads the state from SPONGE_STATE_ADDRESS, XORs in `blocks`
+ * 136-byte blocks from `src`, permuting after each, and stores the state back. The caller pads
+ * the message (keccak pad10*1) and feeds it through SPONGE_INPUT_ADDRESS in chunks, so the
+ * memory never grows; the hash is the first 32 bytes of the final state.
+ */
+export const SPONGE_STATE_ADDRESS = 256;
+export const SPONGE_INPUT_ADDRESS = 512;
+/** Whole 136-byte blocks that fit in the input area of the module's two 64 KiB pages. */
+export const SPONGE_INPUT_BLOCKS = Math.floor((2 * 65_536 - SPONGE_INPUT_ADDRESS) / 136);
+export const KECCAK256_RATE_BYTES = 136;
+
+function absorbFunction(): FunctionSpec {
+  const SRC = 0;
+  const BLOCKS = 1;
+  const locals = new Locals(2);
+  const k = keccakLocals(locals);
+  const w = new CodeWriter();
+  for (let lane = 0; lane < 25; lane++) w.i32(0).load64(SPONGE_STATE_ADDRESS + 8 * lane).set(k.a[lane]);
+  w.op(Op.block, EMPTY_BLOCK);
+  w.get(BLOCKS).op(Op.i32Eqz).op(Op.brIf, 0);
+  w.op(Op.loop, EMPTY_BLOCK);
+  for (let lane = 0; lane <= RATE_LAST_LANE; lane++) w.get(k.a[lane]).get(SRC).load64(8 * lane).op(Op.i64Xor).set(k.a[lane]);
+  emitPermutation(w, k);
+  w.get(SRC).i32(KECCAK256_RATE_BYTES).op(Op.i32Add).set(SRC);
+  w.get(BLOCKS).i32(1).op(Op.i32Sub).tee(BLOCKS).op(Op.brIf, 0);
+  w.op(Op.end);
+  w.op(Op.end);
+  for (let lane = 0; lane < 25; lane++) w.i32(0).get(k.a[lane]).store64(SPONGE_STATE_ADDRESS + 8 * lane);
+  return { name: "absorb", params: [ValType.i32, ValType.i32], results: [], locals: locals.declarations(), code: w };
+}
+
+let cachedSpongeBytes: Uint8Array | undefined;
+
+export function spongeModuleBytes(): Uint8Array {
+  cachedSpongeBytes ??= writeModule([absorbFunction()], 2, [{ offset: ROUND_CONSTANTS_ADDRESS, bytes: roundConstantBytes() }]);
+  return cachedSpongeBytes;
+}
+
 let cachedBytes: Uint8Array | undefined;
 
 /** The binary of the module (built once; about 4 KB). */

@@ -7,7 +7,8 @@ import { bytesToHex } from "../../../core/merkle/hex";
 import { compareBytes32, hashPair, keccak256, standardLeafHash } from "../../../core/merkle/keccak";
 import { jsTreeHasher, wasmTreeHasher, defaultTreeHasher } from "../../../core/merkle/treeHasher";
 import { PI_TARGET, RHO_OFFSETS, ROUND_CONSTANTS } from "../../../core/merkle/wasm/keccakConstants";
-import { keccakModuleBytes } from "../../../core/merkle/wasm/keccakModule";
+import { keccakModuleBytes, spongeModuleBytes, SPONGE_INPUT_BLOCKS } from "../../../core/merkle/wasm/keccakModule";
+import { wasmKeccak256 } from "../../../core/merkle/keccakSponge";
 import { seededBytes } from "./support";
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString("hex");
@@ -61,6 +62,29 @@ describe("keccak256", () => {
     it("is the default engine here, and stays under the 4 KB browsers compile synchronously", () => {
       expect(defaultTreeHasher().name).to.equal("wasm");
       expect(keccakModuleBytes().length).to.be.below(4096);
+    });
+  });
+
+  describe("WebAssembly sponge (inputs of any length)", () => {
+    it("equals @noble/hashes on random inputs up to 2 KB (property)", () => {
+      fc.assert(
+        fc.property(fc.uint8Array({ maxLength: 2048 }), (input) => {
+          expect(hex(wasmKeccak256(input)!)).to.equal(hex(keccak_256(input)));
+        }),
+        { numRuns: 500 },
+      );
+    });
+
+    it("equals @noble/hashes at every padding and chunk boundary", () => {
+      const chunk = SPONGE_INPUT_BLOCKS * 136;
+      for (const length of [0, 1, 134, 135, 136, 137, 271, 272, 273, chunk - 1, chunk, chunk + 1, 2 * chunk + 135, 2 * chunk + 136]) {
+        const input = seededBytes(length, length);
+        expect(hex(wasmKeccak256(input)!), `${length} bytes`).to.equal(hex(keccak_256(input)));
+      }
+    });
+
+    it("keeps its module under 4 KB as well", () => {
+      expect(spongeModuleBytes().length).to.be.below(4096);
     });
   });
 
