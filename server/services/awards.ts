@@ -13,6 +13,7 @@ import type { SecretBox } from "../crypto/secretBox";
 import { conflict, unprocessable } from "../http/errors";
 import type { Signer } from "../signing/Signer";
 import type { AchievementRecord, IssuerRecord, NewCredential, Store } from "../store/Store";
+import { sealTree } from "../worker/batchTree";
 import { issuerSigningKey } from "./issuers";
 import { achievementUrl, statusListUrl } from "./urls";
 
@@ -22,7 +23,12 @@ export interface AwardDeps {
   clock: Clock;
   box: SecretBox;
   signer: Signer;
-  config: { publicUrl: string };
+  config: { publicUrl: string; batchMaxSize: number };
+}
+
+/** Batches hold at most BATCH_MAX_SIZE credentials: a large award fills one, seals it, and opens the next. */
+function batching(deps: AwardDeps) {
+  return { maxSize: deps.config.batchMaxSize, seal: sealTree };
 }
 
 export interface RecipientInput {
@@ -96,7 +102,7 @@ export async function awardAchievement(
     recipientName: recipients[i]!.name ?? null,
     presigned: false,
   }));
-  deps.store.insertCredentials(issuer.id, rows, unixSeconds(deps.clock), newBatchId);
+  deps.store.insertCredentials(issuer.id, rows, unixSeconds(deps.clock), newBatchId, batching(deps));
   return rows.map((r) => ({ id: r.id, state: "signed", recipientEmail: r.recipientEmail, recipientName: r.recipientName }));
 }
 
@@ -197,7 +203,7 @@ export async function acceptPresigned(deps: AwardDeps, issuer: IssuerRecord, cre
         throw conflict(`status index ${row.statusIndex} of list ${row.listId} is already used by another credential`);
       }
     }
-    deps.store.insertCredentials(issuer.id, rows, at, newBatchId);
+    deps.store.insertCredentials(issuer.id, rows, at, newBatchId, batching(deps));
   });
   return rows.map((r) => r.id);
 }

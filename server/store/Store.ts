@@ -168,8 +168,18 @@ export interface Store {
   /** Claims one given index for a pre-signed credential; false when it is already taken. */
   reserveStatusIndex(issuerId: string, slot: StatusSlot, size: number, now: number): boolean;
 
-  /** Inserts signed credentials into the issuer's open batch (opening one if needed); returns that batch id. */
-  insertCredentials(issuerId: string, credentials: readonly NewCredential[], now: number, newBatchId: () => string): string;
+  /**
+   * Inserts signed credentials into the issuer's open batch (opening one if needed), all in one
+   * transaction. With `batching`, a batch that reaches `maxSize` is sealed on the spot (its tree
+   * built by `seal`) and the rest go into a new open batch. Returns the ids of the batches used.
+   */
+  insertCredentials(
+    issuerId: string,
+    credentials: readonly NewCredential[],
+    now: number,
+    newBatchId: () => string,
+    batching?: { maxSize: number; seal: (leaves: `0x${string}`[]) => { root: `0x${string}`; serialized: string } },
+  ): string[];
   getCredential(id: string): CredentialRecord | undefined;
   listBatchCredentials(batchId: string): CredentialRecord[];
   /** Id and leaf of each credential of the batch, in batch order (what sealing needs, without the documents). */

@@ -55,6 +55,17 @@ describe("anchoring server: batching and chain faults", function () {
     expect(confirmed.leafCount).to.equal(10);
   });
 
+  it("spreads one award larger than BATCH_MAX_SIZE over full batches", async () => {
+    const ids = await award(25);
+    const batchIds = [...new Set(await Promise.all(ids.map(batchOf)))];
+    expect(batchIds).to.have.length(3);
+    const sizes = await Promise.all(batchIds.map(async (id) => (await batch(id)).leafCount));
+    expect(sizes).to.deep.equal([10, 10, 5]);
+    await call(server.baseUrl, "POST", "/api/v1/batches/close", { key: issuer.apiKey });
+    for (const id of batchIds) await untilState(id, "confirmed");
+    for (const id of ids) expect(findAnchorProof((await call(server.baseUrl, "GET", `/api/v1/credentials/${id}`)).body)).to.not.equal(undefined);
+  });
+
   it("closes a batch by itself once it is BATCH_MAX_AGE_SECONDS old, and opens a new one for later awards", async () => {
     const [first] = await award(3);
     const batchId = await batchOf(first!);

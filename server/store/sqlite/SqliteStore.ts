@@ -179,26 +179,49 @@ export class SqliteStore implements Store {
 
   // ---- credentials ------------------------------------------------------------------
 
-  insertCredentials(issuerId: string, credentials: readonly NewCredential[], now: number, newBatchId: () => string): string {
+  insertCredentials(
+    issuerId: string,
+    credentials: readonly NewCredential[],
+    now: number,
+    newBatchId: () => string,
+    batching?: { maxSize: number; seal: (leaves: `0x${string}`[]) => { root: `0x${string}`; serialized: string } },
+  ): string[] {
+    const capacity = batching?.maxSize ?? Number.POSITIVE_INFINITY;
     return this.transaction(() => {
-      let batch = this.getOpenBatch(issuerId);
-      if (!batch) {
+      const openBatch = () => {
+        const existing = this.getOpenBatch(issuerId);
+        if (existing) return existing;
         const id = newBatchId();
         const seq = (this.db.prepare("SELECT COUNT(*) AS n FROM batches WHERE issuer_id = ?").get(issuerId) as { n: number }).n + 1;
         this.db.prepare("INSERT INTO batches (id, issuer_id, state, seq, created_at) VALUES (?, ?, 'open', ?, ?)").run(id, issuerId, seq, now);
-        batch = this.getBatch(id)!;
-      }
+        return this.getBatch(id)!;
+      };
+      const sealFull = (batchId: string) => {
+        const leaves = this.listBatchLeaves(batchId);
+        const tree = batching!.seal(leaves.map((l) => l.leaf));
+        this.sealBatch(batchId, { root: tree.root, tree: tree.serialized, leafIndexes: new Map(leaves.map((l, i) => [l.id, i])) }, now);
+      };
       const insert = this.db.prepare(
         `INSERT INTO credentials (id, issuer_id, achievement_id, batch_id, state, list_id, status_index, signed_document, document, leaf,
            recipient_email, recipient_name, presigned, created_at)
          VALUES (?, ?, ?, ?, 'signed', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       );
+      let batch = openBatch();
+      let count = batch.leafCount;
+      const used = [batch.id];
       for (const c of credentials) {
         invariant(c.issuerId === issuerId, "credentials of one insert belong to one issuer");
+        if (count >= capacity) {
+          sealFull(batch.id);
+          batch = openBatch();
+          count = 0;
+          used.push(batch.id);
+        }
         insert.run(c.id, c.issuerId, c.achievementId, batch.id, c.listId, c.statusIndex, c.signedDocument, c.signedDocument, c.leaf,
           c.recipientEmail, c.recipientName, c.presigned ? 1 : 0, now);
+        count++;
       }
-      return batch.id;
+      return used;
     });
   }
 
