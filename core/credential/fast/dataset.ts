@@ -44,7 +44,8 @@ const NIL = iriTerm(RDF_NIL);
 
 export function datasetOf(expanded: readonly ExpandedObject[]): Dataset {
   const quads: Quad[] = [];
-  const seen = new Set<string>();
+  // Node-map merging: per graph and subject, per property, the values it already has.
+  const subjects = new Map<string, Map<string, Set<string>>>();
   let blankNodeCount = 0;
   const newBlankNode = (): number => blankNodeCount++;
 
@@ -59,14 +60,28 @@ export function datasetOf(expanded: readonly ExpandedObject[]): Dataset {
   }
 
   function addNode(node: ExpandedObject, name: TermRef, graph: TermRef | null): void {
-    const nodeKey = `${keyOf(graph)}\u0001${keyOf(name)}\u0001`;
+    const subjectKey = `${keyOf(graph)}\u0001${keyOf(name)}`;
+    let properties = subjects.get(subjectKey);
+    if (properties === undefined) {
+      properties = new Map();
+      subjects.set(subjectKey, properties);
+    }
+    const firstTime = (property: string, valueKey: string): boolean => {
+      let values = properties.get(property);
+      if (values === undefined) {
+        values = new Set();
+        properties.set(property, values);
+      }
+      if (values.has(valueKey)) return false;
+      values.add(valueKey);
+      return true;
+    };
     for (const property of Object.keys(node)) {
       if (property === "@id") continue;
       const values = node[property] as unknown[];
       if (property === "@type") {
         for (const type of values as string[]) {
-          const object = iriTerm(type);
-          if (firstTime(`${nodeKey}@type\u0001${type}`)) quads.push({ subject: name, predicate: TYPE_PREDICATE, object, graph });
+          if (firstTime("@type", type)) quads.push({ subject: name, predicate: TYPE_PREDICATE, object: iriTerm(type), graph });
         }
         continue;
       }
@@ -86,13 +101,13 @@ export function datasetOf(expanded: readonly ExpandedObject[]): Dataset {
         const item = value as ExpandedObject;
         if ("@value" in item) {
           const object = literalOf(item);
-          if (firstTime(`${nodeKey}${property}\u0001${valueKey(item)}`)) quads.push({ subject: name, predicate, object, graph });
+          if (firstTime(property, valueKey(item))) quads.push({ subject: name, predicate, object, graph });
         } else if ("@list" in item) {
           quads.push({ subject: name, predicate, object: listOf(item["@list"] as unknown[], graph), graph });
         } else {
           const id = item["@id"];
           const object: TermRef = typeof id === "string" ? iriTerm(id) : newBlankNode();
-          if (typeof object === "number" || firstTime(`${nodeKey}${property}\u0001@id\u0001${id as string}`)) {
+          if (typeof object === "number" || firstTime(property, `@id\u0001${id as string}`)) {
             quads.push({ subject: name, predicate, object, graph });
           }
           addNode(item, object, graph);
@@ -125,11 +140,6 @@ export function datasetOf(expanded: readonly ExpandedObject[]): Dataset {
     return head;
   }
 
-  function firstTime(key: string): boolean {
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  }
 }
 
 function keyOf(term: TermRef | null): string {

@@ -116,7 +116,7 @@ export async function createEddsaRdfc2022ProofFast(
   unsignedProof.proofPurpose = ASSERTION_METHOD;
 
   const [proofHash, documentHash] = await Promise.all([
-    hashCanonical(proofConfiguration(signedDocument["@context"], unsignedProof), options, crypto),
+    proofConfigurationHash(proofConfiguration(signedDocument["@context"], unsignedProof), options, crypto),
     hashCanonical(signedDocument, options, crypto),
   ]);
   const signature = await crypto.sign(concat(proofHash, documentHash), seed, key.publicKey);
@@ -246,7 +246,7 @@ async function verifyWithDocumentHash(
   const crypto = options.crypto ?? portableCrypto;
   try {
     const [proofHash, docHash] = await Promise.all([
-      hashCanonical(proofConfigurationForVerification(document["@context"], fields), options, crypto),
+      proofConfigurationHash(proofConfigurationForVerification(document["@context"], fields), options, crypto),
       documentHash(),
     ]);
     const signature = decodeProofValue(fields.proofValue);
@@ -273,6 +273,34 @@ function failed(error: string): FastProofVerdict {
 function lazyDocumentHash(document: JsonDocument, options: FastProofOptions): () => Promise<Uint8Array> {
   let hash: Promise<Uint8Array> | undefined;
   return () => (hash ??= hashCanonical(withoutProof(document), options, options.crypto ?? portableCrypto));
+}
+
+// A batch signs (and later verifies) many credentials with the same proof configuration — same
+// @context, created, verification method — so its hash is remembered. Only for configurations
+// that are plain JSON over the pinned contexts, whose meaning cannot change between calls.
+const MAX_REMEMBERED_PROOF_CONFIGURATIONS = 256;
+const proofConfigurationHashes = new Map<string, Uint8Array>();
+
+async function proofConfigurationHash(configuration: JsonDocument, options: FastCanonicalizeOptions, crypto: FastCrypto): Promise<Uint8Array> {
+  if (options.extraContexts !== undefined || options.documentLoader !== undefined || !isPlainJson(configuration)) {
+    return hashCanonical(configuration, options, crypto);
+  }
+  const key = JSON.stringify(configuration);
+  const remembered = proofConfigurationHashes.get(key);
+  if (remembered !== undefined) return remembered;
+  const hash = await hashCanonical(configuration, options, crypto);
+  if (proofConfigurationHashes.size >= MAX_REMEMBERED_PROOF_CONFIGURATIONS) proofConfigurationHashes.clear();
+  proofConfigurationHashes.set(key, hash);
+  return hash;
+}
+
+/** JSON values only (a Date, say, would print like a string yet canonicalise differently). */
+function isPlainJson(value: unknown): boolean {
+  if (value === null || typeof value === "string" || typeof value === "boolean") return true;
+  if (typeof value === "number") return Number.isFinite(value) && !Object.is(value, -0);
+  if (Array.isArray(value)) return value.every(isPlainJson);
+  if (Object.prototype.toString.call(value) !== "[object Object]") return false;
+  return Object.values(value as object).every((entry) => entry !== undefined && isPlainJson(entry));
 }
 
 async function hashCanonical(document: JsonDocument, options: FastCanonicalizeOptions, crypto: FastCrypto): Promise<Uint8Array> {
