@@ -46,6 +46,7 @@ describe("learner and verifier in the browser", function () {
   let junCredentialJson: string;
   let junCredentialId: string;
   let jsonPath: string;
+  let shareUrl: string;
   let pdfPath: string;
 
   const shot = (name: string) => page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
@@ -198,6 +199,8 @@ describe("learner and verifier in the browser", function () {
     await page.waitForURL(/\/c\//);
     expect(await awaitVerdict("#verify-panel")).to.equal("verified");
     expect(await page.locator('#verify-panel li[data-step="anchored"]').getAttribute("data-status")).to.equal("ok");
+    shareUrl = await page.locator("#share-url").inputValue();
+    expect(shareUrl).to.match(/\/c\/[0-9a-f-]{36}$/);
     await page.locator("summary", { hasText: "QR code" }).click();
     await shot("credential");
   });
@@ -240,6 +243,11 @@ describe("learner and verifier in the browser", function () {
     expect(await verifyOnPage(() => page.locator("#file-input").setInputFiles(pdfPath))).to.equal("verified");
     expect(await page.locator("#report li").count()).to.equal(8);
     await shot("verify-pdf");
+    // A share link pasted instead of a file.
+    await page.getByRole("tab", { name: "Paste JSON or link" }).click();
+    await page.getByLabel("Credential JSON, or a link to a badge page (/c/…)").fill(shareUrl);
+    expect(await verifyOnPage(() => page.getByRole("button", { name: "Verify" }).click())).to.equal("verified");
+    await page.getByRole("tab", { name: "File (JSON or PDF)" }).click();
   });
 
   it("turns red and names the failing step when the JSON is tampered with", async () => {
