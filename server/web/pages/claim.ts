@@ -56,7 +56,7 @@ ${notice("bad", model.error)}${notice("info", model.info)}
 <div class="split">
   <section class="card">
     <div class="row" style="gap:20px">${badgeImage(view, "large")}<div><h2>${view.achievementName}</h2>${issuerLine(view.issuer)}</div></div>
-    ${view.achievementDescription ? html`<p>${view.achievementDescription}</p>` : ""}
+    ${view.achievementDescription ? html`<p style="margin-top:16px">${view.achievementDescription}</p>` : ""}
     ${view.criteria ? html`<h3>${t("cred.criteria")}</h3><p>${view.criteria}</p>` : ""}
   </section>
   <section class="card">${form}</section>
