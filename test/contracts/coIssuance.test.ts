@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { ethers } from "hardhat";
+import hre, { ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-toolbox/network-helpers";
 import type { CredentialRegistry } from "../../typechain-types";
 import {
@@ -63,14 +63,23 @@ describe("co-issuance: proposing", () => {
     }
   });
 
-  it("accepts 255 parties and rejects 256", async () => {
+  it("accepts 255 parties, the most a uint8 count can hold", async function () {
+    // 254 co-issuers cost ~12.5M gas; the instrumented bytecode of `npm run coverage` needs more
+    // than the 2^24 gas a transaction may carry since Osaka (EIP-7825), so only coverage skips it.
+    if ((hre as unknown as { __SOLIDITY_COVERAGE_RUNNING?: boolean }).__SOLIDITY_COVERAGE_RUNNING) this.skip();
     const { registry, issuer } = await loadFixture(deployWithOperators);
-    const many = Array.from({ length: 255 }, (_, i) => ethers.getAddress(ethers.toBeHex(0x1000 + i, 20)));
+    const coIssuers = Array.from({ length: 254 }, (_, i) => ethers.getAddress(ethers.toBeHex(0x1000 + i, 20)));
 
-    await expect(
-      registry.connect(issuer).anchorCoIssued(issuer, rootOf("254"), 1n, "", many.slice(0, 254), 255)
-    ).to.emit(registry, "CoIssuanceProposed");
-    await expect(registry.connect(issuer).anchorCoIssued(issuer, rootOf("255"), 1n, "", many, 1))
+    await expect(registry.connect(issuer).anchorCoIssued(issuer, rootOf("254"), 1n, "", coIssuers, 255))
+      .to.emit(registry, "CoIssuanceProposed")
+      .withArgs(issuer.address, rootOf("254"), coIssuers, 255);
+  });
+
+  it("rejects 256 parties", async () => {
+    const { registry, issuer } = await loadFixture(deployWithOperators);
+    const coIssuers = Array.from({ length: 255 }, (_, i) => ethers.getAddress(ethers.toBeHex(0x1000 + i, 20)));
+
+    await expect(registry.connect(issuer).anchorCoIssued(issuer, rootOf("255"), 1n, "", coIssuers, 1))
       .to.be.revertedWithCustomError(registry, "InvalidCoIssuance")
       .withArgs(256, 1);
   });
