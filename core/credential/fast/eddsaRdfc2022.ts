@@ -87,6 +87,7 @@ export async function createEddsaRdfc2022ProofFast(
 ): Promise<{ signedDocument: JsonDocument; proof: EddsaRdfc2022Proof }> {
   const seed = key.seed;
   if (!seed) throw new InvalidKeyError("signing needs the secret part of the key (its seed)", { publicKeyMultibase: key.publicKeyMultibase });
+  if (!options.verificationMethod) throw new TypeError('"suite.verificationMethod" property is required.'); // as vc.issue
   const crypto = options.crypto ?? portableCrypto;
 
   // DataIntegrityProof's constructor: a falsy date means "now", null means "no created".
