@@ -226,6 +226,19 @@ export function openApiDocument(publicUrl: string) {
           },
         ]),
       ),
+      "/api/v1/status-changes": {
+        post: {
+          summary: "Queue one status change for many credentials at once (all or none); neighbours in one 256-bit word become one storage write",
+          security: secured,
+          requestBody: body({
+            type: "object",
+            required: ["action", "credentialIds"],
+            additionalProperties: false,
+            properties: { action: { enum: ["revoke", "suspend", "unsuspend"] }, credentialIds: { type: "array", minItems: 1, maxItems: 10000, items: { type: "string" } }, reason: { type: "string", maxLength: 500 } },
+          }),
+          responses: { "202": json({ type: "object", properties: { changes: { type: "array", items: ref("StatusChange") } } }, "Accepted"), ...errors(400, 401, 403, 404, 409) },
+        },
+      },
       "/api/v1/status-changes/{id}": {
         get: { summary: "Progress of a queued status change", security: secured, parameters: [idParam("id", "status change id")], responses: { "200": json(ref("StatusChange")), ...errors(401, 403, 404) } },
       },

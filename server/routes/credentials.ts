@@ -37,6 +37,18 @@ export const presignedBody = z
 
 export const statusChangeBody = z.object({ reason: z.string().trim().max(500, "must be at most 500 characters").optional() }).strict();
 
+export const bulkStatusChangeBody = z
+  .object({
+    action: z.enum(["revoke", "suspend", "unsuspend"]),
+    credentialIds: z
+      .array(z.string().min(1, "must not be empty"))
+      .min(1, "must hold at least one credential id")
+      .max(MAX_RECIPIENTS, `must hold at most ${MAX_RECIPIENTS} credential ids`)
+      .refine((ids) => new Set(ids).size === ids.length, "must not repeat a credential id"),
+    reason: z.string().trim().max(500, "must be at most 500 characters").optional(),
+  })
+  .strict();
+
 /** `urn:uuid:…` in full, or just the uuid. */
 export function credentialIdFrom(param: string): string {
   return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(param) ? `urn:uuid:${param}` : param;
@@ -117,36 +129,49 @@ export function credentialsRouter(ctx: AppContext) {
     });
   });
 
+  /** Queues one change after checking it makes sense now (revocation is final, no double suspension). */
+  const queueChange = (issuerId: string | undefined, param: string, action: StatusAction, reason: string | undefined): StatusChangeRecord => {
+    const current = requireCredential(param);
+    if (issuerId !== current.issuerId) throw forbidden(`credential ${current.id} belongs to another issuer`);
+    const pending = store.listStatusChanges("queued").concat(store.listStatusChanges("submitted")).filter((c) => c.credentialId === current.id);
+    const revoking = current.revoked || pending.some((c) => c.action === "revoke");
+    if (revoking) {
+      throw conflict(action === "revoke" ? `credential ${current.id} is already revoked (or its revocation is pending)` : `credential ${current.id} is revoked; revocation is final`);
+    }
+    const last = pending.at(-1);
+    const suspended = last ? last.action === "suspend" : current.suspended;
+    if (action === "suspend" && suspended) throw conflict(`credential ${current.id} is already suspended (or its suspension is pending)`);
+    if (action === "unsuspend" && !suspended) throw conflict(`credential ${current.id} is not suspended`);
+    return store.insertStatusChange({
+      issuerId: current.issuerId,
+      credentialId: current.id,
+      listId: current.listId,
+      statusIndex: current.statusIndex,
+      action,
+      reason: reason ?? null,
+      createdAt: unixSeconds(ctx.clock),
+    });
+  };
+
   const changeStatus = (action: StatusAction) => (req: express.Request, res: express.Response) => {
     const caller = ctx.authenticate(req, "revoke");
     const body = parseBody(statusChangeBody, req);
-    const credential = requireCredential(String(req.params.id));
-    if (caller.issuerId !== credential.issuerId) throw forbidden("this credential belongs to another issuer");
-    const change = store.transaction(() => {
-      const current = store.getCredential(credential.id)!;
-      const pending = store.listStatusChanges("queued").concat(store.listStatusChanges("submitted")).filter((c) => c.credentialId === current.id);
-      const revoking = current.revoked || pending.some((c) => c.action === "revoke");
-      if (revoking) throw conflict(action === "revoke" ? "the credential is already revoked (or its revocation is pending)" : "the credential is revoked; revocation is final");
-      const last = pending.at(-1);
-      const suspended = last ? last.action === "suspend" : current.suspended;
-      if (action === "suspend" && suspended) throw conflict("the credential is already suspended (or its suspension is pending)");
-      if (action === "unsuspend" && !suspended) throw conflict("the credential is not suspended");
-      return store.insertStatusChange({
-        issuerId: current.issuerId,
-        credentialId: current.id,
-        listId: current.listId,
-        statusIndex: current.statusIndex,
-        action,
-        reason: body.reason ?? null,
-        createdAt: unixSeconds(ctx.clock),
-      });
-    });
+    const change = store.transaction(() => queueChange(caller.issuerId, String(req.params.id), action, body.reason));
     void ctx.statusWriter.tick();
     res.status(202).json(statusChangeJson(ctx, change));
   };
   router.post("/api/v1/credentials/:id/revoke", changeStatus("revoke"));
   router.post("/api/v1/credentials/:id/suspend", changeStatus("suspend"));
   router.post("/api/v1/credentials/:id/unsuspend", changeStatus("unsuspend"));
+
+  // Many credentials at once, all or none: neighbours in one 256-bit word become one storage write.
+  router.post("/api/v1/status-changes", (req, res) => {
+    const caller = ctx.authenticate(req, "revoke");
+    const body = parseBody(bulkStatusChangeBody, req);
+    const changes = store.transaction(() => body.credentialIds.map((id) => queueChange(caller.issuerId, id, body.action, body.reason)));
+    void ctx.statusWriter.tick();
+    res.status(202).json({ changes: changes.map((c) => statusChangeJson(ctx, c)) });
+  });
 
   router.get("/api/v1/status-changes/:id", (req, res) => {
     const caller = ctx.authenticate(req, "revoke");

@@ -151,6 +151,35 @@ describe("anchoring server", function () {
     expect(again.status).to.equal(409);
   });
 
+  it("revokes many credentials at once in one status transaction", async () => {
+    const ids = awarded.slice(10, 20);
+    const before = server.store.db.prepare("SELECT COUNT(*) AS n FROM chain_txs WHERE purpose LIKE 'status:%'").get() as { n: number };
+    const answer = await call(server.baseUrl, "POST", "/api/v1/status-changes", { key: issuer.apiKey, body: { action: "revoke", credentialIds: ids, reason: "course cancelled" } });
+    expect(answer.status, answer.text).to.equal(202);
+    expect(answer.body.changes).to.have.length(10);
+    await eventually("the bulk revocation to be final", async () => {
+      const states = await Promise.all(ids.map(async (id) => (await call(server.baseUrl, "GET", `/api/v1/credentials/${id}/status`)).body.state));
+      return states.every((s) => s === "revoked") ? true : undefined;
+    });
+    const after = server.store.db.prepare("SELECT COUNT(*) AS n FROM chain_txs WHERE purpose LIKE 'status:%'").get() as { n: number };
+    expect(after.n - before.n).to.equal(1);
+    for (const id of ids) {
+      const c = server.store.getCredential(id)!;
+      expect(await chain.statusBit(issuer.address, c.listId, 0, c.statusIndex)).to.equal(true);
+    }
+    const again = await call(server.baseUrl, "POST", "/api/v1/status-changes", { key: issuer.apiKey, body: { action: "revoke", credentialIds: [awarded[30], ids[0]] } });
+    expect(again.status).to.equal(409);
+    expect(server.store.listStatusChanges("queued").filter((c) => c.credentialId === awarded[30])).to.deep.equal([]);
+  });
+
+  it("reports credentials and batches by state in /metrics", async () => {
+    const metrics = await call(server.baseUrl, "GET", "/metrics");
+    expect(metrics.text).to.match(/^credanchor_credentials\{state="anchored"\} 300$/m);
+    expect(metrics.text).to.match(/^credanchor_batches\{state="confirmed"\} 1$/m);
+    expect(metrics.text).to.match(/^credanchor_anchor_latency_seconds_count 1$/m);
+    expect(metrics.text).to.match(/^credanchor_rpc_errors_total \d+$/m);
+  });
+
   it("documents every API route in the OpenAPI 3.1 document at /docs", async () => {
     const docs = await call(server.baseUrl, "GET", "/docs");
     expect(docs.status).to.equal(200);
