@@ -18,7 +18,7 @@ const path = require("node:path");
 const ROOT = path.join(__dirname, "..");
 const SOLC_WRAPPER = path.join(__dirname, "solc-js-wrapper.js");
 /** Subcommands that compile, and so need to be pointed at the wrapper. */
-const COMPILING_SUBCOMMANDS = new Set(["build", "test", "coverage", "snapshot"]);
+const COMPILING_SUBCOMMANDS = new Set(["build", "test", "coverage", "snapshot", "inspect"]);
 
 function forgeBinary() {
   const arch = { x64: "amd64", arm64: "arm64" }[process.arch];
