@@ -25,6 +25,8 @@ export function statusListsRouter(ctx: AppContext) {
       throw badRequest("list must be a list number (0 … 4294967295)");
     }
     const listId = Number(req.params.list);
+    // Only lists in use are published: each answer costs a chain read and a signature.
+    if (!ctx.store.hasStatusList(issuer.id, listId)) throw notFound(`issuer ${issuer.id} has no status list ${listId}`);
     const purposeParam = req.query.purpose ?? "revocation";
     if (purposeParam !== "revocation" && purposeParam !== "suspension") throw badRequest('purpose must be "revocation" or "suspension"');
     const purpose = purposeParam;

@@ -165,6 +165,8 @@ export interface Store {
   /** Hands out one status index per credential id, at random without reuse, opening lists as they fill. */
   allocateStatusIndices(issuerId: string, credentialIds: readonly string[], policy: StatusListPolicy, now: number): StatusSlot[];
 
+  /** Whether the issuer has handed out indices from this list (only those lists are published). */
+  hasStatusList(issuerId: string, listId: number): boolean;
   /** Claims one given index for a pre-signed credential; false when it is already taken. */
   reserveStatusIndex(issuerId: string, slot: StatusSlot, size: number, now: number): boolean;
 

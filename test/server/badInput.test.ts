@@ -141,10 +141,12 @@ describe("anchoring server: bad input", function () {
     }
   });
 
-  it("answers unknown credentials, batches and routes with 404", async () => {
+  it("answers unknown credentials, batches, status lists and routes with 404", async () => {
     expect((await call(server.baseUrl, "GET", "/api/v1/credentials/urn:uuid:00000000-0000-4000-8000-000000000000")).status).to.equal(404);
     expect((await call(server.baseUrl, "GET", "/api/v1/batches/nope")).status).to.equal(404);
     expect((await call(server.baseUrl, "GET", "/api/v1/nothing-here")).status).to.equal(404);
+    expect((await call(server.baseUrl, "GET", `/api/v1/status-lists/${alice.id}/7`)).status).to.equal(404);
+    expect((await call(server.baseUrl, "GET", `/api/v1/status-lists/${alice.id}/x`)).status).to.equal(400);
   });
 
   it("refuses unknown fields instead of ignoring them", async () => {

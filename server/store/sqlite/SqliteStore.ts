@@ -164,6 +164,10 @@ export class SqliteStore implements Store {
     });
   }
 
+  hasStatusList(issuerId: string, listId: number): boolean {
+    return this.db.prepare("SELECT 1 FROM status_lists WHERE issuer_id = ? AND list_id = ?").get(issuerId, listId) !== undefined;
+  }
+
   reserveStatusIndex(issuerId: string, slot: StatusSlot, size: number, now: number): boolean {
     invariant(slot.statusIndex >= 0 && slot.statusIndex < size, "a reserved index lies inside the list");
     return this.transaction(() => {
