@@ -104,6 +104,8 @@ export class SigningPool {
   private nextJobId = 0;
   private nextBatchId = 0;
   private closing = false;
+  /** Set when workers cannot start; every later submission fails with it. */
+  private broken: SigningPoolError | undefined;
   private completed = 0;
   private failed = 0;
 
@@ -118,9 +120,13 @@ export class SigningPool {
     for (let index = 0; index < workers; index++) this.slots.push(this.startWorker());
   }
 
-  /** Resolves when every worker has loaded its code (submitting earlier is fine; jobs wait). */
+  /**
+   * Resolves when every worker has loaded its code (submitting earlier is fine; jobs wait).
+   * Rejects with a `SigningPoolError` when workers cannot start.
+   */
   async ready(): Promise<void> {
     for (;;) {
+      if (this.broken !== undefined) throw this.broken;
       const starting = this.slots.filter((slot) => !slot.ready);
       if (starting.length === 0) return;
       await Promise.race(starting.map((slot) => slot.readiness));
@@ -198,6 +204,7 @@ export class SigningPool {
    * submitter's `await`), so the room must be taken now or several submitters would see it free.
    */
   private admission(): Promise<void> {
+    if (this.broken !== undefined) return Promise.reject(this.broken);
     if (this.closing) return Promise.reject(new SigningPoolError("the signing pool is closed"));
     if (this.hasRoom() && this.admissionWaiters.length === 0) {
       this.reserved++;
@@ -251,13 +258,29 @@ export class SigningPool {
       }
     }
     slot.batches.clear();
-    slot.markReady(); // let `ready()` look again: the slot is replaced below
-    if (this.closing) {
+    slot.markReady(); // let `ready()` look again: the slot is replaced or gone below
+    if (!slot.ready && this.broken === undefined) {
+      // A worker that dies before loading would die again: stop instead of respawning forever.
+      this.broken = new SigningPoolError(`the signing pool cannot start its workers: ${reason}`);
+    }
+    if (this.closing || this.broken !== undefined) {
       this.slots.splice(index, 1);
     } else {
       this.slots[index] = this.startWorker();
     }
+    if (this.slots.length === 0) this.failQueued(this.broken ?? new SigningPoolError(reason));
     this.pump();
+  }
+
+  /** No worker is left to run them: everything waiting fails. */
+  private failQueued(error: SigningPoolError): void {
+    for (const job of this.queue.slice(this.queueHead)) {
+      this.failed++;
+      job.reject(error);
+    }
+    this.queue = [];
+    this.queueHead = 0;
+    for (const waiter of this.admissionWaiters.splice(0)) waiter.refuse(error);
   }
 
   /** Hands queued jobs to workers with room, admits waiting submitters, wakes `close`. */

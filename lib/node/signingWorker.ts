@@ -31,6 +31,7 @@ const engines = {
   },
 };
 const engine = engines[settings.engine];
+if (engine === undefined) throw new Error(`unknown signing engine "${String(settings.engine)}"`);
 
 async function run(job: JobRequest): Promise<JobResult> {
   try {

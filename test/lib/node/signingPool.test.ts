@@ -119,6 +119,15 @@ describe("signing pool (worker_threads)", function () {
     }
   });
 
+  it("gives up, instead of respawning forever, when its workers cannot start", async () => {
+    const broken = createSigningPool({ workers: 1, engine: "no-such-engine" as never });
+    const pending = broken.sign(credential(40), key, { controller: ISSUER }).catch((error: Error) => error);
+    expect(await broken.ready().catch((error: Error) => error)).to.be.instanceOf(SigningPoolError);
+    expect(await pending).to.be.instanceOf(SigningPoolError);
+    expect(await broken.sign(credential(41), key, { controller: ISSUER }).catch((error: Error) => error)).to.be.instanceOf(SigningPoolError);
+    await broken.close();
+  });
+
   it("finishes admitted jobs on close and refuses new ones", async () => {
     const closing = createSigningPool({ workers: 1 });
     const pending = closing.sign(credential(20), key, { controller: ISSUER, created: CREATED });
