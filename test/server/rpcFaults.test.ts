@@ -1,0 +1,70 @@
+/**
+ * The chain's RPC endpoint fails for a while (a real HTTP proxy in front of the node answers
+ * 503): the worker records the error, counts it in /metrics, backs off, and anchors the batch
+ * once the endpoint is back — once.
+ */
+import http from "node:http";
+import { expect } from "chai";
+import { eventually, freePort, startTestChain, type TestChain } from "./helpers/chain";
+import { call, startTestServer, type TestServer } from "./helpers/server";
+
+describe("anchoring server: RPC failures", function () {
+  this.timeout(300_000);
+  let chain: TestChain;
+  let proxy: http.Server;
+  let failing = false;
+  let server: TestServer;
+
+  before(async () => {
+    chain = await startTestChain();
+    const port = await freePort();
+    proxy = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on("data", (c: Buffer) => chunks.push(c));
+      req.on("end", async () => {
+        if (failing) {
+          res.writeHead(503).end("service unavailable");
+          return;
+        }
+        const upstream = await fetch(chain.rpcUrl, { method: "POST", headers: { "content-type": "application/json" }, body: Buffer.concat(chunks) });
+        res.writeHead(upstream.status, { "content-type": "application/json" }).end(await upstream.text());
+      });
+    });
+    await new Promise<void>((resolve) => proxy.listen(port, "127.0.0.1", resolve));
+    server = await startTestServer({ ...chain, rpcUrl: `http://127.0.0.1:${port}` });
+  });
+
+  after(async () => {
+    await server?.close();
+    await new Promise((resolve) => proxy?.close(resolve));
+    await chain?.stop();
+  });
+
+  it("retries with backoff while the endpoint fails and anchors once it is back", async () => {
+    const issuer = (await call(server.baseUrl, "POST", "/api/v1/issuers", { key: server.adminKey, body: { name: "Flaky Institute", url: "https://flaky.example" } })).body;
+    const achievementId = (
+      await call(server.baseUrl, "POST", "/api/v1/achievements", { key: issuer.apiKey, body: { name: "Grit", description: "Kept going", criteria: { narrative: "Kept going." } } })
+    ).body.id;
+    await call(server.baseUrl, "POST", "/api/v1/credentials", { key: issuer.apiKey, body: { achievementId, recipients: [{ email: "a@students.example" }, { email: "b@students.example" }] } });
+
+    failing = true;
+    const closed = await call(server.baseUrl, "POST", "/api/v1/batches/close", { key: issuer.apiKey });
+    expect(closed.status, closed.text).to.equal(200);
+    const failed = await eventually("the worker to record the RPC failure", async () => {
+      const b = await call(server.baseUrl, "GET", `/api/v1/batches/${closed.body.batchId}`);
+      return b.body.lastError ? b.body : undefined;
+    });
+    expect(failed.state).to.equal("sealed");
+    const metrics = await call(server.baseUrl, "GET", "/metrics");
+    expect(Number(/^credanchor_rpc_errors_total (\d+)$/m.exec(metrics.text)![1])).to.be.greaterThan(0);
+    expect((await call(server.baseUrl, "GET", "/healthz")).status).to.equal(503);
+
+    failing = false;
+    const confirmed = await eventually("the batch to be anchored once the endpoint is back", async () => {
+      const b = await call(server.baseUrl, "GET", `/api/v1/batches/${closed.body.batchId}`);
+      return b.body.state === "confirmed" ? b.body : undefined;
+    });
+    expect(confirmed.lastError).to.equal(null);
+    expect(await chain.anchorEventCount(issuer.address, closed.body.root)).to.equal(1);
+  });
+});
