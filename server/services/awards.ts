@@ -5,6 +5,7 @@
  * is registered for that issuer on chain.
  */
 import crypto from "node:crypto";
+import { invariant } from "../../core/errors";
 import { STATUS_LIST_SIZE, type BuildOpenBadgeCredentialParameters, type Recipient } from "../../core/credential/build";
 import { listIdFromStatusListUrl, readStatusEntries } from "../../core/status/statusEntry";
 import type { Chain } from "../chain/Chain";
@@ -15,7 +16,7 @@ import type { Signer } from "../signing/Signer";
 import type { AchievementRecord, IssuerRecord, NewCredential, Store } from "../store/Store";
 import { sealTree } from "../worker/batchTree";
 import { issuerSigningKey } from "./issuers";
-import { achievementUrl, statusListUrl } from "./urls";
+import { achievementUrl, statusListPrefix, statusListUrl } from "./urls";
 
 export interface AwardDeps {
   store: Store;
@@ -165,7 +166,7 @@ export async function acceptPresigned(deps: AwardDeps, issuer: IssuerRecord, cre
     const entries = readStatusEntries(credential).filter((e) => e.statusPurpose === "revocation");
     const entry = entries[0];
     const listId = entry ? listIdFromStatusListUrl(entry.statusListCredential) : undefined;
-    const expectedPrefix = `${statusListUrl(deps.config.publicUrl, issuer.id, 0).replace(/\/0$/, "/")}`;
+    const expectedPrefix = statusListPrefix(deps.config.publicUrl, issuer.id);
     if (!entry || listId === undefined || !entry.statusListCredential.startsWith(expectedPrefix)) {
       rejections.push({ index, reason: `credentialStatus must be a revocation BitstringStatusListEntry naming ${expectedPrefix}<list>` });
       continue;
@@ -223,6 +224,6 @@ function recipientOf(recipient: RecipientInput): Recipient {
   // Hashed with a salt: the credential shows the recipient's address to no one who does not know it.
   if (recipient.email) return { email: recipient.email, hashed: true };
   if (recipient.id) return { identifier: recipient.id, identityType: "identifier", hashed: true };
-  // The route requires an email or an id; reaching here is our bug.
-  throw new Error("a recipient needs an email or an id");
+  // The route's schema requires an email or an id.
+  invariant(false, "a recipient has an email or an id");
 }
