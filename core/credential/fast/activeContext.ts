@@ -54,7 +54,7 @@ const MODE_INDEX: Record<ContextMode, 0 | 1 | 2> = { embedded: 0, property: 1, t
 
 // Derived contexts are tiny in number for real credentials (a few dozen); the bound only stops
 // an adversarial input from growing the cache without limit. Past it we compute uncached.
-const MAX_CACHED_CONTEXTS = 4096;
+const MAX_CACHED_CONTEXTS = 1024;
 let cachedContextCount = 0;
 
 export class ActiveContext {
