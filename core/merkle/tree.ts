@@ -140,11 +140,23 @@ export class MerkleTree {
     return path;
   }
 
-  /** Every leaf's proof, in input order, in one pass over the nodes. */
+  /** Every leaf's proof, in input order (all kept: ~200 bytes per leaf besides the nodes). */
   allProofs(): Hex[][] {
+    const proofs = new Array<Hex[]>(this.leafCount);
+    this.forEachProof((index, path) => {
+      proofs[index] = path;
+    });
+    return proofs;
+  }
+
+  /**
+   * Calls `visit` with every leaf's proof in input order, each in a fresh array, without keeping
+   * them: for writing a batch's proofs out without holding them all. The nodes' hex strings are
+   * made once for the whole tree (and kept for later proofs).
+   */
+  forEachProof(visit: (index: number, path: Hex[]) => void): void {
     const hex = this.allNodeHex();
     const n = this.leafCount;
-    const proofs = new Array<Hex[]>(n);
     for (let index = 0; index < n; index++) {
       let node = 2 * n - 2 - this.rankOf[index];
       // Sized up front (a node's depth is floor(log2(node + 1))): half the cost of push().
@@ -153,9 +165,8 @@ export class MerkleTree {
         path[k] = hex[siblingOf(node)];
         node = (node - 1) >> 1;
       }
-      proofs[index] = path;
+      visit(index, path);
     }
-    return proofs;
   }
 
   private leafNode(index: number): number {

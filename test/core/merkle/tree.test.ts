@@ -187,6 +187,18 @@ describe("merkle tree (OpenZeppelin StandardMerkleTree layout)", () => {
       expect(() => verifyMerkleProof("nope" as Hex, leaves[2]!, [])).to.throw(InvalidArgumentError, /root/);
     });
 
+    it("forEachProof visits every leaf once, in input order, with the same proofs as allProofs", () => {
+      const tree = buildMerkleTree(randomDigests(77, 15));
+      const all = tree.allProofs();
+      const visited: number[] = [];
+      tree.forEachProof((index, path) => {
+        visited.push(index);
+        expect(path).to.deep.equal(all[index]);
+        expect(path).to.not.equal(all[index]); // a fresh array each time
+      });
+      expect(visited).to.deep.equal(Array.from({ length: 77 }, (_, i) => i));
+    });
+
     it("proofs verify for every leaf of random trees (property)", () => {
       fc.assert(
         fc.property(fc.integer({ min: 1, max: 300 }), fc.integer(), (size, seed) => {
