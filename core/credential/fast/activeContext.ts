@@ -145,11 +145,29 @@ function applyEntry(active: ActiveContext, entry: unknown, mode: ContextMode, so
     return ActiveContext.initial();
   }
   const definitions = resolveEntry(entry, source);
-  const hit = active.cached(mode, definitions);
+  // Only contexts that live in context documents are cached (they are few and long-lived); a
+  // context object written inside a credential is processed each time, and forgotten with it.
+  const cacheable = servedContextObjects.has(definitions);
+  const hit = cacheable ? active.cached(mode, definitions) : undefined;
   if (hit !== undefined) return hit;
   const result = defineContext(active, definitions, mode, source);
-  active.remember(mode, definitions, result);
+  if (cacheable) active.remember(mode, definitions, result);
   return result;
+}
+
+/** Every object inside the context documents served so far (their @context and scoped contexts). */
+const servedContextObjects = new WeakSet<object>();
+const walkedDocuments = new WeakSet<object>();
+
+function rememberServedDocument(document: object): void {
+  if (walkedDocuments.has(document)) return;
+  walkedDocuments.add(document);
+  const walk = (value: unknown): void => {
+    if (typeof value !== "object" || value === null || servedContextObjects.has(value)) return;
+    servedContextObjects.add(value);
+    for (const child of Object.values(value)) walk(child);
+  };
+  walk(document);
 }
 
 /** The term-definition object an entry stands for; its identity is the cache key. */
@@ -157,6 +175,7 @@ function resolveEntry(entry: unknown, source: ContextSource): Record<string, unk
   if (typeof entry === "string") {
     const document = source.documentFor(entry);
     if (!isPlainObject(document)) return miss(`context ${entry} is not a pinned context`);
+    rememberServedDocument(document);
     const inner = document["@context"];
     if (!isPlainObject(inner)) return miss(`context ${entry} does not hold a single @context object`);
     return inner;
