@@ -12,6 +12,8 @@
  * - `hashLeaves(src, dst, count)`: dst[k] = keccak256(keccak256(src[k])) for 32-byte items,
  *   OpenZeppelin's standard leaf hash of a bytes32 value.
  * - `hash64(src, dst, count)`: dst[k] = keccak256(src[k]) for 64-byte items, unsorted.
+ *
+ * A second module (`spongeModuleBytes`, below) absorbs inputs of any length, for single hashes.
  */
 import { CodeWriter, EMPTY_BLOCK, FunctionSpec, Op, ValType, writeModule } from "./emit";
 import { PI_TARGET, RHO_OFFSETS, ROUND_CONSTANTS } from "./keccakConstants";
@@ -75,8 +77,9 @@ function emitPadding(w: CodeWriter, k: KeccakLocals, messageLanes: number): void
 
 /**
  * The 24 rounds as a loop over one round body, with the round constants read from memory
- * 0..191. Measured on V8 (Node 20): the loop hashes ~2.6M 64-byte inputs/s, while unrolling
- * 2, 4 or all 24 rounds is 20-60% slower (register pressure and code size), and the loop keeps
+ * 0..191. Measured on V8 (Node 20): the loop hashes ~2.6M 64-byte inputs per CPU second, while
+ * unrolling 2, 4 or all 24 rounds is 20-60% slower (register pressure and code size), and a
+ * variant keeping only one row of b live (two state copies) was no faster. The loop also keeps
  * the module under 4 KB, the size browsers compile synchronously on the main thread.
  */
 function emitPermutation(w: CodeWriter, k: KeccakLocals): void {
@@ -90,31 +93,29 @@ function emitPermutation(w: CodeWriter, k: KeccakLocals): void {
 /** One round: state in locals a[0..24], scratch b, c, d. */
 function emitRound(w: CodeWriter, k: KeccakLocals, pushRc: (w: CodeWriter) => void): void {
   const { a, b, c, d } = k;
-  {
-    // theta: column parities
-    for (let x = 0; x < 5; x++) {
-      w.get(a[x]).get(a[x + 5]).op(Op.i64Xor).get(a[x + 10]).op(Op.i64Xor).get(a[x + 15]).op(Op.i64Xor).get(a[x + 20]).op(Op.i64Xor).set(c[x]);
-    }
-    for (let x = 0; x < 5; x++) {
-      w.get(c[(x + 4) % 5]).get(c[(x + 1) % 5]).i64(1n).op(Op.i64Rotl).op(Op.i64Xor).set(d[x]);
-    }
-    // theta applied, then rho (rotate) and pi (move), lane by lane
-    for (let lane = 0; lane < 25; lane++) {
-      w.get(a[lane]).get(d[lane % 5]).op(Op.i64Xor);
-      if (RHO_OFFSETS[lane] !== 0) w.i64(BigInt(RHO_OFFSETS[lane])).op(Op.i64Rotl);
-      w.set(b[PI_TARGET[lane]]);
-    }
-    // chi: a = b ^ (~b[x+1] & b[x+2]) within each row
-    for (let y = 0; y < 25; y += 5) {
-      for (let x = 0; x < 5; x++) {
-        w.get(b[y + x]).get(b[y + ((x + 1) % 5)]).i64(-1n).op(Op.i64Xor).get(b[y + ((x + 2) % 5)]).op(Op.i64And).op(Op.i64Xor).set(a[y + x]);
-      }
-    }
-    // iota
-    w.get(a[0]);
-    pushRc(w);
-    w.op(Op.i64Xor).set(a[0]);
+  // theta: column parities
+  for (let x = 0; x < 5; x++) {
+    w.get(a[x]).get(a[x + 5]).op(Op.i64Xor).get(a[x + 10]).op(Op.i64Xor).get(a[x + 15]).op(Op.i64Xor).get(a[x + 20]).op(Op.i64Xor).set(c[x]);
   }
+  for (let x = 0; x < 5; x++) {
+    w.get(c[(x + 4) % 5]).get(c[(x + 1) % 5]).i64(1n).op(Op.i64Rotl).op(Op.i64Xor).set(d[x]);
+  }
+  // theta applied, then rho (rotate) and pi (move), lane by lane
+  for (let lane = 0; lane < 25; lane++) {
+    w.get(a[lane]).get(d[lane % 5]).op(Op.i64Xor);
+    if (RHO_OFFSETS[lane] !== 0) w.i64(BigInt(RHO_OFFSETS[lane])).op(Op.i64Rotl);
+    w.set(b[PI_TARGET[lane]]);
+  }
+  // chi: a = b ^ (~b[x+1] & b[x+2]) within each row
+  for (let y = 0; y < 25; y += 5) {
+    for (let x = 0; x < 5; x++) {
+      w.get(b[y + x]).get(b[y + ((x + 1) % 5)]).i64(-1n).op(Op.i64Xor).get(b[y + ((x + 2) % 5)]).op(Op.i64And).op(Op.i64Xor).set(a[y + x]);
+    }
+  }
+  // iota
+  w.get(a[0]);
+  pushRc(w);
+  w.op(Op.i64Xor).set(a[0]);
 }
 
 /** Pushes the byte-reversed value of `local` (so unsigned order = big-endian byte order). */
