@@ -28,7 +28,21 @@ export function createJsonClient(baseUrl: string, options: { maxSockets?: number
   const base = new URL(baseUrl);
   const agent = new http.Agent({ keepAlive: true, maxSockets: options.maxSockets ?? 32 });
 
-  const send = (method: string, route: string, body: string | undefined, key: string | undefined): Promise<string> =>
+  // A keep-alive socket the server is closing for idleness (its keepAliveTimeout) can be
+  // picked for the next request and reset under it. So: writes go on a fresh connection
+  // (they are few and not safely repeatable), and a GET that meets a reset is sent once more.
+  const send = async (method: string, route: string, body: string | undefined, key: string | undefined): Promise<string> => {
+    if (method !== "GET") return sendOnce(method, route, body, key, false);
+    try {
+      return await sendOnce(method, route, body, key, true);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== "ECONNRESET" && code !== "EPIPE") throw error;
+      return sendOnce(method, route, body, key, true);
+    }
+  };
+
+  const sendOnce = (method: string, route: string, body: string | undefined, key: string | undefined, keepAlive: boolean): Promise<string> =>
     new Promise((resolve, reject) => {
       const headers: Record<string, string> = { accept: "application/json" };
       if (key) headers.authorization = `Bearer ${key}`;
@@ -36,7 +50,8 @@ export function createJsonClient(baseUrl: string, options: { maxSockets?: number
         headers["content-type"] = "application/json";
         headers["content-length"] = String(Buffer.byteLength(body));
       }
-      const req = http.request({ host: base.hostname, port: base.port, path: route, method, agent, headers }, (res) => {
+      if (!keepAlive) headers.connection = "close";
+      const req = http.request({ host: base.hostname, port: base.port, path: route, method, agent: keepAlive ? agent : false, headers }, (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (chunk: Buffer) => chunks.push(chunk));
         res.on("end", () => {

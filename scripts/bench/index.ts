@@ -9,6 +9,8 @@
  *   npm run bench -- --quick                    small sizes, single runs, for development
  *   npm run bench -- --profile                  the 50k semester's server runs under --cpu-prof; top frames reported
  *   npm run bench -- --out /tmp/b.md            write the report there (any mode)
+ *   npm run bench -- --only server,http --into BENCHMARKS.md
+ *                                               re-measure some sections and replace just them in an earlier report
  *
  * Sections: signing (scripts/bench/signing.ts), trees (scripts/bench/merkle.ts), gas
  * (scripts/bench/gas.ts, in-process Hardhat network), server (server.ts), http (http.ts).
@@ -46,6 +48,8 @@ export interface BenchOptions {
   quick: boolean;
   profile: boolean;
   out: string | undefined;
+  /** An earlier report whose sections this run replaces (the others are kept). */
+  into: string | undefined;
 }
 
 /** One line of the targets table. `met` is null when the section did not produce the figure. */
@@ -87,7 +91,7 @@ const VERSIONED_PACKAGES = [
 ];
 
 function parseArgs(argv: readonly string[]): BenchOptions {
-  const options: BenchOptions = { only: new Set(SECTIONS), quick: false, profile: false, out: undefined };
+  const options: BenchOptions = { only: new Set(SECTIONS), quick: false, profile: false, out: undefined, into: undefined };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const [flag, inline] = arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, undefined];
@@ -95,6 +99,7 @@ function parseArgs(argv: readonly string[]): BenchOptions {
     if (flag === "--quick") options.quick = true;
     else if (flag === "--profile") options.profile = true;
     else if (flag === "--out") options.out = path.resolve(value());
+    else if (flag === "--into") options.into = path.resolve(value());
     else if (flag === "--only") {
       const names = value().split(",").map((s) => s.trim()).filter(Boolean);
       const unknown = names.filter((n) => !(SECTIONS as readonly string[]).includes(n));
@@ -103,6 +108,7 @@ function parseArgs(argv: readonly string[]): BenchOptions {
     } else throw new Error(`unknown argument ${arg}; see the header of scripts/bench/index.ts`);
   }
   // BENCHMARKS.md holds complete runs only: partial or quick runs write where they are told.
+  if (options.into !== undefined) options.out ??= options.into;
   if (options.out === undefined && !options.quick && options.only.size === SECTIONS.length) options.out = path.join(REPO_ROOT, "BENCHMARKS.md");
   return options;
 }
@@ -270,6 +276,8 @@ interface SemesterPlan {
 interface SemesterRow {
   size: number;
   runs: SemesterResult[];
+  /** Why the runs stopped early (the runs before it still count). */
+  failure?: string;
   award: Summary;
   anchor: Summary;
   serve: Summary;
@@ -325,6 +333,7 @@ async function semesters(
 ): Promise<SemesterRow & { exitedAt: number | undefined }> {
   const server = await startBenchServer({ env: SEMESTER_SERVER_ENV, cpuProfileDir: profileDir });
   const runs: SemesterResult[] = [];
+  let failure: string | undefined;
   try {
     say(`  server ${server.baseUrl} up (pid ${server.pid}${profileDir ? ", under --cpu-prof" : ""})`);
     const started = Date.now();
@@ -334,22 +343,30 @@ async function semesters(
         break;
       }
       say(`  semester of ${formatNumber(plan.size)}, run ${round + 1}/${plan.repeats}:`);
-      const r = await runSemester(server, { size: plan.size, log: (line) => say(`  ${line}`) });
-      runs.push(r);
-      say(`    total ${formatDuration(r.totalSeconds)}`);
+      try {
+        const r = await runSemester(server, { size: plan.size, log: (line) => say(`  ${line}`) });
+        runs.push(r);
+        say(`    total ${formatDuration(r.totalSeconds)}`);
+      } catch (error) {
+        failure = `run ${round + 1} of ${formatNumber(plan.size)} failed: ${error instanceof Error ? error.message : String(error)} (server log: ${server.logFile})`;
+        say(`  ${failure}`);
+        break;
+      }
     }
-    if (afterwards) await afterwards(runs.at(-1)!.credentialIds, server.baseUrl, () => server.cpuSeconds().server);
+    if (afterwards && runs.length > 0) await afterwards(runs.at(-1)!.credentialIds, server.baseUrl, () => server.cpuSeconds().server);
   } finally {
     await server.stop();
   }
+  const of = (pick: (r: SemesterResult) => number) => summarize(runs.length > 0 ? runs.map(pick) : [Number.NaN]);
   return {
     exitedAt: server.exitedAt,
     size: plan.size,
     runs,
-    award: summarize(runs.map((r) => r.awardSeconds)),
-    anchor: summarize(runs.map((r) => r.anchorSeconds)),
-    serve: summarize(runs.map((r) => r.serveSeconds)),
-    total: summarize(runs.map((r) => r.totalSeconds)),
+    ...(failure ? { failure } : {}),
+    award: of((r) => r.awardSeconds),
+    anchor: of((r) => r.anchorSeconds),
+    serve: of((r) => r.serveSeconds),
+    total: of((r) => r.totalSeconds),
   };
 }
 
@@ -382,7 +399,7 @@ async function serverAndHttp(options: BenchOptions): Promise<ServerFindings> {
     const profileDir = options.profile ? fs.mkdtempSync(path.join(os.tmpdir(), "credanchor-bench-profile-")) : undefined;
     const row = await semesters({ size: large, repeats, budgetSeconds: 360 }, profileDir);
     findings.rows.push(row);
-    if (profileDir && row.exitedAt !== undefined) {
+    if (profileDir && row.exitedAt !== undefined && row.runs.length > 0) {
       findings.profile = profilePhases(profileDir, row.runs.at(-1)!, row.exitedAt);
       findings.profileSize = large;
       for (const p of findings.profile) {
@@ -400,6 +417,7 @@ function semesterTable(rows: SemesterRow[]): Table {
     header: ["semester", "runs", "award (s)", "anchor (s)", "all proofs served (s)", "total (s)", "credentials/s end to end", "server CPU s: award / anchor / serve", "chain CPU s"],
     numeric: [0, 1, 2, 3, 4, 5, 6, 7, 8],
     rows: rows.map((r) => {
+      if (r.runs.length === 0) return [formatNumber(r.size), 0, "failed", "", "", "", "", "", ""];
       const cpu = (phase: "award" | "anchor" | "serve", who: "server" | "chain") => formatNumber(summarize(r.runs.map((run) => run.cpu[phase][who])).median, 1);
       const chainTotal = summarize(r.runs.map((run) => run.cpu.award.chain + run.cpu.anchor.chain + run.cpu.serve.chain)).median;
       return [
@@ -437,8 +455,8 @@ function httpTable(rows: HttpBenchRow[]): Table {
 function serverReports(options: BenchOptions, findings: ServerFindings, seconds: number, load: [number, number]): SectionReport[] {
   const reports: SectionReport[] = [];
   if (options.only.has("server")) {
-    const targetRow = findings.rows.find((r) => r.size === SEMESTER_TARGET_SIZE);
-    const largest = findings.rows.at(-1);
+    const targetRow = findings.rows.find((r) => r.size === SEMESTER_TARGET_SIZE && r.runs.length > 0);
+    const largest = findings.rows.filter((r) => r.runs.length > 0).at(-1);
     const targets: TargetRow[] = [
       {
         section: "server",
@@ -463,6 +481,7 @@ function serverReports(options: BenchOptions, findings: ServerFindings, seconds:
         "what the work costs whatever else the machine is running.",
       "",
       markdownTable(semesterTable(findings.rows)),
+      ...findings.rows.filter((r) => r.failure).map((r) => `\n**Stopped early:** ${r.failure}`),
     ];
     if (findings.profile) lines.push("", profileMarkdown(findings.profile, findings.profileSize!));
     reports.push({ name: "server", title: "Server: a semester from award to all proofs served", seconds, loadAverage: load, markdown: lines.join("\n"), targets });
@@ -577,6 +596,50 @@ function renderMarkdown(options: BenchOptions, m: MachineInfo, reports: SectionR
   return parts.join("\n");
 }
 
+/** The heading each section's part of the report starts with. */
+const SECTION_HEADINGS: Record<SectionName, string> = {
+  signing: "## Signing",
+  trees: "## Merkle",
+  gas: "## Gas",
+  server: "## Server",
+  http: "## Credential GET",
+};
+
+/**
+ * An earlier report with the sections of this run swapped in: their parts and their rows of
+ * the targets table are replaced, everything else (and its machine line) is kept, and a line
+ * under the title says which sections were measured again, when, and under what load.
+ */
+function mergeInto(previous: string, fresh: string, options: BenchOptions, m: MachineInfo, loads: { start: number[]; end: number[] }): string {
+  const partsOf = (doc: string) => doc.split(/\n(?=## )/);
+  const heading = (part: string) => (SECTIONS as readonly SectionName[]).find((name) => part.startsWith(SECTION_HEADINGS[name]));
+  const freshParts = partsOf(fresh);
+  const rerun = [...options.only];
+  let merged = partsOf(previous)
+    .map((part) => {
+      const name = heading(part);
+      if (name && options.only.has(name)) return freshParts.find((f) => heading(f) === name) ?? part;
+      if (part.startsWith("## Targets")) {
+        const lines = part.split("\n");
+        const kept = lines.filter((l) => !rerun.some((n) => l.startsWith(`| ${n} |`)));
+        const added = partsOf(fresh).find((f) => f.startsWith("## Targets"))!.split("\n").filter((l) => rerun.some((n) => l.startsWith(`| ${n} |`)));
+        const rows = [...kept.filter((l) => /^\| [a-z]+ \|/.test(l) && !l.startsWith("| section |")), ...added];
+        rows.sort((a, b) => SECTIONS.indexOf(a.split(" | ")[0]!.slice(2) as SectionName) - SECTIONS.indexOf(b.split(" | ")[0]!.slice(2) as SectionName));
+        const head = kept.filter((l) => !/^\| [a-z]+ \|/.test(l) || l.startsWith("| section |"));
+        const at = head.findIndex((l) => l.startsWith("|---"));
+        return [...head.slice(0, at + 1), ...rows, ...head.slice(at + 1)].join("\n");
+      }
+      return part;
+    })
+    .join("\n");
+  const note =
+    `Sections ${rerun.join(", ")} were measured again on ${m.date} (commit ${m.commit}${m.dirty ? ", uncommitted changes" : ""}; ` +
+    `load average ${loads.start.map((l) => formatNumber(l, 2)).join(" / ")} at start, ${loads.end.map((l) => formatNumber(l, 2)).join(" / ")} at end) ` +
+    `with \`npm run bench -- --only ${rerun.join(",")} --into ${path.basename(options.into!)}\`; the others are from the run described under Machine.`;
+  merged = merged.replace(/\n## Machine/, `${note}\n\n## Machine`);
+  return merged;
+}
+
 async function main(): Promise<void> {
   if (process.argv[2] === "--child") return childMain(process.argv[3] ?? "", process.argv.includes("--quick"));
   const options = parseArgs(process.argv.slice(2));
@@ -633,7 +696,15 @@ async function main(): Promise<void> {
   say(`\nbench finished in ${formatDuration(wall)}`);
 
   if (options.out) {
-    fs.writeFileSync(options.out, renderMarkdown(options, machine, reports, wall, loads));
+    const fresh = renderMarkdown(options, machine, reports, wall, loads);
+    const previous = options.into && fs.existsSync(options.into) ? fs.readFileSync(options.into, "utf8") : undefined;
+    if (previous) {
+      // This run's own report, whole, in case the merge needs a second look.
+      const own = path.join(os.tmpdir(), `credanchor-bench-${machine.date.replace(/[:.]/g, "-")}.md`);
+      fs.writeFileSync(own, fresh);
+      say(`this run alone: ${own}`);
+    }
+    fs.writeFileSync(options.out, previous ? mergeInto(previous, fresh, options, machine, loads) : fresh);
     say(`wrote ${path.relative(process.cwd(), options.out) || options.out}`);
   }
   if (reports.some((r) => r.failed)) process.exitCode = 1;

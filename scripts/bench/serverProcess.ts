@@ -19,13 +19,15 @@ export interface BenchServerOptions {
   cpuProfileDir?: string;
   /** How long to wait for /healthz. */
   startTimeoutMs?: number;
-  /** Where the server's stdout/stderr go (a file keeps the bench output readable). */
+  /** Where the server's stdout/stderr go (default: a file in the temp folder, kept after stop). */
   logFile?: string;
 }
 
 export interface BenchServer {
   baseUrl: string;
   adminKey: string;
+  /** The server's stdout/stderr (kept after stop). */
+  logFile: string;
   dataDir: string;
   pid: number;
   /**
@@ -120,7 +122,9 @@ export async function startBenchServer(options: BenchServerOptions = {}): Promis
     fs.mkdirSync(options.cpuProfileDir, { recursive: true });
     nodeArgs.unshift("--cpu-prof", `--cpu-prof-dir=${options.cpuProfileDir}`);
   }
-  const log = fs.openSync(options.logFile ?? path.join(dataDir, "server.log"), "a");
+  // The log outlives DATA_DIR (removed at stop), so a failed run can still be read.
+  const logFile = options.logFile ?? path.join(os.tmpdir(), `${path.basename(dataDir)}.log`);
+  const log = fs.openSync(logFile, "a");
   const child: ChildProcess = spawn(process.execPath, [...nodeArgs, path.join(REPO_ROOT, "server", "main.ts")], {
     cwd: REPO_ROOT,
     // Its own process group: the local Hardhat node it spawns joins it, so one kill ends both.
@@ -157,6 +161,7 @@ export async function startBenchServer(options: BenchServerOptions = {}): Promis
   const handle: BenchServer = {
     baseUrl: `http://127.0.0.1:${port}`,
     adminKey,
+    logFile,
     dataDir,
     pid,
     cpuSeconds: () => groupCpuSeconds(pid),
@@ -184,7 +189,7 @@ export async function startBenchServer(options: BenchServerOptions = {}): Promis
   try {
     const deadline = Date.now() + (options.startTimeoutMs ?? 120_000);
     for (;;) {
-      if (exited) throw new Error(`the server exited while starting (${exitInfo}); see ${options.logFile ?? path.join(dataDir, "server.log")}`);
+      if (exited) throw new Error(`the server exited while starting (${exitInfo}); see ${logFile}`);
       if (Date.now() > deadline) throw new Error(`the server did not answer /healthz within ${options.startTimeoutMs ?? 120_000} ms`);
       const healthy = await fetch(`${handle.baseUrl}/healthz`, { signal: AbortSignal.timeout(2000) })
         .then((r) => r.ok)
@@ -193,10 +198,8 @@ export async function startBenchServer(options: BenchServerOptions = {}): Promis
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
   } catch (error) {
-    if (options.logFile === undefined) {
-      const tail = fs.readFileSync(path.join(dataDir, "server.log"), "utf8").split("\n").slice(-20).join("\n");
-      process.stderr.write(`server log (tail):\n${tail}\n`);
-    }
+    const tail = fs.readFileSync(logFile, "utf8").split("\n").slice(-20).join("\n");
+    process.stderr.write(`server log (tail):\n${tail}\n`);
     await handle.stop();
     throw error;
   }
