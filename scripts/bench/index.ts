@@ -636,7 +636,7 @@ function mergeInto(previous: string, fresh: string, options: BenchOptions, m: Ma
     `Sections ${rerun.join(", ")} were measured again on ${m.date} (commit ${m.commit}${m.dirty ? ", uncommitted changes" : ""}; ` +
     `load average ${loads.start.map((l) => formatNumber(l, 2)).join(" / ")} at start, ${loads.end.map((l) => formatNumber(l, 2)).join(" / ")} at end) ` +
     `with \`npm run bench -- --only ${rerun.join(",")} --into ${path.basename(options.into!)}\`; the others are from the run described under Machine.`;
-  merged = merged.replace(/\n## Machine/, `${note}\n\n## Machine`);
+  merged = merged.replace(/\n## Machine/, `\n${note}\n\n## Machine`);
   return merged;
 }
 
