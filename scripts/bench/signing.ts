@@ -8,7 +8,8 @@
  * Workload: OB 3.0 credentials as core/credential/build.ts makes them for an award (issuer
  * profile with url, email and logo, achievement with image and criteria, hashed-email
  * recipient, BitstringStatusListEntry, one evidence entry; every tenth co-issued), all different.
- * Each figure is the median of `repeats` timed runs (after a warm-up run) with its spread.
+ * Each figure is the median of `repeats` timed runs (after a warm-up run) with its spread; ours
+ * and the reference are measured round-robin, so both see the same machine load.
  *
  *   runSigningBench(options) -> SigningBenchReport      (for scripts/bench/index.ts)
  *   formatSigningBench(report, "text" | "markdown")
@@ -107,11 +108,34 @@ async function timedRate(count: number, work: () => Promise<unknown>): Promise<n
   return count / seconds;
 }
 
-async function measure(repeats: number, count: number, run: () => Promise<unknown>): Promise<Summary> {
-  await run(); // warm-up: JIT, context caches, key objects
-  const rates: number[] = [];
-  for (let round = 0; round < repeats; round++) rates.push(await timedRate(count, run));
-  return summarize(rates);
+interface Measurement {
+  implementation: Implementation;
+  operation: Operation;
+  count: number;
+  run: () => Promise<unknown>;
+}
+
+/**
+ * Runs the measurements round-robin — one warm-up round, then `repeats` timed rounds — so ours
+ * and the reference see the same machine: on a shared box the load moves within seconds, and
+ * measuring one side entirely before the other would turn that into a false ratio.
+ */
+async function interleaved(measurements: Measurement[], repeats: number, workers: number, log: (line: string) => void): Promise<SigningFigure[]> {
+  const rates = measurements.map(() => [] as number[]);
+  for (let round = 0; round <= repeats; round++) {
+    log(`  ${workers === 0 ? "main thread" : `${workers} worker${workers > 1 ? "s" : ""}`}: ${round === 0 ? "warm-up" : `round ${round} of ${repeats}`} …`);
+    for (const [index, measurement] of measurements.entries()) {
+      const rate = await timedRate(measurement.count, measurement.run);
+      if (round > 0) rates[index]!.push(rate);
+    }
+  }
+  return measurements.map(({ implementation, operation, count }, index) => ({
+    implementation,
+    operation,
+    workers,
+    credentials: count,
+    credentialsPerSecond: summarize(rates[index]!),
+  }));
 }
 
 export async function runSigningBench(options: SigningBenchOptions = {}): Promise<SigningBenchReport> {
@@ -126,49 +150,57 @@ export async function runSigningBench(options: SigningBenchOptions = {}): Promis
 
   // Main thread, no pool: the cost of one signature without any messaging.
   const pathsBefore = canonicalizationPathCounts();
-  const mainThread: Record<Implementation, { sign: (c: OpenBadgeCredential) => Promise<unknown>; verify: (c: Record<string, unknown>) => Promise<unknown> }> = {
-    ours: {
-      sign: (credential) => signCredentialFast(credential, KEY, { controller: ISSUER, created: CREATED, crypto: nodeCrypto }),
-      verify: (credential) => verifyIssuerProofsFast(credential, { crypto: nodeCrypto }),
-    },
-    reference: {
-      sign: (credential) => signCredential(credential, KEY, { controller: ISSUER, created: CREATED }),
-      verify: (credential) => verifyIssuerProofs(credential),
-    },
-  };
-  for (const implementation of ["ours", "reference"] as const) {
+  const inProcess = (implementation: Implementation, operation: Operation): Measurement => {
     const count = Math.round(counts[implementation] / 4);
-    for (const operation of ["sign", "verify"] as const) {
-      log(`${implementation} ${operation}, main thread, ${count} credentials × ${repeats} …`);
-      const run = async () => {
-        for (let index = 0; index < count; index++) {
-          if (operation === "sign") await mainThread[implementation].sign(unsigned[index]!);
-          else await mainThread[implementation].verify(signedByUs[index]!);
-        }
-      };
-      figures.push({ implementation, operation, workers: 0, credentials: count, credentialsPerSecond: await measure(repeats, count, run) });
-    }
-  }
+    const signOne = (credential: OpenBadgeCredential) =>
+      implementation === "ours"
+        ? signCredentialFast(credential, KEY, { controller: ISSUER, created: CREATED, crypto: nodeCrypto })
+        : signCredential(credential, KEY, { controller: ISSUER, created: CREATED });
+    const verifyOne = (credential: object) => (implementation === "ours" ? verifyIssuerProofsFast(credential, { crypto: nodeCrypto }) : verifyIssuerProofs(credential));
+    const run = async () => {
+      for (let index = 0; index < count; index++) {
+        if (operation === "sign") await signOne(unsigned[index]!);
+        else await verifyOne(signedByUs[index]!);
+      }
+    };
+    return { implementation, operation, count, run };
+  };
+  log(`main thread: ${counts.ours / 4} (ours) and ${counts.reference / 4} (reference) credentials per timed run`);
+  figures.push(
+    ...(await interleaved(
+      [inProcess("ours", "sign"), inProcess("reference", "sign"), inProcess("ours", "verify"), inProcess("reference", "verify")],
+      repeats,
+      0,
+      log,
+    )),
+  );
   const pathsAfter = canonicalizationPathCounts();
   const oursPaths = Object.fromEntries(Object.entries(pathsAfter).map(([path, n]) => [path, n - pathsBefore[path as keyof typeof pathsBefore]]));
 
   for (const workers of workerCounts) {
-    for (const implementation of ["ours", "reference"] as const) {
-      const pool = createSigningPool({ workers, engine: ENGINE[implementation] });
-      try {
-        await pool.ready();
+    const pools = { ours: createSigningPool({ workers, engine: ENGINE.ours }), reference: createSigningPool({ workers, engine: ENGINE.reference }) };
+    try {
+      await Promise.all([pools.ours.ready(), pools.reference.ready()]);
+      const pooled = (implementation: Implementation, operation: Operation): Measurement => {
         const count = counts[implementation];
-        for (const operation of ["sign", "verify"] as const) {
-          log(`${implementation} ${operation}, ${workers} worker${workers > 1 ? "s" : ""}, ${count} credentials × ${repeats} …`);
-          const run =
-            operation === "sign"
-              ? () => pool.signAll(unsigned.slice(0, count), KEY, { controller: ISSUER, created: CREATED })
-              : () => pool.verifyAll(signedByUs.slice(0, count));
-          figures.push({ implementation, operation, workers, credentials: count, credentialsPerSecond: await measure(repeats, count, run) });
-        }
-      } finally {
-        await pool.close();
-      }
+        const pool = pools[implementation];
+        const run =
+          operation === "sign"
+            ? () => pool.signAll(unsigned.slice(0, count), KEY, { controller: ISSUER, created: CREATED })
+            : () => pool.verifyAll(signedByUs.slice(0, count));
+        return { implementation, operation, count, run };
+      };
+      log(`pools of ${workers}: ${counts.ours} (ours) and ${counts.reference} (reference) credentials per timed run`);
+      figures.push(
+        ...(await interleaved(
+          [pooled("ours", "sign"), pooled("reference", "sign"), pooled("ours", "verify"), pooled("reference", "verify")],
+          repeats,
+          workers,
+          log,
+        )),
+      );
+    } finally {
+      await Promise.all([pools.ours.close(), pools.reference.close()]);
     }
   }
 
@@ -227,7 +259,7 @@ export function formatSigningBench(report: SigningBenchReport, format: "text" | 
       `(target ≥ ${SIGNING_TARGET_PER_SECOND}/s and ≥ ${SIGNING_TARGET_RATIO}×): ${t.met ? "met" : "MISSED"}`,
   );
   const notes = [
-    `Medians of ${report.repeats} timed runs (after one warm-up run) ± spread ((max − min) / median); ${report.cores} cores; load average ${report.loadAverage.before.map((l) => l.toFixed(1)).join(" ")} before, ${report.loadAverage.after.map((l) => l.toFixed(1)).join(" ")} after.`,
+    `Medians of ${report.repeats} timed runs (after one warm-up round; ours and the reference measured round-robin) ± spread ((max − min) / median); ${report.cores} cores; load average ${report.loadAverage.before.map((l) => l.toFixed(1)).join(" ")} before, ${report.loadAverage.after.map((l) => l.toFixed(1)).join(" ")} after.`,
     `Reference: ${Object.entries(report.versions).map(([name, version]) => `${name} ${version}`).join(", ")}, through core/credential/sign.ts. Ours: core/credential/fast with node:crypto; canonicalisation paths on the main-thread runs: ${JSON.stringify(report.oursPaths)}.`,
     ...targets,
   ];
