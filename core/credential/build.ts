@@ -15,12 +15,16 @@
 import { sha256 } from "@noble/hashes/sha2.js";
 import { bytesToHex, utf8ToBytes } from "@noble/hashes/utils.js";
 import { InvalidArgumentError } from "../errors";
+import { MIN_STATUS_LIST_BITS } from "../status/bitstring";
 import { OB_V3_CONTEXT, VC_V2_CONTEXT } from "./contexts";
 import { parseIssuerDid } from "./did";
 import { assertValidOpenBadgeCredential } from "./schema";
 
-/** Entries per on-chain status list (CredentialRegistry STATUS_LIST_SIZE). */
-export const STATUS_LIST_SIZE = 131_072;
+/**
+ * Entries per on-chain status list (CredentialRegistry STATUS_LIST_SIZE): exactly the Bitstring
+ * Status List minimum, so one chain list is one published list.
+ */
+export const STATUS_LIST_SIZE = MIN_STATUS_LIST_BITS;
 
 export interface ImageInput {
   id: string;

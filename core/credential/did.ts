@@ -8,6 +8,7 @@
  */
 import { getAddress, isAddress } from "viem";
 import { InvalidArgumentError } from "../errors";
+import { parseKeyedVerificationMethod } from "./fast/multikey";
 import { isEd25519PublicKeyMultibase, publicKeyToMultibase } from "./keys";
 
 const DID_PKH_EIP155 = /^did:pkh:eip155:([1-9][0-9]*):(0x[0-9a-fA-F]{40})$/;
@@ -53,14 +54,8 @@ export interface VerificationMethodParts {
  * did:key whose fragment is not the key the DID itself encodes.
  */
 export function parseVerificationMethod(verificationMethod: string): VerificationMethodParts | null {
-  if (typeof verificationMethod !== "string") return null;
-  const hash = verificationMethod.indexOf("#");
-  if (hash <= 0) return null;
-  const controller = verificationMethod.slice(0, hash);
-  const publicKeyMultibase = verificationMethod.slice(hash + 1);
-  if (!isEd25519PublicKeyMultibase(publicKeyMultibase)) return null;
-  if (controller.startsWith("did:key:") && controller !== didKey(publicKeyMultibase)) return null;
-  return { controller, publicKeyMultibase };
+  const parsed = parseKeyedVerificationMethod(verificationMethod);
+  return parsed && { controller: parsed.controller, publicKeyMultibase: parsed.publicKeyMultibase };
 }
 
 /** `did:key:<publicKeyMultibase>` for an Ed25519 key (raw bytes or its multibase). */

@@ -8,6 +8,7 @@
  */
 import { ed25519 } from "@noble/curves/ed25519.js";
 import { InvalidArgumentError, InvalidCredentialError, InvalidKeyError } from "../errors";
+import { ANCHOR_CRYPTOSUITE } from "../proof/proofSet";
 import { parseVerificationMethod, verificationMethodId } from "./did";
 import {
   DATA_INTEGRITY_PROOF,
@@ -21,11 +22,6 @@ import {
 import { createDocumentLoader, type DocumentLoader } from "./documentLoader";
 import { publicKeyFromMultibase, type SigningKey } from "./keys";
 
-/**
- * Cryptosuite name of the anchor proof (format owned by core/proof/anchor.ts). Named here too
- * because issuer-proof handling must recognise it without depending on the anchoring code.
- */
-export const ANCHOR_PROOF_CRYPTOSUITE = "credanchor-anchor-2026";
 
 export type CredentialDocument = Record<string, unknown>;
 export type SignedCredential<T extends object> = Omit<T, "proof"> & { proof: DataIntegrityProofObject[] };
@@ -163,7 +159,7 @@ export function proofsOf(credential: CredentialDocument): DataIntegrityProofObje
 }
 
 export function isAnchorProof(proof: DataIntegrityProofObject): boolean {
-  return proof.type === DATA_INTEGRITY_PROOF && proof.cryptosuite === ANCHOR_PROOF_CRYPTOSUITE;
+  return proof.type === DATA_INTEGRITY_PROOF && proof.cryptosuite === ANCHOR_CRYPTOSUITE;
 }
 
 function isIssuerProof(proof: DataIntegrityProofObject): boolean {

@@ -31,6 +31,19 @@ export function encodeBase64Url(bytes: Uint8Array): string {
 
 /** The bytes of a base64url string, or undefined when it is not a canonical unpadded encoding. */
 export function decodeBase64Url(text: string): Uint8Array | undefined {
+  return decode(text, true);
+}
+
+/**
+ * The bytes of base64 text from producers we do not control (status lists): also takes padding,
+ * the standard alphabet's "+" and "/", and non-zero unused trailing bits. Undefined when it is
+ * not base64 at all.
+ */
+export function decodeBase64UrlLoosely(text: string): Uint8Array | undefined {
+  return decode(text.replace(/=+$/, "").replace(/\+/g, "-").replace(/\//g, "_"), false);
+}
+
+function decode(text: string, canonicalOnly: boolean): Uint8Array | undefined {
   if (text.length % 4 === 1) return undefined;
   const values = new Uint8Array(text.length);
   for (let i = 0; i < text.length; i++) {
@@ -50,10 +63,10 @@ export function decodeBase64Url(text: string): Uint8Array | undefined {
   }
   const rest = values.length - i;
   if (rest === 2) {
-    if (values[i + 1] & 15) return undefined; // non-zero unused bits
+    if (canonicalOnly && values[i + 1] & 15) return undefined; // non-zero unused bits
     out[o++] = (values[i] << 2) | (values[i + 1] >> 4);
   } else if (rest === 3) {
-    if (values[i + 2] & 3) return undefined;
+    if (canonicalOnly && values[i + 2] & 3) return undefined;
     const v = (values[i] << 10) | (values[i + 1] << 4) | (values[i + 2] >> 2);
     out[o++] = v >> 8;
     out[o++] = v & 255;

@@ -11,6 +11,7 @@
  */
 import { gunzipSync, gzipSync } from "fflate";
 import { InvalidArgumentError, InvalidStatusListError } from "../errors";
+import { decodeBase64UrlLoosely, encodeBase64Url } from "../proof/base64url";
 
 /** The minimum size of a status list (W3C Bitstring Status List §2.1: 16 KB of bits). */
 export const MIN_STATUS_LIST_BITS = 131_072;
@@ -53,7 +54,7 @@ export function encodeStatusList(bytes: Uint8Array): string {
     throw new InvalidArgumentError(`a status list must hold at least ${MIN_STATUS_LIST_BITS} bits, got ${bytes.length * 8}`, { bits: bytes.length * 8 });
   }
   // mtime 0 keeps the encoding deterministic; readers must still compare bits, not bytes.
-  return "u" + base64UrlEncode(gzipSync(bytes, { level: 9, mtime: 0 }));
+  return "u" + encodeBase64Url(gzipSync(bytes, { level: 9, mtime: 0 }));
 }
 
 /** The bits of an `encodedList`; throws InvalidStatusListError when malformed or too short. */
@@ -63,12 +64,8 @@ export function decodeStatusList(encodedList: string): Uint8Array {
   }
   // The BSL spec says multibase base64url ("u"); some early lists omit the prefix.
   const body = encodedList.startsWith("u") ? encodedList.slice(1) : encodedList;
-  let compressed: Uint8Array;
-  try {
-    compressed = base64UrlDecode(body);
-  } catch (error) {
-    throw new InvalidStatusListError(`encodedList is not base64url: ${(error as Error).message}`);
-  }
+  const compressed = decodeBase64UrlLoosely(body);
+  if (compressed === undefined) throw new InvalidStatusListError("encodedList is not base64url");
   let bytes: Uint8Array;
   try {
     bytes = gunzipSync(compressed);
@@ -110,39 +107,4 @@ export function bitstringToChainWords(bytes: Uint8Array): bigint[] {
     if (statusBitAt(bytes, index)) words[index >> 8] = words[index >> 8]! | (1n << BigInt(index & 255));
   }
   return words;
-}
-
-// base64url without padding, written out rather than taken from Buffer so it runs in browsers.
-const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-const LOOKUP = new Map([...ALPHABET].map((char, value) => [char, value]));
-
-export function base64UrlEncode(bytes: Uint8Array): string {
-  let out = "";
-  for (let i = 0; i < bytes.length; i += 3) {
-    const chunk = (bytes[i]! << 16) | ((bytes[i + 1] ?? 0) << 8) | (bytes[i + 2] ?? 0);
-    const chars = Math.min(4, Math.ceil(((bytes.length - i) * 8) / 6));
-    for (let c = 0; c < chars; c++) out += ALPHABET[(chunk >> (18 - 6 * c)) & 63];
-  }
-  return out;
-}
-
-export function base64UrlDecode(text: string): Uint8Array {
-  // Tolerate standard base64 and padding from other producers: the alphabet maps one to one.
-  const clean = text.replace(/=+$/, "").replace(/\+/g, "-").replace(/\//g, "_");
-  if (clean.length % 4 === 1) throw new Error("impossible length");
-  const out = new Uint8Array(Math.floor((clean.length * 6) / 8));
-  let buffer = 0;
-  let bits = 0;
-  let o = 0;
-  for (const char of clean) {
-    const value = LOOKUP.get(char);
-    if (value === undefined) throw new Error(`unexpected character ${JSON.stringify(char)}`);
-    buffer = ((buffer << 6) | value) & 0xfff; // only the unread bits (< 14) matter
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out[o++] = (buffer >> bits) & 0xff;
-    }
-  }
-  return out;
 }

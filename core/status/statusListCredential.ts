@@ -2,10 +2,9 @@
  * BitstringStatusListCredential (W3C Bitstring Status List v1.0, VC 2.0): built from on-chain
  * bits for publication, and read back by index.
  */
+import { VC_V2_CONTEXT } from "../credential/contexts";
 import { InvalidArgumentError, InvalidStatusListError } from "../errors";
 import { decodeStatusList, encodeStatusList, statusBitAt } from "./bitstring";
-
-export const VC_V2_CONTEXT_URL = "https://www.w3.org/ns/credentials/v2";
 
 export type StatusPurpose = "revocation" | "suspension" | "refresh" | "message";
 
@@ -44,7 +43,7 @@ export interface BuildStatusListCredentialParameters {
 export function buildStatusListCredential(params: BuildStatusListCredentialParameters): BitstringStatusListCredential {
   if (!params.url) throw new InvalidArgumentError("a status list credential needs the URL it is served at");
   const credential: BitstringStatusListCredential = {
-    "@context": [VC_V2_CONTEXT_URL],
+    "@context": [VC_V2_CONTEXT],
     id: params.url,
     type: ["VerifiableCredential", "BitstringStatusListCredential"],
     issuer: params.issuer,

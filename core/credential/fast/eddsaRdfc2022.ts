@@ -21,7 +21,9 @@
 import * as vc from "@digitalbazaar/vc";
 import jsigs from "jsonld-signatures";
 import { InvalidArgumentError, InvalidKeyError } from "../../errors";
+import { ANCHOR_CRYPTOSUITE } from "../../proof/proofSet";
 import { VC_V1_CONTEXT } from "../contexts";
+import type { IssuerProofResult } from "../sign";
 import { canonicalizeDocumentFast, type FastCanonicalizeOptions } from "./canonicalize";
 import {
   ASSERTION_METHOD,
@@ -71,7 +73,6 @@ export interface EddsaRdfc2022Proof extends JsonDocument {
 }
 
 /** Name of credanchor's anchor proof suite (core/proof/anchor.ts owns its format). */
-const ANCHOR_CRYPTOSUITE = "credanchor-anchor-2026";
 
 /**
  * A new eddsa-rdfc-2022 proof over `document` without its proofs, and the document as it was
@@ -183,18 +184,8 @@ export async function verifyEddsaRdfc2022ProofFast(document: object, proof: unkn
   return verifyWithDocumentHash(document as JsonDocument, proof, options, lazyDocumentHash(document as JsonDocument, options));
 }
 
-export interface FastIssuerProofReport extends FastProofVerdict {
-  verificationMethod: string;
-  /** The DID or URL before the `#`; "" when the verification method does not name a key. */
-  controller: string;
-  /** The key in the verification method's fragment; "" when there is none. */
-  publicKeyMultibase: string;
-  /** Raw 32-byte key (what the chain registers); empty when there is none. */
-  publicKey: Uint8Array;
-  /** True when `controller` is the credential's `issuer` id; false for co-issuers. */
-  isIssuer: boolean;
-  created?: string;
-}
+/** The same report as the reference path's (core/credential/sign.ts). */
+export type FastIssuerProofReport = IssuerProofResult;
 
 /**
  * Reports every eddsa-rdfc-2022 proof of the credential, in proof-set order (anchor proofs and
