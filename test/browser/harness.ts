@@ -70,6 +70,8 @@ export async function startServer(chain: LocalNode): Promise<RunningServer> {
       ...process.env,
       PORT: String(port),
       DATA_DIR: dataDir,
+      // The repository's deployments/localhost.json belongs to `npm start`'s chain, not this one.
+      DEPLOYMENTS_DIR: path.join(dataDir, "deployments"),
       CHAIN_PORT: chainPort,
       ADMIN_API_KEY: adminKey,
       CONFIRMATIONS: "1",
