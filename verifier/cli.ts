@@ -47,9 +47,10 @@ const USAGE = `Usage:
 verify   checks every credential in the files (a credential, an array of them, a presentation
          or a CLR) and prints one report per credential. Without --rpc it reads the chain at
          ${DEFAULT_RPC_URL}; the registry defaults to deployments/localhost.json. Give --rpc
-         several times to require several endpoints to agree. Exit 0 all verified, 1 any failed, 2 when the
-         chain cannot be read (use --offline to check signatures only). Status lists are
-         never fetched: give the list of a badge from elsewhere with --status-list.
+         several times to require several endpoints to agree. Status lists are never fetched:
+         give the list of a badge from elsewhere with --status-list.
+         Exit 0 when every credential verified, 1 when any failed, 2 on a usage or input error
+         or when the chain cannot be read (--offline checks signatures only).
 keygen   prints a new Ed25519 key as JSON (multibase, JWK, and the bytes32 the chain registers).
 sign     signs a credential template with a key file (from keygen) and prints the credential.
 hash     prints the credential's digest and Merkle leaf.`;

@@ -1,6 +1,6 @@
 /**
  * Signing and verification benchmark: eddsa-rdfc-2022 credentials per second, ours (the fast
- * exact path, core/credential/fast, in lib/node's worker pool) against the digitalbazaar stack
+ * exact path, core/credential/fast, in server/signing's worker pool) against the digitalbazaar stack
  * (core/credential/sign.ts: @digitalbazaar/vc 7 + data-integrity 2 + eddsa-rdfc-2022-cryptosuite
  * 1, in the same pool with the "reference" engine), with 1 and 2 workers, measured in the same
  * run; plus both on the main thread alone, without a pool.
@@ -21,8 +21,8 @@ import { signCredentialFast, verifyIssuerProofsFast, type FastSigningKey } from 
 import { canonicalizationPathCounts } from "../../core/credential/fast/canonicalize";
 import { signingKeyFromSeed } from "../../core/credential/keys";
 import { signCredential, verifyIssuerProofs } from "../../core/credential/sign";
-import { nodeCrypto } from "../../lib/node/nodeCrypto";
-import { createSigningPool, type SigningEngine } from "../../lib/node/signingPool";
+import { nodeCrypto } from "../../server/signing/nodeCrypto";
+import { createSigningPool, type SigningEngine } from "../../server/signing/signingPool";
 import { formatNumber, formatRatio, formatSummary, markdownTable, packageVersion, summarize, textTable, type Summary, type Table } from "./report";
 
 /** Issue 7: at least 1,000 signatures (and verifications) per second with 2 workers, and 8x the reference. */

@@ -51,7 +51,7 @@ export interface FastSigningKey {
 }
 
 export interface FastProofOptions extends FastCanonicalizeOptions {
-  /** SHA-256 and Ed25519; default `portableCrypto`. On Node pass lib/node's `nodeCrypto`. */
+  /** SHA-256 and Ed25519; default `portableCrypto`. On Node pass server/signing's `nodeCrypto`. */
   crypto?: FastCrypto;
 }
 

@@ -5,7 +5,7 @@
  *
  * `portableCrypto` works everywhere: SHA-256 from @noble/hashes, Ed25519 from WebCrypto when
  * the platform has it (Node 20, current browsers), else @noble/curves. On Node, pass
- * `nodeCrypto` from lib/node/nodeCrypto.ts instead: node:crypto's SHA-256 is ~6x and its
+ * `nodeCrypto` from server/signing/nodeCrypto.ts instead: node:crypto's SHA-256 is ~6x and its
  * Ed25519 ~10x faster than the pure-JS code on the machines we measured.
  *
  * Ed25519 is deterministic (RFC 8032), so every implementation produces the same signature

@@ -13,7 +13,7 @@
  * - jsonld's expansion and toRDF are general and asynchronous: ours are synchronous,
  *   specialised to the constructs credentials use (expand.ts, dataset.ts);
  * - RDFC-1.0 on tree-shaped credentials settles with first-degree hashes (rdfc.ts);
- * - SHA-256 and Ed25519 come from the platform (`FastCrypto`; on Node, lib/node/nodeCrypto.ts).
+ * - SHA-256 and Ed25519 come from the platform (`FastCrypto`; on Node, server/signing/nodeCrypto.ts).
  *
  * Drop-in points for core/credential/sign.ts (kept shape for shape):
  *   issueEddsaRdfc2022Proof(doc, {signer, created, documentLoader}) -> createEddsaRdfc2022ProofFast

@@ -22,7 +22,7 @@ import {
 } from "../../../core/credential/fast";
 import { expandDocument } from "../../../core/credential/fast/expand";
 import { PINNED_CONTEXTS } from "../../../core/credential/contexts";
-import { nodeCrypto } from "../../../lib/node/nodeCrypto";
+import { nodeCrypto } from "../../../server/signing/nodeCrypto";
 import { differentialCredential, openBadgeCredential, type Json } from "./credentialArbitraries";
 import { createReferenceOracle, type ReferenceOracle } from "./referenceOracle";
 import { keyFromSeed, referenceSign, referenceVerdicts } from "./referenceStack";

@@ -8,7 +8,7 @@ import {
   verifyIssuerProofsFast,
 } from "../../../core/credential/fast";
 import { InvalidArgumentError, InvalidKeyError } from "../../../core/errors";
-import { nodeCrypto } from "../../../lib/node/nodeCrypto";
+import { nodeCrypto } from "../../../server/signing/nodeCrypto";
 import { keyFromSeed, referenceCanonize, referenceSign, referenceVerdicts, type Json } from "./referenceStack";
 
 const ISSUER = "did:pkh:eip155:1:0x00000000000000000000000000000000000000a1";

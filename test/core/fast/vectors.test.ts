@@ -8,7 +8,7 @@ import {
   verifyEddsaRdfc2022ProofFast,
   verifyIssuerProofsFast,
 } from "../../../core/credential/fast";
-import { nodeCrypto } from "../../../lib/node/nodeCrypto";
+import { nodeCrypto } from "../../../server/signing/nodeCrypto";
 import { describeWithVectors, readVectorJson, readVectorText } from "../../helpers/vectors";
 import { keyFromSecretMultibase, referenceCanonize, referenceVerdicts, vectorContexts, type Json } from "./referenceStack";
 

@@ -2,7 +2,9 @@
  * Messages between the signing pool and its workers. Everything here must survive structured
  * cloning (no functions, no class identities).
  */
+import type { BuildOpenBadgeCredentialParameters } from "../../core/credential/build";
 import type { FastIssuerProofReport, FastSigningKey } from "../../core/credential/fast";
+import type { CheckedCredential, IssuedCredential, VerifyRequest } from "./Signer";
 
 /**
  * "fast": core/credential/fast with node:crypto. "reference": core/credential/sign.ts, i.e. the
@@ -32,7 +34,40 @@ export interface VerifyJob {
   credential: Record<string, unknown>;
 }
 
-export type JobRequest = SignJob | VerifyJob;
+/** Build an OB 3.0 credential, sign it, and give back its stored JSON text and Merkle leaf. */
+export interface IssueJob {
+  kind: "issue";
+  id: number;
+  parameters: BuildOpenBadgeCredentialParameters;
+  key: FastSigningKey;
+  controller: string;
+  created?: Date | string;
+}
+
+/** The issuer proofs and Merkle leaf of a credential someone else signed. */
+export interface CheckJob {
+  kind: "check";
+  id: number;
+  credential: Record<string, unknown>;
+}
+
+/** The core verification pipeline over a bundle (its signature checks are the heavy part). */
+export interface VerifyBundleJob {
+  kind: "verifyBundle";
+  id: number;
+  request: VerifyRequest;
+}
+
+export type JobRequest = SignJob | VerifyJob | IssueJob | CheckJob | VerifyBundleJob;
+
+/** What each kind of job answers. */
+export interface JobValues {
+  sign: Record<string, unknown>;
+  verify: FastIssuerProofReport[];
+  issue: IssuedCredential;
+  check: CheckedCredential;
+  verifyBundle: unknown;
+}
 
 export interface SerializedError {
   name: string;
@@ -44,7 +79,7 @@ export interface SerializedError {
 }
 
 export type JobResult =
-  | { id: number; ok: true; value: Record<string, unknown> | FastIssuerProofReport[] }
+  | { id: number; ok: true; value: JobValues[JobRequest["kind"]] }
   | { id: number; ok: false; error: SerializedError };
 
 export interface WorkerBatch {

@@ -1,8 +1,11 @@
 import { expect } from "chai";
+import { buildOpenBadgeCredential, type BuildOpenBadgeCredentialParameters } from "../../../core/credential/build";
 import { signCredentialFast } from "../../../core/credential/fast";
+import { keyIdHex } from "../../../core/credential/keys";
+import { credentialLeaf } from "../../../core/proof/digest";
 import { CredanchorError } from "../../../core/errors";
-import { nodeCrypto } from "../../../lib/node/nodeCrypto";
-import { SigningPool, SigningPoolError, createSigningPool } from "../../../lib/node/signingPool";
+import { nodeCrypto } from "../../../server/signing/nodeCrypto";
+import { SigningPool, SigningPoolError, createSigningPool } from "../../../server/signing/signingPool";
 import { keyFromSeed, type Json } from "../../core/fast/referenceStack";
 
 const ISSUER = "did:pkh:eip155:31337:0x00000000000000000000000000000000000000aa";
@@ -62,6 +65,32 @@ describe("signing pool (worker_threads)", function () {
     const reports = await pool.verifyAll([...signed, altered]);
     expect(reports.map((proofs) => proofs.map((report) => report.verified))).to.deep.equal([[true], [true], [true], [false]]);
     expect(reports[0]![0]).to.include({ controller: ISSUER, publicKeyMultibase: key.publicKeyMultibase, isIssuer: true });
+  });
+
+  it("issues OB 3.0 credentials from parameters: the stored text is the in-process build and signature, the leaf its hash", async () => {
+    const parameters: BuildOpenBadgeCredentialParameters[] = Array.from({ length: 6 }, (_, index) => ({
+      id: `urn:uuid:00000000-0000-4000-9000-${String(index).padStart(12, "0")}`,
+      issuer: { id: ISSUER, name: "Example University" },
+      achievement: { id: "https://example.edu/achievements/teamwork", name: "Teamwork", description: "Works well in teams.", criteria: { narrative: "Peer nominated." } },
+      recipient: { email: `learner${index}@example.edu`, hashed: true, salt: "pepper" },
+      validFrom: "2025-01-01T00:00:00Z",
+      status: { statusListCredential: "https://example.edu/status/1", statusListIndex: 100 + index },
+    }));
+    const issued = await pool.issueAll(parameters, key, { controller: ISSUER, created: CREATED });
+    expect(issued).to.have.length(6);
+    for (const [index, one] of issued.entries()) {
+      const expected = await signCredentialFast(buildOpenBadgeCredential(parameters[index]!), key, { controller: ISSUER, created: CREATED, crypto: nodeCrypto });
+      expect(JSON.parse(one.document)).to.deep.equal(expected);
+      expect(one.leaf).to.equal(credentialLeaf(expected));
+    }
+  });
+
+  it("checks credentials signed elsewhere: each proof's verdict and key, and the leaf", async () => {
+    const [signed] = await pool.signAll([credential(7)], key, { controller: ISSUER, created: CREATED });
+    const [good, forged] = await pool.checkAll([signed!, { ...signed!, name: "Forged badge" }]);
+    expect(good!.leaf).to.equal(credentialLeaf(signed!));
+    expect(good!.proofs).to.deep.equal([{ controller: ISSUER, publicKeyMultibase: key.publicKeyMultibase, keyId: keyIdHex(key.publicKey), isIssuer: true, verified: true }]);
+    expect(forged!.proofs.map((proof) => proof.verified)).to.deep.equal([false]);
   });
 
   it("makes submitters wait once maxQueued jobs are waiting, and never holds more", async () => {

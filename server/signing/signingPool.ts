@@ -19,9 +19,14 @@
 import os from "node:os";
 import path from "node:path";
 import { Worker } from "node:worker_threads";
+import type { BuildOpenBadgeCredentialParameters } from "../../core/credential/build";
 import type { FastIssuerProofReport, FastSigningKey, SignedCredential } from "../../core/credential/fast";
 import { CredanchorError, InvalidArgumentError, type CredanchorErrorCode } from "../../core/errors";
-import type { JobRequest, JobResult, SerializedError, SigningEngine, WorkerBatch, WorkerReply, WorkerSettings } from "./signingProtocol";
+import type { CheckedCredential, IssuedCredential, VerifyRequest } from "./Signer";
+import type { JobRequest, JobResult, JobValues, SerializedError, SigningEngine, WorkerBatch, WorkerReply, WorkerSettings } from "./signingProtocol";
+
+/** A job as a submitter describes it; the pool numbers it. */
+type JobOf<K extends JobRequest["kind"]> = Omit<Extract<JobRequest, { kind: K }>, "id">;
 
 export type { SigningEngine } from "./signingProtocol";
 
@@ -133,30 +138,32 @@ export class SigningPool {
     }
   }
 
-  /** Admits a signing job (waiting while the pool is full) and returns the promise of the signed credential. */
-  async submitSign<T extends object>(
-    credential: T,
-    key: FastSigningKey,
-    options: PoolSignOptions,
-  ): Promise<{ result: Promise<SignedCredential<T>> }> {
+  /**
+   * Admits a job (waiting while the pool is full) and returns the promise of its result. Every
+   * other submitting method is this one with the job spelled out.
+   */
+  async submit<K extends JobRequest["kind"]>(job: JobOf<K>): Promise<{ result: Promise<JobValues[K]> }> {
     await this.admission();
+    const request = { ...job, id: this.nextJobId++ } as unknown as JobRequest;
+    return { result: this.enqueue(request) as Promise<JobValues[K]> };
+  }
+
+  /** Admits a signing job and returns the promise of the signed credential. */
+  async submitSign<T extends object>(credential: T, key: FastSigningKey, options: PoolSignOptions): Promise<{ result: Promise<SignedCredential<T>> }> {
     const { seed, publicKey, publicKeyMultibase } = key;
-    const request: JobRequest = {
+    const job: JobOf<"sign"> = {
       kind: "sign",
-      id: this.nextJobId++,
       credential: credential as Record<string, unknown>,
       key: { seed, publicKey, publicKeyMultibase },
       controller: options.controller,
       created: options.created,
     };
-    return { result: this.enqueue(request) as Promise<SignedCredential<T>> };
+    return (await this.submit(job)) as { result: Promise<SignedCredential<T>> };
   }
 
   /** Admits a verification job and returns the promise of its per-proof reports. */
   async submitVerify(credential: object): Promise<{ result: Promise<FastIssuerProofReport[]> }> {
-    await this.admission();
-    const request: JobRequest = { kind: "verify", id: this.nextJobId++, credential: credential as Record<string, unknown> };
-    return { result: this.enqueue(request) as Promise<FastIssuerProofReport[]> };
+    return this.submit<"verify">({ kind: "verify", credential: credential as Record<string, unknown> });
   }
 
   async sign<T extends object>(credential: T, key: FastSigningKey, options: PoolSignOptions): Promise<SignedCredential<T>> {
@@ -169,15 +176,35 @@ export class SigningPool {
 
   /** Signs every credential with one key, in order, holding at most `maxQueued` waiting jobs. */
   async signAll<T extends object>(credentials: Iterable<T> | AsyncIterable<T>, key: FastSigningKey, options: PoolSignOptions): Promise<SignedCredential<T>[]> {
-    const results: Promise<SignedCredential<T>>[] = [];
-    for await (const credential of credentials) results.push(settled((await this.submitSign(credential, key, options)).result));
-    return Promise.all(results);
+    return this.all(credentials, (credential) => this.submitSign(credential, key, options));
   }
 
   /** Verifies every credential, in order, with the same bound on waiting jobs. */
   async verifyAll(credentials: Iterable<object> | AsyncIterable<object>): Promise<FastIssuerProofReport[][]> {
-    const results: Promise<FastIssuerProofReport[]>[] = [];
-    for await (const credential of credentials) results.push(settled((await this.submitVerify(credential)).result));
+    return this.all(credentials, (credential) => this.submitVerify(credential));
+  }
+
+  /** Builds, signs and hashes an OB 3.0 credential per parameter set, in order. */
+  async issueAll(parameters: Iterable<BuildOpenBadgeCredentialParameters>, key: FastSigningKey, options: PoolSignOptions): Promise<IssuedCredential[]> {
+    const { seed, publicKey, publicKeyMultibase } = key;
+    const signingKey = { seed, publicKey, publicKeyMultibase };
+    return this.all(parameters, (each) => this.submit<"issue">({ kind: "issue", parameters: each, key: signingKey, controller: options.controller, created: options.created }));
+  }
+
+  /** The issuer proofs and leaf of each credential, in order. */
+  async checkAll(credentials: Iterable<object>): Promise<CheckedCredential[]> {
+    return this.all(credentials, (credential) => this.submit<"check">({ kind: "check", credential: credential as Record<string, unknown> }));
+  }
+
+  /** The verification pipeline's report over one bundle, computed in a worker. */
+  async verifyBundle(request: VerifyRequest): Promise<unknown> {
+    return (await this.submit<"verifyBundle">({ kind: "verifyBundle", request })).result;
+  }
+
+  /** Submits one job per input as room frees up, and collects the results in input order. */
+  private async all<I, R>(inputs: Iterable<I> | AsyncIterable<I>, submitOne: (input: I) => Promise<{ result: Promise<R> }>): Promise<R[]> {
+    const results: Promise<R>[] = [];
+    for await (const input of inputs) results.push(settled((await submitOne(input)).result));
     return Promise.all(results);
   }
 
@@ -232,6 +259,7 @@ export class SigningPool {
     slot.worker.on("message", (reply: WorkerReply) => this.onReply(slot, reply));
     slot.worker.on("error", (error) => this.onWorkerLost(slot, `a signing worker failed: ${error.message}`));
     slot.worker.on("exit", (code) => this.onWorkerLost(slot, `a signing worker exited with code ${code}`));
+    if (this.queuedCount() === 0) slot.worker.unref();
     return slot;
   }
 
@@ -304,7 +332,13 @@ export class SigningPool {
       this.reserved++;
       this.admissionWaiters.shift()!.admit();
     }
-    if (this.queuedCount() === 0 && this.stats().inFlight === 0) for (const resolve of this.drainWaiters.splice(0)) resolve();
+    const idle = this.queuedCount() === 0 && this.stats().inFlight === 0;
+    // Idle workers must not keep the process alive; working ones must.
+    for (const slot of this.slots) {
+      if (idle) slot.worker.unref();
+      else slot.worker.ref();
+    }
+    if (idle) for (const resolve of this.drainWaiters.splice(0)) resolve();
   }
 
   /** @internal */
