@@ -40,8 +40,8 @@ interface ISigningKeys {
     function registerKey(bytes32 key, uint64 validFrom, uint64 validUntil) external;
 
     /// @notice Moves the end of the caller's `key` window earlier, to `validUntil`.
-    /// @dev Requirements: the key is registered, `validUntil` is earlier than the current end and
-    /// not earlier than `validFrom`.
+    /// @dev Requirements: the key is registered, `validUntil` is earlier than the current end, not
+    /// earlier than `validFrom`, and non-zero (zero marks a key that was never registered).
     function shortenKeyValidity(bytes32 key, uint64 validUntil) external;
 
     /// @notice Declares the caller's `key` compromised from `compromisedAt` on: anything anchored
