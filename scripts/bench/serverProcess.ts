@@ -7,10 +7,12 @@
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { freePort } from "../lib/freePort";
 import { REPO_ROOT } from "./report";
+
+export { freePort };
 
 export interface BenchServerOptions {
   /** Extra environment (BATCH_MAX_SIZE and the like). */
@@ -40,19 +42,6 @@ export interface BenchServer {
   stop(): Promise<void>;
   /** performance.now() when the server process was seen to exit (its CPU profiles end there). */
   exitedAt: number | undefined;
-}
-
-/** A port nobody listens on right now on 127.0.0.1. */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 const running = new Set<BenchServer>();

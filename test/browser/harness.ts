@@ -6,43 +6,19 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { chromium, type BrowserContext } from "playwright-core";
 import { startLocalNode, type LocalNode } from "../../server/chain/localNode";
+import { freePort } from "../../scripts/lib/freePort";
+import { eventually } from "../helpers/eventually";
+
+export { eventually, freePort };
 
 export const REPO_ROOT = path.resolve(__dirname, "..", "..");
 export const SCREENSHOT_DIR = path.join(REPO_ROOT, "test-output", "screenshots");
 export const DOWNLOAD_DIR = path.join(REPO_ROOT, "test-output", "downloads");
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** Polls `check` until it returns a value; the deadline only guards against a hang. */
-export async function eventually<T>(what: string, check: () => Promise<T | undefined>, deadlineMs = 120_000): Promise<T> {
-  const deadline = Date.now() + deadlineMs;
-  let lastError: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value !== undefined) return value;
-    } catch (error) {
-      lastError = error;
-    }
-    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}${lastError ? `: ${(lastError as Error).message}` : ""}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
 
 export interface RunningServer {
   baseUrl: string;

@@ -2,13 +2,16 @@
  * A real Hardhat JSON-RPC node for server tests (a child process on a free port) with a
  * freshly deployed CredentialRegistry.
  */
-import net from "node:net";
 import { JsonRpcProvider, Wallet } from "ethers";
 import { createPublicClient, http, type PublicClient } from "viem";
 import { credentialRegistryAbi } from "../../../core/chain/registryAbi";
 import { deployRegistry, loadRegistryArtifact, type DeploymentRecord } from "../../../scripts/lib/deployment";
 import { startLocalNode, type LocalNode } from "../../../server/chain/localNode";
 import { HARDHAT_DEFAULT_OPERATOR_KEY } from "../../../server/config";
+import { freePort } from "../../../scripts/lib/freePort";
+import { eventually } from "../../helpers/eventually";
+
+export { eventually, freePort };
 
 export interface TestChain {
   node: LocalNode;
@@ -21,17 +24,6 @@ export interface TestChain {
   anchorEventCount(issuer: `0x${string}`, root: `0x${string}`): Promise<number>;
   statusBit(issuer: `0x${string}`, listId: number, purpose: 0 | 1, index: number): Promise<boolean>;
   stop(): Promise<void>;
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 export async function startTestChain(): Promise<TestChain> {
@@ -70,18 +62,3 @@ export async function startTestChain(): Promise<TestChain> {
   };
 }
 
-/** Polls `check` until it returns a value; the deadline only guards against a hang, it is not the assertion. */
-export async function eventually<T>(what: string, check: () => Promise<T | undefined>, deadlineMs = 120_000): Promise<T> {
-  const deadline = Date.now() + deadlineMs;
-  let lastError: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value !== undefined) return value;
-    } catch (error) {
-      lastError = error;
-    }
-    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}${lastError ? `: ${(lastError as Error).message}` : ""}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
