@@ -104,6 +104,15 @@ const en = {
   "outbox.subject": "Subject",
   "outbox.when": "When",
   "error.title": "Something went wrong",
+  "pdf.certifies": "This certifies that",
+  "pdf.holder": "the holder of this credential",
+  "pdf.earned": "has earned",
+  "pdf.issuedBy": "Issued by {issuers}",
+  "pdf.issuedOn": "Issued {date}",
+  "pdf.validUntil": "valid until {date}",
+  "pdf.statusWhenPrinted": "Status when printed: {state}",
+  "pdf.verifyHint": "Verify: scan the code, or open the verify page and drop this PDF.",
+  "pdf.embedded": "The credential is embedded in this file as {file}.",
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -206,6 +215,15 @@ const ko: Record<MessageKey, string> = {
   "outbox.subject": "제목",
   "outbox.when": "시각",
   "error.title": "문제가 발생했습니다",
+  "pdf.certifies": "이 증명서는 아래 사람이",
+  "pdf.holder": "이 증명서의 소지자",
+  "pdf.earned": "다음 배지를 취득하였음을 증명합니다",
+  "pdf.issuedBy": "발급 기관: {issuers}",
+  "pdf.issuedOn": "발급일 {date}",
+  "pdf.validUntil": "{date}까지 유효",
+  "pdf.statusWhenPrinted": "출력 시점 상태: {state}",
+  "pdf.verifyHint": "검증 방법: QR 코드를 스캔하거나, 검증 페이지에 이 PDF 파일을 끌어다 놓으세요.",
+  "pdf.embedded": "이 파일에는 자격증명 원본이 {file}(으)로 들어 있습니다.",
 };
 
 const dictionaries: Record<Lang, Record<MessageKey, string>> = { en, ko };
@@ -219,6 +237,10 @@ export function translator(lang: Lang): Translate {
     if (vars) for (const [name, value] of Object.entries(vars)) text = text.split(`{${name}}`).join(String(value));
     return text;
   };
+}
+
+export function isMessageKey(key: string): key is MessageKey {
+  return Object.hasOwn(en, key);
 }
 
 export function isLang(value: unknown): value is Lang {

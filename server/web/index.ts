@@ -133,7 +133,8 @@ export function createWebRouter(deps: LearnerDeps): Router {
   router.get("/c/:id/certificate.pdf", async (req, res) => {
     const found = resolveCredential(req, deps, services(), String(req.params.id));
     if (!found) return res.status(404).type("text").send("no credential with this id");
-    const pdf = await renderCertificatePdf({ credentialJson: found.json, shareUrl: shareUrl(found.id), stateLabel: found.state, recipientName: found.recipientName });
+    const { lang } = requestContext(req, res, services());
+    const pdf = await renderCertificatePdf({ credentialJson: found.json, shareUrl: shareUrl(found.id), stateLabel: found.state, recipientName: found.recipientName, lang });
     res.type("application/pdf").set("Content-Disposition", `attachment; filename="certificate-${credentialSlug(found.id)}.pdf"`).send(Buffer.from(pdf));
   });
 

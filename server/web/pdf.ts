@@ -1,5 +1,10 @@
-import { PDFDocument, StandardFonts, rgb, type PDFFont, type PDFPage, type PDFImage } from "pdf-lib";
+import fs from "node:fs";
+import path from "node:path";
+import fontkit from "@pdf-lib/fontkit";
+import { PDFDocument, rgb, type PDFFont, type PDFPage, type PDFImage } from "pdf-lib";
+import subsetFont from "subset-font";
 import { credentialView, initials, type CredentialView } from "./credentialView";
+import { formatDate, isMessageKey, translator, type Lang } from "./i18n";
 import { qrMatrix } from "./qr";
 
 /** The attachment name verifiers look for; the verify page extracts the first JSON attachment. */
@@ -11,20 +16,58 @@ const BRAND = rgb(0.114, 0.306, 0.847);
 const LINE = rgb(0.851, 0.871, 0.918);
 
 /**
- * The standard PDF fonts only cover Latin-1 (WinAnsi). Text they cannot draw is replaced so
- * the certificate still renders; the exact names stay in the embedded credential JSON, which
- * is what a verifier checks.
+ * Pretendard (SIL Open Font License 1.1, from the npm package `pretendard`): Hangul, Latin and
+ * the rest of KS X 1001, so Korean names print as they are; the PDF standard fonts only cover
+ * Latin-1. Each certificate embeds only the glyphs of its own text, cut by HarfBuzz's subsetter
+ * (`subset-font`): pdf-lib's own subsetting loses glyphs built from components, which most
+ * Hangul syllables are.
  */
-function drawable(font: PDFFont, text: string): string {
-  let out = "";
-  for (const ch of text) {
-    try {
-      font.encodeText(ch);
-      out += ch;
-    } catch {
-      out += "?";
-    }
+const FONT_DIR = path.join(path.dirname(require.resolve("pretendard/package.json")), "dist", "public", "static", "alternative");
+const fontFiles = new Map<string, Buffer>();
+
+async function embedCertificateFont(pdf: PDFDocument, file: "Pretendard-Regular.ttf" | "Pretendard-Bold.ttf", text: string): Promise<PDFFont> {
+  let bytes = fontFiles.get(file);
+  if (!bytes) fontFiles.set(file, (bytes = fs.readFileSync(path.join(FONT_DIR, file))));
+  // "?" stands in for characters the font lacks (see `drawable`), so it must be in the subset.
+  const subset = await subsetFont(bytes, `${text}?`, { targetFormat: "truetype" });
+  return pdf.embedFont(withoutTable(subset, "GSUB"));
+}
+
+/**
+ * The font without one table (its directory entry removed, the data left where it is). We drop
+ * GSUB: pdf-lib draws the glyphs fontkit's layout substitutes (Pretendard swaps ":" for a
+ * centred colon next to Hangul) but gives widths only to the glyphs the cmap names, so a
+ * substituted glyph would print one em wide. Precomposed Hangul needs no substitution.
+ */
+function withoutTable(font: Uint8Array, tag: string): Uint8Array {
+  const view = new DataView(font.buffer, font.byteOffset, font.byteLength);
+  const tableCount = view.getUint16(4);
+  const records: Uint8Array[] = [];
+  for (let i = 0; i < tableCount; i++) {
+    const record = font.subarray(12 + 16 * i, 28 + 16 * i);
+    if (String.fromCharCode(...record.subarray(0, 4)) !== tag) records.push(record);
   }
+  if (records.length === tableCount) return font;
+  const out = Uint8Array.from(font);
+  const outView = new DataView(out.buffer);
+  const count = records.length;
+  const entrySelector = Math.floor(Math.log2(count));
+  outView.setUint16(4, count);
+  outView.setUint16(6, 16 * 2 ** entrySelector);
+  outView.setUint16(8, entrySelector);
+  outView.setUint16(10, 16 * count - 16 * 2 ** entrySelector);
+  records.forEach((record, i) => out.set(record, 12 + 16 * i));
+  out.fill(0, 12 + 16 * count, 12 + 16 * tableCount);
+  return out;
+}
+
+const characterSets = new WeakMap<PDFFont, Set<number>>();
+
+function drawable(font: PDFFont, text: string): string {
+  let supported = characterSets.get(font);
+  if (!supported) characterSets.set(font, (supported = new Set(font.getCharacterSet())));
+  let out = "";
+  for (const ch of text) out += supported.has(ch.codePointAt(0)!) || ch === " " ? ch : "?";
   return out;
 }
 
@@ -48,12 +91,6 @@ async function embedBadgeImage(pdf: PDFDocument, image: string | undefined): Pro
   }
 }
 
-function formatDay(iso: string | undefined): string {
-  if (!iso) return "";
-  const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? iso : date.toISOString().slice(0, 10);
-}
-
 export interface CertificateInput {
   /** The credential exactly as served (its bytes are embedded unchanged). */
   credentialJson: string;
@@ -62,6 +99,8 @@ export interface CertificateInput {
   stateLabel?: string;
   /** The recipient's name when the credential itself names them only by a hashed email. */
   recipientName?: string;
+  /** Language of the certificate's own words (the credential's names are printed as they are). */
+  lang?: Lang;
 }
 
 /**
@@ -72,6 +111,8 @@ export interface CertificateInput {
 export async function renderCertificatePdf(input: CertificateInput): Promise<Uint8Array> {
   const view: CredentialView = credentialView(JSON.parse(input.credentialJson));
   view.recipientName ??= input.recipientName;
+  const lang = input.lang ?? "en";
+  const t = translator(lang);
   const pdf = await PDFDocument.create();
   pdf.setTitle(`${view.achievementName} — ${view.recipientName ?? "certificate"}`);
   pdf.setSubject("Open Badges 3.0 credential certificate");
@@ -82,9 +123,27 @@ export async function renderCertificatePdf(input: CertificateInput): Promise<Uin
   pdf.setCreationDate(now);
   pdf.setModificationDate(now);
 
+  // Every line first: each font embeds only the glyphs its lines use.
+  const issuers = [view.issuer, ...view.coIssuers].map((p) => p.name).join(" & ");
+  const issuedOn = t("pdf.issuedOn", { date: formatDate(view.validFrom, lang) });
+  const stateKey = `status.${input.stateLabel}`;
+  const state = input.stateLabel && (isMessageKey(stateKey) ? t(stateKey) : input.stateLabel);
+  const text = {
+    initials: initials(view.achievementName),
+    certifies: t("pdf.certifies"),
+    recipient: view.recipientName ?? t("pdf.holder"),
+    earned: t("pdf.earned"),
+    achievement: view.achievementName,
+    issuedBy: t("pdf.issuedBy", { issuers }),
+    dates: view.validUntil ? `${issuedOn} · ${t("pdf.validUntil", { date: formatDate(view.validUntil, lang) })}` : issuedOn,
+    state: state ? t("pdf.statusWhenPrinted", { state }) : "",
+    footer: [t("pdf.verifyHint"), t("pdf.embedded", { file: CREDENTIAL_ATTACHMENT_NAME }), input.shareUrl, view.id ?? ""].filter(Boolean),
+  };
+  pdf.registerFontkit(fontkit);
+  const bold = await embedCertificateFont(pdf, "Pretendard-Bold.ttf", text.initials + text.recipient + text.achievement);
+  const regular = await embedCertificateFont(pdf, "Pretendard-Regular.ttf", [text.certifies, text.earned, text.issuedBy, text.dates, text.state, ...text.footer].join(""));
+
   const page = pdf.addPage([842, 595]); // A4 landscape, points
-  const regular = await pdf.embedFont(StandardFonts.Helvetica);
-  const bold = await pdf.embedFont(StandardFonts.HelveticaBold);
   const { width, height } = page.getSize();
 
   page.drawRectangle({ x: 24, y: 24, width: width - 48, height: height - 48, borderColor: LINE, borderWidth: 2 });
@@ -99,26 +158,24 @@ export async function renderCertificatePdf(input: CertificateInput): Promise<Uin
     page.drawImage(badge, { x: (width - scaled.width) / 2, y: badgeY + (badgeSize - scaled.height) / 2, width: scaled.width, height: scaled.height });
   } else {
     page.drawCircle({ x: badgeX + badgeSize / 2, y: badgeY + badgeSize / 2, size: badgeSize / 2, color: rgb(0.902, 0.929, 1), borderColor: BRAND, borderWidth: 3 });
-    centered(page, bold, drawable(bold, initials(view.achievementName)), 36, badgeY + badgeSize / 2 - 12, BRAND);
+    centered(page, bold, text.initials, 36, badgeY + badgeSize / 2 - 12, BRAND);
   }
 
   let y = badgeY - 40;
-  centered(page, regular, "This certifies that", 13, y, SOFT);
+  centered(page, regular, text.certifies, 13, y, SOFT);
   y -= 36;
-  centered(page, bold, view.recipientName ?? "the holder of this credential", 28, y);
+  centered(page, bold, text.recipient, 28, y);
   y -= 30;
-  centered(page, regular, "has earned", 13, y, SOFT);
+  centered(page, regular, text.earned, 13, y, SOFT);
   y -= 32;
-  centered(page, bold, view.achievementName, 22, y, BRAND);
+  centered(page, bold, text.achievement, 22, y, BRAND);
   y -= 28;
-  const issuers = [view.issuer, ...view.coIssuers].map((p) => p.name).join(" & ");
-  centered(page, regular, `Issued by ${issuers}`, 13, y);
+  centered(page, regular, text.issuedBy, 13, y);
   y -= 20;
-  const dates = [`Issued ${formatDay(view.validFrom)}`, view.validUntil ? `valid until ${formatDay(view.validUntil)}` : ""].filter(Boolean).join(", ");
-  centered(page, regular, dates, 11, y, SOFT);
-  if (input.stateLabel) {
+  centered(page, regular, text.dates, 11, y, SOFT);
+  if (text.state) {
     y -= 18;
-    centered(page, regular, `Status when printed: ${input.stateLabel}`, 10, y, SOFT);
+    centered(page, regular, text.state, 10, y, SOFT);
   }
 
   // QR code of the share URL, bottom right, drawn as vector squares.
@@ -132,13 +189,7 @@ export async function renderCertificatePdf(input: CertificateInput): Promise<Uin
       if (dark) page.drawRectangle({ x: qrX + c * cell, y: qrY + qrSize - (r + 1) * cell, width: cell + 0.02, height: cell + 0.02, color: INK });
     }),
   );
-  const footerLines = [
-    "Verify: scan the code, or open the verify page and drop this PDF.",
-    "The credential is embedded in this file as credential.json.",
-    drawable(regular, input.shareUrl),
-    view.id ? drawable(regular, view.id) : "",
-  ].filter(Boolean);
-  footerLines.forEach((line, i) => page.drawText(line, { x: 48, y: 120 - i * 15, size: 9, font: regular, color: SOFT }));
+  text.footer.forEach((line, i) => page.drawText(drawable(regular, line), { x: 48, y: 120 - i * 15, size: 9, font: regular, color: SOFT }));
 
   await pdf.attach(Buffer.from(input.credentialJson, "utf8"), CREDENTIAL_ATTACHMENT_NAME, {
     mimeType: "application/json",

@@ -7,6 +7,7 @@ import { LearnerStore, HandleTakenError } from "../../server/store/learner/learn
 import { hashPassphrase, verifyPassphrase } from "../../server/store/learner/passphrase";
 import { renderCertificatePdf } from "../../server/web/pdf";
 import { credentialJsonFromPdf } from "../../verifier/web/pdfAttachment";
+import { pdfPageText } from "../helpers/pdfText";
 import { html } from "../../server/web/html";
 import { chooseLang } from "../../server/web/i18n";
 import { credentialView } from "../../server/web/credentialView";
@@ -98,6 +99,20 @@ describe("learner side units", () => {
     const pdf = await renderCertificatePdf({ credentialJson: json, shareUrl: "http://127.0.0.1:3000/c/abc", stateLabel: "anchored" });
     expect(Buffer.from(pdf.slice(0, 5)).toString()).to.equal("%PDF-");
     expect(await credentialJsonFromPdf(pdf)).to.equal(json);
+  });
+
+  it("prints a Korean certificate in Korean, names in Hangul included", async () => {
+    const korean = { ...credential, issuer: { ...credential.issuer, name: "서울대학교" }, credentialSubject: { ...credential.credentialSubject, achievement: { ...credential.credentialSubject.achievement, name: "자료구조" } } };
+    const pdf = await renderCertificatePdf({ credentialJson: JSON.stringify(korean), shareUrl: "http://127.0.0.1:3000/c/abc", stateLabel: "anchored", recipientName: "김민지", lang: "ko" });
+    const lines = await pdfPageText(pdf);
+    expect(lines).to.include.members(["김민지", "자료구조", "발급 기관: 서울대학교", "발급일 2026년 3월 2일", "http://127.0.0.1:3000/c/abc"]);
+    expect(lines.join("\n")).to.not.match(/[?\uFFFD]/);
+  });
+
+  it("prints the certificate's own words in English when asked, and a character no font has as ?", async () => {
+    const emoji = { ...credential, credentialSubject: { ...credential.credentialSubject, achievement: { ...credential.credentialSubject.achievement, name: "Data Structures 🌳" } } };
+    const lines = await pdfPageText(await renderCertificatePdf({ credentialJson: JSON.stringify(emoji), shareUrl: "http://127.0.0.1:3000/c/abc", recipientName: "Kim Minji", lang: "en" }));
+    expect(lines).to.include.members(["This certifies that", "Kim Minji", "has earned", "Data Structures ?", "Issued by Example University"]);
   });
 
   it("escapes credential text in pages and drops images with unsafe schemes", () => {
