@@ -4,8 +4,7 @@
  */
 import type { Hex } from "viem";
 import { validateOpenBadgeCredential } from "../credential/schema";
-import { verifyIssuerProofs } from "../credential/sign";
-import type { DocumentLoader } from "../credential/documentLoader";
+import type { IssuerProofResult } from "../credential/sign";
 import { verifyMerkleProof } from "../merkle/tree";
 import { typesOf } from "./bundle";
 import { issuerLabel, type CredentialFacts } from "./credentialFacts";
@@ -43,9 +42,9 @@ export function schemaStep(facts: CredentialFacts): VerificationStep {
 }
 
 /** Verifies every eddsa-rdfc-2022 proof; records the results on `facts` for the chain steps. */
-export async function issuerSignatureStep(facts: CredentialFacts, documentLoader?: DocumentLoader): Promise<VerificationStep> {
+export async function issuerSignatureStep(facts: CredentialFacts, checkIssuerProofs: (credential: object) => Promise<IssuerProofResult[]>): Promise<VerificationStep> {
   try {
-    facts.proofs = await verifyIssuerProofs(facts.credential, documentLoader === undefined ? {} : { documentLoader });
+    facts.proofs = await checkIssuerProofs(facts.credential);
   } catch (error) {
     return step("issuer-signature", "failed", `The signature could not be checked: ${(error as Error).message}`);
   }

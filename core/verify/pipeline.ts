@@ -18,10 +18,15 @@ import { jsonInteger, step, type BundleReport, type CredentialReport, type Verif
 import { InvalidArgumentError } from "../errors";
 import type { RegistryReaderParameters } from "../chain/registryReader";
 import type { DocumentLoader } from "../credential/documentLoader";
+import { verifyIssuerProofsFast } from "../credential/fast";
+import { verifyIssuerProofs, type IssuerProofResult } from "../credential/sign";
 
 export type { BundleReport, CredentialReport, VerificationStep, StepName, StepStatus } from "./report";
 export { STEP_NAMES } from "./report";
 export type { TrustedRegistries } from "./chainPlan";
+
+/** Checks every eddsa-rdfc-2022 proof of one credential, in proof-set order. */
+export type IssuerProofChecker = (credential: object) => Promise<IssuerProofResult[]>;
 
 export interface StepEvent {
   /** Position of the credential in the report's `results`. */
@@ -45,6 +50,12 @@ export interface VerifyOptions {
   /** JSON-LD document loader for signature checks (default: credanchor's offline loader). */
   documentLoader?: DocumentLoader;
   /**
+   * How issuer proofs are checked. Default: the core's exact fast eddsa-rdfc-2022 path, or the
+   * digitalbazaar stack when a `documentLoader` is given (the fast path only knows the pinned
+   * contexts). A server passes its worker pool's, so a bundle is checked on every core.
+   */
+  checkIssuerProofs?: IssuerProofChecker;
+  /**
    * Signed BitstringStatusListCredentials the caller already holds (an array keyed by their ids,
    * or URL -> list), for entries whose list is not on credanchor's registry. Lists are never
    * fetched from the URLs in credentials.
@@ -58,6 +69,11 @@ interface Slot {
   report: CredentialReport;
   credential: unknown;
   facts?: CredentialFacts;
+}
+
+function defaultIssuerProofChecker(documentLoader: DocumentLoader | undefined): IssuerProofChecker {
+  if (documentLoader !== undefined) return (credential) => verifyIssuerProofs(credential, { documentLoader });
+  return (credential) => verifyIssuerProofsFast(credential);
 }
 
 export async function verifyCredentials(credentials: readonly unknown[], options: VerifyOptions = {}): Promise<BundleReport> {
@@ -93,15 +109,17 @@ export async function verifyCredentials(credentials: readonly unknown[], options
     }
   };
 
-  // 1. Offline steps. Signatures are checked one credential at a time: the work is CPU-bound,
-  // and in order the page shows progress credential by credential.
+  // 1. Offline steps. All signature checks are handed out at once (a pool runs them in
+  // parallel); their steps are reported in bundle order.
+  const checkIssuerProofs = options.checkIssuerProofs ?? defaultIssuerProofChecker(options.documentLoader);
+  const signatureSteps = slots.map((slot) => (slot.facts ? issuerSignatureStep(slot.facts, checkIssuerProofs) : undefined));
   for (const [index, slot] of slots.entries()) {
     if (!slot.facts) {
       emit(index, step("schema", "failed", `Not a credential: expected a JSON object, got ${describeValue(slot.credential)}`));
       continue;
     }
     emit(index, schemaStep(slot.facts));
-    emit(index, await issuerSignatureStep(slot.facts, options.documentLoader));
+    emit(index, await signatureSteps[index]!);
   }
 
   // 2. All chain reads of the bundle at once.

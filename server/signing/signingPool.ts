@@ -22,7 +22,7 @@ import { Worker } from "node:worker_threads";
 import type { BuildOpenBadgeCredentialParameters } from "../../core/credential/build";
 import type { FastIssuerProofReport, FastSigningKey, SignedCredential } from "../../core/credential/fast";
 import { CredanchorError, InvalidArgumentError, type CredanchorErrorCode } from "../../core/errors";
-import type { CheckedCredential, IssuedCredential, VerifyRequest } from "./Signer";
+import type { CheckedCredential, IssuedCredential } from "./Signer";
 import type { JobRequest, JobResult, JobValues, SerializedError, SigningEngine, WorkerBatch, WorkerReply, WorkerSettings } from "./signingProtocol";
 
 /** A job as a submitter describes it; the pool numbers it. */
@@ -194,11 +194,6 @@ export class SigningPool {
   /** The issuer proofs and leaf of each credential, in order. */
   async checkAll(credentials: Iterable<object>): Promise<CheckedCredential[]> {
     return this.all(credentials, (credential) => this.submit<"check">({ kind: "check", credential: credential as Record<string, unknown> }));
-  }
-
-  /** The verification pipeline's report over one bundle, computed in a worker. */
-  async verifyBundle(request: VerifyRequest): Promise<unknown> {
-    return (await this.submit<"verifyBundle">({ kind: "verifyBundle", request })).result;
   }
 
   /** Submits one job per input as room frees up, and collects the results in input order. */

@@ -4,7 +4,7 @@
  */
 import type { BuildOpenBadgeCredentialParameters } from "../../core/credential/build";
 import type { FastIssuerProofReport, FastSigningKey } from "../../core/credential/fast";
-import type { CheckedCredential, IssuedCredential, VerifyRequest } from "./Signer";
+import type { CheckedCredential, IssuedCredential } from "./Signer";
 
 /**
  * "fast": core/credential/fast with node:crypto. "reference": core/credential/sign.ts, i.e. the
@@ -51,14 +51,7 @@ export interface CheckJob {
   credential: Record<string, unknown>;
 }
 
-/** The core verification pipeline over a bundle (its signature checks are the heavy part). */
-export interface VerifyBundleJob {
-  kind: "verifyBundle";
-  id: number;
-  request: VerifyRequest;
-}
-
-export type JobRequest = SignJob | VerifyJob | IssueJob | CheckJob | VerifyBundleJob;
+export type JobRequest = SignJob | VerifyJob | IssueJob | CheckJob;
 
 /** What each kind of job answers. */
 export interface JobValues {
@@ -66,7 +59,6 @@ export interface JobValues {
   verify: FastIssuerProofReport[];
   issue: IssuedCredential;
   check: CheckedCredential;
-  verifyBundle: unknown;
 }
 
 export interface SerializedError {

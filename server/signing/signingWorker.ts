@@ -1,8 +1,7 @@
 /**
  * A signing-pool worker: builds, signs, hashes and checks credentials on the fast
  * eddsa-rdfc-2022 path (with node:crypto), or on the reference stack when the pool asks for it,
- * and runs the verification pipeline over bundles; one batch of jobs per message in, one
- * result per job out. Errors travel as
+ * one batch of jobs per message in, one result per job out. Errors travel as
  * plain data (name, message, code, details) because Error subclasses do not survive
  * structured cloning with their identity.
  */
@@ -14,10 +13,9 @@ import { keyIdHex } from "../../core/credential/keys";
 import { signCredential, verifyIssuerProofs } from "../../core/credential/sign";
 import { CredanchorError } from "../../core/errors";
 import { credentialLeaf } from "../../core/proof/digest";
-import { verifyCredentials } from "../../core/verify/pipeline";
 import { nodeCrypto } from "./nodeCrypto";
 import type { CheckedCredential, IssuedCredential } from "./Signer";
-import type { CheckJob, IssueJob, JobRequest, JobResult, JobValues, VerifyBundleJob, WorkerBatch, WorkerReply, WorkerSettings } from "./signingProtocol";
+import type { CheckJob, IssueJob, JobRequest, JobResult, JobValues, WorkerBatch, WorkerReply, WorkerSettings } from "./signingProtocol";
 
 const settings = workerData as WorkerSettings;
 const port = parentPort;
@@ -64,11 +62,6 @@ async function check(job: CheckJob): Promise<CheckedCredential> {
   };
 }
 
-function verifyBundle(job: VerifyBundleJob): Promise<unknown> {
-  const { credentials, rpcUrls, registry, confirmations, now } = job.request;
-  return verifyCredentials(credentials, { rpcUrls, registry, confirmations, now: new Date(now), documentLoader });
-}
-
 async function valueOf(job: JobRequest): Promise<JobValues[JobRequest["kind"]]> {
   switch (job.kind) {
     case "sign":
@@ -79,8 +72,6 @@ async function valueOf(job: JobRequest): Promise<JobValues[JobRequest["kind"]]> 
       return issue(job);
     case "check":
       return check(job);
-    case "verifyBundle":
-      return verifyBundle(job);
   }
 }
 

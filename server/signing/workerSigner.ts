@@ -1,10 +1,11 @@
 /**
  * The server's `Signer`: the signing pool (worker threads, one per core, with back-pressure)
- * doing the building, signing, hashing and checking, so a 10,000-credential award uses every
- * core while the event loop keeps answering requests.
+ * doing the building, signing, hashing and checking, so a 10,000-credential award or a large
+ * bundle to verify uses every core while the event loop keeps answering requests.
  */
 import { signingKeyFromSeed } from "../../core/credential/keys";
 import { CredanchorError, InvariantError } from "../../core/errors";
+import { verifyCredentials } from "../../core/verify/pipeline";
 import type { Signer } from "./Signer";
 import { SigningPoolError, createSigningPool } from "./signingPool";
 import type { SigningEngine } from "./signingProtocol";
@@ -52,8 +53,10 @@ export function createWorkerSigner(options: WorkerSignerOptions = {}): Signer {
     checkCredentials(credentials) {
       return blamed(() => pool.checkAll(credentials));
     },
-    verifyCredentials(request) {
-      return blamed(() => pool.verifyBundle(request));
+    verifyCredentials({ credentials, rpcUrls, registry, confirmations, now }) {
+      // The pipeline itself is light (schema checks, one eth_call per registry); the signature
+      // checks, the heavy part, go to the pool and run on every core.
+      return blamed(() => verifyCredentials(credentials, { rpcUrls, registry, confirmations, now: new Date(now), checkIssuerProofs: (credential) => pool.verify(credential) }));
     },
     async close() {
       closed = true;
