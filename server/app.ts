@@ -4,6 +4,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
+import type http from "node:http";
 import express from "express";
 import type { Chain } from "./chain/Chain";
 import { systemClock, type Clock } from "./clock";
@@ -11,6 +12,7 @@ import type { ServerConfig } from "./config";
 import type { AppContext } from "./context";
 import { createSecretBox } from "./crypto/secretBox";
 import { createAuthenticator } from "./http/auth";
+import { credentialFastPath } from "./http/credentialFastPath";
 import { errorMiddleware, notFound } from "./http/errors";
 import { createLogger, type Logger } from "./log";
 import { Metrics } from "./metrics";
@@ -38,6 +40,11 @@ export interface AppDeps {
 
 export interface CredanchorApp {
   app: express.Express;
+  /**
+   * What the HTTP server runs: the credential GET fast path, then the express app for
+   * everything else. Serve this, not `app`.
+   */
+  requestListener: http.RequestListener;
   context: AppContext;
   /** Starts the batching worker and the status writer. */
   startWorkers(): void;
@@ -97,8 +104,10 @@ export function createApp(deps: AppDeps): CredanchorApp {
   app.use((req, _res, next) => next(notFound(`no route ${req.method} ${req.path}`)));
   app.use(errorMiddleware(log));
 
+  const fastPath = credentialFastPath(deps.store, log);
   return {
     app,
+    requestListener: (req, res) => fastPath(req, res, () => app(req, res)),
     context,
     startWorkers() {
       context.batchWorker.start();

@@ -7,7 +7,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import type { Server } from "node:http";
+import http, { type Server } from "node:http";
 import { JsonRpcProvider, Wallet } from "ethers";
 import { deployOrReuseRegistry, readDeployment } from "../scripts/lib/deployment";
 import { createApp } from "./app";
@@ -68,7 +68,7 @@ async function main(): Promise<void> {
   const demo = await ensureDemoIssuer(issuerDeps, config.dataDir);
 
   const server: Server = await new Promise((resolve, reject) => {
-    const s = handle.app.listen(config.port, config.host, () => resolve(s));
+    const s = http.createServer(handle.requestListener).listen(config.port, config.host, () => resolve(s));
     s.once("error", reject);
   });
   handle.startWorkers();

@@ -183,6 +183,8 @@ export interface Store {
     batching?: { maxSize: number; seal: (leaves: `0x${string}`[]) => { root: `0x${string}`; serialized: string } },
   ): string[];
   getCredential(id: string): CredentialRecord | undefined;
+  /** Only the served document of a credential (the hot read of the public GET). */
+  getCredentialDocument(id: string): string | undefined;
   listBatchCredentials(batchId: string): CredentialRecord[];
   /** Id and leaf of each credential of the batch, in batch order (what sealing needs, without the documents). */
   listBatchLeaves(batchId: string): { id: string; leaf: `0x${string}` }[];

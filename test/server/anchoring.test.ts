@@ -4,6 +4,8 @@
  * the core verifier accepts; revoke / suspend / unsuspend reach the chain and the status list
  * credential; pre-signed credentials are accepted only with a key registered on chain.
  */
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import { expect } from "chai";
 import { buildOpenBadgeCredential } from "../../core/credential/build";
 import { generateSigningKey } from "../../core/credential/keys";
@@ -94,6 +96,42 @@ describe("anchoring server", function () {
     const failures = report.results.filter((r) => !r.verified).map((r) => r.steps.filter((s) => s.status === "failed"));
     expect(failures, JSON.stringify(failures[0])).to.deep.equal([]);
     expect(report.verified).to.equal(true);
+  });
+
+  it("answers the credential GET before express exactly as the express route does", async () => {
+    const expressOnly = http.createServer(server.handle.app);
+    await new Promise<void>((resolve) => expressOnly.listen(0, "127.0.0.1", resolve));
+    const expressUrl = `http://127.0.0.1:${(expressOnly.address() as AddressInfo).port}`;
+    try {
+      const uuid = awarded[0]!.replace(/^urn:uuid:/, "");
+      const served = await fetch(`${server.baseUrl}/api/v1/credentials/${awarded[0]}`);
+      const etag = served.headers.get("etag")!;
+      const variants: Array<[string, Record<string, string>]> = [
+        [`/api/v1/credentials/${awarded[0]}`, {}],
+        [`/api/v1/credentials/${encodeURIComponent(awarded[0]!)}`, {}],
+        [`/api/v1/credentials/${uuid}`, {}],
+        [`/api/v1/credentials/${awarded[0]}`, { "if-none-match": etag }],
+        [`/api/v1/credentials/${awarded[0]}`, { "if-none-match": 'W/"stale"' }],
+        [`/api/v1/credentials/${awarded[0]}?fields=all`, {}],
+        ["/api/v1/credentials/urn:uuid:00000000-0000-4000-8000-000000000000", {}],
+        ["/api/v1/credentials/%E0%A4%A", {}],
+      ];
+      const answer = async (base: string, route: string, headers: Record<string, string>) => {
+        const response = await fetch(`${base}${route}`, { headers });
+        const kept: Record<string, string> = {};
+        response.headers.forEach((value, name) => {
+          if (!["date", "connection", "keep-alive"].includes(name)) kept[name] = value;
+        });
+        return { status: response.status, headers: kept, body: await response.text() };
+      };
+      for (const [route, headers] of variants) {
+        expect(await answer(server.baseUrl, route, headers), `${route} ${JSON.stringify(headers)}`).to.deep.equal(await answer(expressUrl, route, headers));
+      }
+      expect(served.status).to.equal(200);
+      expect(etag).to.match(/^W\/"/);
+    } finally {
+      await new Promise((resolve) => expressOnly.close(resolve));
+    }
   });
 
   it("answers POST /api/v1/verify with the core pipeline's report", async () => {

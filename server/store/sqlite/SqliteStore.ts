@@ -6,6 +6,7 @@
 import Database from "better-sqlite3";
 import { invariant } from "../../../core/errors";
 import { migrate, readMigrations, MIGRATIONS_DIR } from "../migrate";
+import { PreparedStatements } from "./preparedStatements";
 import type {
   AchievementRecord,
   ApiKeyRecord,
@@ -32,6 +33,7 @@ export interface SqliteStoreOptions {
 
 export class SqliteStore implements Store {
   readonly db: Database.Database;
+  private readonly statements: PreparedStatements;
   private readonly extensions = new Map<string, unknown>();
 
   constructor(file: string, options: SqliteStoreOptions = {}) {
@@ -43,6 +45,7 @@ export class SqliteStore implements Store {
     // only an OS crash can lose the last transactions.
     this.db.pragma("synchronous = NORMAL");
     migrate(this.db, readMigrations([MIGRATIONS_DIR, ...(options.migrationDirs ?? [])]));
+    this.statements = new PreparedStatements(this.db);
   }
 
   transaction<T>(fn: () => T): T {
@@ -61,8 +64,7 @@ export class SqliteStore implements Store {
   // ---- issuers and keys -------------------------------------------------------------
 
   insertIssuer(i: IssuerRecord): void {
-    this.db
-      .prepare(
+    this.statements.get(
         `INSERT INTO issuers (id, name, url, email, image, did, address, chain_id, address_key_sealed, signing_seed_sealed,
            signing_public_key_multibase, signing_key_id, onchain_state, is_demo, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -72,33 +74,32 @@ export class SqliteStore implements Store {
   }
 
   getIssuer(id: string): IssuerRecord | undefined {
-    return issuerFrom(this.db.prepare("SELECT * FROM issuers WHERE id = ?").get(id) as Row | undefined);
+    return issuerFrom(this.statements.get("SELECT * FROM issuers WHERE id = ?").get(id) as Row | undefined);
   }
 
   getIssuerByAddress(address: string): IssuerRecord | undefined {
-    return issuerFrom(this.db.prepare("SELECT * FROM issuers WHERE lower(address) = lower(?)").get(address) as Row | undefined);
+    return issuerFrom(this.statements.get("SELECT * FROM issuers WHERE lower(address) = lower(?)").get(address) as Row | undefined);
   }
 
   listIssuers(): IssuerRecord[] {
-    return (this.db.prepare("SELECT * FROM issuers ORDER BY created_at").all() as Row[]).map((r) => issuerFrom(r)!);
+    return (this.statements.get("SELECT * FROM issuers ORDER BY created_at").all() as Row[]).map((r) => issuerFrom(r)!);
   }
 
   findDemoIssuer(): IssuerRecord | undefined {
-    return issuerFrom(this.db.prepare("SELECT * FROM issuers WHERE is_demo = 1 ORDER BY created_at LIMIT 1").get() as Row | undefined);
+    return issuerFrom(this.statements.get("SELECT * FROM issuers WHERE is_demo = 1 ORDER BY created_at LIMIT 1").get() as Row | undefined);
   }
 
   setIssuerOnchainState(id: string, state: IssuerRecord["onchainState"]): void {
-    this.db.prepare("UPDATE issuers SET onchain_state = ? WHERE id = ?").run(state, id);
+    this.statements.get("UPDATE issuers SET onchain_state = ? WHERE id = ?").run(state, id);
   }
 
   insertApiKey(k: ApiKeyRecord): void {
-    this.db
-      .prepare("INSERT INTO api_keys (id, issuer_id, key_hash, scopes, created_at) VALUES (?, ?, ?, ?, ?)")
+    this.statements.get("INSERT INTO api_keys (id, issuer_id, key_hash, scopes, created_at) VALUES (?, ?, ?, ?, ?)")
       .run(k.id, k.issuerId, k.keyHash, k.scopes.join(" "), k.createdAt);
   }
 
   findApiKeyByHash(keyHash: string): ApiKeyRecord | undefined {
-    const r = this.db.prepare("SELECT * FROM api_keys WHERE key_hash = ?").get(keyHash) as Row | undefined;
+    const r = this.statements.get("SELECT * FROM api_keys WHERE key_hash = ?").get(keyHash) as Row | undefined;
     if (!r) return undefined;
     return {
       id: r.id as string,
@@ -112,8 +113,7 @@ export class SqliteStore implements Store {
   // ---- achievements -----------------------------------------------------------------
 
   insertAchievement(a: AchievementRecord): void {
-    this.db
-      .prepare(
+    this.statements.get(
         `INSERT INTO achievements (id, issuer_id, name, description, criteria_narrative, image, achievement_type, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       )
@@ -121,11 +121,11 @@ export class SqliteStore implements Store {
   }
 
   getAchievement(id: string): AchievementRecord | undefined {
-    return achievementFrom(this.db.prepare("SELECT * FROM achievements WHERE id = ?").get(id) as Row | undefined);
+    return achievementFrom(this.statements.get("SELECT * FROM achievements WHERE id = ?").get(id) as Row | undefined);
   }
 
   listAchievements(issuerId: string): AchievementRecord[] {
-    return (this.db.prepare("SELECT * FROM achievements WHERE issuer_id = ? ORDER BY created_at, id").all(issuerId) as Row[]).map(
+    return (this.statements.get("SELECT * FROM achievements WHERE issuer_id = ? ORDER BY created_at, id").all(issuerId) as Row[]).map(
       (r) => achievementFrom(r)!,
     );
   }
@@ -135,21 +135,20 @@ export class SqliteStore implements Store {
   allocateStatusIndices(issuerId: string, credentialIds: readonly string[], policy: StatusListPolicy, now: number): StatusSlot[] {
     const limit = Math.floor(policy.size * policy.maxFill);
     invariant(limit >= 1, "a status list must allow at least one index");
-    const taken = this.db.prepare("SELECT 1 FROM status_allocations WHERE issuer_id = ? AND list_id = ? AND status_index = ?");
-    const insert = this.db.prepare("INSERT INTO status_allocations (issuer_id, list_id, status_index, credential_id) VALUES (?, ?, ?, ?)");
+    const taken = this.statements.get("SELECT 1 FROM status_allocations WHERE issuer_id = ? AND list_id = ? AND status_index = ?");
+    const insert = this.statements.get("INSERT INTO status_allocations (issuer_id, list_id, status_index, credential_id) VALUES (?, ?, ?, ?)");
     return this.transaction(() => {
-      let list = this.db
-        .prepare("SELECT list_id, allocated FROM status_lists WHERE issuer_id = ? ORDER BY list_id DESC LIMIT 1")
+      let list = this.statements.get("SELECT list_id, allocated FROM status_lists WHERE issuer_id = ? ORDER BY list_id DESC LIMIT 1")
         .get(issuerId) as { list_id: number; allocated: number } | undefined;
       const openList = (listId: number) => {
-        this.db.prepare("INSERT INTO status_lists (issuer_id, list_id, allocated, created_at) VALUES (?, ?, 0, ?)").run(issuerId, listId, now);
+        this.statements.get("INSERT INTO status_lists (issuer_id, list_id, allocated, created_at) VALUES (?, ?, 0, ?)").run(issuerId, listId, now);
         return { list_id: listId, allocated: 0 };
       };
       if (!list) list = openList(0);
       const slots: StatusSlot[] = [];
       for (const credentialId of credentialIds) {
         if (list.allocated >= limit) {
-          this.db.prepare("UPDATE status_lists SET allocated = ? WHERE issuer_id = ? AND list_id = ?").run(list.allocated, issuerId, list.list_id);
+          this.statements.get("UPDATE status_lists SET allocated = ? WHERE issuer_id = ? AND list_id = ?").run(list.allocated, issuerId, list.list_id);
           list = openList(list.list_id + 1);
         }
         let index: number;
@@ -159,24 +158,23 @@ export class SqliteStore implements Store {
         list.allocated++;
         slots.push({ credentialId, listId: list.list_id, statusIndex: index });
       }
-      this.db.prepare("UPDATE status_lists SET allocated = ? WHERE issuer_id = ? AND list_id = ?").run(list.allocated, issuerId, list.list_id);
+      this.statements.get("UPDATE status_lists SET allocated = ? WHERE issuer_id = ? AND list_id = ?").run(list.allocated, issuerId, list.list_id);
       return slots;
     });
   }
 
   hasStatusList(issuerId: string, listId: number): boolean {
-    return this.db.prepare("SELECT 1 FROM status_lists WHERE issuer_id = ? AND list_id = ?").get(issuerId, listId) !== undefined;
+    return this.statements.get("SELECT 1 FROM status_lists WHERE issuer_id = ? AND list_id = ?").get(issuerId, listId) !== undefined;
   }
 
   reserveStatusIndex(issuerId: string, slot: StatusSlot, size: number, now: number): boolean {
     invariant(slot.statusIndex >= 0 && slot.statusIndex < size, "a reserved index lies inside the list");
     return this.transaction(() => {
-      this.db.prepare("INSERT OR IGNORE INTO status_lists (issuer_id, list_id, allocated, created_at) VALUES (?, ?, 0, ?)").run(issuerId, slot.listId, now);
-      const inserted = this.db
-        .prepare("INSERT OR IGNORE INTO status_allocations (issuer_id, list_id, status_index, credential_id) VALUES (?, ?, ?, ?)")
+      this.statements.get("INSERT OR IGNORE INTO status_lists (issuer_id, list_id, allocated, created_at) VALUES (?, ?, 0, ?)").run(issuerId, slot.listId, now);
+      const inserted = this.statements.get("INSERT OR IGNORE INTO status_allocations (issuer_id, list_id, status_index, credential_id) VALUES (?, ?, ?, ?)")
         .run(issuerId, slot.listId, slot.statusIndex, slot.credentialId);
       if (inserted.changes === 0) return false;
-      this.db.prepare("UPDATE status_lists SET allocated = allocated + 1 WHERE issuer_id = ? AND list_id = ?").run(issuerId, slot.listId);
+      this.statements.get("UPDATE status_lists SET allocated = allocated + 1 WHERE issuer_id = ? AND list_id = ?").run(issuerId, slot.listId);
       return true;
     });
   }
@@ -196,8 +194,8 @@ export class SqliteStore implements Store {
         const existing = this.getOpenBatch(issuerId);
         if (existing) return existing;
         const id = newBatchId();
-        const seq = (this.db.prepare("SELECT COUNT(*) AS n FROM batches WHERE issuer_id = ?").get(issuerId) as { n: number }).n + 1;
-        this.db.prepare("INSERT INTO batches (id, issuer_id, state, seq, created_at) VALUES (?, ?, 'open', ?, ?)").run(id, issuerId, seq, now);
+        const seq = (this.statements.get("SELECT COUNT(*) AS n FROM batches WHERE issuer_id = ?").get(issuerId) as { n: number }).n + 1;
+        this.statements.get("INSERT INTO batches (id, issuer_id, state, seq, created_at) VALUES (?, ?, 'open', ?, ?)").run(id, issuerId, seq, now);
         return this.getBatch(id)!;
       };
       const sealFull = (batchId: string) => {
@@ -205,7 +203,7 @@ export class SqliteStore implements Store {
         const tree = batching!.seal(leaves.map((l) => l.leaf));
         this.sealBatch(batchId, { root: tree.root, tree: tree.serialized, leafIndexes: new Map(leaves.map((l, i) => [l.id, i])) }, now);
       };
-      const insert = this.db.prepare(
+      const insert = this.statements.get(
         `INSERT INTO credentials (id, issuer_id, achievement_id, batch_id, state, list_id, status_index, signed_document, document, leaf,
            recipient_email, recipient_name, presigned, created_at)
          VALUES (?, ?, ?, ?, 'signed', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -230,31 +228,34 @@ export class SqliteStore implements Store {
   }
 
   getCredential(id: string): CredentialRecord | undefined {
-    return credentialFrom(this.db.prepare("SELECT * FROM credentials WHERE id = ?").get(id) as Row | undefined);
+    return credentialFrom(this.statements.get("SELECT * FROM credentials WHERE id = ?").get(id) as Row | undefined);
+  }
+
+  getCredentialDocument(id: string): string | undefined {
+    return (this.statements.get("SELECT document FROM credentials WHERE id = ?").get(id) as { document: string } | undefined)?.document;
   }
 
   listBatchCredentials(batchId: string): CredentialRecord[] {
-    return (this.db.prepare("SELECT * FROM credentials WHERE batch_id = ? ORDER BY seq").all(batchId) as Row[]).map((r) => credentialFrom(r)!);
+    return (this.statements.get("SELECT * FROM credentials WHERE batch_id = ? ORDER BY seq").all(batchId) as Row[]).map((r) => credentialFrom(r)!);
   }
 
   listBatchLeaves(batchId: string): { id: string; leaf: `0x${string}` }[] {
-    return this.db.prepare("SELECT id, leaf FROM credentials WHERE batch_id = ? ORDER BY seq").all(batchId) as { id: string; leaf: `0x${string}` }[];
+    return this.statements.get("SELECT id, leaf FROM credentials WHERE batch_id = ? ORDER BY seq").all(batchId) as { id: string; leaf: `0x${string}` }[];
   }
 
   // ---- batches ----------------------------------------------------------------------
 
   getBatch(id: string): BatchRecord | undefined {
-    return this.batchFrom(this.db.prepare("SELECT * FROM batches WHERE id = ?").get(id) as Row | undefined);
+    return this.batchFrom(this.statements.get("SELECT * FROM batches WHERE id = ?").get(id) as Row | undefined);
   }
 
   getOpenBatch(issuerId: string): BatchRecord | undefined {
-    return this.batchFrom(this.db.prepare("SELECT * FROM batches WHERE issuer_id = ? AND state = 'open'").get(issuerId) as Row | undefined);
+    return this.batchFrom(this.statements.get("SELECT * FROM batches WHERE issuer_id = ? AND state = 'open'").get(issuerId) as Row | undefined);
   }
 
   listBatches(states: readonly BatchState[]): BatchRecord[] {
     if (states.length === 0) return [];
-    const rows = this.db
-      .prepare(`SELECT * FROM batches WHERE state IN (${states.map(() => "?").join(", ")}) ORDER BY created_at, seq`)
+    const rows = this.statements.get(`SELECT * FROM batches WHERE state IN (${states.map(() => "?").join(", ")}) ORDER BY created_at, seq`)
       .all(...states) as Row[];
     return rows.map((r) => this.batchFrom(r)!);
   }
@@ -264,12 +265,11 @@ export class SqliteStore implements Store {
       const batch = this.getBatch(batchId);
       invariant(batch?.state === "open", `batch ${batchId} is sealed only from open`);
       invariant(sealed.leafIndexes.size === batch.leafCount && batch.leafCount > 0, `batch ${batchId} seals every credential it holds`);
-      const setLeaf = this.db.prepare("UPDATE credentials SET leaf_index = ?, state = 'batched' WHERE id = ? AND batch_id = ?");
+      const setLeaf = this.statements.get("UPDATE credentials SET leaf_index = ?, state = 'batched' WHERE id = ? AND batch_id = ?");
       for (const [credentialId, index] of sealed.leafIndexes) {
         invariant(setLeaf.run(index, credentialId, batchId).changes === 1, `credential ${credentialId} is in batch ${batchId}`);
       }
-      this.db
-        .prepare("UPDATE batches SET state = 'sealed', sealed_at = ?, root = ?, leaf_count = ?, tree = ? WHERE id = ?")
+      this.statements.get("UPDATE batches SET state = 'sealed', sealed_at = ?, root = ?, leaf_count = ?, tree = ? WHERE id = ?")
         .run(now, sealed.root, sealed.leafIndexes.size, sealed.tree, batchId);
     });
   }
@@ -279,8 +279,7 @@ export class SqliteStore implements Store {
       const batch = this.getBatch(batchId);
       invariant(batch?.state === "sealed", `batch ${batchId} is submitted only from sealed`);
       const stored = this.insertChainTx(tx, now);
-      this.db
-        .prepare("UPDATE batches SET state = 'submitted', tx_id = ?, tx_hash = ?, attempts = attempts + 1 WHERE id = ?")
+      this.statements.get("UPDATE batches SET state = 'submitted', tx_id = ?, tx_hash = ?, attempts = attempts + 1 WHERE id = ?")
         .run(stored.id, stored.txHash, batchId);
       return stored;
     });
@@ -290,8 +289,7 @@ export class SqliteStore implements Store {
     this.transaction(() => {
       const batch = this.getBatch(batchId);
       invariant(batch?.state === "sealed", `batch ${batchId} adopts an anchor only when sealed`);
-      this.db
-        .prepare("UPDATE batches SET state = 'submitted', tx_id = NULL, tx_hash = ?, block_number = ? WHERE id = ?")
+      this.statements.get("UPDATE batches SET state = 'submitted', tx_id = NULL, tx_hash = ?, block_number = ? WHERE id = ?")
         .run(txHash, blockNumber, batchId);
     });
   }
@@ -305,12 +303,11 @@ export class SqliteStore implements Store {
       const batch = this.getBatch(batchId);
       invariant(batch?.state === "submitted", `batch ${batchId} is confirmed only from submitted`);
       invariant(anchored.documents.size === batch.leafCount, `every credential of batch ${batchId} gets its anchor proof`);
-      const setDocument = this.db.prepare("UPDATE credentials SET document = ?, state = 'anchored' WHERE id = ? AND batch_id = ?");
+      const setDocument = this.statements.get("UPDATE credentials SET document = ?, state = 'anchored' WHERE id = ? AND batch_id = ?");
       for (const [credentialId, document] of anchored.documents) {
         invariant(setDocument.run(document, credentialId, batchId).changes === 1, `credential ${credentialId} is in batch ${batchId}`);
       }
-      this.db
-        .prepare("UPDATE batches SET state = 'confirmed', tx_hash = ?, block_number = ?, anchored_at = ?, confirmed_at = ?, last_error = NULL WHERE id = ?")
+      this.statements.get("UPDATE batches SET state = 'confirmed', tx_hash = ?, block_number = ?, anchored_at = ?, confirmed_at = ?, last_error = NULL WHERE id = ?")
         .run(anchored.txHash, anchored.blockNumber, anchored.anchoredAt, now, batchId);
     });
   }
@@ -321,9 +318,8 @@ export class SqliteStore implements Store {
       invariant(batch?.state === "submitted" || batch?.state === "confirmed", `batch ${batchId} returns to sealed only from submitted or confirmed`);
       if (batch.txId !== null) this.markChainTxAbandoned(batch.txId);
       // The anchor proofs named a block that is gone: serve the signed credentials until re-anchored.
-      this.db.prepare("UPDATE credentials SET document = signed_document, state = 'batched' WHERE batch_id = ?").run(batchId);
-      this.db
-        .prepare(
+      this.statements.get("UPDATE credentials SET document = signed_document, state = 'batched' WHERE batch_id = ?").run(batchId);
+      this.statements.get(
           "UPDATE batches SET state = 'sealed', tx_id = NULL, tx_hash = NULL, block_number = NULL, anchored_at = NULL, confirmed_at = NULL, last_error = ? WHERE id = ?",
         )
         .run(reason, batchId);
@@ -331,7 +327,7 @@ export class SqliteStore implements Store {
   }
 
   recordBatchError(batchId: string, error: string): void {
-    this.db.prepare("UPDATE batches SET last_error = ? WHERE id = ?").run(error.slice(0, 2000), batchId);
+    this.statements.get("UPDATE batches SET last_error = ? WHERE id = ?").run(error.slice(0, 2000), batchId);
   }
 
   private batchFrom(r: Row | undefined): BatchRecord | undefined {
@@ -339,7 +335,7 @@ export class SqliteStore implements Store {
     const state = r.state as BatchState;
     const leafCount =
       state === "open"
-        ? (this.db.prepare("SELECT COUNT(*) AS n FROM credentials WHERE batch_id = ?").get(r.id) as { n: number }).n
+        ? (this.statements.get("SELECT COUNT(*) AS n FROM credentials WHERE batch_id = ?").get(r.id) as { n: number }).n
         : (r.leaf_count as number);
     return {
       id: r.id as string,
@@ -363,8 +359,7 @@ export class SqliteStore implements Store {
   // ---- operator transactions --------------------------------------------------------
 
   insertChainTx(tx: NewChainTx, now: number): ChainTxRecord {
-    const info = this.db
-      .prepare(
+    const info = this.statements.get(
         `INSERT INTO chain_txs (purpose, nonce, to_address, data, raw_tx, tx_hash, max_fee_per_gas, max_priority_fee_per_gas, gas, state, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'signed', ?)`,
       )
@@ -373,48 +368,45 @@ export class SqliteStore implements Store {
   }
 
   getChainTx(id: number): ChainTxRecord | undefined {
-    return chainTxFrom(this.db.prepare("SELECT * FROM chain_txs WHERE id = ?").get(id) as Row | undefined);
+    return chainTxFrom(this.statements.get("SELECT * FROM chain_txs WHERE id = ?").get(id) as Row | undefined);
   }
 
   listLiveChainTxs(): ChainTxRecord[] {
-    return (this.db.prepare("SELECT * FROM chain_txs WHERE state IN ('signed', 'sent') ORDER BY nonce").all() as Row[]).map((r) => chainTxFrom(r)!);
+    return (this.statements.get("SELECT * FROM chain_txs WHERE state IN ('signed', 'sent') ORDER BY nonce").all() as Row[]).map((r) => chainTxFrom(r)!);
   }
 
   highestNonce(): number | undefined {
-    const r = this.db.prepare("SELECT MAX(nonce) AS n FROM chain_txs WHERE state IN ('signed', 'sent')").get() as { n: number | null };
+    const r = this.statements.get("SELECT MAX(nonce) AS n FROM chain_txs WHERE state IN ('signed', 'sent')").get() as { n: number | null };
     return r.n ?? undefined;
   }
 
   markChainTxSent(id: number, now: number): void {
-    this.db.prepare("UPDATE chain_txs SET state = 'sent', sent_at = COALESCE(sent_at, ?) WHERE id = ? AND state = 'signed'").run(now, id);
+    this.statements.get("UPDATE chain_txs SET state = 'sent', sent_at = COALESCE(sent_at, ?) WHERE id = ? AND state = 'signed'").run(now, id);
   }
 
   replaceChainTx(id: number, r: Pick<ChainTxRecord, "rawTx" | "txHash" | "maxFeePerGas" | "maxPriorityFeePerGas">): void {
     this.transaction(() => {
       const tx = this.getChainTx(id);
       invariant(tx && (tx.state === "signed" || tx.state === "sent"), `chain tx ${id} is replaced only while pending`);
-      this.db
-        .prepare("UPDATE chain_txs SET raw_tx = ?, tx_hash = ?, prior_hashes = ?, max_fee_per_gas = ?, max_priority_fee_per_gas = ?, state = 'signed', sent_at = NULL WHERE id = ?")
+      this.statements.get("UPDATE chain_txs SET raw_tx = ?, tx_hash = ?, prior_hashes = ?, max_fee_per_gas = ?, max_priority_fee_per_gas = ?, state = 'signed', sent_at = NULL WHERE id = ?")
         .run(r.rawTx, r.txHash, JSON.stringify([...tx.priorHashes, tx.txHash]), r.maxFeePerGas.toString(), r.maxPriorityFeePerGas.toString(), id);
-      this.db.prepare("UPDATE batches SET tx_hash = ? WHERE tx_id = ?").run(r.txHash, id);
+      this.statements.get("UPDATE batches SET tx_hash = ? WHERE tx_id = ?").run(r.txHash, id);
     });
   }
 
   markChainTxMined(id: number, minedHash: `0x${string}`, blockNumber: number, succeeded: boolean): void {
-    this.db
-      .prepare("UPDATE chain_txs SET state = ?, mined_hash = ?, block_number = ? WHERE id = ?")
+    this.statements.get("UPDATE chain_txs SET state = ?, mined_hash = ?, block_number = ? WHERE id = ?")
       .run(succeeded ? "mined" : "failed", minedHash, blockNumber, id);
   }
 
   markChainTxAbandoned(id: number): void {
-    this.db.prepare("UPDATE chain_txs SET state = 'abandoned' WHERE id = ? AND state IN ('signed', 'sent')").run(id);
+    this.statements.get("UPDATE chain_txs SET state = 'abandoned' WHERE id = ? AND state IN ('signed', 'sent')").run(id);
   }
 
   // ---- status changes ---------------------------------------------------------------
 
   insertStatusChange(c: Omit<StatusChangeRecord, "id" | "state" | "txId" | "confirmedAt">): StatusChangeRecord {
-    const info = this.db
-      .prepare(
+    const info = this.statements.get(
         `INSERT INTO status_changes (issuer_id, credential_id, list_id, status_index, action, reason, state, created_at)
          VALUES (?, ?, ?, ?, ?, ?, 'queued', ?)`,
       )
@@ -423,17 +415,17 @@ export class SqliteStore implements Store {
   }
 
   getStatusChange(id: number): StatusChangeRecord | undefined {
-    return statusChangeFrom(this.db.prepare("SELECT * FROM status_changes WHERE id = ?").get(id) as Row | undefined);
+    return statusChangeFrom(this.statements.get("SELECT * FROM status_changes WHERE id = ?").get(id) as Row | undefined);
   }
 
   listStatusChanges(state: StatusChangeRecord["state"]): StatusChangeRecord[] {
-    return (this.db.prepare("SELECT * FROM status_changes WHERE state = ? ORDER BY id").all(state) as Row[]).map((r) => statusChangeFrom(r)!);
+    return (this.statements.get("SELECT * FROM status_changes WHERE state = ? ORDER BY id").all(state) as Row[]).map((r) => statusChangeFrom(r)!);
   }
 
   submitStatusChanges(ids: readonly number[], tx: NewChainTx, now: number): ChainTxRecord {
     return this.transaction(() => {
       const stored = this.insertChainTx(tx, now);
-      const update = this.db.prepare("UPDATE status_changes SET state = 'submitted', tx_id = ? WHERE id = ? AND state = 'queued'");
+      const update = this.statements.get("UPDATE status_changes SET state = 'submitted', tx_id = ? WHERE id = ? AND state = 'queued'");
       for (const id of ids) invariant(update.run(stored.id, id).changes === 1, `status change ${id} is queued`);
       return stored;
     });
@@ -441,25 +433,25 @@ export class SqliteStore implements Store {
 
   confirmStatusChanges(txId: number, now: number): void {
     this.transaction(() => {
-      const changes = (this.db.prepare("SELECT * FROM status_changes WHERE tx_id = ? AND state = 'submitted'").all(txId) as Row[]).map(
+      const changes = (this.statements.get("SELECT * FROM status_changes WHERE tx_id = ? AND state = 'submitted'").all(txId) as Row[]).map(
         (r) => statusChangeFrom(r)!,
       );
       for (const change of changes) {
         const column = change.action === "revoke" ? "revoked = 1" : change.action === "suspend" ? "suspended = 1" : "suspended = 0";
-        this.db.prepare(`UPDATE credentials SET ${column} WHERE id = ?`).run(change.credentialId);
+        this.statements.get(`UPDATE credentials SET ${column} WHERE id = ?`).run(change.credentialId);
       }
-      this.db.prepare("UPDATE status_changes SET state = 'confirmed', confirmed_at = ? WHERE tx_id = ? AND state = 'submitted'").run(now, txId);
+      this.statements.get("UPDATE status_changes SET state = 'confirmed', confirmed_at = ? WHERE tx_id = ? AND state = 'submitted'").run(now, txId);
     });
   }
 
   failStatusChanges(txId: number): void {
-    this.db.prepare("UPDATE status_changes SET state = 'failed' WHERE tx_id = ? AND state = 'submitted'").run(txId);
+    this.statements.get("UPDATE status_changes SET state = 'failed' WHERE tx_id = ? AND state = 'submitted'").run(txId);
   }
 
   requeueStatusChanges(txId: number): void {
     this.transaction(() => {
       this.markChainTxAbandoned(txId);
-      this.db.prepare("UPDATE status_changes SET state = 'queued', tx_id = NULL WHERE tx_id = ? AND state = 'submitted'").run(txId);
+      this.statements.get("UPDATE status_changes SET state = 'queued', tx_id = NULL WHERE tx_id = ? AND state = 'submitted'").run(txId);
     });
   }
 
@@ -467,10 +459,10 @@ export class SqliteStore implements Store {
 
   countCredentialsByState(): Record<string, number> {
     const counts: Record<string, number> = { signed: 0, batched: 0, anchored: 0, revoked: 0, suspended: 0 };
-    for (const r of this.db.prepare("SELECT state, COUNT(*) AS n FROM credentials GROUP BY state").all() as { state: string; n: number }[]) {
+    for (const r of this.statements.get("SELECT state, COUNT(*) AS n FROM credentials GROUP BY state").all() as { state: string; n: number }[]) {
       counts[r.state] = r.n;
     }
-    const flags = this.db.prepare("SELECT SUM(revoked) AS revoked, SUM(suspended) AS suspended FROM credentials").get() as {
+    const flags = this.statements.get("SELECT SUM(revoked) AS revoked, SUM(suspended) AS suspended FROM credentials").get() as {
       revoked: number | null;
       suspended: number | null;
     };
@@ -481,7 +473,7 @@ export class SqliteStore implements Store {
 
   countBatchesByState(): Record<string, number> {
     const counts: Record<string, number> = { open: 0, sealed: 0, submitted: 0, confirmed: 0 };
-    for (const r of this.db.prepare("SELECT state, COUNT(*) AS n FROM batches GROUP BY state").all() as { state: string; n: number }[]) {
+    for (const r of this.statements.get("SELECT state, COUNT(*) AS n FROM batches GROUP BY state").all() as { state: string; n: number }[]) {
       counts[r.state] = r.n;
     }
     return counts;

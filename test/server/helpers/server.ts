@@ -3,7 +3,7 @@
  * free port so tests speak plain HTTP to it.
  */
 import fs from "node:fs";
-import type { Server } from "node:http";
+import http, { type Server } from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { createApp, type CredanchorApp } from "../../../server/app";
@@ -55,7 +55,7 @@ export async function startTestServer(chain: TestChain, env: Record<string, stri
   const signer = createWorkerSigner({ threads: 2, engine: config.signingEngine });
   const handle = createApp({ store, chain: viemChain, config, signer, log: createLogger("silent"), ...(clock ? { clock } : {}) });
   const server: Server = await new Promise((resolve) => {
-    const s = handle.app.listen(port, "127.0.0.1", () => resolve(s));
+    const s = http.createServer(handle.requestListener).listen(port, "127.0.0.1", () => resolve(s));
   });
   handle.startWorkers();
   return {
