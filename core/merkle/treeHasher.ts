@@ -37,7 +37,8 @@ const CHUNK = 16_384;
 const SHARED_INSTANCE_MAX_BYTES = 256 << 20;
 const PAGE = 65_536;
 
-interface KeccakExports {
+/** The keccak WebAssembly module's exports (see wasm/keccakModule.ts for what each does). */
+export interface KeccakExports {
   memory: WebAssembly.Memory;
   hashNodes(base: number, from: number, to: number): void;
   hashLeaves(src: number, dst: number, count: number): void;
@@ -50,6 +51,27 @@ let sharedExports: KeccakExports | undefined;
 function instantiate(): KeccakExports {
   compiledModule ??= new WebAssembly.Module(keccakModuleBytes() as Uint8Array<ArrayBuffer>);
   return new WebAssembly.Instance(compiledModule, {}).exports as unknown as KeccakExports;
+}
+
+/**
+ * A keccak instance of one's own (for another thread, or memory a caller keeps), its memory
+ * grown to hold `bytes` after FREE_MEMORY_START. Call again with the same instance to grow it.
+ */
+export function ownKeccakInstance(bytes: number, instance: KeccakExports = instantiate()): KeccakExports {
+  const needed = FREE_MEMORY_START + bytes;
+  const have = instance.memory.buffer.byteLength;
+  if (have < needed) instance.memory.grow(Math.ceil((needed - have) / PAGE));
+  return instance;
+}
+
+/** Nodes from-1 down to `to` of the heap at `base`, in chunks (see CHUNK). */
+export function hashNodeRange(wasm: KeccakExports, base: number, from: number, to: number): void {
+  for (let high = from; high > to; high -= CHUNK) wasm.hashNodes(base, high, Math.max(to, high - CHUNK));
+}
+
+/** Standard leaf hashes of `count` values at `src` written to `dst`, in chunks. */
+export function hashLeafRange(wasm: KeccakExports, src: number, dst: number, count: number): void {
+  batchedOverItems(count, (start, items) => wasm.hashLeaves(src + 32 * start, dst + 32 * start, items));
 }
 
 /**
@@ -77,7 +99,7 @@ export const wasmTreeHasher: TreeHasher = {
     const { wasm, shared } = exportsWithRoom(nodeCount * 32);
     const base = FREE_MEMORY_START;
     placeLeaves(new Uint8Array(wasm.memory.buffer, base, nodeCount * 32));
-    for (let from = leafCount - 1; from > 0; from -= CHUNK) wasm.hashNodes(base, from, Math.max(0, from - CHUNK));
+    hashNodeRange(wasm, base, leafCount - 1, 0);
     const heap = new Uint8Array(wasm.memory.buffer, base, nodeCount * 32);
     // A large tree keeps its instance's memory instead of copying it out.
     return shared ? heap.slice() : heap;
@@ -89,7 +111,7 @@ export const wasmTreeHasher: TreeHasher = {
     const src = FREE_MEMORY_START;
     const dst = src + values.length;
     new Uint8Array(wasm.memory.buffer).set(values, src);
-    batchedOverItems(count, (start, items) => wasm.hashLeaves(src + 32 * start, dst + 32 * start, items));
+    hashLeafRange(wasm, src, dst, count);
     return new Uint8Array(wasm.memory.buffer, dst, values.length).slice();
   },
   hash64(inputs) {

@@ -211,10 +211,10 @@ async function treesSection(options: BenchOptions): Promise<Omit<SectionReport, 
   const figure = (impl: string, n: number) => report.trees.find((t) => t.implementation === impl && t.leaves === n);
   const largest = Math.max(...report.trees.map((t) => t.leaves));
   const n = report.trees.some((t) => t.leaves === TREE_TARGET_LEAVES) ? TREE_TARGET_LEAVES : largest;
-  const ours = figure("ours", n)?.seconds?.median;
+  const ours = merkle.bestOurs(report, n)?.seconds?.median;
   const label = n === TREE_TARGET_LEAVES ? "" : ` (--quick: at ${formatNumber(n)} leaves)`;
   const ratioTarget = (impl: string, at: number, least: number): TargetRow => {
-    const ourAt = figure("ours", at)?.seconds?.median;
+    const ourAt = merkle.bestOurs(report, at)?.seconds?.median;
     const peer = figure(impl, at);
     const ratio = ourAt && peer?.seconds ? peer.seconds.median / ourAt : undefined;
     return {

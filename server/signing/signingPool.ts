@@ -17,11 +17,11 @@
  * code and details; credanchor errors are rebuilt as `CredanchorError`s.
  */
 import os from "node:os";
-import path from "node:path";
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
 import type { BuildOpenBadgeCredentialParameters } from "../../core/credential/build";
 import type { FastIssuerProofReport, FastSigningKey, SignedCredential } from "../../core/credential/fast";
 import { CredanchorError, InvalidArgumentError, type CredanchorErrorCode } from "../../core/errors";
+import { siblingModule, startWorker } from "../workerThreads";
 import type { CheckedCredential, IssuedCredential } from "./Signer";
 import type { JobRequest, JobResult, JobValues, SerializedError, SigningEngine, WorkerBatch, WorkerReply, WorkerSettings } from "./signingProtocol";
 
@@ -81,18 +81,10 @@ interface WorkerSlot {
 
 const BATCHES_PER_WORKER = 2;
 
-// Under ts-node (tests, scripts, the dev server) the worker is TypeScript too, and needs
-// ts-node registered in its own thread first.
-const WORKER_FILE = path.join(__dirname, `signingWorker${path.extname(__filename)}`);
-const TSCONFIG = path.resolve(__dirname, "..", "..", "tsconfig.json");
+const WORKER_FILE = siblingModule(__dirname, __filename, "signingWorker");
 
 function spawnWorker(settings: WorkerSettings): Worker {
-  if (!WORKER_FILE.endsWith(".ts")) return new Worker(WORKER_FILE, { workerData: settings });
-  const bootstrap = [
-    `require(${JSON.stringify(require.resolve("ts-node"))}).register({ transpileOnly: true, project: ${JSON.stringify(TSCONFIG)} });`,
-    `require(${JSON.stringify(WORKER_FILE)});`,
-  ].join("\n");
-  return new Worker(bootstrap, { eval: true, workerData: settings });
+  return startWorker(WORKER_FILE, { workerData: settings });
 }
 
 export class SigningPool {

@@ -1,0 +1,23 @@
+import path from "node:path";
+import { Worker, type WorkerOptions } from "node:worker_threads";
+
+const TSCONFIG = path.resolve(__dirname, "..", "tsconfig.json");
+
+/**
+ * A worker thread running `file`. Under ts-node (tests, scripts, `npm start`) the file is
+ * TypeScript and the new thread needs ts-node registered in it first: threads do not inherit
+ * the parent's require hooks.
+ */
+export function startWorker(file: string, options: Omit<WorkerOptions, "eval"> = {}): Worker {
+  if (!file.endsWith(".ts")) return new Worker(file, options);
+  const bootstrap = [
+    `require(${JSON.stringify(require.resolve("ts-node"))}).register({ transpileOnly: true, project: ${JSON.stringify(TSCONFIG)} });`,
+    `require(${JSON.stringify(file)});`,
+  ].join("\n");
+  return new Worker(bootstrap, { ...options, eval: true });
+}
+
+/** `name` next to the calling module, with the calling module's extension (.ts or .js). */
+export function siblingModule(dirname: string, filename: string, name: string): string {
+  return path.join(dirname, `${name}${path.extname(filename)}`);
+}
