@@ -246,7 +246,7 @@ export class SigningPool {
     slot.worker.on("message", (reply: WorkerReply) => this.onReply(slot, reply));
     slot.worker.on("error", (error) => this.onWorkerLost(slot, `a signing worker failed: ${error.message}`));
     slot.worker.on("exit", (code) => this.onWorkerLost(slot, `a signing worker exited with code ${code}`));
-    if (this.queuedCount() === 0) slot.worker.unref();
+    // Referenced while it starts (someone may be awaiting `ready()`); `pump` unrefs it once idle.
     return slot;
   }
 
@@ -320,9 +320,9 @@ export class SigningPool {
       this.admissionWaiters.shift()!.admit();
     }
     const idle = this.queuedCount() === 0 && this.stats().inFlight === 0;
-    // Idle workers must not keep the process alive; working ones must.
+    // Idle workers must not keep the process alive; working and starting ones must.
     for (const slot of this.slots) {
-      if (idle) slot.worker.unref();
+      if (idle && slot.ready) slot.worker.unref();
       else slot.worker.ref();
     }
     if (idle) for (const resolve of this.drainWaiters.splice(0)) resolve();
