@@ -211,7 +211,11 @@ async function treesSection(options: BenchOptions): Promise<Omit<SectionReport, 
   const figure = (impl: string, n: number) => report.trees.find((t) => t.implementation === impl && t.leaves === n);
   const largest = Math.max(...report.trees.map((t) => t.leaves));
   const n = report.trees.some((t) => t.leaves === TREE_TARGET_LEAVES) ? TREE_TARGET_LEAVES : largest;
-  const ours = merkle.bestOurs(report, n)?.seconds?.median;
+  // "A tree of n leaves with all proofs": from the leaf hashes, as the issue timed merkletreejs
+  // (build from leaves, then proofs). From digests (the peers' task here) is shown beside it.
+  const best = merkle.bestOurs(report, n);
+  const ours = best?.fromLeaves?.median;
+  const fromDigests = best?.seconds?.median;
   const label = n === TREE_TARGET_LEAVES ? "" : ` (--quick: at ${formatNumber(n)} leaves)`;
   const ratioTarget = (impl: string, at: number, least: number): TargetRow => {
     const ourAt = merkle.bestOurs(report, at)?.seconds?.median;
@@ -229,7 +233,7 @@ async function treesSection(options: BenchOptions): Promise<Omit<SectionReport, 
     {
       section: "trees",
       target: `tree of ${formatNumber(TREE_TARGET_LEAVES)} leaves with all proofs ≤ ${TREE_TARGET_SECONDS} s${label}`,
-      measured: ours !== undefined ? `${formatNumber(ours, 2)} s` : "not measured",
+      measured: ours !== undefined ? `${formatNumber(ours, 2)} s from leaves (${best!.implementation}); ${formatNumber(fromDigests!, 2)} s from digests, leaf hashing included` : "not measured",
       met: ours !== undefined && n === TREE_TARGET_LEAVES ? ours <= TREE_TARGET_SECONDS : null,
     },
     ratioTarget("merkletreejs", n, 10),
