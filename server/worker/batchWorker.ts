@@ -18,6 +18,7 @@ import type { Metrics } from "../metrics";
 import type { BatchRecord, Store } from "../store/Store";
 import { proofsFromTree, sealTree } from "./batchTree";
 import { followOperatorTx, prepareOperatorTx } from "./operatorTx";
+import { PeriodicWorker } from "./periodicWorker";
 
 /** Confirmed batches younger than this many blocks are re-checked for reorgs. */
 const REORG_WINDOW_BLOCKS = 64n;
@@ -44,40 +45,16 @@ export interface ClosedBatch {
   leafCount: number;
 }
 
-export class BatchWorker {
+export class BatchWorker extends PeriodicWorker {
   /** Set when the test hook stopped the worker at a state. */
   pausedAt: WorkerPausePoint | undefined;
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
   private sweptAfterStart = false;
   private failures = 0;
   private backoffUntil = 0;
   private lastReorgCheck = 0;
-  private stopped = true;
 
-  constructor(private readonly deps: BatchWorkerDeps) {}
-
-  start(): void {
-    this.stopped = false;
-    const loop = async () => {
-      if (this.stopped) return;
-      await this.tick();
-      if (!this.stopped) this.timer = setTimeout(loop, this.deps.config.workerIntervalMs);
-    };
-    this.timer = setTimeout(loop, 0);
-  }
-
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    await this.running;
-  }
-
-  /** One pass over all batches; never throws (errors are logged, recorded and backed off). */
-  tick(): Promise<void> {
-    if (this.running) return this.running;
-    this.running = this.pass().finally(() => (this.running = undefined));
-    return this.running;
+  constructor(private readonly deps: BatchWorkerDeps) {
+    super(deps.config.workerIntervalMs);
   }
 
   /** Seals the issuer's open batch now ("close the semester"); undefined when it holds nothing. */
@@ -87,7 +64,8 @@ export class BatchWorker {
     return this.seal(open);
   }
 
-  private async pass(): Promise<void> {
+  /** One pass over all batches; never throws (errors are logged, recorded and backed off). */
+  protected async pass(): Promise<void> {
     if (this.pausedAt || Date.now() < this.backoffUntil) return;
     const { store, clock, config } = this.deps;
     let failed = false;

@@ -13,6 +13,7 @@ import type { Logger } from "../log";
 import type { Metrics } from "../metrics";
 import type { StatusAction, StatusChangeRecord, Store } from "../store/Store";
 import { followOperatorTx, prepareOperatorTx } from "./operatorTx";
+import { PeriodicWorker } from "./periodicWorker";
 
 const MAX_INDICES_PER_TX = 1000;
 const REPLACE_AFTER_SECONDS = 120;
@@ -63,38 +64,16 @@ export function planStatusCalls(changes: readonly StatusChangeRecord[]): StatusC
   return calls;
 }
 
-export class StatusWriter {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private stopped = true;
+export class StatusWriter extends PeriodicWorker {
   private backoffUntil = 0;
   private failures = 0;
 
-  constructor(private readonly deps: StatusWriterDeps) {}
-
-  start(): void {
-    this.stopped = false;
-    const loop = async () => {
-      if (this.stopped) return;
-      await this.tick();
-      if (!this.stopped) this.timer = setTimeout(loop, this.deps.config.workerIntervalMs);
-    };
-    this.timer = setTimeout(loop, 0);
+  constructor(private readonly deps: StatusWriterDeps) {
+    super(deps.config.workerIntervalMs);
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    await this.running;
-  }
 
-  tick(): Promise<void> {
-    if (this.running) return this.running;
-    this.running = this.pass().finally(() => (this.running = undefined));
-    return this.running;
-  }
-
-  private async pass(): Promise<void> {
+  protected async pass(): Promise<void> {
     if (Date.now() < this.backoffUntil) return;
     try {
       await this.followSubmitted();
