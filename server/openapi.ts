@@ -188,6 +188,15 @@ export function openApiDocument(publicUrl: string) {
       "/api/v1/issuers/{id}": {
         get: { summary: "Public issuer profile and signing key", parameters: [idParam("id", "issuer id or address")], responses: { "200": json({ type: "object" }), ...errors(404) } },
       },
+      "/api/v1/issuers/{id}/api-keys": {
+        post: {
+          summary: "Rotate the issuer's API key: a new key (shown once) replaces every earlier one, which then answers 401",
+          description: "With the issuer's own key or the admin key.",
+          security: secured,
+          parameters: [idParam("id", "issuer id")],
+          responses: { "201": json({ type: "object", properties: { apiKey: { type: "string" }, revokedKeys: { type: "integer" } } }, "Created"), ...errors(401, 403, 404) },
+        },
+      },
       "/api/v1/achievements": {
         post: { summary: "Create an achievement (badge class)", security: secured, requestBody: body(ref("AchievementInput")), responses: { "201": json({ type: "object", properties: { id: { type: "string" }, url: { type: "string" } } }, "Created"), ...errors(400, 401, 403) } },
         get: { summary: "The calling issuer's achievements", security: secured, responses: { "200": json({ type: "object", properties: { achievements: { type: "array", items: ref("Achievement") } } }), ...errors(401, 403) } },

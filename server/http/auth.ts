@@ -27,6 +27,7 @@ export function createAuthenticator(store: Store, adminApiKey: string) {
     }
     const key = store.findApiKeyByHash(hash);
     if (!key) throw unauthorized("unknown API key");
+    if (key.revokedAt != null) throw unauthorized("this API key was replaced by a newer one (rotated); use the new key");
     if (!key.scopes.includes(scope)) throw forbidden(`this API key lacks the "${scope}" scope`);
     return { issuerId: key.issuerId ?? undefined, scopes: key.scopes };
   };

@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { AppContext } from "../context";
 import { forbidden, notFound } from "../http/errors";
 import { parseBody } from "../http/validate";
-import { createIssuer, onboardIssuer } from "../services/issuers";
+import { createIssuer, onboardIssuer, rotateIssuerApiKey } from "../services/issuers";
 
 export const issuerBody = z
   .object({
@@ -32,6 +32,16 @@ export function issuersRouter(ctx: AppContext) {
       ctx.log.warn({ err: error, issuer: issuer.id }, "issuer onboarding on chain failed; it stays pending");
     }
     res.status(201).json({ id: issuer.id, did: issuer.did, address: issuer.address, apiKey, onchain, signingKey: issuer.signingPublicKeyMultibase });
+  });
+
+  router.post("/api/v1/issuers/:id/api-keys", (req, res) => {
+    const caller = ctx.authenticate(req, "issue");
+    const issuer = ctx.store.getIssuer(req.params.id);
+    if (!issuer) throw notFound(`no issuer ${req.params.id}`);
+    if (!caller.scopes.includes("admin") && caller.issuerId !== issuer.id) throw forbidden("an issuer can rotate only its own API key");
+    const { apiKey, revokedKeys } = rotateIssuerApiKey(ctx.store, ctx.clock, issuer.id);
+    ctx.log.info({ issuer: issuer.id, revokedKeys }, "issuer API key rotated");
+    res.status(201).json({ apiKey, revokedKeys });
   });
 
   router.get("/api/v1/issuers/:id", (req, res) => {

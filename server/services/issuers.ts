@@ -81,6 +81,16 @@ export function issuerSigningKey(box: SecretBox, issuer: IssuerRecord): SecretSi
   return signingKeyFromSeed(box.open(issuer.signingSeedSealed, seedContext(issuer.id)));
 }
 
+/** A new API key for the issuer (shown once); every earlier key of the issuer stops working. */
+export function rotateIssuerApiKey(store: Store, clock: Clock, issuerId: string): { apiKey: string; revokedKeys: number } {
+  const apiKey = generateApiKey("ca_issuer");
+  const revokedKeys = store.rotateIssuerApiKey(
+    { id: crypto.randomUUID(), issuerId, keyHash: hashApiKey(apiKey), scopes: ["issue", "revoke"], createdAt: unixSeconds(clock) },
+    unixSeconds(clock),
+  );
+  return { apiKey, revokedKeys };
+}
+
 /** Issues an additional API key for an existing issuer (used to re-print the demo issuer's key). */
 export function addIssuerApiKey(store: Store, clock: Clock, issuerId: string): string {
   const apiKey = generateApiKey("ca_issuer");

@@ -33,6 +33,8 @@ export interface ApiKeyRecord {
   keyHash: string;
   scopes: ApiScope[];
   createdAt: number;
+  /** When a rotation replaced this key (it no longer authenticates); null while it is live. */
+  revokedAt?: number | null;
 }
 
 export interface AchievementRecord {
@@ -157,6 +159,8 @@ export interface Store {
 
   insertApiKey(key: ApiKeyRecord): void;
   findApiKeyByHash(keyHash: string): ApiKeyRecord | undefined;
+  /** Adds `key` for its issuer and revokes every other live key of that issuer, in one transaction; returns how many were revoked. */
+  rotateIssuerApiKey(key: ApiKeyRecord & { issuerId: string }, now: number): number;
 
   insertAchievement(achievement: AchievementRecord): void;
   getAchievement(id: string): AchievementRecord | undefined;

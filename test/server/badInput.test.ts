@@ -157,4 +157,26 @@ describe("anchoring server: bad input", function () {
     expect(answer.status).to.equal(400);
     expect(answer.body.message).to.match(/points/);
   });
+
+  it("rotates an issuer's API key: only that issuer or the admin may, and the replaced key answers 401 saying so", async () => {
+    const byOther = await call(server.baseUrl, "POST", `/api/v1/issuers/${bob.id}/api-keys`, { key: alice.apiKey });
+    expect(byOther.status).to.equal(403);
+    const unknown = await call(server.baseUrl, "POST", "/api/v1/issuers/no-such-issuer/api-keys", { key: server.adminKey });
+    expect(unknown.status).to.equal(404);
+
+    const rotated = await call(server.baseUrl, "POST", `/api/v1/issuers/${bob.id}/api-keys`, { key: bob.apiKey });
+    expect(rotated.status, rotated.text).to.equal(201);
+    expect(rotated.body.revokedKeys).to.equal(1);
+    expect(rotated.body.apiKey).to.match(/^ca_issuer_/).and.not.equal(bob.apiKey);
+    const old = await call(server.baseUrl, "GET", "/api/v1/achievements", { key: bob.apiKey });
+    expect(old.status).to.equal(401);
+    expect(old.body.message).to.match(/replaced by a newer one/);
+    expect((await call(server.baseUrl, "GET", "/api/v1/achievements", { key: rotated.body.apiKey })).status).to.equal(200);
+
+    const byAdmin = await call(server.baseUrl, "POST", `/api/v1/issuers/${bob.id}/api-keys`, { key: server.adminKey });
+    expect(byAdmin.status).to.equal(201);
+    expect((await call(server.baseUrl, "GET", "/api/v1/achievements", { key: rotated.body.apiKey })).status).to.equal(401);
+    bob.apiKey = byAdmin.body.apiKey;
+    expect((await call(server.baseUrl, "GET", "/api/v1/achievements", { key: bob.apiKey })).status).to.equal(200);
+  });
 });

@@ -98,6 +98,14 @@ export class SqliteStore implements Store {
       .run(k.id, k.issuerId, k.keyHash, k.scopes.join(" "), k.createdAt);
   }
 
+  rotateIssuerApiKey(key: ApiKeyRecord & { issuerId: string }, now: number): number {
+    return this.transaction(() => {
+      const revoked = this.statements.get("UPDATE api_keys SET revoked_at = ? WHERE issuer_id = ? AND revoked_at IS NULL").run(now, key.issuerId).changes;
+      this.insertApiKey(key);
+      return revoked;
+    });
+  }
+
   findApiKeyByHash(keyHash: string): ApiKeyRecord | undefined {
     const r = this.statements.get("SELECT * FROM api_keys WHERE key_hash = ?").get(keyHash) as Row | undefined;
     if (!r) return undefined;
@@ -107,6 +115,7 @@ export class SqliteStore implements Store {
       keyHash: r.key_hash as string,
       scopes: (r.scopes as string).split(" ").filter(Boolean) as ApiScope[],
       createdAt: r.created_at as number,
+      revokedAt: (r.revoked_at as number | null) ?? null,
     };
   }
 
