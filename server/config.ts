@@ -18,6 +18,12 @@ export interface ServerConfig {
   dataDir: string;
   /** Unset: start and use a local Hardhat node on 127.0.0.1:chainPort. */
   rpcUrl: string | undefined;
+  /**
+   * The RPC URL pages give browsers for verifying (RPC_URL often embeds a provider's API key,
+   * so it is never shown). Unset: the embedded chain's URL locally; with RPC_URL, none (the
+   * verify page asks the visitor for one).
+   */
+  publicRpcUrl: string | undefined;
   chainPort: number;
   /** Network name used for deployments/<network>.json ("localhost" for the embedded chain). */
   network: string;
@@ -89,6 +95,7 @@ export function loadConfig(env: Env = process.env): ServerConfig {
     host,
     dataDir,
     rpcUrl,
+    publicRpcUrl: httpUrlFrom(env, "PUBLIC_RPC_URL"),
     chainPort,
     network: nonEmpty(env.NETWORK) ?? (rpcUrl ? "remote" : "localhost"),
     operatorPrivateKey: operatorPrivateKey as `0x${string}` | undefined,
@@ -144,4 +151,17 @@ function secretFrom(given: string | undefined, file: string, generate: () => str
     return { value: fs.readFileSync(file, "utf8").trim(), generated: false, fromFile: true };
   }
   return { value, generated: true, fromFile: false };
+}
+
+function httpUrlFrom(env: Env, name: string): string | undefined {
+  const value = nonEmpty(env[name]);
+  if (value === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new InvalidArgumentError(`${name} must be an http(s) URL, got ${JSON.stringify(value)}`, { [name]: value });
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") throw new InvalidArgumentError(`${name} must be an http(s) URL, got ${JSON.stringify(value)}`, { [name]: value });
+  return value;
 }

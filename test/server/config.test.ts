@@ -3,6 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { expect } from "chai";
 import { loadConfig } from "../../server/config";
+import { browserVerifyConfig } from "../../server/routes/learner/deps";
 
 describe("server configuration", () => {
   let dataDir: string;
@@ -31,6 +32,16 @@ describe("server configuration", () => {
     expect(config.adminApiKey).to.equal("admin-from-env");
     expect(config.warnings).to.deep.equal([]);
     expect(fs.readdirSync(dataDir)).to.deep.equal([]);
+  });
+
+  it("gives browsers PUBLIC_RPC_URL, the embedded chain's URL without it, and never a configured RPC_URL", () => {
+    const chain = { registry: "0x5FbDB2315678afecb367f032d93F642f64180aa3", chainId: 31337, isLocal: false } as never;
+    const remote = { DATA_DIR: dataDir, RPC_URL: "https://rpc.example/v2/secret-api-key", OPERATOR_PRIVATE_KEY: `0x${"11".repeat(32)}` };
+    const pages = (env: Record<string, string>) => browserVerifyConfig({ config: loadConfig(env), chain } as never).rpcUrl;
+    expect(pages(remote)).to.equal(undefined);
+    expect(pages({ ...remote, PUBLIC_RPC_URL: "https://public-rpc.example" })).to.equal("https://public-rpc.example");
+    expect(pages({ DATA_DIR: dataDir, CHAIN_PORT: "9545" })).to.equal("http://127.0.0.1:9545");
+    expect(() => loadConfig({ DATA_DIR: dataDir, PUBLIC_RPC_URL: "ws://rpc.example" })).to.throw(/PUBLIC_RPC_URL must be an http\(s\) URL/);
   });
 
   it("names the variable and the rule when a value is wrong", () => {
