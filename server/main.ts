@@ -77,6 +77,7 @@ async function main(): Promise<void> {
   const lines = [
     "",
     `credanchor is up in ${((Date.now() - startedAt) / 1000).toFixed(1)} s`,
+    `  web           ${base}/   verify: ${base}/verify   wallet: ${base}/wallet`,
     `  API           ${base}/api/v1   (OpenAPI: ${base}/docs)`,
     `  health        ${base}/healthz   metrics: ${base}/metrics`,
     `  chain         ${rpcUrl} (chain ${chain.chainId}${node ? ", local Hardhat node" : ""}), registry ${registry}`,
