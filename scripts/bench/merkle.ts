@@ -30,6 +30,7 @@ import { bytesToHex, type Hex } from "../../core/merkle/hex";
 import { leavesOfDigests } from "../../core/merkle/leaves";
 import { wasmTreeHasher, type TreeHasher } from "../../core/merkle/treeHasher";
 import { createParallelTreeHasher } from "../../server/merkle/parallelTreeHasher";
+import { seededBytes } from "../lib/seededBytes";
 import { formatDuration, formatNumber, formatRatio, formatSummary, markdownTable, packageVersion, summarize, textTable, type Summary, type Table } from "./report";
 
 export interface MerkleBenchOptions {
@@ -215,7 +216,7 @@ function measure(repeats: number, task: () => void): { seconds: Summary; cpuSeco
 // keccak candidates
 
 async function measureKeccakCandidates(count: number, repeats: number): Promise<KeccakCandidate[]> {
-  const inputs = seededBytes(64 * count);
+  const inputs = seededBytes(64 * count, 0x2545f491);
   const each = (hash: (input: Uint8Array) => unknown) => () => {
     for (let i = 0; i < count; i++) hash(inputs.subarray(64 * i, 64 * i + 64));
   };
@@ -264,21 +265,6 @@ function loadOpenZeppelinKeccak(): { version: string; keccak256: (x: Uint8Array)
 
 // ---------------------------------------------------------------------------------------------
 // Inputs and clocks
-
-/** Deterministic pseudo-random bytes, so every run hashes the same inputs. */
-function seededBytes(length: number, seed = 0x2545f491): Uint8Array {
-  const out = new Uint8Array(length);
-  let state = seed >>> 0;
-  for (let i = 0; i < length; i++) {
-    state ^= state << 13;
-    state >>>= 0;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    state >>>= 0;
-    out[i] = state & 0xff;
-  }
-  return out;
-}
 
 function seededDigests(n: number): Hex[] {
   const bytes = seededBytes(32 * n, n);
