@@ -49,7 +49,8 @@ const config: HardhatUserConfig = {
       : {}),
   },
   gasReporter: { enabled: false },
-  mocha: { timeout: 120_000 },
+  // A stray `.only` would silently skip every other test: make it fail the run instead.
+  mocha: { timeout: 120_000, forbidOnly: true },
 };
 
 export default config;
