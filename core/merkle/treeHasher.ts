@@ -64,9 +64,12 @@ export function ownKeccakInstance(bytes: number, instance: KeccakExports = insta
   return instance;
 }
 
-/** Nodes from-1 down to `to` of the heap at `base`, in chunks (see CHUNK). */
+/**
+ * Inner nodes [from, to) of the heap at `base`, hashed from the last down (children first), in
+ * chunks (see CHUNK). Their children must be in place.
+ */
 export function hashNodeRange(wasm: KeccakExports, base: number, from: number, to: number): void {
-  for (let high = from; high > to; high -= CHUNK) wasm.hashNodes(base, high, Math.max(to, high - CHUNK));
+  for (let high = to; high > from; high -= CHUNK) wasm.hashNodes(base, high, Math.max(from, high - CHUNK));
 }
 
 /** Standard leaf hashes of `count` values at `src` written to `dst`, in chunks. */
@@ -99,7 +102,7 @@ export const wasmTreeHasher: TreeHasher = {
     const { wasm, shared } = exportsWithRoom(nodeCount * 32);
     const base = FREE_MEMORY_START;
     placeLeaves(new Uint8Array(wasm.memory.buffer, base, nodeCount * 32));
-    hashNodeRange(wasm, base, leafCount - 1, 0);
+    hashNodeRange(wasm, base, 0, leafCount - 1);
     const heap = new Uint8Array(wasm.memory.buffer, base, nodeCount * 32);
     // A large tree keeps its instance's memory instead of copying it out.
     return shared ? heap.slice() : heap;

@@ -4,7 +4,7 @@
  * every read happened before, in one call per bundle (chainPlan.ts).
  */
 import type { AnchorRecord, VerificationAnswer } from "../chain/registryReader";
-import { coIssuerProofs, issuerProofs, type ChainView } from "./chainPlan";
+import { coIssuerProofs, type ChainView } from "./chainPlan";
 import { issuerLabel, type CredentialFacts } from "./credentialFacts";
 import { keyVerdictAt, type KeyVerdict } from "./keyValidity";
 import { isoTime, jsonInteger, shortHex, shortKey, step, type StepName, type VerificationStep } from "./report";

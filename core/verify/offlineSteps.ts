@@ -41,8 +41,11 @@ export function schemaStep(facts: CredentialFacts): VerificationStep {
   return step("schema", "failed", `Does not match the Open Badges 3.0 schema: ${first.path || "/"} ${first.message}${more}`, { issues });
 }
 
+/** Checks every eddsa-rdfc-2022 proof of one credential, in proof-set order. */
+export type IssuerProofChecker = (credential: object) => Promise<IssuerProofResult[]>;
+
 /** Verifies every eddsa-rdfc-2022 proof; records the results on `facts` for the chain steps. */
-export async function issuerSignatureStep(facts: CredentialFacts, checkIssuerProofs: (credential: object) => Promise<IssuerProofResult[]>): Promise<VerificationStep> {
+export async function issuerSignatureStep(facts: CredentialFacts, checkIssuerProofs: IssuerProofChecker): Promise<VerificationStep> {
   try {
     facts.proofs = await checkIssuerProofs(facts.credential);
   } catch (error) {

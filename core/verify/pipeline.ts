@@ -13,20 +13,19 @@ import { statusStep } from "./statusStep";
 import { prepareStatusLists, type StatusListCredentials } from "./statusLists";
 import { flattenBundle } from "./bundle";
 import { readCredentialFacts, type CredentialFacts } from "./credentialFacts";
-import { inclusionStep, issuerSignatureStep, schemaStep, validityStep } from "./offlineSteps";
+import { inclusionStep, issuerSignatureStep, schemaStep, validityStep, type IssuerProofChecker } from "./offlineSteps";
 import { jsonInteger, step, type BundleReport, type CredentialReport, type VerificationStep } from "./report";
 import { InvalidArgumentError } from "../errors";
 import type { RegistryReaderParameters } from "../chain/registryReader";
 import type { DocumentLoader } from "../credential/documentLoader";
 import { verifyIssuerProofsFast } from "../credential/fast";
-import { verifyIssuerProofs, type IssuerProofResult } from "../credential/sign";
+import { verifyIssuerProofs } from "../credential/sign";
 
 export type { BundleReport, CredentialReport, VerificationStep, StepName, StepStatus } from "./report";
 export { STEP_NAMES } from "./report";
 export type { TrustedRegistries } from "./chainPlan";
 
-/** Checks every eddsa-rdfc-2022 proof of one credential, in proof-set order. */
-export type IssuerProofChecker = (credential: object) => Promise<IssuerProofResult[]>;
+export type { IssuerProofChecker } from "./offlineSteps";
 
 export interface StepEvent {
   /** Position of the credential in the report's `results`. */

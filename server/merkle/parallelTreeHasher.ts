@@ -45,12 +45,9 @@ export function createParallelTreeHasher(): ParallelTreeHasher {
   };
   const ownInstance = (bytes: number): KeccakExports => (mainInstance = ownKeccakInstance(bytes, mainInstance));
 
-  /** Hands `job` to the worker; false when there is no worker to take it. */
-  const handOut = (job: TreeHashJob): boolean => {
-    if (worker === undefined) return false;
+  const handOut = (to: Worker, job: TreeHashJob): void => {
     Atomics.store(flag, 0, JOB_PENDING);
-    worker.postMessage({ job, control } satisfies TreeHashMessage);
-    return true;
+    to.postMessage({ job, control } satisfies TreeHashMessage);
   };
 
   /** Waits for the job handed out; false when it failed or timed out (the worker is then dropped). */
@@ -71,7 +68,8 @@ export function createParallelTreeHasher(): ParallelTreeHasher {
     name: "wasm",
 
     buildHeap(leafCount, placeLeaves) {
-      if (leafCount < PARALLEL_MIN_LEAVES || worker === undefined) return wasmTreeHasher.buildHeap(leafCount, placeLeaves);
+      const helper = worker;
+      if (leafCount < PARALLEL_MIN_LEAVES || helper === undefined) return wasmTreeHasher.buildHeap(leafCount, placeLeaves);
       const nodeCount = 2 * leafCount - 1;
       const base = FREE_MEMORY_START;
       const wasm = ownInstance(32 * nodeCount);
@@ -80,37 +78,35 @@ export function createParallelTreeHasher(): ParallelTreeHasher {
       const leavesFrom = 32 * (leafCount - 1);
       const sharedHeap = new Uint8Array(sharedBytes(32 * nodeCount), 0, 32 * nodeCount);
       sharedHeap.set(heap.subarray(leavesFrom), leavesFrom);
-      const handedOut = handOut({ kind: "subtree", heap: sharedHeap.buffer as SharedArrayBuffer, leafCount });
-      for (const { from, to } of innerNodeRangesUnder(1, leafCount)) hashNodeRange(wasm, base, to, from);
+      handOut(helper, { kind: "subtree", heap: sharedHeap.buffer as SharedArrayBuffer, leafCount });
+      for (const { from, to } of innerNodeRangesUnder(1, leafCount)) hashNodeRange(wasm, base, from, to);
       const second = innerNodeRangesUnder(2, leafCount);
-      if (handedOut && collect()) {
+      if (collect()) {
         for (const { from, to } of second) heap.set(sharedHeap.subarray(32 * from, 32 * to), 32 * from);
       } else {
-        for (const { from, to } of second) hashNodeRange(wasm, base, to, from);
+        for (const { from, to } of second) hashNodeRange(wasm, base, from, to);
       }
-      hashNodeRange(wasm, base, 1, 0);
+      hashNodeRange(wasm, base, 0, 1);
       return heap.slice();
     },
 
     hashLeaves(values) {
       const count = values.length / 32;
-      if (count < PARALLEL_MIN_LEAVES || worker === undefined) return wasmTreeHasher.hashLeaves(values);
+      const helper = worker;
+      if (count < PARALLEL_MIN_LEAVES || helper === undefined) return wasmTreeHasher.hashLeaves(values);
       const half = count >> 1;
       const input = sharedBytes(values.length);
       if (!sharedOut || sharedOut.byteLength < values.length) sharedOut = new SharedArrayBuffer(values.length);
       new Uint8Array(input).set(values.subarray(32 * half), 32 * half);
-      const handedOut = handOut({ kind: "leaves", values: input, out: sharedOut, from: half, to: count });
+      handOut(helper, { kind: "leaves", values: input, out: sharedOut, from: half, to: count });
       const out = new Uint8Array(values.length);
-      const mine = handedOut ? half : count;
-      const wasm = ownInstance(64 * mine);
+      const wasm = ownInstance(64 * half);
       const base = FREE_MEMORY_START;
-      new Uint8Array(wasm.memory.buffer).set(values.subarray(0, 32 * mine), base);
-      hashLeafRange(wasm, base, base + 32 * mine, mine);
-      out.set(new Uint8Array(wasm.memory.buffer, base + 32 * mine, 32 * mine));
-      if (handedOut) {
-        if (collect()) out.set(new Uint8Array(sharedOut, 32 * half, 32 * (count - half)), 32 * half);
-        else out.set(wasmTreeHasher.hashLeaves(values.subarray(32 * half)), 32 * half);
-      }
+      new Uint8Array(wasm.memory.buffer).set(values.subarray(0, 32 * half), base);
+      hashLeafRange(wasm, base, base + 32 * half, half);
+      out.set(new Uint8Array(wasm.memory.buffer, base + 32 * half, 32 * half));
+      const secondHalf = collect() ? new Uint8Array(sharedOut, 32 * half, 32 * (count - half)) : wasmTreeHasher.hashLeaves(values.subarray(32 * half));
+      out.set(secondHalf, 32 * half);
       return out;
     },
 

@@ -38,7 +38,7 @@ function run(job: TreeHashJob): void {
   // Only the leaves are input; every inner node of the subtree is computed here.
   memory.set(heap.subarray(32 * (n - 1), 32 * nodeCount), base + 32 * (n - 1));
   const ranges = innerNodeRangesUnder(2, n);
-  for (const { from, to } of ranges) hashNodeRange(w, base, to, from);
+  for (const { from, to } of ranges) hashNodeRange(w, base, from, to);
   for (const { from, to } of ranges) heap.set(memory.subarray(base + 32 * from, base + 32 * to), 32 * from);
 }
 

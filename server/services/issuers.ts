@@ -13,7 +13,7 @@ import { unixSeconds, type Clock } from "../clock";
 import { generateApiKey, hashApiKey } from "../crypto/apiKeys";
 import type { SecretBox } from "../crypto/secretBox";
 import type { Logger } from "../log";
-import type { IssuerRecord, Store } from "../store/Store";
+import type { ApiKeyRecord, IssuerRecord, Store } from "../store/Store";
 
 export interface IssuerProfileInput {
   name: string;
@@ -60,10 +60,10 @@ export function createIssuer(deps: IssuerKeysDeps, profile: IssuerProfileInput, 
     isDemo: options.isDemo ?? false,
     createdAt: unixSeconds(deps.clock),
   };
-  const apiKey = generateApiKey("ca_issuer");
+  const { apiKey, record } = newIssuerApiKey(id, issuer.createdAt);
   deps.store.transaction(() => {
     deps.store.insertIssuer(issuer);
-    deps.store.insertApiKey({ id: crypto.randomUUID(), issuerId: id, keyHash: hashApiKey(apiKey), scopes: ["issue", "revoke"], createdAt: issuer.createdAt });
+    deps.store.insertApiKey(record);
   });
   return { issuer, apiKey };
 }
@@ -81,19 +81,22 @@ export function issuerSigningKey(box: SecretBox, issuer: IssuerRecord): SecretSi
   return signingKeyFromSeed(box.open(issuer.signingSeedSealed, seedContext(issuer.id)));
 }
 
+/** An issuer API key (the secret, shown once) and the record the store keeps of it (its hash). */
+function newIssuerApiKey(issuerId: string, createdAt: number): { apiKey: string; record: ApiKeyRecord & { issuerId: string } } {
+  const apiKey = generateApiKey("ca_issuer");
+  return { apiKey, record: { id: crypto.randomUUID(), issuerId, keyHash: hashApiKey(apiKey), scopes: ["issue", "revoke"], createdAt } };
+}
+
 /** A new API key for the issuer (shown once); every earlier key of the issuer stops working. */
 export function rotateIssuerApiKey(store: Store, clock: Clock, issuerId: string): { apiKey: string; revokedKeys: number } {
-  const apiKey = generateApiKey("ca_issuer");
-  const revokedKeys = store.rotateIssuerApiKey(
-    { id: crypto.randomUUID(), issuerId, keyHash: hashApiKey(apiKey), scopes: ["issue", "revoke"], createdAt: unixSeconds(clock) },
-    unixSeconds(clock),
-  );
-  return { apiKey, revokedKeys };
+  const now = unixSeconds(clock);
+  const { apiKey, record } = newIssuerApiKey(issuerId, now);
+  return { apiKey, revokedKeys: store.rotateIssuerApiKey(record, now) };
 }
 
 /** Issues an additional API key for an existing issuer (used to re-print the demo issuer's key). */
 export function addIssuerApiKey(store: Store, clock: Clock, issuerId: string): string {
-  const apiKey = generateApiKey("ca_issuer");
-  store.insertApiKey({ id: crypto.randomUUID(), issuerId, keyHash: hashApiKey(apiKey), scopes: ["issue", "revoke"], createdAt: unixSeconds(clock) });
+  const { apiKey, record } = newIssuerApiKey(issuerId, unixSeconds(clock));
+  store.insertApiKey(record);
   return apiKey;
 }

@@ -13,7 +13,6 @@ import { startLocalNode, type LocalNode } from "../../server/chain/localNode";
 import { freePort } from "../../scripts/lib/freePort";
 import { eventually } from "../helpers/eventually";
 
-export { eventually, freePort };
 
 export const REPO_ROOT = path.resolve(__dirname, "..", "..");
 export const SCREENSHOT_DIR = path.join(REPO_ROOT, "test-output", "screenshots");

@@ -15,7 +15,8 @@ import { readStatusFromListCredential } from "../../core/status/statusListCreden
 import { verifyCredentials } from "../../core/verify/pipeline";
 import { createSecretBox } from "../../server/crypto/secretBox";
 import { issuerSigningKey } from "../../server/services/issuers";
-import { eventually, startTestChain, type TestChain } from "./helpers/chain";
+import { startTestChain, type TestChain } from "./helpers/chain";
+import { eventually } from "../helpers/eventually";
 import { call, startTestServer, type TestServer } from "./helpers/server";
 
 describe("anchoring server", function () {

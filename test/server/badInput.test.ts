@@ -4,7 +4,8 @@
  */
 import { expect } from "chai";
 import { awardBody } from "../../server/routes/credentials";
-import { eventually, startTestChain, type TestChain } from "./helpers/chain";
+import { startTestChain, type TestChain } from "./helpers/chain";
+import { eventually } from "../helpers/eventually";
 import { call, startTestServer, type TestServer } from "./helpers/server";
 
 describe("anchoring server: bad input", function () {

@@ -5,7 +5,8 @@
  */
 import { expect } from "chai";
 import { findAnchorProof } from "../../core/proof/anchor";
-import { eventually, startTestChain, type TestChain } from "./helpers/chain";
+import { startTestChain, type TestChain } from "./helpers/chain";
+import { eventually } from "../helpers/eventually";
 import { call, ManualClock, startTestServer, type TestServer } from "./helpers/server";
 
 describe("anchoring server: batching and chain faults", function () {

@@ -10,7 +10,9 @@ import path from "node:path";
 import { expect } from "chai";
 import { findAnchorProof } from "../../core/proof/anchor";
 import { writeDeployment } from "../../scripts/lib/deployment";
-import { eventually, freePort, startTestChain, type TestChain } from "./helpers/chain";
+import { startTestChain, type TestChain } from "./helpers/chain";
+import { eventually } from "../helpers/eventually";
+import { freePort } from "../../scripts/lib/freePort";
 import { call } from "./helpers/server";
 
 const REPO_ROOT = path.resolve(__dirname, "..", "..");

@@ -5,7 +5,9 @@
  */
 import http from "node:http";
 import { expect } from "chai";
-import { eventually, freePort, startTestChain, type TestChain } from "./helpers/chain";
+import { startTestChain, type TestChain } from "./helpers/chain";
+import { eventually } from "../helpers/eventually";
+import { freePort } from "../../scripts/lib/freePort";
 import { call, startTestServer, type TestServer } from "./helpers/server";
 
 describe("anchoring server: RPC failures", function () {

@@ -9,7 +9,8 @@ import os from "node:os";
 import path from "node:path";
 import { expect } from "chai";
 import { answersRpc } from "../../server/chain/localNode";
-import { eventually, freePort } from "./helpers/chain";
+import { eventually } from "../helpers/eventually";
+import { freePort } from "../../scripts/lib/freePort";
 import { call } from "./helpers/server";
 
 const REPO_ROOT = path.resolve(__dirname, "..", "..");

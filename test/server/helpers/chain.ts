@@ -9,9 +9,7 @@ import { deployRegistry, loadRegistryArtifact, type DeploymentRecord } from "../
 import { startLocalNode, type LocalNode } from "../../../server/chain/localNode";
 import { HARDHAT_DEFAULT_OPERATOR_KEY } from "../../../server/config";
 import { freePort } from "../../../scripts/lib/freePort";
-import { eventually } from "../../helpers/eventually";
 
-export { eventually, freePort };
 
 export interface TestChain {
   node: LocalNode;

@@ -12,7 +12,8 @@ import { loadConfig, type ServerConfig } from "../../../server/config";
 import { createLogger } from "../../../server/log";
 import { createWorkerSigner } from "../../../server/signing/workerSigner";
 import { SqliteStore } from "../../../server/store/sqlite/SqliteStore";
-import { freePort, type TestChain } from "./chain";
+import { type TestChain } from "./chain";
+import { freePort } from "../../../scripts/lib/freePort";
 
 export interface TestServer {
   baseUrl: string;
