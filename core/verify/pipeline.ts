@@ -14,15 +14,15 @@ import { prepareStatusLists, type StatusListCredentials } from "./statusLists";
 import { flattenBundle } from "./bundle";
 import { readCredentialFacts, type CredentialFacts } from "./credentialFacts";
 import { inclusionStep, issuerSignatureStep, schemaStep, validityStep, type IssuerProofChecker } from "./offlineSteps";
-import { jsonInteger, step, type BundleReport, type CredentialReport, type VerificationStep } from "./report";
+import { bundleVerdict, jsonInteger, settleCredentialReport, step, type BundleReport, type CredentialReport, type VerificationStep } from "./report";
 import { InvalidArgumentError } from "../errors";
 import type { RegistryReaderParameters } from "../chain/registryReader";
 import type { DocumentLoader } from "../credential/documentLoader";
 import { verifyIssuerProofsFast } from "../credential/fast";
 import { verifyIssuerProofs } from "../credential/sign";
 
-export type { BundleReport, CredentialReport, VerificationStep, StepName, StepStatus } from "./report";
-export { STEP_NAMES } from "./report";
+export type { BundleReport, CredentialReport, VerificationStep, StepName, StepStatus, Verdict } from "./report";
+export { STEP_NAMES, VERDICTS } from "./report";
 export type { TrustedRegistries } from "./chainPlan";
 
 export type { IssuerProofChecker } from "./offlineSteps";
@@ -84,7 +84,7 @@ export async function verifyCredentials(credentials: readonly unknown[], options
   const now = options.now ?? new Date();
 
   const slots: Slot[] = flattenBundle(credentials).map(({ credential, path }) => {
-    const report: CredentialReport = { verified: false, path, steps: [] };
+    const report: CredentialReport = { verdict: "failed", verified: false, path, steps: [] };
     if (typeof credential !== "object" || credential === null || Array.isArray(credential)) {
       return { report, credential };
     }
@@ -147,13 +147,12 @@ export async function verifyCredentials(credentials: readonly unknown[], options
     emit(index, validityStep(slot.facts, now));
   }
 
-  for (const { report } of slots) {
-    const failed = report.steps.find((s) => s.status === "failed");
-    report.verified = failed === undefined && report.steps.length > 0;
-    if (failed) report.failedStep = failed.name;
-  }
+  for (const { report } of slots) settleCredentialReport(report);
   const results = slots.map((slot) => slot.report);
-  const bundle: BundleReport = { verified: results.length > 0 && results.every((result) => result.verified), results };
+  const verdict = bundleVerdict(results.map((result) => result.verdict));
+  const counts = { verified: 0, unconfirmed: 0, failed: 0 };
+  for (const result of results) counts[result.verdict] += 1;
+  const bundle: BundleReport = { verdict, verified: verdict === "verified", counts, results };
   if (summary) bundle.chain = chainSummary(summary);
   if (chainError !== undefined) bundle.chainError = chainError;
   return bundle;

@@ -9,23 +9,39 @@ export const STEP_NAMES = ["schema", "issuer-signature", "key-registered", "incl
 export type StepName = (typeof STEP_NAMES)[number];
 
 /**
- * ok: checked and fine. failed: checked and wrong (the credential does not verify).
- * warning: fine to accept but worth telling (e.g. "signed, not anchored").
- * skipped: could not or need not be checked (no chain access, not applicable).
+ * The verdict on one credential, or on a whole input:
+ * - verified: every check ran against trusted sources and passed;
+ * - unconfirmed: nothing failed, but something the verdict needs could not be checked;
+ * - failed: some check failed.
  */
-export type StepStatus = "ok" | "failed" | "skipped" | "warning";
+export type Verdict = "verified" | "unconfirmed" | "failed";
+export const VERDICTS = ["verified", "unconfirmed", "failed"] as const;
+
+/**
+ * ok: checked against trusted sources and fine (the message may add a note).
+ * failed: checked and wrong (the credential does not verify).
+ * unconfirmed: needed for the verdict but could not be checked; `fix` says what would make it checkable.
+ * skipped: does not apply to this credential (e.g. no co-issuers); never a needed check that did not run.
+ * warning: DEPRECATED, being removed; counts as unconfirmed.
+ */
+export type StepStatus = "ok" | "failed" | "unconfirmed" | "skipped" | "warning";
 
 export interface VerificationStep {
   name: StepName;
   status: StepStatus;
   /** A plain human sentence. */
   message: string;
+  /** For unconfirmed steps: what the verifier can do so the check runs ("Enter an RPC URL for chain 31337"). */
+  fix?: string;
   data?: Record<string, unknown>;
 }
 
 export interface CredentialReport {
-  /** True when no step failed. */
+  verdict: Verdict;
+  /** True iff `verdict` is "verified". */
   verified: boolean;
+  /** One sentence saying why the verdict is not "verified" (the first failed, else first unconfirmed step). */
+  reason?: string;
   credentialId?: string;
   /** Where the credential sits in the input, e.g. "[0]" or "[1].credentialSubject.verifiableCredential[0]". */
   path: string;
@@ -34,12 +50,18 @@ export interface CredentialReport {
   issuer?: { id?: string; name?: string };
   /** The first failed step, so callers can say why in one word. */
   failedStep?: StepName;
+  /** The steps that could not be checked (verdict unconfirmed when nothing failed). */
+  unconfirmedSteps?: StepName[];
   steps: VerificationStep[];
 }
 
 export interface BundleReport {
-  /** True when every credential verified. */
+  /** failed if any credential failed, else unconfirmed if any is unconfirmed, else verified (an empty input is failed). */
+  verdict: Verdict;
+  /** True iff `verdict` is "verified". */
   verified: boolean;
+  /** How many credentials got each verdict. */
+  counts: Record<Verdict, number>;
   results: CredentialReport[];
   /** The chain state the report was made against, when the chain was read. */
   chain?: { chainId: number; blockNumber: number; blockTimestamp: number; endpoints: string[]; registries: string[] };
@@ -69,4 +91,30 @@ export function shortHex(hex: string): string {
 /** Unix seconds as an ISO 8601 time without milliseconds. */
 export function isoTime(seconds: bigint | number): string {
   return new Date(Number(seconds) * 1000).toISOString().replace(/\.000Z$/, "Z");
+}
+
+/** The verdict of one credential from its steps: any failed → failed; any unconfirmed (or warning) → unconfirmed. */
+export function credentialVerdict(steps: readonly VerificationStep[]): Verdict {
+  if (steps.length === 0 || steps.some((s) => s.status === "failed")) return "failed";
+  if (steps.some((s) => s.status === "unconfirmed" || s.status === "warning")) return "unconfirmed";
+  return steps.some((s) => s.status === "ok") ? "verified" : "unconfirmed";
+}
+
+/** The verdict of a whole input from its credentials' verdicts. */
+export function bundleVerdict(verdicts: readonly Verdict[]): Verdict {
+  if (verdicts.length === 0 || verdicts.includes("failed")) return "failed";
+  return verdicts.includes("unconfirmed") ? "unconfirmed" : "verified";
+}
+
+/** Fills verdict, verified, reason, failedStep and unconfirmedSteps of a report from its steps. */
+export function settleCredentialReport(report: CredentialReport): void {
+  report.verdict = credentialVerdict(report.steps);
+  report.verified = report.verdict === "verified";
+  const failed = report.steps.find((s) => s.status === "failed");
+  const unconfirmed = report.steps.filter((s) => s.status === "unconfirmed" || s.status === "warning");
+  if (failed) report.failedStep = failed.name;
+  if (unconfirmed.length > 0) report.unconfirmedSteps = unconfirmed.map((s) => s.name);
+  const why = failed ?? unconfirmed[0];
+  if (why) report.reason = why.message;
+  else if (report.verdict !== "verified") report.reason = "Nothing about this credential could be checked";
 }
