@@ -33,6 +33,10 @@ const config: HardhatUserConfig = {
       optimizer: { enabled: true, runs: 1_000_000 },
       viaIR: true,
       evmVersion: "cancun",
+      // No metadata hash and no CBOR trailer in the bytecode: the runtime code then depends only on
+      // the sources' semantics and these settings, so anyone can rebuild it and verifiers can compare
+      // eth_getCode with the published genuine codes (core/chain/genuineRegistryCodes.json).
+      metadata: { bytecodeHash: "none", appendCBOR: false },
     },
   },
   paths: {
