@@ -58,6 +58,8 @@ export class SafeFetchError extends Error {
   constructor(
     message: string,
     readonly reason: "unsafe-url" | "blocked-address" | "too-large" | "timeout" | "network" | "http-status",
+    /** The host (as in the URL) the error is about: after a redirect, not the first URL's. */
+    readonly host?: string,
   ) {
     super(message);
   }
@@ -255,7 +257,7 @@ async function checkTarget(parsed: URL, options: SafeFetchOptions, deadline: Dea
     addresses = [{ address: hostname, family: net.isIPv6(hostname) ? 6 : 4 }];
   } else {
     if (isLocalhostName(hostname) && !options.allowPrivateNetwork) {
-      throw new SafeFetchError(`${parsed.hostname} is this machine; only public hosts are fetched`, "blocked-address");
+      throw new SafeFetchError(`${parsed.hostname} is this machine; only public hosts are fetched`, "blocked-address", parsed.hostname);
     }
     try {
       addresses = await deadline.race((options.lookup ?? defaultLookup)(hostname));
@@ -269,7 +271,7 @@ async function checkTarget(parsed: URL, options: SafeFetchOptions, deadline: Dea
   for (const { address } of addresses) {
     const why = blockedAddressReason(address);
     if (why && !allowed(address)) {
-      throw new SafeFetchError(`${parsed.hostname} is a non-public address (${address}: ${why}); only public hosts are fetched`, "blocked-address");
+      throw new SafeFetchError(`${parsed.hostname} is a non-public address (${address}: ${why}); only public hosts are fetched`, "blocked-address", parsed.hostname);
     }
   }
   return addresses[0]!;

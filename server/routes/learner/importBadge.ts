@@ -1,5 +1,4 @@
-import dns from "node:dns/promises";
-import net from "node:net";
+import { blockedAddressReason, safeFetch, SafeFetchError, type SafeFetchOptions } from "../../../core/node/safeFetch";
 import type { VerifyReport } from "./deps";
 
 /** Why an import was refused, in words for the learner. */
@@ -10,24 +9,22 @@ export class ImportRefusedError extends Error {
 const MAX_IMPORT_BYTES = 2 * 1024 * 1024;
 const FETCH_TIMEOUT_MS = 10_000;
 
-/** Loopback, private, link-local and unspecified addresses: a learner's URL must not reach our own network. */
+/** Loopback, private, link-local, unspecified and every other non-public address (also IPv4-mapped and NAT64 forms). */
 export function isInternalAddress(address: string): boolean {
-  if (net.isIPv4(address)) {
-    const [a, b] = address.split(".").map(Number) as [number, number];
-    return a === 0 || a === 10 || a === 127 || (a === 169 && b === 254) || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127);
-  }
-  const lower = address.toLowerCase();
-  if (lower.startsWith("::ffff:")) return isInternalAddress(lower.slice(7));
-  return lower === "::" || lower === "::1" || lower.startsWith("fc") || lower.startsWith("fd") || lower.startsWith("fe80");
+  return blockedAddressReason(address.replace(/^\[|\]$/g, "")) !== undefined;
 }
 
 /**
- * Loads a badge from the URL the learner typed, and only from there: http(s) only, bounded
- * in time and size, JSON only, no redirects. Hosts on internal addresses are refused (the
- * server must not become a way into its own network), except this server's own public origin,
- * so a learner can import a badge another wallet shares from here.
+ * Loads a badge from the URL the learner typed, and only from there, through safeFetch: http(s)
+ * only, the name resolved once and the connection pinned to the checked public address, at most
+ * 3 redirects (each checked again), 2 MB read as a stream and cut off past it, 10 s in all.
+ * This server's own public origin is the one exception to "public hosts only" (a learner may
+ * import a badge another wallet shares from here); from there no redirect is followed, so it
+ * cannot bounce the request elsewhere on the internal network.
+ *
+ * `fetchOptions` is for tests (a local test host's address, a stub resolver).
  */
-export async function loadBadgeFromUrl(url: string, options: { ownOrigin?: string; fetchImpl?: typeof fetch } = {}): Promise<unknown> {
+export async function loadBadgeFromUrl(url: string, options: { ownOrigin?: string; fetchOptions?: Partial<SafeFetchOptions> } = {}): Promise<unknown> {
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -35,28 +32,38 @@ export async function loadBadgeFromUrl(url: string, options: { ownOrigin?: strin
     throw new ImportRefusedError("the URL is not valid");
   }
   if (parsed.protocol !== "https:" && parsed.protocol !== "http:") throw new ImportRefusedError("only http and https URLs can be imported");
-  if (parsed.origin !== options.ownOrigin) {
-    const host = parsed.hostname.replace(/^\[|\]$/g, "");
-    const addresses = net.isIP(host) ? [host] : (await dns.lookup(host, { all: true }).catch(() => [])).map((a) => a.address);
-    if (addresses.length === 0) throw new ImportRefusedError(`${parsed.hostname} could not be found`);
-    if (addresses.some(isInternalAddress)) throw new ImportRefusedError(`${parsed.hostname} is an internal address; badges are imported only from public hosts`);
-  }
-  let response: Response;
+  const own = options.ownOrigin !== undefined && parsed.origin === options.ownOrigin;
+  let answer;
   try {
-    response = await (options.fetchImpl ?? fetch)(parsed, {
-      headers: { accept: "application/ld+json, application/json" },
-      redirect: "error",
-      signal: AbortSignal.timeout(FETCH_TIMEOUT_MS),
+    answer = await safeFetch(parsed.href, {
+      maxBytes: MAX_IMPORT_BYTES,
+      timeoutMs: FETCH_TIMEOUT_MS,
+      allowHttp: true,
+      accept: "application/ld+json, application/json",
+      ...options.fetchOptions,
+      ...(own ? { allowPrivateNetwork: true, maxRedirects: 0 } : {}),
     });
   } catch (error) {
-    throw new ImportRefusedError(`could not load ${parsed.href}: ${(error as Error).message}`);
+    if (!(error instanceof SafeFetchError)) throw error;
+    // safeFetch's messages never quote the answer, so they can be shown as they are.
+    switch (error.reason) {
+      case "blocked-address":
+        throw new ImportRefusedError(`${error.host ?? parsed.hostname} is an internal address; badges are imported only from public hosts`);
+      case "too-large":
+        throw new ImportRefusedError("the badge file is larger than 2 MB");
+      case "timeout":
+        throw new ImportRefusedError(`${parsed.host} did not answer within 10 seconds`);
+      default:
+        throw new ImportRefusedError(`could not load the badge: ${error.message}`);
+    }
   }
-  if (!response.ok) throw new ImportRefusedError(`${parsed.href} answered ${response.status}`);
-  const declared = Number(response.headers.get("content-length") ?? "0");
-  if (declared > MAX_IMPORT_BYTES) throw new ImportRefusedError("the badge file is larger than 2 MB");
-  const text = await response.text();
-  if (text.length > MAX_IMPORT_BYTES) throw new ImportRefusedError("the badge file is larger than 2 MB");
-  return parseBadgeJson(text);
+  if (answer.status < 200 || answer.status > 299) throw new ImportRefusedError(`${parsed.host} answered HTTP ${answer.status}`);
+  try {
+    return JSON.parse(answer.body.toString("utf8"));
+  } catch {
+    // Not parseBadgeJson: its message quotes the text, and this text came from someone else's host.
+    throw new ImportRefusedError(`${parsed.host} did not answer with a JSON badge file`);
+  }
 }
 
 export function parseBadgeJson(text: string): unknown {
