@@ -9,6 +9,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { Contract, ContractFactory, getAddress, isHexString } from "ethers";
 import type { InterfaceAbi, Provider, Signer } from "ethers";
+import type { Hex } from "viem";
+import { classifyRegistryCode } from "../../core/chain/genuineRegistry";
 import { ChainError, CredanchorError } from "../../core/errors";
 
 export const DEPLOYMENTS_DIR = path.resolve(__dirname, "..", "..", "deployments");
@@ -158,6 +160,10 @@ export async function checkRecordedRegistry(provider: Provider, record: Deployme
   if (version !== expectedVersion) {
     return { live: false, reason: `the contract at ${address} is version "${version}", not "${expectedVersion}"` };
   }
+  // Verifiers trust the code, not version(): a registry from an older build (or a proxy that
+  // answers our version()) would make every anchor on it fail verification, so it is not reused.
+  const genuine = classifyRegistryCode(code as Hex);
+  if (!genuine.genuine) return { live: false, reason: `the contract at ${address} answers version "${version}" but ${genuine.reason}` };
   return { live: true };
 }
 

@@ -9,6 +9,7 @@ import {
   registryCodeHash,
   type GenuineRegistryCode,
 } from "../../../core/chain/genuineRegistry";
+import { checkRecordedRegistry } from "../../../scripts/lib/deployment";
 import { readRegistryBuild, registryCodeEntry } from "../../../scripts/lib/registryBuild";
 import { deployRegistryFixture } from "./registryFixture";
 
@@ -124,6 +125,12 @@ describe("genuine registry code", function () {
       expect(await throughProxy.getFunction("version").staticCall()).to.equal(version);
       const verdict = classifyRegistryCode(proxyCode);
       expect(verdict).to.deep.equal({ genuine: false, reason: "its code is not a released credanchor registry (the code hash is not in the published genuine set)" });
+      // Deploy-on-start must not reuse it either, although it answers the expected version().
+      const record = { chainId: 31337, contracts: { CredentialRegistry: { address, blockNumber: 1, txHash: `0x${"11".repeat(32)}` } } };
+      expect(await checkRecordedRegistry(hre.ethers.provider, record)).to.deep.equal({
+        live: false,
+        reason: `the contract at ${address} answers version "${version}" but its code is not a released credanchor registry (the code hash is not in the published genuine set)`,
+      });
     });
 
     it("refuses a contract that answers every call with 'yes'", async function () {
