@@ -3,7 +3,16 @@
  * safeFetch, 2 MB streamed, 10 s, public hosts only, nothing of the answer echoed.
  */
 import { expect } from "chai";
+import express from "express";
+import fs from "node:fs";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { createLearnerRouter } from "../../server/routes/learner";
+import { learnerServices } from "../../server/routes/learner/deps";
 import { ImportRefusedError, isInternalAddress, loadBadgeFromUrl } from "../../server/routes/learner/importBadge";
+import { SqliteStore } from "../../server/store/sqlite/SqliteStore";
 import { startTestHost, type TestHost } from "../helpers/testHttps";
 
 async function refusal(promise: Promise<unknown>): Promise<ImportRefusedError> {
@@ -104,5 +113,84 @@ describe("wallet import: fetching the badge URL", function () {
     expect(isInternalAddress("[::ffff:7f00:1]")).to.equal(true);
     expect(isInternalAddress("64:ff9b::a9fe:a9fe")).to.equal(true);
     expect(isInternalAddress("93.184.216.34")).to.equal(false);
+  });
+});
+
+describe("wallet import route: POST /learner/import with a URL", function () {
+  this.timeout(60_000);
+  // The learner router alone over a real SQLite store: no chain is needed to refuse a URL.
+  let target: TestHost;
+  let app: http.Server;
+  let appUrl: string;
+  let cookie: string;
+  let store: SqliteStore;
+  let verifyCalls = 0;
+  let targetSent = 0;
+
+  before(async function () {
+    target = await startTestHost((_request, response) => {
+      const chunk = Buffer.alloc(256 * 1024, 0x20);
+      const pump = () => {
+        while (targetSent < 400 * 1024 * 1024) {
+          targetSent += chunk.length;
+          if (!response.write(chunk)) return void response.once("drain", pump);
+        }
+        response.end();
+      };
+      pump();
+    });
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "credanchor-import-"));
+    store = new SqliteStore(path.join(dataDir, "credanchor.sqlite"));
+    // The big answer comes from "this server's own origin", the one host allowed although private.
+    const deps = {
+      store,
+      config: { publicUrl: `http://127.0.0.1:${target.port}`, dataDir },
+      verify: async () => {
+        verifyCalls++;
+        throw new Error("not reached");
+      },
+    };
+    const learners = learnerServices(deps).learners;
+    const wallet = learners.createWallet({ handle: "ada", email: "ada@example.edu" });
+    cookie = `ca_session=${learners.createSession(wallet.id)}`;
+    const expressApp = express();
+    expressApp.use(createLearnerRouter(deps));
+    app = await new Promise((resolve) => {
+      const server = http.createServer(expressApp).listen(0, "127.0.0.1", () => resolve(server));
+    });
+    appUrl = `http://127.0.0.1:${(app.address() as AddressInfo).port}`;
+  });
+
+  after(async function () {
+    await target?.close();
+    await new Promise((resolve) => app?.close(resolve));
+    store?.close();
+  });
+
+  const importUrl = (url: string) =>
+    fetch(`${appUrl}/learner/import`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", origin: appUrl, cookie },
+      body: new URLSearchParams({ url }).toString(),
+      redirect: "manual",
+    });
+
+  it("answers 422 for http://[::ffff:127.0.0.1]:PORT/ without requesting it", async function () {
+    const response = await importUrl(`http://[::ffff:127.0.0.1]:${target.port}/badge.json`);
+    const page = await response.text();
+    expect(response.status).to.equal(422);
+    expect(page).to.contain("[::ffff:7f00:1] is an internal address; badges are imported only from public hosts");
+    expect(target.hits).to.deep.equal([]);
+    expect(verifyCalls).to.equal(0);
+  });
+
+  it("answers 422 for a 400 MB answer, cut off past 2 MB", async function () {
+    const response = await importUrl(`http://127.0.0.1:${target.port}/huge.json`);
+    const page = await response.text();
+    expect(response.status).to.equal(422);
+    expect(page).to.contain("the badge file is larger than 2 MB");
+    expect(verifyCalls).to.equal(0);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(targetSent).to.be.lessThan(32 * 1024 * 1024);
   });
 });
