@@ -341,8 +341,13 @@ function requestOnce(parsed: URL, address: ResolvedAddress, options: SafeFetchOp
         if (received > options.maxBytes) return fail(new SafeFetchError(`the answer from ${parsed.host} is larger than ${options.maxBytes} bytes`, "too-large"));
         chunks.push(chunk);
       });
-      response.on("error", () => fail(deadline.signal.aborted ? (deadline.signal.reason as SafeFetchError) : new SafeFetchError(`the answer from ${parsed.host} broke off`, "network")));
-      response.on("aborted", () => fail(new SafeFetchError(`the answer from ${parsed.host} broke off`, "network")));
+      const brokeOff = () => fail(deadline.signal.aborted ? (deadline.signal.reason as SafeFetchError) : new SafeFetchError(`the answer from ${parsed.host} broke off`, "network"));
+      response.on("error", brokeOff);
+      response.on("aborted", brokeOff);
+      // A connection closed before the whole body arrived (a short body against its content-length).
+      response.on("close", () => {
+        if (!response.complete) brokeOff();
+      });
       response.on("end", () => {
         if (settled) return;
         settled = true;

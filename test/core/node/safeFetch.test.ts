@@ -299,6 +299,19 @@ describe("safeFetch", function () {
       }
     });
 
+    it("refuses an answer cut short of its content-length", async function () {
+      const server = net.createServer((socket) => socket.end("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"a\":1}"));
+      await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+      const port = (server.address() as AddressInfo).port;
+      try {
+        const error = await refusal(safeFetch(`http://127.0.0.1:${port}/`, { ...base, allowHttp: true, allowedPrivateAddresses: ["127.0.0.1"] }));
+        expect(error.reason).to.equal("network");
+        expect(error.message).to.equal(`the answer from 127.0.0.1:${port} broke off`);
+      } finally {
+        server.close();
+      }
+    });
+
     it("gives up on a name that never resolves", async function () {
       const error = await refusal(safeFetch("https://slow-dns.example/", { ...base, timeoutMs: 300, lookup: () => new Promise(() => undefined) }));
       expect(error.reason).to.equal("timeout");
