@@ -7,6 +7,13 @@
  * The runtime code is reproducible because it is compiled without a metadata hash or CBOR trailer
  * (hardhat.config.ts, foundry.toml); `npm run registry:codes` prints the entry of the current build.
  *
+ * A zeroed immutable range accepts ANY value: whoever deploys the runtime code directly chooses
+ * it. Before publishing a version with immutables, make sure no value can change what the code
+ * proves. For OpenZeppelin's EIP712 in particular, a deployer can set `_cachedThis` to the
+ * contract's own address and `_cachedDomainSeparator` to another registry's separator, so
+ * signatures made for that registry replay here: such a version also needs its verifier to compare
+ * `DOMAIN_SEPARATOR()` with the separator computed from the registry's address and chain id.
+ *
  * Browser-safe: no node imports.
  */
 import { keccak256, type Hex } from "viem";
