@@ -298,6 +298,19 @@ describe("issuer key binding", function () {
       expect(host.hits.length).to.equal(before);
     });
 
+    it("is unresolvable when the DID document is larger than the fetcher's limit or too slow", async function () {
+      const bigDid = `did:web:issuer.test%3A${host.port}:issuers:big`;
+      served["/issuers/big/did.json"] = { id: bigDid, padding: "x".repeat(300 * 1024) };
+      const big = await bindIssuerKey(bigDid, `${bigDid}#key-1`, issuerKey.publicKeyMultibase, { fetchDocument: testFetcher() });
+      expect(big.status).to.equal("unresolvable");
+      if (big.status === "unresolvable") expect(big.reason).to.contain("is larger than 262144 bytes");
+      const slow = await bindIssuerKey(did, `${did}#key-1`, issuerKey.publicKeyMultibase, {
+        fetchDocument: createSafeDocumentFetcher({ ca: ca.caPem, timeoutMs: 200, allowedPrivateAddresses: ["127.0.0.1"], lookup: () => new Promise(() => undefined) }),
+      });
+      expect(slow.status).to.equal("unresolvable");
+      if (slow.status === "unresolvable") expect(slow.reason).to.contain("did not answer within 200 ms");
+    });
+
     it("is unresolvable when the certificate is not trusted", async function () {
       const binding = await bindIssuerKey(did, `${did}#key-1`, issuerKey.publicKeyMultibase, {
         fetchDocument: createSafeDocumentFetcher({ allowedPrivateAddresses: ["127.0.0.1"], lookup: async () => [{ address: "127.0.0.1", family: 4 }] }),

@@ -164,6 +164,27 @@ describe("safeFetch", function () {
     });
   });
 
+  describe("concurrent fetches", function () {
+    it("keeps each fetch's own checks and answer when 40 run at once, half of them at forbidden hosts", async function () {
+      const before = plainHost.hits.length;
+      const runs = Array.from({ length: 40 }, (_, i) => {
+        const forbidden = i % 2 === 1;
+        const { lookup } = publicName([[forbidden ? "10.0.0.7" : "127.0.0.1"], ["127.0.0.1"]]);
+        const url = `http://host${i}.example:${plainHost.port}/n/${i}`;
+        return safeFetch(url, { ...base, allowHttp: true, lookup, allowedPrivateAddresses: ["127.0.0.1"] }).then(
+          (result) => ({ i, ok: true as const, path: JSON.parse(result.body.toString()).path as string }),
+          (error: SafeFetchError) => ({ i, ok: false as const, reason: error.reason }),
+        );
+      });
+      const outcomes = await Promise.all(runs);
+      for (const outcome of outcomes) {
+        if (outcome.i % 2 === 1) expect(outcome).to.deep.equal({ i: outcome.i, ok: false, reason: "blocked-address" });
+        else expect(outcome).to.deep.equal({ i: outcome.i, ok: true, path: `/n/${outcome.i}` });
+      }
+      expect(plainHost.hits.length - before).to.equal(20);
+    });
+  });
+
   describe("redirects", function () {
     const allowed = { ...base, allowHttp: true, allowedPrivateAddresses: ["127.0.0.1"] };
 
