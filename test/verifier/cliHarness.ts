@@ -30,9 +30,17 @@ export function runCli(args: readonly string[], options: { cwd?: string } = {}):
   });
 }
 
-/** A JSON-RPC endpoint over the in-process Hardhat network, on a free local port. */
+/** A JSON-RPC endpoint over the in-process Hardhat network, on a free local port (CORS open, like public RPCs). */
 export async function serveHardhatNetwork(): Promise<{ url: string; close: () => Promise<void> }> {
   const server = http.createServer((request, response) => {
+    // Browsers (the verify page opened from disk) call it cross-origin, as they would a public RPC.
+    response.setHeader("access-control-allow-origin", "*");
+    response.setHeader("access-control-allow-headers", "content-type");
+    response.setHeader("access-control-allow-methods", "POST, OPTIONS");
+    if (request.method === "OPTIONS") {
+      response.writeHead(204).end();
+      return;
+    }
     let body = "";
     request.on("data", (chunk) => (body += chunk));
     request.on("end", async () => {
