@@ -99,7 +99,7 @@ const RANK: Record<Verdict, number> = { verified: 0, unconfirmed: 1, failed: 2 }
 export function failClosedReport(report: BundleReport): BundleReport {
   for (const result of report.results) {
     const fromSteps = credentialVerdict(result.steps);
-    const given: Verdict = result.verdict in RANK ? result.verdict : "failed";
+    const given: Verdict = Object.hasOwn(RANK, result.verdict) ? result.verdict : "failed";
     let verdict: Verdict = RANK[fromSteps] > RANK[given] ? fromSteps : given;
     if (verdict === "verified" && report.chainError !== undefined) {
       verdict = "unconfirmed";

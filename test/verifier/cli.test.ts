@@ -271,6 +271,37 @@ describe("credanchor CLI", function () {
       }
     });
 
+    it("an RPC endpoint that claims another chain (chain id 1) never yields VERIFIED", async () => {
+      const { batch, registryAddress } = await loadFixture(anchoredFixture);
+      const liar = await serveHardhatNetwork((method, result) => (method === "eth_chainId" ? "0x1" : method === "net_version" ? "1" : result));
+      try {
+        const result = await runCli(["verify", file("liar.json", batch.credentials[0]), "--rpc", liar.url, "--registry", registryAddress, "--json"]);
+        const report = JSON.parse(result.stdout);
+        expect(report.verified).to.equal(false);
+        expect(report.results[0].verdict).to.not.equal("verified");
+        // failed once the chain id check is strict (issue 11), unconfirmed before; never 0.
+        expect(result.code).to.equal(report.verdict === "failed" ? 1 : 3);
+      } finally {
+        await liar.close();
+      }
+    });
+
+    it("two endpoints that disagree (one lies about the chain) never yield VERIFIED", async () => {
+      const { batch, registryAddress } = await loadFixture(anchoredFixture);
+      const honest = await serveHardhatNetwork();
+      const liar = await serveHardhatNetwork((method, result) => (method === "eth_chainId" ? "0x1" : result));
+      try {
+        const result = await runCli(["verify", file("split.json", batch.credentials[0]), "--rpc", honest.url, "--rpc", liar.url, "--registry", registryAddress, "--json"]);
+        const report = JSON.parse(result.stdout);
+        expect(report.verified).to.equal(false);
+        expect(result.code).to.be.oneOf([1, 3]);
+        expect(result.code).to.equal(report.verdict === "failed" ? 1 : 3);
+      } finally {
+        await honest.close();
+        await liar.close();
+      }
+    });
+
     it("exits 3 (UNCONFIRMED, with the fix) when the RPC endpoint cannot be reached, even for a revoked badge", async () => {
       const { batch } = await loadFixture(anchoredFixture);
       const good = file("good2.json", batch.credentials[0]);

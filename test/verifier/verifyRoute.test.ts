@@ -88,6 +88,14 @@ describe("POST /api/v1/verify", function () {
       expect(answer.body.results.map((r: { path: string }) => r.path)).to.deep.equal(["[0].verifiableCredential[0]", "[0].verifiableCredential[1]"]);
     });
 
+    it("things that are not credentials get a failed verdict each and never poison the genuine one", async () => {
+      const answer = await call(server.baseUrl, "POST", "/api/v1/verify", { body: { credentials: [good, "eyJhbGciOiJFZERTQSJ9.e30.sig", null, 7, [good]] } });
+      expect(answer.status, answer.text).to.equal(200);
+      expect(answer.body.results.map((r: { verdict: string }) => r.verdict)).to.deep.equal(["verified", "failed", "failed", "failed", "failed"]);
+      expect(answer.body).to.include({ verdict: "failed", verified: false });
+      expect(answer.body.counts).to.deep.equal({ verified: 1, unconfirmed: 0, failed: 4 });
+    });
+
     it("an anchor proof moved to chain 1 is never verified", async () => {
       const moved = structuredClone(good);
       const anchor = moved.proof.find((p: { cryptosuite?: string }) => p.cryptosuite !== "eddsa-rdfc-2022");
@@ -254,6 +262,7 @@ describe("verify route helpers", () => {
     it("a failed step wins over a verified label; an unknown verdict is failed", () => {
       expect(failClosedReport(report([ok("schema"), { name: "status", status: "failed", message: "Revoked" }], "verified")).verdict).to.equal("failed");
       expect(failClosedReport(report([ok("schema")], "green")).verdict).to.equal("failed");
+      expect(failClosedReport(report([ok("schema")], "toString")).verdict).to.equal("failed");
     });
 
     it("never makes a verdict greener", () => {
