@@ -48,9 +48,9 @@ function labelOf(credential: unknown): CredentialLabel {
   return label;
 }
 
-async function runVerification(container: HTMLElement, credentials: unknown[], options: VerifyOptions, lang: UiLang, focusVerdict: boolean): Promise<void> {
+async function runVerification(container: HTMLElement, credentials: unknown[], options: VerifyOptions, lang: UiLang, where: "page" | "panel"): Promise<void> {
   const labels = flattenBundle(credentials).map((entry) => labelOf(entry.credential));
-  const live = createLiveReport(container, labels, { lang, rpcUrl: options.rpcUrls?.[0] ?? "", focusVerdict });
+  const live = createLiveReport(container, labels, { lang, rpcUrl: options.rpcUrls?.[0] ?? "", focusVerdict: where === "page", panel: where === "panel" });
   try {
     const report = await verifyCredentials(credentials, { ...options, onStep: (event) => live.onStep(event) });
     live.finish(report);
@@ -168,7 +168,7 @@ function verifyPage(root: HTMLElement): void {
       inputError.replaceChildren(note);
     }
     const confirmations = Number.parseInt(confirmationsInput.value, 10);
-    await runVerification(report, credentials, optionsFrom(rpcUrl, registryInput.value.trim(), Number.isFinite(confirmations) && confirmations >= 0 ? confirmations : 1), lang, true);
+    await runVerification(report, credentials, optionsFrom(rpcUrl, registryInput.value.trim(), Number.isFinite(confirmations) && confirmations >= 0 ? confirmations : 1), lang, "page");
   };
 
   document.querySelectorAll<HTMLAnchorElement>("[data-set-lang]").forEach((link) =>
@@ -254,7 +254,7 @@ async function credentialPanel(panel: HTMLElement): Promise<void> {
     panel.textContent = (error as Error).message;
     return;
   }
-  await runVerification(panel, credentials, optionsFrom(config.rpcUrl ?? "", config.registry ?? "", config.confirmations ?? 1), lang, false);
+  await runVerification(panel, credentials, optionsFrom(config.rpcUrl ?? "", config.registry ?? "", config.confirmations ?? 1), lang, "panel");
 }
 
 const app = document.getElementById("verify-app");

@@ -67,6 +67,8 @@ export interface LiveReportOptions {
   rpcUrl: string;
   /** Move focus (and the screen) to the verdict when it arrives: on a phone it is the first thing seen. */
   focusVerdict?: boolean;
+  /** The credential page's panel has no chain settings of its own: its fixes point to the verify page. */
+  panel?: boolean;
 }
 
 export interface LiveReport {
@@ -156,9 +158,9 @@ export function createLiveReport(container: HTMLElement, labels: CredentialLabel
     finish(raw) {
       // Fail closed: without the chain nothing is verified, whatever the steps say.
       const chainNotRead = !options.rpcUrl
-        ? { reason: text(lang, "noRpcReason"), fix: text(lang, "noRpcFix") }
+        ? { reason: text(lang, "noRpcReason"), fix: text(lang, options.panel ? "noRpcFixPanel" : "noRpcFix") }
         : raw.chainError !== undefined
-          ? { reason: text(lang, "chainNotRead", { reason: raw.chainError }), fix: text(lang, "chainNotReadFix") }
+          ? { reason: text(lang, "chainNotRead", { reason: raw.chainError }), fix: text(lang, options.panel ? "chainNotReadFixPanel" : "chainNotReadFix") }
           : undefined;
       const report = failClosed(raw, chainNotRead);
       container.setAttribute("data-state", report.verdict);
