@@ -8,12 +8,17 @@
  *   app.js       page helpers (copy button, file import)
  *   styles.css   the design system
  * `npm run build:web`; the server also runs it on first use when the folder is missing.
+ *
+ * PUBLIC_RPC_URL (the same variable the server reads) is embedded into verify.html as its
+ * default RPC URL, so the static file opened from disk asks the serving instance's chain; the
+ * page shows the URL it uses. Without it the page asks the visitor for one (and, until given,
+ * nothing verifies: results are "not confirmed"). A server still injects its own settings.
  */
 const fs = require("node:fs");
 const path = require("node:path");
 
 const ROOT = path.join(__dirname, "..");
-const OUT_DIR = path.join(ROOT, "verifier", "web", "dist");
+const DEFAULT_OUT_DIR = path.join(ROOT, "verifier", "web", "dist");
 const STYLES = path.join(ROOT, "server", "web", "static", "styles.css");
 
 async function bundle(entry, outfile) {
@@ -37,15 +42,37 @@ async function bundle(entry, outfile) {
   });
 }
 
-/** Inlines CSS and script into the page template; `</script` inside the bundle is escaped. */
-function inlinePage(template, css, js) {
+/** Inlines CSS, script and the page's default settings into the template; `</script` and `<` are escaped. */
+function inlinePage(template, css, js, config) {
+  const json = JSON.stringify(config).replace(/</g, "\\u003c");
   return template
     .replace("/*STYLES*/", () => css)
+    .replace(/(<script type="application\/json" id="credanchor-config">)[^<]*(<\/script>)/, (_m, open, close) => `${open}${json}${close}`)
     .replace("/*SCRIPT*/", () => js.replace(/<\/script/gi, "<\\/script"));
 }
 
+/** The verify page's build-time settings: PUBLIC_RPC_URL when it is an http(s) URL. */
+function pageConfig(publicRpcUrl) {
+  const value = typeof publicRpcUrl === "string" ? publicRpcUrl.trim() : "";
+  if (value === "") return {};
+  let url;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new Error(`PUBLIC_RPC_URL must be an http(s) URL, got ${JSON.stringify(value)}`);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") throw new Error(`PUBLIC_RPC_URL must be an http(s) URL, got ${JSON.stringify(value)}`);
+  return { rpcUrl: value };
+}
+
+/**
+ * options.outDir: where to write (default verifier/web/dist); options.publicRpcUrl: the RPC URL
+ * to embed (default process.env.PUBLIC_RPC_URL).
+ */
 async function buildWeb(options = {}) {
   const started = Date.now();
+  const OUT_DIR = options.outDir ?? DEFAULT_OUT_DIR;
+  const config = pageConfig("publicRpcUrl" in options ? options.publicRpcUrl : process.env.PUBLIC_RPC_URL);
   fs.mkdirSync(OUT_DIR, { recursive: true });
   const tmp = fs.mkdtempSync(path.join(OUT_DIR, ".build-"));
   try {
@@ -53,7 +80,7 @@ async function buildWeb(options = {}) {
     await bundle("server/web/client/app.ts", path.join(tmp, "app.js"));
     const css = fs.readFileSync(STYLES, "utf8");
     const template = fs.readFileSync(path.join(ROOT, "verifier", "web", "verify.html"), "utf8");
-    fs.writeFileSync(path.join(tmp, "verify.html"), inlinePage(template, css, fs.readFileSync(path.join(tmp, "verify.js"), "utf8")));
+    fs.writeFileSync(path.join(tmp, "verify.html"), inlinePage(template, css, fs.readFileSync(path.join(tmp, "verify.js"), "utf8"), config));
     fs.copyFileSync(STYLES, path.join(tmp, "styles.css"));
     // Move into place file by file: a server reading the folder never sees a half-written file.
     for (const name of ["verify.js", "app.js", "styles.css", "verify.html"]) fs.renameSync(path.join(tmp, name), path.join(OUT_DIR, name));
@@ -62,11 +89,11 @@ async function buildWeb(options = {}) {
   }
   if (!options.quiet) {
     const size = (name) => `${(fs.statSync(path.join(OUT_DIR, name)).size / 1024).toFixed(0)} KiB`;
-    console.log(`built ${path.relative(ROOT, OUT_DIR)}: verify.html ${size("verify.html")}, app.js ${size("app.js")} in ${Date.now() - started} ms`);
+    console.log(`built ${path.relative(ROOT, OUT_DIR)}: verify.html ${size("verify.html")}, app.js ${size("app.js")} in ${Date.now() - started} ms${config.rpcUrl ? `; default RPC URL ${config.rpcUrl}` : "; no PUBLIC_RPC_URL: the page asks for an RPC URL"}`);
   }
 }
 
-module.exports = { buildWeb, OUT_DIR };
+module.exports = { buildWeb, OUT_DIR: DEFAULT_OUT_DIR, pageConfig };
 
 if (require.main === module) {
   buildWeb().catch((error) => {

@@ -22,7 +22,7 @@ import { batchesRouter } from "./routes/batches";
 import { credentialsRouter } from "./routes/credentials";
 import { issuersRouter } from "./routes/issuers";
 import { statusListsRouter } from "./routes/statusLists";
-import { systemRouter } from "./routes/system";
+import { systemRouter, VERIFY_PATH, verifyBodyParser } from "./routes/system";
 import type { Signer } from "./signing/Signer";
 import type { Store } from "./store/Store";
 import { BatchWorker } from "./worker/batchWorker";
@@ -75,7 +75,8 @@ export function createApp(deps: AppDeps): CredanchorApp {
       (await deps.signer.verifyCredentials({
         credentials,
         rpcUrls: [deps.chain.rpcUrl],
-        registry: { [deps.chain.chainId]: deps.chain.registry },
+        // TRUSTED_REGISTRIES narrows trust; by default, our own deployment's registry.
+        registry: { [deps.chain.chainId]: deps.config.trustedRegistries ?? [deps.chain.registry] },
         confirmations: deps.config.confirmations,
         now: clock.now().toISOString(),
       })) as Awaited<ReturnType<AppContext["verify"]>>,
@@ -92,6 +93,8 @@ export function createApp(deps: AppDeps): CredanchorApp {
     });
     next();
   });
+  // The verify route's own, smaller body limit runs first (a parsed body is not parsed again).
+  app.use(VERIFY_PATH, verifyBodyParser(deps.config));
   app.use(express.json({ limit: deps.config.bodyLimit, strict: true }));
   app.use(systemRouter(context));
   app.use(issuersRouter(context));

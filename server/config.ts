@@ -52,6 +52,14 @@ export interface ServerConfig {
   testPauseAt: WorkerPausePoint | undefined;
   /** Warnings to print at start (generated secrets and the like). */
   warnings: string[];
+  /**
+   * POST /api/v1/verify trusts only these registries (TRUSTED_REGISTRIES, comma-separated
+   * addresses on this instance's chain); unset: this instance's own deployment's registry.
+   * They narrow trust, never widen it: a registry must also run the genuine code.
+   */
+  trustedRegistries: string[] | undefined;
+  /** POST /api/v1/verify bounds, applied before any verification work (VERIFY_*). */
+  verifyLimits: { bodyLimit: string; maxCredentials: number; timeoutMs: number };
 }
 
 type Env = Record<string, string | undefined>;
@@ -115,7 +123,26 @@ export function loadConfig(env: Env = process.env): ServerConfig {
     mailFrom: nonEmpty(env.MAIL_FROM),
     testPauseAt: pauseAt as WorkerPausePoint | undefined,
     warnings,
+    trustedRegistries: addressListFrom(env, "TRUSTED_REGISTRIES"),
+    verifyLimits: {
+      bodyLimit: nonEmpty(env.VERIFY_BODY_LIMIT) ?? "2mb",
+      maxCredentials: intFrom(env, "VERIFY_MAX_CREDENTIALS", 100, 1, 10_000),
+      timeoutMs: intFrom(env, "VERIFY_TIMEOUT_MS", 15_000, 100, 600_000),
+    },
   };
+}
+
+/** A comma-separated list of 0x addresses; unset or empty → undefined. */
+function addressListFrom(env: Env, name: string): string[] | undefined {
+  const raw = nonEmpty(env[name]);
+  if (raw === undefined) return undefined;
+  const addresses = raw.split(",").map((a) => a.trim()).filter((a) => a !== "");
+  for (const address of addresses) {
+    if (!/^0x[0-9a-fA-F]{40}$/.test(address)) {
+      throw new InvalidArgumentError(`${name} must be comma-separated registry addresses (0x followed by 40 hex digits), got ${JSON.stringify(address)}`, { [name]: raw });
+    }
+  }
+  return addresses.length > 0 ? addresses : undefined;
 }
 
 function signingEngineFrom(value: string | undefined): "fast" | "reference" {

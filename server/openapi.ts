@@ -139,19 +139,42 @@ export function openApiDocument(publicUrl: string) {
         },
         VerificationReport: {
           type: "object",
-          required: ["verified", "results"],
+          description:
+            "verified: every check ran against trusted sources and passed; unconfirmed: nothing failed, but something the verdict needs could not be checked (reason and fix say what); failed: some check failed. `verified` is true iff `verdict` is verified.",
+          required: ["verdict", "verified", "counts", "results"],
           properties: {
-            verified: { type: "boolean" },
+            verdict: { enum: ["verified", "unconfirmed", "failed"], description: "failed if any credential failed, else unconfirmed if any is unconfirmed, else verified" },
+            verified: { type: "boolean", description: "true iff verdict is verified" },
+            counts: { type: "object", required: ["verified", "unconfirmed", "failed"], properties: { verified: { type: "integer" }, unconfirmed: { type: "integer" }, failed: { type: "integer" } } },
+            chainError: { type: "string", description: "why the chain could not be read (then nothing is verified)" },
             results: {
               type: "array",
               items: {
                 type: "object",
-                required: ["verified", "steps"],
+                required: ["verdict", "verified", "path", "steps"],
                 properties: {
-                  verified: { type: "boolean" },
+                  verdict: { enum: ["verified", "unconfirmed", "failed"] },
+                  verified: { type: "boolean", description: "true iff verdict is verified" },
+                  reason: { type: "string", description: "why the verdict is not verified: the first failed step, else the first unconfirmed one" },
+                  failedStep: { type: "string" },
+                  unconfirmedSteps: { type: "array", items: { type: "string" } },
+                  credentialId: { type: "string" },
+                  path: { type: "string", description: "where the credential sits in the input, e.g. [0].verifiableCredential[1]" },
+                  type: { type: "string" },
+                  issuer: { type: "object", properties: { id: { type: "string" }, name: { type: "string" } } },
                   steps: {
                     type: "array",
-                    items: { type: "object", required: ["name", "status", "message"], properties: { name: { type: "string" }, status: { enum: ["ok", "failed", "skipped", "warning"] }, message: { type: "string" } } },
+                    items: {
+                      type: "object",
+                      required: ["name", "status", "message"],
+                      properties: {
+                        name: { enum: ["schema", "issuer-signature", "key-registered", "inclusion", "anchored", "co-issuers", "status", "validity"] },
+                        status: { enum: ["ok", "failed", "unconfirmed", "skipped", "warning"], description: "skipped: not applicable; warning: deprecated, counts as unconfirmed" },
+                        message: { type: "string" },
+                        fix: { type: "string", description: "for an unconfirmed step: how to make it checkable" },
+                        data: { type: "object" },
+                      },
+                    },
                   },
                 },
               },
@@ -274,9 +297,11 @@ export function openApiDocument(publicUrl: string) {
       },
       "/api/v1/verify": {
         post: {
-          summary: "Verify credentials with the core pipeline (schema, signatures, key on chain, inclusion, anchor, status, validity)",
-          requestBody: body({ oneOf: [{ type: "object", required: ["credential"], properties: { credential: { type: "object" } } }, { type: "object", required: ["credentials"], properties: { credentials: { type: "array", maxItems: 100 } } }] }),
-          responses: { "200": json(ref("VerificationReport")), ...errors(400, 413) },
+          summary: "Verify credentials with the core pipeline (schema, signatures, key on chain, inclusion, anchor, status, validity): a verdict per credential and for the whole input",
+          description:
+            "Trusts only genuine registry code, narrowed to TRUSTED_REGISTRIES (default: this instance's own registry). Bounded before any work: the body is at most VERIFY_BODY_LIMIT (2 MB by default; larger answers 413 body_too_large), at most VERIFY_MAX_CREDENTIALS credentials (100 by default) counting those inside presentations and CLRs (more answers 413 too_many_credentials), at most 200,000 JSON values and 32 levels of nesting; verification taking longer than VERIFY_TIMEOUT_MS (15 s by default) answers 503 verification_timeout.",
+          requestBody: body({ oneOf: [{ type: "object", required: ["credential"], properties: { credential: { type: "object" } } }, { type: "object", required: ["credentials"], properties: { credentials: { type: "array", minItems: 1 } } }] }),
+          responses: { "200": json(ref("VerificationReport")), ...errors(400, 413, 503) },
         },
       },
     },

@@ -8,7 +8,9 @@
  *   credanchor hash FILE [--json]
  *
  * Exit codes: 0 every credential verified (or the command succeeded), 1 a credential failed,
- * 2 a usage or input error. The CLI is a thin shell over `core/`: it reads files and prints.
+ * 3 none failed but some could not be confirmed (chain unreachable, --offline, key not
+ * resolvable…), 2 a usage or input error. The CLI is a thin shell over `core/`: it reads files
+ * and prints; it can only make the core's verdict stricter (verifier/verdict.ts), never greener.
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -21,8 +23,13 @@ import { validateOpenBadgeCredential } from "../core/credential/schema";
 import { credentialDigest, credentialLeaf } from "../core/proof/digest";
 import { verifyCredentials, type BundleReport, type CredentialReport } from "../core/verify/pipeline";
 import type { TrustedRegistries } from "../core/verify/chainPlan";
+import { createSafeDocumentFetcher } from "../core/node/safeFetch";
+import { countsLine, failClosed, shownStatus, verdictCause } from "./verdict";
 
 export const DEFAULT_RPC_URL = "http://127.0.0.1:8545";
+
+/** Exit codes of `verify` (and 2 for usage or unreadable input, for every command). */
+export const EXIT = { verified: 0, failed: 1, usage: 2, unconfirmed: 3 } as const;
 
 /** A mistake in how the CLI was called or in its input files: exit code 2, no stack trace. */
 export class UsageError extends Error {
@@ -45,12 +52,19 @@ const USAGE = `Usage:
   credanchor hash FILE [--json]
 
 verify   checks every credential in the files (a credential, an array of them, a presentation
-         or a CLR) and prints one report per credential. Without --rpc it reads the chain at
-         ${DEFAULT_RPC_URL}; the registry defaults to deployments/localhost.json. Give --rpc
-         several times to require several endpoints to agree. Status lists are never fetched:
-         give the list of a badge from elsewhere with --status-list.
-         Exit 0 when every credential verified, 1 when any failed, 2 on a usage or input error
-         or when the chain cannot be read (--offline checks signatures only).
+         or a CLR) and prints one verdict per credential, then its steps:
+           VERIFIED     every check ran against trusted sources and passed
+           UNCONFIRMED  nothing failed, but something could not be checked (the reason and
+                        the fix are printed: e.g. an unreachable --rpc, --offline)
+           FAILED       a check failed (the step and the reason are printed)
+         Without --rpc it reads the chain at ${DEFAULT_RPC_URL}. Only genuine registry code
+         counts; --registry (repeatable) narrows trust to those addresses, and defaults to
+         deployments/localhost.json when present. Give --rpc several times to require several
+         endpoints to agree. Status lists are never fetched: give the list of a badge from
+         elsewhere with --status-list. --offline checks signatures only, so it never says
+         VERIFIED. --json prints the report (verdict and verified per credential and overall).
+         Exit 0 when every credential verified, 1 when any failed, 3 when none failed but
+         some are unconfirmed, 2 on a usage error or unreadable input.
 keygen   prints a new Ed25519 key as JSON (multibase, JWK, and the bytes32 the chain registers).
 sign     signs a credential template with a key file (from keygen) and prints the credential.
 hash     prints the credential's digest and Merkle leaf.`;
@@ -135,23 +149,28 @@ async function verifyCommand(args: readonly string[], io: CliIo): Promise<number
     const document = readJsonFile(file, io);
     return Array.isArray(document) ? document : [document];
   });
-  const report = await verifyCredentials(credentials, {
+  if (credentials.length === 0) throw new UsageError(`${positionals.join(", ")} hold${positionals.length === 1 ? "s" : ""} no credential (an empty array); give a credential, an array of them or a presentation`);
+  const raw = await verifyCredentials(credentials, {
     rpcUrls,
     ...(registry === undefined ? {} : { registry }),
     confirmations,
     ...(Object.keys(statusLists).length === 0 ? {} : { statusListCredentials: statusLists }),
+    // Issuer documents (did:web, https issuers) are fetched only online, bounded in size and
+    // time, and never from this machine's own network.
+    ...(values.offline ? {} : { fetchDocument: createSafeDocumentFetcher() }),
   });
-  io.stdout(values.json ? JSON.stringify(report, null, 2) + "\n" : formatReport(report, rpcUrls));
-  if (report.chainError !== undefined && report.verified) {
-    // Fail closed: "verified" without the chain would hide that anchors, keys and status were
-    // never checked. A failed credential still exits 1, whatever the chain did.
-    io.stderr(
-      `credanchor: ${report.chainError}\nThe chain was not read, so anchors, keys and status are unchecked. ` +
-        `Start a node (npx hardhat node), pass --rpc URL, or use --offline to check signatures only.\n`,
-    );
-    return 2;
+  // Fail closed: without the chain, anchors, keys and status were never checked.
+  const chainNotRead = values.offline
+    ? { reason: "Checked offline: the signature was checked, but not the chain (anchor, issuer key, revocation)", fix: `Run without --offline, with --rpc URL of the credential's chain (e.g. --rpc ${DEFAULT_RPC_URL})` }
+    : raw.chainError !== undefined
+      ? { reason: `The chain was not read: ${raw.chainError}`, fix: `Check that --rpc ${rpcUrls.join(", ")} is reachable and serves the credential's chain (start one with npx hardhat node)` }
+      : undefined;
+  const report = failClosed(raw, chainNotRead);
+  io.stdout(values.json ? JSON.stringify(report, null, 2) + "\n" : formatReport(report, rpcUrls, chainNotRead?.fix));
+  if (report.verdict === "unconfirmed" && raw.chainError !== undefined) {
+    io.stderr(`credanchor: ${raw.chainError}\nThe chain was not read, so anchors, keys and status are unconfirmed. Start a node (npx hardhat node), pass --rpc URL, or use --offline to check signatures only.\n`);
   }
-  return report.verified ? 0 : 1;
+  return EXIT[report.verdict];
 }
 
 /**
@@ -186,30 +205,38 @@ function defaultRegistry(io: CliIo): TrustedRegistries | undefined {
   return undefined;
 }
 
-const STATUS_LABEL: Record<string, string> = { ok: "ok", failed: "FAILED", warning: "warning", skipped: "skipped" };
+const STATUS_LABEL: Record<string, string> = { ok: "ok", failed: "FAILED", unconfirmed: "UNCONFIRMED", skipped: "n/a" };
+const VERDICT_LABEL = { verified: "VERIFIED", unconfirmed: "UNCONFIRMED", failed: "FAILED" } as const;
 
-export function formatReport(report: BundleReport, rpcUrls: readonly string[]): string {
+export function formatReport(report: BundleReport, rpcUrls: readonly string[], fallbackFix?: string): string {
   const lines: string[] = [];
-  for (const result of report.results) lines.push(...formatCredential(result), "");
-  const verified = report.results.filter((result) => result.verified).length;
+  for (const result of report.results) lines.push(...formatCredential(result, fallbackFix), "");
   const chain = report.chain
     ? `chain ${report.chain.chainId} at block ${report.chain.blockNumber} via ${report.chain.endpoints.join(", ")}`
     : rpcUrls.length === 0
       ? "offline (chain not read)"
       : `the chain was not read (${rpcUrls.join(", ")})`;
-  lines.push(`${verified} of ${report.results.length} credential${report.results.length === 1 ? "" : "s"} verified — ${chain}`);
+  const total = report.results.length;
+  lines.push(`${VERDICT_LABEL[report.verdict]}: ${countsLine(report.counts)} of ${total} credential${total === 1 ? "" : "s"} — ${chain}`);
   return lines.join("\n") + "\n";
 }
 
-function formatCredential(result: CredentialReport): string[] {
-  const headline = result.verified ? "VERIFIED" : `NOT VERIFIED (${result.failedStep})`;
+function formatCredential(result: CredentialReport, fallbackFix: string | undefined): string[] {
   const issuer = result.issuer?.name ?? result.issuer?.id;
-  const lines = [
-    `${headline}  ${result.credentialId ?? "(no id)"}${result.type ? `  ${result.type}` : ""}${issuer ? `  issued by ${issuer}` : ""}${result.path === "[0]" ? "" : `  at ${result.path}`}`,
-  ];
-  const nameWidth = Math.max(...result.steps.map((s) => s.name.length));
+  const what = `${result.credentialId ?? "(no id)"}${result.type ? `  ${result.type}` : ""}${issuer ? `  issued by ${issuer}` : ""}${result.path === "[0]" ? "" : `  at ${result.path}`}`;
+  // The verdict comes first; the steps are the evidence under it.
+  const lines = [`${VERDICT_LABEL[result.verdict].padEnd(11)}  ${what}`];
+  const cause = verdictCause(result, fallbackFix);
+  if (cause && result.verdict === "failed") lines.push(`  failed at ${cause.step ?? "input"}: ${cause.reason}`);
+  if (cause && result.verdict === "unconfirmed") {
+    lines.push(`  not confirmed: ${cause.reason}`);
+    if (cause.fix) lines.push(`  fix: ${cause.fix}`);
+  }
+  const nameWidth = Math.max(0, ...result.steps.map((s) => s.name.length));
   for (const s of result.steps) {
-    lines.push(`  ${STATUS_LABEL[s.status]!.padEnd(8)} ${s.name.padEnd(nameWidth)}  ${s.message}`);
+    const status = shownStatus(s.status);
+    lines.push(`  ${STATUS_LABEL[status]!.padEnd(11)} ${s.name.padEnd(nameWidth)}  ${s.message}`);
+    if (status === "unconfirmed" && s.fix) lines.push(`  ${"".padEnd(11)} ${"".padEnd(nameWidth)}  fix: ${s.fix}`);
   }
   return lines;
 }

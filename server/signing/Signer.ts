@@ -49,7 +49,7 @@ export interface CheckedCredential {
 export interface VerifyRequest {
   credentials: readonly unknown[];
   rpcUrls: string[];
-  registry: Record<number, string>;
+  registry: Record<number, string | readonly string[]>;
   confirmations: number;
   /** ISO time validity dates are compared with. */
   now: string;

@@ -158,6 +158,18 @@ describe("learner side units", () => {
     expect(plainSentence({ name: "status", status: "failed", message: "Revoked by the issuer (list 0, index 4)" }, undefined, "en")).to.equal("Revoked by the issuer");
   });
 
+  it("never tells a step that did not run as a claim (no \"Not revoked\" unless the status step is ok)", () => {
+    for (const status of ["unconfirmed", "warning", "skipped"] as const) {
+      for (const lang of ["en", "ko"] as const) {
+        const sentence = plainSentence({ name: "status", status, message: "Revocation and suspension not checked: the chain could not be read" }, "Example University", lang);
+        expect(sentence, `${status} ${lang}`).to.equal(undefined);
+        expect(plainSentence({ name: "key-registered", status, message: "Key registration not checked" }, "Example University", lang), `${status} ${lang}`).to.equal(undefined);
+        expect(plainSentence({ name: "validity", status, message: "" }, undefined, lang)).to.equal(undefined);
+      }
+    }
+    expect(plainSentence({ name: "status", status: "ok", message: "" }, undefined, "en")).to.equal("Not revoked");
+  });
+
   it("refuses to import from internal addresses other than its own origin", async () => {
     expect(isInternalAddress("127.0.0.1")).to.equal(true);
     expect(isInternalAddress("10.1.2.3")).to.equal(true);

@@ -56,6 +56,32 @@ describe("credanchor CLI", function () {
       expect(result.code).to.equal(2);
       expect(result.stderr).to.match(/--confirmations must be a whole number/);
     });
+
+    it("a file holding an empty array (nothing to verify is not a verdict)", async () => {
+      const result = await runCli(["verify", "--offline", file("empty.json", [])]);
+      expect(result.code).to.equal(2);
+      expect(result.stdout).to.equal("");
+      expect(result.stderr).to.match(/empty\.json holds no credential \(an empty array\)/);
+    });
+
+    it("a directory given as the file", async () => {
+      const result = await runCli(["verify", "--offline", dir]);
+      expect(result.code).to.equal(2);
+      expect(result.stderr).to.match(/cannot read .*: it is a directory\. Check the path\./);
+      expect(result.stdout).to.equal("");
+    });
+
+    it("--offline together with --rpc", async () => {
+      const result = await runCli(["verify", "--offline", "--rpc", "http://127.0.0.1:8545", file("c2.json", {})]);
+      expect(result.code).to.equal(2);
+      expect(result.stderr).to.match(/--offline and --rpc contradict each other/);
+    });
+
+    it("help names every exit code", async () => {
+      const result = await runCli(["help"]);
+      expect(result.code).to.equal(0);
+      expect(result.stdout.replace(/\s+/g, " ")).to.include("Exit 0 when every credential verified, 1 when any failed, 3 when none failed but some are unconfirmed, 2 on a usage error or unreadable input");
+    });
   });
 
   describe("keygen, sign, hash, verify offline", () => {
@@ -113,20 +139,53 @@ describe("credanchor CLI", function () {
       signedFile = file("signed.json", result.stdout);
     });
 
-    it("verify --offline passes the signed credential (exit 0) and fails a tampered copy (exit 1)", async () => {
+    it("verify --offline never says VERIFIED: a good signature is UNCONFIRMED (exit 3) with the fix", async () => {
       const ok = await runCli(["verify", "--offline", signedFile]);
-      expect(ok.code, ok.stderr).to.equal(0);
-      expect(ok.stdout).to.match(/^VERIFIED {2}urn:uuid:8d7e7a3c/m);
-      expect(ok.stdout).to.match(/warning +anchored +Signed, not anchored/);
-      expect(ok.stdout).to.match(/1 of 1 credential verified — offline/);
+      expect(ok.code, ok.stderr).to.equal(3);
+      expect(ok.stdout).to.not.match(/\bVERIFIED\b/);
+      expect(ok.stdout).to.match(/^UNCONFIRMED  urn:uuid:8d7e7a3c/m);
+      // The verdict comes before the steps.
+      expect(ok.stdout.indexOf("UNCONFIRMED  urn:uuid")).to.be.lessThan(ok.stdout.indexOf("issuer-signature"));
+      // The fix is the pipeline's when it gives one, else the CLI's ("Run without --offline, with --rpc URL…").
+      expect(ok.stdout).to.match(/^ {2}fix: .*\bRPC\b/im);
+      expect(ok.stdout).to.match(/ok +issuer-signature/);
+      expect(ok.stdout).to.not.match(/\bwarning\b/);
+      expect(ok.stdout).to.match(/^UNCONFIRMED: 1 unconfirmed of 1 credential — offline \(chain not read\)$/m);
 
+      const json = await runCli(["verify", "--offline", "--json", signedFile]);
+      expect(json.code).to.equal(3);
+      const report = JSON.parse(json.stdout);
+      expect(report).to.include({ verdict: "unconfirmed", verified: false });
+      expect(report.counts).to.deep.equal({ verified: 0, unconfirmed: 1, failed: 0 });
+      expect(report.results[0]).to.include({ verdict: "unconfirmed", verified: false });
+      expect(report.results[0].reason).to.be.a("string").and.not.equal("");
+    });
+
+    it("verify --offline fails a tampered copy (exit 1), naming the step", async () => {
       const tampered = JSON.parse(fs.readFileSync(signedFile, "utf8"));
       tampered.credentialSubject.achievement.name = "Solidity 999";
       const bad = await runCli(["verify", "--offline", "--json", file("tampered.json", tampered)]);
       expect(bad.code).to.equal(1);
       const report = JSON.parse(bad.stdout);
-      expect(report.verified).to.equal(false);
-      expect(report.results[0].failedStep).to.equal("issuer-signature");
+      expect(report).to.include({ verdict: "failed", verified: false });
+      expect(report.counts).to.deep.equal({ verified: 0, unconfirmed: 0, failed: 1 });
+      expect(report.results[0]).to.include({ verdict: "failed", verified: false, failedStep: "issuer-signature" });
+
+      const human = await runCli(["verify", "--offline", file("tampered2.json", tampered)]);
+      expect(human.code).to.equal(1);
+      expect(human.stdout).to.match(/^FAILED {7}urn:uuid:8d7e7a3c/m);
+      expect(human.stdout).to.match(/^ {2}failed at issuer-signature: /m);
+    });
+
+    it("a failed credential beats an unconfirmed one: good + tampered offline exits 1", async () => {
+      const tampered = JSON.parse(fs.readFileSync(signedFile, "utf8"));
+      tampered.validFrom = "2020-01-01T00:00:00Z";
+      const result = await runCli(["verify", "--offline", "--json", signedFile, file("tampered3.json", tampered)]);
+      expect(result.code).to.equal(1);
+      const report = JSON.parse(result.stdout);
+      expect(report.verdict).to.equal("failed");
+      expect(report.results.map((r: { verdict: string }) => r.verdict)).to.deep.equal(["unconfirmed", "failed"]);
+      expect(report.counts).to.deep.equal({ verified: 0, unconfirmed: 1, failed: 1 });
     });
 
     it("reads a supplied status list for a badge from elsewhere (--status-list URL=FILE)", async function () {
@@ -135,6 +194,7 @@ describe("credanchor CLI", function () {
       const listFile = path.join(VECTORS_DIR, "1edtech-validator", "ob30-bsl-testlist.json");
       const result = await runCli(["verify", "--offline", file("imported.json", credential), "--status-list", `${credential.credentialStatus.statusListCredential}=${listFile}`]);
       expect(result.code).to.equal(1);
+      expect(result.stdout).to.match(/^FAILED /m);
       expect(result.stdout).to.match(/FAILED +status +Revoked by the issuer \(status list https:\/\/raw\.githubusercontent\.com\/.*testlist, index 23\)/);
     });
 
@@ -164,26 +224,102 @@ describe("credanchor CLI", function () {
         const revoked = file("revoked.json", batch.credentials[1]);
         const ok = await runCli(["verify", good, "--rpc", rpc.url, "--registry", registryAddress]);
         expect(ok.code, ok.stdout + ok.stderr).to.equal(0);
+        expect(ok.stdout).to.match(/^VERIFIED {5}urn:uuid:/m);
         expect(ok.stdout).to.match(/ok +anchored +Anchored by Example University/);
-        expect(ok.stdout).to.match(/1 of 1 credential verified — chain 31337 at block \d+/);
+        expect(ok.stdout).to.match(/^VERIFIED: 1 verified of 1 credential — chain 31337 at block \d+/m);
+
+        const okJson = await runCli(["verify", good, "--rpc", rpc.url, "--registry", registryAddress, "--json"]);
+        expect(okJson.code).to.equal(0);
+        const okReport = JSON.parse(okJson.stdout);
+        expect(okReport).to.include({ verdict: "verified", verified: true });
+        expect(okReport.counts).to.deep.equal({ verified: 1, unconfirmed: 0, failed: 0 });
+        expect(okReport.results[0]).to.include({ verdict: "verified", verified: true });
 
         const mixed = await runCli(["verify", good, revoked, "--rpc", rpc.url, "--rpc", rpc.url, "--registry", registryAddress, "--json"]);
         expect(mixed.code).to.equal(1);
         const report = JSON.parse(mixed.stdout);
+        expect(report).to.include({ verdict: "failed", verified: false });
+        expect(report.results.map((r: { verdict: string }) => r.verdict)).to.deep.equal(["verified", "failed"]);
         expect(report.results.map((r: { failedStep?: string }) => r.failedStep ?? null)).to.deep.equal([null, "status"]);
+        expect(report.counts).to.deep.equal({ verified: 1, unconfirmed: 0, failed: 1 });
         expect(report.chain.endpoints).to.have.length(2);
+
+        // The revoked badge wrapped in a presentation next to the good one: still failed.
+        const presentation = { "@context": ["https://www.w3.org/ns/credentials/v2"], type: ["VerifiablePresentation"], verifiableCredential: [batch.credentials[0], batch.credentials[1]] };
+        const wrapped = await runCli(["verify", file("presentation.json", presentation), "--rpc", rpc.url, "--registry", registryAddress, "--json"]);
+        expect(wrapped.code).to.equal(1);
+        expect(JSON.parse(wrapped.stdout).results.map((r: { verdict: string }) => r.verdict)).to.deep.equal(["verified", "failed"]);
       } finally {
         await rpc.close();
       }
     });
 
-    it("exits 2 with the fix when the RPC endpoint cannot be reached, still printing the report", async () => {
+    it("--registry narrows trust: a genuine anchor in a registry not listed is never VERIFIED", async () => {
       const { batch } = await loadFixture(anchoredFixture);
-      const result = await runCli(["verify", file("good2.json", batch.credentials[0]), "--rpc", "http://127.0.0.1:9"]);
-      expect(result.code).to.equal(2);
-      expect(result.stdout).to.match(/warning +anchored +Anchor not checked: the chain could not be read: cannot reach RPC endpoint http:\/\/127\.0\.0\.1:9/);
+      const rpc = await serveHardhatNetwork();
+      try {
+        const other = "0x000000000000000000000000000000000000dEaD";
+        const result = await runCli(["verify", file("narrowed.json", batch.credentials[0]), "--rpc", rpc.url, "--registry", other, "--json"]);
+        expect(result.code, result.stdout + result.stderr).to.be.oneOf([1, 3]);
+        const report = JSON.parse(result.stdout);
+        expect(report.verified).to.equal(false);
+        expect(report.results[0].verdict).to.not.equal("verified");
+        expect(report.verdict).to.equal(report.results[0].verdict);
+        expect(result.code).to.equal(report.verdict === "failed" ? 1 : 3);
+      } finally {
+        await rpc.close();
+      }
+    });
+
+    it("an RPC endpoint that claims another chain (chain id 1) never yields VERIFIED", async () => {
+      const { batch, registryAddress } = await loadFixture(anchoredFixture);
+      const liar = await serveHardhatNetwork((method, result) => (method === "eth_chainId" ? "0x1" : method === "net_version" ? "1" : result));
+      try {
+        const result = await runCli(["verify", file("liar.json", batch.credentials[0]), "--rpc", liar.url, "--registry", registryAddress, "--json"]);
+        const report = JSON.parse(result.stdout);
+        expect(report.verified).to.equal(false);
+        expect(report.results[0].verdict).to.not.equal("verified");
+        // failed once the chain id check is strict (issue 11), unconfirmed before; never 0.
+        expect(result.code).to.equal(report.verdict === "failed" ? 1 : 3);
+      } finally {
+        await liar.close();
+      }
+    });
+
+    it("two endpoints that disagree (one lies about the chain) never yield VERIFIED", async () => {
+      const { batch, registryAddress } = await loadFixture(anchoredFixture);
+      const honest = await serveHardhatNetwork();
+      const liar = await serveHardhatNetwork((method, result) => (method === "eth_chainId" ? "0x1" : result));
+      try {
+        const result = await runCli(["verify", file("split.json", batch.credentials[0]), "--rpc", honest.url, "--rpc", liar.url, "--registry", registryAddress, "--json"]);
+        const report = JSON.parse(result.stdout);
+        expect(report.verified).to.equal(false);
+        expect(result.code).to.be.oneOf([1, 3]);
+        expect(result.code).to.equal(report.verdict === "failed" ? 1 : 3);
+      } finally {
+        await honest.close();
+        await liar.close();
+      }
+    });
+
+    it("exits 3 (UNCONFIRMED, with the fix) when the RPC endpoint cannot be reached, even for a revoked badge", async () => {
+      const { batch } = await loadFixture(anchoredFixture);
+      const good = file("good2.json", batch.credentials[0]);
+      const result = await runCli(["verify", good, "--rpc", "http://127.0.0.1:9"]);
+      expect(result.code).to.equal(3);
+      expect(result.stdout).to.not.match(/\bVERIFIED\b/);
+      expect(result.stdout).to.match(/^UNCONFIRMED  urn:uuid:/m);
+      expect(result.stdout).to.match(/^ {2}fix: .*\bRPC\b/im);
+      expect(result.stdout).to.match(/UNCONFIRMED +anchored +Anchor not checked: the chain could not be read: cannot reach RPC endpoint http:\/\/127\.0\.0\.1:9/);
       expect(result.stderr).to.match(/cannot reach RPC endpoint .* use --offline to check signatures only/s);
       expect(result.stderr).to.not.match(NO_STACK);
+
+      // A revoked badge cannot be told apart without the chain: unconfirmed, never verified.
+      const revoked = await runCli(["verify", file("revoked2.json", batch.credentials[1]), "--rpc", "http://127.0.0.1:9", "--json"]);
+      expect(revoked.code).to.equal(3);
+      const report = JSON.parse(revoked.stdout);
+      expect(report).to.include({ verdict: "unconfirmed", verified: false });
+      expect(report.results[0]).to.include({ verdict: "unconfirmed", verified: false });
     });
   });
 });

@@ -30,15 +30,27 @@ export function runCli(args: readonly string[], options: { cwd?: string } = {}):
   });
 }
 
-/** A JSON-RPC endpoint over the in-process Hardhat network, on a free local port. */
-export async function serveHardhatNetwork(): Promise<{ url: string; close: () => Promise<void> }> {
+/**
+ * A JSON-RPC endpoint over the in-process Hardhat network, on a free local port (CORS open, like
+ * public RPCs). `lie` rewrites answers, to play a lying endpoint (e.g. one claiming another chain).
+ */
+export async function serveHardhatNetwork(lie?: (method: string, result: unknown) => unknown): Promise<{ url: string; close: () => Promise<void> }> {
   const server = http.createServer((request, response) => {
+    // Browsers (the verify page opened from disk) call it cross-origin, as they would a public RPC.
+    response.setHeader("access-control-allow-origin", "*");
+    response.setHeader("access-control-allow-headers", "content-type");
+    response.setHeader("access-control-allow-methods", "POST, OPTIONS");
+    if (request.method === "OPTIONS") {
+      response.writeHead(204).end();
+      return;
+    }
     let body = "";
     request.on("data", (chunk) => (body += chunk));
     request.on("end", async () => {
       const answer = async (message: { id?: unknown; method: string; params?: unknown[] }) => {
         try {
-          const result = await hre.network.provider.request({ method: message.method, params: message.params ?? [] });
+          const answer = await hre.network.provider.request({ method: message.method, params: message.params ?? [] });
+          const result = lie ? lie(message.method, answer) : answer;
           return { jsonrpc: "2.0", id: message.id ?? null, result };
         } catch (error) {
           return { jsonrpc: "2.0", id: message.id ?? null, error: { code: -32000, message: (error as Error).message, data: (error as { data?: unknown }).data } };

@@ -26,17 +26,31 @@ function readConfig(): PageConfig {
   }
 }
 
-function labelOf(credential: unknown): CredentialLabel {
-  const c = (credential ?? {}) as Record<string, any>;
-  const subject = Array.isArray(c.credentialSubject) ? c.credentialSubject[0] : c.credentialSubject;
-  const name = subject?.achievement?.name ?? c.name ?? c.id ?? "Credential";
-  const issuer = typeof c.issuer === "string" ? c.issuer : c.issuer?.name ?? c.issuer?.id;
-  return { name: String(name), issuer: issuer === undefined ? undefined : String(issuer) };
+/** A string worth showing (labels come from untrusted input: only short strings, never objects). */
+function shown(value: unknown): string | undefined {
+  return typeof value === "string" && value.trim() !== "" ? value.slice(0, 200) : undefined;
 }
 
-async function runVerification(container: HTMLElement, credentials: unknown[], options: VerifyOptions, lang: UiLang): Promise<void> {
+function labelOf(credential: unknown): CredentialLabel {
+  const c = (credential && typeof credential === "object" ? credential : {}) as Record<string, any>;
+  const subject = Array.isArray(c.credentialSubject) ? c.credentialSubject[0] : c.credentialSubject;
+  const name = shown(subject?.achievement?.name) ?? shown(c.name) ?? shown(c.id) ?? "Credential";
+  const issuer = typeof c.issuer === "string" ? shown(c.issuer) : (shown(c.issuer?.name) ?? shown(c.issuer?.id));
+  // A recipient's name when the badge carries one in the clear (an unhashed "name" identity), else its DID.
+  const identities: unknown[] = Array.isArray(subject?.identifier) ? subject.identifier : subject?.identifier ? [subject.identifier] : [];
+  const named = identities.find((i): i is Record<string, unknown> => !!i && typeof i === "object" && (i as any).identityType === "name" && (i as any).hashed !== true);
+  const recipient = shown(subject?.name) ?? shown(named?.identityHash) ?? shown(subject?.id);
+  const label: CredentialLabel = { name };
+  if (issuer) label.issuer = issuer;
+  if (recipient) label.recipient = recipient;
+  const date = shown(c.validFrom) ?? shown(c.issuanceDate);
+  if (date) label.date = date;
+  return label;
+}
+
+async function runVerification(container: HTMLElement, credentials: unknown[], options: VerifyOptions, lang: UiLang, where: "page" | "panel"): Promise<void> {
   const labels = flattenBundle(credentials).map((entry) => labelOf(entry.credential));
-  const live = createLiveReport(container, labels, lang);
+  const live = createLiveReport(container, labels, { lang, rpcUrl: options.rpcUrls?.[0] ?? "", focusVerdict: where === "page", panel: where === "panel" });
   try {
     const report = await verifyCredentials(credentials, { ...options, onStep: (event) => live.onStep(event) });
     live.finish(report);
@@ -48,7 +62,8 @@ async function runVerification(container: HTMLElement, credentials: unknown[], o
 function optionsFrom(rpcUrl: string, registry: string, confirmations: number): VerifyOptions {
   const options: VerifyOptions = { confirmations };
   if (rpcUrl) options.rpcUrls = [rpcUrl];
-  if (registry) options.registry = registry;
+  // Comma-separated addresses narrow trust to those registries.
+  if (registry) options.registry = registry.split(",").map((r) => r.trim()).filter((r) => r !== "");
   return options;
 }
 
@@ -107,8 +122,18 @@ function verifyPage(root: HTMLElement): void {
   rpcInput.value = config.rpcUrl ?? "";
   registryInput.value = config.registry ?? "";
   confirmationsInput.value = String(config.confirmations ?? 1);
-  // Served by a server, the settings are filled in; opened from disk, the user must type the RPC URL.
+  // Served by a server (or built with PUBLIC_RPC_URL), the settings are filled in; otherwise the
+  // user must type the RPC URL. Which chain is asked is always shown, outside the settings.
   if (!config.rpcUrl) (document.getElementById("settings") as HTMLDetailsElement).open = true;
+  const rpcShown = document.getElementById("rpc-shown")!;
+  const showRpc = () => {
+    const url = rpcInput.value.trim();
+    rpcShown.textContent = url ? text(lang, "usingRpc", { url }) : text(lang, "usingNoRpc");
+    rpcShown.className = url ? "small muted" : "notice warn small";
+    rpcShown.dataset.rpcUrl = url;
+  };
+  showRpc();
+  rpcInput.addEventListener("input", showRpc);
 
   const report = document.getElementById("report")!;
   const inputError = document.getElementById("input-error")!;
@@ -143,7 +168,7 @@ function verifyPage(root: HTMLElement): void {
       inputError.replaceChildren(note);
     }
     const confirmations = Number.parseInt(confirmationsInput.value, 10);
-    await runVerification(report, credentials, optionsFrom(rpcUrl, registryInput.value.trim(), Number.isFinite(confirmations) && confirmations >= 0 ? confirmations : 1), lang);
+    await runVerification(report, credentials, optionsFrom(rpcUrl, registryInput.value.trim(), Number.isFinite(confirmations) && confirmations >= 0 ? confirmations : 1), lang, "page");
   };
 
   document.querySelectorAll<HTMLAnchorElement>("[data-set-lang]").forEach((link) =>
@@ -152,6 +177,7 @@ function verifyPage(root: HTMLElement): void {
       lang = link.dataset.setLang as UiLang;
       rememberLang(lang);
       applyLang(lang);
+      showRpc();
     }),
   );
 
@@ -228,7 +254,7 @@ async function credentialPanel(panel: HTMLElement): Promise<void> {
     panel.textContent = (error as Error).message;
     return;
   }
-  await runVerification(panel, credentials, optionsFrom(config.rpcUrl ?? "", config.registry ?? "", config.confirmations ?? 1), lang);
+  await runVerification(panel, credentials, optionsFrom(config.rpcUrl ?? "", config.registry ?? "", config.confirmations ?? 1), lang, "panel");
 }
 
 const app = document.getElementById("verify-app");

@@ -6,6 +6,7 @@
  */
 import type { VerificationStep } from "../../core/verify/pipeline";
 import type { UiLang } from "./stepText";
+import { shownStatus } from "../verdict";
 
 const LOCAL_CHAINS = new Set([31337, 1337]);
 
@@ -26,7 +27,8 @@ export function plainSentence(step: VerificationStep, issuerName: string | undef
   const issuer = issuerName ?? (lang === "ko" ? "발급 기관" : "the issuer");
   const ko = lang === "ko";
   const data = (step.data ?? {}) as Record<string, any>;
-  switch (`${step.name}:${step.status}`) {
+  // Only an ok step may read as a claim ("Not revoked"); "warning" is shown as unconfirmed.
+  switch (`${step.name}:${shownStatus(step.status)}`) {
     case "schema:ok":
       return ko ? "올바른 Open Badges 3.0 배지입니다" : "A valid Open Badges 3.0 credential";
     case "schema:failed":
@@ -52,7 +54,7 @@ export function plainSentence(step: VerificationStep, issuerName: string | undef
       if (ko) return `${where}의 ${block}번 블록에 기록됨${seen === undefined ? "" : `, 확인 ${seen}회`}`;
       return `Recorded on ${where} in block ${block}${seen === undefined ? "" : `, ${seen} confirmation${seen === 1 ? "" : "s"}`}`;
     }
-    case "anchored:warning":
+    case "anchored:unconfirmed":
       return /not anchored/i.test(step.message) ? (ko ? "서명됨, 블록체인 기록 없음" : "Signed, not anchored") : undefined;
     case "anchored:failed":
       return ko ? "블록체인 기록을 확인할 수 없습니다" : "Not recorded on chain as claimed";

@@ -1,14 +1,22 @@
 /**
  * Draws a verification report as it is produced: one row per step, added as the pipeline
- * reports it, then a verdict. A bundle (several credentials, a CLR) gets one collapsible row
- * per credential and a summary line. Built with DOM calls only, so text from a credential can
- * never become markup.
+ * reports it, then a verdict in one of three states — green only for verified, amber with the
+ * reason and the fix for unconfirmed, red with the step and the reason for failed. A single
+ * credential says what it is about (badge, recipient, issuer, date) before its steps; a bundle
+ * (several credentials, a presentation, a CLR) gets a summary line ("12 verified, 1 failed")
+ * and one row per credential, grouped by issuer. Built with DOM calls only, so text from a
+ * credential can never become markup.
  */
-import type { BundleReport, StepEvent, VerificationStep } from "../../core/verify/pipeline";
-import { stepTitle, text, type UiLang } from "./stepText";
+import type { BundleReport, CredentialReport, StepEvent, Verdict, VerificationStep } from "../../core/verify/pipeline";
+import { stepTitle, text, type UiKey, type UiLang } from "./stepText";
 import { plainSentence } from "./plainLanguage";
+import { failClosed, shownStatus, verdictCause } from "../verdict";
 
-const ICONS: Record<string, string> = { ok: "✓", failed: "✕", warning: "!", skipped: "–", running: "…" };
+const ICONS: Record<string, string> = { ok: "✓", failed: "✕", unconfirmed: "!", skipped: "–", running: "…" };
+/** CSS state of a verdict box: green, amber, red. */
+const VERDICT_CLASS: Record<Verdict, "ok" | "warn" | "bad"> = { verified: "ok", unconfirmed: "warn", failed: "bad" };
+const VERDICT_WORD: Record<Verdict, UiKey> = { verified: "verified", unconfirmed: "unconfirmed", failed: "failed" };
+const VERDICT_ICON: Record<Verdict, string> = { verified: "✓", unconfirmed: "!", failed: "✕" };
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);
@@ -18,25 +26,29 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string,
 }
 
 function stepItem(step: VerificationStep, lang: UiLang, issuerName: string | undefined): HTMLLIElement {
-  const sentence = plainSentence(step, issuerName, lang);
-  return el(
-    "li",
-    { class: step.status, "data-step": step.name, "data-status": step.status },
-    el("span", { class: "step-icon", "aria-hidden": "true" }, ICONS[step.status] ?? "?"),
-    el(
-      "div",
-      {},
-      // The plain sentence leads; the step's name stays for screen readers and as a tooltip.
-      el("div", { class: "step-title", title: stepTitle(step.name, lang) }, sentence ?? stepTitle(step.name, lang), el("span", { class: "sr-only" }, ` (${stepTitle(step.name, lang)}: ${step.status})`)),
-      sentence === step.message ? "" : el("div", { class: "step-detail" }, step.message),
-    ),
+  const status = shownStatus(step.status);
+  const title = stepTitle(step.name, lang);
+  // A claim ("Not revoked", "Signed by …") only for a step that ran and passed or failed;
+  // a step that did not run says so in front of its neutral title.
+  const plain = status === "skipped" ? undefined : plainSentence(step, issuerName, lang);
+  const headline =
+    status === "unconfirmed" ? `${text(lang, "notChecked")}: ${plain ?? title}` : status === "skipped" ? `${text(lang, "notApplicable")}: ${title}` : (plain ?? title);
+  const body = el(
+    "div",
+    {},
+    // The plain sentence leads; the step's name stays for screen readers and as a tooltip.
+    el("div", { class: "step-title", title }, headline, el("span", { class: "sr-only" }, ` (${title}: ${status})`)),
+    headline === step.message ? "" : el("div", { class: "step-detail" }, step.message),
   );
+  if (status === "unconfirmed" && step.fix) body.append(el("div", { class: "step-fix" }, text(lang, "whatToDo", { fix: step.fix })));
+  return el("li", { class: status, "data-step": step.name, "data-status": status }, el("span", { class: "step-icon", "aria-hidden": "true" }, ICONS[status] ?? "?"), body);
 }
 
-function verdict(state: "ok" | "bad" | "pending", label: string, detail?: string): HTMLDivElement {
-  const box = el("div", { class: `verdict ${state}`, role: "status", "data-verdict": state }, el("span", { class: "icon", "aria-hidden": "true" }, state === "ok" ? "✓" : state === "bad" ? "✕" : "…"));
-  const words = el("div", {}, label);
-  if (detail) words.append(el("div", { class: "small", style: "font-weight:500" }, detail));
+function verdictBox(state: Verdict | "pending", label: string, details: string[] = []): HTMLDivElement {
+  const css = state === "pending" ? "pending" : VERDICT_CLASS[state];
+  const box = el("div", { class: `verdict ${css}`, role: "status", "data-verdict": state }, el("span", { class: "icon", "aria-hidden": "true" }, state === "pending" ? "…" : VERDICT_ICON[state]));
+  const words = el("div", {}, el("div", { class: "verdict-label" }, label));
+  for (const detail of details) words.append(el("div", { class: "small verdict-detail", style: "font-weight:500" }, detail));
   box.append(words);
   return box;
 }
@@ -44,6 +56,19 @@ function verdict(state: "ok" | "bad" | "pending", label: string, detail?: string
 export interface CredentialLabel {
   name: string;
   issuer?: string;
+  recipient?: string;
+  /** validFrom as written in the credential (ISO 8601). */
+  date?: string;
+}
+
+export interface LiveReportOptions {
+  lang: UiLang;
+  /** The RPC URL the pipeline was given ("" when none): without one nothing can be verified. */
+  rpcUrl: string;
+  /** Move focus (and the screen) to the verdict when it arrives: on a phone it is the first thing seen. */
+  focusVerdict?: boolean;
+  /** The credential page's panel has no chain settings of its own: its fixes point to the verify page. */
+  panel?: boolean;
 }
 
 export interface LiveReport {
@@ -52,23 +77,77 @@ export interface LiveReport {
   fail(message: string): void;
 }
 
-export function createLiveReport(container: HTMLElement, labels: CredentialLabel[], lang: UiLang): LiveReport {
+function formatDate(iso: string | undefined, lang: UiLang): string | undefined {
+  if (!iso) return undefined;
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return date.toLocaleDateString(lang === "ko" ? "ko-KR" : "en-GB", { year: "numeric", month: "long", day: "numeric", timeZone: "UTC" });
+}
+
+/** What a single credential is about, shown before its steps. */
+function aboutBlock(label: CredentialLabel, lang: UiLang): HTMLDListElement {
+  const facts = el("dl", { class: "facts verdict-about", "data-about": "" });
+  const add = (key: UiKey, value: string | undefined, field: string) => {
+    if (!value) return;
+    facts.append(el("dt", {}, text(lang, key)), el("dd", { "data-field": field }, value));
+  };
+  add("aboutBadge", label.name, "badge");
+  add("aboutRecipient", label.recipient, "recipient");
+  add("aboutIssuer", label.issuer ?? text(lang, "unknownIssuer"), "issuer");
+  add("aboutDate", formatDate(label.date, lang), "date");
+  return facts;
+}
+
+export function countsText(counts: Record<Verdict, number>, lang: UiLang): string {
+  const parts: string[] = [];
+  if (counts.verified > 0) parts.push(text(lang, "countVerified", { n: counts.verified }));
+  if (counts.unconfirmed > 0) parts.push(text(lang, "countUnconfirmed", { n: counts.unconfirmed }));
+  if (counts.failed > 0) parts.push(text(lang, "countFailed", { n: counts.failed }));
+  return parts.length > 0 ? parts.join(", ") : text(lang, "countVerified", { n: 0 });
+}
+
+/** The sentences under a credential's verdict: why it is not verified and what to do. */
+function causeLines(result: CredentialReport, lang: UiLang, fallbackFix: string | undefined): string[] {
+  const cause = verdictCause(result, fallbackFix);
+  if (!cause) return [];
+  if (result.verdict === "failed") return [`${text(lang, "failedAt", { step: cause.step ? stepTitle(cause.step, lang) : "—" })} — ${cause.reason}`];
+  return cause.fix ? [cause.reason, text(lang, "whatToDo", { fix: cause.fix })] : [cause.reason];
+}
+
+export function createLiveReport(container: HTMLElement, labels: CredentialLabel[], options: LiveReportOptions): LiveReport {
+  const { lang } = options;
   container.replaceChildren();
   container.setAttribute("data-state", "running");
+  container.removeAttribute("data-failed-step");
   const bundle = labels.length > 1;
-  const head = el("div");
-  head.append(verdict("pending", text(lang, "running")));
+  const head = el("div", { class: "verdict-head" });
+  head.append(verdictBox("pending", text(lang, "running")));
   container.append(head);
+  if (!bundle && labels[0]) container.append(aboutBlock(labels[0], lang));
   const lists: HTMLOListElement[] = [];
   const rowHeads: HTMLElement[] = [];
+  const rowCauses: HTMLElement[] = [];
+  // Bundles: rows grouped by issuer, in the order issuers first appear.
+  const groups = new Map<string, HTMLElement>();
   labels.forEach((label, i) => {
     const list = el("ol", { class: "steps", "data-credential-index": String(i) });
     lists.push(list);
-    if (bundle) {
-      const summary = el("summary", {}, el("strong", {}, label.name), label.issuer ? el("span", { class: "muted small" }, label.issuer) : "");
-      rowHeads.push(summary);
-      container.append(el("details", { class: "bundle-row", "data-credential-index": String(i) }, summary, list));
-    } else container.append(list);
+    if (!bundle) {
+      container.append(list);
+      return;
+    }
+    const issuer = label.issuer ?? text(lang, "unknownIssuer");
+    let group = groups.get(issuer);
+    if (!group) {
+      group = el("section", { class: "issuer-group", "data-issuer": issuer }, el("h3", { class: "issuer-group-title" }, text(lang, "issuedBy", { issuer })));
+      groups.set(issuer, group);
+      container.append(group);
+    }
+    const summary = el("summary", {}, el("strong", {}, label.name), label.recipient ? el("span", { class: "muted small" }, label.recipient) : "");
+    const cause = el("div", { class: "small row-cause" });
+    rowHeads.push(summary);
+    rowCauses.push(cause);
+    group.append(el("details", { class: "bundle-row", "data-credential-index": String(i) }, summary, cause, list));
   });
 
   return {
@@ -76,8 +155,15 @@ export function createLiveReport(container: HTMLElement, labels: CredentialLabel
       const list = lists[event.index];
       if (list) list.append(stepItem(event.step, lang, labels[event.index]?.issuer));
     },
-    finish(report) {
-      container.setAttribute("data-state", report.verified ? "verified" : "failed");
+    finish(raw) {
+      // Fail closed: without the chain nothing is verified, whatever the steps say.
+      const chainNotRead = !options.rpcUrl
+        ? { reason: text(lang, "noRpcReason"), fix: text(lang, options.panel ? "noRpcFixPanel" : "noRpcFix") }
+        : raw.chainError !== undefined
+          ? { reason: text(lang, "chainNotRead", { reason: raw.chainError }), fix: text(lang, options.panel ? "chainNotReadFixPanel" : "chainNotReadFix") }
+          : undefined;
+      const report = failClosed(raw, chainNotRead);
+      container.setAttribute("data-state", report.verdict);
       // Redraw from the final report: it is the source of truth (and covers a pipeline that
       // reported no progress events).
       report.results.forEach((result, i) => {
@@ -86,22 +172,31 @@ export function createLiveReport(container: HTMLElement, labels: CredentialLabel
         list.replaceChildren(...result.steps.map((s) => stepItem(s, lang, result.issuer?.name ?? labels[i]?.issuer)));
         const summary = rowHeads[i];
         if (summary) {
-          summary.prepend(el("span", { class: `pill ${result.verified ? "ok" : "failed"}` }, result.verified ? text(lang, "verified") : text(lang, "notVerified")));
-          if (!result.verified) (summary.parentElement as HTMLDetailsElement).open = true;
+          summary.prepend(el("span", { class: `pill ${VERDICT_CLASS[result.verdict] === "warn" ? "warning" : VERDICT_CLASS[result.verdict] === "ok" ? "ok" : "failed"}`, "data-verdict": result.verdict }, text(lang, VERDICT_WORD[result.verdict])));
+          rowCauses[i]!.replaceChildren(...causeLines(result, lang, chainNotRead?.fix).map((line) => el("div", {}, line)));
+          (summary.parentElement as HTMLDetailsElement).setAttribute("data-verdict", result.verdict);
+          if (result.verdict !== "verified") (summary.parentElement as HTMLDetailsElement).open = true;
         }
       });
-      const ok = report.results.filter((r) => r.verified).length;
-      const firstFailure = report.results.find((r) => !r.verified);
-      const detailParts: string[] = [];
-      if (bundle) detailParts.push(text(lang, "bundle", { ok, total: report.results.length }));
-      if (firstFailure?.failedStep) detailParts.push(text(lang, "failedAt", { step: stepTitle(firstFailure.failedStep, lang) }));
-      if (report.chain) detailParts.push(text(lang, "chain", { chainId: report.chain.chainId, block: report.chain.blockNumber }));
-      head.replaceChildren(verdict(report.verified ? "ok" : "bad", report.verified ? text(lang, "verified") : text(lang, "notVerified"), detailParts.join(" · ")));
+      const firstFailure = report.results.find((r) => r.verdict === "failed");
+      const firstUnsure = report.results.find((r) => r.verdict === "unconfirmed");
+      const details: string[] = [];
+      if (bundle) details.push(countsText(report.counts, lang));
+      const why = firstFailure ?? firstUnsure;
+      if (why) details.push(...causeLines(why, lang, chainNotRead?.fix));
+      if (report.chain) details.push(text(lang, "chain", { chainId: report.chain.chainId, block: report.chain.blockNumber }));
+      const box = verdictBox(report.verdict, text(lang, VERDICT_WORD[report.verdict]), details);
+      head.replaceChildren(box);
       if (firstFailure?.failedStep) container.setAttribute("data-failed-step", firstFailure.failedStep);
+      if (options.focusVerdict) {
+        box.tabIndex = -1;
+        box.scrollIntoView({ block: "start" });
+        box.focus({ preventScroll: true });
+      }
     },
     fail(message) {
       container.setAttribute("data-state", "error");
-      head.replaceChildren(verdict("bad", text(lang, "notVerified"), message));
+      head.replaceChildren(verdictBox("failed", text(lang, "notVerified"), [message]));
     },
   };
 }
