@@ -7,8 +7,8 @@
  * bundle go out together (one eth_call per registry per endpoint); then the chain steps are
  * decided from the answers. Browser-safe: no node-only imports.
  */
-import { readChainForBundle, type ChainAccessOptions, type ChainReadSummary, type ChainView, type TrustedRegistries } from "./chainPlan";
-import { anchoredStep, coIssuersStep, keyRegisteredStep } from "./chainSteps";
+import { issuerProofs, readChainForBundle, validateTrustedRegistries, type ChainAccessOptions, type ChainReadSummary, type ChainView, type TrustedRegistries } from "./chainPlan";
+import { anchoredStep, coIssuersStep, keyRegisteredStep, type ProofBinding } from "./chainSteps";
 import { statusStep } from "./statusStep";
 import { prepareStatusLists, type StatusListCredentials } from "./statusLists";
 import { flattenBundle } from "./bundle";
@@ -16,13 +16,22 @@ import { readCredentialFacts, type CredentialFacts } from "./credentialFacts";
 import { inclusionStep, issuerSignatureStep, schemaStep, validityStep, type IssuerProofChecker } from "./offlineSteps";
 import { bundleVerdict, jsonInteger, settleCredentialReport, step, type BundleReport, type CredentialReport, type VerificationStep } from "./report";
 import { InvalidArgumentError } from "../errors";
+import { bindIssuerKey, type DocumentFetcher } from "../credential/issuerKeyBinding";
+import type { GenuineRegistryCode } from "../chain/genuineRegistry";
+import { MAX_CREDENTIALS_PER_VERIFICATION } from "./limits";
 import type { RegistryReaderParameters } from "../chain/registryReader";
 import type { DocumentLoader } from "../credential/documentLoader";
 import { verifyIssuerProofsFast } from "../credential/fast";
 import { verifyIssuerProofs } from "../credential/sign";
 
 export type { BundleReport, CredentialReport, VerificationStep, StepName, StepStatus, Verdict } from "./report";
-export { STEP_NAMES, VERDICTS } from "./report";
+export { STEP_NAMES, STEP_STATUSES, VERDICTS } from "./report";
+export {
+  CHAIN_QUERIES_PER_CALL,
+  CREDANCHOR_STATUS_LIST_SIZE,
+  MAX_CREDENTIALS_PER_VERIFICATION,
+  MAX_STATUS_ENTRIES_PER_CREDENTIAL,
+} from "./limits";
 export type { TrustedRegistries } from "./chainPlan";
 
 export type { IssuerProofChecker } from "./offlineSteps";
@@ -36,12 +45,27 @@ export interface StepEvent {
 }
 
 export interface VerifyOptions {
-  /** JSON-RPC endpoints of the chain; several must agree. Without them chain steps are skipped. */
+  /**
+   * JSON-RPC endpoints of the chain; several must agree. Without them (or with only blank ones)
+   * every chain step is unconfirmed ("Enter an RPC URL for chain N").
+   */
   rpcUrls?: readonly string[];
   /** Injected viem transports instead of URLs (tests, wallets in the browser). */
   transports?: RegistryReaderParameters["transports"];
-  /** Trusted registry address(es), for any chain or per chain id; a proof naming another gets a warning. */
+  /**
+   * Trusted registry address(es), for any chain or per chain id. Narrows trust: a proof naming
+   * another registry (or any registry of a chain the map leaves out) fails. The first one for
+   * the chain is where keys and status of credentials without an anchor proof are read.
+   */
   registry?: TrustedRegistries;
+  /** Registry codes that count as genuine (default GENUINE_REGISTRY_CODES); tests inject the build's. */
+  genuineRegistryCodes?: readonly GenuineRegistryCode[];
+  /**
+   * Fetches issuer documents (DID documents, controller documents) to bind did:web and https
+   * issuers to their keys; node callers pass createSafeDocumentFetcher(...). Without it such
+   * issuers' keys are unconfirmed.
+   */
+  fetchDocument?: DocumentFetcher;
   /** Blocks the anchor must be buried under, counting its own (default 1). */
   confirmations?: number;
   /** The time validity dates are compared with (default: now). */
@@ -82,8 +106,16 @@ export async function verifyCredentials(credentials: readonly unknown[], options
     throw new InvalidArgumentError(`confirmations must be a non-negative integer, got ${confirmations}`, { confirmations });
   }
   const now = options.now ?? new Date();
+  validateTrustedRegistries(options.registry);
 
-  const slots: Slot[] = flattenBundle(credentials).map(({ credential, path }) => {
+  const entries = flattenBundle(credentials);
+  if (entries.length > MAX_CREDENTIALS_PER_VERIFICATION) {
+    throw new InvalidArgumentError(
+      `at most ${MAX_CREDENTIALS_PER_VERIFICATION} credentials can be verified at once (credentials inside presentations and CLRs count), got ${entries.length}; split the input`,
+      { count: entries.length, limit: MAX_CREDENTIALS_PER_VERIFICATION },
+    );
+  }
+  const slots: Slot[] = entries.map(({ credential, path }) => {
     const report: CredentialReport = { verdict: "failed", verified: false, path, steps: [] };
     if (typeof credential !== "object" || credential === null || Array.isArray(credential)) {
       return { report, credential };
@@ -121,12 +153,37 @@ export async function verifyCredentials(credentials: readonly unknown[], options
     emit(index, await signatureSteps[index]!);
   }
 
+  // Keys of issuers that are not chain accounts are bound by the issuer's own documents (did:key:
+  // the DID itself); did:pkh keys are bound on chain by the key-registered step.
+  const bindings = new Map<Slot, ProofBinding[]>();
+  await Promise.all(
+    slots.map(async (slot) => {
+      if (!slot.facts || slot.facts.issuer.address || slot.facts.issuer.id === undefined) return;
+      const issuerId = slot.facts.issuer.id;
+      const own = issuerProofs(slot.facts).filter((proof) => proof.publicKeyMultibase !== "");
+      const fetchDocument = options.fetchDocument;
+      bindings.set(
+        slot,
+        await Promise.all(
+          own.map(async (proof) => {
+            try {
+              return { proof, binding: await bindIssuerKey(issuerId, proof.verificationMethod, proof.publicKeyMultibase, fetchDocument ? { fetchDocument } : {}) };
+            } catch (error) {
+              return { proof, binding: { status: "unresolvable" as const, reason: `the issuer's documents could not be read: ${(error as Error).message}` } };
+            }
+          }),
+        ),
+      );
+    }),
+  );
+
   // 2. All chain reads of the bundle at once.
   const withFacts = slots.filter((slot): slot is Slot & { facts: CredentialFacts } => slot.facts !== undefined);
   const chainOptions: ChainAccessOptions = {};
   if (options.rpcUrls) chainOptions.rpcUrls = options.rpcUrls;
   if (options.transports) chainOptions.transports = options.transports;
   if (options.registry !== undefined) chainOptions.registry = options.registry;
+  if (options.genuineRegistryCodes !== undefined) chainOptions.genuineRegistryCodes = options.genuineRegistryCodes;
   const { views, summary, error: chainError } = await readChainForBundle(
     withFacts.map((slot) => slot.facts),
     chainOptions,
@@ -139,7 +196,7 @@ export async function verifyCredentials(credentials: readonly unknown[], options
   for (const [index, slot] of slots.entries()) {
     if (!slot.facts) continue;
     const view = viewOf.get(slot)!;
-    emit(index, keyRegisteredStep(slot.facts, view));
+    emit(index, keyRegisteredStep(slot.facts, view, bindings.get(slot)));
     emit(index, inclusionStep(slot.facts));
     emit(index, anchoredStep(slot.facts, view, confirmations));
     emit(index, coIssuersStep(slot.facts, view));
