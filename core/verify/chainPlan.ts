@@ -172,7 +172,7 @@ function chainNeed(facts: CredentialFacts): { chainId: number } | ChainView {
     return failed(`the anchor proof names issuer ${JSON.stringify(anchor.issuer)}, which is not an address with a valid EIP-55 checksum`);
   }
   if (anchor.issuer.toLowerCase() !== issuer.address.toLowerCase()) {
-    return failed(`the anchor proof names issuer ${anchor.issuer}, but the credential's issuer is ${issuer.address}`);
+    return failed(`the anchor proof names issuer ${getAddress(anchor.issuer)}, but the credential's issuer is ${issuer.address}`);
   }
   if (typeof anchor.registry !== "string" || !isAddress(anchor.registry, { strict: true })) {
     return failed(`the anchor proof names registry ${JSON.stringify(anchor.registry)}, which is not an address with a valid EIP-55 checksum`);

@@ -188,7 +188,7 @@ export function anchoredStep(facts: CredentialFacts, view: ChainView, confirmati
 
 export function coIssuersStep(facts: CredentialFacts, view: ChainView): VerificationStep {
   const coProofs = coIssuerProofs(facts);
-  const label = (count: number) => `Co-issuer endorsements (${count} co-issuer proof${count > 1 ? "s" : ""})`;
+  const label = (count: number) => (count === 0 ? "Co-issuer endorsements" : `Co-issuer endorsements (${count} co-issuer proof${count > 1 ? "s" : ""})`);
   if (view.kind === "unavailable") {
     if (view.status === "failed") return unavailable("co-issuers", view, label(coProofs.length));
     if (coProofs.length === 0 && (view.status === "skipped" || !facts.anchor)) return step("co-issuers", "skipped", "Not co-issued");
