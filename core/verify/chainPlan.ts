@@ -23,7 +23,7 @@ import { classifyRegistryCode, GENUINE_REGISTRY_CODES, type GenuineRegistryCode 
 import { createChainReader, isCallFailure, type ChainReader, type RegistryReaderParameters, type VerificationAnswer, type VerificationQuery } from "../chain/registryReader";
 import type { StatusEntry } from "../status/statusEntry";
 import type { CredentialFacts } from "./credentialFacts";
-import { CHAIN_CALLS_IN_FLIGHT, CHAIN_QUERIES_PER_CALL, CREDANCHOR_STATUS_LIST_SIZE, MAX_STATUS_ENTRIES_PER_CREDENTIAL } from "./limits";
+import { CHAIN_CALLS_IN_FLIGHT, CHAIN_QUERIES_PER_CALL, CREDANCHOR_STATUS_LIST_SIZE, MAX_PROOFS_PER_CREDENTIAL, MAX_STATUS_ENTRIES_PER_CREDENTIAL } from "./limits";
 import { shortHex } from "./report";
 
 /**
@@ -160,6 +160,9 @@ function chainNeed(facts: CredentialFacts): { chainId: number } | ChainView {
     return failed(`the issuer id ${issuer.id} is not a valid did:pkh:eip155 account (malformed, or a mixed-case address with a wrong EIP-55 checksum)`);
   }
   if (facts.anchor && !anchor) return failed(`the anchor proof cannot be read: ${facts.anchor.error}`);
+  if (facts.proofs.length > MAX_PROOFS_PER_CREDENTIAL) {
+    return failed(`the credential carries ${facts.proofs.length} issuer proofs; a credential has at most ${MAX_PROOFS_PER_CREDENTIAL} parties, so none was looked up`);
+  }
   if (!issuer.address || issuer.chainId === undefined) {
     if (anchor) return failed(`the anchor proof names issuer ${anchor.issuer}, but the credential's issuer ${issuer.id ?? "(no id)"} is not a chain address`);
     return { kind: "unavailable", status: "skipped", reason: `the issuer ${issuer.id ?? "(no id)"} is not a chain address (did:pkh:eip155), so nothing about it is on chain` };

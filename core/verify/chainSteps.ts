@@ -111,7 +111,7 @@ export function keyRegisteredStep(facts: CredentialFacts, view: ChainView, bindi
 /** Issuers that are not chain addresses (did:key, did:web, https): the key must be bound by the issuer's own documents. */
 function boundKeyStep(facts: CredentialFacts, view: ChainView, bindings: readonly ProofBinding[]): VerificationStep {
   // A did:pkh id that did not parse (bad checksum) has no address: chainPlan made the view failed.
-  if (view.kind === "unavailable" && view.status === "failed") return unavailable("key-registered", view, "Key registration");
+  if (facts.issuer.id?.startsWith("did:pkh:") && view.kind === "unavailable" && view.status === "failed") return unavailable("key-registered", view, "Key registration");
   const issuer = issuerLabel(facts.issuer);
   if (bindings.length === 0) return step("key-registered", "failed", `No proof by ${issuer} carries a key that could be bound to it`);
   const data = { bindings: bindings.map(({ proof, binding }) => ({ publicKeyMultibase: proof.publicKeyMultibase, ...binding })) };

@@ -30,5 +30,12 @@ export const CHAIN_QUERIES_PER_CALL = 128;
 /** How many `eth_call`s of one bundle are in flight at once (chunks, then per-credential retries). */
 export const CHAIN_CALLS_IN_FLIGHT = 4;
 
+/**
+ * Issuer proofs per credential (the issuer's and its co-issuers'): the registry's limit of 255
+ * parties to a co-issued root. More cannot be a credanchor co-issuance, and each would cost a
+ * chain query: the credential fails without any being read.
+ */
+export const MAX_PROOFS_PER_CREDENTIAL = 255;
+
 /** Entries of a credanchor status list (the registry's STATUS_LIST_SIZE, the W3C minimum). */
 export const CREDANCHOR_STATUS_LIST_SIZE = 131_072;

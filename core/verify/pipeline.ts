@@ -3,9 +3,32 @@
  *
  *   schema → issuer-signature → key-registered → inclusion → anchored → co-issuers → status → validity
  *
- * Offline steps run first for every credential of the bundle; then all chain queries of the
- * bundle go out together (one eth_call per registry per endpoint); then the chain steps are
- * decided from the answers. Browser-safe: no node-only imports.
+ * Offline steps run first for every credential of the bundle (signatures, then key bindings of
+ * issuers that are not chain accounts); then the chain reads of the whole bundle, pinned to one
+ * block: the chain id, the code of each registry named (once per registry; only genuine code
+ * counts), and the registry queries in chunks (see chainPlan.ts and limits.ts); then the chain
+ * steps are decided from the answers. Browser-safe: no node-only imports.
+ *
+ * Fail closed. A step is ok (checked against trusted sources, maybe with a note), failed,
+ * unconfirmed (needed but could not run; `fix` says what would let it run) or skipped (does
+ * not apply). Decisions where the choice was not obvious:
+ * - no RPC, or only blank URLs: every chain step unconfirmed, "Enter an RPC URL for chain N";
+ * - RPC unreachable: unconfirmed; endpoints that disagree: failed;
+ * - RPC chain id ≠ the anchor proof's chainId: failed (a rewritten proof or a lying endpoint;
+ *   the message says which chain to enter); no anchor proof and the issuer's did:pkh on another
+ *   chain: unconfirmed (the verifier simply asked another chain);
+ * - a registry whose code is not genuine, or outside the caller's trusted list: failed;
+ * - did:pkh issuer without an anchor proof: anchored unconfirmed ("Signed by …; not yet recorded
+ *   on chain — usually within minutes"), key and status still read from the first trusted
+ *   registry when there is one (so a revoked badge with its anchor proof deleted is failed);
+ * - key compromised after the anchor: ok with a note (the anchor's block time proves the
+ *   signature predates the compromise);
+ * - fewer confirmations than required: unconfirmed ("Try again after block N");
+ * - the proof's blockNumber / txHash: hints only, the registry's record decides (reorgs);
+ * - a lone proof object: schema ok with a note (valid VC 2.0, changes no fact);
+ * - status lists that are not credanchor's and were not supplied: unconfirmed (never fetched);
+ * - did:key / did:web / https issuers: key bound by bindIssuerKey (mismatch failed,
+ *   unresolvable unconfirmed); not anchored is not applicable (skipped) for them.
  */
 import { issuerProofs, readChainForBundle, validateTrustedRegistries, type ChainAccessOptions, type ChainReadSummary, type ChainView, type TrustedRegistries } from "./chainPlan";
 import { anchoredStep, coIssuersStep, keyRegisteredStep, type ProofBinding } from "./chainSteps";

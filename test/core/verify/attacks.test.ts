@@ -401,6 +401,24 @@ describe("attacks on the verdict (issue 11)", () => {
       expect(counts.get("eth_call")).to.equal(1 + 5);
     });
 
+    it("a credential with more proofs than a co-issuance can have parties fails without a single lookup; its neighbour verifies", async () => {
+      const { batch, victim, mallory } = await loadFixture(attackFixture);
+      const poisoned = structuredClone(batch.credentials[3]!);
+      const genuine = await verifyIssuerProofsFast(batch.credentials[0]!);
+      const many = Array.from({ length: 300 }, (_, i) => ({ ...genuine[0]!, controller: i === 0 ? victim.did : mallory.did, isIssuer: i === 0, verified: true }));
+      const { transport, counts } = lyingTransport(() => undefined);
+      const report = await verifyCredentials([poisoned, batch.credentials[0]], {
+        transports: [transport],
+        genuineRegistryCodes,
+        checkIssuerProofs: async (credential) => (credential === poisoned ? many : verifyIssuerProofsFast(credential)),
+      });
+      expect(report.results.map((r) => r.verdict)).to.deep.equal(["failed", "verified"]);
+      expect(stepOf(report.results[0]!, "co-issuers").message).to.equal(
+        "Co-issuer endorsements (299 co-issuer proofs) not checked: the credential carries 300 issuer proofs; a credential has at most 255 parties, so none was looked up",
+      );
+      expect(counts.get("eth_call")).to.equal(1);
+    });
+
     it(`refuses more than ${MAX_CREDENTIALS_PER_VERIFICATION} credentials, counting those inside presentations`, async () => {
       const inside = { type: ["VerifiablePresentation"], verifiableCredential: Array.from({ length: MAX_CREDENTIALS_PER_VERIFICATION }, () => ({})) };
       await expectRejection(verifyCredentials([inside, {}]), InvalidArgumentError, new RegExp(`at most ${MAX_CREDENTIALS_PER_VERIFICATION} credentials .* got ${MAX_CREDENTIALS_PER_VERIFICATION + 1}`));
