@@ -33,7 +33,7 @@
 import { issuerProofs, readChainForBundle, validateTrustedRegistries, type ChainAccessOptions, type ChainReadSummary, type ChainView, type TrustedRegistries } from "./chainPlan";
 import { anchoredStep, coIssuersStep, keyRegisteredStep, type ProofBinding } from "./chainSteps";
 import { statusStep } from "./statusStep";
-import { prepareStatusLists, type StatusListCredentials } from "./statusLists";
+import { bindStatusListKeys, prepareStatusLists, type StatusListCredentials } from "./statusLists";
 import { flattenBundle } from "./bundle";
 import { readCredentialFacts, type CredentialFacts } from "./credentialFacts";
 import { inclusionStep, issuerSignatureStep, schemaStep, validityStep, type IssuerProofChecker } from "./offlineSteps";
@@ -214,6 +214,7 @@ export async function verifyCredentials(credentials: readonly unknown[], options
   const viewOf = new Map<Slot, ChainView>(withFacts.map((slot, i) => [slot, views[i]!]));
 
   const lists = await prepareStatusLists(options.statusListCredentials ?? [], options.documentLoader);
+  await bindStatusListKeys(lists, options.fetchDocument);
 
   // 3. Chain steps and validity, in report order.
   for (const [index, slot] of slots.entries()) {

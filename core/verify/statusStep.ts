@@ -38,6 +38,7 @@ export function statusStep(facts: CredentialFacts, view: ChainView, lists: Reado
 
   const findings: Finding[] = [];
   const unchecked: string[] = [];
+  let unbound: { url: string; reason: string; fix: string } | undefined;
   let unavailable: Extract<ChainView, { kind: "unavailable" }> | undefined;
 
   if (onChain.length > 0) {
@@ -66,6 +67,10 @@ export function statusStep(facts: CredentialFacts, view: ChainView, lists: Reado
     }
     const problem = listProblem(list, entry, facts);
     if (problem) return step("status", "failed", `Status list ${list.url} cannot be used: ${problem}`);
+    if (list.unbound) {
+      unbound ??= { url: list.url, ...list.unbound };
+      continue;
+    }
     const set = statusBitAt(list.bits!, entry.statusListIndex!);
     const purpose = list.statusPurpose ?? entry.statusPurpose;
     findings.push({ source: `status list ${list.url}`, index: entry.statusListIndex!, revoked: set && purpose === "revocation", suspended: set && purpose === "suspension" });
@@ -84,6 +89,11 @@ export function statusStep(facts: CredentialFacts, view: ChainView, lists: Reado
     if (unavailable.status === "failed") return step("status", "failed", `Revocation and suspension not checked: ${unavailable.reason}`, data);
     const result = step("status", "unconfirmed", `Revocation and suspension not checked: ${unavailable.reason}`, data);
     result.fix = unavailable.fix ?? "Enter an RPC URL for the issuer's chain";
+    return result;
+  }
+  if (unbound) {
+    const result = step("status", "unconfirmed", `Revocation and suspension not checked: whether status list ${unbound.url} is its issuer's could not be checked: ${unbound.reason}`, data);
+    result.fix = unbound.fix;
     return result;
   }
   if (unchecked.length > 0) {

@@ -9,6 +9,7 @@ import { loadFixture, mine } from "@nomicfoundation/hardhat-toolbox/network-help
 import { custom, encodeFunctionData, getAddress, keccak256, type Address, type Hex, type Transport } from "viem";
 import { credentialRegistryAbi } from "../../../core/chain/registryAbi";
 import { buildOpenBadgeCredential } from "../../../core/credential/build";
+import { buildStatusListCredential } from "../../../core/status/statusListCredential";
 import { didKey } from "../../../core/credential/did";
 import { generateSigningKey } from "../../../core/credential/keys";
 import { keyRegisteredStep } from "../../../core/verify/chainSteps";
@@ -485,16 +486,54 @@ describe("attacks on the verdict (issue 11)", () => {
   });
 
   describe("keys of issuers that are not chain accounts", () => {
-    async function didKeyBadge(withStatus: boolean): Promise<Credential> {
+    const LIST_URL = "https://academy.example/lists/1";
+
+    async function didKeyBadge(withStatus: boolean, key = generateSigningKey()): Promise<Credential> {
       const { victim } = await loadFixture(attackFixture);
-      const key = generateSigningKey();
       const did = didKey(key.publicKeyMultibase);
       const unsigned = unsignedAs(victim, did, "Self-hosted Academy", withStatus);
       if (withStatus) {
-        unsigned.credentialStatus = { ...(unsigned.credentialStatus as object), id: "https://academy.example/lists/1#3", statusListIndex: "3", statusListCredential: "https://academy.example/lists/1" };
+        unsigned.credentialStatus = { ...(unsigned.credentialStatus as object), id: `${LIST_URL}#3`, statusListIndex: "3", statusListCredential: LIST_URL };
       }
       return signCredential(unsigned as never, key, { controller: did, created: "2026-01-01T00:00:00Z" }) as Promise<Credential>;
     }
+
+    /** A revocation list at LIST_URL in the name of `issuerId`, signed through `verificationMethodController` with `key`. */
+    async function signedList(issuerId: string, key: ReturnType<typeof generateSigningKey>, revoked: number[]): Promise<Credential> {
+      const bits = new Uint8Array(131_072 / 8);
+      for (const index of revoked) bits[index >> 3]! |= 0x80 >> (index & 7);
+      const list = buildStatusListCredential({ url: LIST_URL, issuer: issuerId, statusPurpose: "revocation", bitstring: bits, validFrom: new Date("2026-01-01T00:00:00Z") });
+      return signCredential(list as never, key, { controller: issuerId, created: "2026-01-01T00:00:00Z" }) as Promise<Credential>;
+    }
+
+    it("reads a did:key issuer's own signed list (revoked), and refuses a list signed by another key in its name", async () => {
+      const key = generateSigningKey();
+      const credential = await didKeyBadge(true, key);
+      const did = didKey(key.publicKeyMultibase);
+      const revoked = await verifyOne(credential, { statusListCredentials: [await signedList(did, key, [3])] });
+      expect(revoked.verdict).to.equal("failed");
+      expect(stepOf(revoked, "status").message).to.equal(`Revoked by the issuer (status list ${LIST_URL}, index 3)`);
+      const clean = await verifyOne(credential, { statusListCredentials: [await signedList(did, key, [4])] });
+      expect(clean.verdict).to.equal("verified");
+      const forged = await verifyOne(credential, { statusListCredentials: [await signedList(didKey(generateSigningKey().publicKeyMultibase), generateSigningKey(), [])] });
+      expect(forged.verdict).to.equal("failed");
+      expect(stepOf(forged, "status").message).to.match(/^Status list https:\/\/academy\.example\/lists\/1 cannot be used: /);
+    });
+
+    it("never reads 'not revoked' from a list signed in an https issuer's name by a key no document binds to it", async () => {
+      const { victim } = await loadFixture(attackFixture);
+      const issuerKey = generateSigningKey();
+      const issuerId = "https://victim.example/issuer";
+      const unsigned = unsignedAs(victim, issuerId, "Victim College");
+      unsigned.credentialStatus = { ...(unsigned.credentialStatus as object), id: `${LIST_URL}#3`, statusListIndex: "3", statusListCredential: LIST_URL };
+      const credential = await signCredential(unsigned as never, issuerKey, { controller: issuerId, created: "2026-01-01T00:00:00Z" });
+      const attackerList = await signedList(issuerId, generateSigningKey(), []);
+      const result = await verifyOne(credential, { statusListCredentials: [attackerList] });
+      expect(result.verdict).to.equal("unconfirmed");
+      const status = stepOf(result, "status");
+      expect(status.status).to.equal("unconfirmed");
+      expect(status.message).to.match(/^Revocation and suspension not checked: whether status list https:\/\/academy\.example\/lists\/1 is its issuer's could not be checked: /);
+    });
 
     it("verifies a did:key credential: the key is the DID, nothing is on chain", async () => {
       const result = await verifyOne(await didKeyBadge(false), chain());
@@ -514,7 +553,7 @@ describe("attacks on the verdict (issue 11)", () => {
     it("leaves a did:key credential with an unsupplied status list unconfirmed (never 'not revoked')", async () => {
       const result = await verifyOne(await didKeyBadge(true), {});
       expect(result.verdict).to.equal("unconfirmed");
-      expect(stepOf(result, "status").fix).to.equal("Supply the signed status list credential https://academy.example/lists/1");
+      expect(stepOf(result, "status").fix).to.equal(`Supply the signed status list credential ${LIST_URL}`);
     });
 
     it("fails an https issuer whose documents say the key is not theirs, and leaves it unconfirmed when they cannot be read", async () => {
