@@ -115,6 +115,7 @@ interface Slot {
   report: CredentialReport;
   credential: unknown;
   facts?: CredentialFacts;
+  refused?: string;
 }
 
 function defaultIssuerProofChecker(documentLoader: DocumentLoader | undefined): IssuerProofChecker {
@@ -131,15 +132,16 @@ export async function verifyCredentials(credentials: readonly unknown[], options
   const now = options.now ?? new Date();
   validateTrustedRegistries(options.registry);
 
-  const entries = flattenBundle(credentials);
+  const entries = flattenBundle(credentials, MAX_CREDENTIALS_PER_VERIFICATION);
   if (entries.length > MAX_CREDENTIALS_PER_VERIFICATION) {
     throw new InvalidArgumentError(
       `at most ${MAX_CREDENTIALS_PER_VERIFICATION} credentials can be verified at once (credentials inside presentations and CLRs count), got ${entries.length}; split the input`,
       { count: entries.length, limit: MAX_CREDENTIALS_PER_VERIFICATION },
     );
   }
-  const slots: Slot[] = entries.map(({ credential, path }) => {
+  const slots: Slot[] = entries.map(({ credential, path, refused }) => {
     const report: CredentialReport = { verdict: "failed", verified: false, path, steps: [] };
+    if (refused !== undefined) return { report, credential, refused };
     if (typeof credential !== "object" || credential === null || Array.isArray(credential)) {
       return { report, credential };
     }
@@ -168,6 +170,10 @@ export async function verifyCredentials(credentials: readonly unknown[], options
   const checkIssuerProofs = options.checkIssuerProofs ?? defaultIssuerProofChecker(options.documentLoader);
   const signatureSteps = slots.map((slot) => (slot.facts ? issuerSignatureStep(slot.facts, checkIssuerProofs) : undefined));
   for (const [index, slot] of slots.entries()) {
+    if (slot.refused !== undefined) {
+      emit(index, step("schema", "failed", `Not verified: ${slot.refused}`));
+      continue;
+    }
     if (!slot.facts) {
       emit(index, step("schema", "failed", `Not a credential: expected a JSON object, got ${describeValue(slot.credential)}`));
       continue;

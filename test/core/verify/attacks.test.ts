@@ -420,6 +420,16 @@ describe("attacks on the verdict (issue 11)", () => {
       expect(counts.get("eth_call")).to.equal(1);
     });
 
+    it("fails a credential hidden deeper than the nesting limit instead of dropping it", async () => {
+      const { batch } = await loadFixture(attackFixture);
+      let document: unknown = batch.credentials[1];
+      for (let i = 0; i < 6; i++) document = { type: ["VerifiablePresentation"], verifiableCredential: [document] };
+      const report = await verifyCredentials([document, batch.credentials[0]], chain());
+      expect(report.results.map((r) => r.verdict)).to.deep.equal(["failed", "verified"]);
+      expect(report.results[0]!.reason).to.equal("Not verified: it is nested more than 4 presentations or CLRs deep, so it was not verified");
+      await expectRejection(verifyCredentials([batch.credentials[0]], { rpcUrls: ["ftp://example.org"] }), InvalidArgumentError, /must start with http/);
+    });
+
     it(`refuses more than ${MAX_CREDENTIALS_PER_VERIFICATION} credentials, counting those inside presentations`, async () => {
       const inside = { type: ["VerifiablePresentation"], verifiableCredential: Array.from({ length: MAX_CREDENTIALS_PER_VERIFICATION }, () => ({})) };
       await expectRejection(verifyCredentials([inside, {}]), InvalidArgumentError, new RegExp(`at most ${MAX_CREDENTIALS_PER_VERIFICATION} credentials .* got ${MAX_CREDENTIALS_PER_VERIFICATION + 1}`));
