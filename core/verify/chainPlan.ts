@@ -18,7 +18,7 @@ import { getAddress, isAddress, zeroHash, type Address, type Hex } from "viem";
 import { keyIdHex } from "../credential/keys";
 import type { IssuerProofResult } from "../credential/sign";
 import { parseIssuerDid } from "../credential/did";
-import { CredanchorError, InvalidArgumentError, RpcDisagreementError } from "../errors";
+import { ChainError, CredanchorError, InvalidArgumentError, RpcDisagreementError } from "../errors";
 import { classifyRegistryCode, GENUINE_REGISTRY_CODES, type GenuineRegistryCode } from "../chain/genuineRegistry";
 import { createChainReader, isCallFailure, type ChainReader, type RegistryReaderParameters, type VerificationAnswer, type VerificationQuery } from "../chain/registryReader";
 import type { StatusEntry } from "../status/statusEntry";
@@ -269,6 +269,7 @@ export async function readChainForBundle(allFacts: readonly CredentialFacts[], o
   for (const { registry, members } of groups.values()) {
     const answers = new Map<string, VerificationAnswer>();
     const errors = new Map<string, unknown>();
+    let chunkError: unknown;
     let block: { blockNumber: bigint; blockTimestamp: bigint } | undefined;
     const call = async (queries: VerificationQuery[]) => {
       const data = await reader.verificationData(registry, queries, head);
@@ -287,6 +288,7 @@ export async function readChainForBundle(allFacts: readonly CredentialFacts[], o
       try {
         await call(chunk);
       } catch (error) {
+        chunkError ??= error;
         for (const query of chunk) errors.set(queryKey(query), error);
       }
     });
@@ -313,8 +315,9 @@ export async function readChainForBundle(allFacts: readonly CredentialFacts[], o
       const plan = plans.get(i)!;
       const error = outcome.get(i);
       if (error !== undefined || !block) {
-        firstError ??= (error as Error | undefined)?.message;
-        views[i] = chainErrorView(error ?? new Error("no answer"))(plan.chainId);
+        const cause = error ?? chunkError ?? new ChainError(`the registry at ${registry} gave no answer`);
+        firstError ??= (cause as Error).message;
+        views[i] = chainErrorView(cause)(plan.chainId);
         continue;
       }
       const at = block;

@@ -420,6 +420,22 @@ describe("attacks on the verdict (issue 11)", () => {
       expect(counts.get("eth_call")).to.equal(1);
     });
 
+    it("survives a credential with nothing to ask the chain while the registry call fails", async () => {
+      const { victim, registryAddress } = await loadFixture(attackFixture);
+      const bare = structuredClone(await signedBadge(victim, { index: 90 })) as Record<string, unknown>;
+      delete bare.credentialStatus;
+      bare.proof = [];
+      const { transport } = lyingTransport((method) => {
+        if (method === "eth_call") throw Object.assign(new Error("out of gas"), { code: -32000 });
+        return undefined;
+      });
+      const result = await verifyOne(bare, { transports: [transport], genuineRegistryCodes, registry: registryAddress });
+      expect(result.verdict).to.equal("failed");
+      expect(stepOf(result, "issuer-signature").status).to.equal("failed");
+      expect(stepOf(result, "key-registered").status).to.equal("unconfirmed");
+      expect(stepOf(result, "key-registered").message).to.match(/^Key registration not checked: the chain could not be read: /);
+    });
+
     it("fails a credential hidden deeper than the nesting limit instead of dropping it", async () => {
       const { batch } = await loadFixture(attackFixture);
       let document: unknown = batch.credentials[1];
