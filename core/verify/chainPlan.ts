@@ -265,8 +265,8 @@ export async function readChainForBundle(allFacts: readonly CredentialFacts[], o
   }
 
   // The queries, chunked; failed chunks retried per credential.
-  let summary: ChainReadSummary | undefined;
-  for (const { registry, members } of groups.values()) {
+  // Registries are read side by side (each keeps CHAIN_CALLS_IN_FLIGHT calls in flight).
+  const readBlocks = await Promise.all([...groups.values()].map(async ({ registry, members }) => {
     const answers = new Map<string, VerificationAnswer>();
     const errors = new Map<string, unknown>();
     let chunkError: unknown;
@@ -333,11 +333,15 @@ export async function readChainForBundle(allFacts: readonly CredentialFacts[], o
         },
       };
     }
-    if (block) {
-      summary = summary
-        ? { ...summary, registries: [...summary.registries, registry] }
-        : { chainId: rpcChainId, blockNumber: block.blockNumber, blockTimestamp: block.blockTimestamp, endpoints: [...reader.endpoints], registries: [registry] };
-    }
+    return { registry, block };
+  }));
+
+  let summary: ChainReadSummary | undefined;
+  for (const { registry, block } of readBlocks) {
+    if (!block) continue;
+    summary = summary
+      ? { ...summary, registries: [...summary.registries, registry] }
+      : { chainId: rpcChainId, blockNumber: block.blockNumber, blockTimestamp: block.blockTimestamp, endpoints: [...reader.endpoints], registries: [registry] };
   }
 
   const result = done(firstError === undefined ? {} : { error: firstError });
