@@ -99,6 +99,14 @@ export function inclusionStep(facts: CredentialFacts): VerificationStep {
 
 export function validityStep(facts: CredentialFacts, now: Date): VerificationStep {
   const credential = facts.credential;
+  // A date that is present but not a string (an object, a number, an array) is not "no date":
+  // reading it as absent would make an expired credential pass.
+  for (const field of ["validFrom", "validUntil", "issuanceDate", "expirationDate"]) {
+    const value = credential[field];
+    if (value !== undefined && typeof value !== "string") {
+      return step("validity", "failed", `${field} is not a date string (got ${Array.isArray(value) ? "an array" : value === null ? "null" : typeof value})`, { [field]: value as never });
+    }
+  }
   // VC 2.0 names; VC 1.1 credentials (imported badges) use issuanceDate / expirationDate.
   const fromText = stringField(credential.validFrom) ?? stringField(credential.issuanceDate);
   const untilText = stringField(credential.validUntil) ?? stringField(credential.expirationDate);

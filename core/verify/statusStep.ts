@@ -23,13 +23,15 @@ export function statusStep(facts: CredentialFacts, view: ChainView, lists: Reado
   if (entries.length > MAX_STATUS_ENTRIES_PER_CREDENTIAL) {
     return step("status", "failed", `The credential has ${entries.length} status entries; at most ${MAX_STATUS_ENTRIES_PER_CREDENTIAL} are accepted, so none was read`, { entries: entries.length });
   }
+  const readable = entries.filter((entry) => entry.unsupported === undefined);
   const malformed = entries.find((entry) => entry.indexError !== undefined);
   if (malformed) return step("status", "failed", `The status entry is malformed: ${malformed.indexError}`);
   // Entries of credanchor lists are read from the issuer's namespace on chain; an issuer that is
   // not a chain account has none, so its entries can only be checked against supplied lists.
   const chainIssuer = !(view.kind === "unavailable" && view.status === "skipped");
-  const onChain = chainIssuer ? entries.filter((entry) => entry.listId !== undefined) : [];
-  const offChain = entries.filter((entry) => !onChain.includes(entry));
+  const onChain = chainIssuer ? readable.filter((entry) => entry.listId !== undefined) : [];
+  const offChain = readable.filter((entry) => !onChain.includes(entry));
+  const unsupported = entries.find((entry) => entry.unsupported !== undefined);
   // The registry answers "not set" for an index past its lists, which would read as "not revoked".
   const outside = onChain.find((entry) => entry.statusListIndex! >= CREDANCHOR_STATUS_LIST_SIZE);
   if (outside) {
@@ -89,6 +91,12 @@ export function statusStep(facts: CredentialFacts, view: ChainView, lists: Reado
     if (unavailable.status === "failed") return step("status", "failed", `Revocation and suspension not checked: ${unavailable.reason}`, data);
     const result = step("status", "unconfirmed", `Revocation and suspension not checked: ${unavailable.reason}`, data);
     result.fix = unavailable.fix ?? "Enter an RPC URL for the issuer's chain";
+    return result;
+  }
+  if (unsupported) {
+    const what = unsupported.statusListCredential === "" ? unsupported.unsupported : `${unsupported.unsupported} (${unsupported.statusListCredential})`;
+    const result = step("status", "unconfirmed", `Revocation and suspension not checked: the credential has a status entry this verifier cannot read: ${what}`, data);
+    result.fix = "Ask the issuer whether the credential is still valid: only BitstringStatusListEntry status is checked";
     return result;
   }
   if (unbound) {

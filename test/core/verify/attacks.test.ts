@@ -9,6 +9,7 @@ import { loadFixture, mine } from "@nomicfoundation/hardhat-toolbox/network-help
 import { custom, encodeFunctionData, getAddress, keccak256, type Address, type Hex, type Transport } from "viem";
 import { credentialRegistryAbi } from "../../../core/chain/registryAbi";
 import { buildOpenBadgeCredential } from "../../../core/credential/build";
+import { OB_V3_EXTENSIONS_CONTEXT } from "../../../core/credential/contexts";
 import { buildStatusListCredential } from "../../../core/status/statusListCredential";
 import { didKey } from "../../../core/credential/did";
 import { generateSigningKey } from "../../../core/credential/keys";
@@ -452,6 +453,32 @@ describe("attacks on the verdict (issue 11)", () => {
       const report = await verifyCredentials([inside]);
       expect(report.results).to.have.length(MAX_CREDENTIALS_PER_VERIFICATION);
       expect(report.verdict).to.equal("failed");
+    });
+  });
+
+  describe("status and dates the verifier cannot read", () => {
+    it("leaves a badge whose status entry is of another type unconfirmed, never 'no status entry'", async () => {
+      const fixture = await loadFixture(attackFixture);
+      const unsigned = unsignedAs(fixture.victim, fixture.victim.did, "Victim University");
+      // 1EdTech's own status method, defined in its extensions context.
+      unsigned["@context"] = [...(unsigned["@context"] as string[]), OB_V3_EXTENSIONS_CONTEXT];
+      unsigned.credentialStatus = { id: "https://issuer.example/revocations", type: "1EdTechRevocationList" };
+      const signed = await signCredential(unsigned as never, fixture.victim.key, { controller: fixture.victim.did, created: "2026-01-01T00:00:00Z" });
+      const [credential] = (await anchorBatch(fixture, fixture.victim, [signed as Credential])).credentials;
+      const result = await verifyOne(credential, chain());
+      expect(result.verdict).to.equal("unconfirmed");
+      expect(result.unconfirmedSteps).to.deep.equal(["status"]);
+      expect(stepOf(result, "status").message).to.equal(
+        "Revocation and suspension not checked: the credential has a status entry this verifier cannot read: 1EdTechRevocationList (https://issuer.example/revocations)",
+      );
+    });
+
+    it("fails a validUntil that is present but not a string (read as absent it would hide an expiry)", async () => {
+      const { batch } = await loadFixture(attackFixture);
+      const odd = { ...structuredClone(batch.credentials[0]!), validUntil: { "@value": "2020-01-01T00:00:00Z" } };
+      const result = await verifyOne(odd, chain());
+      expect(result.verdict).to.equal("failed");
+      expect(stepOf(result, "validity").message).to.equal("validUntil is not a date string (got object)");
     });
   });
 
