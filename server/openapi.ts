@@ -169,7 +169,7 @@ export function openApiDocument(publicUrl: string) {
                       required: ["name", "status", "message"],
                       properties: {
                         name: { enum: ["schema", "issuer-signature", "key-registered", "inclusion", "anchored", "co-issuers", "status", "validity"] },
-                        status: { enum: ["ok", "failed", "unconfirmed", "skipped", "warning"], description: "skipped: not applicable; warning: deprecated, counts as unconfirmed" },
+                        status: { enum: ["ok", "failed", "unconfirmed", "skipped"], description: "skipped: not applicable; unconfirmed: needed but could not be checked (see fix)" },
                         message: { type: "string" },
                         fix: { type: "string", description: "for an unconfirmed step: how to make it checkable" },
                         data: { type: "object" },

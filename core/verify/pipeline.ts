@@ -107,8 +107,6 @@ export interface VerifyOptions {
    * fetched from the URLs in credentials.
    */
   statusListCredentials?: StatusListCredentials;
-  /** Fetches issuer documents (did:web, https issuers) for key binding; node callers pass core/node/safeFetch's. */
-  fetchDocument?: (url: string) => Promise<unknown>;
   /** Called as each step completes, so a page can show progress. */
   onStep?: (event: StepEvent) => void;
 }

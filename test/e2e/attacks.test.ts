@@ -241,7 +241,7 @@ describe("attacks on the verdict: the same verdict from the core, the CLI and th
 
   before(async () => {
     const fixture = await deployRegistryFixture();
-    const lying = await (await hre.ethers.getContractFactory("LyingRegistry", fixture.deployer)).deploy();
+    const lying = await (await hre.ethers.getContractFactory("YesRegistry", fixture.deployer)).deploy();
     await lying.waitForDeployment();
     const university = await registeredParty(fixture, fixture.issuer, "Hankuk University");
     const attacker = await registeredParty(fixture, fixture.other, "Hankuk University");
