@@ -69,12 +69,17 @@ export function statusStep(facts: CredentialFacts, view: ChainView, lists: Reado
     }
     const problem = listProblem(list, entry, facts);
     if (problem) return step("status", "failed", `Status list ${list.url} cannot be used: ${problem}`);
-    if (list.unbound) {
-      unbound ??= { url: list.url, ...list.unbound };
-      continue;
-    }
     const set = statusBitAt(list.bits!, entry.statusListIndex!);
     const purpose = list.statusPurpose ?? entry.statusPurpose;
+    if (list.unbound) {
+      // A list whose key is not known to be its issuer's cannot confirm "not revoked". But when
+      // the very key that signed this credential says "revoked", that is evidence enough: the
+      // credential can be no more its issuer's than that key is.
+      if (!(set && signedBySameKey(list, facts))) {
+        unbound ??= { url: list.url, ...list.unbound };
+        continue;
+      }
+    }
     findings.push({ source: `status list ${list.url}`, index: entry.statusListIndex!, revoked: set && purpose === "revocation", suspended: set && purpose === "suspension" });
   }
 
@@ -123,4 +128,10 @@ function listProblem(list: ProvidedStatusList, entry: StatusEntry, facts: Creden
   }
   if (entry.statusListIndex! >= list.bits!.length * 8) return `index ${entry.statusListIndex} is past its end (${list.bits!.length * 8} entries)`;
   return undefined;
+}
+
+/** Whether one of the list's keys made one of the credential's own verified issuer proofs. */
+function signedBySameKey(list: ProvidedStatusList, facts: CredentialFacts): boolean {
+  const credentialKeys = new Set(facts.proofs.filter((proof) => proof.verified && proof.isIssuer).map((proof) => proof.publicKeyMultibase));
+  return (list.keys ?? []).some((key) => credentialKeys.has(key.publicKeyMultibase));
 }

@@ -131,7 +131,7 @@ describe("attacks on the verdict (issue 11)", () => {
     it("fails every chain step of a badge naming a victim's did:pkh, signed by the attacker and 'anchored' in it", async () => {
       const { victim, yesAddress } = await loadFixture(attackFixture);
       const forged = forgeAnchor([await signedBadge({ ...victim, key: generateSigningKey() }, { index: 50 })], yesAddress, victim.address)[0]!;
-      const expected = `registry ${yesAddress} on chain 31337 is not a genuine credanchor registry: its code is not a released credanchor registry`;
+      const expected = `registry ${yesAddress} on chain 31337 is not a genuine credanchor registry: its code is not a released credanchor registry (the code hash is not in the published genuine set)`;
       for (const options of [chain(), chain({ registry: yesAddress }), chain({ registry: { 31337: [yesAddress] } })]) {
         const result = await verifyOne(forged, options);
         expect(result.verdict).to.equal("failed");
