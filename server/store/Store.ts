@@ -3,6 +3,7 @@
  * Every method that changes more than one row does it in one transaction: each batch state
  * transition is exactly one call here.
  */
+import type { LearnerStore } from "./LearnerStore";
 
 export type BatchState = "open" | "sealed" | "submitted" | "confirmed";
 export type CredentialState = "signed" | "batched" | "anchored";
@@ -148,6 +149,8 @@ export interface Store {
    * once, and its result is cached under `name`.
    */
   extension<T>(name: string, factory: (handle: unknown) => T): T;
+  /** The learner side's wallets, claims and sessions, on the same database. */
+  readonly learners: LearnerStore;
   close(): void;
 
   insertIssuer(issuer: IssuerRecord): void;

@@ -3,6 +3,7 @@ import express, { type Request, type Response, type Router } from "express";
 import { browserVerifyConfig, displayState, learnerServices, type LearnerDeps, type LearnerServices } from "../routes/learner/deps";
 import { currentWallet } from "../routes/learner/session";
 import { listOutbox, readOutboxEml } from "../mail/outbox";
+import { isLocalDeveloperRequest } from "../http/devOnly";
 import { credentialView } from "./credentialView";
 import { requestContext, sendPage } from "./request";
 import { sendClaimPage } from "./claimView";
@@ -144,23 +145,23 @@ export function createWebRouter(deps: LearnerDeps): Router {
     res.type("image/svg+xml").send(await qrSvg(shareUrl(found.id)));
   });
 
+  // Claim and sign-in links sit in these messages: whoever reads them owns the wallets. Only
+  // with DEV_OUTBOX, and only for a browser on this machine; everyone else gets the plain 404
+  // of a route that does not exist.
+  router.use("/dev", (req, _res, next) => (services().devOutbox && isLocalDeveloperRequest(req) ? next() : next("router")));
+
   router.get("/dev/outbox", (req, res) => {
     const svc = services();
-    const dir = svc.mailer.outboxDir;
-    if (!dir) return res.status(404).type("text").send("mail goes through SMTP on this server; there is no outbox");
-    sendPage(res, renderOutboxPage(requestContext(req, res, svc), { dir, messages: listOutbox(dir) }));
+    sendPage(res, renderOutboxPage(requestContext(req, res, svc), { dir: svc.mailer.outboxDir!, messages: listOutbox(svc.mailer.outboxDir!) }));
   });
 
   router.get("/dev/outbox.json", (_req, res) => {
-    const dir = services().mailer.outboxDir;
-    if (!dir) return res.status(404).json({ error: "not_found", message: "no outbox: mail goes through SMTP" });
-    res.json({ messages: listOutbox(dir) });
+    res.json({ messages: listOutbox(services().mailer.outboxDir!) });
   });
 
   router.get("/dev/outbox/:file", (req, res) => {
-    const dir = services().mailer.outboxDir;
     const id = String(req.params.file).replace(/\.eml$/, "");
-    const eml = dir ? readOutboxEml(dir, id) : undefined;
+    const eml = readOutboxEml(services().mailer.outboxDir!, id);
     if (!eml) return res.status(404).type("text").send("no such message");
     res.type("message/rfc822").send(eml);
   });
