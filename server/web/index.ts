@@ -18,6 +18,7 @@ import type { BadgeState } from "./components";
 import { qrSvg } from "./qr";
 import { credentialPath, credentialSlug, idsForSlug } from "./paths";
 import { renderCertificatePdf } from "./pdf";
+import { verifyPageForCsp, verifyPagePolicy } from "./cspPages";
 import { ensureWebBundle, STATIC_DIR, verifyPageWithConfig, WEB_DIST_DIR } from "./assets";
 
 export type { LearnerDeps as WebDeps } from "../routes/learner/deps";
@@ -69,7 +70,11 @@ export function createWebRouter(deps: LearnerDeps): Router {
 
   router.get("/verify", async (_req, res) => {
     await ensureWebBundle();
-    res.type("html").set("Cache-Control", "no-store").send(verifyPageWithConfig(browserVerifyConfig(deps)));
+    res
+      .type("html")
+      .set("Cache-Control", "no-store")
+      .set("Content-Security-Policy", verifyPagePolicy())
+      .send(verifyPageForCsp(verifyPageWithConfig(browserVerifyConfig(deps))));
   });
 
   router.get("/claim/:token", (req, res) => sendClaimPage(req, res, deps, services(), String(req.params.token)));

@@ -1,0 +1,34 @@
+/**
+ * The verify page is built as one self-contained file (CSS and script inlined) so it also
+ * works opened from disk. Served by this instance, it must obey the Content-Security-Policy,
+ * which allows no inline script or style: the inlined parts are swapped for the same files
+ * the instance serves (/static/verify.js is the same bundle, /static/styles.css the same
+ * CSS). The JSON config block stays: `type="application/json"` is data, never run.
+ */
+import { CONTENT_SECURITY_POLICY } from "../http/securityHeaders";
+
+export function verifyPageForCsp(page: string): string {
+  let out = page;
+  const styleOpen = out.indexOf("<style>");
+  const styleClose = styleOpen === -1 ? -1 : out.indexOf("</style>", styleOpen);
+  if (styleOpen !== -1 && styleClose !== -1) {
+    out = `${out.slice(0, styleOpen)}<link rel="stylesheet" href="/static/styles.css">${out.slice(styleClose + "</style>".length)}`;
+  }
+  const scriptOpen = out.indexOf("<script>");
+  const scriptClose = scriptOpen === -1 ? -1 : out.indexOf("</script>", scriptOpen);
+  if (scriptOpen !== -1 && scriptClose !== -1) {
+    out = `${out.slice(0, scriptOpen)}<script src="/static/verify.js"></script>${out.slice(scriptClose + "</script>".length)}`;
+  }
+  return out;
+}
+
+/**
+ * The verify page's policy: the site's, except that its template still has two style=""
+ * attributes (margins). Styles only, never script; to drop once the template uses classes.
+ */
+export function verifyPagePolicy(): string {
+  const directives: Record<string, readonly string[]> = { ...CONTENT_SECURITY_POLICY, "style-src-attr": ["'unsafe-inline'"] };
+  return Object.entries(directives)
+    .map(([name, values]) => `${name} ${values.join(" ")}`)
+    .join(";");
+}
