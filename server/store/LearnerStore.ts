@@ -73,6 +73,14 @@ export class HandleTakenError extends Error {
   }
 }
 
+/** A wallet for this email exists already (made by a concurrent request). */
+export class WalletExistsError extends Error {
+  override readonly name = "WalletExistsError";
+  constructor(readonly email: string) {
+    super(`a wallet for ${email} exists already; sign in to add the badge to it`);
+  }
+}
+
 /** The same credential is already in this wallet (claimed or imported before). */
 export class BadgeAlreadyInWalletError extends Error {
   override readonly name = "BadgeAlreadyInWalletError";
@@ -118,7 +126,7 @@ export interface LearnerStore {
   findWalletByEmail(email: string): Wallet | undefined;
   findWalletByHandle(handle: string): Wallet | undefined;
   findWallet(id: string): Wallet | undefined;
-  /** @throws HandleTakenError */
+  /** @throws HandleTakenError, WalletExistsError */
   createWallet(input: NewWallet): Wallet;
   /** Replaces the stored passphrase hash (a rehash at a higher cost after a successful sign-in). */
   setPassphraseHash(walletId: string, passphraseHash: string): void;

@@ -4,7 +4,7 @@ import { currentWallet, endSession, safeNext, sameOrigin, startSession } from ".
 import { decideImport, ImportRefusedError, loadBadgeFromUrl, parseBadgeJson } from "./importBadge";
 import { credentialKey, recipientMatches } from "./recipient";
 import { burnPassphraseCheck, checkPassphrase, hashPassphrase, hashToken } from "../../store/learner/passphrase";
-import { BadgeAlreadyInWalletError, ClaimNotPendingError, HANDLE_PATTERN, HandleTakenError, normaliseEmail, type Wallet } from "../../store/LearnerStore";
+import { BadgeAlreadyInWalletError, ClaimNotPendingError, HANDLE_PATTERN, HandleTakenError, normaliseEmail, WalletExistsError, type Wallet } from "../../store/LearnerStore";
 import { clientKey, takeAll, type RateRule } from "../../http/rateLimit";
 import { sendClaimPage } from "../../web/claimView";
 import { sendWalletPage } from "../../web/walletView";
@@ -108,7 +108,7 @@ export function createLearnerRouter(deps: LearnerDeps): Router {
             passphraseHash: passphrase ? await hashPassphrase(passphrase) : undefined,
           });
         } catch (error) {
-          if (error instanceof HandleTakenError) return sendClaimPage(req, res, deps, svc, token, { error: error.message, status: 409 });
+          if (error instanceof HandleTakenError || error instanceof WalletExistsError) return sendClaimPage(req, res, deps, svc, token, { error: error.message, status: 409 });
           throw error;
         }
       }

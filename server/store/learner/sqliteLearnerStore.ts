@@ -9,6 +9,7 @@ import {
   BadgeAlreadyInWalletError,
   ClaimNotPendingError,
   HandleTakenError,
+  WalletExistsError,
   normaliseEmail,
   type Claim,
   type LearnerStore,
@@ -161,6 +162,7 @@ export class SqliteLearnerStore implements LearnerStore {
     } catch (error) {
       // The UNIQUE constraint decides, not a read before the write: two concurrent accepts
       // of the same handle cannot both win.
+      if (isUniqueViolation(error) && this.findWalletByEmail(input.email)) throw new WalletExistsError(normaliseEmail(input.email));
       if (isUniqueViolation(error) && this.findWalletByHandle(handle)) throw new HandleTakenError(handle);
       throw error;
     }
