@@ -30,7 +30,10 @@ export function securityHeaders(): RequestHandler {
     contentSecurityPolicy: { useDefaults: false, directives: { ...CONTENT_SECURITY_POLICY } },
     // Pages are plain HTTP on a laptop as often as HTTPS behind a proxy: HSTS belongs to the proxy.
     strictTransportSecurity: false,
-    referrerPolicy: { policy: "no-referrer" },
+    // Claim and sign-in tokens are in page URLs: no Referer leaves for other origins (badge
+    // images are often elsewhere). Not "no-referrer": browsers then send `Origin: null` on our
+    // own form posts, which the learner routes' same-origin check must refuse.
+    referrerPolicy: { policy: "same-origin" },
     // /c/:id/credential.json is fetched by the static verify page from any origin (it sets
     // Access-Control-Allow-Origin: *); a same-origin resource policy would block that.
     crossOriginResourcePolicy: { policy: "cross-origin" },

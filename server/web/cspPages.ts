@@ -23,12 +23,30 @@ export function verifyPageForCsp(page: string): string {
 }
 
 /**
- * The verify page's policy: the site's, except that its template still has two style=""
- * attributes (margins). Styles only, never script; to drop once the template uses classes.
+ * Pages that run the verifier bundle (/verify, and /c/:id with its live panel) need two
+ * evaluation rights the rest of the site does not: 'wasm-unsafe-eval' for the keccak
+ * WebAssembly module of core/merkle, and 'unsafe-eval' because ajv compiles the credential
+ * schemas with `new Function` in the browser. Neither allows inline script. To drop
+ * 'unsafe-eval', the schemas must be compiled at build time (ajv standalone code).
  */
-export function verifyPagePolicy(): string {
-  const directives: Record<string, readonly string[]> = { ...CONTENT_SECURITY_POLICY, "style-src-attr": ["'unsafe-inline'"] };
+export const VERIFIER_SCRIPT_SRC = ["'self'", "'wasm-unsafe-eval'", "'unsafe-eval'"] as const;
+
+function policy(overrides: Record<string, readonly string[]>): string {
+  const directives: Record<string, readonly string[]> = { ...CONTENT_SECURITY_POLICY, ...overrides };
   return Object.entries(directives)
     .map(([name, values]) => `${name} ${values.join(" ")}`)
     .join(";");
+}
+
+/** The credential page's policy: the site's, with the verifier's script rights. */
+export function credentialPagePolicy(): string {
+  return policy({ "script-src": VERIFIER_SCRIPT_SRC });
+}
+
+/**
+ * The verify page's policy: the credential page's, and its template still has two style=""
+ * attributes (margins): styles only, never script; to drop once the template uses classes.
+ */
+export function verifyPagePolicy(): string {
+  return policy({ "script-src": VERIFIER_SCRIPT_SRC, "style-src-attr": ["'unsafe-inline'"] });
 }

@@ -18,7 +18,7 @@ import type { BadgeState } from "./components";
 import { qrSvg } from "./qr";
 import { credentialPath, credentialSlug, idsForSlug } from "./paths";
 import { renderCertificatePdf } from "./pdf";
-import { verifyPageForCsp, verifyPagePolicy } from "./cspPages";
+import { credentialPagePolicy, verifyPageForCsp, verifyPagePolicy } from "./cspPages";
 import { ensureWebBundle, STATIC_DIR, verifyPageWithConfig, WEB_DIST_DIR } from "./assets";
 
 export type { LearnerDeps as WebDeps } from "../routes/learner/deps";
@@ -114,6 +114,7 @@ export function createWebRouter(deps: LearnerDeps): Router {
     const base = credentialPath(found.id);
     const view = credentialView(JSON.parse(found.json));
     view.recipientName ??= found.recipientName;
+    res.set("Content-Security-Policy", credentialPagePolicy());
     sendPage(
       res,
       renderCredentialPage(ctx, {
