@@ -29,8 +29,11 @@ const recipient = z
   .refine((r) => r.email !== undefined || r.id !== undefined, { message: "a recipient needs an email or an id" });
 
 /** How a recipient is named in its credential: the same name twice would award one person twice. */
-function recipientIdentity(r: z.infer<typeof recipient>): { field: "id" | "email"; key: string } {
-  return r.id !== undefined ? { field: "id", key: `id:${r.id}` } : { field: "email", key: `email:${r.email!.trim().toLowerCase()}` };
+function recipientIdentity(r: z.infer<typeof recipient>): { field: "id" | "email"; key: string } | undefined {
+  if (typeof r.id === "string") return { field: "id", key: `id:${r.id}` };
+  if (typeof r.email === "string") return { field: "email", key: `email:${r.email.trim().toLowerCase()}` };
+  // Refused by the recipient's own rule; zod still runs this check on the rest.
+  return undefined;
 }
 
 export const awardBody = z
@@ -42,7 +45,9 @@ export const awardBody = z
   .superRefine((body, ctx) => {
     const first = new Map<string, number>();
     body.recipients.forEach((r, i) => {
-      const { field, key } = recipientIdentity(r);
+      const identity = recipientIdentity(r);
+      if (!identity) return;
+      const { field, key } = identity;
       const earlier = first.get(key);
       if (earlier === undefined) first.set(key, i);
       else ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["recipients", i, field], message: `repeats recipients.${earlier}.${field}; each recipient is awarded once` });

@@ -144,12 +144,9 @@ export interface Store {
   /** Runs `fn` in one transaction (nested calls join the outer one). */
   transaction<T>(fn: () => T): T;
   /**
-   * Lets another module (the learner side) keep its own sub-store on the same database:
-   * `factory` gets the underlying handle (a better-sqlite3 Database for the SQLite store)
-   * once, and its result is cached under `name`.
+   * The learner side's wallets, claims and sessions, on the same database. Other parts that
+   * need tables of their own get a typed sub-store here too, never the database handle.
    */
-  extension<T>(name: string, factory: (handle: unknown) => T): T;
-  /** The learner side's wallets, claims and sessions, on the same database. */
   readonly learners: LearnerStore;
   close(): void;
 

@@ -41,6 +41,7 @@ describe("learner and verifier in the browser", function () {
   let server: RunningServer;
   let browser: { context: BrowserContext; close(): Promise<void> };
   let page: Page;
+  const cspRefusals: string[] = [];
   let issuerKey: string;
   let registry: string;
   let minjiCredentialId: string;
@@ -78,6 +79,10 @@ describe("learner and verifier in the browser", function () {
     page = await browser.context.newPage();
     // Script errors in the page would otherwise only show as a timeout.
     page.on("pageerror", (error) => console.error(`[browser] ${error.message}`));
+    // A page that needs something the Content-Security-Policy forbids says so in the console.
+    page.on("console", (message) => {
+      if (/Content[- ]Security[- ]Policy/i.test(message.text())) cspRefusals.push(`${page.url()}: ${message.text()}`);
+    });
 
     const health = await api(server.baseUrl, "GET", "/healthz");
     registry = health.registry;
@@ -324,5 +329,9 @@ describe("learner and verifier in the browser", function () {
     expect(await page.locator("#report .bundle-row").count()).to.equal(2);
     expect(await page.locator(".verdict").textContent()).to.include("1 of 2 credentials verified");
     await shot("verify-bundle");
+  });
+
+  it("ran into no Content-Security-Policy refusal on any page of the flow", () => {
+    expect(cspRefusals).to.deep.equal([]);
   });
 });

@@ -3,7 +3,7 @@ import type { Store, CredentialRecord } from "../../store/Store";
 import type { ServerConfig } from "../../config";
 import type { LearnerStore } from "../../store/LearnerStore";
 import { createMailer, type Mailer } from "../../mail/mailer";
-import { systemClock } from "../../clock";
+import { systemClock, type Clock } from "../../clock";
 import { DEFAULT_ABUSE_LIMITS, MemoryRateLimiter, type AbuseLimits, type RateLimiter } from "../../http/rateLimit";
 import type { BrowserVerifyConfig } from "../../web/verifyConfig";
 
@@ -36,6 +36,8 @@ export interface LearnerDeps {
   rateLimiter?: RateLimiter;
   /** The limits themselves (DEFAULT_ABUSE_LIMITS when absent). */
   abuseLimits?: AbuseLimits;
+  /** The server's clock (times are unix seconds, as in the store). */
+  clock?: Clock;
   /** Failures worth an operator's eye (a sign-in mail that could not be sent). */
   log?: { warn(fields: Record<string, unknown>, message: string): void };
 }

@@ -13,6 +13,7 @@ import { renderSigninPage } from "../../web/pages/signin";
 import { renderErrorPage } from "../../web/pages/error";
 import { credentialView } from "../../web/credentialView";
 import { magicLinkMessage } from "../../mail/messages";
+import { systemClock, unixSeconds } from "../../clock";
 
 export type { LearnerDeps } from "./deps";
 
@@ -230,7 +231,7 @@ export function createLearnerRouter(deps: LearnerDeps): Router {
         svc.learners.importBadge(wallet.id, {
           credentialKey: credentialKey(credential, credentialJson),
           credentialJson,
-          importSummary: { result: decision.result, steps: decision.report.steps, at: new Date().toISOString() },
+          importSummary: { result: decision.result, steps: decision.report.steps, at: unixSeconds(deps.clock ?? systemClock) },
         });
         const name = credentialView(credential).achievementName;
         sendWalletPage(req, res, deps, svc, wallet, { kind: "ok", text: t("wallet.imported", { name, result: decision.result }) });

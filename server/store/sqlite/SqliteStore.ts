@@ -41,7 +41,6 @@ export interface SqliteStoreOptions {
 export class SqliteStore implements Store {
   readonly db: Database.Database;
   private readonly statements: PreparedStatements;
-  private readonly extensions = new Map<string, unknown>();
   readonly learners: LearnerStore;
 
   constructor(file: string, options: SqliteStoreOptions = {}) {
@@ -59,11 +58,6 @@ export class SqliteStore implements Store {
 
   transaction<T>(fn: () => T): T {
     return this.db.transaction(fn)();
-  }
-
-  extension<T>(name: string, factory: (handle: unknown) => T): T {
-    if (!this.extensions.has(name)) this.extensions.set(name, factory(this.db));
-    return this.extensions.get(name) as T;
   }
 
   close(): void {
