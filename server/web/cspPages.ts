@@ -38,15 +38,12 @@ function policy(overrides: Record<string, readonly string[]>): string {
     .join(";");
 }
 
-/** The credential page's policy: the site's, with the verifier's script rights. */
-export function credentialPagePolicy(): string {
-  return policy({ "script-src": VERIFIER_SCRIPT_SRC });
-}
-
 /**
- * The verify page's policy: the credential page's, and its template still has two style=""
- * attributes (margins): styles only, never script; to drop once the template uses classes.
+ * The policy of the pages that run the verifier bundle: the site's, with the verifier's
+ * script rights, and style="" attributes allowed (styles only, never script): the verify
+ * page's template has two (margins) and the report view sets one (verifier/web/reportView.ts,
+ * `font-weight`). To drop once those use classes.
  */
-export function verifyPagePolicy(): string {
+export function verifierPagePolicy(): string {
   return policy({ "script-src": VERIFIER_SCRIPT_SRC, "style-src-attr": ["'unsafe-inline'"] });
 }

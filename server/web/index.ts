@@ -18,7 +18,7 @@ import type { BadgeState } from "./components";
 import { qrSvg } from "./qr";
 import { credentialPath, credentialSlug, idsForSlug } from "./paths";
 import { renderCertificatePdf } from "./pdf";
-import { credentialPagePolicy, verifyPageForCsp, verifyPagePolicy } from "./cspPages";
+import { verifierPagePolicy, verifyPageForCsp } from "./cspPages";
 import { ensureWebBundle, STATIC_DIR, verifyPageWithConfig, WEB_DIST_DIR } from "./assets";
 
 export type { LearnerDeps as WebDeps } from "../routes/learner/deps";
@@ -73,7 +73,7 @@ export function createWebRouter(deps: LearnerDeps): Router {
     res
       .type("html")
       .set("Cache-Control", "no-store")
-      .set("Content-Security-Policy", verifyPagePolicy())
+      .set("Content-Security-Policy", verifierPagePolicy())
       .send(verifyPageForCsp(verifyPageWithConfig(browserVerifyConfig(deps))));
   });
 
@@ -114,7 +114,7 @@ export function createWebRouter(deps: LearnerDeps): Router {
     const base = credentialPath(found.id);
     const view = credentialView(JSON.parse(found.json));
     view.recipientName ??= found.recipientName;
-    res.set("Content-Security-Policy", credentialPagePolicy());
+    res.set("Content-Security-Policy", verifierPagePolicy());
     sendPage(
       res,
       renderCredentialPage(ctx, {

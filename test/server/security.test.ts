@@ -304,6 +304,7 @@ describe("security: learner side and API abuse", function () {
         expect(scriptSrc, `${route} script-src`).to.equal(runsVerifier ? "'self' 'wasm-unsafe-eval' 'unsafe-eval'" : "'self'");
         expect(csp, route).to.match(/(?:^|;)\s*frame-ancestors 'none'/);
         expect(csp, route).to.match(/(?:^|;)\s*script-src-attr 'none'/);
+        expect(/(?:^|;)\s*style-src-attr ([^;]*)/.exec(csp)?.[1], `${route} style-src-attr`).to.equal(runsVerifier ? "'unsafe-inline'" : "'none'");
         expect(csp, route).to.match(/(?:^|;)\s*object-src 'none'/);
         expect(answer.headers.get("x-content-type-options"), route).to.equal("nosniff");
         expect(answer.headers.get("referrer-policy"), route).to.equal("same-origin");
