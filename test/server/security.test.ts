@@ -294,7 +294,7 @@ describe("security: learner side and API abuse", function () {
 
   describe("security headers", () => {
     it("sends CSP without inline script, nosniff, frame-ancestors 'none' and Referrer-Policy on every page and answer", async () => {
-      const routes = ["/", "/signin", "/wallet", "/verify", `/c/${minjiCredentialId.replace("urn:uuid:", "")}`, `/api/v1/credentials/${minjiCredentialId}`, "/healthz", "/no-such-page", "/claim/nope"];
+      const routes = ["/", "/signin", "/wallet", "/verify", `/c/${minjiCredentialId.replace("urn:uuid:", "")}`, `/api/v1/credentials/${minjiCredentialId}`, "/healthz", "/no-such-page", "/claim/nope", "/u/nobody-here", "/static/styles.css", "/docs", "/dev/outbox"];
       for (const route of routes) {
         const answer = await get(server, route);
         const csp = answer.headers.get("content-security-policy") ?? "";
