@@ -16,7 +16,7 @@ import { clientKey, MemoryRateLimiter, takeAll } from "../../server/http/rateLim
 import { isHttpUrl, isImageReference } from "../../server/http/urlFields";
 import { credentialKey, recipientMatches } from "../../server/routes/learner/recipient";
 import { BadgeAlreadyInWalletError, ClaimNotPendingError } from "../../server/store/LearnerStore";
-import { checkPassphrase, hashPassphrase } from "../../server/store/learner/passphrase";
+import { checkPassphrase, hashPassphrase, PassphraseBusyError, WorkGate } from "../../server/store/learner/passphrase";
 import { migrate, readMigrations } from "../../server/store/migrate";
 import { SqliteStore } from "../../server/store/sqlite/SqliteStore";
 import { ManualClock } from "./helpers/server";
@@ -269,6 +269,35 @@ describe("learner security: units", () => {
       expect(await checkPassphrase("correct horse battery", legacy)).to.deep.equal({ ok: true, needsRehash: true });
       expect(await checkPassphrase("wrong horse battery", legacy)).to.deep.equal({ ok: false, needsRehash: false });
     });
+    it("runs at most 2 hashes at once with a bounded queue, and refuses the rest at once (503, not 128 MiB each)", async () => {
+      const gate = new WorkGate(2, 3);
+      const release: (() => void)[] = [];
+      let running = 0;
+      let peak = 0;
+      const job = () =>
+        new Promise<void>((resolve) => {
+          running++;
+          peak = Math.max(peak, running);
+          release.push(() => {
+            running--;
+            resolve();
+          });
+        });
+      const runs = Array.from({ length: 10 }, () => gate.run(job));
+      const settled = Promise.allSettled(runs);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect([gate.inFlight, gate.queued]).to.deep.equal([2, 3]);
+      while (release.length > 0 || gate.inFlight > 0) {
+        release.shift()?.();
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      const outcomes = await settled;
+      expect(outcomes.map((o) => o.status)).to.deep.equal([...Array(5).fill("fulfilled"), ...Array(5).fill("rejected")]);
+      expect((outcomes[9] as PromiseRejectedResult).reason).to.be.instanceOf(PassphraseBusyError).with.property("retryAfterSeconds", 1);
+      expect(peak).to.equal(2);
+      expect([gate.inFlight, gate.queued]).to.deep.equal([0, 0]);
+    });
+
     it("refuses stored parameters that would ask for unbounded work", async () => {
       for (const stored of ["scrypt$4194304$8$1$AAAA$AAAA", "scrypt$131071$8$1$AAAA$AAAA", "scrypt$131072$99$1$AAAA$AAAA", "bcrypt$x", "scrypt$131072$8$1$AAAA$AAAA$extra"]) {
         expect(await checkPassphrase("x", stored), stored).to.deep.equal({ ok: false, needsRehash: false });

@@ -7,7 +7,7 @@
 import http from "node:http";
 import { expect } from "chai";
 import { MemoryRateLimiter } from "../../server/http/rateLimit";
-import { hashPassphrase } from "../../server/store/learner/passphrase";
+import { hashPassphrase, PASSPHRASE_GATE } from "../../server/store/learner/passphrase";
 import { startTestChain, type TestChain } from "./helpers/chain";
 import { call, ManualClock, startTestServer, type TestServer } from "./helpers/server";
 
@@ -196,6 +196,20 @@ describe("security: learner side and API abuse", function () {
       }
       // Before: 36.5 ms known vs 1.7 ms unknown (a ratio of 0.05).
       expect(median(unknown)).to.be.at.least(0.5 * median(known), `known ${median(known)} ms, unknown ${median(unknown)} ms`);
+    });
+
+    it("answers 503 with Retry-After when the passphrase queue is full, instead of taking 128 MiB more", async () => {
+      // The server runs in this process: fill its gate (2 running, 32 waiting) with jobs held open here.
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      const filling = Array.from({ length: PASSPHRASE_GATE.concurrency + PASSPHRASE_GATE.maxQueued }, () => PASSPHRASE_GATE.run(() => held));
+      const busy = await post(server, "/learner/signin", { email: "someone@example.org", passphrase: "anything at all" });
+      release();
+      await Promise.all(filling);
+      expect([PASSPHRASE_GATE.inFlight, PASSPHRASE_GATE.queued]).to.deep.equal([0, 0]);
+      expect(busy.status).to.equal(503);
+      expect(busy.headers.get("retry-after")).to.equal("1");
+      expect(busy.text).to.include("Too many sign-ins are being checked right now. Try again in a moment.");
     });
 
     it("answers a sign-in link request for an unknown email exactly as for a known one", async () => {

@@ -3,7 +3,7 @@ import { learnerServices, type LearnerDeps, type LearnerServices } from "./deps"
 import { currentWallet, endSession, safeNext, sameOrigin, startSession } from "./session";
 import { decideImport, ImportRefusedError, loadBadgeFromUrl, parseBadgeJson } from "./importBadge";
 import { credentialKey, recipientMatches } from "./recipient";
-import { burnPassphraseCheck, checkPassphrase, hashPassphrase, hashToken } from "../../store/learner/passphrase";
+import { burnPassphraseCheck, checkPassphrase, hashPassphrase, hashToken, PassphraseBusyError } from "../../store/learner/passphrase";
 import { BadgeAlreadyInWalletError, ClaimNotPendingError, HANDLE_PATTERN, HandleTakenError, normaliseEmail, WalletExistsError, type Wallet } from "../../store/LearnerStore";
 import { clientKey, takeAll, type RateRule } from "../../http/rateLimit";
 import { sendClaimPage } from "../../web/claimView";
@@ -244,6 +244,14 @@ export function createLearnerRouter(deps: LearnerDeps): Router {
       }
     },
   );
+
+  // Sign-in work is gated (memory-hard hashes): when the queue is full, say so and when to retry.
+  router.use((error: unknown, req: Request, res: Response, next: NextFunction) => {
+    if (!(error instanceof PassphraseBusyError)) return next(error);
+    const ctx = requestContext(req, res, services());
+    res.set("Retry-After", String(error.retryAfterSeconds));
+    sendPage(res, renderErrorPage(ctx, ctx.t("limit.busy")), 503);
+  });
 
   return router;
 }

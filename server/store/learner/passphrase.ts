@@ -13,9 +13,64 @@ const KEY_LENGTH = 32;
 /** Room for the largest parameters we accept from a stored hash (N 2^18, r 8: 256 MiB). */
 const MAX_MEMORY = 300 * 1024 * 1024;
 
+/** Too many passphrase checks are waiting already: the caller should answer 503 and ask to retry. */
+export class PassphraseBusyError extends Error {
+  override readonly name = "PassphraseBusyError";
+  constructor(readonly retryAfterSeconds: number) {
+    super("too many sign-ins are being checked right now; try again in a moment");
+  }
+}
+
+/**
+ * At most `concurrency` jobs at once and `maxQueued` waiting; past that, `run` refuses at
+ * once. Each scrypt at N = 2^17 holds 128 MiB and a core for a good fraction of a second:
+ * without a gate, requests from many addresses (each within its rate limit) would together
+ * take all the memory and every thread of libuv's pool.
+ */
+export class WorkGate {
+  private running = 0;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(
+    readonly concurrency: number,
+    readonly maxQueued: number,
+  ) {}
+
+  async run<T>(job: () => Promise<T>): Promise<T> {
+    if (this.running >= this.concurrency) {
+      if (this.waiting.length >= this.maxQueued) throw new PassphraseBusyError(1);
+      await new Promise<void>((resolve) => this.waiting.push(resolve));
+    } else {
+      this.running++;
+    }
+    try {
+      return await job();
+    } finally {
+      // The slot passes straight to the next waiter, so `running` counts it already.
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.running--;
+    }
+  }
+
+  get inFlight(): number {
+    return this.running;
+  }
+
+  get queued(): number {
+    return this.waiting.length;
+  }
+}
+
+/** The one gate every passphrase hash of this process goes through. */
+export const PASSPHRASE_GATE = new WorkGate(2, 32);
+
 function scrypt(passphrase: string, salt: Buffer, n: number, r: number, p: number): Promise<Buffer> {
-  return new Promise((resolve, reject) =>
-    crypto.scrypt(passphrase.normalize("NFKC"), salt, KEY_LENGTH, { N: n, r, p, maxmem: MAX_MEMORY }, (err, key) => (err ? reject(err) : resolve(key))),
+  return PASSPHRASE_GATE.run(
+    () =>
+      new Promise<Buffer>((resolve, reject) =>
+        crypto.scrypt(passphrase.normalize("NFKC"), salt, KEY_LENGTH, { N: n, r, p, maxmem: MAX_MEMORY }, (err, key) => (err ? reject(err) : resolve(key))),
+      ),
   );
 }
 
