@@ -2,8 +2,6 @@
  * The HTTP app with its edges injected (STYLE rule 11): store, chain, clock, config and
  * signer come from the caller, so main.ts wires the real ones and tests their own.
  */
-import fs from "node:fs";
-import path from "node:path";
 import type http from "node:http";
 import express from "express";
 import type { Chain } from "./chain/Chain";
@@ -12,6 +10,9 @@ import type { ServerConfig } from "./config";
 import type { AppContext } from "./context";
 import { createSecretBox } from "./crypto/secretBox";
 import { createAuthenticator } from "./http/auth";
+import { apiBodyParsing, bodyLimitsFor } from "./http/bodyParsing";
+import { DEFAULT_ABUSE_LIMITS, MemoryRateLimiter, type AbuseLimits, type RateLimiter } from "./http/rateLimit";
+import { securityHeaders } from "./http/securityHeaders";
 import { credentialFastPath } from "./http/credentialFastPath";
 import { errorMiddleware, notFound } from "./http/errors";
 import { createLogger, type Logger } from "./log";
@@ -22,7 +23,9 @@ import { batchesRouter } from "./routes/batches";
 import { credentialsRouter } from "./routes/credentials";
 import { issuersRouter } from "./routes/issuers";
 import { statusListsRouter } from "./routes/statusLists";
-import { systemRouter, VERIFY_PATH, verifyBodyParser } from "./routes/system";
+import { systemRouter } from "./routes/system";
+import { createLearnerRouter, type LearnerDeps } from "./routes/learner";
+import { createWebRouter } from "./web";
 import type { Signer } from "./signing/Signer";
 import type { Store } from "./store/Store";
 import { BatchWorker } from "./worker/batchWorker";
@@ -36,6 +39,10 @@ export interface AppDeps {
   signer: Signer;
   notifier?: AwardNotifier;
   log?: Logger;
+  /** Where abuse limits are counted (in memory when absent; a shared store for several instances). */
+  rateLimiter?: RateLimiter;
+  /** Abuse limits of the learner side (DEFAULT_ABUSE_LIMITS when absent). */
+  abuseLimits?: AbuseLimits;
 }
 
 export interface CredanchorApp {
@@ -93,17 +100,22 @@ export function createApp(deps: AppDeps): CredanchorApp {
     });
     next();
   });
-  // The verify route's own, smaller body limit runs first (a parsed body is not parsed again).
-  app.use(VERIFY_PATH, verifyBodyParser(deps.config));
-  app.use(express.json({ limit: deps.config.bodyLimit, strict: true }));
+  app.use(securityHeaders());
+  // Keys are checked before any body is read; each route has its own body limit (VERIFY_BODY_LIMIT for the public verify route).
+  app.use(apiBodyParsing(context.authenticate, { ...bodyLimitsFor(deps.config.bodyLimit), verify: deps.config.verifyLimits.bodyLimit }));
   app.use(systemRouter(context));
   app.use(issuersRouter(context));
   app.use(achievementsRouter(context));
   app.use(credentialsRouter(context));
   app.use(batchesRouter(context));
   app.use(statusListsRouter(context));
-  mountOptionalRouter(app, context, path.join(__dirname, "routes", "learner", "index"), "createLearnerRouter");
-  mountOptionalRouter(app, context, path.join(__dirname, "web", "index"), "createWebRouter");
+  const learnerDeps: LearnerDeps = {
+    ...context,
+    rateLimiter: deps.rateLimiter ?? new MemoryRateLimiter(clock),
+    abuseLimits: deps.abuseLimits ?? DEFAULT_ABUSE_LIMITS,
+  };
+  app.use(createLearnerRouter(learnerDeps));
+  app.use(createWebRouter(learnerDeps));
   app.use((req, _res, next) => next(notFound(`no route ${req.method} ${req.path}`)));
   app.use(errorMiddleware(log));
 
@@ -120,26 +132,4 @@ export function createApp(deps: AppDeps): CredanchorApp {
       await Promise.all([context.batchWorker.stop(), context.statusWriter.stop()]);
     },
   };
-}
-
-/**
- * The learner routes and web pages are another team's modules: mounted when present, with
- * the app's context as their deps (it satisfies their LearnerDeps).
- */
-function mountOptionalRouter(app: express.Express, context: AppContext, modulePath: string, factory: string): void {
-  const exists = [".ts", ".js"].some((ext) => fs.existsSync(`${modulePath}${ext}`));
-  if (!exists) return;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const module = require(modulePath) as Record<string, (deps: unknown) => express.Router>;
-  const create = module[factory];
-  if (typeof create !== "function") {
-    context.log.warn({ modulePath, factory }, "optional router module does not export its factory; not mounted");
-    return;
-  }
-  app.use(
-    create({
-      ...context,
-      verifyCredentials: (credentials: unknown[]) => context.verify(credentials),
-    }),
-  );
 }

@@ -46,6 +46,13 @@ export interface ServerConfig {
   /** SMTP URL for claim mail (smtp://user:pass@host:587); unset → mail goes to DATA_DIR/outbox. */
   smtpUrl: string | undefined;
   mailFrom: string | undefined;
+  /**
+   * Serve the mail outbox at /dev/outbox (local development only, and only to loopback
+   * clients). DEV_OUTBOX=1/0; unset → on only for the embedded local chain without SMTP_URL.
+   */
+  devOutbox: boolean;
+  /** How long a claim link stays usable (CLAIM_TOKEN_DAYS, default 30). */
+  claimTokenDays: number;
   /** Signing engine of the worker threads. */
   signingEngine: "fast" | "reference";
   /** Test hook: the worker stops for good right after a batch reaches this state. */
@@ -120,6 +127,8 @@ export function loadConfig(env: Env = process.env): ServerConfig {
     logLevel: nonEmpty(env.LOG_LEVEL) ?? "info",
     signingEngine: signingEngineFrom(nonEmpty(env.SIGNING_ENGINE)),
     smtpUrl: nonEmpty(env.SMTP_URL),
+    devOutbox: booleanFrom(env, "DEV_OUTBOX") ?? (!rpcUrl && !nonEmpty(env.SMTP_URL)),
+    claimTokenDays: intFrom(env, "CLAIM_TOKEN_DAYS", 30, 1, 3650),
     mailFrom: nonEmpty(env.MAIL_FROM),
     testPauseAt: pauseAt as WorkerPausePoint | undefined,
     warnings,
@@ -149,6 +158,14 @@ function signingEngineFrom(value: string | undefined): "fast" | "reference" {
   if (value === undefined) return "fast";
   if (value === "fast" || value === "reference") return value;
   throw new InvalidArgumentError('SIGNING_ENGINE must be "fast" or "reference"', { value });
+}
+
+function booleanFrom(env: Env, name: string): boolean | undefined {
+  const raw = nonEmpty(env[name]);
+  if (raw === undefined) return undefined;
+  if (raw === "1" || raw === "true") return true;
+  if (raw === "0" || raw === "false") return false;
+  throw new InvalidArgumentError(`${name} must be 1 or 0 (true or false)`, { name, value: raw });
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

@@ -10,21 +10,49 @@ import type { CredentialRecord, StatusAction, StatusChangeRecord } from "../stor
 
 export const MAX_RECIPIENTS = 10_000;
 
+/** DID syntax (W3C DID Core §3.1): did:<method>:<method-specific id>. */
+const DID = /^did:[a-z0-9]+:(?:[A-Za-z0-9._%-]*:)*[A-Za-z0-9._%-]+$/;
+
 const recipient = z
   .object({
     name: z.string().trim().min(1, "must not be empty").max(200).optional(),
     email: z.string().email("must be an email address").max(320).optional(),
-    id: z.string().trim().min(1, "must not be empty").max(2000).optional(),
+    id: z
+      .string()
+      .trim()
+      .min(1, "must not be empty")
+      .max(2000)
+      .refine((id) => !id.startsWith("did:") || DID.test(id), "must be a DID (did:<method>:<id>) when it starts with did:")
+      .optional(),
   })
   .strict()
   .refine((r) => r.email !== undefined || r.id !== undefined, { message: "a recipient needs an email or an id" });
+
+/** How a recipient is named in its credential: the same name twice would award one person twice. */
+function recipientIdentity(r: z.infer<typeof recipient>): { field: "id" | "email"; key: string } | undefined {
+  if (typeof r.id === "string") return { field: "id", key: `id:${r.id}` };
+  if (typeof r.email === "string") return { field: "email", key: `email:${r.email.trim().toLowerCase()}` };
+  // Refused by the recipient's own rule; zod still runs this check on the rest.
+  return undefined;
+}
 
 export const awardBody = z
   .object({
     achievementId: z.string().min(1, "must not be empty").max(100),
     recipients: z.array(recipient).min(1, "must hold at least one recipient").max(MAX_RECIPIENTS, `must hold at most ${MAX_RECIPIENTS} recipients`),
   })
-  .strict();
+  .strict()
+  .superRefine((body, ctx) => {
+    const first = new Map<string, number>();
+    body.recipients.forEach((r, i) => {
+      const identity = recipientIdentity(r);
+      if (!identity) return;
+      const { field, key } = identity;
+      const earlier = first.get(key);
+      if (earlier === undefined) first.set(key, i);
+      else ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["recipients", i, field], message: `repeats recipients.${earlier}.${field}; each recipient is awarded once` });
+    });
+  });
 
 export const presignedBody = z
   .object({

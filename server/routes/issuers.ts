@@ -3,14 +3,15 @@ import { z } from "zod";
 import type { AppContext } from "../context";
 import { forbidden, notFound } from "../http/errors";
 import { parseBody } from "../http/validate";
+import { httpUrlField, imageField } from "../http/urlFields";
 import { createIssuer, onboardIssuer, rotateIssuerApiKey } from "../services/issuers";
 
 export const issuerBody = z
   .object({
     name: z.string().trim().min(1, "must not be empty").max(200),
-    url: z.string().url("must be an absolute URL").max(2000),
+    url: httpUrlField(),
     email: z.string().email("must be an email address").max(320).optional(),
-    image: z.string().url("must be an absolute URL (or data: URI)").max(200_000).optional(),
+    image: imageField().optional(),
   })
   .strict();
 

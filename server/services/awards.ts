@@ -12,6 +12,7 @@ import type { Chain } from "../chain/Chain";
 import { unixSeconds, type Clock } from "../clock";
 import type { SecretBox } from "../crypto/secretBox";
 import { conflict, unprocessable } from "../http/errors";
+import { isHttpUrl, isImageReference } from "../http/urlFields";
 import type { Signer } from "../signing/Signer";
 import type { AchievementRecord, IssuerRecord, NewCredential, Store } from "../store/Store";
 import { sealTree } from "../worker/batchTree";
@@ -62,6 +63,7 @@ export async function awardAchievement(
   achievement: AchievementRecord,
   recipients: readonly RecipientInput[],
 ): Promise<AwardedCredential[]> {
+  assertSignableUrls(issuer, achievement);
   const now = deps.clock.now();
   const ids = recipients.map(() => `urn:uuid:${crypto.randomUUID()}`);
   // Indices are persisted before signing because they are signed into the credentials; an
@@ -207,6 +209,20 @@ export async function acceptPresigned(deps: AwardDeps, issuer: IssuerRecord, cre
     deps.store.insertCredentials(issuer.id, rows, at, newBatchId, batching(deps));
   });
   return rows.map((r) => r.id);
+}
+
+/**
+ * Rows written before URL fields were restricted may hold a javascript: or data: URL; such a
+ * value is never signed into a credential (the issuer fixes the record first).
+ */
+function assertSignableUrls(issuer: IssuerRecord, achievement: AchievementRecord): void {
+  const bad: { field: string; message: string }[] = [];
+  if (!isHttpUrl(issuer.url)) bad.push({ field: "issuer.url", message: "must be an http(s) URL" });
+  if (issuer.image && !isImageReference(issuer.image)) bad.push({ field: "issuer.image", message: "must be an http(s) URL or a raster image data: URI" });
+  if (achievement.image && !isImageReference(achievement.image)) bad.push({ field: "achievement.image", message: "must be an http(s) URL or a raster image data: URI" });
+  if (bad.length > 0) {
+    throw unprocessable(`nothing was awarded: ${bad.map((b) => `${b.field} ${b.message}`).join("; ")}`, { issues: bad });
+  }
 }
 
 export function profileOf(issuer: IssuerRecord) {

@@ -3,6 +3,7 @@
  * Every method that changes more than one row does it in one transaction: each batch state
  * transition is exactly one call here.
  */
+import type { LearnerStore } from "./LearnerStore";
 
 export type BatchState = "open" | "sealed" | "submitted" | "confirmed";
 export type CredentialState = "signed" | "batched" | "anchored";
@@ -143,11 +144,10 @@ export interface Store {
   /** Runs `fn` in one transaction (nested calls join the outer one). */
   transaction<T>(fn: () => T): T;
   /**
-   * Lets another module (the learner side) keep its own sub-store on the same database:
-   * `factory` gets the underlying handle (a better-sqlite3 Database for the SQLite store)
-   * once, and its result is cached under `name`.
+   * The learner side's wallets, claims and sessions, on the same database. Other parts that
+   * need tables of their own get a typed sub-store here too, never the database handle.
    */
-  extension<T>(name: string, factory: (handle: unknown) => T): T;
+  readonly learners: LearnerStore;
   close(): void;
 
   insertIssuer(issuer: IssuerRecord): void;

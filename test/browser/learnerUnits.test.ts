@@ -2,8 +2,8 @@ import os from "node:os";
 import path from "node:path";
 import fs from "node:fs";
 import { expect } from "chai";
-import Database from "better-sqlite3";
-import { LearnerStore, HandleTakenError } from "../../server/store/learner/learnerStore";
+import type Database from "better-sqlite3";
+import { HandleTakenError, type LearnerStore } from "../../server/store/LearnerStore";
 import { hashPassphrase, verifyPassphrase } from "../../server/store/learner/passphrase";
 import { renderCertificatePdf } from "../../server/web/pdf";
 import { credentialJsonFromPdf } from "../../verifier/web/pdfAttachment";
@@ -35,16 +35,17 @@ const credential = {
 describe("learner side units", () => {
   let dir: string;
   let db: Database.Database;
+  let store: SqliteStore;
   let learners: LearnerStore;
 
   beforeEach(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "credanchor-learner-"));
-    db = new Database(path.join(dir, "db.sqlite"));
-    db.pragma("foreign_keys = ON");
-    learners = new LearnerStore(db);
+    store = new SqliteStore(path.join(dir, "db.sqlite"));
+    db = store.db;
+    learners = store.learners;
   });
   afterEach(() => {
-    db.close();
+    store.close();
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
@@ -58,7 +59,7 @@ describe("learner side units", () => {
     const badge = learners.acceptClaim(token, wallet.id);
     expect(badge.credentialId).to.equal("cred-1");
     expect(learners.findClaim(token)?.state).to.equal("accepted");
-    expect(() => learners.acceptClaim(token, wallet.id)).to.throw(/not pending/);
+    expect(() => learners.acceptClaim(token, wallet.id)).to.throw(/already accepted/);
   });
 
   it("refuses a taken public name and suggests a free one", () => {
@@ -77,7 +78,7 @@ describe("learner side units", () => {
   it("shows only public badges of a wallet and lets only the owner change them", () => {
     const owner = learners.createWallet({ handle: "owner", email: "o@example.org" });
     const other = learners.createWallet({ handle: "other", email: "x@example.org" });
-    const badge = learners.importBadge(owner.id, JSON.stringify(credential), { result: "signed, not anchored" });
+    const badge = learners.importBadge(owner.id, { credentialKey: String(credential.id), credentialJson: JSON.stringify(credential), importSummary: { result: "signed, not anchored" } });
     expect(learners.badgesOf(owner.id, true)).to.have.length(0);
     expect(learners.setPublic(other.id, badge.id, true)).to.equal(false);
     expect(learners.setPublic(owner.id, badge.id, true)).to.equal(true);
@@ -88,7 +89,7 @@ describe("learner side units", () => {
 
   it("hashes passphrases with scrypt and checks them", async () => {
     const stored = await hashPassphrase("correct horse battery");
-    expect(stored).to.match(/^scrypt\$16384\$8\$1\$/);
+    expect(stored).to.match(/^scrypt\$131072\$8\$1\$/);
     expect(stored).to.not.include("correct horse");
     expect(await verifyPassphrase("correct horse battery", stored)).to.equal(true);
     expect(await verifyPassphrase("wrong horse battery", stored)).to.equal(false);

@@ -7,6 +7,9 @@ import Database from "better-sqlite3";
 import { invariant } from "../../../core/errors";
 import { migrate, readMigrations, MIGRATIONS_DIR } from "../migrate";
 import { PreparedStatements } from "./preparedStatements";
+import { systemClock, type Clock } from "../../clock";
+import type { LearnerStore } from "../LearnerStore";
+import { SqliteLearnerStore } from "../learner/sqliteLearnerStore";
 import type {
   AchievementRecord,
   ApiKeyRecord,
@@ -29,12 +32,16 @@ type Row = Record<string, unknown>;
 export interface SqliteStoreOptions {
   /** Extra migration folders (applied together with ours, ordered by version). */
   migrationDirs?: readonly string[];
+  /** The learner store's clock (the server's one; tests move it). */
+  clock?: Clock;
+  /** How long a learner's claim link stays usable (days, default 30). */
+  claimTokenDays?: number;
 }
 
 export class SqliteStore implements Store {
   readonly db: Database.Database;
   private readonly statements: PreparedStatements;
-  private readonly extensions = new Map<string, unknown>();
+  readonly learners: LearnerStore;
 
   constructor(file: string, options: SqliteStoreOptions = {}) {
     this.db = new Database(file);
@@ -46,15 +53,11 @@ export class SqliteStore implements Store {
     this.db.pragma("synchronous = NORMAL");
     migrate(this.db, readMigrations([MIGRATIONS_DIR, ...(options.migrationDirs ?? [])]));
     this.statements = new PreparedStatements(this.db);
+    this.learners = new SqliteLearnerStore(this.db, { clock: options.clock ?? systemClock, claimTokenSeconds: (options.claimTokenDays ?? 30) * 86_400 });
   }
 
   transaction<T>(fn: () => T): T {
     return this.db.transaction(fn)();
-  }
-
-  extension<T>(name: string, factory: (handle: unknown) => T): T {
-    if (!this.extensions.has(name)) this.extensions.set(name, factory(this.db));
-    return this.extensions.get(name) as T;
   }
 
   close(): void {
