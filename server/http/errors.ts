@@ -60,7 +60,10 @@ export function errorMiddleware(log: Logger): ErrorRequestHandler {
     if (error instanceof HttpError) return send(error.status, { error: error.code, message: error.message, ...error.details });
     if (error instanceof DomainError) {
       const status = statusOfDomainError(error);
-      if (status === 500) log.error({ err: error, path: req.path }, "domain error without an HTTP status");
+      if (status === 500) {
+        log.error({ err: error, path: req.path }, "domain error without an HTTP status");
+        return send(500, { error: "internal", message: "internal error; it has been logged" });
+      }
       if (error instanceof UnavailableError && !res.headersSent) res.set("Retry-After", String(Math.max(1, Math.ceil(error.retryAfterSeconds))));
       return send(status, { error: error.code, message: error.message, ...error.details });
     }
