@@ -7,12 +7,19 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { expect } from "chai";
+import type { Chain } from "../../server/chain/Chain";
+import { createSecretBox } from "../../server/crypto/secretBox";
 import { createLogger } from "../../server/log";
+import { createClaimNotifier } from "../../server/mail/claimNotifier";
 import type { Mailer, MailMessage, SendOptions } from "../../server/mail/mailer";
 import { createMailer } from "../../server/mail/mailer";
 import { deliveryIdOf, listOutbox } from "../../server/mail/outbox";
 import { SqliteStore } from "../../server/store/sqlite/SqliteStore";
 import type { NewMail } from "../../server/store/Store";
+import type { AwardNotifier } from "../../server/notifier";
+import { awardAchievement, type AwardDeps } from "../../server/services/awards";
+import { createIssuer } from "../../server/services/issuers";
+import type { IssuedCredential, Signer } from "../../server/signing/Signer";
 import { MailWorker, mailRetryDelaySeconds } from "../../server/worker/mailWorker";
 
 /** Time that moves only when told (the real clock would cross second boundaries mid-test). */
@@ -174,5 +181,51 @@ describe("mail outbox", () => {
     await folder.send({ to: "a@b.example", subject: "s", text: "t" }, { deliveryId: "../../etc/passwd" }).catch((error) => (refusal = error));
     expect((refusal as Error).message).to.match(/is not an outbox id/);
     expect(fs.existsSync(path.join(dir, "outbox"))).to.equal(false);
+  });
+  describe("an award and the mail it owes are one transaction", () => {
+    /** Award deps over the real store; signing and the chain are stand-ins (not the subject here). */
+    function awardDeps(notifier: AwardNotifier): { deps: AwardDeps; issuerId: string } {
+      const chain = { chainId: 31337 } as unknown as Chain;
+      const box = createSecretBox("test-secret-not-for-production");
+      const { issuer } = createIssuer({ store, chain, clock, box, log: quiet }, { name: "Test University", url: "https://test.example" });
+      store.setIssuerOnchainState(issuer.id, "registered");
+      store.insertAchievement({ id: "ach-1", issuerId: issuer.id, name: "Algebra", description: "Passed", criteriaNarrative: "Passed.", image: null, achievementType: null, createdAt: now() });
+      const signer = {
+        issueCredentials: async (request: { credentials: readonly { id: string }[] }): Promise<IssuedCredential[]> =>
+          request.credentials.map((c, i) => ({ document: JSON.stringify({ id: c.id }), leaf: `0x${String(i + 1).padStart(64, "0")}` as `0x${string}` })),
+      } as unknown as Signer;
+      return { deps: { store, chain, clock, box, signer, notifier, config: { publicUrl: "http://127.0.0.1:3000", batchMaxSize: 1000 } }, issuerId: issuer.id };
+    }
+    const recipients = [{ email: "Minji@Example.ac.kr", name: "김민지" }, { id: "student-42" }, { email: "jun@example.ac.kr" }];
+
+    it("records one claim and one pending message per emailed recipient with the credentials", async () => {
+      const notifier = createClaimNotifier({ store, config: { publicUrl: "http://127.0.0.1:3000", dataDir: dir } });
+      const { deps, issuerId } = awardDeps(notifier);
+      const awarded = await awardAchievement(deps, store.getIssuer(issuerId)!, store.getAchievement("ach-1")!, recipients);
+      const rows = store.db.prepare("SELECT purpose, ref, recipient, state, attempts FROM mail_outbox ORDER BY id").all();
+      expect(rows).to.deep.equal([
+        { purpose: "claim", ref: awarded[0]!.id, recipient: "minji@example.ac.kr", state: "pending", attempts: 0 },
+        { purpose: "claim", ref: awarded[2]!.id, recipient: "jun@example.ac.kr", state: "pending", attempts: 0 },
+      ]);
+      const claims = store.db.prepare("SELECT credential_id FROM learner_claims ORDER BY created_at, credential_id").all() as { credential_id: string }[];
+      expect(claims.map((c) => c.credential_id).sort()).to.deep.equal([awarded[0]!.id, awarded[2]!.id].sort());
+      // The link in the owed message opens the claim recorded with it.
+      const text = store.getMail(1)!.text;
+      expect(text).to.include("김민지님").and.to.match(/http:\/\/127\.0\.0\.1:3000\/claim\/\S+/);
+    });
+
+    it("stores no credential, claim or message when the mail cannot be recorded", async () => {
+      const failing: AwardNotifier = {
+        mailFor() {
+          throw new Error("the learner store refused the claims");
+        },
+      };
+      const { deps, issuerId } = awardDeps(failing);
+      let refusal: unknown;
+      await awardAchievement(deps, store.getIssuer(issuerId)!, store.getAchievement("ach-1")!, recipients).catch((error) => (refusal = error));
+      expect((refusal as Error).message).to.equal("the learner store refused the claims");
+      expect(store.db.prepare("SELECT COUNT(*) AS n FROM credentials").get()).to.deep.equal({ n: 0 });
+      expect(store.countMailByState()).to.deep.equal({ pending: 0, sending: 0, sent: 0, failed: 0 });
+    });
   });
 });
