@@ -15,7 +15,15 @@ const recipient = z
   .object({
     name: z.string().trim().min(1, "must not be empty").max(200).optional(),
     email: z.string().email("must be an email address").max(320).optional(),
-    id: z.string().trim().min(1, "must not be empty").max(2000).optional(),
+    id: z
+      .string()
+      .trim()
+      .min(1, "must not be empty")
+      .max(2000)
+      // Core signs a did: id as the subject's DID (syntax per W3C DID Core: did:<method>:<method-specific id>);
+      // anything else is hashed as an identifier. Refused here, a bad DID names its recipient.
+      .refine((id) => !id.startsWith("did:") || /^did:[a-z0-9]+:\S+$/.test(id), "must be a DID (did:<method>:<id>) when it starts with did:")
+      .optional(),
   })
   .strict()
   .refine((r) => r.email !== undefined || r.id !== undefined, { message: "a recipient needs an email or an id" });
@@ -23,7 +31,25 @@ const recipient = z
 export const awardBody = z
   .object({
     achievementId: z.string().min(1, "must not be empty").max(100),
-    recipients: z.array(recipient).min(1, "must hold at least one recipient").max(MAX_RECIPIENTS, `must hold at most ${MAX_RECIPIENTS} recipients`),
+    recipients: z
+      .array(recipient)
+      .min(1, "must hold at least one recipient")
+      .max(MAX_RECIPIENTS, `must hold at most ${MAX_RECIPIENTS} recipients`)
+      // The same person twice would get two credentials and two claim mails for one award.
+      .superRefine((recipients, refinement) => {
+        const first = new Map<string, number>();
+        recipients.forEach((r, i) => {
+          for (const key of [r.email ? `email:${r.email.trim().toLowerCase()}` : undefined, r.id ? `id:${r.id}` : undefined]) {
+            if (!key) continue;
+            const earlier = first.get(key);
+            if (earlier === undefined) first.set(key, i);
+            else if (earlier !== i) {
+              refinement.addIssue({ code: z.ZodIssueCode.custom, path: [i], message: `repeats recipients.${earlier}` });
+              return;
+            }
+          }
+        });
+      }),
   })
   .strict();
 

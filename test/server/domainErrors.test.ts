@@ -12,7 +12,8 @@ import { expect } from "chai";
 import express from "express";
 import type { Chain, KeyRecord } from "../../server/chain/Chain";
 import { createSecretBox } from "../../server/crypto/secretBox";
-import { errorMiddleware } from "../../server/http/errors";
+import { errorMiddleware, fieldIssues } from "../../server/http/errors";
+import { awardBody } from "../../server/routes/credentials";
 import { createLogger } from "../../server/log";
 import { acceptPresigned, type AwardDeps } from "../../server/services/awards";
 import { ConflictError, DomainError, ForbiddenError, InvalidInputError, NotFoundError, UnavailableError } from "../../server/services/errors";
@@ -147,5 +148,23 @@ describe("domain errors and the one key-validity rule", () => {
         expect(response.headers.get("retry-after")).to.equal(retryAfter);
       });
     }
+  });
+  describe("award input names the bad recipient", () => {
+    const issuesOf = (recipients: unknown[]) => {
+      const parsed = awardBody.safeParse({ achievementId: "ach-1", recipients });
+      return parsed.success ? [] : fieldIssues(parsed.error);
+    };
+    it("refuses a malformed DID as recipients.N.id", () => {
+      expect(issuesOf([{ email: "a@b.example" }, { id: "did:" }, { id: "did:Bad Method:x" }, { id: "did:key:z6Mk" }, { id: "student-42" }])).to.deep.equal([
+        { field: "recipients.1.id", message: "must be a DID (did:<method>:<id>) when it starts with did:" },
+        { field: "recipients.2.id", message: "must be a DID (did:<method>:<id>) when it starts with did:" },
+      ]);
+    });
+    it("refuses a recipient repeated by email (any case) or by id, naming both positions", () => {
+      expect(issuesOf([{ email: "minji@example.ac.kr" }, { id: "student-42" }, { email: "Minji@Example.ac.kr", name: "Minji" }, { id: "student-42", email: "x@y.example" }])).to.deep.equal([
+        { field: "recipients.2", message: "repeats recipients.0" },
+        { field: "recipients.3", message: "repeats recipients.1" },
+      ]);
+    });
   });
 });
