@@ -73,6 +73,10 @@ export class PdfPool {
     });
   }
 
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
   stats(): PdfPoolStats {
     return { workers: this.slots.length, queued: this.queue.length, inFlight: this.slots.filter((s) => s.job).length, refused: this.refused };
   }
@@ -127,9 +131,10 @@ export class PdfPool {
 
 let shared: PdfPool | undefined;
 
-/** The process's pool (created on first use). */
+/** The process's pool (created on first use, and again after someone closed it). */
 export function certificatePdfPool(): PdfPool {
-  return (shared ??= new PdfPool());
+  if (!shared || shared.isClosed) shared = new PdfPool();
+  return shared;
 }
 
 /** renderCertificatePdf, off the main thread. */

@@ -6,7 +6,7 @@
 import { expect } from "chai";
 import { UnavailableError } from "../../server/services/errors";
 import { CREDENTIAL_ATTACHMENT_NAME } from "../../server/web/pdf";
-import { PdfPool } from "../../server/web/pdfPool";
+import { certificatePdfPool, PdfPool } from "../../server/web/pdfPool";
 import { credentialJsonFromPdf } from "../../verifier/web/pdfAttachment";
 
 const credentialJson = JSON.stringify({
@@ -73,5 +73,14 @@ describe("certificate PDF pool", function () {
     const after = await settle(pool.render(input));
     expect(after.ok).to.equal(false);
     expect((after as { error: Error }).error.message).to.equal("the certificate renderer is shutting down");
+  });
+
+  it("gives the process a fresh shared pool once the shared one was closed", async () => {
+    const first = certificatePdfPool();
+    expect(certificatePdfPool()).to.equal(first);
+    await first.close();
+    pool = certificatePdfPool();
+    expect(pool).to.not.equal(first);
+    expect(pool.isClosed).to.equal(false);
   });
 });
