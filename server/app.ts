@@ -16,6 +16,8 @@ import { securityHeaders } from "./http/securityHeaders";
 import { credentialFastPath } from "./http/credentialFastPath";
 import { errorMiddleware, notFound } from "./http/errors";
 import { createLogger, type Logger } from "./log";
+import { createClaimNotifier } from "./mail/claimNotifier";
+import type { Mailer } from "./mail/mailer";
 import { Metrics } from "./metrics";
 import type { AwardNotifier } from "./notifier";
 import { achievementsRouter } from "./routes/achievements";
@@ -28,7 +30,9 @@ import { createLearnerRouter, type LearnerDeps } from "./routes/learner";
 import { createWebRouter } from "./web";
 import type { Signer } from "./signing/Signer";
 import type { Store } from "./store/Store";
+import { learnerServices } from "./routes/learner/deps";
 import { BatchWorker } from "./worker/batchWorker";
+import { MailWorker, type MailRetryPolicy } from "./worker/mailWorker";
 import { StatusWriter } from "./worker/statusWriter";
 
 export interface AppDeps {
@@ -37,7 +41,11 @@ export interface AppDeps {
   clock?: Clock;
   config: ServerConfig;
   signer: Signer;
+  /** What awards owe by mail; default: claim links (server/mail/claimNotifier). */
   notifier?: AwardNotifier;
+  /** Mail transport; default: SMTP_URL, or the DATA_DIR/outbox folder. */
+  mailer?: Mailer;
+  mailRetry?: Partial<MailRetryPolicy>;
   log?: Logger;
   /** Where abuse limits are counted (in memory when absent; a shared store for several instances). */
   rateLimiter?: RateLimiter;
@@ -64,19 +72,22 @@ export function createApp(deps: AppDeps): CredanchorApp {
   const clock = deps.clock ?? systemClock;
   const metrics = new Metrics();
   const workerDeps = { store: deps.store, chain: deps.chain, clock, config: deps.config, log, metrics };
+  const chainInfo = { chainId: deps.chain.chainId, registry: deps.chain.registry, isLocal: deps.chain.isLocal };
+  const mailDeps = { store: deps.store, config: deps.config, chain: chainInfo, ...(deps.mailer ? { mailer: deps.mailer } : {}) };
   const context: AppContext = {
     store: deps.store,
     chain: deps.chain,
     clock,
     config: deps.config,
     signer: deps.signer,
-    notifier: deps.notifier,
+    notifier: deps.notifier ?? createClaimNotifier(mailDeps),
     box: createSecretBox(deps.config.keyEncryptionSecret),
     log,
     metrics,
     authenticate: createAuthenticator(deps.store, deps.config.adminApiKey),
     batchWorker: new BatchWorker(workerDeps),
     statusWriter: new StatusWriter(workerDeps),
+    mailWorker: new MailWorker({ ...workerDeps, mailer: learnerServices(mailDeps).mailer, ...(deps.mailRetry ? { retry: deps.mailRetry } : {}) }),
     // In a worker thread: checking signatures would otherwise hold the event loop.
     verify: async (credentials) =>
       (await deps.signer.verifyCredentials({
@@ -127,9 +138,10 @@ export function createApp(deps: AppDeps): CredanchorApp {
     startWorkers() {
       context.batchWorker.start();
       context.statusWriter.start();
+      context.mailWorker.start();
     },
     async stop() {
-      await Promise.all([context.batchWorker.stop(), context.statusWriter.stop()]);
+      await Promise.all([context.batchWorker.stop(), context.statusWriter.stop(), context.mailWorker.stop()]);
     },
   };
 }

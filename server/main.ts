@@ -18,8 +18,6 @@ import { systemClock } from "./clock";
 import { HARDHAT_DEFAULT_OPERATOR_KEY, loadConfig } from "./config";
 import { createSecretBox } from "./crypto/secretBox";
 import { createLogger } from "./log";
-import type { AwardNotifier } from "./notifier";
-import { createClaimNotifier } from "./mail/claimNotifier";
 import { addIssuerApiKey, createIssuer, onboardIssuer } from "./services/issuers";
 import { createWorkerSigner } from "./signing/workerSigner";
 import { SqliteStore } from "./store/sqlite/SqliteStore";
@@ -57,8 +55,7 @@ async function main(): Promise<void> {
   const chain = await createViemChain({ rpcUrl, registry, operatorPrivateKey: operatorKey as Hex, isLocal: !config.rpcUrl });
   const store = new SqliteStore(path.join(config.dataDir, "credanchor.sqlite"), { claimTokenDays: config.claimTokenDays });
   const signer = createWorkerSigner({ engine: config.signingEngine });
-  const notifier: AwardNotifier = createClaimNotifier({ store, config, chain, log });
-  const handle = createApp({ store, chain, clock: systemClock, config, signer, notifier, log });
+  const handle = createApp({ store, chain, clock: systemClock, config, signer, log });
 
   // Every issuer again: idempotent, and it re-registers keys on a fresh local chain.
   const box = createSecretBox(config.keyEncryptionSecret);

@@ -260,7 +260,8 @@ export function openApiDocument(publicUrl: string) {
       ),
       "/api/v1/status-changes": {
         post: {
-          summary: "Queue one status change for many credentials at once (all or none); neighbours in one 256-bit word become one storage write",
+          summary:
+            "Queue one status change for many credentials at once (all or none); neighbours in one 256-bit word become one storage write. Refused ids come back in `issues`, each as `credentialIds.<position>` with its id, kind (not_found, forbidden, conflict) and reason: 409 when every refusal is a conflict with the credential's state, 422 otherwise",
           security: secured,
           requestBody: body({
             type: "object",
@@ -268,7 +269,7 @@ export function openApiDocument(publicUrl: string) {
             additionalProperties: false,
             properties: { action: { enum: ["revoke", "suspend", "unsuspend"] }, credentialIds: { type: "array", minItems: 1, maxItems: 10000, items: { type: "string" } }, reason: { type: "string", maxLength: 500 } },
           }),
-          responses: { "202": json({ type: "object", properties: { changes: { type: "array", items: ref("StatusChange") } } }, "Accepted"), ...errors(400, 401, 403, 404, 409) },
+          responses: { "202": json({ type: "object", properties: { changes: { type: "array", items: ref("StatusChange") } } }, "Accepted"), ...errors(400, 401, 409, 422) },
         },
       },
       "/api/v1/status-changes/{id}": {

@@ -6,6 +6,7 @@ import type { AppContext } from "../context";
 import { conflict, forbidden, notFound, unprocessable } from "../http/errors";
 import { parseBody } from "../http/validate";
 import { acceptPresigned, awardAchievement } from "../services/awards";
+import { credentialIdFrom, queueStatusChange, queueStatusChanges } from "../services/statusChanges";
 import type { CredentialRecord, StatusAction, StatusChangeRecord } from "../store/Store";
 
 export const MAX_RECIPIENTS = 10_000;
@@ -39,7 +40,25 @@ function recipientIdentity(r: z.infer<typeof recipient>): { field: "id" | "email
 export const awardBody = z
   .object({
     achievementId: z.string().min(1, "must not be empty").max(100),
-    recipients: z.array(recipient).min(1, "must hold at least one recipient").max(MAX_RECIPIENTS, `must hold at most ${MAX_RECIPIENTS} recipients`),
+    recipients: z
+      .array(recipient)
+      .min(1, "must hold at least one recipient")
+      .max(MAX_RECIPIENTS, `must hold at most ${MAX_RECIPIENTS} recipients`)
+      // The same person twice would get two credentials and two claim mails for one award.
+      .superRefine((recipients, refinement) => {
+        const first = new Map<string, number>();
+        recipients.forEach((r, i) => {
+          for (const key of [r.email ? `email:${r.email.trim().toLowerCase()}` : undefined, r.id ? `id:${r.id}` : undefined]) {
+            if (!key) continue;
+            const earlier = first.get(key);
+            if (earlier === undefined) first.set(key, i);
+            else if (earlier !== i) {
+              refinement.addIssue({ code: z.ZodIssueCode.custom, path: [i], message: `repeats recipients.${earlier}` });
+              return;
+            }
+          }
+        });
+      }),
   })
   .strict()
   .superRefine((body, ctx) => {
@@ -72,15 +91,19 @@ export const bulkStatusChangeBody = z
       .array(z.string().min(1, "must not be empty"))
       .min(1, "must hold at least one credential id")
       .max(MAX_RECIPIENTS, `must hold at most ${MAX_RECIPIENTS} credential ids`)
-      .refine((ids) => new Set(ids).size === ids.length, "must not repeat a credential id"),
+      .superRefine((ids, refinement) => {
+        const first = new Map<string, number>();
+        ids.forEach((id, i) => {
+          const earlier = first.get(id);
+          if (earlier === undefined) first.set(id, i);
+          else refinement.addIssue({ code: z.ZodIssueCode.custom, path: [i], message: `repeats credentialIds.${earlier} (${id})` });
+        });
+      }),
     reason: z.string().trim().max(500, "must be at most 500 characters").optional(),
   })
   .strict();
 
-/** `urn:uuid:…` in full, or just the uuid. */
-export function credentialIdFrom(param: string): string {
-  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(param) ? `urn:uuid:${param}` : param;
-}
+export { credentialIdFrom };
 
 export function credentialsRouter(ctx: AppContext) {
   const router = express.Router();
@@ -114,16 +137,8 @@ export function credentialsRouter(ctx: AppContext) {
     }
     const awarded = await awardAchievement(ctx, issuer, achievement, body.recipients);
     res.status(201).json({ credentials: awarded.map(({ id, state }) => ({ id, state })) });
-    if (ctx.notifier) {
-      const notices = awarded.map((a) => ({
-        credentialId: a.id,
-        issuerId: issuer.id,
-        achievementName: achievement.name,
-        ...(a.recipientEmail ? { recipientEmail: a.recipientEmail } : {}),
-        ...(a.recipientName ? { recipientName: a.recipientName } : {}),
-      }));
-      ctx.notifier.credentialsAwarded(notices).catch((error) => ctx.log.warn({ err: error }, "award notifier failed"));
-    }
+    // The claim mail was recorded with the award; send it now rather than at the next tick.
+    void ctx.mailWorker.tick();
   });
 
   // Public by the credential's unguessable id: the document exactly as stored.
@@ -157,34 +172,10 @@ export function credentialsRouter(ctx: AppContext) {
     });
   });
 
-  /** Queues one change after checking it makes sense now (revocation is final, no double suspension). */
-  const queueChange = (issuerId: string | undefined, param: string, action: StatusAction, reason: string | undefined): StatusChangeRecord => {
-    const current = requireCredential(param);
-    if (issuerId !== current.issuerId) throw forbidden(`credential ${current.id} belongs to another issuer`);
-    const pending = store.listStatusChanges("queued").concat(store.listStatusChanges("submitted")).filter((c) => c.credentialId === current.id);
-    const revoking = current.revoked || pending.some((c) => c.action === "revoke");
-    if (revoking) {
-      throw conflict(action === "revoke" ? `credential ${current.id} is already revoked (or its revocation is pending)` : `credential ${current.id} is revoked; revocation is final`);
-    }
-    const last = pending.at(-1);
-    const suspended = last ? last.action === "suspend" : current.suspended;
-    if (action === "suspend" && suspended) throw conflict(`credential ${current.id} is already suspended (or its suspension is pending)`);
-    if (action === "unsuspend" && !suspended) throw conflict(`credential ${current.id} is not suspended`);
-    return store.insertStatusChange({
-      issuerId: current.issuerId,
-      credentialId: current.id,
-      listId: current.listId,
-      statusIndex: current.statusIndex,
-      action,
-      reason: reason ?? null,
-      createdAt: unixSeconds(ctx.clock),
-    });
-  };
-
-  const changeStatus = (action: StatusAction) => (req: express.Request, res: express.Response) => {
+  const changeStatus = (action: StatusAction) => async (req: express.Request, res: express.Response) => {
     const caller = ctx.authenticate(req, "revoke");
     const body = parseBody(statusChangeBody, req);
-    const change = store.transaction(() => queueChange(caller.issuerId, String(req.params.id), action, body.reason));
+    const change = await queueStatusChange(ctx, { issuerId: caller.issuerId, action, reason: body.reason }, String(req.params.id));
     void ctx.statusWriter.tick();
     res.status(202).json(statusChangeJson(ctx, change));
   };
@@ -192,11 +183,13 @@ export function credentialsRouter(ctx: AppContext) {
   router.post("/api/v1/credentials/:id/suspend", changeStatus("suspend"));
   router.post("/api/v1/credentials/:id/unsuspend", changeStatus("unsuspend"));
 
-  // Many credentials at once, all or none: neighbours in one 256-bit word become one storage write.
-  router.post("/api/v1/status-changes", (req, res) => {
+  // Many credentials at once, all or none: neighbours in one 256-bit word become one storage
+  // write. Checked and written in chunks (services/statusChanges), so 10,000 ids do not hold
+  // the event loop; refused ids come back with their positions.
+  router.post("/api/v1/status-changes", async (req, res) => {
     const caller = ctx.authenticate(req, "revoke");
     const body = parseBody(bulkStatusChangeBody, req);
-    const changes = store.transaction(() => body.credentialIds.map((id) => queueChange(caller.issuerId, id, body.action, body.reason)));
+    const changes = await queueStatusChanges(ctx, { issuerId: caller.issuerId, action: body.action, reason: body.reason }, body.credentialIds);
     void ctx.statusWriter.tick();
     res.status(202).json({ changes: changes.map((c) => statusChangeJson(ctx, c)) });
   });

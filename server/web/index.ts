@@ -17,8 +17,8 @@ import { renderErrorPage } from "./pages/error";
 import type { BadgeState } from "./components";
 import { qrSvg } from "./qr";
 import { credentialPath, credentialSlug, idsForSlug } from "./paths";
-import { renderCertificatePdf } from "./pdf";
 import { verifierPagePolicy, verifyPageForCsp } from "./cspPages";
+import { renderCertificatePdfOffThread } from "./pdfPool";
 import { ensureWebBundle, STATIC_DIR, verifyPageWithConfig, WEB_DIST_DIR } from "./assets";
 
 export type { LearnerDeps as WebDeps } from "../routes/learner/deps";
@@ -141,7 +141,8 @@ export function createWebRouter(deps: LearnerDeps): Router {
     const found = resolveCredential(req, deps, services(), String(req.params.id));
     if (!found) return res.status(404).type("text").send("no credential with this id");
     const { lang } = requestContext(req, res, services());
-    const pdf = await renderCertificatePdf({ credentialJson: found.json, shareUrl: shareUrl(found.id), stateLabel: found.state, recipientName: found.recipientName, lang });
+    // In a worker thread (pdfPool.ts): a busy pool answers 503 with Retry-After.
+    const pdf = await renderCertificatePdfOffThread({ credentialJson: found.json, shareUrl: shareUrl(found.id), stateLabel: found.state, recipientName: found.recipientName, lang });
     res.type("application/pdf").set("Content-Disposition", `attachment; filename="certificate-${credentialSlug(found.id)}.pdf"`).send(Buffer.from(pdf));
   });
 

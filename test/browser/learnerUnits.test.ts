@@ -15,6 +15,9 @@ import { decideImport, ImportRefusedError, isInternalAddress, loadBadgeFromUrl }
 import { credentialUrlForLink } from "../../verifier/web/inputs";
 import { plainSentence } from "../../verifier/web/plainLanguage";
 import { SqliteStore } from "../../server/store/sqlite/SqliteStore";
+import { systemClock } from "../../server/clock";
+import { createLogger } from "../../server/log";
+import { MailWorker } from "../../server/worker/mailWorker";
 import { createClaimNotifier } from "../../server/mail/claimNotifier";
 import { listOutbox } from "../../server/mail/outbox";
 import { learnerServices } from "../../server/routes/learner/deps";
@@ -188,11 +191,16 @@ describe("learner side units", () => {
     const store = new SqliteStore(path.join(dir, "server.sqlite"));
     try {
       const deps = { store, config: { publicUrl: "http://127.0.0.1:3999", dataDir: dir } };
-      await createClaimNotifier(deps).credentialsAwarded([
-        { credentialId: "c1", issuerId: "i1", recipientEmail: "minji@example.ac.kr", recipientName: "김민지", achievementName: "자료구조" },
-        { credentialId: "c2", issuerId: "i1", achievementName: "자료구조" },
-        { credentialId: "c3", issuerId: "i1", recipientEmail: "jun@example.ac.kr", achievementName: "자료구조" },
-      ]);
+      // The notifier records claims and owed messages (in the award's transaction); the mail worker sends them.
+      const owed = store.transaction(() =>
+        createClaimNotifier(deps).mailFor([
+          { credentialId: "c1", issuerId: "i1", recipientEmail: "minji@example.ac.kr", recipientName: "김민지", achievementName: "자료구조" },
+          { credentialId: "c2", issuerId: "i1", achievementName: "자료구조" },
+          { credentialId: "c3", issuerId: "i1", recipientEmail: "jun@example.ac.kr", achievementName: "자료구조" },
+        ]),
+      );
+      store.enqueueMail(owed, Math.floor(Date.now() / 1000));
+      await new MailWorker({ store, clock: systemClock, log: createLogger("silent"), mailer: learnerServices(deps).mailer, config: { workerIntervalMs: 1000 } }).tick();
       const messages = listOutbox(path.join(dir, "outbox"));
       expect(messages.map((m) => m.to).sort()).to.deep.equal(["jun@example.ac.kr", "minji@example.ac.kr"]);
       const minji = messages.find((m) => m.to === "minji@example.ac.kr")!;

@@ -19,7 +19,10 @@ import type {
   ChainTxRecord,
   CredentialRecord,
   IssuerRecord,
+  MailRecord,
+  MailState,
   NewChainTx,
+  NewMail,
   NewCredential,
   StatusChangeRecord,
   StatusListPolicy,
@@ -467,6 +470,66 @@ export class SqliteStore implements Store {
     });
   }
 
+  pendingStatusChangesFor(credentialId: string): StatusChangeRecord[] {
+    return (
+      this.statements.get("SELECT * FROM status_changes WHERE credential_id = ? AND state IN ('queued', 'submitted') ORDER BY id").all(credentialId) as Row[]
+    ).map((r) => statusChangeFrom(r)!);
+  }
+
+  // ---- mail outbox ------------------------------------------------------------------
+
+  enqueueMail(messages: readonly NewMail[], now: number): number {
+    const insert = this.statements.get(
+      `INSERT OR IGNORE INTO mail_outbox (purpose, ref, recipient, subject, body_text, state, attempts, next_attempt_at, created_at)
+       VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?)`,
+    );
+    return this.transaction(() => {
+      let added = 0;
+      for (const m of messages) added += insert.run(m.purpose, m.ref, m.recipient.trim().toLowerCase(), m.subject, m.text, now, now).changes;
+      return added;
+    });
+  }
+
+  claimDueMail(now: number, limit: number): MailRecord[] {
+    return this.transaction(() => {
+      const rows = this.statements.get("SELECT * FROM mail_outbox WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?")
+        .all(now, limit) as Row[];
+      const claim = this.statements.get("UPDATE mail_outbox SET state = 'sending', attempts = attempts + 1 WHERE id = ? AND state = 'pending'");
+      for (const r of rows) invariant(claim.run(r.id).changes === 1, `mail ${String(r.id)} is pending`);
+      return rows.map((r) => mailFrom({ ...r, state: "sending", attempts: (r.attempts as number) + 1 })!);
+    });
+  }
+
+  markMailSent(id: number, now: number): void {
+    const changed = this.statements.get("UPDATE mail_outbox SET state = 'sent', sent_at = ?, body_text = NULL, last_error = NULL WHERE id = ? AND state = 'sending'").run(now, id).changes;
+    invariant(changed === 1, `mail ${id} is marked sent only while sending`);
+  }
+
+  markMailAttemptFailed(id: number, error: string, retryAt: number | null): void {
+    const changed =
+      retryAt === null
+        ? this.statements.get("UPDATE mail_outbox SET state = 'failed', last_error = ? WHERE id = ? AND state = 'sending'").run(error.slice(0, 2000), id).changes
+        : this.statements.get("UPDATE mail_outbox SET state = 'pending', last_error = ?, next_attempt_at = ? WHERE id = ? AND state = 'sending'")
+            .run(error.slice(0, 2000), retryAt, id).changes;
+    invariant(changed === 1, `mail ${id} records a failed attempt only while sending`);
+  }
+
+  recoverInterruptedMail(now: number): number {
+    return this.statements.get("UPDATE mail_outbox SET state = 'pending', next_attempt_at = ? WHERE state = 'sending'").run(now).changes;
+  }
+
+  getMail(id: number): MailRecord | undefined {
+    return mailFrom(this.statements.get("SELECT * FROM mail_outbox WHERE id = ?").get(id) as Row | undefined);
+  }
+
+  countMailByState(): Record<MailState, number> {
+    const counts: Record<MailState, number> = { pending: 0, sending: 0, sent: 0, failed: 0 };
+    for (const r of this.statements.get("SELECT state, COUNT(*) AS n FROM mail_outbox GROUP BY state").all() as { state: MailState; n: number }[]) {
+      counts[r.state] = r.n;
+    }
+    return counts;
+  }
+
   // ---- metrics ----------------------------------------------------------------------
 
   countCredentialsByState(): Record<string, number> {
@@ -568,6 +631,24 @@ function chainTxFrom(r: Row | undefined): ChainTxRecord | undefined {
     state: r.state as ChainTxRecord["state"],
     blockNumber: (r.block_number as number | null) ?? null,
     minedHash: (r.mined_hash as `0x${string}` | null) ?? null,
+    createdAt: r.created_at as number,
+    sentAt: (r.sent_at as number | null) ?? null,
+  };
+}
+
+function mailFrom(r: Row | undefined): MailRecord | undefined {
+  if (!r) return undefined;
+  return {
+    id: r.id as number,
+    purpose: r.purpose as string,
+    ref: r.ref as string,
+    recipient: r.recipient as string,
+    subject: r.subject as string,
+    text: (r.body_text as string | null) ?? "",
+    state: r.state as MailState,
+    attempts: r.attempts as number,
+    nextAttemptAt: r.next_attempt_at as number,
+    lastError: (r.last_error as string | null) ?? null,
     createdAt: r.created_at as number,
     sentAt: (r.sent_at as number | null) ?? null,
   };
