@@ -30,11 +30,12 @@ const recipient = z
   .refine((r) => r.email !== undefined || r.id !== undefined, { message: "a recipient needs an email or an id" });
 
 /** How a recipient is named in its credential: the same name twice would award one person twice. */
-function recipientIdentity(r: z.infer<typeof recipient>): { field: "id" | "email"; key: string } | undefined {
-  if (typeof r.id === "string") return { field: "id", key: `id:${r.id}` };
-  if (typeof r.email === "string") return { field: "email", key: `email:${r.email.trim().toLowerCase()}` };
-  // Refused by the recipient's own rule; zod still runs this check on the rest.
-  return undefined;
+/** What identifies a recipient: its id (the credential's subject) and its email (where the claim goes). */
+function recipientIdentities(r: z.infer<typeof recipient>): { field: "id" | "email"; key: string }[] {
+  const identities: { field: "id" | "email"; key: string }[] = [];
+  if (typeof r.id === "string") identities.push({ field: "id", key: `id:${r.id}` });
+  if (typeof r.email === "string") identities.push({ field: "email", key: `email:${r.email.trim().toLowerCase()}` });
+  return identities;
 }
 
 export const awardBody = z
@@ -44,32 +45,21 @@ export const awardBody = z
       .array(recipient)
       .min(1, "must hold at least one recipient")
       .max(MAX_RECIPIENTS, `must hold at most ${MAX_RECIPIENTS} recipients`)
-      // The same person twice would get two credentials and two claim mails for one award.
-      .superRefine((recipients, refinement) => {
-        const first = new Map<string, number>();
-        recipients.forEach((r, i) => {
-          for (const key of [r.email ? `email:${r.email.trim().toLowerCase()}` : undefined, r.id ? `id:${r.id}` : undefined]) {
-            if (!key) continue;
-            const earlier = first.get(key);
-            if (earlier === undefined) first.set(key, i);
-            else if (earlier !== i) {
-              refinement.addIssue({ code: z.ZodIssueCode.custom, path: [i], message: `repeats recipients.${earlier}` });
-              return;
-            }
-          }
-        });
-      }),
   })
   .strict()
+  // The same person twice would get two credentials and two claim mails for one award: a
+  // recipient repeating an earlier one's id or email (any case) is refused, naming both.
   .superRefine((body, ctx) => {
     const first = new Map<string, number>();
     body.recipients.forEach((r, i) => {
-      const identity = recipientIdentity(r);
-      if (!identity) return;
-      const { field, key } = identity;
-      const earlier = first.get(key);
-      if (earlier === undefined) first.set(key, i);
-      else ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["recipients", i, field], message: `repeats recipients.${earlier}.${field}; each recipient is awarded once` });
+      for (const { field, key } of recipientIdentities(r)) {
+        const earlier = first.get(key);
+        if (earlier === undefined) first.set(key, i);
+        else {
+          ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["recipients", i, field], message: `repeats recipients.${earlier}.${field}; each recipient is awarded once` });
+          return;
+        }
+      }
     });
   });
 

@@ -162,8 +162,8 @@ describe("domain errors and the one key-validity rule", () => {
     });
     it("refuses a recipient repeated by email (any case) or by id, naming both positions", () => {
       expect(issuesOf([{ email: "minji@example.ac.kr" }, { id: "student-42" }, { email: "Minji@Example.ac.kr", name: "Minji" }, { id: "student-42", email: "x@y.example" }])).to.deep.equal([
-        { field: "recipients.2", message: "repeats recipients.0" },
-        { field: "recipients.3", message: "repeats recipients.1" },
+        { field: "recipients.2.email", message: "repeats recipients.0.email; each recipient is awarded once" },
+        { field: "recipients.3.id", message: "repeats recipients.1.id; each recipient is awarded once" },
       ]);
     });
   });
