@@ -25,6 +25,8 @@ export interface IssuerRecord {
   onchainState: "pending" | "registered";
   isDemo: boolean;
   createdAt: number;
+  /** The web domain linked to the issuer's DID (did-configuration.json), normalised; null/absent when none. */
+  domain?: string | null;
 }
 
 export interface ApiKeyRecord {
@@ -156,6 +158,7 @@ export interface Store {
   listIssuers(): IssuerRecord[];
   findDemoIssuer(): IssuerRecord | undefined;
   setIssuerOnchainState(id: string, state: IssuerRecord["onchainState"]): void;
+  setIssuerDomain(id: string, domain: string | null): void;
 
   insertApiKey(key: ApiKeyRecord): void;
   findApiKeyByHash(keyHash: string): ApiKeyRecord | undefined;

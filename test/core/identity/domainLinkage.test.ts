@@ -334,7 +334,7 @@ describe("linked domains (DIF Well-Known DID Configuration)", function () {
 
     it("refuses to build a linkage for an unsupported or mismatched DID", async function () {
       expect((await rejection(buildDomainLinkageCredential({ issuerDid: "did:example:123", domain: "snu.ac.kr", key }))).message).to.match(/did:pkh, did:web or did:key/);
-      await expect(buildDomainLinkageCredential({ issuerDid: didKey(otherKey.publicKeyMultibase), domain: "snu.ac.kr", key })).to.be.rejectedWith(/not the did:key of the signing key/);
+      expect((await rejection(buildDomainLinkageCredential({ issuerDid: didKey(otherKey.publicKeyMultibase), domain: "snu.ac.kr", key }))).message).to.match(/not the did:key of the signing key/);
       expect((await rejection(buildDomainLinkageCredential({ issuerDid: did, domain: "https://snu.ac.kr", key }))).message).to.match(/not a domain name/);
     });
   });
