@@ -64,7 +64,7 @@ export async function checkIssuerDomains(
     let pending = checks.get(key);
     if (!pending) {
       pending = (async (): Promise<DomainIdentity> => {
-        if (!options.fetchConfiguration) return { status: "not-checked", domain, reason: "Domain not checked (offline)" };
+        if (!options.fetchConfiguration) return { status: "not-checked", domain, reason: "Domain not checked (offline)", offline: true };
         const distinct = new Set([...checks.keys()].map((k) => (JSON.parse(k) as string[])[1]));
         if (distinct.size > MAX_DOMAINS_PER_BUNDLE && !distinct.has(domain)) {
           return { status: "not-checked", domain, reason: `more than ${MAX_DOMAINS_PER_BUNDLE} domains in one input; this one was not checked` };

@@ -65,7 +65,7 @@ export interface CredentialReport {
 export type DomainIdentity =
   | { status: "verified"; domain: string }
   | { status: "failed"; domain?: string; reason: string }
-  | { status: "not-checked"; domain?: string; reason: string };
+  | { status: "not-checked"; domain?: string; reason: string; offline?: boolean };
 
 export interface BundleReport {
   /** failed if any credential failed, else unconfirmed if any is unconfirmed, else verified (an empty input is failed). */

@@ -284,7 +284,7 @@ describe("linked domains (DIF Well-Known DID Configuration)", function () {
     it("says 'not checked (offline)' without a fetcher", async function () {
       const reports = [reportFor(0)];
       await checkIssuerDomains(reports, [credentialFor("snu.ac.kr")]);
-      expect(reports[0]!.identity?.domain).to.deep.equal({ status: "not-checked", domain: "snu.ac.kr", reason: "Domain not checked (offline)" });
+      expect(reports[0]!.identity?.domain).to.deep.equal({ status: "not-checked", domain: "snu.ac.kr", reason: "Domain not checked (offline)", offline: true });
     });
 
     it("fetches each domain once for a bundle of one issuer's credentials", async function () {
