@@ -30,6 +30,8 @@ export interface CheckIssuerDomainsOptions {
    */
   isKeyRegistered?: KeyRegistrationCheck;
   now?: Date;
+  /** Without `fetchConfiguration`: why domains are not checked (default: offline). */
+  notCheckedReason?: string;
 }
 
 /**
@@ -64,7 +66,11 @@ export async function checkIssuerDomains(
     let pending = checks.get(key);
     if (!pending) {
       pending = (async (): Promise<DomainIdentity> => {
-        if (!options.fetchConfiguration) return { status: "not-checked", domain, reason: "Domain not checked (offline)", offline: true };
+        if (!options.fetchConfiguration) {
+          return options.notCheckedReason === undefined
+            ? { status: "not-checked", domain, reason: "Domain not checked (offline)", offline: true }
+            : { status: "not-checked", domain, reason: options.notCheckedReason };
+        }
         const distinct = new Set([...checks.keys()].map((k) => (JSON.parse(k) as string[])[1]));
         if (distinct.size > MAX_DOMAINS_PER_BUNDLE && !distinct.has(domain)) {
           return { status: "not-checked", domain, reason: `more than ${MAX_DOMAINS_PER_BUNDLE} domains in one input; this one was not checked` };
