@@ -60,6 +60,12 @@ export interface ServerConfig {
   trustedRegistries: string[] | undefined;
   /** POST /api/v1/verify bounds, applied before any verification work (VERIFY_*). */
   verifyLimits: { bodyLimit: string; maxCredentials: number; timeoutMs: number };
+  /**
+   * POST /api/v1/verify checks the domain each issuer claims against its did-configuration.json
+   * (VERIFY_CHECK_DOMAINS=true): outbound https fetches, bounded (64 KB, 5 s, public addresses
+   * only). Off by default: the report then says the domain was not checked.
+   */
+  verifyCheckDomains: boolean;
 }
 
 type Env = Record<string, string | undefined>;
@@ -129,7 +135,17 @@ export function loadConfig(env: Env = process.env): ServerConfig {
       maxCredentials: intFrom(env, "VERIFY_MAX_CREDENTIALS", 100, 1, 10_000),
       timeoutMs: intFrom(env, "VERIFY_TIMEOUT_MS", 15_000, 100, 600_000),
     },
+    verifyCheckDomains: booleanFrom(env, "VERIFY_CHECK_DOMAINS", false),
   };
+}
+
+/** true/1 or false/0; unset → fallback; anything else is refused rather than guessed. */
+function booleanFrom(env: Env, name: string, fallback: boolean): boolean {
+  const raw = nonEmpty(env[name])?.toLowerCase();
+  if (raw === undefined) return fallback;
+  if (raw === "true" || raw === "1") return true;
+  if (raw === "false" || raw === "0") return false;
+  throw new InvalidArgumentError(`${name} must be true or false, got ${JSON.stringify(env[name])}`, { [name]: env[name] });
 }
 
 /** A comma-separated list of 0x addresses; unset or empty → undefined. */

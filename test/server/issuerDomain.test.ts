@@ -26,7 +26,10 @@ describe("anchoring server: issuer domains (did-configuration.json)", function (
 
   before(async () => {
     chain = await startTestChain();
-    server = await startTestServer(chain);
+    // POST /api/v1/verify checks domains here, through the local HTTPS host and its test CA.
+    server = await startTestServer(chain, { VERIFY_CHECK_DOMAINS: "true" }, undefined, {
+      fetchOptions: { ca: ca.caPem, lookup: async () => [{ address: "127.0.0.1", family: 4 }], allowedPrivateAddresses: ["127.0.0.1"] },
+    });
     host = await startTestHost((request, response) => {
       if (request.url !== "/.well-known/did-configuration.json" || hosted === undefined) {
         response.statusCode = 404;
@@ -143,5 +146,30 @@ describe("anchoring server: issuer domains (did-configuration.json)", function (
     // Identity never changes validity.
     expect(report.results.map((r) => r.verdict)).to.deep.equal(["verified", "verified"]);
     expect(host.hits.filter((hit) => hit === "/.well-known/did-configuration.json")).to.have.length(1);
+
+    // The server's verify route does the same when VERIFY_CHECK_DOMAINS is on.
+    const answer = await call(server.baseUrl, "POST", "/api/v1/verify", { body: { credentials } });
+    expect(answer.status, answer.text).to.equal(200);
+    expect(answer.body.results.map((r: { verdict: string }) => r.verdict)).to.deep.equal(["verified", "verified"]);
+    expect(answer.body.results[0].identity).to.deep.equal({ domain: { status: "verified", domain: domain() } });
+    expect(answer.body.results[1].identity.domain.status).to.equal("failed");
+
+    // Taken down from the domain: not checked (with the reason), never verified; verdicts unchanged.
+    hosted = undefined;
+    const gone = await call(server.baseUrl, "POST", "/api/v1/verify", { body: { credentials } });
+    expect(gone.body.results.map((r: { identity: { domain: { status: string } } }) => r.identity.domain.status)).to.deep.equal(["not-checked", "not-checked"]);
+    expect(gone.body.results[0].identity.domain.reason).to.match(/HTTP 404/);
+    expect(gone.body.verdict).to.equal("verified");
+  });
+});
+
+describe("server config: VERIFY_CHECK_DOMAINS", () => {
+  it("is off by default, reads true/false/1/0, and refuses anything else", async () => {
+    const { loadConfig } = await import("../../server/config");
+    const base = { KEY_ENCRYPTION_SECRET: "x", ADMIN_API_KEY: "ca_admin_x", DATA_DIR: "/tmp/credanchor-config-test" };
+    expect(loadConfig(base).verifyCheckDomains).to.equal(false);
+    expect(loadConfig({ ...base, VERIFY_CHECK_DOMAINS: "TRUE" }).verifyCheckDomains).to.equal(true);
+    expect(loadConfig({ ...base, VERIFY_CHECK_DOMAINS: "0" }).verifyCheckDomains).to.equal(false);
+    expect(() => loadConfig({ ...base, VERIFY_CHECK_DOMAINS: "yes please" })).to.throw(/VERIFY_CHECK_DOMAINS must be true or false, got "yes please"/);
   });
 });
