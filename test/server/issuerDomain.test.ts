@@ -4,6 +4,9 @@
  * verified" for its credentials, and "failed" for an impostor claiming the same url.
  */
 import { expect } from "chai";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { checkIssuerDomains, DID_CONFIGURATION_MAX_BYTES } from "../../core/identity/checkIssuerDomains";
 import { checkDidConfiguration } from "../../core/identity/domainLinkage";
 import { createSafeDocumentFetcher } from "../../core/node/safeFetch";
@@ -166,10 +169,15 @@ describe("anchoring server: issuer domains (did-configuration.json)", function (
 describe("server config: VERIFY_CHECK_DOMAINS", () => {
   it("is off by default, reads true/false/1/0, and refuses anything else", async () => {
     const { loadConfig } = await import("../../server/config");
-    const base = { KEY_ENCRYPTION_SECRET: "x", ADMIN_API_KEY: "ca_admin_x", DATA_DIR: "/tmp/credanchor-config-test" };
-    expect(loadConfig(base).verifyCheckDomains).to.equal(false);
-    expect(loadConfig({ ...base, VERIFY_CHECK_DOMAINS: "TRUE" }).verifyCheckDomains).to.equal(true);
-    expect(loadConfig({ ...base, VERIFY_CHECK_DOMAINS: "0" }).verifyCheckDomains).to.equal(false);
-    expect(() => loadConfig({ ...base, VERIFY_CHECK_DOMAINS: "yes please" })).to.throw(/VERIFY_CHECK_DOMAINS must be true or false, got "yes please"/);
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "credanchor-config-"));
+    try {
+      const base = { KEY_ENCRYPTION_SECRET: "x", ADMIN_API_KEY: "ca_admin_x", DATA_DIR: dataDir };
+      expect(loadConfig(base).verifyCheckDomains).to.equal(false);
+      expect(loadConfig({ ...base, VERIFY_CHECK_DOMAINS: "TRUE" }).verifyCheckDomains).to.equal(true);
+      expect(loadConfig({ ...base, VERIFY_CHECK_DOMAINS: "0" }).verifyCheckDomains).to.equal(false);
+      expect(() => loadConfig({ ...base, VERIFY_CHECK_DOMAINS: "yes please" })).to.throw(/VERIFY_CHECK_DOMAINS must be true or false, got "yes please"/);
+    } finally {
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });

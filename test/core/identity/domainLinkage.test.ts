@@ -30,7 +30,7 @@ async function rejection(promise: Promise<unknown>): Promise<Error> {
 
 const ISSUER_ADDRESS = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
 const OTHER_ADDRESS = "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC";
-const NAMES = ["good.test", "otherkey.test", "forged.test", "otherorigin.test", "otherdid.test", "oversized.test", "redirect.test", "expired.test", "jwt.test", "many.test", "missing.test", "didkey.test"];
+const NAMES = ["hang.test", "good.test", "otherkey.test", "forged.test", "otherorigin.test", "otherdid.test", "oversized.test", "redirect.test", "expired.test", "jwt.test", "many.test", "missing.test", "didkey.test"];
 
 describe("linked domains (DIF Well-Known DID Configuration)", function () {
   this.timeout(120_000);
@@ -99,6 +99,11 @@ describe("linked domains (DIF Well-Known DID Configuration)", function () {
     served.set("jwt.test", json(buildDidConfiguration([`eyJhbGciOiJFZERTQSJ9.${jwtPayload}.c2ln`])));
     const one = await dlc("many.test");
     served.set("many.test", json({ "@context": DID_CONFIGURATION_CONTEXT, linked_dids: Array.from({ length: 33 }, () => one) }));
+    // Answers headers, then never finishes the body.
+    served.set("hang.test", (response) => {
+      response.setHeader("content-type", "application/json");
+      response.write('{"@context":');
+    });
     const keyDid = didKey(key.publicKeyMultibase);
     served.set("didkey.test", json(buildDidConfiguration([await dlc("didkey.test", { issuer: keyDid })])));
   });
@@ -294,6 +299,39 @@ describe("linked domains (DIF Well-Known DID Configuration)", function () {
       await checkIssuerDomains(reports, credentials, { fetchConfiguration, now: new Date("2026-06-01T00:00:00Z") });
       expect(reports.map((r) => r.identity?.domain?.status)).to.deep.equal(Array(5).fill("verified"));
       expect(host.hits.length - hitsBefore).to.equal(1);
+    });
+
+    it("gives up on a domain that never finishes answering, within the fetch deadline, and checks the others", async function () {
+      const slowFetch = createSafeDocumentFetcher({
+        maxBytes: DID_CONFIGURATION_MAX_BYTES,
+        timeoutMs: 500,
+        ca: ca.caPem,
+        lookup: async () => [{ address: "127.0.0.1", family: 4 }],
+        allowedPrivateAddresses: ["127.0.0.1"],
+      });
+      const credentials = [credentialFor(domain("hang.test")), credentialFor(domain("good.test"))];
+      const reports = credentials.map((_, i) => reportFor(i));
+      const started = Date.now();
+      await checkIssuerDomains(reports, credentials, { fetchConfiguration: slowFetch, now: new Date("2026-06-01T00:00:00Z") });
+      expect(Date.now() - started).to.be.below(5000);
+      expect(reports[0]!.identity?.domain?.status).to.equal("not-checked");
+      expect((reports[0]!.identity?.domain as { reason: string }).reason).to.match(/could not be read: .*(500 ms|time)/);
+      expect(reports[1]!.identity?.domain).to.deep.equal({ status: "verified", domain: domain("good.test") });
+    });
+
+    it("keeps each credential's own answer when many issuers and domains are checked at once", async function () {
+      const names = ["good.test", "otherdid.test", "otherorigin.test", "good.test", "missing.test", "otherdid.test", "good.test", "expired.test"];
+      const credentials = names.map((name) => credentialFor(domain(name)));
+      const reports = credentials.map((_, i) => reportFor(i));
+      await checkIssuerDomains(reports, credentials, { fetchConfiguration, now: new Date("2026-06-01T00:00:00Z") });
+      expect(reports.map((r) => r.identity?.domain?.status)).to.deep.equal(["verified", "failed", "failed", "verified", "not-checked", "failed", "verified", "failed"]);
+      expect(reports.map((r) => r.identity?.domain?.domain)).to.deep.equal(names.map(domain));
+    });
+
+    it("does not pair a report with another credential when the paths disagree", async function () {
+      const reports = [{ ...reportFor(0), path: "[1]" }];
+      await checkIssuerDomains(reports, [credentialFor(domain("good.test"))], { fetchConfiguration });
+      expect(reports[0]!.identity).to.equal(undefined);
     });
 
     it("does not take the registration of a key the bundle's chain read never saw as given", async function () {
