@@ -13,12 +13,13 @@
  * A domain is identity, not validity: the result never changes a credential's verdict. It is
  * green only when every check ran and passed; a check that could not run is "not-checked".
  */
+import { ed25519 } from "@noble/curves/ed25519.js";
 import { InvalidArgumentError } from "../errors";
 import { VC_V1_CONTEXT, VC_V2_CONTEXT } from "../credential/contexts";
-import { didKey, parseIssuerDid } from "../credential/did";
+import { didKey, parseIssuerDid, parseVerificationMethod } from "../credential/did";
 import { createDocumentLoader, type DocumentLoader } from "../credential/documentLoader";
 import { bindIssuerKey, didWebDocumentUrl, type DocumentFetcher } from "../credential/issuerKeyBinding";
-import type { SecretSigningKey } from "../credential/keys";
+import { publicKeyFromMultibase, type SecretSigningKey } from "../credential/keys";
 import { signCredential, verifyIssuerProofs } from "../credential/sign";
 import { decodeBase64Url } from "../proof/base64url";
 import type { DomainIdentity } from "../verify/report";
@@ -259,7 +260,8 @@ function jwtSubject(jwt: string): { iss?: unknown; sub?: unknown } | undefined {
  * subject both the issuer, `origin` exactly `https://<domain>`, validity dates, the issuer's
  * signature, and that the signing key is the issuer's (did:key: the DID; did:web: its DID
  * document; did:pkh: the caller's `isKeyRegistered`). Verified when one such credential passes
- * every check. JWT-form entries are recognised but not checked by this verifier.
+ * every check. JWT-form entries are checked when signed with EdDSA (Ed25519); other algorithms
+ * are "not checked".
  */
 export async function checkDidConfiguration(document: unknown, options: CheckDidConfigurationOptions): Promise<DomainCheck> {
   let domain: string;
@@ -296,7 +298,7 @@ export async function checkDidConfiguration(document: unknown, options: CheckDid
   for (const entry of about.slice(0, MAX_CHECKED_ENTRIES)) {
     const outcome =
       typeof entry === "string"
-        ? ({ status: "not-checked", reason: `${where} links ${issuerId} only in the JWT form, which this verifier does not check` } as const)
+        ? await checkLinkageJwt(entry, domain, options)
         : await checkLinkageCredential(entry as Record<string, unknown>, domain, options);
     if (outcome.status === "verified") return { status: "verified", domain };
     outcomes.push(outcome);
@@ -348,8 +350,15 @@ async function checkLinkageCredential(credential: Record<string, unknown>, domai
   const bad = issuerProofs.find((proof) => !proof.verified);
   if (bad) return fail(`has a signature that does not verify: ${bad.error ?? "invalid signature"}`);
   const proof = issuerProofs[0]!;
+  return checkKeyIsIssuers(proof.verificationMethod, proof.publicKeyMultibase, domain, options);
+}
 
-  const binding = await bindIssuerKey(issuerId, proof.verificationMethod, proof.publicKeyMultibase, options.fetchDocument ? { fetchDocument: options.fetchDocument } : {});
+/** Whether the key that signed a linkage is the issuer's, the way credentials' keys are bound. */
+async function checkKeyIsIssuers(verificationMethod: string, publicKeyMultibase: string, domain: string, options: CheckDidConfigurationOptions): Promise<EntryOutcome> {
+  const issuerId = options.issuerId;
+  const fail = (reason: string): EntryOutcome => ({ status: "failed", reason: `the Domain Linkage Credential on ${domain} ${reason}` });
+  const proof = { publicKeyMultibase };
+  const binding = await bindIssuerKey(issuerId, verificationMethod, publicKeyMultibase, options.fetchDocument ? { fetchDocument: options.fetchDocument } : {});
   switch (binding.status) {
     case "bound":
       return { status: "verified" };
@@ -374,4 +383,65 @@ async function checkLinkageCredential(credential: Record<string, unknown>, domai
       return { status: "not-checked", reason: `whether key ${proof.publicKeyMultibase} is registered for ${issuerId} is not known to this verifier` };
     }
   }
+}
+
+// ------------------------------------------------------------------------------------- JWT form
+
+/**
+ * A JWT-form Domain Linkage Credential (DID Configuration spec, "JSON Web Token Proof Format"):
+ * header `alg` and `kid` (the verification method), payload `iss` = `sub` = the DID, `nbf`,
+ * `exp`, and `vc` with the credential whose subject names the DID and the origin. Only EdDSA
+ * (Ed25519) is checked, with a `kid` of the form `<DID>#<publicKeyMultibase>`; other algorithms
+ * are "not checked", never verified.
+ */
+async function checkLinkageJwt(jwt: string, domain: string, options: CheckDidConfigurationOptions): Promise<EntryOutcome> {
+  const issuerId = options.issuerId;
+  const fail = (reason: string): EntryOutcome => ({ status: "failed", reason: `the Domain Linkage Credential (JWT) on ${domain} ${reason}` });
+  const parts = jwt.split(".");
+  if (parts.length !== 3 || jwt.length > 64 * 1024) return fail("is not a compact JWS");
+  const decode = (part: string): Record<string, unknown> | undefined => {
+    const bytes = decodeBase64Url(part);
+    if (!bytes) return undefined;
+    try {
+      const value = JSON.parse(new TextDecoder().decode(bytes)) as unknown;
+      return isObject(value) ? value : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  const header = decode(parts[0]!);
+  const payload = decode(parts[1]!);
+  const signature = decodeBase64Url(parts[2]!);
+  if (!header || !payload || !signature) return fail("does not decode to a JSON header and payload and a signature");
+  if (header.alg !== "EdDSA") {
+    return { status: "not-checked", reason: `the Domain Linkage Credential (JWT) on ${domain} uses alg ${short(header.alg)}; this verifier checks EdDSA (Ed25519) only` };
+  }
+  if (typeof header.kid !== "string") return fail("has no kid naming its key");
+  if (payload.iss !== issuerId || payload.sub !== issuerId) return fail(`has iss ${short(payload.iss)} and sub ${short(payload.sub)}; both must be ${issuerId}`);
+  const vc = payload.vc;
+  if (!isObject(vc)) return fail("has no vc claim");
+  if (!asList(vc.type).includes(DOMAIN_LINKAGE_CREDENTIAL)) return fail("is not of type DomainLinkageCredential");
+  const subject = vc.credentialSubject;
+  if (!isObject(subject) || subject.id !== issuerId) return fail(`names the DID ${short(isObject(subject) ? subject.id : undefined)}, not ${issuerId}`);
+  const origin = domainOfOrigin(subject.origin);
+  if (origin === undefined) return fail(`names no https origin (origin is ${short(subject.origin)})`);
+  if (origin !== domain) return fail(`is for the origin ${short(subject.origin)}, not https://${domain}`);
+  const now = (options.now ?? new Date()).getTime() / 1000;
+  if (typeof payload.exp !== "number") return fail("has no exp (the DID configuration spec requires one)");
+  if (payload.exp <= now) return fail(`expired at ${new Date(payload.exp * 1000).toISOString()}`);
+  if (typeof payload.nbf === "number" && payload.nbf > now) return fail(`is not valid before ${new Date(payload.nbf * 1000).toISOString()}`);
+
+  const method = parseVerificationMethod(header.kid);
+  if (!method) {
+    return { status: "not-checked", reason: `the Domain Linkage Credential (JWT) on ${domain} names the key ${short(header.kid)}, which is not of the form <DID>#<Ed25519 publicKeyMultibase> this verifier checks` };
+  }
+  if (method.controller !== issuerId) return fail(`is signed with a key of ${short(method.controller)}, not of ${issuerId}`);
+  let valid = false;
+  try {
+    valid = ed25519.verify(signature, new TextEncoder().encode(`${parts[0]}.${parts[1]}`), publicKeyFromMultibase(method.publicKeyMultibase));
+  } catch {
+    valid = false;
+  }
+  if (!valid) return fail("has a signature that does not verify");
+  return checkKeyIsIssuers(header.kid, method.publicKeyMultibase, domain, options);
 }

@@ -1,3 +1,4 @@
+import { ed25519 } from "@noble/curves/ed25519.js";
 import { expect } from "chai";
 import type http from "node:http";
 import { issuerDid, didKey } from "../../../core/credential/did";
@@ -95,8 +96,8 @@ describe("linked domains (DIF Well-Known DID Configuration)", function () {
       response.end();
     });
     served.set("expired.test", json(buildDidConfiguration([await dlc("expired.test", { expires: new Date("2026-02-01T00:00:00Z") })])));
-    const jwtPayload = Buffer.from(JSON.stringify({ iss: did, sub: did })).toString("base64url");
-    served.set("jwt.test", json(buildDidConfiguration([`eyJhbGciOiJFZERTQSJ9.${jwtPayload}.c2ln`])));
+    // JWT form: one in an algorithm this verifier does not check.
+    served.set("jwt.test", json(buildDidConfiguration([jwtLinkage({ alg: "ES256K" }, "jwt.test")])));
     const one = await dlc("many.test");
     served.set("many.test", json({ "@context": DID_CONFIGURATION_CONTEXT, linked_dids: Array.from({ length: 33 }, () => one) }));
     // Answers headers, then never finishes the body.
@@ -111,6 +112,32 @@ describe("linked domains (DIF Well-Known DID Configuration)", function () {
   after(async function () {
     await host?.close();
   });
+
+  /** A JWT-form linkage (DID Configuration spec), signed with `signWith` (default the issuer's key). */
+  function jwtLinkage(headerOverride: Record<string, unknown>, name: string, payloadOverride: Record<string, unknown> = {}, signWith?: SecretSigningKey): string {
+    const signer = signWith ?? key;
+    const header = { alg: "EdDSA", kid: `${did}#${key.publicKeyMultibase}`, ...headerOverride };
+    const payload = {
+      iss: did,
+      sub: did,
+      nbf: Date.parse("2026-01-01T00:00:00Z") / 1000,
+      exp: Date.parse("2030-01-01T00:00:00Z") / 1000,
+      vc: {
+        "@context": ["https://www.w3.org/2018/credentials/v1", DID_CONFIGURATION_CONTEXT],
+        issuer: did,
+        issuanceDate: "2026-01-01T00:00:00Z",
+        expirationDate: "2030-01-01T00:00:00Z",
+        type: ["VerifiableCredential", "DomainLinkageCredential"],
+        credentialSubject: { id: did, origin: `https://${domain(name)}` },
+      },
+      ...payloadOverride,
+    };
+    const input = `${Buffer.from(JSON.stringify(header)).toString("base64url")}.${Buffer.from(JSON.stringify(payload)).toString("base64url")}`;
+    return `${input}.${Buffer.from(ed25519.sign(new TextEncoder().encode(input), signer.seed)).toString("base64url")}`;
+  }
+
+  const checkDocument = (document: unknown, name: string) =>
+    checkDidConfiguration(document, { domain: domain(name), issuerId: did, isKeyRegistered: registered, now: new Date("2026-06-01T00:00:00Z") });
 
   const check = async (name: string, options: { issuerId?: string; isKeyRegistered?: KeyRegistrationCheck | null; now?: Date } = {}) => {
     const document = await fetchConfiguration(`https://${domain(name)}/.well-known/did-configuration.json`);
@@ -177,10 +204,32 @@ describe("linked domains (DIF Well-Known DID Configuration)", function () {
       expect(await check("didkey.test", { issuerId: didKey(key.publicKeyMultibase), isKeyRegistered: null })).to.deep.equal({ status: "verified", domain: domain("didkey.test") });
     });
 
-    it("does not count a JWT-form entry it cannot check", async function () {
+    it("does not count a JWT-form entry in an algorithm it does not check", async function () {
       const result = await check("jwt.test");
       expect(result.status).to.equal("not-checked");
-      expect((result as { reason: string }).reason).to.match(/only in the JWT form/);
+      expect((result as { reason: string }).reason).to.match(/uses alg "?ES256K"?; this verifier checks EdDSA \(Ed25519\) only/);
+    });
+
+    it("checks JWT-form entries signed with EdDSA like JSON-LD ones", async function () {
+      const name = "good.test";
+      expect(await checkDocument(buildDidConfiguration([jwtLinkage({}, name)]), name)).to.deep.equal({ status: "verified", domain: domain(name) });
+      const outcomes = async (jwt: string) => {
+        const result = await checkDocument(buildDidConfiguration([jwt]), name);
+        return `${result.status}: ${(result as { reason?: string }).reason ?? ""}`;
+      };
+      // Payload swapped after signing.
+      const [h, , s] = jwtLinkage({}, name).split(".");
+      const otherPayload = jwtLinkage({}, "otherorigin.test").split(".")[1];
+      expect(await outcomes(`${h}.${otherPayload}.${s}`)).to.match(/^failed: .*is for the origin https:\/\/otherorigin/);
+      const sameOrigin = jwtLinkage({}, name, { nbf: 1 }).split(".")[1];
+      expect(await outcomes(`${h}.${sameOrigin}.${s}`)).to.match(/^failed: .*signature that does not verify/);
+      expect(await outcomes(jwtLinkage({}, name, {}, otherKey))).to.match(/^failed: .*signature that does not verify/);
+      expect(await outcomes(jwtLinkage({ kid: `${did}#${otherKey.publicKeyMultibase}` }, name, {}, otherKey))).to.match(/^failed: .*which is not registered/);
+      expect(await outcomes(jwtLinkage({}, name, { sub: otherDid }))).to.match(/^failed: .*both must be/);
+      expect(await outcomes(jwtLinkage({}, name, { exp: Date.parse("2026-02-01T00:00:00Z") / 1000 }))).to.match(/^failed: .*expired at 2026-02-01/);
+      expect(await outcomes(jwtLinkage({}, name, { exp: undefined }))).to.match(/^failed: .*has no exp/);
+      expect(await outcomes(jwtLinkage({ kid: `${otherDid}#${otherKey.publicKeyMultibase}` }, name, {}, otherKey))).to.match(/^failed: .*is signed with a key of did:pkh/);
+      expect(await outcomes(jwtLinkage({ alg: "none" }, name).replace(/\.[^.]+$/, "."))).to.match(/^(not-checked: .*alg "?none"?|failed: .*does not decode)/);
     });
 
     it("refuses a configuration listing more linked DIDs than the limit", async function () {
