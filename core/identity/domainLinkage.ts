@@ -357,7 +357,6 @@ async function checkLinkageCredential(credential: Record<string, unknown>, domai
 async function checkKeyIsIssuers(verificationMethod: string, publicKeyMultibase: string, domain: string, options: CheckDidConfigurationOptions): Promise<EntryOutcome> {
   const issuerId = options.issuerId;
   const fail = (reason: string): EntryOutcome => ({ status: "failed", reason: `the Domain Linkage Credential on ${domain} ${reason}` });
-  const proof = { publicKeyMultibase };
   const binding = await bindIssuerKey(issuerId, verificationMethod, publicKeyMultibase, options.fetchDocument ? { fetchDocument: options.fetchDocument } : {});
   switch (binding.status) {
     case "bound":
@@ -370,17 +369,17 @@ async function checkKeyIsIssuers(verificationMethod: string, publicKeyMultibase:
       const parts = parseIssuerDid(issuerId);
       if (!parts) return fail(`is issued by ${issuerId}, which is not a did:pkh:eip155 DID with a checksummed address`);
       if (!options.isKeyRegistered) {
-        return { status: "not-checked", reason: `whether key ${proof.publicKeyMultibase} is registered for ${issuerId} was not checked (the chain was not read)` };
+        return { status: "not-checked", reason: `whether key ${publicKeyMultibase} is registered for ${issuerId} was not checked (the chain was not read)` };
       }
       let registered: boolean | undefined;
       try {
-        registered = await options.isKeyRegistered({ issuerDid: issuerId, chainId: parts.chainId, address: parts.address, publicKeyMultibase: proof.publicKeyMultibase });
+        registered = await options.isKeyRegistered({ issuerDid: issuerId, chainId: parts.chainId, address: parts.address, publicKeyMultibase: publicKeyMultibase });
       } catch (error) {
-        return { status: "not-checked", reason: `whether key ${proof.publicKeyMultibase} is registered for ${issuerId} could not be checked: ${(error as Error).message}` };
+        return { status: "not-checked", reason: `whether key ${publicKeyMultibase} is registered for ${issuerId} could not be checked: ${(error as Error).message}` };
       }
       if (registered === true) return { status: "verified" };
-      if (registered === false) return fail(`is signed with key ${proof.publicKeyMultibase}, which is not registered (or no longer valid) for ${issuerId}`);
-      return { status: "not-checked", reason: `whether key ${proof.publicKeyMultibase} is registered for ${issuerId} is not known to this verifier` };
+      if (registered === false) return fail(`is signed with key ${publicKeyMultibase}, which is not registered (or no longer valid) for ${issuerId}`);
+      return { status: "not-checked", reason: `whether key ${publicKeyMultibase} is registered for ${issuerId} is not known to this verifier` };
     }
   }
 }
