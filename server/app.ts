@@ -4,6 +4,9 @@
  */
 import type http from "node:http";
 import express from "express";
+import { checkIssuerDomains, DID_CONFIGURATION_MAX_BYTES } from "../core/identity/checkIssuerDomains";
+import { createSafeDocumentFetcher, type SafeFetchOptions } from "../core/node/safeFetch";
+import type { BundleReport } from "../core/verify/report";
 import type { Chain } from "./chain/Chain";
 import { systemClock, type Clock } from "./clock";
 import type { ServerConfig } from "./config";
@@ -51,6 +54,8 @@ export interface AppDeps {
   rateLimiter?: RateLimiter;
   /** Abuse limits of the learner side (DEFAULT_ABUSE_LIMITS when absent). */
   abuseLimits?: AbuseLimits;
+  /** Tests only: how issuers' domains are fetched (a test CA, a local host). */
+  fetchOptions?: Partial<SafeFetchOptions>;
 }
 
 export interface CredanchorApp {
@@ -89,15 +94,29 @@ export function createApp(deps: AppDeps): CredanchorApp {
     statusWriter: new StatusWriter(workerDeps),
     mailWorker: new MailWorker({ ...workerDeps, mailer: learnerServices(mailDeps).mailer, ...(deps.mailRetry ? { retry: deps.mailRetry } : {}) }),
     // In a worker thread: checking signatures would otherwise hold the event loop.
-    verify: async (credentials) =>
-      (await deps.signer.verifyCredentials({
+    verify: async (credentials) => {
+      const report = (await deps.signer.verifyCredentials({
         credentials,
         rpcUrls: [deps.chain.rpcUrl],
         // TRUSTED_REGISTRIES narrows trust; by default, our own deployment's registry.
         registry: { [deps.chain.chainId]: deps.config.trustedRegistries ?? [deps.chain.registry] },
         confirmations: deps.config.confirmations,
         now: clock.now().toISOString(),
-      })) as Awaited<ReturnType<AppContext["verify"]>>,
+      })) as BundleReport;
+      // Who each issuer is (its linked domain), beside the verdicts: never changes them.
+      await checkIssuerDomains(
+        report,
+        credentials,
+        deps.config.verifyCheckDomains
+          ? {
+              fetchConfiguration: createSafeDocumentFetcher({ maxBytes: DID_CONFIGURATION_MAX_BYTES, accept: "application/json", ...deps.fetchOptions }),
+              fetchDocument: createSafeDocumentFetcher(deps.fetchOptions),
+              now: clock.now(),
+            }
+          : { notCheckedReason: "this server does not fetch issuers' domains (VERIFY_CHECK_DOMAINS is off)" },
+      );
+      return report as unknown as Awaited<ReturnType<AppContext["verify"]>>;
+    },
   };
 
   const app = express();

@@ -67,6 +67,12 @@ export interface ServerConfig {
   trustedRegistries: string[] | undefined;
   /** POST /api/v1/verify bounds, applied before any verification work (VERIFY_*). */
   verifyLimits: { bodyLimit: string; maxCredentials: number; timeoutMs: number };
+  /**
+   * POST /api/v1/verify checks the domain each issuer claims against its did-configuration.json
+   * (VERIFY_CHECK_DOMAINS=true): outbound https fetches, bounded (64 KB, 5 s, public addresses
+   * only). Off by default: the report then says the domain was not checked.
+   */
+  verifyCheckDomains: boolean;
 }
 
 type Env = Record<string, string | undefined>;
@@ -138,6 +144,7 @@ export function loadConfig(env: Env = process.env): ServerConfig {
       maxCredentials: intFrom(env, "VERIFY_MAX_CREDENTIALS", 100, 1, 10_000),
       timeoutMs: intFrom(env, "VERIFY_TIMEOUT_MS", 15_000, 100, 600_000),
     },
+    verifyCheckDomains: booleanFrom(env, "VERIFY_CHECK_DOMAINS") ?? false,
   };
 }
 
@@ -160,6 +167,7 @@ function signingEngineFrom(value: string | undefined): "fast" | "reference" {
   throw new InvalidArgumentError('SIGNING_ENGINE must be "fast" or "reference"', { value });
 }
 
+/** 1/true or 0/false; unset → undefined; anything else is refused rather than guessed. */
 function booleanFrom(env: Env, name: string): boolean | undefined {
   const raw = nonEmpty(env[name]);
   if (raw === undefined) return undefined;

@@ -41,7 +41,13 @@ export function openApiDocument(publicUrl: string) {
           type: "object",
           required: ["name", "url"],
           additionalProperties: false,
-          properties: { name: { type: "string" }, url: { type: "string", format: "uri" }, email: { type: "string", format: "email" }, image: { type: "string", format: "uri" } },
+          properties: {
+            name: { type: "string" },
+            url: { type: "string", format: "uri" },
+            email: { type: "string", format: "email" },
+            image: { type: "string", format: "uri" },
+            domain: { type: "string", description: "Web domain linked to the issuer's DID (snu.ac.kr); verifiers check the host of `url`, so make it that host" },
+          },
         },
         AchievementInput: {
           type: "object",
@@ -210,6 +216,31 @@ export function openApiDocument(publicUrl: string) {
       },
       "/api/v1/issuers/{id}": {
         get: { summary: "Public issuer profile and signing key", parameters: [idParam("id", "issuer id or address")], responses: { "200": json({ type: "object" }), ...errors(404) } },
+      },
+      "/api/v1/issuers/{id}/domain": {
+        put: {
+          summary: "Set (or clear with null) the web domain linked to the issuer's DID",
+          description: "With the issuer's own key or the admin key. The domain is a DNS name with an optional port, no scheme or path. `profileUrlOnDomain` is false when the issuer's profile url is on another host: verifiers check the did-configuration.json of the profile url's host.",
+          security: secured,
+          parameters: [idParam("id", "issuer id")],
+          requestBody: body({ type: "object", required: ["domain"], additionalProperties: false, properties: { domain: { type: ["string", "null"] } } }),
+          responses: {
+            "200": json({ type: "object", properties: { domain: { type: ["string", "null"] }, hostAt: { type: "string", format: "uri" }, profileUrlOnDomain: { type: "boolean" } } }),
+            ...errors(400, 401, 403, 404),
+          },
+        },
+      },
+      "/api/v1/issuers/{id}/did-configuration.json": {
+        get: {
+          summary: "The DIF Well-Known DID Configuration for the issuer's domain, to host at https://<domain>/.well-known/did-configuration.json",
+          description: "One Domain Linkage Credential (VC 1.1 JSON-LD form, eddsa-rdfc-2022, signed with the issuer's registered Ed25519 key) naming the issuer DID and https://<domain>, valid for one year from now. With the issuer's own key or the admin key; 409 until a domain is set.",
+          security: secured,
+          parameters: [idParam("id", "issuer id")],
+          responses: {
+            "200": json({ type: "object", required: ["@context", "linked_dids"], properties: { "@context": { type: "string" }, linked_dids: { type: "array", items: { type: "object" } } } }),
+            ...errors(401, 403, 404, 409),
+          },
+        },
       },
       "/api/v1/issuers/{id}/api-keys": {
         post: {

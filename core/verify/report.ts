@@ -54,7 +54,19 @@ export interface CredentialReport {
   /** The steps that could not be checked (verdict unconfirmed when nothing failed). */
   unconfirmedSteps?: StepName[];
   steps: VerificationStep[];
+  /**
+   * Who the issuer is, beside the verdict and never changing it (core/identity fills it after
+   * verification): `domain` is the linked-domain check of the domain the issuer's signed
+   * profile claims (DIF Well-Known DID Configuration).
+   */
+  identity?: { domain?: DomainIdentity };
 }
+
+/** A linked-domain check: verified only when every check ran and passed. */
+export type DomainIdentity =
+  | { status: "verified"; domain: string }
+  | { status: "failed"; domain?: string; reason: string }
+  | { status: "not-checked"; domain?: string; reason: string; offline?: boolean };
 
 export interface BundleReport {
   /** failed if any credential failed, else unconfirmed if any is unconfirmed, else verified (an empty input is failed). */

@@ -26,6 +26,8 @@ export interface IssuerRecord {
   onchainState: "pending" | "registered";
   isDemo: boolean;
   createdAt: number;
+  /** The web domain linked to the issuer's DID (did-configuration.json), normalised; null/absent when none. */
+  domain?: string | null;
 }
 
 export interface ApiKeyRecord {
@@ -182,6 +184,7 @@ export interface Store {
   listIssuers(): IssuerRecord[];
   findDemoIssuer(): IssuerRecord | undefined;
   setIssuerOnchainState(id: string, state: IssuerRecord["onchainState"]): void;
+  setIssuerDomain(id: string, domain: string | null): void;
 
   insertApiKey(key: ApiKeyRecord): void;
   findApiKeyByHash(keyHash: string): ApiKeyRecord | undefined;

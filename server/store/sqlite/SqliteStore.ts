@@ -72,11 +72,11 @@ export class SqliteStore implements Store {
   insertIssuer(i: IssuerRecord): void {
     this.statements.get(
         `INSERT INTO issuers (id, name, url, email, image, did, address, chain_id, address_key_sealed, signing_seed_sealed,
-           signing_public_key_multibase, signing_key_id, onchain_state, is_demo, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           signing_public_key_multibase, signing_key_id, onchain_state, is_demo, created_at, domain)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(i.id, i.name, i.url, i.email, i.image, i.did, i.address, i.chainId, i.addressKeySealed, i.signingSeedSealed,
-        i.signingPublicKeyMultibase, i.signingKeyId, i.onchainState, i.isDemo ? 1 : 0, i.createdAt);
+        i.signingPublicKeyMultibase, i.signingKeyId, i.onchainState, i.isDemo ? 1 : 0, i.createdAt, i.domain ?? null);
   }
 
   getIssuer(id: string): IssuerRecord | undefined {
@@ -97,6 +97,10 @@ export class SqliteStore implements Store {
 
   setIssuerOnchainState(id: string, state: IssuerRecord["onchainState"]): void {
     this.statements.get("UPDATE issuers SET onchain_state = ? WHERE id = ?").run(state, id);
+  }
+
+  setIssuerDomain(id: string, domain: string | null): void {
+    this.statements.get("UPDATE issuers SET domain = ? WHERE id = ?").run(domain, id);
   }
 
   insertApiKey(k: ApiKeyRecord): void {
@@ -573,6 +577,7 @@ function issuerFrom(r: Row | undefined): IssuerRecord | undefined {
     onchainState: r.onchain_state as IssuerRecord["onchainState"],
     isDemo: r.is_demo === 1,
     createdAt: r.created_at as number,
+    domain: (r.domain as string | null | undefined) ?? null,
   };
 }
 

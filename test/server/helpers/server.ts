@@ -39,7 +39,7 @@ export async function startTestServer(
   chain: TestChain,
   env: Record<string, string> = {},
   clock?: ManualClock,
-  edges: Pick<AppDeps, "abuseLimits" | "rateLimiter" | "notifier"> = {},
+  edges: Pick<AppDeps, "abuseLimits" | "rateLimiter" | "notifier" | "fetchOptions"> = {},
 ): Promise<TestServer> {
   const port = await freePort();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "credanchor-server-"));
