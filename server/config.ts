@@ -169,7 +169,7 @@ function signingEngineFrom(value: string | undefined): "fast" | "reference" {
 
 /** 1/true or 0/false; unset → undefined; anything else is refused rather than guessed. */
 function booleanFrom(env: Env, name: string): boolean | undefined {
-  const raw = nonEmpty(env[name]);
+  const raw = nonEmpty(env[name])?.toLowerCase();
   if (raw === undefined) return undefined;
   if (raw === "1" || raw === "true") return true;
   if (raw === "0" || raw === "false") return false;
