@@ -18,8 +18,8 @@ import { bundleVerdict, jsonInteger, settleCredentialReport, step, type BundleRe
 import { InvalidArgumentError } from "../errors";
 import type { RegistryReaderParameters } from "../chain/registryReader";
 import type { DocumentLoader } from "../credential/documentLoader";
-import { verifyIssuerProofsFast } from "../credential/fast";
-import { verifyIssuerProofs } from "../credential/sign";
+import { checkIssuerProofsFast } from "../credential/fast";
+import { checkIssuerProofs } from "../credential/sign";
 
 export type { BundleReport, CredentialReport, VerificationStep, StepName, StepStatus, Verdict } from "./report";
 export { STEP_NAMES, VERDICTS } from "./report";
@@ -71,8 +71,8 @@ interface Slot {
 }
 
 function defaultIssuerProofChecker(documentLoader: DocumentLoader | undefined): IssuerProofChecker {
-  if (documentLoader !== undefined) return (credential) => verifyIssuerProofs(credential, { documentLoader });
-  return (credential) => verifyIssuerProofsFast(credential);
+  if (documentLoader !== undefined) return (credential) => checkIssuerProofs(credential, { documentLoader });
+  return (credential) => checkIssuerProofsFast(credential);
 }
 
 export async function verifyCredentials(credentials: readonly unknown[], options: VerifyOptions = {}): Promise<BundleReport> {

@@ -155,6 +155,11 @@ export async function acceptPresigned(deps: AwardDeps, issuer: IssuerRecord, cre
       rejections.push({ index, reason: `the issuer proof does not verify: ${failed.error ?? "bad signature"}` });
       continue;
     }
+    const factsProblem = checked[index]!.factsProblem;
+    if (factsProblem !== undefined) {
+      rejections.push({ index, reason: `the issuer proof verifies, but ${factsProblem}` });
+      continue;
+    }
     let unregistered: string | undefined;
     for (const proof of proofs) {
       if (!proof.keyId || !(await keyIsLive(proof.keyId))) unregistered = proof.publicKeyMultibase;
