@@ -18,14 +18,15 @@
  * by structured clone (strings, arrays, plain objects only).
  *
  * IRIs (facts, from the pinned contexts): VC 2.0 context https://www.w3.org/ns/credentials/v2
- * (and VC 1.1 for issuanceDate / expirationDate), OB 3.0.3 context, Bitstring Status List.
+ * (and VC 1.1 for issuanceDate / expirationDate), OB 3.0.3 context, CLR 2.0.1 context
+ * (ClrCredential), the Bitstring Status List vocabulary.
  */
 
 const RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type";
 const CRED = "https://www.w3.org/2018/credentials#";
 const STATUS = "https://www.w3.org/ns/credentials/status#";
 const OB = "https://purl.imsglobal.org/spec/vc/ob/vocab.html#";
-const CLR = "https://purl.imsglobal.org/spec/clr/vocab#";
+const CLR = "https://purl.imsglobal.org/spec/vc/clr/vocab.html#";
 
 const VERIFIABLE_CREDENTIAL = `${CRED}VerifiableCredential`;
 
@@ -332,7 +333,7 @@ export function disagreementWithJson(signed: SignedFacts, credential: Record<str
   // issuer
   const jsonIssuers = nodeIdsOf(credential.issuer);
   if (!sameMultiset(signed.issuers, jsonIssuers)) {
-    return says("issuer", listText(signed.issuers.map(nodeText)), jsonIssuers === null ? `has an issuer it cannot read: ${show(credential.issuer)}` : `shows ${listText(jsonIssuers.map(nodeText))}`);
+    return says("issuer", listText(signed.issuers.map(nodeText)), jsonIssuers === null ? `has an issuer it cannot read: ${show(credential.issuer)}` : shows(jsonIssuers.map(nodeText)));
   }
 
   // validity dates
@@ -349,7 +350,7 @@ export function disagreementWithJson(signed: SignedFacts, credential: Record<str
   // subject
   const jsonSubjects = nodeIdsOf(credential.credentialSubject);
   if (!sameMultiset(signed.subjects, jsonSubjects)) {
-    return says("credentialSubject", listText(signed.subjects.map(nodeText)), jsonSubjects === null ? `has a credentialSubject it cannot read: ${show(credential.credentialSubject)}` : `shows ${listText(jsonSubjects.map(nodeText))}`);
+    return says("credentialSubject", listText(signed.subjects.map(nodeText)), jsonSubjects === null ? `has a credentialSubject it cannot read: ${show(credential.credentialSubject)}` : shows(jsonSubjects.map(nodeText)));
   }
 
   // status entries
@@ -440,7 +441,7 @@ function statusKey(entry: SignedStatusEntry): string {
 
 function statusText(entry: SignedStatusEntry): string {
   const parts = [
-    entry.types.length > 0 ? entry.types.map(typeName).join("/") : "an entry of no known type",
+    entry.types.length > 0 ? entry.types.map(typeName).join("/") : "an entry without a type the verifier reads",
     entry.statusPurpose.length > 0 ? entry.statusPurpose.join("+") : undefined,
     entry.statusListIndex.length > 0 ? `index ${entry.statusListIndex.join("+")}` : undefined,
     entry.statusListCredential.length > 0 ? `of ${entry.statusListCredential.join(" + ")}` : undefined,
@@ -455,6 +456,10 @@ function typeName(iri: string): string {
 
 function nodeText(id: string | null): string {
   return id ?? "(an object without id)";
+}
+
+function shows(items: readonly string[]): string {
+  return items.length === 0 ? "does not show it" : `shows ${listText(items)}`;
 }
 
 function listText(items: readonly string[]): string {
