@@ -38,6 +38,7 @@ const DATE_PREDICATES = {
   expirationDate: `${CRED}expirationDate`,
 } as const;
 export type DateFact = keyof typeof DATE_PREDICATES;
+const DATE_FACTS = Object.keys(DATE_PREDICATES) as DateFact[];
 const ISSUER = `${CRED}issuer`;
 const CREDENTIAL_SUBJECT = `${CRED}credentialSubject`;
 const CREDENTIAL_STATUS = `${CRED}credentialStatus`;
@@ -61,6 +62,8 @@ const VERDICT_TYPES: Readonly<Record<string, string>> = {
   BitstringStatusListEntry: `${STATUS}BitstringStatusListEntry`,
 };
 const VERDICT_TYPE_IRIS = new Set(Object.values(VERDICT_TYPES));
+/** The same as a Map, so a JSON type such as "constructor" finds nothing. */
+const VERDICT_TYPE_BY_NAME = new Map(Object.entries(VERDICT_TYPES));
 
 /** One `credentialStatus` entry as signed. Values are lexical forms (N-Quads literals unescaped). */
 export interface SignedStatusEntry {
@@ -92,86 +95,87 @@ export interface SignedFacts {
 export type SignedFactsReading = { ok: true; facts: SignedFacts } | { ok: false; problem: string };
 
 // ---- canonical N-Quads ------------------------------------------------------------------------
+//
+// This runs for every credential a verifier checks, so it reads the text as it is: terms stay
+// in their serialised form ("<iri>", "_:c14n0", "\"lexical\"^^<datatype>") and only the values
+// the facts need are unescaped. Canonical N-Quads make that exact: one quad per line, single
+// spaces, IRIs and blank node labels without spaces (a space in an IRI is written \u0020).
 
-/** A term: "<iri>"-less IRI text, "_:label", or a literal. */
-type Term = { kind: "iri"; value: string } | { kind: "blank"; value: string } | { kind: "literal"; value: string; raw: string };
-
-interface ParsedQuad {
-  subject: Term;
+/** One quad in its serialised terms; `graph` is "" for the default graph. */
+interface RawQuad {
+  subject: string;
   predicate: string;
-  object: Term;
-  /** Graph name key ("" for the default graph). */
+  object: string;
   graph: string;
 }
 
 class NQuadsSyntaxError extends Error {}
 
-/**
- * Parses canonical N-Quads (RDFC-1.0 output: one quad per line, single spaces, `_:c14nN` blank
- * nodes, escapes as rdf-canonize writes them). Anything else throws: the input is our own
- * canonicaliser's output, so a parse failure is reported, never guessed around.
- */
-function parseCanonicalNQuads(nquads: string): ParsedQuad[] {
-  const quads: ParsedQuad[] = [];
-  let position = 0;
-  const length = nquads.length;
-  while (position < length) {
-    const end = nquads.indexOf("\n", position);
-    if (end === -1) throw new NQuadsSyntaxError("the last line has no newline");
-    const line = nquads.slice(position, end);
-    position = end + 1;
-    if (line.length === 0) continue;
-    let at = 0;
-    const read = (): Term => {
-      const { term, next } = readTerm(line, at);
-      at = next;
-      if (line[at] !== " ") throw new NQuadsSyntaxError(`expected a space after a term in ${JSON.stringify(line)}`);
-      at += 1;
-      return term;
-    };
-    const subject = read();
-    const predicate = read();
-    const object = read();
-    let graph = "";
-    if (line[at] !== ".") {
-      const name = read();
-      graph = keyOf(name);
-    }
-    if (line.slice(at) !== ".") throw new NQuadsSyntaxError(`expected the end of the quad in ${JSON.stringify(line)}`);
-    if (predicate.kind !== "iri" || subject.kind === "literal") throw new NQuadsSyntaxError(`not a quad: ${JSON.stringify(line)}`);
-    quads.push({ subject, predicate: predicate.value, object, graph });
-  }
-  return quads;
+const IRI_SPECIAL = /[\u0000-\u0020<>"{}|^`\\]/;
+const IRI_SPECIALS = /[\u0000-\u0020<>"{}|^`\\]/g;
+
+/** `<iri>` as canonical N-Quads writes it (rdf-canonize's escaping; see core/credential/fast/nquads.ts). */
+function iriToken(iri: string): string {
+  if (!IRI_SPECIAL.test(iri)) return `<${iri}>`;
+  return `<${iri.replace(IRI_SPECIALS, (c) => "\\u" + c.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0"))}>`;
 }
 
-function readTerm(line: string, at: number): { term: Term; next: number } {
-  const first = line[at];
-  if (first === "<") {
-    const close = line.indexOf(">", at);
-    if (close === -1) throw new NQuadsSyntaxError(`unterminated IRI in ${JSON.stringify(line)}`);
-    return { term: { kind: "iri", value: unescape(line.slice(at + 1, close)) }, next: close + 1 };
+const TYPE_TOKEN = iriToken(RDF_TYPE);
+const VC_TOKEN = iriToken(VERIFIABLE_CREDENTIAL);
+const ISSUER_TOKEN = iriToken(ISSUER);
+const SUBJECT_TOKEN = iriToken(CREDENTIAL_SUBJECT);
+const STATUS_TOKEN = iriToken(CREDENTIAL_STATUS);
+const PURPOSE_TOKEN = iriToken(STATUS_PURPOSE);
+const INDEX_TOKEN = iriToken(STATUS_LIST_INDEX);
+const LIST_TOKEN = iriToken(STATUS_LIST_CREDENTIAL);
+const DATE_TOKENS = new Map<string, DateFact>(DATE_FACTS.map((name) => [iriToken(DATE_PREDICATES[name]), name]));
+const VERDICT_TYPE_TOKENS = new Map([...VERDICT_TYPE_IRIS].map((iri) => [iriToken(iri), iri]));
+/** How every fact predicate's token but rdf:type's starts: a cheap first test on each line. */
+const FACT_PREDICATE_START = "<https://www.w3.org/";
+const TYPE_TOKEN_SPACE = `${TYPE_TOKEN} `;
+/** Predicates whose quads the facts are read from. */
+const FACT_PREDICATES = new Set([TYPE_TOKEN, ISSUER_TOKEN, SUBJECT_TOKEN, STATUS_TOKEN, PURPOSE_TOKEN, INDEX_TOKEN, LIST_TOKEN, ...DATE_TOKENS.keys()]);
+// The skip test in scanQuads relies on it.
+for (const token of FACT_PREDICATES) {
+  if (token !== TYPE_TOKEN && !token.startsWith(FACT_PREDICATE_START)) throw new Error(`invariant: fact predicate ${token} has no listed start`);
+}
+
+/**
+ * Splits the canonical N-Quads line `text[start, end)` into its serialised terms. Throws on
+ * anything else: the input is our canonicaliser's own output, so a surprise is reported, never
+ * guessed around.
+ */
+function splitQuad(text: string, start: number, end: number): RawQuad {
+  const bad = () => new NQuadsSyntaxError(`not a canonical quad: ${JSON.stringify(text.slice(start, end))}`);
+  const afterSubject = text.indexOf(" ", start);
+  const afterPredicate = afterSubject === -1 ? -1 : text.indexOf(" ", afterSubject + 1);
+  if (afterPredicate === -1 || afterPredicate >= end) throw bad();
+  const objectStart = afterPredicate + 1;
+  let objectEnd: number;
+  if (text.charCodeAt(objectStart) === 34 /* " */) {
+    let close = objectStart + 1;
+    while (close < end && text.charCodeAt(close) !== 34) close += text.charCodeAt(close) === 92 /* \ */ ? 2 : 1;
+    if (close >= end) throw bad();
+    objectEnd = text.indexOf(" ", close + 1);
+  } else {
+    objectEnd = text.indexOf(" ", objectStart);
   }
-  if (first === "_" && line[at + 1] === ":") {
-    const space = line.indexOf(" ", at);
-    if (space === -1) throw new NQuadsSyntaxError(`unterminated blank node in ${JSON.stringify(line)}`);
-    return { term: { kind: "blank", value: line.slice(at, space) }, next: space };
+  // What follows the object: " ." (default graph) or " <graph> ." / " _:label .".
+  if (objectEnd === -1 || objectEnd + 2 > end || text.charCodeAt(end - 1) !== 46 /* . */ || text.charCodeAt(end - 2) !== 32) throw bad();
+  const graph = objectEnd + 2 === end ? "" : text.slice(objectEnd + 1, end - 2);
+  const quad = { subject: text.slice(start, afterSubject), predicate: text.slice(afterSubject + 1, afterPredicate), object: text.slice(objectStart, objectEnd), graph };
+  if (!isNodeToken(quad.subject) || !isIriToken(quad.predicate) || !(quad.object.startsWith('"') || isNodeToken(quad.object)) || (graph !== "" && (graph.includes(" ") || !isNodeToken(graph)))) {
+    throw bad();
   }
-  if (first === '"') {
-    let close = at + 1;
-    while (close < line.length && line[close] !== '"') close += line[close] === "\\" ? 2 : 1;
-    if (close >= line.length) throw new NQuadsSyntaxError(`unterminated literal in ${JSON.stringify(line)}`);
-    let next = close + 1;
-    if (line.startsWith("^^<", next)) {
-      const end = line.indexOf(">", next);
-      if (end === -1) throw new NQuadsSyntaxError(`unterminated datatype in ${JSON.stringify(line)}`);
-      next = end + 1;
-    } else if (line[next] === "@") {
-      const end = line.indexOf(" ", next);
-      next = end === -1 ? line.length : end;
-    }
-    return { term: { kind: "literal", value: unescape(line.slice(at + 1, close)), raw: line.slice(at, next) }, next };
-  }
-  throw new NQuadsSyntaxError(`unexpected term in ${JSON.stringify(line)}`);
+  return quad;
+}
+
+function isIriToken(token: string): boolean {
+  return token.length >= 2 && token.startsWith("<") && token.endsWith(">");
+}
+
+function isNodeToken(token: string): boolean {
+  return isIriToken(token) || (token.startsWith("_:") && token.length > 2);
 }
 
 const ESCAPES: Readonly<Record<string, string>> = { t: "\t", b: "\b", n: "\n", r: "\r", f: "\f", '"': '"', "'": "'", "\\": "\\" };
@@ -187,8 +191,74 @@ function unescape(text: string): string {
   });
 }
 
-function keyOf(term: Term): string {
-  return term.kind === "literal" ? term.raw : term.kind === "iri" ? `<${term.value}>` : term.value;
+/** A node value: its IRI, null for a blank node, a literal in its N-Quads form (never equal to an id). */
+function nodeValue(token: string): string | null {
+  if (token.startsWith("<")) return unescape(token.slice(1, -1));
+  return token.startsWith("_:") ? null : token;
+}
+
+/** A literal's lexical form; a node in a literal's place keeps its N-Quads form (never equal to JSON text). */
+function literalValue(token: string): string {
+  if (!token.startsWith('"')) return token;
+  return unescape(token.slice(1, token.lastIndexOf('"')));
+}
+
+interface Scan {
+  /** Default-graph subjects typed VerifiableCredential. */
+  candidates: Set<string>;
+  /** Default-graph links between nodes, flat: subject, object, subject, object... (only when asked). */
+  links: string[];
+  /** Subjects and graph names of the named-graph quads read, flat. */
+  named: string[];
+  /** Default-graph quads of the predicates facts are read from. */
+  factQuads: RawQuad[];
+}
+
+/**
+ * One pass over the lines. Without `allLinks`, a line whose predicate is no fact predicate is
+ * split only when it might name `credential` as its graph; with it, every line is split.
+ */
+function scanQuads(nquads: string, credential: string | undefined, allLinks: boolean): Scan | { problem: string } {
+  const scan: Scan = { candidates: new Set(), links: [], named: [], factQuads: [] };
+  const graphEnding = credential === undefined ? undefined : ` ${credential} .`;
+  try {
+    let position = 0;
+    while (position < nquads.length) {
+      const end = nquads.indexOf("\n", position);
+      if (end === -1) throw new NQuadsSyntaxError("the last line has no newline");
+      const start = position;
+      position = end + 1;
+      if (!allLinks) {
+        // Most lines end here, without a string being made: their predicate is no fact
+        // predicate (every fact predicate starts with one of FACT_PREDICATE_STARTS), and they
+        // do not end with the credential as a graph name.
+        const predicateStart = nquads.indexOf(" ", start) + 1;
+        if (predicateStart === 0 || predicateStart > end) throw new NQuadsSyntaxError(`not a quad: ${JSON.stringify(nquads.slice(start, end))}`);
+        let maybeFact: boolean;
+        if (nquads.startsWith(TYPE_TOKEN_SPACE, predicateStart)) {
+          // A type matters only when the verdict reads it (most nodes have other types).
+          const objectStart = predicateStart + TYPE_TOKEN_SPACE.length;
+          const objectEnd = nquads.indexOf(">", objectStart) + 1;
+          maybeFact = objectEnd === 0 || objectEnd > end || VERDICT_TYPE_TOKENS.has(nquads.slice(objectStart, objectEnd));
+        } else {
+          maybeFact = nquads.startsWith(FACT_PREDICATE_START, predicateStart);
+        }
+        if (!maybeFact && !nquads.endsWith(graphEnding!, end)) continue;
+      }
+      const quad = splitQuad(nquads, start, end);
+      if (quad.graph !== "") {
+        scan.named.push(quad.subject, quad.graph);
+        continue;
+      }
+      if (allLinks && !quad.object.startsWith('"')) scan.links.push(quad.subject, quad.object);
+      if (!FACT_PREDICATES.has(quad.predicate)) continue;
+      if (quad.predicate === TYPE_TOKEN && quad.object === VC_TOKEN) scan.candidates.add(quad.subject);
+      scan.factQuads.push(quad);
+    }
+  } catch (error) {
+    return { problem: `the signed content cannot be read: ${(error as Error).message}` };
+  }
+  return scan;
 }
 
 // ---- the credential node and its facts ----------------------------------------------------------
@@ -205,42 +275,43 @@ function keyOf(term: Term): string {
  * inside a named graph: any other shape is refused rather than interpreted.
  */
 export function readSignedFacts(nquads: string, jsonId?: unknown): SignedFactsReading {
-  let quads: ParsedQuad[];
-  try {
-    quads = parseCanonicalNQuads(nquads);
-  } catch (error) {
-    return { ok: false, problem: `the signed content cannot be read: ${(error as Error).message}` };
+  // The common case — the JSON names the credential — needs only the quads of fact predicates
+  // and the lines that could name the credential as a graph, so every other line is skipped
+  // after a look at its predicate. Without an id, or with other credentials inside, every link
+  // between nodes is read too, to find the top-level ones.
+  const knownCredential = typeof jsonId === "string" ? iriToken(jsonId) : undefined;
+  let scan = scanQuads(nquads, knownCredential, knownCredential === undefined);
+  if ("problem" in scan) return { ok: false, problem: scan.problem };
+  if (knownCredential !== undefined && scan.candidates.size > 1) {
+    scan = scanQuads(nquads, knownCredential, true);
+    if ("problem" in scan) return { ok: false, problem: scan.problem };
   }
-  const candidates = new Set<string>();
-  const pointedTo = new Map<string, Set<string>>();
-  for (const quad of quads) {
-    if (quad.graph !== "") continue;
-    if (quad.object.kind !== "literal") {
-      const object = keyOf(quad.object);
-      let by = pointedTo.get(object);
-      if (by === undefined) pointedTo.set(object, (by = new Set()));
-      by.add(keyOf(quad.subject));
-    }
-    if (quad.predicate === RDF_TYPE && quad.object.kind === "iri" && quad.object.value === VERIFIABLE_CREDENTIAL) {
-      candidates.add(keyOf(quad.subject));
-    }
-  }
+  const { candidates, links, named, factQuads } = scan;
+
   const refuse = (what: string): SignedFactsReading => ({ ok: false, problem: `what was signed ${what}, so it is not one credential; rewritten credentials are refused` });
   // A top-level credential: nothing but itself points to it.
-  const isRoot = (key: string) => [...(pointedTo.get(key) ?? [])].every((subject) => subject === key);
+  const pointedTo = new Set<string>();
+  for (let i = 0; i < links.length; i += 2) {
+    if (candidates.has(links[i + 1]!) && links[i] !== links[i + 1]) pointedTo.add(links[i + 1]!);
+  }
+  const roots = [...candidates].filter((key) => !pointedTo.has(key));
   let credential: string;
-  if (typeof jsonId === "string") {
-    credential = `<${jsonId}>`;
-    if (!candidates.has(credential)) return refuse(`holds no VerifiableCredential with the id ${jsonId}`);
+  if (knownCredential !== undefined) {
+    credential = knownCredential;
+    if (!candidates.has(credential)) return refuse(`holds no VerifiableCredential with the id ${jsonId as string}`);
   } else {
-    const roots = [...candidates].filter(isRoot);
     if (roots.length !== 1) {
       return refuse(roots.length === 0 ? "holds no VerifiableCredential at its top" : `holds ${roots.length} VerifiableCredentials at its top`);
     }
     credential = roots[0]!;
   }
-  const others = [...candidates].filter((key) => key !== credential && isRoot(key));
-  if (others.length > 0) return refuse(`holds another VerifiableCredential beside it (${others[0]!.startsWith("<") ? others[0]!.slice(1, -1) : "one without id"})`);
+  const other = roots.find((key) => key !== credential);
+  if (other !== undefined) return refuse(`holds another VerifiableCredential beside it (${nodeValue(other) ?? "one without id"})`);
+  for (let i = 0; i < named.length; i += 2) {
+    if (named[i] === credential || named[i + 1] === credential) {
+      return { ok: false, problem: "what was signed says things about the credential inside a named graph (an @graph wrapper); rewritten credentials are refused" };
+    }
+  }
 
   const facts: SignedFacts = {
     types: [],
@@ -249,66 +320,54 @@ export function readSignedFacts(nquads: string, jsonId?: unknown): SignedFactsRe
     dates: { validFrom: [], validUntil: [], issuanceDate: [], expirationDate: [] },
     statusEntries: [],
   };
-  if (credential.startsWith("<")) facts.credentialId = credential.slice(1, -1);
-  const statusNodes: Term[] = [];
-  // Everything said about each node, for the status entries (read after the credential's own).
-  const bySubject = new Map<string, ParsedQuad[]>();
-  for (const quad of quads) {
-    const subject = keyOf(quad.subject);
-    if (quad.graph !== "") {
-      if (subject === credential || quad.graph === credential) {
-        return { ok: false, problem: "what was signed says things about the credential inside a named graph (an @graph wrapper); rewritten credentials are refused" };
-      }
-      continue;
-    }
-    let said = bySubject.get(subject);
-    if (said === undefined) bySubject.set(subject, (said = []));
-    said.push(quad);
-    if (subject !== credential) continue;
-    switch (quad.predicate) {
-      case RDF_TYPE:
-        if (quad.object.kind === "iri" && VERDICT_TYPE_IRIS.has(quad.object.value)) facts.types.push(quad.object.value);
-        break;
-      case ISSUER:
-        facts.issuers.push(nodeValue(quad.object));
-        break;
-      case CREDENTIAL_SUBJECT:
-        facts.subjects.push(nodeValue(quad.object));
-        break;
-      case CREDENTIAL_STATUS:
-        statusNodes.push(quad.object);
-        break;
-      default:
-        for (const name of Object.keys(DATE_PREDICATES) as DateFact[]) {
-          if (quad.predicate === DATE_PREDICATES[name]) facts.dates[name].push(literalValue(quad.object));
+  const credentialId = nodeValue(credential);
+  if (credentialId !== null) facts.credentialId = credentialId;
+  const statusNodes: string[] = [];
+  try {
+    for (const quad of factQuads) {
+      if (quad.subject !== credential) continue;
+      switch (quad.predicate) {
+        case TYPE_TOKEN: {
+          const iri = VERDICT_TYPE_TOKENS.get(quad.object);
+          if (iri !== undefined) facts.types.push(iri);
+          break;
         }
+        case ISSUER_TOKEN:
+          facts.issuers.push(nodeValue(quad.object));
+          break;
+        case SUBJECT_TOKEN:
+          facts.subjects.push(nodeValue(quad.object));
+          break;
+        case STATUS_TOKEN:
+          statusNodes.push(quad.object);
+          break;
+        default: {
+          const date = DATE_TOKENS.get(quad.predicate);
+          if (date !== undefined) facts.dates[date].push(literalValue(quad.object));
+        }
+      }
     }
-  }
-  for (const node of statusNodes) {
-    const entry: SignedStatusEntry = { types: [], statusPurpose: [], statusListIndex: [], statusListCredential: [] };
-    if (node.kind === "iri") entry.id = node.value;
-    if (node.kind === "literal") entry.id = node.raw;
-    for (const quad of bySubject.get(keyOf(node)) ?? []) {
-      if (quad.predicate === RDF_TYPE && quad.object.kind === "iri" && VERDICT_TYPE_IRIS.has(quad.object.value)) entry.types.push(quad.object.value);
-      else if (quad.predicate === STATUS_PURPOSE) entry.statusPurpose.push(literalValue(quad.object));
-      else if (quad.predicate === STATUS_LIST_INDEX) entry.statusListIndex.push(literalValue(quad.object));
-      else if (quad.predicate === STATUS_LIST_CREDENTIAL) entry.statusListCredential.push(nodeValue(quad.object) ?? "(a blank node)");
+    for (const node of statusNodes) {
+      const entry: SignedStatusEntry = { types: [], statusPurpose: [], statusListIndex: [], statusListCredential: [] };
+      const id = nodeValue(node);
+      if (id !== null) entry.id = id;
+      for (const quad of factQuads) {
+        if (quad.subject !== node) continue;
+        if (quad.predicate === TYPE_TOKEN) {
+          const iri = VERDICT_TYPE_TOKENS.get(quad.object);
+          if (iri !== undefined) entry.types.push(iri);
+        } else if (quad.predicate === PURPOSE_TOKEN) entry.statusPurpose.push(literalValue(quad.object));
+        else if (quad.predicate === INDEX_TOKEN) entry.statusListIndex.push(literalValue(quad.object));
+        else if (quad.predicate === LIST_TOKEN) entry.statusListCredential.push(nodeValue(quad.object) ?? "(a blank node)");
+      }
+      entry.types.sort();
+      facts.statusEntries.push(entry);
     }
-    entry.types.sort();
-    facts.statusEntries.push(entry);
+  } catch (error) {
+    return { ok: false, problem: `the signed content cannot be read: ${(error as Error).message}` };
   }
   facts.types.sort();
   return { ok: true, facts };
-}
-
-/** A node value: its IRI, null for a blank node, a literal in its N-Quads form (never equal to an id). */
-function nodeValue(term: Term): string | null {
-  return term.kind === "iri" ? term.value : term.kind === "blank" ? null : term.raw;
-}
-
-/** A literal's lexical form; a node in a literal's place keeps its N-Quads form (never equal to JSON text). */
-function literalValue(term: Term): string {
-  return term.kind === "literal" ? term.value : keyOf(term);
 }
 
 // ---- the JSON reading against them --------------------------------------------------------------
@@ -337,7 +396,7 @@ export function disagreementWithJson(signed: SignedFacts, credential: Record<str
   }
 
   // validity dates
-  for (const name of Object.keys(signed.dates) as DateFact[]) {
+  for (const name of DATE_FACTS) {
     const signedDates = signed.dates[name];
     const value = credential[name];
     const jsonDates = value === undefined ? [] : typeof value === "string" ? [value] : null;
@@ -355,9 +414,7 @@ export function disagreementWithJson(signed: SignedFacts, credential: Record<str
 
   // status entries
   const jsonEntries = statusEntriesOf(credential.credentialStatus);
-  const signedKeys = signed.statusEntries.map(statusKey).sort();
-  const jsonKeys = jsonEntries === null ? null : jsonEntries.map(statusKey).sort();
-  if (jsonKeys === null || !sameList(signedKeys, jsonKeys)) {
+  if (jsonEntries === null || !sameStatusEntries(signed.statusEntries, jsonEntries)) {
     const jsonText =
       jsonEntries === null
         ? `has a credentialStatus it cannot read: ${show(credential.credentialStatus)}`
@@ -369,11 +426,34 @@ export function disagreementWithJson(signed: SignedFacts, credential: Record<str
   return undefined;
 }
 
-/** The JSON's types as the verdict's IRIs (sorted); null when `type` is not strings. */
+function sameStatusEntries(signed: readonly SignedStatusEntry[], json: readonly SignedStatusEntry[]): boolean {
+  if (signed.length !== json.length) return false;
+  if (signed.length === 0) return true;
+  if (signed.length === 1) {
+    const [a, b] = [signed[0]!, json[0]!];
+    return (
+      a.id === b.id &&
+      sameList(a.types, b.types) &&
+      sameMultiset(a.statusPurpose, b.statusPurpose) &&
+      sameMultiset(a.statusListIndex, b.statusListIndex) &&
+      sameMultiset(a.statusListCredential, b.statusListCredential)
+    );
+  }
+  return sameList(signed.map(statusKey).sort(), json.map(statusKey).sort());
+}
+
+/** The JSON's types as the verdict's IRIs (sorted, once each); null when `type` is not strings. */
 function verdictTypesOf(type: unknown): string[] | null {
-  const names = type === undefined ? [] : typeof type === "string" ? [type] : Array.isArray(type) && type.every((t) => typeof t === "string") ? (type as string[]) : null;
+  if (type === undefined) return [];
+  const names = typeof type === "string" ? [type] : Array.isArray(type) ? type : null;
   if (names === null) return null;
-  return [...new Set(names.map((name) => VERDICT_TYPES[name]).filter((iri): iri is string => iri !== undefined))].sort();
+  const iris: string[] = [];
+  for (const name of names) {
+    if (typeof name !== "string") return null;
+    const iri = VERDICT_TYPE_BY_NAME.get(name);
+    if (iri !== undefined && !iris.includes(iri)) iris.push(iri);
+  }
+  return iris.length > 1 ? iris.sort() : iris;
 }
 
 /** What differs between the signed types and the JSON's, or "" when nothing does. */
@@ -450,8 +530,8 @@ function statusText(entry: SignedStatusEntry): string {
 }
 
 function typeName(iri: string): string {
-  const name = Object.keys(VERDICT_TYPES).find((key) => VERDICT_TYPES[key] === iri);
-  return name ?? iri;
+  for (const [name, known] of VERDICT_TYPE_BY_NAME) if (known === iri) return name;
+  return iri;
 }
 
 function nodeText(id: string | null): string {
@@ -468,6 +548,7 @@ function listText(items: readonly string[]): string {
 
 function sameMultiset<T extends string | null>(a: readonly T[], b: readonly T[] | null): boolean {
   if (b === null || a.length !== b.length) return false;
+  if (a.length <= 1) return a[0] === b[0];
   const order = (x: T) => (x === null ? "\u0000" : `\u0001${x}`);
   return sameList(a.map(order).sort(), b.map(order).sort());
 }
