@@ -19,7 +19,7 @@ import { verifyCredentials } from "../../../core/verify/pipeline";
 import { disagreementWithJson, readSignedFacts } from "../../../core/verify/signedFacts";
 import { describeWithVectors, readVectorJson } from "../../helpers/vectors";
 import { badgeParameters } from "./fixtures";
-import { ISSUER_DID, issuerKey, otherKey } from "./support";
+import { CO_ISSUER_DID, ISSUER_DID, coIssuerKey, issuerKey, otherKey } from "./support";
 
 type Json = Record<string, unknown>;
 
@@ -99,6 +99,24 @@ describe("facts from what was signed", function () {
       expect(reference.signedFacts).to.deep.equal(fast.signedFacts);
       const step = await signatureStep(genuine, (c) => checkIssuerProofs(c, { documentLoader }));
       expect(step.status).to.equal("ok");
+    });
+
+    it("passes co-issued (two proofs, co-issuer profiles in @included), without status, with a hashed e-mail recipient and no end date", async function () {
+      const { validUntil: _validUntil, ...parameters } = badgeParameters({
+        recipient: { email: "learner@students.example", hashed: true, salt: "pepper" },
+        coIssuers: [{ id: CO_ISSUER_DID, name: "Partner College" }],
+      });
+      const unsigned = buildOpenBadgeCredential(parameters) as unknown as Json;
+      delete unsigned.credentialStatus;
+      const byIssuer = await signCredentialFast(unsigned, issuerKey, { controller: ISSUER_DID, created: CREATED });
+      const coIssued = (await signCredentialFast(byIssuer, coIssuerKey, { controller: CO_ISSUER_DID, created: CREATED })) as Json;
+      const check = await checkIssuerProofsFast(coIssued);
+      expect(check.proofs.map((proof) => proof.verified)).to.deep.equal([true, true]);
+      const facts = (check.signedFacts as { ok: true; facts: { subjects: unknown[]; statusEntries: unknown[]; dates: { validUntil: unknown[] } } }).facts;
+      expect(facts.subjects).to.deep.equal([null]);
+      expect(facts.statusEntries).to.deep.equal([]);
+      expect(facts.dates.validUntil).to.deep.equal([]);
+      expect((await signatureStep(coIssued)).status).to.equal("ok");
     });
 
     it("is still revoked and expired as the verdict reads it (the attacks below hide exactly this)", async function () {
@@ -455,6 +473,25 @@ describe("facts from what was signed", function () {
         status: "failed",
         message: "The signature verified, but what it signed could not be read, so the credential's facts cannot be trusted",
       });
+    });
+  });
+
+  describe("the JSON reading", function () {
+    it("gives no meaning to JSON types named after Object.prototype members", async function () {
+      const check = await checkIssuerProofsFast(genuine);
+      const facts = (check.signedFacts as { ok: true; facts: Parameters<typeof disagreementWithJson>[0] }).facts;
+      expect(disagreementWithJson(facts, { ...genuine, type: ["VerifiableCredential", "OpenBadgeCredential", "constructor", "__proto__", "toString"] })).to.equal(undefined);
+      expect(disagreementWithJson(facts, { ...genuine, type: ["VerifiableCredential", "constructor"] })).to.equal(
+        `what was signed says type OpenBadgeCredential, VerifiableCredential but the credential's JSON does not show OpenBadgeCredential${REFUSED}`,
+      );
+    });
+
+    it("refuses a JSON type the verdict reads that was not signed", async function () {
+      const check = await checkIssuerProofsFast(genuine);
+      const facts = (check.signedFacts as { ok: true; facts: Parameters<typeof disagreementWithJson>[0] }).facts;
+      expect(disagreementWithJson(facts, { ...genuine, type: ["VerifiableCredential", "OpenBadgeCredential", "EndorsementCredential"] })).to.equal(
+        `what was signed says type OpenBadgeCredential, VerifiableCredential but the credential's JSON shows EndorsementCredential, which was not signed${REFUSED}`,
+      );
     });
   });
 
