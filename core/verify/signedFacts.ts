@@ -191,6 +191,11 @@ function unescape(text: string): string {
   });
 }
 
+/** Sorts node values, blank nodes (null) first. */
+function sortValues(values: (string | null)[]): void {
+  if (values.length > 1) values.sort((a, b) => (a === b ? 0 : a === null ? -1 : b === null ? 1 : a < b ? -1 : 1));
+}
+
 /** A node value: its IRI, null for a blank node, a literal in its N-Quads form (never equal to an id). */
 function nodeValue(token: string): string | null {
   if (token.startsWith("<")) return unescape(token.slice(1, -1));
@@ -286,6 +291,47 @@ export function readSignedFacts(nquads: string, jsonId?: unknown): SignedFactsRe
     scan = scanQuads(nquads, knownCredential, true);
     if ("problem" in scan) return { ok: false, problem: scan.problem };
   }
+  return factsOf(scan, knownCredential, jsonId);
+}
+
+/**
+ * A quad of the fast path's dataset (core/credential/fast/dataset.ts): terms serialised exactly
+ * as canonical N-Quads writes them, except blank nodes, which are numbers before labelling.
+ */
+export interface DatasetQuad {
+  readonly subject: number | string;
+  readonly predicate: string;
+  readonly object: number | string;
+  readonly graph: number | string | null;
+}
+
+/**
+ * `readSignedFacts` over the dataset the fast eddsa-rdfc-2022 path canonicalised, instead of
+ * its text: the same facts (canonical N-Quads are that dataset, relabelled and sorted; blank
+ * nodes never appear in facts but as "no id"), without reading the text again.
+ */
+export function readSignedFactsFromDataset(quads: readonly DatasetQuad[], jsonId?: unknown): SignedFactsReading {
+  const scan: Scan = { candidates: new Set(), links: [], named: [], factQuads: [] };
+  const token = (term: number | string) => (typeof term === "number" ? `_:b${term}` : term);
+  for (const quad of quads) {
+    if (quad.graph !== null) {
+      scan.named.push(token(quad.subject), token(quad.graph));
+      continue;
+    }
+    const object = token(quad.object);
+    const objectIsNode = !object.startsWith('"');
+    if (objectIsNode) scan.links.push(token(quad.subject), object);
+    if (!FACT_PREDICATES.has(quad.predicate)) continue;
+    const subject = token(quad.subject);
+    if (quad.predicate === TYPE_TOKEN && object === VC_TOKEN) scan.candidates.add(subject);
+    scan.factQuads.push({ subject, predicate: quad.predicate, object, graph: "" });
+  }
+  const knownCredential = typeof jsonId === "string" ? iriToken(jsonId) : undefined;
+  return factsOf(scan, knownCredential, jsonId);
+}
+
+/** The credential node of a scan and its facts (see `readSignedFacts`). */
+function factsOf(scan: Scan, knownCredential: string | undefined, jsonId: unknown): SignedFactsReading {
   const { candidates, links, named, factQuads } = scan;
 
   const refuse = (what: string): SignedFactsReading => ({ ok: false, problem: `what was signed ${what}, so it is not one credential; rewritten credentials are refused` });
@@ -361,12 +407,24 @@ export function readSignedFacts(nquads: string, jsonId?: unknown): SignedFactsRe
         else if (quad.predicate === LIST_TOKEN) entry.statusListCredential.push(nodeValue(quad.object) ?? "(a blank node)");
       }
       entry.types.sort();
+      entry.statusPurpose.sort();
+      entry.statusListIndex.sort();
+      entry.statusListCredential.sort();
       facts.statusEntries.push(entry);
     }
   } catch (error) {
     return { ok: false, problem: `the signed content cannot be read: ${(error as Error).message}` };
   }
+  // Sorted, so the facts do not depend on quad order (text and dataset list quads differently).
   facts.types.sort();
+  sortValues(facts.issuers);
+  sortValues(facts.subjects);
+  for (const name of DATE_FACTS) facts.dates[name].sort();
+  if (facts.statusEntries.length > 1) {
+    const keyed = facts.statusEntries.map((entry) => ({ entry, key: statusKey(entry) }));
+    keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    facts.statusEntries = keyed.map(({ entry }) => entry);
+  }
   return { ok: true, facts };
 }
 

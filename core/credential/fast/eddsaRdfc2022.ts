@@ -24,8 +24,9 @@ import { InvalidArgumentError, InvalidKeyError } from "../../errors";
 import { ANCHOR_CRYPTOSUITE } from "../../proof/proofSet";
 import { VC_V1_CONTEXT } from "../contexts";
 import type { IssuerProofCheck, IssuerProofResult } from "../sign";
-import { readSignedFacts } from "../../verify/signedFacts";
-import { canonicalizeDocumentFast, type FastCanonicalizeOptions } from "./canonicalize";
+import { readSignedFacts, readSignedFactsFromDataset } from "../../verify/signedFacts";
+import { canonicalizeDocumentFast, canonicalizeWithDataset, type FastCanonicalizeOptions } from "./canonicalize";
+import type { Dataset } from "./dataset";
 import {
   ASSERTION_METHOD,
   DATA_INTEGRITY_PROOF,
@@ -226,8 +227,11 @@ export async function checkIssuerProofsFast(document: object, options: FastProof
       };
     }),
   );
-  const signedNQuads = proofs.some((proof) => proof.verified) ? await canonical.nquads() : undefined;
-  return signedNQuads === undefined ? { proofs } : { proofs, signedFacts: readSignedFacts(signedNQuads, credential.id) };
+  const signed = proofs.some((proof) => proof.verified) ? await canonical.signed() : undefined;
+  if (signed === undefined) return { proofs };
+  // On the fast path the dataset those N-Quads serialise is at hand: read it, not the text.
+  const signedFacts = signed.dataset !== undefined ? readSignedFactsFromDataset(signed.dataset.quads, credential.id) : readSignedFacts(signed.nquads, credential.id);
+  return { proofs, signedFacts };
 }
 
 async function verifyWithDocumentHash(
@@ -277,18 +281,21 @@ function failed(error: string): FastProofVerdict {
  * The document's canonical N-Quads and their hash, computed once on first use and shared by
  * every proof of the set (and by the signed facts: the very text that was hashed).
  */
-function lazyCanonicalDocument(document: JsonDocument, options: FastProofOptions): { hash: () => Promise<Uint8Array>; nquads: () => Promise<string | undefined> } {
-  let canonical: Promise<{ nquads: string; hash: Uint8Array }> | undefined;
+function lazyCanonicalDocument(
+  document: JsonDocument,
+  options: FastProofOptions,
+): { hash: () => Promise<Uint8Array>; signed: () => Promise<{ nquads: string; dataset?: Dataset } | undefined> } {
+  let canonical: Promise<{ nquads: string; dataset?: Dataset; hash: Uint8Array }> | undefined;
   const crypto = options.crypto ?? portableCrypto;
   const compute = () =>
-    (canonical ??= canonicalizeDocumentFast(withoutProof(document), { ...options, crypto, documentLoader: proofSetLoader(options) }).then((nquads) => ({
-      nquads,
-      hash: crypto.sha256(nquads),
+    (canonical ??= canonicalizeWithDataset(withoutProof(document), { ...options, crypto, documentLoader: proofSetLoader(options) }).then((result) => ({
+      ...result,
+      hash: crypto.sha256(result.nquads),
     })));
   return {
     hash: async () => (await compute()).hash,
     // Only ever read after a proof verified over the hash, so the N-Quads exist.
-    nquads: async () => (canonical === undefined ? undefined : (await canonical).nquads),
+    signed: async () => (canonical === undefined ? undefined : await canonical),
   };
 }
 

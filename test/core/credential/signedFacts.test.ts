@@ -11,12 +11,13 @@
 import { expect } from "chai";
 import { buildOpenBadgeCredential } from "../../../core/credential/build";
 import { createDocumentLoader } from "../../../core/credential/documentLoader";
-import { checkIssuerProofsFast, signCredentialFast } from "../../../core/credential/fast";
+import { attemptFastCanonicalization, checkIssuerProofsFast, signCredentialFast } from "../../../core/credential/fast";
+import { withoutProof } from "../../../core/credential/fast/dataIntegrity";
 import { checkIssuerProofs, type IssuerProofCheck } from "../../../core/credential/sign";
 import { readCredentialFacts } from "../../../core/verify/credentialFacts";
 import { issuerSignatureStep, type IssuerProofChecker } from "../../../core/verify/offlineSteps";
 import { verifyCredentials } from "../../../core/verify/pipeline";
-import { disagreementWithJson, readSignedFacts } from "../../../core/verify/signedFacts";
+import { disagreementWithJson, readSignedFacts, readSignedFactsFromDataset } from "../../../core/verify/signedFacts";
 import { describeWithVectors, readVectorJson } from "../../helpers/vectors";
 import { badgeParameters } from "./fixtures";
 import { CO_ISSUER_DID, ISSUER_DID, coIssuerKey, issuerKey, otherKey } from "./support";
@@ -443,6 +444,22 @@ describe("facts from what was signed", function () {
         status: "failed",
         message: `The signature verified, but what was signed says credentialSubject did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK but the credential's JSON shows (an object without id)${REFUSED}`,
       });
+    });
+  });
+
+  describe("the fast path's dataset and its canonical text", function () {
+    it("give the same facts, for the genuine badge and every rewrite the fast path expands itself", async function () {
+      const documents = [genuine, ...sameRdf.map(({ edit }) => rewritten(genuine, edit))];
+      let fast = 0;
+      for (const document of documents) {
+        const attempt = attemptFastCanonicalization(withoutProof(document));
+        if (attempt.path !== "fast") continue;
+        fast += 1;
+        expect(readSignedFactsFromDataset(attempt.dataset.quads, document.id)).to.deep.equal(readSignedFacts(attempt.nquads, document.id));
+        expect(readSignedFactsFromDataset(attempt.dataset.quads)).to.deep.equal(readSignedFacts(attempt.nquads));
+      }
+      // The genuine badge and the rewrites that need no inline context stay on the fast path.
+      expect(fast).to.be.greaterThan(5);
     });
   });
 
