@@ -9,8 +9,9 @@
  * id), or write a type so that a reader of JSON keys no longer recognises it. The RDF — what the
  * issuer signed — stays the same, so the signature still verifies.
  *
- * So the facts are read a second time, from the canonical N-Quads the signature check already
- * hashed (no second JSON-LD expansion), and the JSON reading must agree with them fact by fact.
+ * So the facts are read a second time, from what the signature check already canonicalised
+ * and hashed — the fast path's dataset, or else the canonical N-Quads text; never a second
+ * JSON-LD expansion — and the JSON reading must agree with them fact by fact.
  * Whatever the JSON cannot show, or shows differently, makes the credential fail: a rewritten
  * term is never "not there".
  *
@@ -86,7 +87,7 @@ export interface SignedFacts {
   issuers: (string | null)[];
   /** `credentialSubject` values, as `issuers`. */
   subjects: (string | null)[];
-  /** Lexical forms of each date, in the order signed (canonical order). */
+  /** Lexical forms of each date, sorted (one each in a well-formed credential). */
   dates: Record<DateFact, string[]>;
   statusEntries: SignedStatusEntry[];
 }
