@@ -21,6 +21,10 @@ import {
 } from "./digitalbazaar";
 import { createDocumentLoader, type DocumentLoader } from "./documentLoader";
 import { publicKeyFromMultibase, type SigningKey } from "./keys";
+import { withoutProof } from "./fast/dataIntegrity";
+import { referenceCanonize } from "./fast/reference";
+import { readSignedFacts, type SignedFactsReading } from "../verify/signedFacts";
+import jsigs from "jsonld-signatures";
 
 
 export type CredentialDocument = Record<string, unknown>;
@@ -148,6 +152,37 @@ export async function verifyIssuerProofs(
     }
     return outcome.verified ? { ...base, verified: true } : { ...base, verified: false, error: describeError(outcome.error) };
   });
+}
+
+/**
+ * What checking a credential's issuer proofs found: each proof's verdict and, when at least one
+ * proof verified, the facts of what it signed (core/verify/signedFacts.ts), read from the
+ * canonical N-Quads of the credential without its proofs. Plain data: it crosses worker
+ * boundaries by structured clone.
+ */
+export interface IssuerProofCheck {
+  proofs: IssuerProofResult[];
+  signedFacts?: SignedFactsReading;
+}
+
+/**
+ * `verifyIssuerProofs`, plus the signed facts. The digitalbazaar stack does not hand out the
+ * N-Quads it hashed, so they are computed once more by the same stack (its own `canonize`, with
+ * the loader jsonld-signatures wraps around ours): this is the reference path, chosen only for
+ * custom document loaders; the fast path (`checkIssuerProofsFast`) reuses the hashed text.
+ */
+export async function checkIssuerProofs(credential: unknown, options: { documentLoader?: DocumentLoader } = {}): Promise<IssuerProofCheck> {
+  assertCredentialObject(credential);
+  const documentLoader = options.documentLoader ?? createDocumentLoader();
+  const proofs = await verifyIssuerProofs(credential, { documentLoader });
+  if (!proofs.some((proof) => proof.verified)) return { proofs };
+  let nquads: string;
+  try {
+    nquads = await referenceCanonize(withoutProof(credential), jsigs.extendContextLoader(documentLoader));
+  } catch (error) {
+    return { proofs, signedFacts: { ok: false, problem: `the signed content cannot be read: ${(error as Error).message}` } };
+  }
+  return { proofs, signedFacts: readSignedFacts(nquads, credential.id) };
 }
 
 /** The credential's proofs as an array, whether `proof` holds one object, an array or nothing. */

@@ -10,6 +10,7 @@ import { decodeAnchorProof, findAnchorProof, type AnchorProofData } from "../pro
 import { credentialLeaf } from "../proof/digest";
 import { readStatusEntries, type StatusEntry } from "../status/statusEntry";
 import { typesOf } from "./bundle";
+import type { SignedFacts } from "./signedFacts";
 
 export interface IssuerFacts {
   id?: string;
@@ -32,6 +33,13 @@ export interface CredentialFacts {
   statusEntries: StatusEntry[];
   /** Filled by the issuer-signature step. */
   proofs: IssuerProofResult[];
+  /**
+   * Filled by the issuer-signature step once every proof verified and the JSON reading above
+   * (issuer, status entries, dates, subject, types) was found equal to what was signed. Absent
+   * otherwise, and then that step failed. Later steps may read facts from here: they are the
+   * signed content as JSON-LD means it, never a renamed JSON key.
+   */
+  signed?: SignedFacts;
 }
 
 const PREFERRED_TYPES = ["ClrCredential", "EndorsementCredential", "OpenBadgeCredential", "AchievementCredential", "BitstringStatusListCredential"];

@@ -4,10 +4,11 @@
  */
 import type { Hex } from "viem";
 import { validateOpenBadgeCredential } from "../credential/schema";
-import type { IssuerProofResult } from "../credential/sign";
+import type { IssuerProofCheck } from "../credential/sign";
 import { verifyMerkleProof } from "../merkle/tree";
 import { typesOf } from "./bundle";
 import { issuerLabel, type CredentialFacts } from "./credentialFacts";
+import { disagreementWithJson } from "./signedFacts";
 import { shortHex, shortKey, step, type VerificationStep } from "./report";
 
 
@@ -43,13 +44,27 @@ export function schemaStep(facts: CredentialFacts): VerificationStep {
   return step("schema", "failed", `Does not match the Open Badges 3.0 schema: ${first.path || "/"} ${first.message}${more}`, { issues });
 }
 
-/** Checks every eddsa-rdfc-2022 proof of one credential, in proof-set order. */
-export type IssuerProofChecker = (credential: object) => Promise<IssuerProofResult[]>;
+/**
+ * Checks every eddsa-rdfc-2022 proof of one credential, in proof-set order, and reads the facts
+ * of what the verified proofs signed (`signedFacts`, required whenever a proof verified).
+ * Its answer crosses worker boundaries: plain data only.
+ */
+export type IssuerProofChecker = (credential: object) => Promise<IssuerProofCheck>;
 
-/** Verifies every eddsa-rdfc-2022 proof; records the results on `facts` for the chain steps. */
+/**
+ * Verifies every eddsa-rdfc-2022 proof and holds the credential's JSON to what was signed;
+ * records the proofs and the signed facts on `facts` for the later steps.
+ *
+ * Every fact the verdict reads from JSON (id, types, issuer, subject, validity dates, status
+ * entries) must be exactly what the signed content says as JSON-LD means it. A term spelled as
+ * its IRI, an alias, an `@graph` wrapper, an `@included` node or a `@type` trick can hide a
+ * fact from a JSON reader while the signature still verifies; such a credential fails here.
+ */
 export async function issuerSignatureStep(facts: CredentialFacts, checkIssuerProofs: IssuerProofChecker): Promise<VerificationStep> {
+  let check: IssuerProofCheck;
   try {
-    facts.proofs = await checkIssuerProofs(facts.credential);
+    check = await checkIssuerProofs(facts.credential);
+    facts.proofs = check.proofs;
   } catch (error) {
     return step("issuer-signature", "failed", `The signature could not be checked: ${(error as Error).message}`);
   }
@@ -68,6 +83,17 @@ export async function issuerSignatureStep(facts: CredentialFacts, checkIssuerPro
     const why = broken.error === undefined ? "" : `: ${errorText(broken.error)}`;
     return step("issuer-signature", "failed", `The proof by key ${shortKey(broken.publicKeyMultibase)} (${broken.controller}) does not verify${why}`, { proofs });
   }
+  // Every proof verified, so the signed content is the issuer's: its facts must be the JSON's.
+  const signed = check.signedFacts;
+  if (signed === undefined) {
+    return step("issuer-signature", "failed", "The signature verified, but what it signed could not be read, so the credential's facts cannot be trusted", { proofs });
+  }
+  if (!signed.ok) return step("issuer-signature", "failed", `The signature verified, but ${signed.problem}`, { proofs });
+  const disagreement = disagreementWithJson(signed.facts, facts.credential);
+  if (disagreement !== undefined) {
+    return step("issuer-signature", "failed", `The signature verified, but ${disagreement}`, { proofs, signedFacts: signed.facts });
+  }
+  facts.signed = signed.facts;
   const own = facts.proofs.filter((proof) => proof.isIssuer);
   if (own.length === 0) {
     return step("issuer-signature", "failed", `No proof is made by the issuer ${facts.issuer.id ?? "(no id)"}: the proofs are by ${[...new Set(facts.proofs.map((p) => p.controller))].join(", ")}`, { proofs });

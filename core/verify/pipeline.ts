@@ -44,8 +44,8 @@ import type { GenuineRegistryCode } from "../chain/genuineRegistry";
 import { MAX_CREDENTIALS_PER_VERIFICATION } from "./limits";
 import type { RegistryReaderParameters } from "../chain/registryReader";
 import type { DocumentLoader } from "../credential/documentLoader";
-import { verifyIssuerProofsFast } from "../credential/fast";
-import { verifyIssuerProofs } from "../credential/sign";
+import { checkIssuerProofsFast } from "../credential/fast";
+import { checkIssuerProofs } from "../credential/sign";
 
 export type { BundleReport, CredentialReport, VerificationStep, StepName, StepStatus, Verdict } from "./report";
 export { STEP_NAMES, STEP_STATUSES, VERDICTS } from "./report";
@@ -119,8 +119,8 @@ interface Slot {
 }
 
 function defaultIssuerProofChecker(documentLoader: DocumentLoader | undefined): IssuerProofChecker {
-  if (documentLoader !== undefined) return (credential) => verifyIssuerProofs(credential, { documentLoader });
-  return (credential) => verifyIssuerProofsFast(credential);
+  if (documentLoader !== undefined) return (credential) => checkIssuerProofs(credential, { documentLoader });
+  return (credential) => checkIssuerProofsFast(credential);
 }
 
 export async function verifyCredentials(credentials: readonly unknown[], options: VerifyOptions = {}): Promise<BundleReport> {

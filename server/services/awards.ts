@@ -173,6 +173,11 @@ export async function acceptPresigned(deps: AwardDeps, issuer: IssuerRecord, cre
       rejections.push({ index, reason: `the issuer proof does not verify: ${failed.error ?? "bad signature"}` });
       continue;
     }
+    const factsProblem = checked[index]!.factsProblem;
+    if (factsProblem !== undefined) {
+      rejections.push({ index, reason: `the issuer proof verifies, but ${factsProblem}` });
+      continue;
+    }
     let badKey: { multibase: string | undefined; reason: Extract<KeyVerdict, { valid: false }>["reason"] } | undefined;
     for (const proof of proofs) {
       if (!proof.keyId) {

@@ -43,6 +43,11 @@ export interface CheckedCredential {
   proofs: CheckedIssuerProof[];
   /** The credential's Merkle leaf (over it as submitted). */
   leaf: `0x${string}`;
+  /**
+   * Set when a proof verified but the credential's JSON does not show what was signed (a term
+   * renamed to its IRI, an alias, an @graph wrapper...): the JSON's facts must not be used.
+   */
+  factsProblem?: string;
 }
 
 /** Where the verification pipeline reads the chain. */

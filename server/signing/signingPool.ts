@@ -22,6 +22,7 @@ import type { BuildOpenBadgeCredentialParameters } from "../../core/credential/b
 import type { FastIssuerProofReport, FastSigningKey, SignedCredential } from "../../core/credential/fast";
 import { CredanchorError, InvalidArgumentError, type CredanchorErrorCode } from "../../core/errors";
 import { siblingModule, startWorker } from "../workerThreads";
+import type { IssuerProofCheck } from "../../core/credential/sign";
 import type { CheckedCredential, IssuedCredential } from "./Signer";
 import type { JobRequest, JobResult, JobValues, SerializedError, SigningEngine, WorkerBatch, WorkerReply, WorkerSettings } from "./signingProtocol";
 
@@ -156,6 +157,16 @@ export class SigningPool {
   /** Admits a verification job and returns the promise of its per-proof reports. */
   async submitVerify(credential: object): Promise<{ result: Promise<FastIssuerProofReport[]> }> {
     return this.submit<"verify">({ kind: "verify", credential: credential as Record<string, unknown> });
+  }
+
+  /** Admits a job checking the issuer proofs and reading the facts of what they signed. */
+  async submitCheckProofs(credential: object): Promise<{ result: Promise<IssuerProofCheck> }> {
+    return this.submit<"checkProofs">({ kind: "checkProofs", credential: credential as Record<string, unknown> });
+  }
+
+  /** The verification pipeline's `IssuerProofChecker`, run on a worker. */
+  async checkIssuerProofs(credential: object): Promise<IssuerProofCheck> {
+    return (await this.submitCheckProofs(credential)).result;
   }
 
   async sign<T extends object>(credential: T, key: FastSigningKey, options: PoolSignOptions): Promise<SignedCredential<T>> {

@@ -4,6 +4,7 @@
  */
 import type { BuildOpenBadgeCredentialParameters } from "../../core/credential/build";
 import type { FastIssuerProofReport, FastSigningKey } from "../../core/credential/fast";
+import type { IssuerProofCheck } from "../../core/credential/sign";
 import type { CheckedCredential, IssuedCredential } from "./Signer";
 
 /**
@@ -34,6 +35,13 @@ export interface VerifyJob {
   credential: Record<string, unknown>;
 }
 
+/** The issuer proofs of a credential and the facts of what they signed (the verification pipeline's checker). */
+export interface CheckProofsJob {
+  kind: "checkProofs";
+  id: number;
+  credential: Record<string, unknown>;
+}
+
 /** Build an OB 3.0 credential, sign it, and give back its stored JSON text and Merkle leaf. */
 export interface IssueJob {
   kind: "issue";
@@ -51,12 +59,13 @@ export interface CheckJob {
   credential: Record<string, unknown>;
 }
 
-export type JobRequest = SignJob | VerifyJob | IssueJob | CheckJob;
+export type JobRequest = SignJob | VerifyJob | CheckProofsJob | IssueJob | CheckJob;
 
 /** What each kind of job answers. */
 export interface JobValues {
   sign: Record<string, unknown>;
   verify: FastIssuerProofReport[];
+  checkProofs: IssuerProofCheck;
   issue: IssuedCredential;
   check: CheckedCredential;
 }

@@ -8,9 +8,10 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { buildOpenBadgeCredential } from "../../core/credential/build";
 import { createDocumentLoader } from "../../core/credential/documentLoader";
-import { signCredentialFast, verifyIssuerProofsFast, type FastIssuerProofReport, type FastSigningKey } from "../../core/credential/fast";
+import { checkIssuerProofsFast, signCredentialFast, type FastSigningKey } from "../../core/credential/fast";
 import { keyIdHex } from "../../core/credential/keys";
-import { signCredential, verifyIssuerProofs } from "../../core/credential/sign";
+import { checkIssuerProofs, signCredential, type IssuerProofCheck } from "../../core/credential/sign";
+import { disagreementWithJson } from "../../core/verify/signedFacts";
 import { CredanchorError } from "../../core/errors";
 import { credentialLeaf } from "../../core/proof/digest";
 import { nodeCrypto } from "./nodeCrypto";
@@ -26,17 +27,18 @@ const documentLoader = createDocumentLoader({ extraContexts });
 
 interface Engine {
   sign(credential: object, key: FastSigningKey, controller: string, created: Date | string | undefined): Promise<object>;
-  verify(credential: object): Promise<FastIssuerProofReport[]>;
+  /** The proofs' verdicts and the facts of what they signed (structured-clone-safe). */
+  check(credential: object): Promise<IssuerProofCheck>;
 }
 
 const engines: Record<WorkerSettings["engine"], Engine> = {
   fast: {
     sign: (credential, key, controller, created) => signCredentialFast(credential, key, { controller, created, crypto: nodeCrypto, extraContexts }),
-    verify: (credential) => verifyIssuerProofsFast(credential, { crypto: nodeCrypto, extraContexts }),
+    check: (credential) => checkIssuerProofsFast(credential, { crypto: nodeCrypto, extraContexts }),
   },
   reference: {
     sign: (credential, key, controller, created) => signCredential(credential, key, { controller, created, documentLoader }),
-    verify: (credential) => verifyIssuerProofs(credential, { documentLoader }),
+    check: (credential) => checkIssuerProofs(credential, { documentLoader }),
   },
 };
 const engine = engines[settings.engine];
@@ -48,9 +50,12 @@ async function issue(job: IssueJob): Promise<IssuedCredential> {
 }
 
 async function check(job: CheckJob): Promise<CheckedCredential> {
-  const reports = await engine.verify(job.credential);
+  const { proofs: reports, signedFacts } = await engine.check(job.credential);
+  const factsProblem =
+    signedFacts === undefined ? undefined : signedFacts.ok ? disagreementWithJson(signedFacts.facts, job.credential) : signedFacts.problem;
   return {
     leaf: credentialLeaf(job.credential),
+    ...(factsProblem !== undefined ? { factsProblem } : {}),
     proofs: reports.map((report) => ({
       controller: report.controller,
       publicKeyMultibase: report.publicKeyMultibase,
@@ -67,7 +72,9 @@ async function valueOf(job: JobRequest): Promise<JobValues[JobRequest["kind"]]> 
     case "sign":
       return (await engine.sign(job.credential, job.key, job.controller, job.created)) as Record<string, unknown>;
     case "verify":
-      return engine.verify(job.credential);
+      return (await engine.check(job.credential)).proofs;
+    case "checkProofs":
+      return engine.check(job.credential);
     case "issue":
       return issue(job);
     case "check":

@@ -56,7 +56,7 @@ export function createWorkerSigner(options: WorkerSignerOptions = {}): Signer {
     verifyCredentials({ credentials, rpcUrls, registry, confirmations, now }) {
       // The pipeline itself is light (schema checks, one eth_call per registry); the signature
       // checks, the heavy part, go to the pool and run on every core.
-      return blamed(() => verifyCredentials(credentials, { rpcUrls, registry, confirmations, now: new Date(now), checkIssuerProofs: (credential) => pool.verify(credential) }));
+      return blamed(() => verifyCredentials(credentials, { rpcUrls, registry, confirmations, now: new Date(now), checkIssuerProofs: (credential) => pool.checkIssuerProofs(credential) }));
     },
     async close() {
       closed = true;

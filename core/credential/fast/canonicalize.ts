@@ -15,7 +15,7 @@
 import { PINNED_CONTEXTS } from "../contexts";
 import type { ContextSource } from "./activeContext";
 import { proofConfiguration, withoutProof, type JsonDocument } from "./dataIntegrity";
-import { datasetOf } from "./dataset";
+import { datasetOf, type Dataset } from "./dataset";
 import { expandDocument, type ExpandedObject } from "./expand";
 import { FastPathMiss } from "./fastPathMiss";
 import { portableCrypto, toHex, type FastCrypto } from "./fastCrypto";
@@ -42,7 +42,7 @@ export interface FastCanonicalizeOptions {
 export type CanonicalizationPath = "fast" | "n-degree" | "reference";
 
 export type FastPathAttempt =
-  | { path: "fast"; nquads: string }
+  | { path: "fast"; nquads: string; dataset: Dataset }
   | { path: "n-degree"; expanded: ExpandedObject[] }
   | { path: "reference"; reason: string };
 
@@ -68,8 +68,9 @@ export function attemptFastCanonicalization(document: unknown, options: FastCano
   const crypto = options.crypto ?? portableCrypto;
   try {
     const expanded = expandDocument(document, contextSource(options.extraContexts));
-    const nquads = canonicalNQuads(datasetOf(expanded), (text) => toHex(crypto.sha256(text)));
-    return nquads === null ? { path: "n-degree", expanded } : { path: "fast", nquads };
+    const dataset = datasetOf(expanded);
+    const nquads = canonicalNQuads(dataset, (text) => toHex(crypto.sha256(text)));
+    return nquads === null ? { path: "n-degree", expanded } : { path: "fast", nquads, dataset };
   } catch (error) {
     if (error instanceof FastPathMiss) return { path: "reference", reason: error.reason };
     // Anything else is a bug of ours (or, say, a stack overflow on an absurdly deep document).
@@ -81,12 +82,20 @@ export function attemptFastCanonicalization(document: unknown, options: FastCano
 
 /** Canonical N-Quads of `document` as it is (eddsa-rdfc-2022-cryptosuite `canonize`). */
 export async function canonicalizeDocumentFast(document: unknown, options: FastCanonicalizeOptions = {}): Promise<string> {
+  return (await canonicalizeWithDataset(document, options)).nquads;
+}
+
+/**
+ * `canonicalizeDocumentFast`, and on the fast path also the dataset those N-Quads serialise
+ * (blank nodes not yet relabelled), so callers can read it without parsing the text.
+ */
+export async function canonicalizeWithDataset(document: unknown, options: FastCanonicalizeOptions = {}): Promise<{ nquads: string; dataset?: Dataset }> {
   const attempt = attemptFastCanonicalization(document, options);
   pathCounts[attempt.path]++;
-  if (attempt.path === "fast") return attempt.nquads;
+  if (attempt.path === "fast") return { nquads: attempt.nquads, dataset: attempt.dataset };
   const loader = options.documentLoader ?? pinnedContextLoader(options.extraContexts);
-  if (attempt.path === "n-degree") return referenceCanonizeExpanded(attempt.expanded, loader);
-  return referenceCanonize(document, loader);
+  if (attempt.path === "n-degree") return { nquads: await referenceCanonizeExpanded(attempt.expanded, loader) };
+  return { nquads: await referenceCanonize(document, loader) };
 }
 
 /** Canonical N-Quads of what a proof on `credential` signs: the credential without its `proof`. */

@@ -23,8 +23,10 @@ import jsigs from "jsonld-signatures";
 import { InvalidArgumentError, InvalidKeyError } from "../../errors";
 import { ANCHOR_CRYPTOSUITE } from "../../proof/proofSet";
 import { VC_V1_CONTEXT } from "../contexts";
-import type { IssuerProofResult } from "../sign";
-import { canonicalizeDocumentFast, type FastCanonicalizeOptions } from "./canonicalize";
+import type { IssuerProofCheck, IssuerProofResult } from "../sign";
+import { readSignedFacts, readSignedFactsFromDataset } from "../../verify/signedFacts";
+import { canonicalizeDocumentFast, canonicalizeWithDataset, type FastCanonicalizeOptions } from "./canonicalize";
+import type { Dataset } from "./dataset";
 import {
   ASSERTION_METHOD,
   DATA_INTEGRITY_PROOF,
@@ -181,7 +183,7 @@ export interface FastProofVerdict {
  * Whether that key belongs to the controller is the chain's question, not this one's.
  */
 export async function verifyEddsaRdfc2022ProofFast(document: object, proof: unknown, options: FastProofOptions = {}): Promise<FastProofVerdict> {
-  return verifyWithDocumentHash(document as JsonDocument, proof, options, lazyDocumentHash(document as JsonDocument, options));
+  return verifyWithDocumentHash(document as JsonDocument, proof, options, lazyCanonicalDocument(document as JsonDocument, options).hash);
 }
 
 /** The same report as the reference path's (core/credential/sign.ts). */
@@ -193,18 +195,27 @@ export type FastIssuerProofReport = IssuerProofResult;
  * all proofs.
  */
 export async function verifyIssuerProofsFast(document: object, options: FastProofOptions = {}): Promise<FastIssuerProofReport[]> {
+  return (await checkIssuerProofsFast(document, options)).proofs;
+}
+
+/**
+ * `verifyIssuerProofsFast`, plus the facts of what the verified proofs signed: read from the
+ * very canonical N-Quads that were hashed (core/verify/signedFacts.ts), so they cost a line scan,
+ * not a second expansion. `signedFacts` is absent when no proof verified.
+ */
+export async function checkIssuerProofsFast(document: object, options: FastProofOptions = {}): Promise<IssuerProofCheck> {
   if (typeof document !== "object" || document === null || Array.isArray(document)) {
     throw new InvalidArgumentError("a credential must be a JSON object");
   }
   const credential = document as JsonDocument;
   const issuerId = idOf(credential.issuer);
-  const documentHash = lazyDocumentHash(credential, options);
+  const canonical = lazyCanonicalDocument(credential, options);
   const issuerProofs = proofsOf(credential).filter((proof) => proof.type === DATA_INTEGRITY_PROOF && proof.cryptosuite === EDDSA_RDFC_2022);
-  return Promise.all(
+  const proofs = await Promise.all(
     issuerProofs.map(async (proof) => {
       const verificationMethod = typeof proof.verificationMethod === "string" ? proof.verificationMethod : "";
       const parsed = parseKeyedVerificationMethod(verificationMethod);
-      const verdict = await verifyWithDocumentHash(credential, proof, options, documentHash);
+      const verdict = await verifyWithDocumentHash(credential, proof, options, canonical.hash);
       return {
         verificationMethod,
         controller: parsed?.controller ?? verificationMethod.split("#")[0] ?? "",
@@ -216,6 +227,11 @@ export async function verifyIssuerProofsFast(document: object, options: FastProo
       };
     }),
   );
+  const signed = proofs.some((proof) => proof.verified) ? await canonical.signed() : undefined;
+  if (signed === undefined) return { proofs };
+  // On the fast path the dataset those N-Quads serialise is at hand: read it, not the text.
+  const signedFacts = signed.dataset !== undefined ? readSignedFactsFromDataset(signed.dataset.quads, credential.id) : readSignedFacts(signed.nquads, credential.id);
+  return { proofs, signedFacts };
 }
 
 async function verifyWithDocumentHash(
@@ -261,10 +277,26 @@ function failed(error: string): FastProofVerdict {
   return { verified: false, error };
 }
 
-/** The document hash, computed once on first use and shared by every proof of the set. */
-function lazyDocumentHash(document: JsonDocument, options: FastProofOptions): () => Promise<Uint8Array> {
-  let hash: Promise<Uint8Array> | undefined;
-  return () => (hash ??= hashCanonical(withoutProof(document), options, options.crypto ?? portableCrypto));
+/**
+ * The document's canonical N-Quads and their hash, computed once on first use and shared by
+ * every proof of the set (and by the signed facts: the very text that was hashed).
+ */
+function lazyCanonicalDocument(
+  document: JsonDocument,
+  options: FastProofOptions,
+): { hash: () => Promise<Uint8Array>; signed: () => Promise<{ nquads: string; dataset?: Dataset } | undefined> } {
+  let canonical: Promise<{ nquads: string; dataset?: Dataset; hash: Uint8Array }> | undefined;
+  const crypto = options.crypto ?? portableCrypto;
+  const compute = () =>
+    (canonical ??= canonicalizeWithDataset(withoutProof(document), { ...options, crypto, documentLoader: proofSetLoader(options) }).then((result) => ({
+      ...result,
+      hash: crypto.sha256(result.nquads),
+    })));
+  return {
+    hash: async () => (await compute()).hash,
+    // Only ever read after a proof verified over the hash, so the N-Quads exist.
+    signed: async () => (canonical === undefined ? undefined : await canonical),
+  };
 }
 
 // A batch signs (and later verifies) many credentials with the same proof configuration — same

@@ -31,6 +31,7 @@ export {
   type FastPathAttempt,
 } from "./canonicalize";
 export {
+  checkIssuerProofsFast,
   createEddsaRdfc2022ProofFast,
   signCredentialFast,
   verifyEddsaRdfc2022ProofFast,
