@@ -3,7 +3,8 @@
  * (built with PUBLIC_RPC_URL embedded): green only for a verified badge, amber with the reason
  * and the fix when the chain cannot be read (empty or unreachable RPC URL, even for a revoked
  * badge), red naming the step for a tampered badge. Also: what a single result is about comes
- * before its steps, a phone shows the verdict first, bundles are grouped with a summary line.
+ * before its steps, a phone shows the verdict first, bundles are grouped with a summary line, and
+ * the issuer's domain line sits above the steps without changing the verdict.
  * The chain is the in-process Hardhat network served over HTTP; no server process.
  */
 import fs from "node:fs";
@@ -174,6 +175,23 @@ describe("verify page: three verdicts in the browser", function () {
       expect(box.y + box.height).to.be.at.most(844);
     } finally {
       await page.setViewportSize({ width: 1180, height: 860 });
+    }
+  });
+
+  describe("the issuer domain line (the page does not fetch domains)", () => {
+    for (const [lang, words] of [
+      ["en", "Domain not checked: this page does not fetch issuers' domains"],
+      ["ko", "도메인을 확인하지 못함: 이 페이지는 발급자의 도메인을 가져오지 않습니다"],
+    ] as const) {
+      it(`shows the domain of the signed profile url as not checked, right above the steps (${lang}), and keeps the verdict`, async () => {
+        await open(lang);
+        expect(await verify(good, { rpcUrl: rpc.url })).to.equal("verified");
+        const line = page.locator("#report [data-domain-status]");
+        expect(await line.count()).to.equal(1);
+        expect(await line.getAttribute("data-domain-status")).to.equal("not-checked");
+        expect(await line.textContent()).to.include(words);
+        expect(await page.evaluate(() => document.querySelector("#report [data-domain-status]")!.nextElementSibling?.matches("ol.steps"))).to.equal(true);
+      });
     }
   });
 });
