@@ -14,6 +14,7 @@ import { createSecretBox } from "./crypto/secretBox";
 import { createAuthenticator } from "./http/auth";
 import { credentialFastPath } from "./http/credentialFastPath";
 import { errorMiddleware, notFound } from "./http/errors";
+import { Readiness, sqliteWriteProbe } from "./health";
 import { createLogger, type Logger } from "./log";
 import { Metrics } from "./metrics";
 import type { AwardNotifier } from "./notifier";
@@ -36,6 +37,9 @@ export interface AppDeps {
   signer: Signer;
   notifier?: AwardNotifier;
   log?: Logger;
+  metrics?: Metrics;
+  /** Readiness checks; main.ts passes one that knows the embedded chain process. */
+  readiness?: (parts: { batchWorker: BatchWorker }) => Readiness;
 }
 
 export interface CredanchorApp {
@@ -55,8 +59,20 @@ export interface CredanchorApp {
 export function createApp(deps: AppDeps): CredanchorApp {
   const log = deps.log ?? createLogger(deps.config.logLevel);
   const clock = deps.clock ?? systemClock;
-  const metrics = new Metrics();
+  const metrics = deps.metrics ?? new Metrics();
+  metrics.observeStore(deps.store);
   const workerDeps = { store: deps.store, chain: deps.chain, clock, config: deps.config, log, metrics };
+  const batchWorker = new BatchWorker(workerDeps);
+  const workerLagSeconds = () => (batchWorker.lastPassEndedAt === undefined ? undefined : (Date.now() - batchWorker.lastPassEndedAt) / 1000);
+  metrics.observeWorkerLag(workerLagSeconds);
+  const readiness =
+    deps.readiness?.({ batchWorker }) ??
+    new Readiness({
+      chain: deps.chain,
+      dataDir: deps.config.dataDir,
+      probeDatabaseWrite: defaultWriteProbe(deps.store),
+      workerLagSeconds,
+    });
   const context: AppContext = {
     store: deps.store,
     chain: deps.chain,
@@ -67,8 +83,9 @@ export function createApp(deps: AppDeps): CredanchorApp {
     box: createSecretBox(deps.config.keyEncryptionSecret),
     log,
     metrics,
+    readiness,
     authenticate: createAuthenticator(deps.store, deps.config.adminApiKey),
-    batchWorker: new BatchWorker(workerDeps),
+    batchWorker,
     statusWriter: new StatusWriter(workerDeps),
     // In a worker thread: checking signatures would otherwise hold the event loop.
     verify: async (credentials) =>
@@ -107,7 +124,18 @@ export function createApp(deps: AppDeps): CredanchorApp {
   const fastPath = credentialFastPath(deps.store, log);
   return {
     app,
-    requestListener: (req, res) => fastPath(req, res, () => app(req, res)),
+    requestListener: (req, res) => {
+      const startedAt = process.hrtime.bigint();
+      let viaExpress = false;
+      res.once("finish", () => {
+        const route = viaExpress ? routeLabel(req as unknown as express.Request) : "GET /api/v1/credentials/:id (fast path)";
+        metrics.observeHttp(req.method ?? "?", route, res.statusCode, Number(process.hrtime.bigint() - startedAt) / 1e9);
+      });
+      fastPath(req, res, () => {
+        viaExpress = true;
+        app(req, res);
+      });
+    },
     context,
     startWorkers() {
       context.batchWorker.start();
@@ -117,6 +145,19 @@ export function createApp(deps: AppDeps): CredanchorApp {
       await Promise.all([context.batchWorker.stop(), context.statusWriter.stop()]);
     },
   };
+}
+
+/** The route pattern that answered (bounded label values), or "unmatched". */
+function routeLabel(req: express.Request): string {
+  const route = (req as { route?: { path?: unknown } }).route;
+  if (!route || route.path === undefined) return "unmatched";
+  const pattern = Array.isArray(route.path) ? route.path.join("|") : String(route.path);
+  return `${req.baseUrl ?? ""}${pattern}`;
+}
+
+function defaultWriteProbe(store: Store): () => void {
+  const db = (store as { db?: Parameters<typeof sqliteWriteProbe>[0] }).db;
+  return db ? sqliteWriteProbe(db) : () => store.transaction(() => undefined);
 }
 
 /**

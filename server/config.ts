@@ -8,6 +8,7 @@
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+import { privateKeyToAccount } from "viem/accounts";
 import { InvalidArgumentError } from "../core/errors";
 
 export type WorkerPausePoint = "sealed" | "submitted" | "broadcast" | "confirmed";
@@ -62,7 +63,7 @@ export const HARDHAT_DEFAULT_OPERATOR_KEY = "0xac0974bec39a17e36ba4a6b4d238ff944
 export function loadConfig(env: Env = process.env): ServerConfig {
   const warnings: string[] = [];
   const dataDir = path.resolve(env.DATA_DIR ?? "./data");
-  fs.mkdirSync(dataDir, { recursive: true });
+  prepareDataDir(dataDir);
 
   const port = intFrom(env, "PORT", 3000, 0, 65535);
   const chainPort = intFrom(env, "CHAIN_PORT", 8545, 1, 65535);
@@ -70,6 +71,13 @@ export function loadConfig(env: Env = process.env): ServerConfig {
   const operatorPrivateKey = nonEmpty(env.OPERATOR_PRIVATE_KEY);
   if (operatorPrivateKey !== undefined && !/^0x[0-9a-fA-F]{64}$/.test(operatorPrivateKey)) {
     throw new InvalidArgumentError("OPERATOR_PRIVATE_KEY must be 0x followed by 64 hex digits");
+  }
+  if (operatorPrivateKey !== undefined) {
+    try {
+      privateKeyToAccount(operatorPrivateKey as `0x${string}`);
+    } catch {
+      throw new InvalidArgumentError("OPERATOR_PRIVATE_KEY is not a usable secp256k1 private key (it must be from 1 to the curve order minus 1)");
+    }
   }
   if (rpcUrl && !operatorPrivateKey) {
     throw new InvalidArgumentError("RPC_URL is set, so OPERATOR_PRIVATE_KEY must name the funded key the server sends transactions with");
@@ -116,6 +124,31 @@ export function loadConfig(env: Env = process.env): ServerConfig {
     testPauseAt: pauseAt as WorkerPausePoint | undefined,
     warnings,
   };
+}
+
+/**
+ * DATA_DIR exists (created 0700 when missing) and this user can write it: told here, with the
+ * folder's name, instead of a misleading ENOENT or SQLITE_CANTOPEN later.
+ */
+function prepareDataDir(dataDir: string): void {
+  try {
+    fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new InvalidArgumentError(
+      `DATA_DIR ${dataDir} does not exist and cannot be created (${code}): create it, or point DATA_DIR at a folder this user can write`,
+      { dataDir },
+    );
+  }
+  if (!fs.statSync(dataDir).isDirectory()) throw new InvalidArgumentError(`DATA_DIR ${dataDir} is not a folder`, { dataDir });
+  const probe = path.join(dataDir, `.write-test-${process.pid}`);
+  try {
+    fs.writeFileSync(probe, "", { mode: 0o600 });
+    fs.rmSync(probe);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new InvalidArgumentError(`DATA_DIR ${dataDir} is not writable (${code}): the server keeps its database, keys and chain state there; fix its permissions or mount`, { dataDir });
+  }
 }
 
 function signingEngineFrom(value: string | undefined): "fast" | "reference" {
