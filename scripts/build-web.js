@@ -7,7 +7,8 @@
  *   verify.js    the same bundle as a script, for the live panel on credential pages
  *   app.js       page helpers (copy button, file import)
  *   styles.css   the design system
- * `npm run build:web`; the server also runs it on first use when the folder is missing.
+ * `npm run build:web`; `npm start` runs it with --if-stale first (the server never builds on a
+ * request: a production install builds here, at start, or ships the folder).
  */
 const fs = require("node:fs");
 const path = require("node:path");
@@ -66,9 +67,31 @@ async function buildWeb(options = {}) {
   }
 }
 
-module.exports = { buildWeb, OUT_DIR };
+/** Whether the bundles are missing or older than any source they are built from. */
+function isStale() {
+  const outputs = ["verify.html", "verify.js", "app.js", "styles.css"].map((name) => path.join(OUT_DIR, name));
+  if (!outputs.every((file) => fs.existsSync(file))) return true;
+  const built = Math.min(...outputs.map((file) => fs.statSync(file).mtimeMs));
+  const newer = (dir) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const file = path.join(dir, entry.name);
+      if (entry.isDirectory()) {
+        if (entry.name !== "dist" && entry.name !== "node_modules" && newer(file)) return true;
+      } else if (/\.(ts|js|html|css|json)$/.test(entry.name) && fs.statSync(file).mtimeMs > built) {
+        return true;
+      }
+    }
+    return false;
+  };
+  return [path.join(ROOT, "core"), path.join(ROOT, "verifier", "web"), path.join(ROOT, "server", "web", "client"), path.dirname(STYLES)].some(
+    (dir) => fs.existsSync(dir) && newer(dir),
+  );
+}
+
+module.exports = { buildWeb, isStale, OUT_DIR };
 
 if (require.main === module) {
+  if (process.argv.includes("--if-stale") && !isStale()) process.exit(0);
   buildWeb().catch((error) => {
     console.error(error.message ?? error);
     process.exit(1);
