@@ -131,6 +131,7 @@ export function loadConfig(env: Env = process.env): ServerConfig {
  * folder's name, instead of a misleading ENOENT or SQLITE_CANTOPEN later.
  */
 function prepareDataDir(dataDir: string): void {
+  if (fs.existsSync(dataDir) && !fs.statSync(dataDir).isDirectory()) throw new InvalidArgumentError(`DATA_DIR ${dataDir} is not a folder`, { dataDir });
   try {
     fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   } catch (error) {

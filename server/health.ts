@@ -17,6 +17,7 @@
 import fs from "node:fs";
 import { GENUINE_REGISTRY_CODES, classifyRegistryCode } from "../core/chain/genuineRegistry";
 import type { Chain } from "./chain/Chain";
+import { REGISTRY_VERSION } from "./chain/deployment";
 
 export interface CheckResult {
   ok: boolean;
@@ -37,8 +38,6 @@ export interface ReadinessDeps {
   workerLagSeconds(): number | undefined;
   /** The embedded chain's process state, when the server runs one. */
   localChain?: () => { alive: boolean; lastExit: string | undefined; restarts: number };
-  /** Answers our registry's version(); used only while the genuine code list is the placeholder. */
-  registryVersionMatches?: () => Promise<boolean>;
   minFreeBytes?: number;
   maxWorkerLagSeconds?: number;
   chainTimeoutMs?: number;
@@ -78,11 +77,12 @@ export class Readiness {
       if (code === "0x") return { ok: false, reason: `no contract code at the registry address ${this.deps.chain.registry}` };
       const verdict = classifyRegistryCode(code);
       if (verdict.genuine) return { ok: true, reason: `genuine registry ${verdict.version} at ${this.deps.chain.registry}` };
-      if (GENUINE_REGISTRY_CODES.length === 0 && this.deps.registryVersionMatches) {
+      if (GENUINE_REGISTRY_CODES.length === 0) {
         // TODO(genuine list): remove once genuineRegistryCodes.json lands; the check is then strict.
-        return (await this.deps.registryVersionMatches())
-          ? { ok: true, reason: "registry code present and answers our version() (the genuine code list is not published yet)" }
-          : { ok: false, reason: `the contract at ${this.deps.chain.registry} does not answer our registry version()` };
+        const version = await this.deps.chain.registryVersion().catch(() => undefined);
+        return version === REGISTRY_VERSION
+          ? { ok: true, reason: `registry code present and answers version() "${version}" (the genuine code list is not published yet)` }
+          : { ok: false, reason: `the contract at ${this.deps.chain.registry} does not answer version() "${REGISTRY_VERSION}"` };
       }
       return { ok: false, reason: `the registry at ${this.deps.chain.registry} is not genuine: ${verdict.reason}` };
     } catch (error) {

@@ -59,9 +59,10 @@ export function createScrubber(secrets: readonly (string | undefined)[]): (value
     // A URL's origin is not secret; its userinfo, path and query may be (provider keys live there).
     try {
       const url = new URL(secret);
-      const rest = secret.slice(url.origin.length);
+      const rest = `${url.pathname}${url.search}${url.hash}`;
       if (url.username || url.password) exact.add(`${url.username}${url.password ? `:${url.password}` : ""}@`);
-      if (rest.length > 1) exact.add(`${url.host}${rest}`);
+      if (url.password && url.password.length >= 4) exact.add(decodeURIComponent(url.password));
+      if (rest.length > 1) exact.add(rest);
     } catch {
       // not a URL
     }

@@ -16,10 +16,9 @@ import path from "node:path";
 import http, { type Server } from "node:http";
 import { createPublicClient, createWalletClient, defineChain, http as viemHttp, type PublicClient } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
-import { credentialRegistryAbi } from "../core/chain/registryAbi";
 import { createApp } from "./app";
 import type { Address, Hex } from "./chain/Chain";
-import { REGISTRY_VERSION, deployOrReuseRegistryWithViem, readDeployment } from "./chain/deployment";
+import { deployOrReuseRegistryWithViem, readDeployment } from "./chain/deployment";
 import { LOCAL_CHAIN_ID, startLocalNode, type LocalNode } from "./chain/localNode";
 import { reconcileChain } from "./chain/reconcile";
 import { createViemChain } from "./chain/viemChain";
@@ -85,7 +84,6 @@ async function main(): Promise<void> {
   const store = openStore(config);
   const signer = createWorkerSigner({ engine: config.signingEngine });
   const notifier = loadClaimNotifier(store, config, chain, log);
-  const registryClient = createPublicClient({ transport: viemHttp(rpcUrl) });
   const handle = createApp({
     store,
     chain,
@@ -103,8 +101,6 @@ async function main(): Promise<void> {
         workerLagSeconds: () => (batchWorker.lastPassEndedAt === undefined ? undefined : (Date.now() - batchWorker.lastPassEndedAt) / 1000),
         maxWorkerLagSeconds: Math.max(120, (config.workerIntervalMs / 1000) * 10),
         ...(node ? { localChain: () => ({ alive: node!.alive, lastExit: node!.lastExit, restarts: node!.restarts }) } : {}),
-        registryVersionMatches: async () =>
-          (await registryClient.readContract({ address: registry, abi: credentialRegistryAbi, functionName: "version" }).catch(() => undefined)) === REGISTRY_VERSION,
       }),
   });
 

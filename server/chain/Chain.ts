@@ -89,6 +89,8 @@ export interface Chain {
   latestNonce(): Promise<number>;
   /** Status bit words of one list, `count` words from `fromWord`. */
   statusWordRange(issuer: Address, listId: number, purpose: "revocation" | "suspension", fromWord: number, count: number): Promise<bigint[]>;
+  /** What the registry's version() answers. */
+  registryVersion(): Promise<string>;
   /** eth_getCode of the registry ("0x" when there is none). */
   registryCode(): Promise<Hex>;
   /** Runs `fn` alone among the operator's nonce-taking work (allocation, funding). */

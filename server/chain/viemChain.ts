@@ -186,6 +186,8 @@ export async function createViemChain(options: ViemChainOptions): Promise<Chain>
       return [...words];
     },
 
+    registryVersion: () => rpc("version", () => client.readContract({ address: registryAddress, abi: credentialRegistryAbi, functionName: "version" })),
+
     async registryCode() {
       return (await rpc("eth_getCode", () => client.getCode({ address: registryAddress }))) ?? "0x";
     },

@@ -51,6 +51,8 @@ describe("operations", function () {
   let chain: TestChain;
   let server: TestServer;
   let issuer: { id: string; apiKey: string };
+  let achievementId: string;
+  let awardedIds: string[];
 
   before(async () => {
     chain = await startTestChain();
@@ -61,6 +63,14 @@ describe("operations", function () {
     });
     expect(created.status, created.text).to.equal(201);
     issuer = created.body;
+    const achievement = await call(server.baseUrl, "POST", "/api/v1/achievements", {
+      key: issuer.apiKey,
+      body: { name: "Metrics 101", description: "Counted", criteria: { narrative: "Was counted." }, achievementType: "Course" },
+    });
+    achievementId = achievement.body.id;
+    const awarded = await call(server.baseUrl, "POST", "/api/v1/credentials", { key: issuer.apiKey, body: { achievementId, recipients: [{ email: "a@x.example" }, { email: "b@x.example" }] } });
+    expect(awarded.status, awarded.text).to.equal(201);
+    awardedIds = awarded.body.credentials.map((c: { id: string }) => c.id);
   });
   after(async () => {
     await server?.close();
@@ -146,16 +156,15 @@ describe("operations", function () {
         },
       });
       const original = server.handle.context.chain;
+      const { listId } = server.store.getCredential(awardedIds[0]!)!;
+      expect((await call(server.baseUrl, "GET", `/api/v1/status-lists/${issuer.id}/${listId}`)).status).to.equal(200);
       server.handle.context.chain = failing;
       try {
-        const created = await fetch(`${server.baseUrl}/api/v1/issuers`, {
-          method: "POST",
-          headers: { authorization: `Bearer ${server.adminKey}`, "content-type": "application/json" },
-          body: JSON.stringify({ name: "Down University", url: "https://down.example" }),
-        });
-        expect(created.status).to.equal(503);
-        expect(created.headers.get("retry-after")).to.equal("5");
-        expect((await created.json()).error).to.equal("chain_unavailable");
+        // The status list is read from the chain on every request.
+        const list = await fetch(`${server.baseUrl}/api/v1/status-lists/${issuer.id}/${listId}`);
+        expect(list.status).to.equal(503);
+        expect(list.headers.get("retry-after")).to.equal("5");
+        expect((await list.json()).error).to.equal("chain_unavailable");
       } finally {
         server.handle.context.chain = original;
       }
@@ -164,20 +173,16 @@ describe("operations", function () {
 
   describe("metrics", () => {
     it("exports HTTP latency by route pattern, awards, worker lag, event-loop lag and process metrics", async () => {
-      const achievement = await call(server.baseUrl, "POST", "/api/v1/achievements", {
-        key: issuer.apiKey,
-        body: { name: "Metrics 101", description: "Counted", criteria: { narrative: "Was counted." }, achievementType: "Course" },
-      });
-      const awarded = await call(server.baseUrl, "POST", "/api/v1/credentials", { key: issuer.apiKey, body: { achievementId: achievement.body.id, recipients: [{ email: "a@x.example" }, { email: "b@x.example" }] } });
-      expect(awarded.status, awarded.text).to.equal(201);
-      await call(server.baseUrl, "GET", `/api/v1/credentials/${awarded.body.credentials[0].id}`);
-      await call(server.baseUrl, "GET", `/api/v1/achievements/${achievement.body.id}`, { key: issuer.apiKey });
+      await call(server.baseUrl, "GET", `/api/v1/credentials/${awardedIds[0]}`);
+      await call(server.baseUrl, "GET", `/api/v1/achievements/${achievementId}`, { key: issuer.apiKey });
       const text = (await call(server.baseUrl, "GET", "/metrics")).text;
       expect(text).to.match(/^credanchor_http_request_duration_seconds_count\{method="POST",route="\/api\/v1\/credentials",status="2xx"\} 1$/m);
       expect(text).to.match(/^credanchor_http_request_duration_seconds_count\{method="GET",route="GET \/api\/v1\/credentials\/:id \(fast path\)",status="2xx"\} 1$/m);
-      expect(text, "route patterns, never raw paths").to.not.include(achievement.body.id);
+      expect(text, "route patterns, never raw paths").to.not.include(achievementId);
       expect(text).to.match(/^credanchor_credentials_awarded_total 2$/m);
-      expect(text).to.match(/^credanchor_credentials\{state="batched"\} 2$/m);
+      const byState = [...text.matchAll(/^credanchor_credentials\{state="(signed|batched|anchored)"\} (\d+)$/gm)].map((m) => Number(m[2]));
+      expect(byState, "every state of credentials is exported").to.have.length(3);
+      expect(byState.reduce((a, b) => a + b, 0)).to.equal(2);
       expect(text).to.match(/^credanchor_worker_lag_seconds \d/m);
       expect(text).to.match(/^credanchor_nodejs_eventloop_lag_seconds \d/m);
       expect(text).to.match(/^credanchor_process_resident_memory_bytes \d+/m);
@@ -259,7 +264,6 @@ describe("operations", function () {
       fs.writeFileSync(file, "");
       expect(() => loadConfig({ DATA_DIR: path.join(file, "data") })).to.throw(/DATA_DIR .*file\/data does not exist and cannot be created \(ENOTDIR\)/);
       expect(() => loadConfig({ DATA_DIR: file })).to.throw(/DATA_DIR .* is not a folder/);
-      expect(() => loadConfig({ DATA_DIR: "/proc/credanchor-data" })).to.throw(/DATA_DIR \/proc\/credanchor-data does not exist and cannot be created/);
     });
 
     it("creates DATA_DIR 0700 and its secrets 0600", () => {
@@ -309,6 +313,21 @@ describe("operations", function () {
       expect(none.status).to.equal(1);
       expect(none.output).to.match(/credanchor failed to start: no .*remote\.json: deploy the registry first \(npm run deploy -- --network <name>\)/);
     });
+  });
+
+  it("lets a process that awaits SigningPool.close() with nothing else to do see it finish (npm run bench's signing child)", () => {
+    const script = [
+      'const { createSigningPool } = require("./server/signing/signingPool");',
+      "(async () => {",
+      '  const pool = createSigningPool({ workers: 2, engine: "fast" });',
+      "  await pool.ready();",
+      "  await pool.close();",
+      '  process.stdout.write("closed\\n");',
+      "})();",
+    ].join("\n");
+    const result = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "-e", script], { cwd: REPO_ROOT, encoding: "utf8", timeout: 60_000 });
+    expect(result.stdout, result.stderr).to.equal("closed\n");
+    expect(result.status).to.equal(0);
   });
 
   it("ships the registry's creation code equal to the compiled artifact (scripts/export-abi.ts writes both)", () => {
