@@ -26,7 +26,7 @@ import { statusListsRouter } from "./routes/statusLists";
 import { systemRouter } from "./routes/system";
 import type { Signer } from "./signing/Signer";
 import type { Store } from "./store/Store";
-import { BatchWorker } from "./worker/batchWorker";
+import { BatchWorker, type WorkerPausePoint } from "./worker/batchWorker";
 import { StatusWriter } from "./worker/statusWriter";
 
 export interface AppDeps {
@@ -38,6 +38,8 @@ export interface AppDeps {
   notifier?: AwardNotifier;
   log?: Logger;
   metrics?: Metrics;
+  /** Test hook (crash tests): the batch worker stops for good at this state. */
+  workerPauseAt?: WorkerPausePoint;
   /** Readiness checks; main.ts passes one that knows the embedded chain process. */
   readiness?: (parts: { batchWorker: BatchWorker }) => Readiness;
 }
@@ -62,7 +64,7 @@ export function createApp(deps: AppDeps): CredanchorApp {
   const metrics = deps.metrics ?? new Metrics();
   metrics.observeStore(deps.store);
   const workerDeps = { store: deps.store, chain: deps.chain, clock, config: deps.config, log, metrics };
-  const batchWorker = new BatchWorker(workerDeps);
+  const batchWorker = new BatchWorker({ ...workerDeps, ...(deps.workerPauseAt ? { pauseAt: deps.workerPauseAt } : {}) });
   const workerLagSeconds = () => (batchWorker.lastPassEndedAt === undefined ? undefined : (Date.now() - batchWorker.lastPassEndedAt) / 1000);
   metrics.observeWorkerLag(workerLagSeconds);
   const readiness =

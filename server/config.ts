@@ -11,8 +11,6 @@ import path from "node:path";
 import { privateKeyToAccount } from "viem/accounts";
 import { InvalidArgumentError } from "../core/errors";
 
-export type WorkerPausePoint = "sealed" | "submitted" | "broadcast" | "confirmed";
-
 export interface ServerConfig {
   port: number;
   host: string;
@@ -49,8 +47,6 @@ export interface ServerConfig {
   mailFrom: string | undefined;
   /** Signing engine of the worker threads. */
   signingEngine: "fast" | "reference";
-  /** Test hook: the worker stops for good right after a batch reaches this state. */
-  testPauseAt: WorkerPausePoint | undefined;
   /** Warnings to print at start (generated secrets and the like). */
   warnings: string[];
 }
@@ -92,11 +88,6 @@ export function loadConfig(env: Env = process.env): ServerConfig {
     );
   }
 
-  const pauseAt = nonEmpty(env.CREDANCHOR_TEST_PAUSE_AT);
-  if (pauseAt !== undefined && !["sealed", "submitted", "broadcast", "confirmed"].includes(pauseAt)) {
-    throw new InvalidArgumentError("CREDANCHOR_TEST_PAUSE_AT must be one of sealed, submitted, broadcast, confirmed", { value: pauseAt });
-  }
-
   const host = env.HOST ?? "127.0.0.1";
   return {
     port,
@@ -121,7 +112,6 @@ export function loadConfig(env: Env = process.env): ServerConfig {
     signingEngine: signingEngineFrom(nonEmpty(env.SIGNING_ENGINE)),
     smtpUrl: nonEmpty(env.SMTP_URL),
     mailFrom: nonEmpty(env.MAIL_FROM),
-    testPauseAt: pauseAt as WorkerPausePoint | undefined,
     warnings,
   };
 }

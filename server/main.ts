@@ -32,12 +32,18 @@ import type { AwardNotifier } from "./notifier";
 import { addIssuerApiKey, createIssuer, onboardIssuer } from "./services/issuers";
 import { createWorkerSigner } from "./signing/workerSigner";
 import { SqliteStore } from "./store/sqlite/SqliteStore";
+import type { WorkerPausePoint } from "./worker/batchWorker";
 
 const DEMO_ISSUER = { name: "credanchor Demo University", url: "https://demo.credanchor.example", email: "registrar@demo.credanchor.example" };
 /** How long a drain waits for requests in flight before closing what is left. */
 const DRAIN_TIMEOUT_MS = 30_000;
 
-async function main(): Promise<void> {
+export interface StartHooks {
+  /** Crash tests only (test/server/helpers/pausingMain.ts): the batch worker stops for good at this state. */
+  workerPauseAt?: WorkerPausePoint;
+}
+
+export async function startServer(hooks: StartHooks = {}): Promise<void> {
   // Data files (database, keys, chain state) are the owner's only: 0600 files, 0700 folders.
   process.umask(0o077);
   const startedAt = Date.now();
@@ -93,6 +99,7 @@ async function main(): Promise<void> {
     notifier,
     log,
     metrics,
+    ...(hooks.workerPauseAt ? { workerPauseAt: hooks.workerPauseAt } : {}),
     readiness: ({ batchWorker }) =>
       new Readiness({
         chain,
@@ -218,11 +225,18 @@ function loadClaimNotifier(store: SqliteStore, config: ServerConfig, chain: { ch
   }
 }
 
-main().catch((error) => {
+/** Starts the server; a start-up error is printed (secrets redacted) and the process exits 1. */
+export function runMain(hooks: StartHooks = {}): void {
+  startServer(hooks).catch(failedToStart);
+}
+
+function failedToStart(error: unknown): void {
   const message = error instanceof Error ? `${error.message}` : String(error);
   // The configuration's secrets must not reach the terminal either.
   const scrub = createScrubber([process.env.RPC_URL, process.env.OPERATOR_PRIVATE_KEY, process.env.ADMIN_API_KEY, process.env.KEY_ENCRYPTION_SECRET, process.env.SMTP_URL]);
   const text = scrub(message) as string;
   process.stderr.write(`credanchor failed to start: ${text}\n`);
   process.exit(1);
-});
+}
+
+if (require.main === module) runMain();
