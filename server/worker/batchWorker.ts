@@ -145,7 +145,9 @@ export class BatchWorker extends PeriodicWorker {
       // Our root is already on chain (we crashed after sending, or a reorg brought the batch
       // back and the transaction was mined again): adopt that anchor instead of sending another.
       const event = (await chain.anchorEvents(issuer.address, root)).find((e) => e.blockNumber === record.blockNumber);
-      store.adoptAnchor(batch.id, event?.txHash ?? ("0x" as Hex), Number(record.blockNumber));
+      // No transaction hash, no proof: a proof must name the transaction that anchored the root.
+      if (!event) throw new Error(`root ${root} is anchored in block ${record.blockNumber} but its BatchAnchored event is not found yet`);
+      store.adoptAnchor(batch.id, event.txHash, Number(record.blockNumber));
       this.deps.log.info({ batch: batch.id, root }, "root already anchored on chain; adopted");
       return;
     }
@@ -204,7 +206,7 @@ export class BatchWorker extends PeriodicWorker {
           path: tree.proof(credential.leafIndex!),
           txHash,
           blockNumber: Number(record.blockNumber),
-        } as never,
+        },
         created,
       );
       // The tree was built from these very leaves, so the inclusion re-check is skipped.
