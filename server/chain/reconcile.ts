@@ -47,14 +47,17 @@ export interface ReconcileDeps {
 export interface ReconcileReport {
   issuersChecked: number;
   issuersFailed: number;
+  /** Transactions the chain had mined and lost, sent again. */
   transactionsReplayed: number;
+  /** Transactions still in flight, sent again for the workers to follow. */
+  transactionsRebroadcast: number;
   transactionsGivenUp: number;
   anchorsRewritten: number;
   statusBitsRewritten: number;
 }
 
 export async function reconcileChain(deps: ReconcileDeps): Promise<ReconcileReport> {
-  const report: ReconcileReport = { issuersChecked: 0, issuersFailed: 0, transactionsReplayed: 0, transactionsGivenUp: 0, anchorsRewritten: 0, statusBitsRewritten: 0 };
+  const report: ReconcileReport = { issuersChecked: 0, issuersFailed: 0, transactionsReplayed: 0, transactionsRebroadcast: 0, transactionsGivenUp: 0, anchorsRewritten: 0, statusBitsRewritten: 0 };
   const { store, chain, log } = deps;
 
   for (const issuer of store.listIssuers()) {
@@ -94,14 +97,19 @@ async function replayOperatorTransactions(deps: ReconcileDeps, report: Reconcile
     expected++;
   }
   for (const tx of sent) {
+    // Ones still in flight (signed / sent) are the workers' to follow: waiting here for a remote
+    // chain to mine them would hold the start. Ones the chain had mined and lost are waited for:
+    // the checks below read what they wrote.
+    if (tx.state !== "mined" && tx.state !== "failed") {
+      report.transactionsRebroadcast++;
+      continue;
+    }
     const outcome = await waitForOutcome(deps, tx.txHash);
     if (!outcome) {
       log.warn({ txHash: tx.txHash, nonce: tx.nonce }, "a replayed transaction is not mined yet; the workers follow it");
       continue;
     }
-    if (tx.state === "mined" || tx.state === "failed") {
-      store.markChainTxMined(tx.id, outcome.txHash, Number(outcome.blockNumber), outcome.status === "success");
-    }
+    store.markChainTxMined(tx.id, outcome.txHash, Number(outcome.blockNumber), outcome.status === "success");
     report.transactionsReplayed++;
   }
   if (sent.length) log.warn({ count: sent.length, from: sent[0]!.nonce }, "replayed operator transactions the chain had lost");
