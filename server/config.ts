@@ -53,6 +53,11 @@ export interface ServerConfig {
 
 type Env = Record<string, string | undefined>;
 
+/** The secret values of the environment, to redact from anything printed (even when loadConfig failed). */
+export function secretsOf(env: Env = process.env): string[] {
+  return [env.RPC_URL, env.OPERATOR_PRIVATE_KEY, env.ADMIN_API_KEY, env.KEY_ENCRYPTION_SECRET, env.SMTP_URL].filter((v): v is string => typeof v === "string" && v !== "");
+}
+
 /** Hardhat's first default account: funded on every fresh local node, public knowledge. */
 export const HARDHAT_DEFAULT_OPERATOR_KEY = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80" as const;
 

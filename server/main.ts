@@ -23,7 +23,7 @@ import { LOCAL_CHAIN_ID, startLocalNode, type LocalNode } from "./chain/localNod
 import { reconcileChain } from "./chain/reconcile";
 import { createViemChain } from "./chain/viemChain";
 import { systemClock } from "./clock";
-import { HARDHAT_DEFAULT_OPERATOR_KEY, loadConfig, type ServerConfig } from "./config";
+import { HARDHAT_DEFAULT_OPERATOR_KEY, loadConfig, secretsOf, type ServerConfig } from "./config";
 import { createSecretBox } from "./crypto/secretBox";
 import { Readiness, sqliteWriteProbe } from "./health";
 import { createLogger, createScrubber, type Logger } from "./log";
@@ -233,7 +233,7 @@ export function runMain(hooks: StartHooks = {}): void {
 function failedToStart(error: unknown): void {
   const message = error instanceof Error ? `${error.message}` : String(error);
   // The configuration's secrets must not reach the terminal either.
-  const scrub = createScrubber([process.env.RPC_URL, process.env.OPERATOR_PRIVATE_KEY, process.env.ADMIN_API_KEY, process.env.KEY_ENCRYPTION_SECRET, process.env.SMTP_URL]);
+  const scrub = createScrubber(secretsOf());
   const text = scrub(message) as string;
   process.stderr.write(`credanchor failed to start: ${text}\n`);
   process.exit(1);

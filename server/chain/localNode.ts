@@ -115,7 +115,8 @@ export async function startLocalNode(port: number, options: LocalNodeOptions): P
 
   const relaunch = async (): Promise<void> => {
     for (let attempt = 0; !stopping; attempt++) {
-      await new Promise((resolve) => setTimeout(resolve, Math.min(30_000, 500 * 2 ** attempt)));
+      // A pause first: what killed it (memory, a full disk) may still be there; /readyz says so meanwhile.
+      await new Promise((resolve) => setTimeout(resolve, Math.min(30_000, 2000 * 2 ** attempt)));
       if (stopping) return;
       try {
         if (options.stateFile) prepareStateFile(options.stateFile, log);
