@@ -13,6 +13,9 @@
  * default RPC URL, so the static file opened from disk asks the serving instance's chain; the
  * page shows the URL it uses. Without it the page asks the visitor for one (and, until given,
  * nothing verifies: results are "not confirmed"). A server still injects its own settings.
+ *
+ * `npm run build:web`; `npm start` runs it with --if-stale first (the server never builds on a
+ * request: a production install builds here, at start, or ships the folder).
  */
 const fs = require("node:fs");
 const path = require("node:path");
@@ -93,9 +96,34 @@ async function buildWeb(options = {}) {
   }
 }
 
-module.exports = { buildWeb, OUT_DIR: DEFAULT_OUT_DIR, pageConfig };
+/** Whether the bundles are missing or older than any source they are built from. */
+function isStale(outDir = DEFAULT_OUT_DIR) {
+  const outputs = ["verify.html", "verify.js", "app.js", "styles.css"].map((name) => path.join(outDir, name));
+  if (!outputs.every((file) => fs.existsSync(file))) return true;
+  // A page built for another PUBLIC_RPC_URL is stale too: the URL is embedded at build time.
+  const embedded = JSON.stringify(pageConfig(process.env.PUBLIC_RPC_URL)).replace(/</g, "\\u003c");
+  if (!fs.readFileSync(path.join(outDir, "verify.html"), "utf8").includes(`id="credanchor-config">${embedded}</script>`)) return true;
+  const built = Math.min(...outputs.map((file) => fs.statSync(file).mtimeMs));
+  const newer = (dir) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const file = path.join(dir, entry.name);
+      if (entry.isDirectory()) {
+        if (entry.name !== "dist" && entry.name !== "node_modules" && newer(file)) return true;
+      } else if (/\.(ts|js|html|css|json)$/.test(entry.name) && fs.statSync(file).mtimeMs > built) {
+        return true;
+      }
+    }
+    return false;
+  };
+  return [path.join(ROOT, "core"), path.join(ROOT, "verifier", "web"), path.join(ROOT, "server", "web", "client"), path.dirname(STYLES)].some(
+    (dir) => fs.existsSync(dir) && newer(dir),
+  );
+}
+
+module.exports = { buildWeb, isStale, OUT_DIR: DEFAULT_OUT_DIR, pageConfig };
 
 if (require.main === module) {
+  if (process.argv.includes("--if-stale") && !isStale()) process.exit(0);
   buildWeb().catch((error) => {
     console.error(error.message ?? error);
     process.exit(1);

@@ -1,6 +1,8 @@
 /**
  * Writes core/chain/registryAbi.ts from the compiled CredentialRegistry artifact, so the core
- * (which must bundle for the browser and read no files) has the ABI as a typed constant.
+ * (which must bundle for the browser and read no files) has the ABI as a typed constant, and
+ * server/chain/registryBytecode.json, the creation code the server deploys on start (a
+ * production install has no Hardhat and no artifacts/).
  * Run after changing the contract's interface: `npx hardhat compile && npx ts-node scripts/export-abi.ts`.
  * `test/contracts/abi.test.ts` fails when the committed file is stale.
  */
@@ -9,6 +11,14 @@ import path from "node:path";
 
 export const ABI_FILE = path.join(__dirname, "..", "core", "chain", "registryAbi.ts");
 const ARTIFACT = path.join(__dirname, "..", "artifacts", "contracts", "CredentialRegistry.sol", "CredentialRegistry.json");
+
+export const BYTECODE_FILE = path.join(__dirname, "..", "server", "chain", "registryBytecode.json");
+
+/** The committed creation code: what `npx hardhat compile` produced for contracts/CredentialRegistry.sol. */
+export function renderBytecodeFile(): string {
+  const artifact = JSON.parse(fs.readFileSync(ARTIFACT, "utf8"));
+  return `${JSON.stringify({ generatedBy: "scripts/export-abi.ts", contract: "CredentialRegistry", bytecode: artifact.bytecode }, null, 2)}\n`;
+}
 
 export function renderAbiModule(): string {
   const artifact = JSON.parse(fs.readFileSync(ARTIFACT, "utf8"));
@@ -22,5 +32,6 @@ export function renderAbiModule(): string {
 if (require.main === module) {
   fs.mkdirSync(path.dirname(ABI_FILE), { recursive: true });
   fs.writeFileSync(ABI_FILE, renderAbiModule());
-  console.log(`wrote ${path.relative(process.cwd(), ABI_FILE)}`);
+  fs.writeFileSync(BYTECODE_FILE, renderBytecodeFile());
+  console.log(`wrote ${path.relative(process.cwd(), ABI_FILE)} and ${path.relative(process.cwd(), BYTECODE_FILE)}`);
 }

@@ -18,6 +18,7 @@ import { DEFAULT_ABUSE_LIMITS, MemoryRateLimiter, type AbuseLimits, type RateLim
 import { securityHeaders } from "./http/securityHeaders";
 import { credentialFastPath } from "./http/credentialFastPath";
 import { errorMiddleware, notFound } from "./http/errors";
+import { Readiness, sqliteWriteProbe } from "./health";
 import { createLogger, type Logger } from "./log";
 import { createClaimNotifier } from "./mail/claimNotifier";
 import type { Mailer } from "./mail/mailer";
@@ -34,8 +35,8 @@ import { createWebRouter } from "./web";
 import type { Signer } from "./signing/Signer";
 import type { Store } from "./store/Store";
 import { learnerServices } from "./routes/learner/deps";
-import { BatchWorker } from "./worker/batchWorker";
 import { MailWorker, type MailRetryPolicy } from "./worker/mailWorker";
+import { BatchWorker, type WorkerPausePoint } from "./worker/batchWorker";
 import { StatusWriter } from "./worker/statusWriter";
 
 export interface AppDeps {
@@ -56,6 +57,11 @@ export interface AppDeps {
   abuseLimits?: AbuseLimits;
   /** Tests only: how issuers' domains are fetched (a test CA, a local host). */
   fetchOptions?: Partial<SafeFetchOptions>;
+  metrics?: Metrics;
+  /** Test hook (crash tests): the batch worker stops for good at this state. */
+  workerPauseAt?: WorkerPausePoint;
+  /** Readiness checks; main.ts passes one that knows the embedded chain process. */
+  readiness?: (parts: { batchWorker: BatchWorker }) => Readiness;
 }
 
 export interface CredanchorApp {
@@ -75,10 +81,22 @@ export interface CredanchorApp {
 export function createApp(deps: AppDeps): CredanchorApp {
   const log = deps.log ?? createLogger(deps.config.logLevel);
   const clock = deps.clock ?? systemClock;
-  const metrics = new Metrics();
+  const metrics = deps.metrics ?? new Metrics();
+  metrics.observeStore(deps.store);
   const workerDeps = { store: deps.store, chain: deps.chain, clock, config: deps.config, log, metrics };
   const chainInfo = { chainId: deps.chain.chainId, registry: deps.chain.registry, isLocal: deps.chain.isLocal };
   const mailDeps = { store: deps.store, config: deps.config, chain: chainInfo, ...(deps.mailer ? { mailer: deps.mailer } : {}) };
+  const batchWorker = new BatchWorker({ ...workerDeps, ...(deps.workerPauseAt ? { pauseAt: deps.workerPauseAt } : {}) });
+  const workerLagSeconds = () => (batchWorker.lastPassEndedAt === undefined ? undefined : (Date.now() - batchWorker.lastPassEndedAt) / 1000);
+  metrics.observeWorkerLag(workerLagSeconds);
+  const readiness =
+    deps.readiness?.({ batchWorker }) ??
+    new Readiness({
+      chain: deps.chain,
+      dataDir: deps.config.dataDir,
+      probeDatabaseWrite: defaultWriteProbe(deps.store),
+      workerLagSeconds,
+    });
   const context: AppContext = {
     store: deps.store,
     chain: deps.chain,
@@ -89,8 +107,9 @@ export function createApp(deps: AppDeps): CredanchorApp {
     box: createSecretBox(deps.config.keyEncryptionSecret),
     log,
     metrics,
+    readiness,
     authenticate: createAuthenticator(deps.store, deps.config.adminApiKey),
-    batchWorker: new BatchWorker(workerDeps),
+    batchWorker,
     statusWriter: new StatusWriter(workerDeps),
     mailWorker: new MailWorker({ ...workerDeps, mailer: learnerServices(mailDeps).mailer, ...(deps.mailRetry ? { retry: deps.mailRetry } : {}) }),
     // In a worker thread: checking signatures would otherwise hold the event loop.
@@ -152,7 +171,18 @@ export function createApp(deps: AppDeps): CredanchorApp {
   const fastPath = credentialFastPath(deps.store, log);
   return {
     app,
-    requestListener: (req, res) => fastPath(req, res, () => app(req, res)),
+    requestListener: (req, res) => {
+      const startedAt = process.hrtime.bigint();
+      let viaExpress = false;
+      res.once("finish", () => {
+        const route = viaExpress ? routeLabel(req as unknown as express.Request) : "GET /api/v1/credentials/:id (fast path)";
+        metrics.observeHttp(req.method ?? "?", route, res.statusCode, Number(process.hrtime.bigint() - startedAt) / 1e9);
+      });
+      fastPath(req, res, () => {
+        viaExpress = true;
+        app(req, res);
+      });
+    },
     context,
     startWorkers() {
       context.batchWorker.start();
@@ -164,3 +194,17 @@ export function createApp(deps: AppDeps): CredanchorApp {
     },
   };
 }
+
+/** The route pattern that answered (bounded label values), or "unmatched". */
+function routeLabel(req: express.Request): string {
+  const route = (req as { route?: { path?: unknown } }).route;
+  if (!route || route.path === undefined) return "unmatched";
+  const pattern = Array.isArray(route.path) ? route.path.join("|") : String(route.path);
+  return `${req.baseUrl ?? ""}${pattern}`;
+}
+
+function defaultWriteProbe(store: Store): () => void {
+  const db = (store as { db?: Parameters<typeof sqliteWriteProbe>[0] }).db;
+  return db ? sqliteWriteProbe(db) : () => store.transaction(() => undefined);
+}
+

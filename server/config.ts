@@ -8,9 +8,8 @@
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+import { privateKeyToAccount } from "viem/accounts";
 import { InvalidArgumentError } from "../core/errors";
-
-export type WorkerPausePoint = "sealed" | "submitted" | "broadcast" | "confirmed";
 
 export interface ServerConfig {
   port: number;
@@ -55,8 +54,6 @@ export interface ServerConfig {
   claimTokenDays: number;
   /** Signing engine of the worker threads. */
   signingEngine: "fast" | "reference";
-  /** Test hook: the worker stops for good right after a batch reaches this state. */
-  testPauseAt: WorkerPausePoint | undefined;
   /** Warnings to print at start (generated secrets and the like). */
   warnings: string[];
   /**
@@ -77,13 +74,18 @@ export interface ServerConfig {
 
 type Env = Record<string, string | undefined>;
 
+/** The secret values of the environment, to redact from anything printed (even when loadConfig failed). */
+export function secretsOf(env: Env = process.env): string[] {
+  return [env.RPC_URL, env.OPERATOR_PRIVATE_KEY, env.ADMIN_API_KEY, env.KEY_ENCRYPTION_SECRET, env.SMTP_URL].filter((v): v is string => typeof v === "string" && v !== "");
+}
+
 /** Hardhat's first default account: funded on every fresh local node, public knowledge. */
 export const HARDHAT_DEFAULT_OPERATOR_KEY = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80" as const;
 
 export function loadConfig(env: Env = process.env): ServerConfig {
   const warnings: string[] = [];
   const dataDir = path.resolve(env.DATA_DIR ?? "./data");
-  fs.mkdirSync(dataDir, { recursive: true });
+  prepareDataDir(dataDir);
 
   const port = intFrom(env, "PORT", 3000, 0, 65535);
   const chainPort = intFrom(env, "CHAIN_PORT", 8545, 1, 65535);
@@ -91,6 +93,13 @@ export function loadConfig(env: Env = process.env): ServerConfig {
   const operatorPrivateKey = nonEmpty(env.OPERATOR_PRIVATE_KEY);
   if (operatorPrivateKey !== undefined && !/^0x[0-9a-fA-F]{64}$/.test(operatorPrivateKey)) {
     throw new InvalidArgumentError("OPERATOR_PRIVATE_KEY must be 0x followed by 64 hex digits");
+  }
+  if (operatorPrivateKey !== undefined) {
+    try {
+      privateKeyToAccount(operatorPrivateKey as `0x${string}`);
+    } catch {
+      throw new InvalidArgumentError("OPERATOR_PRIVATE_KEY is not a usable secp256k1 private key (it must be from 1 to the curve order minus 1)");
+    }
   }
   if (rpcUrl && !operatorPrivateKey) {
     throw new InvalidArgumentError("RPC_URL is set, so OPERATOR_PRIVATE_KEY must name the funded key the server sends transactions with");
@@ -103,11 +112,6 @@ export function loadConfig(env: Env = process.env): ServerConfig {
       `KEY_ENCRYPTION_SECRET is not set: issuer keys are encrypted under a secret kept in ${path.join(dataDir, "key-encryption-secret")} ` +
         "next to the data it protects. Set KEY_ENCRYPTION_SECRET (from a secret store) for anything beyond a local trial.",
     );
-  }
-
-  const pauseAt = nonEmpty(env.CREDANCHOR_TEST_PAUSE_AT);
-  if (pauseAt !== undefined && !["sealed", "submitted", "broadcast", "confirmed"].includes(pauseAt)) {
-    throw new InvalidArgumentError("CREDANCHOR_TEST_PAUSE_AT must be one of sealed, submitted, broadcast, confirmed", { value: pauseAt });
   }
 
   const host = env.HOST ?? "127.0.0.1";
@@ -136,7 +140,6 @@ export function loadConfig(env: Env = process.env): ServerConfig {
     devOutbox: booleanFrom(env, "DEV_OUTBOX") ?? (!rpcUrl && !nonEmpty(env.SMTP_URL)),
     claimTokenDays: intFrom(env, "CLAIM_TOKEN_DAYS", 30, 1, 3650),
     mailFrom: nonEmpty(env.MAIL_FROM),
-    testPauseAt: pauseAt as WorkerPausePoint | undefined,
     warnings,
     trustedRegistries: addressListFrom(env, "TRUSTED_REGISTRIES"),
     verifyLimits: {
@@ -159,6 +162,32 @@ function addressListFrom(env: Env, name: string): string[] | undefined {
     }
   }
   return addresses.length > 0 ? addresses : undefined;
+}
+
+/**
+ * DATA_DIR exists (created 0700 when missing) and this user can write it: told here, with the
+ * folder's name, instead of a misleading ENOENT or SQLITE_CANTOPEN later.
+ */
+function prepareDataDir(dataDir: string): void {
+  if (fs.existsSync(dataDir) && !fs.statSync(dataDir).isDirectory()) throw new InvalidArgumentError(`DATA_DIR ${dataDir} is not a folder`, { dataDir });
+  try {
+    fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new InvalidArgumentError(
+      `DATA_DIR ${dataDir} does not exist and cannot be created (${code}): create it, or point DATA_DIR at a folder this user can write`,
+      { dataDir },
+    );
+  }
+  if (!fs.statSync(dataDir).isDirectory()) throw new InvalidArgumentError(`DATA_DIR ${dataDir} is not a folder`, { dataDir });
+  const probe = path.join(dataDir, `.write-test-${process.pid}`);
+  try {
+    fs.writeFileSync(probe, "", { mode: 0o600 });
+    fs.rmSync(probe);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new InvalidArgumentError(`DATA_DIR ${dataDir} is not writable (${code}): the server keeps its database, keys and chain state there; fix its permissions or mount`, { dataDir });
+  }
 }
 
 function signingEngineFrom(value: string | undefined): "fast" | "reference" {

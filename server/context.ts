@@ -4,6 +4,7 @@ import type { Clock } from "./clock";
 import type { ServerConfig } from "./config";
 import type { SecretBox } from "./crypto/secretBox";
 import type { Authenticate } from "./http/auth";
+import type { Readiness } from "./health";
 import type { Logger } from "./log";
 import type { Metrics } from "./metrics";
 import type { AwardNotifier } from "./notifier";
@@ -23,6 +24,7 @@ export interface AppContext {
   box: SecretBox;
   log: Logger;
   metrics: Metrics;
+  readiness: Readiness;
   authenticate: Authenticate;
   batchWorker: BatchWorker;
   statusWriter: StatusWriter;

@@ -1,73 +1,132 @@
 /**
- * `npm start`: the whole system on one machine. Without RPC_URL it starts a local Hardhat
- * node (a child that lives as long as this process), deploys or reuses the registry
- * (deployments/localhost.json), opens the store in DATA_DIR, creates the demo issuer once,
- * and serves the API. With RPC_URL + OPERATOR_PRIVATE_KEY it uses that chain and
- * deployments/<NETWORK>.json.
+ * `npm start`: the whole system on one machine. Without RPC_URL it starts its embedded chain
+ * (anvil, state kept in DATA_DIR/chain-state.json, a child that lives as long as this process),
+ * deploys or reuses the registry (deployments/localhost.json), opens the store in DATA_DIR,
+ * creates the demo issuer once, and serves the API. With RPC_URL + OPERATOR_PRIVATE_KEY it uses
+ * that chain and deployments/<NETWORK>.json.
+ *
+ * Before it answers a request, the chain is reconciled with the store (server/chain/reconcile.ts):
+ * nothing recorded as written on chain is missing from it.
+ *
+ * SIGTERM / SIGINT drain: no new connections, requests in flight finish, the workers stop at
+ * a safe point, then the store closes and the chain stops.
  */
 import fs from "node:fs";
 import path from "node:path";
 import http, { type Server } from "node:http";
-import { JsonRpcProvider, Wallet } from "ethers";
-import { deployOrReuseRegistry, readDeployment } from "../scripts/lib/deployment";
+import { createPublicClient, createWalletClient, defineChain, http as viemHttp, type PublicClient } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
 import { createApp } from "./app";
 import type { Address, Hex } from "./chain/Chain";
-import { compileIfNeeded, startLocalNode, type LocalNode } from "./chain/localNode";
+import { deployOrReuseRegistryWithViem, readDeployment } from "./chain/deployment";
+import { LOCAL_CHAIN_ID, startLocalNode, type LocalNode } from "./chain/localNode";
+import { reconcileChain } from "./chain/reconcile";
 import { createViemChain } from "./chain/viemChain";
 import { systemClock } from "./clock";
-import { HARDHAT_DEFAULT_OPERATOR_KEY, loadConfig } from "./config";
+import { HARDHAT_DEFAULT_OPERATOR_KEY, loadConfig, secretsOf, type ServerConfig } from "./config";
 import { createSecretBox } from "./crypto/secretBox";
-import { createLogger } from "./log";
+import { Readiness, sqliteWriteProbe } from "./health";
+import { createLogger, createScrubber, type Logger } from "./log";
+import { Metrics } from "./metrics";
 import { addIssuerApiKey, createIssuer, onboardIssuer } from "./services/issuers";
 import { createWorkerSigner } from "./signing/workerSigner";
 import { SqliteStore } from "./store/sqlite/SqliteStore";
+import type { WorkerPausePoint } from "./worker/batchWorker";
 
 const DEMO_ISSUER = { name: "credanchor Demo University", url: "https://demo.credanchor.example", email: "registrar@demo.credanchor.example" };
+/** How long a drain waits for requests in flight before closing what is left. */
+const DRAIN_TIMEOUT_MS = 30_000;
 
-async function main(): Promise<void> {
+export interface StartHooks {
+  /** Crash tests only (test/server/helpers/pausingMain.ts): the batch worker stops for good at this state. */
+  workerPauseAt?: WorkerPausePoint;
+}
+
+export async function startServer(hooks: StartHooks = {}): Promise<void> {
+  // Data files (database, keys, chain state) are the owner's only: 0600 files, 0700 folders.
+  process.umask(0o077);
   const startedAt = Date.now();
   const config = loadConfig();
-  const log = createLogger(config.logLevel);
+  const log = createLogger(config.logLevel, undefined, {
+    secrets: [config.rpcUrl, config.operatorPrivateKey, config.adminApiKey, config.keyEncryptionSecret, config.smtpUrl],
+  });
   for (const warning of config.warnings) log.warn(warning);
-  const say = (message: string) => log.info(message);
+  const say = (message: string, level: "info" | "warn" | "error" = "info") => log[level](message);
 
   let node: LocalNode | undefined;
   let rpcUrl = config.rpcUrl;
   let operatorKey = config.operatorPrivateKey;
   let registry: Address;
+  const metrics = new Metrics();
   if (!rpcUrl) {
-    compileIfNeeded(say);
-    node = await startLocalNode(config.chainPort, { log: say });
+    node = await startLocalNode(config.chainPort, { log: say, stateFile: path.join(config.dataDir, "chain-state.json"), stateIntervalSeconds: 1 });
     rpcUrl = node.rpcUrl;
     operatorKey ??= HARDHAT_DEFAULT_OPERATOR_KEY;
-    const deployer = new Wallet(operatorKey, new JsonRpcProvider(rpcUrl, undefined, { staticNetwork: true }));
-    const deployed = await deployOrReuseRegistry({ network: config.network, signer: deployer, dir: config.deploymentsDir });
+    const chainDef = defineChain({ id: LOCAL_CHAIN_ID, name: "credanchor-local", nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 }, rpcUrls: { default: { http: [rpcUrl] } } });
+    const client = createPublicClient({ chain: chainDef, transport: viemHttp(rpcUrl) }) as PublicClient;
+    const wallet = createWalletClient({ chain: chainDef, account: privateKeyToAccount(operatorKey), transport: viemHttp(rpcUrl) });
+    const deployed = await deployOrReuseRegistryWithViem({ network: config.network, client, wallet, dir: config.deploymentsDir });
     registry = deployed.record.contracts.CredentialRegistry.address as Address;
     say(deployed.reused ? `reusing CredentialRegistry at ${registry}` : `deployed CredentialRegistry at ${registry} (${deployed.reason})`);
   } else {
     const record = readDeployment(config.network, config.deploymentsDir);
     if (!record) {
-      throw new Error(`no deployments/${config.network}.json: deploy the registry first (npm run deploy -- --network <name>) or set NETWORK`);
+      throw new Error(
+        `no ${path.join(config.deploymentsDir, `${config.network}.json`)}: deploy the registry first (npm run deploy -- --network <name>), ` +
+          "or set NETWORK / DEPLOYMENTS_DIR to where its record is",
+      );
     }
     registry = record.contracts.CredentialRegistry.address as Address;
   }
 
-  const chain = await createViemChain({ rpcUrl, registry, operatorPrivateKey: operatorKey as Hex, isLocal: !config.rpcUrl });
-  const store = new SqliteStore(path.join(config.dataDir, "credanchor.sqlite"), { claimTokenDays: config.claimTokenDays });
+  const chain = await createViemChain({
+    rpcUrl,
+    registry,
+    operatorPrivateKey: operatorKey as Hex,
+    isLocal: !config.rpcUrl,
+    onRpcError: () => metrics.rpcErrors++,
+  });
+  const store = openStore(config);
   const signer = createWorkerSigner({ engine: config.signingEngine });
-  const handle = createApp({ store, chain, clock: systemClock, config, signer, log });
+  const handle = createApp({
+    store,
+    chain,
+    clock: systemClock,
+    config,
+    signer,
+    log,
+    metrics,
+    ...(hooks.workerPauseAt ? { workerPauseAt: hooks.workerPauseAt } : {}),
+    readiness: ({ batchWorker }) =>
+      new Readiness({
+        chain,
+        dataDir: config.dataDir,
+        probeDatabaseWrite: sqliteWriteProbe(store.db),
+        workerLagSeconds: () => (batchWorker.lastPassEndedAt === undefined ? undefined : (Date.now() - batchWorker.lastPassEndedAt) / 1000),
+        maxWorkerLagSeconds: Math.max(120, (config.workerIntervalMs / 1000) * 10),
+        ...(node ? { localChain: () => ({ alive: node!.alive, lastExit: node!.lastExit, restarts: node!.restarts }) } : {}),
+      }),
+  });
 
-  // Every issuer again: idempotent, and it re-registers keys on a fresh local chain.
+  // Nothing recorded as on chain may be missing from it before the first request.
   const box = createSecretBox(config.keyEncryptionSecret);
   const issuerDeps = { store, chain, clock: systemClock, box, log };
-  for (const issuer of store.listIssuers()) {
-    await onboardIssuer(issuerDeps, issuer).catch((error) => log.warn({ err: error, issuer: issuer.id }, "issuer onboarding failed; retried at next start"));
-  }
+  await reconcileChain({
+    store,
+    chain,
+    clock: systemClock,
+    log,
+    publicUrl: config.publicUrl,
+    onboard: async (issuer) => void (await onboardIssuer(issuerDeps, issuer, { restoring: true })),
+  });
   const demo = await ensureDemoIssuer(issuerDeps, config.dataDir);
 
   const server: Server = await new Promise((resolve, reject) => {
-    const s = http.createServer(handle.requestListener).listen(config.port, config.host, () => resolve(s));
-    s.once("error", reject);
+    const s = http.createServer(handle.requestListener);
+    s.once("error", (error: NodeJS.ErrnoException) =>
+      reject(error.code === "EADDRINUSE" ? new Error(`port ${config.port} is in use on ${config.host}: stop what runs there or set PORT`) : error),
+    );
+    s.listen(config.port, config.host, () => resolve(s));
   });
   handle.startWorkers();
 
@@ -77,8 +136,8 @@ async function main(): Promise<void> {
     `credanchor is up in ${((Date.now() - startedAt) / 1000).toFixed(1)} s`,
     `  web           ${base}/   verify: ${base}/verify   wallet: ${base}/wallet`,
     `  API           ${base}/api/v1   (OpenAPI: ${base}/docs)`,
-    `  health        ${base}/healthz   metrics: ${base}/metrics`,
-    `  chain         ${rpcUrl} (chain ${chain.chainId}${node ? ", local Hardhat node" : ""}), registry ${registry}`,
+    `  health        ${base}/healthz   ready: ${base}/readyz   metrics: ${base}/metrics`,
+    `  chain         ${node ? rpcUrl : "RPC_URL"} (chain ${chain.chainId}${node ? ", embedded anvil, state in DATA_DIR/chain-state.json" : ""}), registry ${registry}`,
     `  data          ${config.dataDir}`,
     `  admin key     ${config.adminApiKey}${config.adminApiKeyGenerated ? "   (generated now, kept in DATA_DIR/admin-api-key)" : ""}`,
     `  demo issuer   ${demo.issuer.id}  ${demo.issuer.did}`,
@@ -93,16 +152,40 @@ async function main(): Promise<void> {
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    log.info({ signal }, "shutting down");
-    server.close();
+    log.info({ signal }, "draining: no new connections; requests in flight finish");
+    handle.context.readiness.draining = true;
+    const drained = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+    const idle = setInterval(() => server.closeIdleConnections(), 100);
+    const timedOut = await Promise.race([drained.then(() => false), new Promise<boolean>((resolve) => setTimeout(() => resolve(true), DRAIN_TIMEOUT_MS).unref())]);
+    clearInterval(idle);
+    if (timedOut) {
+      log.warn(`requests still in flight after ${DRAIN_TIMEOUT_MS / 1000} s; closing them`);
+      server.closeAllConnections();
+    }
     await handle.stop();
     await signer.close();
     store.close();
     await node?.stop();
+    log.info("stopped");
     process.exit(0);
   };
   process.on("SIGINT", () => void shutdown("SIGINT"));
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
+}
+
+/** Opens the database with a start-up error that names the fix. */
+function openStore(config: ServerConfig): SqliteStore {
+  const file = path.join(config.dataDir, "credanchor.sqlite");
+  try {
+    return new SqliteStore(file, { claimTokenDays: config.claimTokenDays });
+  } catch (error) {
+    const code = (error as { code?: string }).code ?? "";
+    if (/READONLY|CANTOPEN|PERM|ACCES/i.test(code)) {
+      throw new Error(`cannot write the database ${file} (${code}): DATA_DIR must be a folder this user can write`, { cause: error });
+    }
+    throw error;
+  }
 }
 
 /** The demo issuer is created once per DATA_DIR; its API key is kept there (0600) to be printed at every start. */
@@ -125,7 +208,18 @@ async function ensureDemoIssuer(deps: Parameters<typeof onboardIssuer>[0], dataD
   return { issuer, apiKey };
 }
 
-main().catch((error) => {
-  process.stderr.write(`credanchor failed to start: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}\n`);
+/** Starts the server; a start-up error is printed (secrets redacted) and the process exits 1. */
+export function runMain(hooks: StartHooks = {}): void {
+  startServer(hooks).catch(failedToStart);
+}
+
+function failedToStart(error: unknown): void {
+  const message = error instanceof Error ? `${error.message}` : String(error);
+  // The configuration's secrets must not reach the terminal either.
+  const scrub = createScrubber(secretsOf());
+  const text = scrub(message) as string;
+  process.stderr.write(`credanchor failed to start: ${text}\n`);
   process.exit(1);
-});
+}
+
+if (require.main === module) runMain();

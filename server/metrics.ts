@@ -1,46 +1,124 @@
 /**
- * Prometheus text exposition, written by hand: a few counters and one histogram are all the
- * server has, and the format is small.
+ * Prometheus metrics (prom-client), one registry per app so tests and a second instance in the
+ * same process keep their own. Everything is kept in memory or read from a handful of rows kept
+ * by triggers (state_counts): a scrape never scans a table.
+ *
+ * The workers count with plain increments (`metrics.rpcErrors++`): those fields are accessors
+ * over prom-client counters.
  */
+import client from "prom-client";
 import type { Store } from "./store/Store";
 
 const LATENCY_BUCKETS = [1, 2, 5, 10, 30, 60, 120, 300, 600, 1800, 3600];
+const HTTP_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
 export class Metrics {
-  rpcErrors = 0;
-  anchorsSubmitted = 0;
-  anchorsConfirmed = 0;
-  statusTransactions = 0;
-  private readonly latencyCounts = new Array<number>(LATENCY_BUCKETS.length).fill(0);
-  private latencySum = 0;
-  private latencyCount = 0;
+  readonly registry = new client.Registry();
+  private readonly rpcErrorsCounter = new client.Counter({ name: "credanchor_rpc_errors_total", help: "Failed JSON-RPC calls to the chain.", registers: [this.registry] });
+  private readonly anchorsSubmittedCounter = new client.Counter({ name: "credanchor_anchors_submitted_total", help: "Anchor transactions signed and stored for broadcast.", registers: [this.registry] });
+  private readonly anchorsConfirmedCounter = new client.Counter({ name: "credanchor_anchors_confirmed_total", help: "Batches whose anchor reached the required confirmations.", registers: [this.registry] });
+  private readonly statusTransactionsCounter = new client.Counter({ name: "credanchor_status_transactions_total", help: "Status list transactions signed and stored for broadcast.", registers: [this.registry] });
+  private readonly awardsCounter = new client.Counter({ name: "credanchor_credentials_awarded_total", help: "Credentials accepted by award or pre-signed upload.", registers: [this.registry] });
+  private readonly anchorLatency = new client.Histogram({
+    name: "credanchor_anchor_latency_seconds",
+    help: "Time from sealing a batch to its confirmed anchor.",
+    buckets: LATENCY_BUCKETS,
+    registers: [this.registry],
+  });
+  readonly httpDuration = new client.Histogram({
+    name: "credanchor_http_request_duration_seconds",
+    help: "HTTP request latency by route (the route pattern, not the path) and status class.",
+    labelNames: ["method", "route", "status"] as const,
+    buckets: HTTP_BUCKETS,
+    registers: [this.registry],
+  });
+  private readonly counts = { rpcErrors: 0, anchorsSubmitted: 0, anchorsConfirmed: 0, statusTransactions: 0 };
+  private stateSource: Store | undefined;
+  private workerLagSource: (() => number | undefined) | undefined;
 
-  /** Seconds from a batch being sealed to its anchor being confirmed. */
-  observeAnchorLatency(seconds: number): void {
-    this.latencySum += seconds;
-    this.latencyCount++;
-    LATENCY_BUCKETS.forEach((bound, i) => {
-      if (seconds <= bound) this.latencyCounts[i]!++;
+  constructor() {
+    client.collectDefaultMetrics({ register: this.registry, prefix: "credanchor_", eventLoopMonitoringPrecision: 20 });
+    const self = this;
+    const stateGauge = (name: string, help: string, read: (store: Store) => Record<string, number>) =>
+      new client.Gauge({
+        name,
+        help,
+        labelNames: ["state"] as const,
+        registers: [this.registry],
+        collect() {
+          if (!self.stateSource) return;
+          for (const [state, n] of Object.entries(read(self.stateSource))) this.set({ state }, n);
+        },
+      });
+    stateGauge("credanchor_credentials", "Credentials by state (revoked and suspended count credentials with that flag).", (s) => s.countCredentialsByState());
+    stateGauge("credanchor_batches", "Batches by state.", (s) => s.countBatchesByState());
+    new client.Gauge({
+      name: "credanchor_worker_lag_seconds",
+      help: "Seconds since the batch worker last finished a pass (0 before it starts).",
+      registers: [this.registry],
+      collect() {
+        this.set(self.workerLagSource?.() ?? 0);
+      },
     });
   }
 
-  render(store: Store): string {
-    const lines: string[] = [];
-    const gauge = (name: string, help: string, values: Record<string, number>, label: string) => {
-      lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} gauge`);
-      for (const [key, value] of Object.entries(values)) lines.push(`${name}{${label}="${key}"} ${value}`);
-    };
-    const counter = (name: string, help: string, value: number) => lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} counter`, `${name} ${value}`);
-    gauge("credanchor_credentials", "Credentials by state (revoked and suspended count credentials with that flag).", store.countCredentialsByState(), "state");
-    gauge("credanchor_batches", "Batches by state.", store.countBatchesByState(), "state");
-    counter("credanchor_rpc_errors_total", "Failed JSON-RPC calls of the worker.", this.rpcErrors);
-    counter("credanchor_anchors_submitted_total", "Anchor transactions signed and stored for broadcast.", this.anchorsSubmitted);
-    counter("credanchor_anchors_confirmed_total", "Batches whose anchor reached the required confirmations.", this.anchorsConfirmed);
-    counter("credanchor_status_transactions_total", "Status list transactions signed and stored for broadcast.", this.statusTransactions);
-    lines.push("# HELP credanchor_anchor_latency_seconds Time from sealing a batch to its confirmed anchor.", "# TYPE credanchor_anchor_latency_seconds histogram");
-    LATENCY_BUCKETS.forEach((bound, i) => lines.push(`credanchor_anchor_latency_seconds_bucket{le="${bound}"} ${this.latencyCounts[i]}`));
-    lines.push(`credanchor_anchor_latency_seconds_bucket{le="+Inf"} ${this.latencyCount}`);
-    lines.push(`credanchor_anchor_latency_seconds_sum ${this.latencySum}`, `credanchor_anchor_latency_seconds_count ${this.latencyCount}`);
-    return `${lines.join("\n")}\n`;
+  /** Where the state gauges read their counts (kept by triggers, a few rows). */
+  observeStore(store: Store): void {
+    this.stateSource = store;
+  }
+
+  observeWorkerLag(lag: () => number | undefined): void {
+    this.workerLagSource = lag;
+  }
+
+  get rpcErrors(): number {
+    return this.counts.rpcErrors;
+  }
+  set rpcErrors(value: number) {
+    if (value > this.counts.rpcErrors) this.rpcErrorsCounter.inc(value - this.counts.rpcErrors);
+    this.counts.rpcErrors = value;
+  }
+  get anchorsSubmitted(): number {
+    return this.counts.anchorsSubmitted;
+  }
+  set anchorsSubmitted(value: number) {
+    if (value > this.counts.anchorsSubmitted) this.anchorsSubmittedCounter.inc(value - this.counts.anchorsSubmitted);
+    this.counts.anchorsSubmitted = value;
+  }
+  get anchorsConfirmed(): number {
+    return this.counts.anchorsConfirmed;
+  }
+  set anchorsConfirmed(value: number) {
+    if (value > this.counts.anchorsConfirmed) this.anchorsConfirmedCounter.inc(value - this.counts.anchorsConfirmed);
+    this.counts.anchorsConfirmed = value;
+  }
+  get statusTransactions(): number {
+    return this.counts.statusTransactions;
+  }
+  set statusTransactions(value: number) {
+    if (value > this.counts.statusTransactions) this.statusTransactionsCounter.inc(value - this.counts.statusTransactions);
+    this.counts.statusTransactions = value;
+  }
+
+  countAwards(n: number): void {
+    if (n > 0) this.awardsCounter.inc(n);
+  }
+
+  /** Seconds from a batch being sealed to its anchor being confirmed. */
+  observeAnchorLatency(seconds: number): void {
+    this.anchorLatency.observe(seconds);
+  }
+
+  observeHttp(method: string, route: string, status: number, seconds: number): void {
+    this.httpDuration.observe({ method, route, status: `${Math.floor(status / 100)}xx` }, seconds);
+  }
+
+  /** The exposition text. */
+  async render(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
   }
 }

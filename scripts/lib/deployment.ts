@@ -2,115 +2,39 @@
  * Where the CredentialRegistry lives on each network: `deployments/<network>.json`, shaped
  * `{ chainId, contracts: { CredentialRegistry: { address, blockNumber, txHash } } }`.
  *
- * Shared by `scripts/deploy.ts` and the server (which deploys on `npm start` when it runs its own
- * local node), so it depends on ethers only, never on the Hardhat runtime.
+ * The ethers side for `scripts/deploy.ts` and tests (Hardhat networks); the server deploys on
+ * start through server/chain/deployment.ts, which needs neither ethers nor Hardhat.
  */
 import fs from "node:fs";
 import path from "node:path";
-import { Contract, ContractFactory, getAddress, isHexString } from "ethers";
+import { Contract, ContractFactory, getAddress } from "ethers";
 import type { InterfaceAbi, Provider, Signer } from "ethers";
 import type { Hex } from "viem";
 import { classifyRegistryCode } from "../../core/chain/genuineRegistry";
 import { ChainError, CredanchorError } from "../../core/errors";
 
-export const DEPLOYMENTS_DIR = path.resolve(__dirname, "..", "..", "deployments");
+import { DEPLOYMENTS_DIR, REGISTRY_VERSION, deploymentPath, readDeployment, writeDeployment, type DeploymentRecord } from "../../server/chain/deployment";
+
+// The record format lives with the server's chain code (the server reads it at run time without
+// ethers); the scripts share it from there.
+export {
+  DEPLOYMENTS_DIR,
+  REGISTRY_VERSION,
+  InvalidDeploymentFileError,
+  deploymentPath,
+  parseDeploymentRecord,
+  readDeployment,
+  writeDeployment,
+} from "../../server/chain/deployment";
+export type { ContractDeployment, DeploymentRecord } from "../../server/chain/deployment";
+
 export const REGISTRY_ARTIFACT = path.resolve(
   __dirname, "..", "..", "artifacts", "contracts", "CredentialRegistry.sol", "CredentialRegistry.json",
 );
-/**
- * What `version()` of the registry this code deploys answers. A recorded address whose contract
- * answers anything else is not reused. test/scripts/deploy.test.ts keeps it equal to the contract's.
- */
-export const REGISTRY_VERSION = "credanchor-registry 1.0.0";
-
-export interface ContractDeployment {
-  address: string;
-  blockNumber: number;
-  txHash: string;
-}
-
-export interface DeploymentRecord {
-  chainId: number;
-  contracts: { CredentialRegistry: ContractDeployment };
-}
 
 export interface ContractArtifact {
   abi: InterfaceAbi;
   bytecode: string;
-}
-
-/** A deployments/<network>.json file that is missing fields or has the wrong types. */
-export class InvalidDeploymentFileError extends CredanchorError {
-  override readonly name = "InvalidDeploymentFileError";
-  readonly file: string;
-  constructor(file: string, problem: string) {
-    super("INVALID_ARGUMENT", `${file}: ${problem}`, { file, problem });
-    this.file = file;
-  }
-}
-
-export function deploymentPath(network: string, dir: string = DEPLOYMENTS_DIR): string {
-  // The network name becomes a file name: refuse anything that could leave the folder.
-  if (!/^[A-Za-z0-9_-]+$/.test(network)) {
-    throw new InvalidDeploymentFileError(network, "a network name may only hold letters, digits, '-' and '_'");
-  }
-  return path.join(dir, `${network}.json`);
-}
-
-/** Checks the shape of a parsed deployments file and returns it typed (extra fields dropped). */
-export function parseDeploymentRecord(json: unknown, source: string): DeploymentRecord {
-  const fail = (problem: string): never => {
-    throw new InvalidDeploymentFileError(source, problem);
-  };
-  if (!isObject(json)) return fail("expected a JSON object");
-  const { chainId, contracts } = json;
-  if (!isCount(chainId) || chainId === 0) fail("chainId must be a positive integer");
-  if (!isObject(contracts) || !isObject(contracts.CredentialRegistry)) fail("contracts.CredentialRegistry is missing");
-  const registry = (contracts as Record<string, Record<string, unknown>>).CredentialRegistry!;
-  const { address, blockNumber, txHash } = registry;
-  if (typeof address !== "string" || !isHexString(address, 20)) fail("contracts.CredentialRegistry.address must be a 20-byte hex address");
-  if (!isCount(blockNumber)) fail("contracts.CredentialRegistry.blockNumber must be a non-negative integer");
-  if (typeof txHash !== "string" || !isHexString(txHash, 32)) fail("contracts.CredentialRegistry.txHash must be a 32-byte hex hash");
-  return {
-    chainId: chainId as number,
-    contracts: {
-      CredentialRegistry: {
-        address: getAddress(address as string),
-        blockNumber: blockNumber as number,
-        txHash: (txHash as string).toLowerCase(),
-      },
-    },
-  };
-}
-
-/** The record of `network`, or undefined when none was written yet. */
-export function readDeployment(network: string, dir: string = DEPLOYMENTS_DIR): DeploymentRecord | undefined {
-  const file = deploymentPath(network, dir);
-  let text: string;
-  try {
-    text = fs.readFileSync(file, "utf8");
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw error;
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    throw new InvalidDeploymentFileError(file, "not valid JSON");
-  }
-  return parseDeploymentRecord(json, file);
-}
-
-/** Writes the record of `network` (validated first; written whole through a rename). */
-export function writeDeployment(network: string, record: DeploymentRecord, dir: string = DEPLOYMENTS_DIR): string {
-  const file = deploymentPath(network, dir);
-  const checked = parseDeploymentRecord(record, file);
-  fs.mkdirSync(dir, { recursive: true });
-  const temporary = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(temporary, `${JSON.stringify(checked, null, 2)}\n`);
-  fs.renameSync(temporary, file);
-  return file;
 }
 
 /** The compiled registry from Hardhat's artifacts folder (run `npx hardhat compile` first). */
@@ -233,12 +157,4 @@ export async function deployRegistry(signer: Signer, artifact: ContractArtifact)
       },
     },
   };
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-function isCount(value: unknown): value is number {
-  return typeof value === "number" && Number.isSafeInteger(value) && value >= 0;
 }

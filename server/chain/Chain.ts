@@ -5,22 +5,14 @@
  * by the caller, and only then sent (persist before side effects).
  */
 
-export type Hex = `0x${string}`;
-export type Address = `0x${string}`;
+import type { AnchorRecord as RegistryAnchorRecord, KeyRecord } from "../../core/chain/registryReader";
 
-export interface AnchorRecord {
-  anchoredAt: bigint;
-  blockNumber: bigint;
-  leafCount: bigint;
-  voided: boolean;
-}
+export type { Address, Hex } from "viem";
+export type { KeyRecord } from "../../core/chain/registryReader";
+import type { Address, Hex } from "viem";
 
-export interface KeyRecord {
-  validFrom: bigint;
-  validUntil: bigint;
-  compromisedAt: bigint;
-  registeredAt: bigint;
-}
+/** The part of the registry's anchor record the server's worker reads (core's type). */
+export type AnchorRecord = Pick<RegistryAnchorRecord, "anchoredAt" | "blockNumber" | "leafCount" | "voided">;
 
 export interface PreparedTransaction {
   nonce: number;
@@ -49,6 +41,12 @@ export interface IssuerOnboarding {
   /** The issuer address's private key: the issuer itself sends registerKey and authorizeOperator. */
   issuerPrivateKey: Hex;
   signingKeyId: Hex;
+  /**
+   * The key's validFrom when it has to be registered (again): the issuer's creation time, so a
+   * key written again after the chain lost it vouches for everything signed since. Default: the
+   * latest block's time.
+   */
+  validFrom?: bigint;
 }
 
 export interface Chain {
@@ -87,6 +85,14 @@ export interface Chain {
   broadcast(rawTx: Hex): Promise<"sent" | "known" | "nonce-used">;
   outcome(txHash: Hex): Promise<TransactionOutcome | undefined>;
   isPending(txHash: Hex): Promise<boolean>;
+  /** The operator's mined-transaction count (the next nonce the chain expects, pending ones aside). */
+  latestNonce(): Promise<number>;
+  /** Status bit words of one list, `count` words from `fromWord`. */
+  statusWordRange(issuer: Address, listId: number, purpose: "revocation" | "suspension", fromWord: number, count: number): Promise<bigint[]>;
+  /** What the registry's version() answers. */
+  registryVersion(): Promise<string>;
+  /** eth_getCode of the registry ("0x" when there is none). */
+  registryCode(): Promise<Hex>;
   /** Runs `fn` alone among the operator's nonce-taking work (allocation, funding). */
   runExclusive<T>(fn: () => Promise<T>): Promise<T>;
 }

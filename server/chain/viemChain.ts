@@ -5,10 +5,12 @@
  */
 import {
   createPublicClient,
+  createTestClient,
   createWalletClient,
   defineChain,
   encodeFunctionData,
   http,
+  keccak256,
   parseEther,
   type Chain as ViemChain,
   type PublicClient,
@@ -26,15 +28,34 @@ export interface ViemChainOptions {
   rpcUrl: string;
   registry: Address;
   operatorPrivateKey: Hex;
-  /** Local Hardhat node: new issuer addresses are funded with hardhat_setBalance. */
+  /** The embedded anvil chain: new issuer addresses are funded with anvil_setBalance. */
   isLocal: boolean;
   /** Wei given to a new issuer address on a remote chain (it pays for two small transactions). */
   remoteIssuerFunding?: bigint;
+  /** Called once per failed JSON-RPC call (the RPC error metric). */
+  onRpcError?: () => void;
+}
+
+/**
+ * Every failure of a chain call becomes a ChainError with a short message (what was asked and
+ * the node's answer in one line): viem's errors carry the whole ABI and the call's arguments,
+ * ~26 KB per log line, and an RPC URL that may embed a provider key.
+ */
+export function chainFailure(what: string, error: unknown, rpcUrl?: string): ChainError {
+  if (error instanceof ChainError) return error;
+  let text = errorText(error).slice(0, 300);
+  if (rpcUrl) text = text.split(rpcUrl).join("<RPC_URL>");
+  return new ChainError(`${what} failed: ${text}`, {}, { cause: error });
 }
 
 export async function createViemChain(options: ViemChainOptions): Promise<Chain> {
-  const probe = createPublicClient({ transport: http(options.rpcUrl, { retryCount: 3 }) });
-  const chainId = await probe.getChainId();
+  const probe = createPublicClient({ transport: http(options.rpcUrl, { retryCount: 1, timeout: 10_000 }) });
+  let chainId: number;
+  try {
+    chainId = await probe.getChainId();
+  } catch (error) {
+    throw new ChainError(`the chain at RPC_URL does not answer (${shortText(error, options.rpcUrl)}); check RPC_URL and that the node is running`, {}, { cause: error });
+  }
   const chain: ViemChain = defineChain({
     id: chainId,
     name: options.isLocal ? "credanchor-local" : `chain-${chainId}`,
@@ -44,7 +65,22 @@ export async function createViemChain(options: ViemChainOptions): Promise<Chain>
   const client = createPublicClient({ chain, transport: http(options.rpcUrl, { retryCount: 3 }) }) as PublicClient;
   const operator = privateKeyToAccount(options.operatorPrivateKey);
   const code = await client.getCode({ address: options.registry });
-  if (!code || code === "0x") throw new ChainError(`no CredentialRegistry code at ${options.registry} on chain ${chainId}`, { registry: options.registry });
+  if (!code || code === "0x") {
+    throw new ChainError(
+      `no CredentialRegistry code at ${options.registry} on chain ${chainId}: deploy it (npm run deploy -- --network <name>) or fix deployments/<NETWORK>.json`,
+      { registry: options.registry },
+    );
+  }
+  /** Runs one chain call; a failure is counted and becomes a compact ChainError. */
+  const rpc = async <T>(what: string, call: () => Promise<T>): Promise<T> => {
+    try {
+      return await call();
+    } catch (error) {
+      options.onRpcError?.();
+      throw chainFailure(what, error, options.rpcUrl);
+    }
+  };
+  const registryAddress = options.registry;
 
   let exclusive: Promise<unknown> = Promise.resolve();
   const runExclusive = <T>(fn: () => Promise<T>): Promise<T> => {
@@ -53,12 +89,9 @@ export async function createViemChain(options: ViemChainOptions): Promise<Chain>
     return run;
   };
 
-  const read = async <T>(functionName: string, args: readonly unknown[]): Promise<T> =>
-    (await client.readContract({ address: options.registry, abi: credentialRegistryAbi, functionName: functionName as never, args: args as never })) as T;
-
   const fees = async () => {
-    const estimate = await client.estimateFeesPerGas();
-    return { maxFeePerGas: estimate.maxFeePerGas!, maxPriorityFeePerGas: estimate.maxPriorityFeePerGas! };
+    const estimate = await rpc("estimateFeesPerGas", () => client.estimateFeesPerGas());
+    return { maxFeePerGas: estimate.maxFeePerGas, maxPriorityFeePerGas: estimate.maxPriorityFeePerGas };
   };
 
   const self: Chain & { runExclusive: typeof runExclusive } = {
@@ -69,86 +102,98 @@ export async function createViemChain(options: ViemChainOptions): Promise<Chain>
     isLocal: options.isLocal,
     runExclusive,
 
-    blockNumber: () => client.getBlockNumber({ cacheTime: 0 }),
+    blockNumber: () => rpc("eth_blockNumber", () => client.getBlockNumber({ cacheTime: 0 })),
     async blockTimestamp(blockNumber) {
-      return (await client.getBlock({ blockNumber })).timestamp;
+      return (await rpc("eth_getBlockByNumber", () => client.getBlock({ blockNumber }))).timestamp;
     },
 
-    async onboardIssuer({ issuerPrivateKey, signingKeyId }: IssuerOnboarding) {
+    async onboardIssuer({ issuerPrivateKey, signingKeyId, validFrom }: IssuerOnboarding) {
       const issuer = privateKeyToAccount(issuerPrivateKey);
       const wallet = createWalletClient({ chain, account: issuer, transport: http(options.rpcUrl) });
       const key = await self.keyRecord(issuer.address, signingKeyId);
-      const operatorUntil = await read<bigint>("operatorValidUntil", [issuer.address, operator.address]);
-      const latest = await client.getBlock();
+      const operatorUntil = await rpc("operatorValidUntil", () =>
+        client.readContract({ address: registryAddress, abi: credentialRegistryAbi, functionName: "operatorValidUntil", args: [issuer.address, operator.address] }),
+      );
+      const latest = await rpc("eth_getBlockByNumber", () => client.getBlock());
       const needsKey = key.validUntil === 0n;
       const needsOperator = operatorUntil <= latest.timestamp;
       if (!needsKey && !needsOperator) return;
 
-      const balance = await client.getBalance({ address: issuer.address });
+      const balance = await rpc("eth_getBalance", () => client.getBalance({ address: issuer.address }));
       if (options.isLocal) {
         if (balance < parseEther("1")) {
-          await client.request({ method: "hardhat_setBalance" as never, params: [issuer.address, `0x${parseEther("10").toString(16)}`] as never });
+          const test = createTestClient({ chain, mode: "anvil", transport: http(options.rpcUrl) });
+          await rpc("anvil_setBalance", () => test.setBalance({ address: issuer.address, value: parseEther("10") }));
         }
       } else if (balance === 0n) {
         const opWallet = createWalletClient({ chain, account: operator, transport: http(options.rpcUrl) });
         await runExclusive(async () => {
-          const hash = await opWallet.sendTransaction({ to: issuer.address, value: options.remoteIssuerFunding ?? parseEther("0.005") });
-          await client.waitForTransactionReceipt({ hash });
+          const hash = await rpc("fund issuer", () => opWallet.sendTransaction({ to: issuer.address, value: options.remoteIssuerFunding ?? parseEther("0.005") }));
+          await rpc("fund issuer receipt", () => client.waitForTransactionReceipt({ hash }));
         });
       }
       if (needsKey) {
-        // Valid from the current block: credentials are signed after this, and a key must
-        // not vouch for anything dated before it was published.
-        const hash = await wallet.writeContract({
-          address: options.registry,
-          abi: credentialRegistryAbi,
-          functionName: "registerKey",
-          args: [signingKeyId, latest.timestamp, NO_END],
-        });
+        // Valid from the current block (or the issuer's creation, when written again after the
+        // chain lost it): a key must not vouch for anything dated before it existed.
+        const from = validFrom !== undefined && validFrom < latest.timestamp ? validFrom : latest.timestamp;
+        const hash = await rpc("registerKey", () =>
+          wallet.writeContract({ address: registryAddress, abi: credentialRegistryAbi, functionName: "registerKey", args: [signingKeyId, from, NO_END] }),
+        );
         await expectSuccess(hash, "registerKey");
       }
       if (needsOperator) {
-        const hash = await wallet.writeContract({
-          address: options.registry,
-          abi: credentialRegistryAbi,
-          functionName: "authorizeOperator",
-          args: [operator.address, NO_END],
-        });
+        const hash = await rpc("authorizeOperator", () =>
+          wallet.writeContract({ address: registryAddress, abi: credentialRegistryAbi, functionName: "authorizeOperator", args: [operator.address, NO_END] }),
+        );
         await expectSuccess(hash, "authorizeOperator");
       }
     },
 
-    async keyRecord(issuer, keyId) {
-      const r = await read<KeyRecord>("keyRecord", [issuer, keyId]);
+    async keyRecord(issuer, keyId): Promise<KeyRecord> {
+      const r = await rpc("keyRecord", () => client.readContract({ address: registryAddress, abi: credentialRegistryAbi, functionName: "keyRecord", args: [issuer, keyId] }));
       return { validFrom: r.validFrom, validUntil: r.validUntil, compromisedAt: r.compromisedAt, registeredAt: r.registeredAt };
     },
 
-    async anchorRecord(issuer, root) {
-      const r = await read<{ anchoredAt: bigint; blockNumber: bigint; leafCount: bigint; voided: boolean }>("anchorRecord", [issuer, root]);
-      return { anchoredAt: r.anchoredAt, blockNumber: r.blockNumber, leafCount: r.leafCount, voided: r.voided } satisfies AnchorRecord;
+    async anchorRecord(issuer, root): Promise<AnchorRecord> {
+      const r = await rpc("anchorRecord", () => client.readContract({ address: registryAddress, abi: credentialRegistryAbi, functionName: "anchorRecord", args: [issuer, root] }));
+      return { anchoredAt: r.anchoredAt, blockNumber: r.blockNumber, leafCount: r.leafCount, voided: r.voided };
     },
 
     async anchorEvents(issuer, root): Promise<AnchorEvent[]> {
-      const logs = await client.getContractEvents({
-        address: options.registry,
-        abi: credentialRegistryAbi,
-        eventName: "BatchAnchored",
-        args: { issuer, root },
-        fromBlock: 0n,
-        toBlock: "latest",
-      });
-      return logs.map((log) => ({
-        txHash: log.transactionHash!,
-        blockNumber: log.blockNumber!,
-        leafCount: (log.args as { leafCount: bigint }).leafCount,
-      }));
+      const logs = await rpc("BatchAnchored logs", () =>
+        client.getContractEvents({ address: registryAddress, abi: credentialRegistryAbi, eventName: "BatchAnchored", args: { issuer, root }, fromBlock: 0n, toBlock: "latest" }),
+      );
+      const events: AnchorEvent[] = [];
+      for (const log of logs) {
+        // Logs of mined blocks always carry these; a pending log is no anchor yet.
+        if (log.transactionHash === null || log.blockNumber === null || log.args.leafCount === undefined) continue;
+        events.push({ txHash: log.transactionHash, blockNumber: log.blockNumber, leafCount: log.args.leafCount });
+      }
+      return events;
     },
 
-    async statusWords(issuer, listId, purpose) {
-      return [...(await read<readonly bigint[]>("statusWords", [issuer, listId, PURPOSE[purpose], 0n, BigInt(STATUS_WORDS)]))];
+    statusWords: (issuer, listId, purpose) => self.statusWordRange(issuer, listId, purpose, 0, STATUS_WORDS),
+
+    async statusWordRange(issuer, listId, purpose, fromWord, count) {
+      const words = await rpc("statusWords", () =>
+        client.readContract({
+          address: registryAddress,
+          abi: credentialRegistryAbi,
+          functionName: "statusWords",
+          args: [issuer, listId, PURPOSE[purpose], BigInt(fromWord), BigInt(count)],
+        }),
+      );
+      return [...words];
     },
 
-    pendingNonce: () => client.getTransactionCount({ address: operator.address, blockTag: "pending" }),
+    registryVersion: () => rpc("version", () => client.readContract({ address: registryAddress, abi: credentialRegistryAbi, functionName: "version" })),
+
+    async registryCode() {
+      return (await rpc("eth_getCode", () => client.getCode({ address: registryAddress }))) ?? "0x";
+    },
+
+    pendingNonce: () => rpc("eth_getTransactionCount", () => client.getTransactionCount({ address: operator.address, blockTag: "pending" })),
+    latestNonce: () => rpc("eth_getTransactionCount", () => client.getTransactionCount({ address: operator.address, blockTag: "latest" })),
 
     async prepareTransaction({ data, nonce, bumpFrom, gas: givenGas }): Promise<PreparedTransaction> {
       let { maxFeePerGas, maxPriorityFeePerGas } = await fees();
@@ -157,7 +202,7 @@ export async function createViemChain(options: ViemChainOptions): Promise<Chain>
         maxFeePerGas = max(maxFeePerGas, (bumpFrom.maxFeePerGas * 125n) / 100n + 1n);
         maxPriorityFeePerGas = max(maxPriorityFeePerGas, (bumpFrom.maxPriorityFeePerGas * 125n) / 100n + 1n);
       }
-      const gas = givenGas ?? ((await client.estimateGas({ account: operator.address, to: options.registry, data })) * 12n) / 10n + 10_000n;
+      const gas = givenGas ?? ((await rpc("estimateGas", () => client.estimateGas({ account: operator.address, to: registryAddress, data }))) * 12n) / 10n + 10_000n;
       const rawTx = await operator.signTransaction({
         chainId,
         type: "eip1559",
@@ -168,7 +213,6 @@ export async function createViemChain(options: ViemChainOptions): Promise<Chain>
         maxFeePerGas,
         maxPriorityFeePerGas,
       });
-      const { keccak256 } = await import("viem");
       return { nonce, to: options.registry, data, rawTx, txHash: keccak256(rawTx), gas, maxFeePerGas, maxPriorityFeePerGas };
     },
 
@@ -180,7 +224,8 @@ export async function createViemChain(options: ViemChainOptions): Promise<Chain>
         const message = errorText(error);
         if (/already known|known transaction|already imported|already in/i.test(message)) return "known";
         if (/nonce too low|nonce has already been used|is lower than the current nonce|nonce.*lower/i.test(message)) return "nonce-used";
-        throw new ChainError(`broadcast failed: ${message}`, {}, { cause: error });
+        options.onRpcError?.();
+        throw chainFailure("broadcast", error, options.rpcUrl);
       }
     },
 
@@ -190,7 +235,8 @@ export async function createViemChain(options: ViemChainOptions): Promise<Chain>
         return { status: receipt.status, blockNumber: receipt.blockNumber, txHash };
       } catch (error) {
         if (/could not be found|not found/i.test(errorText(error))) return undefined;
-        throw error;
+        options.onRpcError?.();
+        throw chainFailure("eth_getTransactionReceipt", error, options.rpcUrl);
       }
     },
 
@@ -200,39 +246,39 @@ export async function createViemChain(options: ViemChainOptions): Promise<Chain>
         return tx.blockNumber === null;
       } catch (error) {
         if (/could not be found|not found/i.test(errorText(error))) return false;
-        throw error;
+        options.onRpcError?.();
+        throw chainFailure("eth_getTransactionByHash", error, options.rpcUrl);
       }
     },
   };
 
   async function expectSuccess(hash: Hex, what: string) {
-    const receipt = await client.waitForTransactionReceipt({ hash });
+    const receipt = await rpc(`${what} receipt`, () => client.waitForTransactionReceipt({ hash }));
     if (receipt.status !== "success") throw new ChainError(`${what} reverted`, { txHash: hash });
   }
 
   return self;
 }
 
+const WORD_FUNCTION = { revoke: "revokeWord", suspend: "suspendWord", unsuspend: "unsuspendWord" } as const;
+const INDICES_FUNCTION = { revoke: "revokeIndices", suspend: "suspendIndices", unsuspend: "unsuspendIndices" } as const;
+
 /** Calldata of the registry functions the operator sends. */
 export const registryCall = {
-  anchor: (issuer: Address, root: Hex, leafCount: number, uri: string) =>
+  anchor: (issuer: Address, root: Hex, leafCount: number, uri: string): Hex =>
     encodeFunctionData({ abi: credentialRegistryAbi, functionName: "anchor", args: [issuer, root, BigInt(leafCount), uri] }),
-  statusWord: (action: "revoke" | "suspend" | "unsuspend", issuer: Address, listId: number, wordIndex: number, mask: bigint, reason: number) =>
-    encodeFunctionData({
-      abi: credentialRegistryAbi,
-      functionName: `${action}Word` as "revokeWord",
-      args: [issuer, listId, BigInt(wordIndex), mask, reason],
-    }),
-  statusIndices: (action: "revoke" | "suspend" | "unsuspend", issuer: Address, listId: number, indices: readonly number[], reason: number) =>
-    encodeFunctionData({
-      abi: credentialRegistryAbi,
-      functionName: `${action}Indices` as "revokeIndices",
-      args: [issuer, listId, indices, reason],
-    }),
+  statusWord: (action: "revoke" | "suspend" | "unsuspend", issuer: Address, listId: number, wordIndex: number, mask: bigint, reason: number): Hex =>
+    encodeFunctionData({ abi: credentialRegistryAbi, functionName: WORD_FUNCTION[action], args: [issuer, listId, BigInt(wordIndex), mask, reason] }),
+  statusIndices: (action: "revoke" | "suspend" | "unsuspend", issuer: Address, listId: number, indices: readonly number[], reason: number): Hex =>
+    encodeFunctionData({ abi: credentialRegistryAbi, functionName: INDICES_FUNCTION[action], args: [issuer, listId, indices, reason] }),
 };
 
 function max(a: bigint, b: bigint): bigint {
   return a > b ? a : b;
+}
+
+function shortText(error: unknown, rpcUrl: string): string {
+  return errorText(error).slice(0, 200).split(rpcUrl).join("<RPC_URL>");
 }
 
 function errorText(error: unknown): string {

@@ -57,6 +57,7 @@ export function errorMiddleware(log: Logger): ErrorRequestHandler {
     const send = (status: number, body: Record<string, unknown>) => {
       if (!res.headersSent) res.status(status).json(body);
     };
+    if (error instanceof HttpError && error.status === 503 && !res.headersSent) res.setHeader("Retry-After", "5");
     if (error instanceof HttpError) return send(error.status, { error: error.code, message: error.message, ...error.details });
     if (error instanceof DomainError) {
       const status = statusOfDomainError(error);
@@ -89,6 +90,7 @@ export function errorMiddleware(log: Logger): ErrorRequestHandler {
     }
     if (error instanceof CredanchorError && error.code === "CHAIN") {
       log.warn({ err: error, path: req.path }, "chain error while answering a request");
+      if (!res.headersSent) res.setHeader("Retry-After", "5");
       return send(503, { error: "chain_unavailable", message: "the chain could not be reached or refused the call; try again" });
     }
     log.error({ err: error, method: req.method, path: req.path }, "unexpected error while answering a request");

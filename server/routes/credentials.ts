@@ -114,6 +114,7 @@ export function credentialsRouter(ctx: AppContext) {
     if (req.body && typeof req.body === "object" && "credentials" in req.body) {
       const body = parseBody(presignedBody, req);
       const ids = await acceptPresigned(ctx, issuer, body.credentials);
+      ctx.metrics.countAwards(ids.length);
       res.status(201).json({ credentials: ids.map((id) => ({ id, state: "signed" })) });
       return;
     }
@@ -126,6 +127,7 @@ export function credentialsRouter(ctx: AppContext) {
       });
     }
     const awarded = await awardAchievement(ctx, issuer, achievement, body.recipients);
+    ctx.metrics.countAwards(awarded.length);
     res.status(201).json({ credentials: awarded.map(({ id, state }) => ({ id, state })) });
     // The claim mail was recorded with the award; send it now rather than at the next tick.
     void ctx.mailWorker.tick();

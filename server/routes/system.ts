@@ -115,27 +115,35 @@ export function failClosedReport(report: BundleReport): BundleReport {
 export function systemRouter(ctx: AppContext) {
   const router = express.Router();
 
-  router.get("/healthz", async (_req, res) => {
-    try {
-      const blockNumber = await ctx.chain.blockNumber();
-      res.json({
-        ok: true,
-        chainId: ctx.chain.chainId,
-        registry: ctx.chain.registry,
-        blockNumber: Number(blockNumber),
-        operator: ctx.chain.operator,
-        // The local node has no secrets in its URL; a remote provider URL often carries an API key.
-        ...(ctx.chain.isLocal ? { rpcUrl: ctx.chain.rpcUrl } : {}),
-        worker: { pausedAt: ctx.batchWorker.pausedAt ?? null },
-      });
-    } catch (error) {
-      ctx.log.warn({ err: error }, "health check could not reach the chain");
-      res.status(503).json({ ok: false, chainId: ctx.chain.chainId, registry: ctx.chain.registry, blockNumber: null, message: "the chain is unreachable" });
-    }
+  // Liveness: the process runs and its event loop answers. The chain's state is reported, not
+  // judged: restarting the server would not bring a remote chain back (see /readyz).
+  router.get("/healthz", (_req, res) => {
+    res.json({
+      ok: true,
+      chainId: ctx.chain.chainId,
+      registry: ctx.chain.registry,
+      operator: ctx.chain.operator,
+      // The local node has no secrets in its URL; a remote provider URL often carries an API key.
+      ...(ctx.chain.isLocal ? { rpcUrl: ctx.chain.rpcUrl } : {}),
+      draining: ctx.readiness.draining,
+      worker: { pausedAt: ctx.batchWorker.pausedAt ?? null },
+      readiness: "/readyz",
+    });
   });
 
-  router.get("/metrics", (_req, res) => {
-    res.type("text/plain; version=0.0.4").send(ctx.metrics.render(ctx.store));
+  // Readiness: every check with its reason; 503 (with Retry-After) when any failed.
+  router.get("/readyz", async (_req, res) => {
+    const report = await ctx.readiness.check();
+    if (!report.ready) {
+      const failed = Object.entries(report.checks).filter(([, c]) => !c.ok).map(([name, c]) => `${name}: ${c.reason}`);
+      ctx.log.warn({ failed }, "not ready");
+      res.setHeader("Retry-After", "5");
+    }
+    res.status(report.ready ? 200 : 503).json({ ...report, worker: { pausedAt: ctx.batchWorker.pausedAt ?? null } });
+  });
+
+  router.get("/metrics", async (_req, res) => {
+    res.type(ctx.metrics.contentType).send(await ctx.metrics.render());
   });
 
   router.post(VERIFY_PATH, async (req, res) => {

@@ -71,10 +71,14 @@ export function createIssuer(deps: IssuerKeysDeps, profile: IssuerProfileInput, 
   return { issuer, apiKey };
 }
 
-/** Registers the issuer's signing key and authorises our operator on chain (idempotent). */
-export async function onboardIssuer(deps: IssuerKeysDeps, issuer: IssuerRecord): Promise<IssuerRecord> {
+/**
+ * Registers the issuer's signing key and authorises our operator on chain (idempotent). With
+ * `restoring` (the start-up reconciliation), a key the chain lost is written again valid from
+ * the issuer's creation, so it still vouches for what was signed before.
+ */
+export async function onboardIssuer(deps: IssuerKeysDeps, issuer: IssuerRecord, options: { restoring?: boolean } = {}): Promise<IssuerRecord> {
   const issuerPrivateKey = bytesToHex(deps.box.open(issuer.addressKeySealed, addressContext(issuer.id))) as Hex;
-  await deps.chain.onboardIssuer({ issuerPrivateKey, signingKeyId: issuer.signingKeyId });
+  await deps.chain.onboardIssuer({ issuerPrivateKey, signingKeyId: issuer.signingKeyId, ...(options.restoring ? { validFrom: BigInt(issuer.createdAt) } : {}) });
   deps.store.setIssuerOnchainState(issuer.id, "registered");
   deps.log.info({ issuer: issuer.id, address: issuer.address }, "issuer onboarded on chain");
   return { ...issuer, onchainState: "registered" };

@@ -217,7 +217,16 @@ export class SigningPool {
     this.closing = true;
     for (const waiter of this.admissionWaiters.splice(0)) waiter.refuse(new SigningPoolError("the signing pool is closing"));
     if (this.queuedCount() > 0 || this.stats().inFlight > 0) await new Promise<void>((resolve) => this.drainWaiters.push(resolve));
-    await Promise.all(this.slots.map((slot) => slot.worker.terminate()));
+    // A worker being terminated holds no reference on the event loop (not even after ref()), so a
+    // caller awaiting close() with nothing else to do would see the process exit under it: npm run
+    // bench's signing child exited after its last round without printing figures. A timer keeps
+    // the process up until every worker is gone.
+    const keepAlive = setInterval(() => undefined, 60_000);
+    try {
+      await Promise.all(this.slots.map((slot) => slot.worker.terminate()));
+    } finally {
+      clearInterval(keepAlive);
+    }
   }
 
   private queuedCount(): number {

@@ -244,6 +244,8 @@ export interface Store {
   insertChainTx(tx: NewChainTx, now: number): ChainTxRecord;
   getChainTx(id: number): ChainTxRecord | undefined;
   listLiveChainTxs(): ChainTxRecord[];
+  /** Every stored operator transaction from `nonce` up (any state), by nonce then id: the start-up reconciliation replays them. */
+  listChainTxsFromNonce(nonce: number): ChainTxRecord[];
   /** Highest nonce among transactions not yet resolved (signed or sent). */
   highestNonce(): number | undefined;
   markChainTxSent(id: number, now: number): void;

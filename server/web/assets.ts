@@ -1,27 +1,19 @@
 import fs from "node:fs";
 import path from "node:path";
+import { HttpError } from "../http/errors";
 
 /** Where `npm run build:web` puts the browser bundles (verify page, page helpers). */
 export const WEB_DIST_DIR = path.join(__dirname, "..", "..", "verifier", "web", "dist");
 export const STATIC_DIR = path.join(__dirname, "static");
 
-let building: Promise<void> | undefined;
-
 /**
- * The browser bundles are build output, not committed. A fresh clone that runs `npm start`
- * before `npm run build:web` still gets working pages: the first request builds them
- * (esbuild takes a second or two).
+ * The browser bundles are build output, not committed: `npm start` builds them before the server
+ * starts (`node scripts/build-web.js --if-stale`), `npm run build:web` by hand. The server never
+ * builds on a request; without them, pages answer 503 naming the command.
  */
 export function ensureWebBundle(): Promise<void> {
   if (fs.existsSync(path.join(WEB_DIST_DIR, "verify.html")) && fs.existsSync(path.join(WEB_DIST_DIR, "app.js"))) return Promise.resolve();
-  building ??= (async () => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { buildWeb } = require("../../scripts/build-web.js") as { buildWeb: (options?: { quiet?: boolean }) => Promise<void> };
-    await buildWeb({ quiet: true });
-  })().finally(() => {
-    building = undefined;
-  });
-  return building;
+  return Promise.reject(new HttpError(503, "web_bundle_missing", "the web pages are not built: run `npm run build:web` (npm start does it)"));
 }
 
 /** The verify page with this server's chain settings injected in place of the empty config. */

@@ -12,7 +12,7 @@ import { ANCHOR_PROOF_FORMAT, attachAnchorProof, createAnchorProof } from "../..
 import type { Chain, Hex } from "../chain/Chain";
 import { registryCall } from "../chain/viemChain";
 import { unixSeconds, type Clock } from "../clock";
-import type { ServerConfig, WorkerPausePoint } from "../config";
+import type { ServerConfig } from "../config";
 import type { Logger } from "../log";
 import type { Metrics } from "../metrics";
 import type { BatchRecord, Store } from "../store/Store";
@@ -25,10 +25,10 @@ const REORG_WINDOW_BLOCKS = 64n;
 /** A transaction still pending after this long is re-signed at the same nonce with higher fees. */
 const REPLACE_AFTER_SECONDS = 120;
 
-export type BatchWorkerConfig = Pick<
-  ServerConfig,
-  "confirmations" | "batchMaxSize" | "batchMaxAgeSeconds" | "workerIntervalMs" | "testPauseAt" | "publicUrl"
->;
+export type BatchWorkerConfig = Pick<ServerConfig, "confirmations" | "batchMaxSize" | "batchMaxAgeSeconds" | "workerIntervalMs" | "publicUrl">;
+
+/** Where a crash test can stop the worker for good (test/server/helpers/pausingMain.ts); never set in production. */
+export type WorkerPausePoint = "sealed" | "submitted" | "broadcast" | "confirmed";
 
 export interface BatchWorkerDeps {
   store: Store;
@@ -37,6 +37,8 @@ export interface BatchWorkerDeps {
   config: BatchWorkerConfig;
   log: Logger;
   metrics: Metrics;
+  /** Test hook: the worker stops for good right after a batch reaches this state. */
+  pauseAt?: WorkerPausePoint;
 }
 
 export interface ClosedBatch {
@@ -143,7 +145,9 @@ export class BatchWorker extends PeriodicWorker {
       // Our root is already on chain (we crashed after sending, or a reorg brought the batch
       // back and the transaction was mined again): adopt that anchor instead of sending another.
       const event = (await chain.anchorEvents(issuer.address, root)).find((e) => e.blockNumber === record.blockNumber);
-      store.adoptAnchor(batch.id, event?.txHash ?? ("0x" as Hex), Number(record.blockNumber));
+      // No transaction hash, no proof: a proof must name the transaction that anchored the root.
+      if (!event) throw new Error(`root ${root} is anchored in block ${record.blockNumber} but its BatchAnchored event is not found yet`);
+      store.adoptAnchor(batch.id, event.txHash, Number(record.blockNumber));
       this.deps.log.info({ batch: batch.id, root }, "root already anchored on chain; adopted");
       return;
     }
@@ -202,7 +206,7 @@ export class BatchWorker extends PeriodicWorker {
           path: tree.proof(credential.leafIndex!),
           txHash,
           blockNumber: Number(record.blockNumber),
-        } as never,
+        },
         created,
       );
       // The tree was built from these very leaves, so the inclusion re-check is skipped.
@@ -228,10 +232,10 @@ export class BatchWorker extends PeriodicWorker {
   }
 
   private pauseIfAt(point: WorkerPausePoint): boolean {
-    if (this.deps.config.testPauseAt !== point) return false;
+    if (this.deps.pauseAt !== point) return false;
     this.pausedAt = point;
     this.stopped = true;
-    this.deps.log.warn({ pausedAt: point }, `worker paused at ${point} (CREDANCHOR_TEST_PAUSE_AT)`);
+    this.deps.log.warn({ pausedAt: point }, `worker paused at ${point} (test hook)`);
     return true;
   }
 }

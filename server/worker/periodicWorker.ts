@@ -5,6 +5,8 @@
  */
 export abstract class PeriodicWorker {
   protected stopped = true;
+  /** When the last pass ended (ms since the epoch); undefined before the first. */
+  lastPassEndedAt: number | undefined;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
 
@@ -32,7 +34,10 @@ export abstract class PeriodicWorker {
 
   tick(): Promise<void> {
     if (this.running) return this.running;
-    this.running = this.pass().finally(() => (this.running = undefined));
+    this.running = this.pass().finally(() => {
+      this.running = undefined;
+      this.lastPassEndedAt = Date.now();
+    });
     return this.running;
   }
 }

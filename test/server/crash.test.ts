@@ -41,7 +41,7 @@ describe("anchoring server: crash safety", function () {
   async function startServer(dataDir: string, port: number, pauseAt?: string): Promise<ServerProcess> {
     const tsNode = require.resolve("ts-node/dist/bin.js", { paths: [REPO_ROOT] });
     let output = "";
-    const child = spawn(process.execPath, [tsNode, "--transpile-only", "server/main.ts"], {
+    const child = spawn(process.execPath, [tsNode, "--transpile-only", "test/server/helpers/pausingMain.ts"], {
       cwd: REPO_ROOT,
       env: {
         PATH: process.env.PATH,

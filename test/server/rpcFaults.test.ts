@@ -59,7 +59,7 @@ describe("anchoring server: RPC failures", function () {
     expect(failed.state).to.equal("sealed");
     const metrics = await call(server.baseUrl, "GET", "/metrics");
     expect(Number(/^credanchor_rpc_errors_total (\d+)$/m.exec(metrics.text)![1])).to.be.greaterThan(0);
-    expect((await call(server.baseUrl, "GET", "/healthz")).status).to.equal(503);
+    expect((await call(server.baseUrl, "GET", "/readyz")).status).to.equal(503);
 
     failing = false;
     const confirmed = await eventually("the batch to be anchored once the endpoint is back", async () => {

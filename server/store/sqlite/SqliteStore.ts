@@ -394,6 +394,10 @@ export class SqliteStore implements Store {
     return (this.statements.get("SELECT * FROM chain_txs WHERE state IN ('signed', 'sent') ORDER BY nonce").all() as Row[]).map((r) => chainTxFrom(r)!);
   }
 
+  listChainTxsFromNonce(nonce: number): ChainTxRecord[] {
+    return (this.statements.get("SELECT * FROM chain_txs WHERE nonce >= ? ORDER BY nonce, id").all(nonce) as Row[]).map((r) => chainTxFrom(r)!);
+  }
+
   highestNonce(): number | undefined {
     const r = this.statements.get("SELECT MAX(nonce) AS n FROM chain_txs WHERE state IN ('signed', 'sent')").get() as { n: number | null };
     return r.n ?? undefined;
@@ -536,25 +540,18 @@ export class SqliteStore implements Store {
 
   // ---- metrics ----------------------------------------------------------------------
 
+  /** From state_counts (kept by triggers, migration 010): a few rows, never a table scan. */
   countCredentialsByState(): Record<string, number> {
-    const counts: Record<string, number> = { signed: 0, batched: 0, anchored: 0, revoked: 0, suspended: 0 };
-    for (const r of this.statements.get("SELECT state, COUNT(*) AS n FROM credentials GROUP BY state").all() as { state: string; n: number }[]) {
-      counts[r.state] = r.n;
-    }
-    const flags = this.statements.get("SELECT SUM(revoked) AS revoked, SUM(suspended) AS suspended FROM credentials").get() as {
-      revoked: number | null;
-      suspended: number | null;
-    };
-    counts.revoked = flags.revoked ?? 0;
-    counts.suspended = flags.suspended ?? 0;
-    return counts;
+    return this.stateCounts("credential");
   }
 
   countBatchesByState(): Record<string, number> {
-    const counts: Record<string, number> = { open: 0, sealed: 0, submitted: 0, confirmed: 0 };
-    for (const r of this.statements.get("SELECT state, COUNT(*) AS n FROM batches GROUP BY state").all() as { state: string; n: number }[]) {
-      counts[r.state] = r.n;
-    }
+    return this.stateCounts("batch");
+  }
+
+  private stateCounts(kind: "credential" | "batch"): Record<string, number> {
+    const counts: Record<string, number> = {};
+    for (const r of this.statements.get("SELECT state, n FROM state_counts WHERE kind = ?").all(kind) as { state: string; n: number }[]) counts[r.state] = r.n;
     return counts;
   }
 }
