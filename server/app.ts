@@ -97,6 +97,7 @@ export function createApp(deps: AppDeps): CredanchorApp {
       probeDatabaseWrite: defaultWriteProbe(deps.store),
       workerLagSeconds,
     });
+  const issuerDocuments = createSafeDocumentFetcher(deps.fetchOptions);
   const context: AppContext = {
     store: deps.store,
     chain: deps.chain,
@@ -121,6 +122,8 @@ export function createApp(deps: AppDeps): CredanchorApp {
         registry: { [deps.chain.chainId]: deps.config.trustedRegistries ?? [deps.chain.registry] },
         confirmations: deps.config.confirmations,
         now: clock.now().toISOString(),
+        // did:web and https issuers' keys are bound through their documents, fetched safely (no private addresses).
+        fetchDocument: issuerDocuments,
       })) as BundleReport;
       // Who each issuer is (its linked domain), beside the verdicts: never changes them.
       await checkIssuerDomains(

@@ -4,6 +4,7 @@
  * this interface, off the event loop: the server implements it with worker threads, and a
  * faster pool can replace that without the app noticing.
  */
+import type { DocumentFetcher } from "../../core/credential/issuerKeyBinding";
 import type { BuildOpenBadgeCredentialParameters } from "../../core/credential/build";
 
 export interface SignBatchRequest {
@@ -58,6 +59,8 @@ export interface VerifyRequest {
   confirmations: number;
   /** ISO time validity dates are compared with. */
   now: string;
+  /** Fetches issuer documents (did:web, https issuers) for key binding; without it their keys stay unconfirmed. */
+  fetchDocument?: DocumentFetcher;
 }
 
 export interface Signer {

@@ -53,10 +53,19 @@ export function createWorkerSigner(options: WorkerSignerOptions = {}): Signer {
     checkCredentials(credentials) {
       return blamed(() => pool.checkAll(credentials));
     },
-    verifyCredentials({ credentials, rpcUrls, registry, confirmations, now }) {
+    verifyCredentials({ credentials, rpcUrls, registry, confirmations, now, fetchDocument }) {
       // The pipeline itself is light (schema checks, one eth_call per registry); the signature
       // checks, the heavy part, go to the pool and run on every core.
-      return blamed(() => verifyCredentials(credentials, { rpcUrls, registry, confirmations, now: new Date(now), checkIssuerProofs: (credential) => pool.checkIssuerProofs(credential) }));
+      return blamed(() =>
+        verifyCredentials(credentials, {
+          rpcUrls,
+          registry,
+          confirmations,
+          now: new Date(now),
+          checkIssuerProofs: (credential) => pool.checkIssuerProofs(credential),
+          ...(fetchDocument ? { fetchDocument } : {}),
+        }),
+      );
     },
     async close() {
       closed = true;
