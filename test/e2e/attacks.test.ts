@@ -26,6 +26,8 @@ import { anchorBatch, registeredParty, signedBadge, statusListUrl, type Credenti
 import { runCli, serveHardhatNetwork } from "../verifier/cliHarness";
 import { startTestServer, type TestServer } from "../server/helpers/server";
 import type { TestChain } from "../server/helpers/chain";
+import { createTestCa, startTestHost, type TestCa, type TestHost } from "../helpers/testHttps";
+import { createSafeDocumentFetcher, type SafeFetchOptions } from "../../core/node/safeFetch";
 
 type Fixture = Awaited<ReturnType<typeof deployRegistryFixture>>;
 
@@ -236,6 +238,10 @@ describe("attacks on the verdict: the same verdict from the core, the CLI and th
   let world: World;
   let rpc: { url: string; close: () => Promise<void> };
   let server: TestServer;
+  let didHost: TestHost;
+  let ca: TestCa;
+  let webDid: string;
+  const webKey = generateSigningKey();
   const inputs = new Map<string, Credential[]>();
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "credanchor-attacks-"));
 
@@ -262,10 +268,26 @@ describe("attacks on the verdict: the same verdict from the core, the CLI and th
     const [deployer] = await hre.ethers.getSigners();
     const operatorKey = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80" as const; // Hardhat's account #0
     expect(deployer!.address).to.equal("0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266");
-    server = await startTestServer({ rpcUrl: rpc.url, registry: fixture.registryAddress, operatorKey } as unknown as TestChain);
+    // A did:web issuer on a local HTTPS host with a test CA (the safe fetcher refuses private
+    // addresses unless told, as tests do here).
+    ca = createTestCa(["issuer.test"]);
+    const served: Record<string, unknown> = {};
+    didHost = await startTestHost((request, response) => {
+      const doc = served[request.url ?? ""];
+      response.statusCode = doc ? 200 : 404;
+      response.setHeader("content-type", "application/did+json");
+      response.end(doc ? JSON.stringify(doc) : "{}");
+    }, ca);
+    webDid = `did:web:issuer.test%3A${didHost.port}:issuers:ada`;
+    const method = `${webDid}#${webKey.publicKeyMultibase}`;
+    served["/issuers/ada/did.json"] = { id: webDid, verificationMethod: [{ id: method, type: "Multikey", controller: webDid, publicKeyMultibase: webKey.publicKeyMultibase }], assertionMethod: [method] };
+    server = await startTestServer({ rpcUrl: rpc.url, registry: fixture.registryAddress, operatorKey } as unknown as TestChain, {}, undefined, { fetchOptions: testFetchOptions() });
   });
 
+  const testFetchOptions = (): Partial<SafeFetchOptions> => ({ ca: ca.caPem, allowedPrivateAddresses: ["127.0.0.1"], lookup: async () => [{ address: "127.0.0.1", family: 4 }] });
+
   after(async () => {
+    await didHost?.close();
     await server?.close();
     await rpc?.close();
     fs.rmSync(tmp, { recursive: true, force: true });
@@ -372,6 +394,28 @@ describe("attacks on the verdict: the same verdict from the core, the CLI and th
         registry: { [CHAIN_ID]: world.fixture.registryAddress },
       });
       expect(verdicts(report)).to.deep.equal(["failed"]);
+    });
+  });
+
+  describe("a did:web issuer whose DID document is on a local HTTPS host", () => {
+    const verifyBoth = async (credential: Credential): Promise<[Verdict, Verdict]> => {
+      const core = await verifyCredentials([credential], { transports: [hardhatTransport()], registry: { [CHAIN_ID]: world.fixture.registryAddress }, fetchDocument: createSafeDocumentFetcher(testFetchOptions()) });
+      const response = await fetch(`${server.baseUrl}/api/v1/verify`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ credential }) });
+      const report = (await response.json()) as BundleReport;
+      return [core.results[0]!.verdict, report.results[0]!.verdict];
+    };
+
+    it("verifies a genuine badge signed with the key its DID document lists (core and server)", async () => {
+      expect(await verifyBoth(await badgeSignedBy(webKey, webDid, { withoutStatus: true }))).to.deep.equal(["verified", "verified"]);
+    });
+
+    it("fails a badge naming that DID but signed with the attacker's key (core and server)", async () => {
+      expect(await verifyBoth(await badgeSignedBy(world.attacker.key, webDid, { withoutStatus: true }))).to.deep.equal(["failed", "failed"]);
+    });
+
+    it("leaves it unconfirmed for a verifier that cannot fetch the document (no fetcher)", async () => {
+      const report = await verifyCredentials([await badgeSignedBy(webKey, webDid, { withoutStatus: true })], { transports: [hardhatTransport()] });
+      expect(verdicts(report)).to.deep.equal(["unconfirmed"]);
     });
   });
 
