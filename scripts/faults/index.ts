@@ -1,0 +1,178 @@
+/**
+ * `npm run test:faults`: the fault suite. Runs the real server (a child process, its
+ * embedded chain as `npm start` starts it) and attacks it over HTTP and JSON-RPC only, then
+ * prints one table: measured value, target, PASS/FAIL per row. Exit code 1 on any FAIL.
+ *
+ *   npm run test:faults                 the full run (≥ 20 kills during awards of 5,000, 10,000
+ *                                       fuzz cases, 200 clients for 60 s); writes RELIABILITY.md
+ *   npm run test:faults -- --quick      the bounded run npm test uses (a few minutes)
+ *   --only=kills,chain,fuzz,load,wallet run some phases (development)
+ *   --seed=N                            the random source (default: time; printed)
+ *   --json=FILE                         the rows as JSON too
+ *   --kills=N --award-size=N --fuzz-cases=N --load-seconds=N --load-clients=N --chain-down-seconds=N
+ *                                       smaller runs while developing (no RELIABILITY.md then)
+ */
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { freePort } from "../lib/freePort";
+import { ServerHarness, killEverythingStarted } from "./serverProcess";
+import { allPass, notMeasured, renderTable, type Row } from "./table";
+import { KILL_LOOP_ROWS, runKillLoop } from "./killLoop";
+import { CHAIN_FAULT_ENV, CHAIN_FAULT_ROWS, runChainFaults } from "./chainFaults";
+import { FUZZ_ROWS, runFuzzer } from "./fuzzer";
+import { LOAD_ROWS, runLoad } from "./loadGenerator";
+import { WALLET_ROWS, runWalletAttacks } from "./walletAttacks";
+import { seededRandom } from "./random";
+
+const REPO_ROOT = path.resolve(__dirname, "..", "..");
+
+export interface SuiteOptions {
+  quick: boolean;
+  phases: Set<string>;
+  seed: number;
+  /** Development overrides of the run's sizes (--kills=N, --award-size=N, --fuzz-cases=N, --load-seconds=N). */
+  overrides?: Partial<ReturnType<typeof suiteParameters>>;
+  log: (line: string) => void;
+}
+
+export const PHASES = ["kills", "chain", "fuzz", "load", "wallet"] as const;
+
+export function suiteParameters(quick: boolean) {
+  return quick
+    ? { kills: 7, awardSize: 300, downloadsPerKill: 5, settleMs: 120_000, fuzzCases: 2000, loadSeconds: 10, loadClients: 50, chainDownSeconds: 10, timingRounds: 10 }
+    : { kills: 21, awardSize: 5000, downloadsPerKill: 20, settleMs: 600_000, fuzzCases: 10_000, loadSeconds: 60, loadClients: 200, chainDownSeconds: 30, timingRounds: 30 };
+}
+
+async function phase(name: string, rowNames: readonly string[], run: () => Promise<Row[]>, log: (line: string) => void): Promise<Row[]> {
+  const started = Date.now();
+  log(`== ${name}`);
+  try {
+    const rows = await run();
+    log(`== ${name} done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+    return rows;
+  } catch (error) {
+    log(`== ${name} failed: ${(error as Error).stack ?? error}`);
+    return notMeasured(rowNames, `${name} phase failed: ${(error as Error).message}`);
+  }
+}
+
+async function newHarness(label: string, env: Record<string, string> = {}): Promise<ServerHarness> {
+  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), `credanchor-faults-${label}-`));
+  const port = await freePort();
+  let chainPort = await freePort();
+  while (chainPort === port) chainPort = await freePort();
+  return new ServerHarness({ workDir, port, chainPort, env });
+}
+
+export async function runSuite(options: SuiteOptions): Promise<Row[]> {
+  const p = { ...suiteParameters(options.quick), ...options.overrides };
+  const random = seededRandom(options.seed);
+  const rows: Row[] = [];
+  const { log } = options;
+
+  if (options.phases.has("kills")) {
+    const server = await newHarness("kills");
+    rows.push(
+      ...(await phase(
+        "kill loop",
+        KILL_LOOP_ROWS,
+        () => runKillLoop(server, { kills: p.kills, awardSize: p.awardSize, revokeShare: 0.01, downloadsPerKill: p.downloadsPerKill, settleMs: p.settleMs, random, log }),
+        log,
+      )),
+    );
+    await server.stop();
+  }
+  if (options.phases.has("chain")) {
+    const server = await newHarness("chain", CHAIN_FAULT_ENV);
+    rows.push(...(await phase("chain faults", CHAIN_FAULT_ROWS, () => runChainFaults(server, { chainPort: server.chainPort, downSeconds: p.chainDownSeconds, log }), log)));
+    await server.stop();
+  }
+  if (options.phases.has("fuzz")) {
+    const server = await newHarness("fuzz");
+    rows.push(...(await phase("fuzzer", FUZZ_ROWS, () => runFuzzer(server, { cases: p.fuzzCases, parallel: 8, random, log }), log)));
+    await server.stop();
+  }
+  if (options.phases.has("load")) {
+    const server = await newHarness("load");
+    rows.push(...(await phase("load", LOAD_ROWS, () => runLoad(server, { clients: p.loadClients, seconds: p.loadSeconds, random, log }), log)));
+    await server.stop();
+  }
+  if (options.phases.has("wallet")) {
+    const server = await newHarness("wallet");
+    rows.push(...(await phase("wallet attacks", WALLET_ROWS, () => runWalletAttacks(server, { timingRounds: p.timingRounds, log }), log)));
+    await server.stop();
+  }
+  return rows;
+}
+
+export function machineDescription(): string {
+  const cpus = os.cpus();
+  return `${os.type()} ${os.release()}, ${cpus.length} × ${cpus[0]?.model ?? "cpu"}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Node ${process.version}`;
+}
+
+export function commitDescription(): string {
+  try {
+    const commit = execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: REPO_ROOT, encoding: "utf8" }).trim();
+    const dirty = execFileSync("git", ["status", "--porcelain"], { cwd: REPO_ROOT, encoding: "utf8" }).trim() !== "";
+    return `${commit}${dirty ? " (with uncommitted changes)" : ""}`;
+  } catch {
+    return "unknown";
+  }
+}
+
+function argValue(args: string[], name: string): string | undefined {
+  return args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const quick = args.includes("--quick");
+  const only = argValue(args, "only");
+  const phases = new Set(only ? only.split(",") : PHASES);
+  for (const name of phases) if (!(PHASES as readonly string[]).includes(name)) throw new Error(`--only: unknown phase ${name}; phases are ${PHASES.join(", ")}`);
+  const seed = Number(argValue(args, "seed") ?? Date.now() % 2 ** 31);
+  const startedAt = new Date();
+  const log = (line: string) => process.stderr.write(`[faults ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
+  log(`${quick ? "quick" : "full"} run, phases ${[...phases].join(", ")}, seed ${seed}`);
+  const overrides: Partial<ReturnType<typeof suiteParameters>> = {};
+  for (const [arg, field] of [["kills", "kills"], ["settle-ms", "settleMs"], ["award-size", "awardSize"], ["fuzz-cases", "fuzzCases"], ["load-seconds", "loadSeconds"], ["load-clients", "loadClients"], ["chain-down-seconds", "chainDownSeconds"]] as const) {
+    const value = argValue(args, arg);
+    if (value !== undefined) overrides[field] = Number(value);
+  }
+  const rows = await runSuite({ quick, phases, seed, log, overrides });
+  killEverythingStarted();
+  const table = renderTable(rows);
+  const minutes = ((Date.now() - startedAt.getTime()) / 60_000).toFixed(1);
+  process.stdout.write(`\n${table}\n\n${allPass(rows) ? "all rows PASS" : `${rows.filter((r) => !r.pass).length} of ${rows.length} rows FAIL`} (${quick ? "quick" : "full"} run, ${minutes} min, seed ${seed})\n`);
+  const jsonFile = argValue(args, "json");
+  if (jsonFile) fs.writeFileSync(jsonFile, JSON.stringify({ quick, seed, startedAt: startedAt.toISOString(), rows }, null, 2));
+  if (!quick && phases.size === PHASES.length && Object.keys(overrides).length === 0) {
+    const doc = [
+      "# RELIABILITY",
+      "",
+      "The latest full run of the fault suite (`npm run test:faults`, scripts/faults/): the real server as a child process",
+      "with its embedded chain, attacked over HTTP and JSON-RPC only. A row that could not be measured is a FAIL.",
+      "",
+      `- date: ${startedAt.toISOString()} (${minutes} min)`,
+      `- commit: ${commitDescription()}`,
+      `- machine: ${machineDescription()}`,
+      `- seed: ${seed} (\`npm run test:faults -- --seed=${seed}\` repeats the random choices)`,
+      "",
+      table,
+      "",
+    ].join("\n");
+    fs.writeFileSync(path.join(REPO_ROOT, "RELIABILITY.md"), doc);
+    log("wrote RELIABILITY.md");
+  }
+  process.exitCode = allPass(rows) ? 0 : 1;
+}
+
+if (require.main === module) {
+  main().catch((error) => {
+    killEverythingStarted();
+    process.stderr.write(`fault suite failed: ${(error as Error).stack ?? error}\n`);
+    process.exit(2);
+  });
+}

@@ -1,0 +1,308 @@
+/**
+ * SIGKILL at random moments and at every worker state, during awards of `awardSize`
+ * recipients, then one last start that must finish everything: every credential a 201 handed
+ * out is served with an anchor proof whose root the chain holds exactly once, every accepted
+ * revocation is in force on chain, every copy downloaded before a kill verifies the same way
+ * afterwards, and every recipient got exactly one claim mail.
+ *
+ * Kill targets, in turn:
+ *   award-request  while the award request itself runs (signing, storing)
+ *   sealed         right after POST /batches/close answered (batch sealed, nothing sent)
+ *   submitted      batch "submitted" and its transaction not yet on chain
+ *   broadcast      batch "submitted" and its transaction on chain, not yet confirmed by the server
+ *   confirmed      batch "confirmed" (claim mail going out, status writer about to run)
+ *   status-change  right after a bulk revocation answered 202
+ *   random         at a random moment up to 3 s after an award was accepted
+ */
+import { verifyCredentials } from "../../core/verify/pipeline";
+import { anchorCounts, rpc } from "./chainRpc";
+import { request, sleep, waitFor } from "./http";
+import type { ServerHarness } from "./serverProcess";
+import { row, type Row } from "./table";
+import { anchorOf, award, countOutbox, createAchievement, credentialIds, credentialPath, inParallel, recipients } from "./workload";
+
+export const KILL_TARGETS = ["award-request", "sealed", "submitted", "broadcast", "confirmed", "status-change", "random"] as const;
+type KillTarget = (typeof KILL_TARGETS)[number];
+
+export interface KillLoopOptions {
+  kills: number;
+  awardSize: number;
+  /** Share of each accepted award revoked in bulk. */
+  revokeShare: number;
+  /** Credentials downloaded (GET) before each kill, from batches already confirmed. */
+  downloadsPerKill: number;
+  /** How long the last start gets to anchor everything. */
+  settleMs: number;
+  random: () => number;
+  log: (line: string) => void;
+}
+
+interface Downloaded {
+  id: string;
+  document: unknown;
+}
+
+export const KILL_LOOP_ROWS = [
+  "SIGKILLs survived",
+  "kill moments covered",
+  "credentials accepted / anchored / lost",
+  "roots anchored twice",
+  "revocations accepted / undone",
+  "downloaded copies that changed verdict",
+  "claim mails owed / sent / duplicated",
+] as const;
+
+export async function runKillLoop(server: ServerHarness, options: KillLoopOptions): Promise<Row[]> {
+  const { log, random } = options;
+  await server.start();
+  const key = server.demoIssuerKey();
+  const achievementId = await createAchievement(server.baseUrl, key, "Survived the kill loop");
+
+  const accepted = new Set<string>();
+  const owedMail = new Set<string>();
+  const revoked = new Set<string>();
+  const downloaded: Downloaded[] = [];
+  const killedAt: Record<string, number> = {};
+  let survived = 0;
+  let restartFailures = 0;
+  let awardDurationMs = 2000;
+
+  for (let k = 0; k < options.kills; k++) {
+    const target: KillTarget = KILL_TARGETS[k % KILL_TARGETS.length];
+    if (!server.current || server.current.exited()) {
+      try {
+        await server.start();
+        survived += k > 0 ? 1 : 0;
+      } catch (error) {
+        restartFailures++;
+        log(`kill loop: restart failed: ${(error as Error).message.split("\n")[0]}`);
+        continue;
+      }
+    }
+    const running = server.current!;
+    await downloadSample(server, [...accepted], options.downloadsPerKill, downloaded, random);
+
+    const to = recipients(`k${k}`, options.awardSize);
+    const started = Date.now();
+    let answered = false;
+    const awarding = award(server.baseUrl, key, achievementId, to).then((answer) => {
+      answered = true;
+      return answer;
+    });
+    let seen: string = target;
+
+    if (target === "award-request") {
+      await sleep(Math.floor(random() * awardDurationMs * 0.9));
+      seen = answered ? "after-award" : "award-request";
+      await running.kill();
+      const answer = await awarding;
+      recordAward(answer, to, accepted, owedMail);
+    } else {
+      const answer = await awarding;
+      awardDurationMs = Math.max(200, Date.now() - started);
+      const ids = recordAward(answer, to, accepted, owedMail);
+      if (ids.length === 0) {
+        log(`kill loop: award ${k} answered ${answer.status}: ${answer.text.slice(0, 200)}`);
+        seen = "award-refused";
+        await running.kill();
+      } else if (target === "random") {
+        await sleep(Math.floor(random() * 3000));
+        seen = "random";
+        await running.kill();
+      } else if (target === "status-change") {
+        await revokeSome(server, key, ids, options.revokeShare, revoked);
+        await sleep(Math.floor(random() * 200));
+        seen = "status-change";
+        await running.kill();
+      } else {
+        await revokeSome(server, key, ids, options.revokeShare, revoked);
+        const closed = await request(server.baseUrl, { method: "POST", path: "/api/v1/batches/close", key });
+        if (closed.status !== 200) {
+          seen = `close-${closed.status}`;
+          await running.kill();
+        } else if (target === "sealed") {
+          seen = "sealed";
+          await running.kill();
+        } else {
+          seen = await killWhenBatchIs(server, closed.body.batchId, target, Math.min(60_000, options.settleMs / 4));
+        }
+      }
+    }
+    killedAt[seen] = (killedAt[seen] ?? 0) + 1;
+    log(`kill ${k + 1}/${options.kills}: target ${target}, killed at ${seen}; accepted so far ${accepted.size}`);
+  }
+
+  // The last start: everything must end anchored and in force.
+  let finalStarted = false;
+  try {
+    if (server.current && !server.current.exited()) await server.current.kill();
+    await server.start();
+    finalStarted = true;
+    survived += 1;
+  } catch (error) {
+    restartFailures++;
+    log(`kill loop: the last restart failed: ${(error as Error).message.split("\n")[0]}`);
+  }
+
+  const rows: Row[] = [];
+  const killsDone = Object.values(killedAt).reduce((a, b) => a + b, 0);
+  rows.push(row("SIGKILLs survived", `${survived} of ${killsDone} (restart failures ${restartFailures})`, `≥ ${options.kills}, all restarts answer`, survived >= options.kills && restartFailures === 0 && killsDone === survived));
+  const coveredStates = KILL_TARGETS.filter((t) => (killedAt[t] ?? 0) > 0);
+  rows.push(
+    row(
+      "kill moments covered",
+      Object.entries(killedAt).map(([state, n]) => `${state} ${n}`).join(", "),
+      `each of ${KILL_TARGETS.length}: ${KILL_TARGETS.join(", ")}`,
+      coveredStates.length === KILL_TARGETS.length,
+    ),
+  );
+  if (!finalStarted) {
+    rows.push(row("credentials accepted / anchored / lost", `${accepted.size} / not measured (server did not start)`, "lost 0", false));
+    return rows;
+  }
+
+  // Close whatever is open (awards accepted just before a kill), then wait for the worker.
+  const ids = [...accepted];
+  const settled = await waitFor(
+    async () => {
+      await request(server.baseUrl, { method: "POST", path: "/api/v1/batches/close", key });
+      const unanchored = await countUnanchored(server, ids.filter((_, i) => i % 50 === 0));
+      return unanchored === 0 ? true : undefined;
+    },
+    options.settleMs,
+    2000,
+  );
+  if (!settled) log("kill loop: not every sampled credential was anchored before the deadline; counting as is");
+
+  const registry = server.registryAddress();
+  const counts = await anchorCounts(server.chainRpcUrl, registry);
+  const served = await inParallel(ids, 16, async (id) => {
+    const answer = await request(server.baseUrl, { path: credentialPath(id), timeoutMs: 30_000 });
+    if (answer.status !== 200 || !answer.body) return { id, anchored: false, document: undefined as unknown };
+    const proof = anchorOf(answer.body);
+    const onChain = proof ? (counts.get(proof.root.toLowerCase()) ?? 0) > 0 && proof.registry.toLowerCase() === registry.toLowerCase() : false;
+    return { id, anchored: onChain, document: answer.body as unknown };
+  });
+  const anchored = served.filter((s) => s.anchored).length;
+  const lost = ids.length - anchored;
+  rows.push(row("credentials accepted / anchored / lost", `${ids.length} / ${anchored} / ${lost}`, "lost 0, accepted > 0", lost === 0 && ids.length > 0));
+  const twice = [...counts.values()].filter((n) => n > 1).length;
+  rows.push(row("roots anchored twice", `${twice} (of ${counts.size} roots on chain)`, "0", twice === 0 && counts.size > 0));
+
+  // Revocations: every accepted one must be final and make the credential fail verification.
+  await waitFor(
+    async () => {
+      const sample = [...revoked].slice(0, 20);
+      const reports = await verifyDocuments(server, await fetchDocuments(server, sample));
+      return reports.every((r) => r.verdict === "failed") ? true : undefined;
+    },
+    Math.min(options.settleMs, 120_000),
+    2000,
+  );
+  const revokedDocs = await fetchDocuments(server, [...revoked]);
+  const revokedReports = await verifyDocuments(server, revokedDocs);
+  const undone = revokedReports.filter((r) => r.verdict !== "failed").length + (revoked.size - revokedDocs.length);
+  rows.push(row("revocations accepted / undone", `${revoked.size} / ${undone}`, "undone 0, accepted > 0", undone === 0 && revoked.size > 0));
+
+  // Copies downloaded before kills verify now as they should: verified, or failed if revoked since.
+  const copyReports = await verifyDocuments(server, downloaded.map((d) => d.document));
+  let changed = 0;
+  copyReports.forEach((report, i) => {
+    const expected = revoked.has(downloaded[i].id) ? "failed" : "verified";
+    if (report.verdict !== expected) changed++;
+  });
+  rows.push(row("downloaded copies that changed verdict", `${changed} of ${downloaded.length}`, "0, copies > 0", changed === 0 && downloaded.length > 0));
+
+  // Claim mail: one per recipient, for every recipient of an accepted award.
+  await waitFor(async () => (countClaimMail(server, owedMail).sent >= owedMail.size ? true : undefined), 60_000, 1000);
+  const mail = countClaimMail(server, owedMail);
+  rows.push(row("claim mails owed / sent / duplicated", `${owedMail.size} / ${mail.sent} / ${mail.duplicated}`, "sent = owed, duplicated 0", mail.sent === owedMail.size && mail.duplicated === 0 && owedMail.size > 0));
+  return rows;
+}
+
+function recordAward(answer: { status: number; body: any }, to: Array<{ email: string }>, accepted: Set<string>, owedMail: Set<string>): string[] {
+  const ids = credentialIds(answer as never);
+  for (const id of ids) accepted.add(id);
+  if (ids.length > 0) for (const r of to) owedMail.add(r.email.toLowerCase());
+  return ids;
+}
+
+async function revokeSome(server: ServerHarness, key: string, ids: string[], share: number, revoked: Set<string>): Promise<void> {
+  const chosen = ids.filter((_, i) => i % Math.max(1, Math.round(1 / share)) === 0);
+  if (chosen.length === 0) return;
+  const answer = await request(server.baseUrl, { method: "POST", path: "/api/v1/status-changes", key, body: { action: "revoke", credentialIds: chosen, reason: "fault suite" }, timeoutMs: 120_000 });
+  if (answer.status === 202) for (const id of chosen) revoked.add(id);
+}
+
+/** Polls the batch as fast as the server answers and kills the server once it is in `target`. */
+async function killWhenBatchIs(server: ServerHarness, batchId: string, target: KillTarget, deadlineMs: number): Promise<string> {
+  const running = server.current!;
+  const deadline = Date.now() + deadlineMs;
+  let last = "unknown";
+  while (Date.now() < deadline) {
+    const batch = await request(server.baseUrl, { path: `/api/v1/batches/${batchId}`, timeoutMs: 5000 });
+    const state = batch.body?.state as string | undefined;
+    if (state) last = state;
+    if (state === "submitted" && (target === "submitted" || target === "broadcast")) {
+      const onChain = batch.body.txHash ? await rpc(server.chainRpcUrl, "eth_getTransactionByHash", [batch.body.txHash]).catch(() => null) : null;
+      const observed = onChain ? "broadcast" : "submitted";
+      if (observed === target) {
+        await running.kill();
+        return observed;
+      }
+    }
+    if (state === "confirmed" || (state === target && target !== "broadcast")) {
+      await running.kill();
+      return state;
+    }
+  }
+  await running.kill();
+  return `timeout-${last}`;
+}
+
+async function countUnanchored(server: ServerHarness, ids: string[]): Promise<number> {
+  let missing = 0;
+  for (const id of ids) {
+    const answer = await request(server.baseUrl, { path: credentialPath(id), timeoutMs: 10_000 });
+    if (answer.status !== 200 || !anchorOf(answer.body)) missing++;
+  }
+  return missing;
+}
+
+async function downloadSample(server: ServerHarness, ids: string[], count: number, into: Downloaded[], random: () => number): Promise<void> {
+  for (let i = 0; i < count && ids.length > 0; i++) {
+    const id = ids[Math.floor(random() * ids.length)];
+    const answer = await request(server.baseUrl, { path: credentialPath(id), timeoutMs: 10_000 });
+    if (answer.status === 200 && anchorOf(answer.body)) into.push({ id, document: answer.body });
+  }
+}
+
+async function fetchDocuments(server: ServerHarness, ids: string[]): Promise<unknown[]> {
+  const answers = await inParallel(ids, 16, (id) => request(server.baseUrl, { path: credentialPath(id), timeoutMs: 30_000 }));
+  return answers.filter((a) => a.status === 200 && a.body).map((a) => a.body);
+}
+
+/** The independent verifier (core's pipeline) against the chain, trusting only the registry deployed. */
+async function verifyDocuments(server: ServerHarness, documents: unknown[]): Promise<Array<{ verdict: string }>> {
+  const registry = server.registryAddress();
+  const reports: Array<{ verdict: string }> = [];
+  for (let i = 0; i < documents.length; i += 100) {
+    const bundle = await verifyCredentials(documents.slice(i, i + 100), { rpcUrls: [server.chainRpcUrl], registry });
+    for (const r of bundle.results) reports.push({ verdict: r.verdict });
+  }
+  return reports;
+}
+
+function countClaimMail(server: ServerHarness, owed: Set<string>): { sent: number; duplicated: number } {
+  const outbox = countOutbox(server.dataDir);
+  let sent = 0;
+  let duplicated = 0;
+  for (const email of owed) {
+    const n = outbox.perRecipientPurpose.get(`${email}|claim`) ?? 0;
+    if (n > 0) sent++;
+    if (n > 1) duplicated += n - 1;
+  }
+  return { sent, duplicated };
+}
+
+
