@@ -17,6 +17,7 @@
  * moving on) except while a fault needs the pool untouched.
  */
 import { anchorEvents, blockNumber, dropTransaction, hasCode, mine, nonceOf, pendingTransactions, pidListeningOn, revert, rpc, sendRawSelfTransfer, setAutomine, snapshot } from "./chainRpc";
+import { verifyCredentials } from "../../core/verify/pipeline";
 import { request, sleep, waitFor } from "./http";
 import type { ServerHarness } from "./serverProcess";
 import { row, type Row } from "./table";
@@ -83,12 +84,18 @@ async function dropped(server: ServerHarness, ctx: Ctx): Promise<Row> {
     const issued = await issueAndClose(server, ctx.key, ctx.achievementId, "dropped");
     const tx = await pendingAnchor(server, ctx.operator, 60_000);
     if (!tx) return row(name, "the anchor transaction never reached the pool", "anchored once", false);
-    await dropTransaction(server.chainRpcUrl, tx.hash);
+    const droppedNow = await dropTransaction(server.chainRpcUrl, tx.hash);
+    const stillPending = (await pendingTransactions(server.chainRpcUrl)).some((t) => t.hash === tx.hash);
     await setAutomine(server.chainRpcUrl, true);
     ctx.ticker.start();
-    const seconds = await confirmedWithin(server, issued.batchId, 180_000);
+    const seconds = await confirmedWithin(server, issued.batchId, ctx.waitMs);
     const events = await eventsFor(server, issued.root);
-    return row(name, `${seconds === undefined ? "not confirmed in 180 s" : `confirmed after ${seconds.toFixed(1)} s`}, ${events.length} anchor event(s)`, "confirmed, exactly 1 event", seconds !== undefined && events.length === 1);
+    return row(
+      name,
+      `${droppedNow && !stillPending ? "dropped" : "NOT dropped"} ${tx.hash.slice(0, 10)}…; ${seconds === undefined ? `not confirmed in ${ctx.waitMs / 1000} s` : `confirmed after ${seconds.toFixed(1)} s`}, ${events.length} anchor event(s)`,
+      "confirmed, exactly 1 event",
+      droppedNow === true && !stillPending && seconds !== undefined && events.length === 1,
+    );
   } finally {
     await setAutomine(server.chainRpcUrl, true).catch(() => undefined);
     ctx.ticker.start();
@@ -105,19 +112,19 @@ async function nonceTaken(server: ServerHarness, ctx: Ctx): Promise<Row> {
     if (!tx) return row(name, "the anchor transaction never reached the pool", "anchored once", false);
     // Another process (this suite, with the operator's key) takes the nonce: the server's
     // transaction is pushed out of the pool and ours is mined in its place.
-    await dropTransaction(server.chainRpcUrl, tx.hash);
+    const droppedNow = await dropTransaction(server.chainRpcUrl, tx.hash);
     const ours = await sendRawSelfTransfer(server.chainRpcUrl, LOCAL_OPERATOR_KEY, Number(tx.nonce));
     await mine(server.chainRpcUrl);
     const receipt = await rpc<{ status: string } | null>(server.chainRpcUrl, "eth_getTransactionReceipt", [ours]);
     await setAutomine(server.chainRpcUrl, true);
     ctx.ticker.start();
-    const seconds = await confirmedWithin(server, issued.batchId, 180_000);
+    const seconds = await confirmedWithin(server, issued.batchId, ctx.waitMs);
     const events = await eventsFor(server, issued.root);
     return row(
       name,
-      `nonce ${Number(tx.nonce)} taken (${receipt ? "mined" : "not mined"}); ${seconds === undefined ? "not confirmed in 180 s" : `confirmed after ${seconds.toFixed(1)} s`}, ${events.length} anchor event(s)`,
+      `nonce ${Number(tx.nonce)} taken (${droppedNow && receipt ? "server's tx dropped, ours mined" : "NOT taken"}); ${seconds === undefined ? `not confirmed in ${ctx.waitMs / 1000} s` : `confirmed after ${seconds.toFixed(1)} s`}, ${events.length} anchor event(s)`,
       "confirmed, exactly 1 event",
-      receipt !== null && seconds !== undefined && events.length === 1,
+      droppedNow === true && receipt !== null && seconds !== undefined && events.length === 1,
     );
   } finally {
     await setAutomine(server.chainRpcUrl, true).catch(() => undefined);
@@ -159,16 +166,20 @@ async function reorg(server: ServerHarness, ctx: Ctx): Promise<Row> {
       const settled = batch?.state === "confirmed" && proof && holds(proof.blockNumber, proof.txHash) && events.length === 1 && head - events[0].blockNumber + 1 >= 3;
       return settled ? true : undefined;
     },
-    180_000,
+    ctx.waitMs,
     250,
   );
   const seconds = (Date.now() - started) / 1000;
   const events = await eventsFor(server, issued.root);
+  // The copy served now verifies against the chain, checked by the independent verifier.
+  const served = await request(server.baseUrl, { path: credentialPath(issued.ids[0]) });
+  const report = served.status === 200 ? await verifyCredentials([served.body], { rpcUrls: [server.chainRpcUrl], registry: server.registryAddress() }) : undefined;
+  const verdict = report?.results[0]?.verdict ?? `GET ${served.status}`;
   return row(
     name,
-    `revert ${reverted ? "done" : "refused"}; ${reanchored ? `re-anchored after ${seconds.toFixed(1)} s` : "not re-anchored in 180 s"}, ${events.length} event(s) now; reported anchored without an anchor ${falseReports} of ${polls} polls`,
-    "re-anchored once, 0 false reports",
-    reverted === true && reanchored === true && events.length === 1 && falseReports === 0,
+    `revert ${reverted ? "done" : "refused"}; copy served now: ${verdict}; ${reanchored ? `re-anchored after ${seconds.toFixed(1)} s` : `not re-anchored in ${ctx.waitMs / 1000} s`}, ${events.length} event(s) now; reported anchored without an anchor ${falseReports} of ${polls} polls`,
+    "re-anchored once, 0 false reports, copy verified",
+    reverted === true && reanchored === true && events.length === 1 && falseReports === 0 && verdict === "verified",
   );
 }
 
@@ -179,6 +190,7 @@ async function chainDown(server: ServerHarness, ctx: Ctx, seconds: number): Prom
   const statuses = new Map<string, number>();
   const count = (what: string) => statuses.set(what, (statuses.get(what) ?? 0) + 1);
   let fiveHundreds = 0;
+  let unanswered = 0;
   let withoutRetryAfter = 0;
   let healthSaidDown = 0;
   let healthSaidUp = 0;
@@ -189,21 +201,24 @@ async function chainDown(server: ServerHarness, ctx: Ctx, seconds: number): Prom
   let n = 0;
   try {
     while (Date.now() < until) {
+      // A server that knows its chain is down answers at once; a hang is no answer.
       const probes = await Promise.all([
-        request(server.baseUrl, { path: "/healthz", timeoutMs: 15_000 }),
-        request(server.baseUrl, { path: "/readyz", timeoutMs: 15_000 }),
-        award(server.baseUrl, ctx.key, ctx.achievementId, [{ email: `down-${n++}@faults.example` }], 40_000),
-        request(server.baseUrl, { path: `/api/v1/batches/${ctx.someBatchId}`, timeoutMs: 15_000 }),
-        request(server.baseUrl, { path: credentialPath(ctx.someCredentialId), timeoutMs: 15_000 }),
+        request(server.baseUrl, { path: "/healthz", timeoutMs: 5000 }),
+        request(server.baseUrl, { path: "/readyz", timeoutMs: 5000 }),
+        award(server.baseUrl, ctx.key, ctx.achievementId, [{ email: `down-${n++}@faults.example` }], 10_000),
+        request(server.baseUrl, { path: `/api/v1/batches/${ctx.someBatchId}`, timeoutMs: 5000 }),
+        request(server.baseUrl, { path: credentialPath(ctx.someCredentialId), timeoutMs: 5000 }),
       ]);
       const [health, ready, awarded, batch, credential] = probes;
       for (const [label, answer] of [["healthz", health], ["readyz", ready], ["award", awarded], ["batch", batch], ["credential", credential]] as const) {
         count(`${label} ${answer.status || answer.error}`);
+        if (answer.status === 0) unanswered++;
         if (answer.status >= 500 && answer.status !== 503) fiveHundreds++;
-        if (answer.status === 503 && !answer.headers["retry-after"] && label !== "healthz") withoutRetryAfter++;
+        if (answer.status === 503 && !answer.headers["retry-after"] && label !== "healthz" && label !== "readyz") withoutRetryAfter++;
       }
-      if (health.status === 200 && ready.status !== 503) healthSaidUp++;
-      else healthSaidDown++;
+      // Down means a 503 from /healthz or /readyz; anything else (200, 404, no answer) did not say so.
+      if (health.status === 503 || ready.status === 503) healthSaidDown++;
+      else healthSaidUp++;
       acceptedDuring.push(...credentialIds(awarded));
       await sleep(1000);
     }
@@ -222,15 +237,15 @@ async function chainDown(server: ServerHarness, ctx: Ctx, seconds: number): Prom
       }
       return true;
     },
-    180_000,
+    ctx.waitMs,
     1000,
   );
   const summary = [...statuses.entries()].map(([k, v]) => `${k}×${v}`).join(", ");
   return row(
     name,
-    `${seconds} s: 500s ${fiveHundreds}, 503 without Retry-After ${withoutRetryAfter}, health said up ${healthSaidUp} / down ${healthSaidDown}; accepted meanwhile ${acceptedDuring.length}, ${anchored ? "all anchored after" : "NOT all anchored after"} [${summary}]`,
-    "0 500s, health down every time, accepted ones anchored",
-    fiveHundreds === 0 && withoutRetryAfter === 0 && healthSaidUp === 0 && healthSaidDown > 0 && anchored === true,
+    `${seconds} s: 500s ${fiveHundreds}, unanswered ${unanswered}, 503 without Retry-After ${withoutRetryAfter}, health said down ${healthSaidDown} of ${healthSaidDown + healthSaidUp}; accepted meanwhile ${acceptedDuring.length}, ${anchored ? "all anchored after" : "NOT all anchored after"} [${summary}]`,
+    "0 500s, 0 unanswered, health 503 every time, accepted ones anchored",
+    fiveHundreds === 0 && unanswered === 0 && withoutRetryAfter === 0 && healthSaidUp === 0 && healthSaidDown > 0 && anchored === true,
   );
 }
 
@@ -276,9 +291,11 @@ interface Ctx {
   ticker: Ticker;
   someBatchId: string;
   someCredentialId: string;
+  /** How long a healthy server may take to recover from each fault. */
+  waitMs: number;
 }
 
-export async function runChainFaults(server: ServerHarness, options: { chainPort: number; downSeconds: number; log: (line: string) => void }): Promise<Row[]> {
+export async function runChainFaults(server: ServerHarness, options: { chainPort: number; downSeconds: number; waitMs?: number; log: (line: string) => void }): Promise<Row[]> {
   const { log } = options;
   await server.start();
   const health = await request(server.baseUrl, { path: "/healthz" });
@@ -290,7 +307,7 @@ export async function runChainFaults(server: ServerHarness, options: { chainPort
   const achievementId = await createAchievement(server.baseUrl, key, "Survived chain faults");
   const warmup = await issueAndClose(server, key, achievementId, "warmup");
   await confirmedWithin(server, warmup.batchId, 120_000);
-  const ctx: Ctx = { key, achievementId, operator, chainPort: options.chainPort, ticker, someBatchId: warmup.batchId, someCredentialId: warmup.ids[0] };
+  const ctx: Ctx = { key, achievementId, operator, chainPort: options.chainPort, ticker, someBatchId: warmup.batchId, someCredentialId: warmup.ids[0], waitMs: options.waitMs ?? 90_000 };
   log(`chain faults: operator ${operator} nonce ${await nonceOf(server.chainRpcUrl, operator)}`);
   const rows: Row[] = [];
   const steps: Array<[string, () => Promise<Row>]> = [

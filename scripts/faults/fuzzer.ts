@@ -107,6 +107,15 @@ const NASTY_IDS = [
 
 const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "HEAD", "TRACE", "PROPFIND", "CONNECT_"];
 
+/** encodeURIComponent, with lone surrogates (which it refuses) replaced. */
+function encode(text: string): string {
+  try {
+    return encodeURIComponent(text);
+  } catch {
+    return encodeURIComponent(text.replace(/[\ud800-\udfff]/g, "\ufffd"));
+  }
+}
+
 function deepArray(depth: number): string {
   return "[".repeat(depth) + "]".repeat(depth);
 }
@@ -151,10 +160,10 @@ function fillTemplate(template: string, known: Known, random: () => number): str
   return template.replace(/\{(\w+)\}/g, (_, name: string) => {
     if (random() < 0.5) {
       const pool = known.ids[name] ?? known.ids.any;
-      if (pool && pool.length > 0) return encodeURIComponent(pick(random, pool));
+      if (pool && pool.length > 0) return encode(pick(random, pool));
     }
     const nasty = pick(random, NASTY_IDS);
-    return random() < 0.7 ? nasty : encodeURIComponent(nasty);
+    return random() < 0.7 ? nasty : encode(nasty);
   });
 }
 
@@ -187,7 +196,7 @@ function fuzzBody(route: FuzzRoute, known: Known, random: () => number): string 
   if (r < 0.75) return deepArray(pick(random, [100, 1000, 5000, 20000]));
   if (r < 0.8) return pick(random, ["{", "{\"a\":", "\ufeff{}", "null", "[]", "\"x\"", "1", "{\"__proto__\":{\"admin\":true}}", "{\"a\":1,\"a\":2}", "{\"recipients\":[" + "{},".repeat(1000) + "{}]}"]);
   if (r < 0.85) return Buffer.from(Array.from({ length: Math.floor(random() * 2000) }, () => Math.floor(random() * 256)));
-  if (r < 0.9) return `email=${encodeURIComponent(randomString(random, 30))}&passphrase=${"p".repeat(Math.floor(random() * 2000))}&url=${encodeURIComponent(pick(random, ["http://127.0.0.1/", "file:///etc/passwd", "gopher://x", "http://[::ffff:127.0.0.1]/"]))}&json=${encodeURIComponent("{}")}`;
+  if (r < 0.9) return `email=${encode(randomString(random, 30))}&passphrase=${"p".repeat(Math.floor(random() * 2000))}&url=${encode(pick(random, ["http://127.0.0.1/", "file:///etc/passwd", "gopher://x", "http://[::ffff:127.0.0.1]/"]))}&json=${encode("{}")}`;
   if (r < 0.93) return JSON.stringify({ blob: "x".repeat(pick(random, [100_000, 1_000_000, 3_000_000])) });
   return randomString(random, 500);
 }

@@ -16,7 +16,7 @@
  */
 import { verifyCredentials } from "../../core/verify/pipeline";
 import { anchorCounts, rpc } from "./chainRpc";
-import { request, sleep, waitFor } from "./http";
+import { request, sleep } from "./http";
 import type { ServerHarness } from "./serverProcess";
 import { row, type Row } from "./table";
 import { anchorOf, award, countOutbox, createAchievement, credentialIds, credentialPath, inParallel, recipients } from "./workload";
@@ -31,8 +31,10 @@ export interface KillLoopOptions {
   revokeShare: number;
   /** Credentials downloaded (GET) before each kill, from batches already confirmed. */
   downloadsPerKill: number;
-  /** How long the last start gets to anchor everything. */
+  /** How long the last start gets to anchor everything, at most. */
   settleMs: number;
+  /** Waiting stops early when nothing moved for this long (a stuck server fails sooner). */
+  stallMs: number;
   random: () => number;
   log: (line: string) => void;
 }
@@ -163,16 +165,16 @@ export async function runKillLoop(server: ServerHarness, options: KillLoopOption
 
   // Close whatever is open (awards accepted just before a kill), then wait for the worker.
   const ids = [...accepted];
-  const settled = await waitFor(
+  const sample = ids.filter((_, i) => i % 50 === 0);
+  const settled = await untilStalled(
     async () => {
       await request(server.baseUrl, { method: "POST", path: "/api/v1/batches/close", key });
-      const unanchored = await countUnanchored(server, ids.filter((_, i) => i % 50 === 0));
-      return unanchored === 0 ? true : undefined;
+      return countUnanchored(server, sample);
     },
     options.settleMs,
-    2000,
+    options.stallMs,
   );
-  if (!settled) log("kill loop: not every sampled credential was anchored before the deadline; counting as is");
+  if (!settled) log("kill loop: not every sampled credential was anchored (no progress, or the deadline); counting as is");
 
   const registry = server.registryAddress();
   const counts = await anchorCounts(server.chainRpcUrl, registry);
@@ -190,14 +192,11 @@ export async function runKillLoop(server: ServerHarness, options: KillLoopOption
   rows.push(row("roots anchored twice", `${twice} (of ${counts.size} roots on chain)`, "0", twice === 0 && counts.size > 0));
 
   // Revocations: every accepted one must be final and make the credential fail verification.
-  await waitFor(
-    async () => {
-      const sample = [...revoked].slice(0, 20);
-      const reports = await verifyDocuments(server, await fetchDocuments(server, sample));
-      return reports.every((r) => r.verdict === "failed") ? true : undefined;
-    },
-    Math.min(options.settleMs, 120_000),
-    2000,
+  const revokedSample = [...revoked].slice(0, 20);
+  await untilStalled(
+    async () => (await verifyDocuments(server, await fetchDocuments(server, revokedSample))).filter((r) => r.verdict !== "failed").length,
+    options.settleMs,
+    options.stallMs,
   );
   const revokedDocs = await fetchDocuments(server, [...revoked]);
   const revokedReports = await verifyDocuments(server, revokedDocs);
@@ -214,7 +213,7 @@ export async function runKillLoop(server: ServerHarness, options: KillLoopOption
   rows.push(row("downloaded copies that changed verdict", `${changed} of ${downloaded.length}`, "0, copies > 0", changed === 0 && downloaded.length > 0));
 
   // Claim mail: one per recipient, for every recipient of an accepted award.
-  await waitFor(async () => (countClaimMail(server, owedMail).sent >= owedMail.size ? true : undefined), 60_000, 1000);
+  await untilStalled(async () => owedMail.size - countClaimMail(server, owedMail).sent, options.settleMs, Math.min(options.stallMs, 30_000));
   const mail = countClaimMail(server, owedMail);
   rows.push(row("claim mails owed / sent / duplicated", `${owedMail.size} / ${mail.sent} / ${mail.duplicated}`, "sent = owed, duplicated 0", mail.sent === owedMail.size && mail.duplicated === 0 && owedMail.size > 0));
   return rows;
@@ -239,10 +238,16 @@ async function killWhenBatchIs(server: ServerHarness, batchId: string, target: K
   const running = server.current!;
   const deadline = Date.now() + deadlineMs;
   let last = "unknown";
-  while (Date.now() < deadline) {
+  let changedAt = Date.now();
+  // A batch that stays in one state this long is stuck: kill there rather than wait out the deadline.
+  const stuckMs = 20_000;
+  while (Date.now() < deadline && Date.now() - changedAt < stuckMs) {
     const batch = await request(server.baseUrl, { path: `/api/v1/batches/${batchId}`, timeoutMs: 5000 });
     const state = batch.body?.state as string | undefined;
-    if (state) last = state;
+    if (state && state !== last) {
+      last = state;
+      changedAt = Date.now();
+    }
     if (state === "submitted" && (target === "submitted" || target === "broadcast")) {
       const onChain = batch.body.txHash ? await rpc(server.chainRpcUrl, "eth_getTransactionByHash", [batch.body.txHash]).catch(() => null) : null;
       const observed = onChain ? "broadcast" : "submitted";
@@ -257,7 +262,32 @@ async function killWhenBatchIs(server: ServerHarness, batchId: string, target: K
     }
   }
   await running.kill();
-  return `timeout-${last}`;
+  return `stuck-${last}`;
+}
+
+/**
+ * Polls `remaining` (how much is left to do) until it is 0; gives up at the deadline, or when
+ * it has not gone down for `stallMs`. True when it reached 0.
+ */
+async function untilStalled(remaining: () => Promise<number>, deadlineMs: number, stallMs: number): Promise<boolean> {
+  const deadline = Date.now() + deadlineMs;
+  let best = Infinity;
+  let lastProgress = Date.now();
+  for (;;) {
+    let left: number;
+    try {
+      left = await remaining();
+    } catch {
+      left = best;
+    }
+    if (left === 0) return true;
+    if (left < best) {
+      best = left;
+      lastProgress = Date.now();
+    }
+    if (Date.now() > deadline || Date.now() - lastProgress > stallMs) return false;
+    await sleep(2000);
+  }
 }
 
 async function countUnanchored(server: ServerHarness, ids: string[]): Promise<number> {

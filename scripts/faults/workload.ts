@@ -87,15 +87,21 @@ export function countOutbox(dataDir: string): OutboxCount {
   return { perRecipientPurpose, files: entries.length };
 }
 
-/** Issues `count` GETs at most `parallel` at a time. */
+/** Runs `work` over `items`, at most `parallel` at a time; the first error stops the rest. */
 export async function inParallel<T, R>(items: readonly T[], parallel: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
   const results: R[] = new Array(items.length);
   let next = 0;
+  let failed = false;
   await Promise.all(
     Array.from({ length: Math.min(parallel, items.length) }, async () => {
-      while (next < items.length) {
+      while (next < items.length && !failed) {
         const i = next++;
-        results[i] = await work(items[i], i);
+        try {
+          results[i] = await work(items[i], i);
+        } catch (error) {
+          failed = true;
+          throw error;
+        }
       }
     }),
   );
