@@ -146,6 +146,8 @@ async function reorg(server: ServerHarness, ctx: Ctx): Promise<Row> {
     return row(name, "the batch was never anchored before the reorg", "re-anchored, never reported meanwhile", false);
   }
   const reverted = await revert(server.chainRpcUrl, snap);
+  // The fault happened only if the anchor is gone from the chain now.
+  const removed = (await eventsFor(server, issued.root)).length === 0;
   ctx.ticker.start();
   // From here on, every time the server says "confirmed" (batch) or serves an anchor proof
   // (credential), the chain must hold that anchor.
@@ -177,9 +179,9 @@ async function reorg(server: ServerHarness, ctx: Ctx): Promise<Row> {
   const verdict = report?.results[0]?.verdict ?? `GET ${served.status}`;
   return row(
     name,
-    `revert ${reverted ? "done" : "refused"}; copy served now: ${verdict}; ${reanchored ? `re-anchored after ${seconds.toFixed(1)} s` : `not re-anchored in ${ctx.waitMs / 1000} s`}, ${events.length} event(s) now; reported anchored without an anchor ${falseReports} of ${polls} polls`,
+    `revert ${reverted && removed ? "removed the anchor" : "did NOT remove the anchor"}; copy served now: ${verdict}; ${reanchored ? `re-anchored after ${seconds.toFixed(1)} s` : `not re-anchored in ${ctx.waitMs / 1000} s`}, ${events.length} event(s) now; reported anchored without an anchor ${falseReports} of ${polls} polls`,
     "re-anchored once, 0 false reports, copy verified",
-    reverted === true && reanchored === true && events.length === 1 && falseReports === 0 && verdict === "verified",
+    reverted === true && removed && reanchored === true && events.length === 1 && falseReports === 0 && verdict === "verified",
   );
 }
 

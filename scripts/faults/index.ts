@@ -19,7 +19,7 @@ import path from "node:path";
 import { freePort } from "../lib/freePort";
 import { ServerHarness, killEverythingStarted } from "./serverProcess";
 import { allPass, notMeasured, renderTable, type Row } from "./table";
-import { KILL_LOOP_ROWS, runKillLoop } from "./killLoop";
+import { KILL_LOOP_ENV, KILL_LOOP_ROWS, runKillLoop } from "./killLoop";
 import { CHAIN_FAULT_ENV, CHAIN_FAULT_ROWS, runChainFaults } from "./chainFaults";
 import { FUZZ_ROWS, runFuzzer } from "./fuzzer";
 import { LOAD_ROWS, runLoad } from "./loadGenerator";
@@ -82,7 +82,7 @@ export async function runSuite(options: SuiteOptions): Promise<Row[]> {
   };
   const phases: Record<(typeof PHASES)[number], () => Promise<Row[]>> = {
     kills: () =>
-      withServer("kills", {}, (server) => runKillLoop(server, { kills: p.kills, awardSize: p.awardSize, revokeShare: 0.01, downloadsPerKill: p.downloadsPerKill, settleMs: p.settleMs, stallMs: p.stallMs, random: randomFor("kills"), log }), KILL_LOOP_ROWS),
+      withServer("kills", KILL_LOOP_ENV, (server) => runKillLoop(server, { kills: p.kills, awardSize: p.awardSize, revokeShare: 0.01, downloadsPerKill: p.downloadsPerKill, settleMs: p.settleMs, stallMs: p.stallMs, random: randomFor("kills"), log }), KILL_LOOP_ROWS),
     chain: () => withServer("chain", CHAIN_FAULT_ENV, (server) => runChainFaults(server, { chainPort: server.chainPort, downSeconds: p.chainDownSeconds, waitMs: options.quick ? 60_000 : 90_000, log }), CHAIN_FAULT_ROWS),
     fuzz: () => withServer("fuzz", {}, (server) => runFuzzer(server, { cases: p.fuzzCases, parallel: 8, random: randomFor("fuzz"), log }), FUZZ_ROWS),
     load: () => withServer("load", {}, (server) => runLoad(server, { clients: p.loadClients, seconds: p.loadSeconds, random: randomFor("load"), log }), LOAD_ROWS),
@@ -152,10 +152,28 @@ async function main(): Promise<void> {
       "",
       `- date: ${startedAt.toISOString()} (${minutes} min)`,
       `- commit: ${commitDescription()}`,
-      `- machine: ${machineDescription()}`,
+      `- machine: ${machineDescription()}; load average at the end ${os.loadavg().map((l) => l.toFixed(1)).join(" / ")} (shared with other work)`,
       `- seed: ${seed} (\`npm run test:faults -- --seed=${seed}\` repeats the random choices)`,
       "",
       table,
+      "",
+      "## How to read it",
+      "",
+      "- **Kill loop** (scripts/faults/killLoop.ts): awards of 5,000 recipients, SIGKILL of the server at a random moment or at",
+      "  each worker state in turn (during the award request, sealed, submitted, broadcast, confirmed, right after a bulk",
+      "  revocation), restart on the same DATA_DIR. Then: every credential a 201 handed out must be served with an anchor",
+      "  proof whose root the chain holds (BatchAnchored events counted per root), every accepted revocation must make the",
+      "  credential fail core's verifier, copies downloaded before kills must keep their verdict, and the outbox folder must",
+      "  hold exactly one claim mail per recipient.",
+      "- **Chain faults** (chainFaults.ts): a dropped anchor transaction, the operator nonce taken by another sender, a",
+      "  reorg (evm_snapshot/evm_revert) removing an unconfirmed anchor, the chain frozen (SIGSTOP) then resumed, the chain",
+      "  process killed. Server with CONFIRMATIONS=3, the suite mining a block every 500 ms.",
+      "- **Fuzzer** (fuzzer.ts): routes from GET /docs plus the web and learner pages, odd methods, ids, headers and bodies.",
+      "- **Load** (loadGenerator.ts): keep-alive clients, one request at a time each, a weighted mix of reads, pages,",
+      "  verification and small awards; p99 per route and the server's RSS (from /proc) before and 5 s after.",
+      "- **Wallet attacks** (walletAttacks.ts): magic-link takeover through /dev/outbox with remote-looking headers, wallet",
+      "  import from loopback spellings against a canary server and from the server's own /dev/outbox.json and /metrics,",
+      "  sign-in and magic-link medians for a known and an unknown email.",
       "",
     ].join("\n");
     fs.writeFileSync(path.join(REPO_ROOT, "RELIABILITY.md"), doc);

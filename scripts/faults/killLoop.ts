@@ -15,7 +15,7 @@
  *   random         at a random moment up to 3 s after an award was accepted
  */
 import { verifyCredentials } from "../../core/verify/pipeline";
-import { anchorCounts, rpc } from "./chainRpc";
+import { anchorCounts, pidListeningOn, rpc } from "./chainRpc";
 import { request, sleep } from "./http";
 import type { ServerHarness } from "./serverProcess";
 import { row, type Row } from "./table";
@@ -44,6 +44,9 @@ interface Downloaded {
   document: unknown;
 }
 
+/** Two confirmations (the suite mines a block a second), so "broadcast, not yet confirmed" is a state one can kill in. */
+export const KILL_LOOP_ENV = { CONFIRMATIONS: "2" };
+
 export const KILL_LOOP_ROWS = [
   "SIGKILLs survived",
   "kill moments covered",
@@ -55,10 +58,19 @@ export const KILL_LOOP_ROWS = [
 ] as const;
 
 export async function runKillLoop(server: ServerHarness, options: KillLoopOptions): Promise<Row[]> {
-  const { log, random } = options;
   await server.start();
   const key = server.demoIssuerKey();
   const achievementId = await createAchievement(server.baseUrl, key, "Survived the kill loop");
+  const stopTicker = startBlockTicker(server);
+  try {
+    return await killLoop(server, key, achievementId, options);
+  } finally {
+    stopTicker();
+  }
+}
+
+async function killLoop(server: ServerHarness, key: string, achievementId: string, options: KillLoopOptions): Promise<Row[]> {
+  const { log, random } = options;
 
   const accepted = new Set<string>();
   const owedMail = new Set<string>();
@@ -118,16 +130,20 @@ export async function runKillLoop(server: ServerHarness, options: KillLoopOption
         await running.kill();
       } else {
         await revokeSome(server, key, ids, options.revokeShare, revoked);
+        // "Signed and stored, not sent" is one worker pass long; frozen chain, it lasts until the kill.
+        const frozen = target === "submitted" ? freezeChain(server) : undefined;
         const closed = await request(server.baseUrl, { method: "POST", path: "/api/v1/batches/close", key });
         if (closed.status !== 200) {
           seen = `close-${closed.status}`;
           await running.kill();
+          frozen?.thaw();
         } else if (target === "sealed") {
           seen = "sealed";
           await running.kill();
         } else {
           seen = await killWhenBatchIs(server, closed.body.batchId, target, Math.min(60_000, options.settleMs / 4));
         }
+        frozen?.thaw();
       }
     }
     killedAt[seen] = (killedAt[seen] ?? 0) + 1;
@@ -249,7 +265,8 @@ async function killWhenBatchIs(server: ServerHarness, batchId: string, target: K
       changedAt = Date.now();
     }
     if (state === "submitted" && (target === "submitted" || target === "broadcast")) {
-      const onChain = batch.body.txHash ? await rpc(server.chainRpcUrl, "eth_getTransactionByHash", [batch.body.txHash]).catch(() => null) : null;
+      // A frozen chain answers nothing: the transaction cannot have been sent.
+      const onChain = target === "submitted" ? null : batch.body.txHash ? await rpc(server.chainRpcUrl, "eth_getTransactionByHash", [batch.body.txHash]).catch(() => null) : null;
       const observed = onChain ? "broadcast" : "submitted";
       if (observed === target) {
         await running.kill();
@@ -288,6 +305,28 @@ async function untilStalled(remaining: () => Promise<number>, deadlineMs: number
     if (Date.now() > deadline || Date.now() - lastProgress > stallMs) return false;
     await sleep(2000);
   }
+}
+
+/** SIGSTOP to the chain process (found by its port) until thaw(); the server sees a chain that does not answer. */
+function freezeChain(server: ServerHarness): { thaw(): void } {
+  const pid = pidListeningOn(server.chainPort);
+  if (pid === undefined) return { thaw: () => undefined };
+  process.kill(pid, "SIGSTOP");
+  return {
+    thaw: () => {
+      try {
+        process.kill(pid, "SIGCONT");
+      } catch {
+        // Gone with the server.
+      }
+    },
+  };
+}
+
+/** Mines a block every second, so confirmations come and "broadcast, not yet confirmed" lasts long enough to be caught. */
+function startBlockTicker(server: ServerHarness): () => void {
+  const timer = setInterval(() => void rpc(server.chainRpcUrl, "evm_mine", [], 2000).catch(() => undefined), 1000);
+  return () => clearInterval(timer);
 }
 
 async function countUnanchored(server: ServerHarness, ids: string[]): Promise<number> {

@@ -5,6 +5,7 @@
  * and the server's RSS before and after.
  */
 import http from "node:http";
+import os from "node:os";
 import { request, sleep } from "./http";
 import { pick } from "./random";
 import type { ServerHarness } from "./serverProcess";
@@ -74,9 +75,11 @@ export async function runLoad(server: ServerHarness, options: { clients: number;
   };
 
   const rssBefore = server.rssBytes();
+  const loadBefore = os.loadavg()[0];
   const agent = new http.Agent({ keepAlive: true, maxSockets: options.clients });
   const latencies = new Map<string, number[]>();
   const fiveXx = new Map<string, number>();
+  const fourXx = new Map<string, number>();
   let unanswered = 0;
   let total = 0;
   const until = Date.now() + options.seconds * 1000;
@@ -90,6 +93,7 @@ export async function runLoad(server: ServerHarness, options: { clients: number;
         if (answer.status === 0) unanswered++;
         else if (answer.status >= 500) fiveXx.set(m.route, (fiveXx.get(m.route) ?? 0) + 1);
         else {
+          if (answer.status >= 400) fourXx.set(m.route, (fourXx.get(m.route) ?? 0) + 1);
           const list = latencies.get(m.route) ?? [];
           list.push(answer.ms);
           latencies.set(m.route, list);
@@ -105,7 +109,7 @@ export async function runLoad(server: ServerHarness, options: { clients: number;
   const rows: Row[] = [
     row(
       "mixed load: requests / 5xx / unanswered",
-      `${formatNumber(total)} in ${options.seconds} s by ${options.clients} clients (${formatNumber(total / options.seconds)}/s) / ${total5xx} / ${unanswered}`,
+      `${formatNumber(total)} in ${options.seconds} s by ${options.clients} clients (${formatNumber(total / options.seconds)}/s; machine load average ${loadBefore.toFixed(1)} on ${os.cpus().length} cores) / ${total5xx} / ${unanswered}`,
       "0 5xx, 0 unanswered",
       total > 0 && total5xx === 0 && unanswered === 0,
     ),
@@ -116,7 +120,7 @@ export async function runLoad(server: ServerHarness, options: { clients: number;
     rows.push(
       row(
         `p99 ${m.route}`,
-        sorted.length === 0 ? `no answers (${fiveXx.get(m.route) ?? 0} 5xx)` : `${p99.toFixed(0)} ms (p50 ${percentile(sorted, 50).toFixed(0)} ms, n ${formatNumber(sorted.length)})`,
+        sorted.length === 0 ? `no answers (${fiveXx.get(m.route) ?? 0} 5xx)` : `${p99.toFixed(0)} ms (p50 ${percentile(sorted, 50).toFixed(0)} ms, n ${formatNumber(sorted.length)}${fourXx.get(m.route) ? `, 4xx ${formatNumber(fourXx.get(m.route)!)}` : ""})`,
         `≤ ${m.p99TargetMs} ms`,
         sorted.length > 0 && p99 <= m.p99TargetMs,
       ),

@@ -11,6 +11,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+import { pidListeningOn } from "./chainRpc";
 import { request, sleep } from "./http";
 
 const REPO_ROOT = path.resolve(__dirname, "..", "..");
@@ -181,5 +182,15 @@ export class ServerHarness {
       groups.delete(pid);
     }
     this.ownGroups.clear();
+    // The chain our server started on the port we picked, should it run outside the server's
+    // process group (a detached embedded chain).
+    const chainPid = pidListeningOn(this.chainPort);
+    if (chainPid !== undefined) {
+      try {
+        process.kill(chainPid, "SIGKILL");
+      } catch {
+        // Gone.
+      }
+    }
   }
 }
