@@ -42,7 +42,7 @@ export const PHASES = ["kills", "chain", "fuzz", "load", "wallet"] as const;
 export function suiteParameters(quick: boolean) {
   return quick
     ? { kills: 7, awardSize: 300, downloadsPerKill: 5, settleMs: 180_000, stallMs: 45_000, fuzzCases: 2000, loadSeconds: 10, loadClients: 50, chainDownSeconds: 10, timingRounds: 10 }
-    : { kills: 21, awardSize: 5000, downloadsPerKill: 20, settleMs: 600_000, stallMs: 90_000, fuzzCases: 10_000, loadSeconds: 60, loadClients: 200, chainDownSeconds: 30, timingRounds: 30 };
+    : { kills: 20, awardSize: 5000, downloadsPerKill: 20, settleMs: 600_000, stallMs: 60_000, fuzzCases: 10_000, loadSeconds: 60, loadClients: 200, chainDownSeconds: 30, timingRounds: 30 };
 }
 
 async function phase(name: string, rowNames: readonly string[], run: () => Promise<Row[]>, log: (line: string) => void): Promise<Row[]> {

@@ -8,14 +8,16 @@
  * Kill targets, in turn:
  *   award-request  while the award request itself runs (signing, storing)
  *   sealed         right after POST /batches/close answered (batch sealed, nothing sent)
- *   submitted      batch "submitted" and its transaction not yet on chain
+ *   submitted      batch "submitted" and its transaction not yet on chain (one worker pass long:
+ *                  caught by polling as fast as the server answers, so not every time)
  *   broadcast      batch "submitted" and its transaction on chain, not yet confirmed by the server
  *   confirmed      batch "confirmed" (claim mail going out, status writer about to run)
  *   status-change  right after a bulk revocation answered 202
  *   random         at a random moment up to 3 s after an award was accepted
  */
+import http from "node:http";
 import { verifyCredentials } from "../../core/verify/pipeline";
-import { anchorCounts, pidListeningOn, rpc } from "./chainRpc";
+import { anchorCounts, rpc } from "./chainRpc";
 import { request, sleep } from "./http";
 import type { ServerHarness } from "./serverProcess";
 import { row, type Row } from "./table";
@@ -130,20 +132,16 @@ async function killLoop(server: ServerHarness, key: string, achievementId: strin
         await running.kill();
       } else {
         await revokeSome(server, key, ids, options.revokeShare, revoked);
-        // "Signed and stored, not sent" is one worker pass long; frozen chain, it lasts until the kill.
-        const frozen = target === "submitted" ? freezeChain(server) : undefined;
         const closed = await request(server.baseUrl, { method: "POST", path: "/api/v1/batches/close", key });
         if (closed.status !== 200) {
           seen = `close-${closed.status}`;
           await running.kill();
-          frozen?.thaw();
         } else if (target === "sealed") {
           seen = "sealed";
           await running.kill();
         } else {
           seen = await killWhenBatchIs(server, closed.body.batchId, target, Math.min(60_000, options.settleMs / 4));
         }
-        frozen?.thaw();
       }
     }
     killedAt[seen] = (killedAt[seen] ?? 0) + 1;
@@ -194,13 +192,15 @@ async function killLoop(server: ServerHarness, key: string, achievementId: strin
 
   const registry = server.registryAddress();
   const counts = await anchorCounts(server.chainRpcUrl, registry);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
   const served = await inParallel(ids, 16, async (id) => {
-    const answer = await request(server.baseUrl, { path: credentialPath(id), timeoutMs: 30_000 });
+    const answer = await request(server.baseUrl, { path: credentialPath(id), timeoutMs: 30_000, agent });
     if (answer.status !== 200 || !answer.body) return { id, anchored: false, document: undefined as unknown };
     const proof = anchorOf(answer.body);
     const onChain = proof ? (counts.get(proof.root.toLowerCase()) ?? 0) > 0 && proof.registry.toLowerCase() === registry.toLowerCase() : false;
     return { id, anchored: onChain, document: answer.body as unknown };
   });
+  agent.destroy();
   const anchored = served.filter((s) => s.anchored).length;
   const lost = ids.length - anchored;
   rows.push(row("credentials accepted / anchored / lost", `${ids.length} / ${anchored} / ${lost}`, "lost 0, accepted > 0", lost === 0 && ids.length > 0));
@@ -265,8 +265,7 @@ async function killWhenBatchIs(server: ServerHarness, batchId: string, target: K
       changedAt = Date.now();
     }
     if (state === "submitted" && (target === "submitted" || target === "broadcast")) {
-      // A frozen chain answers nothing: the transaction cannot have been sent.
-      const onChain = target === "submitted" ? null : batch.body.txHash ? await rpc(server.chainRpcUrl, "eth_getTransactionByHash", [batch.body.txHash]).catch(() => null) : null;
+      const onChain = batch.body.txHash ? await rpc(server.chainRpcUrl, "eth_getTransactionByHash", [batch.body.txHash]).catch(() => null) : null;
       const observed = onChain ? "broadcast" : "submitted";
       if (observed === target) {
         await running.kill();
@@ -307,22 +306,6 @@ async function untilStalled(remaining: () => Promise<number>, deadlineMs: number
   }
 }
 
-/** SIGSTOP to the chain process (found by its port) until thaw(); the server sees a chain that does not answer. */
-function freezeChain(server: ServerHarness): { thaw(): void } {
-  const pid = pidListeningOn(server.chainPort);
-  if (pid === undefined) return { thaw: () => undefined };
-  process.kill(pid, "SIGSTOP");
-  return {
-    thaw: () => {
-      try {
-        process.kill(pid, "SIGCONT");
-      } catch {
-        // Gone with the server.
-      }
-    },
-  };
-}
-
 /** Mines a block every second, so confirmations come and "broadcast, not yet confirmed" lasts long enough to be caught. */
 function startBlockTicker(server: ServerHarness): () => void {
   const timer = setInterval(() => void rpc(server.chainRpcUrl, "evm_mine", [], 2000).catch(() => undefined), 1000);
@@ -347,7 +330,8 @@ async function downloadSample(server: ServerHarness, ids: string[], count: numbe
 }
 
 async function fetchDocuments(server: ServerHarness, ids: string[]): Promise<unknown[]> {
-  const answers = await inParallel(ids, 16, (id) => request(server.baseUrl, { path: credentialPath(id), timeoutMs: 30_000 }));
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
+  const answers = await inParallel(ids, 16, (id) => request(server.baseUrl, { path: credentialPath(id), timeoutMs: 30_000, agent })).finally(() => agent.destroy());
   return answers.filter((a) => a.status === 200 && a.body).map((a) => a.body);
 }
 
