@@ -31,7 +31,8 @@ function pad(text: string, width: number): string {
 /** A Markdown table (it reads as plain text in a terminal too). */
 export function renderTable(rows: readonly Row[]): string {
   const header = ["check", "measured", "target", "result"];
-  const cells = rows.map((r) => [r.name, r.value.replace(/\|/g, "\\|"), r.target.replace(/\|/g, "\\|"), r.pass ? "PASS" : "FAIL"]);
+  const escape = (text: string) => text.replace(/\|/g, "\\|");
+  const cells = rows.map((r) => [escape(r.name), escape(r.value), escape(r.target), r.pass ? "PASS" : "FAIL"]);
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => [...c[i]].length)));
   const line = (c: string[]) => `| ${c.map((text, i) => pad(text, widths[i])).join(" | ")} |`;
   return [line(header), `|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`, ...cells.map(line)].join("\n");
