@@ -1,0 +1,191 @@
+/**
+ * `npm run test:faults`: the fault suite. Runs the real server (a child process, its
+ * embedded chain as `npm start` starts it) and attacks it over HTTP and JSON-RPC only, then
+ * prints one table: measured value, target, PASS/FAIL per row. Exit code 1 on any FAIL.
+ *
+ *   npm run test:faults                 the full run (≥ 20 kills during awards of 5,000, 10,000
+ *                                       fuzz cases, 200 clients for 60 s); writes RELIABILITY.md
+ *   npm run test:faults -- --quick      the bounded run npm test uses (a few minutes)
+ *   --only=kills,chain,fuzz,load,wallet run some phases (development)
+ *   --seed=N                            the random source (default: time; printed)
+ *   --json=FILE                         the rows as JSON too
+ *   --kills=N --award-size=N --fuzz-cases=N --load-seconds=N --load-clients=N --chain-down-seconds=N
+ *                                       smaller runs while developing (no RELIABILITY.md then)
+ */
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { freePort } from "../lib/freePort";
+import { ServerHarness, killEverythingStarted } from "./serverProcess";
+import { allPass, notMeasured, renderTable, type Row } from "./table";
+import { KILL_LOOP_ENV, KILL_LOOP_ROWS, runKillLoop } from "./killLoop";
+import { CHAIN_FAULT_ENV, CHAIN_FAULT_ROWS, runChainFaults } from "./chainFaults";
+import { FUZZ_ROWS, runFuzzer } from "./fuzzer";
+import { LOAD_ROWS, runLoad } from "./loadGenerator";
+import { WALLET_ROWS, runWalletAttacks } from "./walletAttacks";
+import { seededRandom } from "./random";
+
+const REPO_ROOT = path.resolve(__dirname, "..", "..");
+
+export interface SuiteOptions {
+  quick: boolean;
+  phases: Set<string>;
+  seed: number;
+  /** Development overrides of the run's sizes (--kills=N, --award-size=N, --fuzz-cases=N, --load-seconds=N). */
+  overrides?: Partial<ReturnType<typeof suiteParameters>>;
+  log: (line: string) => void;
+}
+
+export const PHASES = ["kills", "chain", "fuzz", "load", "wallet"] as const;
+
+export function suiteParameters(quick: boolean) {
+  return quick
+    ? { kills: 7, awardSize: 300, downloadsPerKill: 5, settleMs: 180_000, stallMs: 45_000, fuzzCases: 2000, loadSeconds: 10, loadClients: 50, chainDownSeconds: 10, timingRounds: 10 }
+    : { kills: 20, awardSize: 5000, downloadsPerKill: 20, settleMs: 600_000, stallMs: 60_000, fuzzCases: 10_000, loadSeconds: 60, loadClients: 200, chainDownSeconds: 30, timingRounds: 30 };
+}
+
+async function phase(name: string, rowNames: readonly string[], run: () => Promise<Row[]>, log: (line: string) => void): Promise<Row[]> {
+  const started = Date.now();
+  log(`== ${name}`);
+  try {
+    const rows = await run();
+    log(`== ${name} done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+    return rows;
+  } catch (error) {
+    log(`== ${name} failed: ${(error as Error).stack ?? error}`);
+    return notMeasured(rowNames, `${name} phase failed: ${(error as Error).message}`);
+  }
+}
+
+async function newHarness(label: string, env: Record<string, string> = {}): Promise<ServerHarness> {
+  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), `credanchor-faults-${label}-`));
+  const port = await freePort();
+  let chainPort = await freePort();
+  while (chainPort === port) chainPort = await freePort();
+  return new ServerHarness({ workDir, port, chainPort, env });
+}
+
+export async function runSuite(options: SuiteOptions): Promise<Row[]> {
+  const p = { ...suiteParameters(options.quick), ...options.overrides };
+  const { log } = options;
+  // Each phase has its own random source, so its choices repeat with the seed whatever runs beside it.
+  const randomFor = (phaseName: string) => seededRandom(options.seed + PHASES.indexOf(phaseName as (typeof PHASES)[number]) * 7919);
+
+  const withServer = async (label: string, env: Record<string, string>, run: (server: ServerHarness) => Promise<Row[]>, rowNames: readonly string[]): Promise<Row[]> => {
+    const server = await newHarness(label, env);
+    try {
+      return await phase(label, rowNames, () => run(server), log);
+    } finally {
+      await server.stop();
+    }
+  };
+  const phases: Record<(typeof PHASES)[number], () => Promise<Row[]>> = {
+    kills: () =>
+      withServer("kills", KILL_LOOP_ENV, (server) => runKillLoop(server, { kills: p.kills, awardSize: p.awardSize, revokeShare: 0.01, downloadsPerKill: p.downloadsPerKill, settleMs: p.settleMs, stallMs: p.stallMs, random: randomFor("kills"), log }), KILL_LOOP_ROWS),
+    chain: () => withServer("chain", CHAIN_FAULT_ENV, (server) => runChainFaults(server, { chainPort: server.chainPort, downSeconds: p.chainDownSeconds, waitMs: options.quick ? 60_000 : 90_000, log }), CHAIN_FAULT_ROWS),
+    fuzz: () => withServer("fuzz", {}, (server) => runFuzzer(server, { cases: p.fuzzCases, parallel: 8, random: randomFor("fuzz"), log }), FUZZ_ROWS),
+    load: () => withServer("load", {}, (server) => runLoad(server, { clients: p.loadClients, seconds: p.loadSeconds, random: randomFor("load"), log }), LOAD_ROWS),
+    wallet: () => withServer("wallet", {}, (server) => runWalletAttacks(server, { timingRounds: p.timingRounds, log }), WALLET_ROWS),
+  };
+  const run = (name: (typeof PHASES)[number]) => (options.phases.has(name) ? phases[name]() : Promise.resolve([]));
+
+  // The kill loop is the long phase: the chain faults, the fuzzer and the wallet attacks run
+  // beside it (each on its own server and chain). The load runs alone at the end, so its
+  // latencies are not the other phases' CPU. The enumeration timing compares medians of
+  // interleaved requests, so a busy neighbour slows both sides alike.
+  const [killRows, otherRows] = await Promise.all([
+    run("kills"),
+    (async () => [...(await run("chain")), ...(await run("fuzz")), ...(await run("wallet"))])(),
+  ]);
+  const loadRows = await run("load");
+  return [...killRows, ...otherRows, ...loadRows];
+}
+
+export function machineDescription(): string {
+  const cpus = os.cpus();
+  return `${os.type()} ${os.release()}, ${cpus.length} × ${cpus[0]?.model ?? "cpu"}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Node ${process.version}`;
+}
+
+export function commitDescription(): string {
+  try {
+    const commit = execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: REPO_ROOT, encoding: "utf8" }).trim();
+    const dirty = execFileSync("git", ["status", "--porcelain"], { cwd: REPO_ROOT, encoding: "utf8" }).trim() !== "";
+    return `${commit}${dirty ? " (with uncommitted changes)" : ""}`;
+  } catch {
+    return "unknown";
+  }
+}
+
+function argValue(args: string[], name: string): string | undefined {
+  return args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const quick = args.includes("--quick");
+  const only = argValue(args, "only");
+  const phases = new Set(only ? only.split(",") : PHASES);
+  for (const name of phases) if (!(PHASES as readonly string[]).includes(name)) throw new Error(`--only: unknown phase ${name}; phases are ${PHASES.join(", ")}`);
+  const seed = Number(argValue(args, "seed") ?? Date.now() % 2 ** 31);
+  const startedAt = new Date();
+  const log = (line: string) => process.stderr.write(`[faults ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
+  log(`${quick ? "quick" : "full"} run, phases ${[...phases].join(", ")}, seed ${seed}`);
+  const overrides: Partial<ReturnType<typeof suiteParameters>> = {};
+  for (const [arg, field] of [["kills", "kills"], ["settle-ms", "settleMs"], ["award-size", "awardSize"], ["fuzz-cases", "fuzzCases"], ["load-seconds", "loadSeconds"], ["load-clients", "loadClients"], ["chain-down-seconds", "chainDownSeconds"]] as const) {
+    const value = argValue(args, arg);
+    if (value !== undefined) overrides[field] = Number(value);
+  }
+  const rows = await runSuite({ quick, phases, seed, log, overrides });
+  killEverythingStarted();
+  const table = renderTable(rows);
+  const minutes = ((Date.now() - startedAt.getTime()) / 60_000).toFixed(1);
+  process.stdout.write(`\n${table}\n\n${allPass(rows) ? "all rows PASS" : `${rows.filter((r) => !r.pass).length} of ${rows.length} rows FAIL`} (${quick ? "quick" : "full"} run, ${minutes} min, seed ${seed})\n`);
+  const jsonFile = argValue(args, "json");
+  if (jsonFile) fs.writeFileSync(jsonFile, JSON.stringify({ quick, seed, startedAt: startedAt.toISOString(), rows }, null, 2));
+  if (!quick && phases.size === PHASES.length && Object.keys(overrides).length === 0) {
+    const doc = [
+      "# RELIABILITY",
+      "",
+      "The latest full run of the fault suite (`npm run test:faults`, scripts/faults/): the real server as a child process",
+      "with its embedded chain, attacked over HTTP and JSON-RPC only. A row that could not be measured is a FAIL.",
+      "",
+      `- date: ${startedAt.toISOString()} (${minutes} min)`,
+      `- commit: ${commitDescription()}`,
+      `- machine: ${machineDescription()}; load average at the end ${os.loadavg().map((l) => l.toFixed(1)).join(" / ")} (shared with other work)`,
+      `- seed: ${seed} (\`npm run test:faults -- --seed=${seed}\` repeats the random choices)`,
+      "",
+      table,
+      "",
+      "## How to read it",
+      "",
+      "- **Kill loop** (scripts/faults/killLoop.ts): awards of 5,000 recipients, SIGKILL of the server at a random moment or at",
+      "  each worker state in turn (during the award request, sealed, submitted, broadcast, confirmed, right after a bulk",
+      "  revocation), restart on the same DATA_DIR. Then: every credential a 201 handed out must be served with an anchor",
+      "  proof whose root the chain holds (BatchAnchored events counted per root), every accepted revocation must make the",
+      "  credential fail core's verifier, copies downloaded before kills must keep their verdict, and the outbox folder must",
+      "  hold exactly one claim mail per recipient.",
+      "- **Chain faults** (chainFaults.ts): a dropped anchor transaction, the operator nonce taken by another sender, a",
+      "  reorg (evm_snapshot/evm_revert) removing an unconfirmed anchor, the chain frozen (SIGSTOP) then resumed, the chain",
+      "  process killed. Server with CONFIRMATIONS=3, the suite mining a block every 500 ms.",
+      "- **Fuzzer** (fuzzer.ts): routes from GET /docs plus the web and learner pages, odd methods, ids, headers and bodies.",
+      "- **Load** (loadGenerator.ts): keep-alive clients, one request at a time each, a weighted mix of reads, pages,",
+      "  verification and small awards; p99 per route and the server's RSS (from /proc) before and 5 s after.",
+      "- **Wallet attacks** (walletAttacks.ts): magic-link takeover through /dev/outbox with remote-looking headers, wallet",
+      "  import from loopback spellings against a canary server and from the server's own /dev/outbox.json and /metrics,",
+      "  sign-in and magic-link medians for a known and an unknown email.",
+      "",
+    ].join("\n");
+    fs.writeFileSync(path.join(REPO_ROOT, "RELIABILITY.md"), doc);
+    log("wrote RELIABILITY.md");
+  }
+  process.exitCode = allPass(rows) ? 0 : 1;
+}
+
+if (require.main === module) {
+  main().catch((error) => {
+    killEverythingStarted();
+    process.stderr.write(`fault suite failed: ${(error as Error).stack ?? error}\n`);
+    process.exit(2);
+  });
+}
