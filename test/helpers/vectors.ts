@@ -2,10 +2,10 @@ import fs from "node:fs";
 import path from "node:path";
 
 /**
- * External test vectors live in ../shared/vectors beside the repository (never copied into it).
- * In a user's clone the folder is absent: tests that need it skip with a message.
+ * External test vectors, copied unchanged into test/fixtures/vectors (see its README for each
+ * file's source and license), so conformance runs in every clone.
  */
-export const VECTORS_DIR = path.resolve(__dirname, "..", "..", "..", "shared", "vectors");
+export const VECTORS_DIR = path.resolve(__dirname, "..", "fixtures", "vectors");
 
 export function vectorsAvailable(): boolean {
   return fs.existsSync(path.join(VECTORS_DIR, "README.md"));
@@ -19,7 +19,7 @@ export function readVectorJson<T = any>(relativePath: string): T {
   return JSON.parse(readVectorText(relativePath)) as T;
 }
 
-/** `describe` that skips, saying why, when ../shared/vectors is not there. */
+/** `describe` that skips, saying why, when the vectors folder is not there (never in a clone of this repository). */
 export function describeWithVectors(title: string, body: (this: Mocha.Suite) => void): void {
   if (vectorsAvailable()) {
     describe(title, body);

@@ -114,7 +114,7 @@ describe("document loader", function () {
     });
   });
 
-  describeWithVectors("pinned contexts against the copies in ../shared/vectors", function () {
+  describeWithVectors("pinned contexts against the copies in test/fixtures/vectors", function () {
     // The npm packages we pin are meant to hold the same documents the specifications publish.
     for (const [url, file] of [
       [VC_V2_CONTEXT, "contexts/credentials-v2.jsonld"],

@@ -25,7 +25,7 @@ const RFC8037_JWK = {
   x: "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo",
 };
 
-// The key of the 1EdTech OB 3.0 signing example (quoted in ../shared/vectors/README.md).
+// The key of the 1EdTech OB 3.0 signing example (quoted in test/fixtures/vectors/SOURCES.md).
 const OB3_SEED = "6241a409e6707bb640a0140a8a32bc3d193c33a661747284d6adfa4ed4180be4";
 const OB3_PUBLIC = "4bdeafde2ea8beefadd8c699b5c7e0704cf51154d52e17b20b71337ca04cc5a5";
 const OB3_PUBLIC_MULTIBASE = "z6MkjZRZv3aez3r18pB1RBFJR1kwUVJ5jHt92JmQwXbd5hwi";

@@ -1,5 +1,5 @@
 /**
- * External test vectors (../shared/vectors, see its README): the W3C vc-di-eddsa
+ * External test vectors (test/fixtures/vectors, copied from ../shared/vectors; see its README): the W3C vc-di-eddsa
  * eddsa-rdfc-2022 vector and 1EdTech's OB 3.0 signing example reproduced byte for byte, and
  * every signed sample from 1EdTech's conformance validator verified as that README says.
  */
@@ -90,7 +90,7 @@ describeWithVectors("external test vectors", function () {
 
   describe("1EdTech OB 3.0 eddsa-rdfc-2022 signing example", function () {
     const dir = "1edtech-ob3-spec";
-    // The example's key, from the same page of the OB 3.0 spec (quoted in ../shared/vectors/README.md).
+    // The example's key, from the same page of the OB 3.0 spec (quoted in test/fixtures/vectors/SOURCES.md).
     const key = signingKeyFromSeed(hex.decode("6241a409e6707bb640a0140a8a32bc3d193c33a661747284d6adfa4ed4180be4"));
     let unsigned: Json;
     let expected: Json;
