@@ -136,6 +136,8 @@ async function main(): Promise<void> {
     const value = argValue(args, arg);
     if (value !== undefined) overrides[field] = Number(value);
   }
+  // `npm start` builds the web pages first (--if-stale); the suite starts server/main.ts itself, so it does the same.
+  execFileSync(process.execPath, [path.join(REPO_ROOT, "scripts", "build-web.js"), "--if-stale"], { cwd: REPO_ROOT, stdio: ["ignore", "ignore", "inherit"] });
   const rows = await runSuite({ quick, phases, seed, log, overrides });
   killEverythingStarted();
   const table = renderTable(rows);
