@@ -264,8 +264,9 @@ async function chainKilled(server: ServerHarness, ctx: Ctx): Promise<Row> {
   let healthSaidDown = false;
   const back = await waitFor(
     async () => {
-      const health = await request(server.baseUrl, { path: "/healthz", timeoutMs: 5000 });
-      if (health.status !== 200) healthSaidDown = true;
+      // /healthz is liveness only; /readyz says whether the chain answers.
+      const [health, ready] = await Promise.all([request(server.baseUrl, { path: "/healthz", timeoutMs: 5000 }), request(server.baseUrl, { path: "/readyz", timeoutMs: 5000 })]);
+      if (health.status !== 200 || ready.status === 503) healthSaidDown = true;
       const newPid = pidListeningOn(ctx.chainPort);
       return newPid && newPid !== pid && (await blockNumber(server.chainRpcUrl).catch(() => undefined)) !== undefined ? true : undefined;
     },
