@@ -177,9 +177,10 @@ async function reorg(server: ServerHarness, ctx: Ctx): Promise<Row> {
   const served = await request(server.baseUrl, { path: credentialPath(issued.ids[0]) });
   const report = served.status === 200 ? await verifyCredentials([served.body], { rpcUrls: [server.chainRpcUrl], registry: server.registryAddress() }) : undefined;
   const verdict = report?.results[0]?.verdict ?? `GET ${served.status}`;
+  const why = report && verdict !== "verified" ? ` (${report.results[0]?.failedStep ?? report.results[0]?.unconfirmedSteps?.join("+") ?? "?"}: ${String(report.results[0]?.reason ?? "").slice(0, 160)})` : "";
   return row(
     name,
-    `revert ${reverted && removed ? "removed the anchor" : "did NOT remove the anchor"}; copy served now: ${verdict}; ${reanchored ? `re-anchored after ${seconds.toFixed(1)} s` : `not re-anchored in ${ctx.waitMs / 1000} s`}, ${events.length} event(s) now; reported anchored without an anchor ${falseReports} of ${polls} polls`,
+    `revert ${reverted && removed ? "removed the anchor" : "did NOT remove the anchor"}; copy served now: ${verdict}${why}; ${reanchored ? `re-anchored after ${seconds.toFixed(1)} s` : `not re-anchored in ${ctx.waitMs / 1000} s`}, ${events.length} event(s) now; reported anchored without an anchor ${falseReports} of ${polls} polls`,
     "re-anchored once, 0 false reports, copy verified",
     reverted === true && removed && reanchored === true && events.length === 1 && falseReports === 0 && verdict === "verified",
   );
@@ -263,8 +264,9 @@ async function chainKilled(server: ServerHarness, ctx: Ctx): Promise<Row> {
   let healthSaidDown = false;
   const back = await waitFor(
     async () => {
-      const health = await request(server.baseUrl, { path: "/healthz", timeoutMs: 5000 });
-      if (health.status !== 200) healthSaidDown = true;
+      // /healthz is liveness only; /readyz says whether the chain answers.
+      const [health, ready] = await Promise.all([request(server.baseUrl, { path: "/healthz", timeoutMs: 5000 }), request(server.baseUrl, { path: "/readyz", timeoutMs: 5000 })]);
+      if (health.status !== 200 || ready.status === 503) healthSaidDown = true;
       const newPid = pidListeningOn(ctx.chainPort);
       return newPid && newPid !== pid && (await blockNumber(server.chainRpcUrl).catch(() => undefined)) !== undefined ? true : undefined;
     },

@@ -109,7 +109,15 @@ export const snapshot = (url: string) => rpc<string>(url, "evm_snapshot");
 export const revert = (url: string, id: string) => rpc<boolean>(url, "evm_revert", [id]);
 export const mine = (url: string) => rpc(url, "evm_mine");
 export const setAutomine = (url: string, on: boolean) => rpc(url, "evm_setAutomine", [on]);
-export const dropTransaction = (url: string, hash: string) => rpcAny<boolean>(url, ["hardhat_dropTransaction", "anvil_dropTransaction"], [hash]);
+/**
+ * Drops a pooled transaction; true when the node says it dropped that one. Hardhat's
+ * hardhat_dropTransaction answers a boolean, anvil's anvil_dropTransaction the dropped
+ * transaction's hash (null when it held no such transaction).
+ */
+export async function dropTransaction(url: string, hash: string): Promise<boolean> {
+  const answer = await rpcAny<boolean | string | null>(url, ["hardhat_dropTransaction", "anvil_dropTransaction"], [hash]);
+  return answer === true || (typeof answer === "string" && answer.toLowerCase() === hash.toLowerCase());
+}
 
 /** Transactions waiting in the node's pool (from the pending block). */
 export async function pendingTransactions(url: string): Promise<Array<{ hash: string; from: string; to: string | null; nonce: string }>> {

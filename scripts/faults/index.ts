@@ -69,6 +69,8 @@ async function newHarness(label: string, env: Record<string, string> = {}): Prom
 export async function runSuite(options: SuiteOptions): Promise<Row[]> {
   const p = { ...suiteParameters(options.quick), ...options.overrides };
   const { log } = options;
+  // `npm start` builds the web pages first (--if-stale); the suite starts server/main.ts itself, so it does the same.
+  execFileSync(process.execPath, [path.join(REPO_ROOT, "scripts", "build-web.js"), "--if-stale"], { cwd: REPO_ROOT, stdio: ["ignore", "ignore", "inherit"] });
   // Each phase has its own random source, so its choices repeat with the seed whatever runs beside it.
   const randomFor = (phaseName: string) => seededRandom(options.seed + PHASES.indexOf(phaseName as (typeof PHASES)[number]) * 7919);
 

@@ -222,11 +222,15 @@ async function killLoop(server: ServerHarness, key: string, achievementId: strin
   // Copies downloaded before kills verify now as they should: verified, or failed if revoked since.
   const copyReports = await verifyDocuments(server, downloaded.map((d) => d.document));
   let changed = 0;
+  let firstChange = "";
   copyReports.forEach((report, i) => {
     const expected = revoked.has(downloaded[i].id) ? "failed" : "verified";
-    if (report.verdict !== expected) changed++;
+    if (report.verdict !== expected) {
+      changed++;
+      firstChange ||= ` (first: ${report.verdict}, ${report.why})`;
+    }
   });
-  rows.push(row("downloaded copies that changed verdict", `${changed} of ${downloaded.length}`, "0, copies > 0", changed === 0 && downloaded.length > 0));
+  rows.push(row("downloaded copies that changed verdict", `${changed} of ${downloaded.length}${firstChange}`, "0, copies > 0", changed === 0 && downloaded.length > 0));
 
   // Claim mail: one per recipient, for every recipient of an accepted award.
   await untilStalled(async () => owedMail.size - countClaimMail(server, owedMail).sent, options.settleMs, Math.min(options.stallMs, 30_000));
@@ -336,12 +340,12 @@ async function fetchDocuments(server: ServerHarness, ids: string[]): Promise<unk
 }
 
 /** The independent verifier (core's pipeline) against the chain, trusting only the registry deployed. */
-async function verifyDocuments(server: ServerHarness, documents: unknown[]): Promise<Array<{ verdict: string }>> {
+async function verifyDocuments(server: ServerHarness, documents: unknown[]): Promise<Array<{ verdict: string; why: string }>> {
   const registry = server.registryAddress();
-  const reports: Array<{ verdict: string }> = [];
+  const reports: Array<{ verdict: string; why: string }> = [];
   for (let i = 0; i < documents.length; i += 100) {
     const bundle = await verifyCredentials(documents.slice(i, i + 100), { rpcUrls: [server.chainRpcUrl], registry });
-    for (const r of bundle.results) reports.push({ verdict: r.verdict });
+    for (const r of bundle.results) reports.push({ verdict: r.verdict, why: `${r.failedStep ?? r.unconfirmedSteps?.join("+") ?? "-"}: ${String(r.reason ?? "").slice(0, 160)}` });
   }
   return reports;
 }

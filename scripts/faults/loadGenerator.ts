@@ -5,6 +5,7 @@
  * and the server's RSS before and after.
  */
 import http from "node:http";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import os from "node:os";
 import { request, sleep } from "./http";
 import { pick } from "./random";
@@ -74,6 +75,12 @@ export async function runLoad(server: ServerHarness, options: { clients: number;
     return mix[0];
   };
 
+  // prom-client resets its event-loop delay histogram at each scrape: one scrape now, one right
+  // after the load, and the second tells whether the server's own loop stalled (or the machine).
+  await request(server.baseUrl, { path: "/metrics", timeoutMs: 10_000 });
+  // The suite's own loop too: a latency is measured here, so a stall of this process counts in it.
+  const ownLoop = monitorEventLoopDelay({ resolution: 20 });
+  ownLoop.enable();
   const rssBefore = server.rssBytes();
   const loadBefore = os.loadavg()[0];
   const agent = new http.Agent({ keepAlive: true, maxSockets: options.clients });
@@ -102,6 +109,9 @@ export async function runLoad(server: ServerHarness, options: { clients: number;
     }),
   );
   agent.destroy();
+  ownLoop.disable();
+  const ownLag = `p99 ${(ownLoop.percentile(99) / 1e6).toFixed(0)} ms / max ${(ownLoop.max / 1e6).toFixed(0)} ms`;
+  const loopLag = eventLoopLag((await request(server.baseUrl, { path: "/metrics", timeoutMs: 10_000 })).text);
   await sleep(5000);
   const rssAfter = server.rssBytes();
   const total5xx = [...fiveXx.values()].reduce((a, b) => a + b, 0);
@@ -109,7 +119,7 @@ export async function runLoad(server: ServerHarness, options: { clients: number;
   const rows: Row[] = [
     row(
       "mixed load: requests / 5xx / unanswered",
-      `${formatNumber(total)} in ${options.seconds} s by ${options.clients} clients (${formatNumber(total / options.seconds)}/s; machine load average ${loadBefore.toFixed(1)} on ${os.cpus().length} cores) / ${total5xx} / ${unanswered}`,
+      `${formatNumber(total)} in ${options.seconds} s by ${options.clients} clients (${formatNumber(total / options.seconds)}/s; machine load average ${loadBefore.toFixed(1)} on ${os.cpus().length} cores; server event-loop delay p99 ${loopLag.p99} / max ${loopLag.max}, the suite's ${ownLag}) / ${total5xx} / ${unanswered}`,
       "0 5xx, 0 unanswered",
       total > 0 && total5xx === 0 && unanswered === 0,
     ),
@@ -136,6 +146,15 @@ export async function runLoad(server: ServerHarness, options: { clients: number;
     ),
   );
   return rows;
+}
+
+/** The server's event-loop delay since the last scrape (prom-client's default metrics), in ms. */
+function eventLoopLag(metrics: string): { p99: string; max: string } {
+  const read = (name: string) => {
+    const value = new RegExp(`^\\w*nodejs_eventloop_lag_${name}_seconds(?:\\{[^}]*\\})? ([0-9.eE+-]+)$`, "m").exec(metrics)?.[1];
+    return value === undefined ? "unknown" : `${(Number(value) * 1000).toFixed(0)} ms`;
+  };
+  return { p99: read("p99"), max: read("max") };
 }
 
 function formatMb(bytes: number | undefined): string {

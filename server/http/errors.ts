@@ -51,6 +51,14 @@ export function fieldIssues(error: ZodError): FieldIssue[] {
   return error.issues.map((issue) => ({ field: issue.path.length ? issue.path.join(".") : "(body)", message: issue.message }));
 }
 
+/** The 4xx status an error from express or its body parser carries (`status`/`statusCode`), if any. */
+function clientErrorStatus(error: unknown): number | undefined {
+  if (typeof error !== "object" || error === null) return undefined;
+  const { status, statusCode } = error as { status?: unknown; statusCode?: unknown };
+  const value = typeof status === "number" ? status : statusCode;
+  return typeof value === "number" && Number.isInteger(value) && value >= 400 && value <= 499 ? value : undefined;
+}
+
 /** Maps errors thrown by routes (and by express's body parser) to JSON answers. */
 export function errorMiddleware(log: Logger): ErrorRequestHandler {
   return (error: unknown, req, res, _next) => {
@@ -84,6 +92,22 @@ export function errorMiddleware(log: Logger): ErrorRequestHandler {
     }
     if (parserType === "encoding.unsupported" || parserType === "charset.unsupported") {
       return send(415, { error: "unsupported_encoding", message: (error as Error).message });
+    }
+    // Express's router cannot percent-decode a path parameter (%ff, %%32, a cut-off %E2%82):
+    // the client sent a broken URL, not our bug.
+    if (error instanceof URIError && clientErrorStatus(error) === 400) {
+      return send(400, { error: "malformed_path", message: "the URL path holds a malformed percent-encoding: each % must start a %XX escape of UTF-8 bytes" });
+    }
+    // The body parser's own client errors (a gzip/deflate body cut short, a broken stream) carry
+    // an exposed 4xx status (http-errors); answer with it and a reason.
+    const exposed = clientErrorStatus(error);
+    if (exposed !== undefined && (error as { expose?: unknown }).expose === true) {
+      const code = (error as { code?: unknown }).code;
+      const encoding = typeof code === "string" && code.startsWith("Z_");
+      return send(exposed, {
+        error: encoding ? "malformed_body_encoding" : "bad_request",
+        message: encoding ? `the request body could not be decoded with its Content-Encoding: ${(error as Error).message}` : (error as Error).message,
+      });
     }
     if (error instanceof CredanchorError && !(error instanceof InvariantError) && error.code !== "CHAIN") {
       return send(400, { error: error.name, message: error.message });

@@ -1,6 +1,21 @@
 import express from "express";
 import type { AppContext } from "../context";
 import { conflict, forbidden, notFound } from "../http/errors";
+import { ChainError } from "../../core/errors";
+
+/**
+ * How long the public batch route waits for the chain's head before answering 503: a frozen or
+ * unreachable node must not hold the request (and its socket) for the RPC client's retries.
+ */
+export const BATCH_HEAD_TIMEOUT_MS = 3000;
+
+function withinMs<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new ChainError(`${what}: the chain did not answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
+}
 
 export function batchesRouter(ctx: AppContext) {
   const router = express.Router();
@@ -20,7 +35,7 @@ export function batchesRouter(ctx: AppContext) {
     if (!batch) throw notFound(`no batch ${req.params.id}`);
     let confirmations = 0;
     if (batch.blockNumber !== null && (batch.state === "submitted" || batch.state === "confirmed")) {
-      const head = await ctx.chain.blockNumber();
+      const head = await withinMs(ctx.chain.blockNumber(), BATCH_HEAD_TIMEOUT_MS, "reading the head block for the confirmations");
       confirmations = Math.max(0, Number(head) - batch.blockNumber + 1);
     }
     res.json({
