@@ -29,7 +29,7 @@ import { buildMerkleTree } from "../../core/merkle/tree";
 import { bytesToHex, type Hex } from "../../core/merkle/hex";
 import { leavesOfDigests } from "../../core/merkle/leaves";
 import { wasmTreeHasher, type TreeHasher } from "../../core/merkle/treeHasher";
-import { createParallelTreeHasher } from "../../server/merkle/parallelTreeHasher";
+import { createParallelTreeHasher } from "../../server";
 import { seededBytes } from "../lib/seededBytes";
 import { formatDuration, formatNumber, formatRatio, formatSummary, markdownTable, packageVersion, summarize, textTable, type Summary, type Table } from "./report";
 

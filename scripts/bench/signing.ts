@@ -21,8 +21,7 @@ import { signCredentialFast, verifyIssuerProofsFast, type FastSigningKey } from 
 import { canonicalizationPathCounts } from "../../core/credential/fast/canonicalize";
 import { signingKeyFromSeed } from "../../core/credential/keys";
 import { signCredential, verifyIssuerProofs } from "../../core/credential/sign";
-import { nodeCrypto } from "../../server/signing/nodeCrypto";
-import { createSigningPool, type SigningEngine } from "../../server/signing/signingPool";
+import { createSigningPool, nodeCrypto, type SigningEngine } from "../../server";
 import { formatNumber, formatRatio, formatSummary, markdownTable, packageVersion, summarize, textTable, type Summary, type Table } from "./report";
 
 /** Issue 7: at least 1,000 signatures (and verifications) per second with 2 workers, and 8x the reference. */
