@@ -53,7 +53,7 @@ const config: HardhatUserConfig = {
       : {}),
   },
   gasReporter: { enabled: false },
-  // A stray `.only` would silently skip every other test: make it fail the run instead.
+  // A test marked to run alone would silently skip every other test: make that fail the run instead.
   mocha: { timeout: 120_000, forbidOnly: true },
 };
 
