@@ -61,7 +61,7 @@ export interface AppDeps {
   /** Test hook (crash tests): the batch worker stops for good at this state. */
   workerPauseAt?: WorkerPausePoint;
   /** Readiness checks; main.ts passes one that knows the embedded chain process. */
-  readiness?: (parts: { batchWorker: BatchWorker }) => Readiness;
+  readiness?: (parts: { workerLagSeconds: () => number | undefined }) => Readiness;
 }
 
 export interface CredanchorApp {
@@ -90,7 +90,7 @@ export function createApp(deps: AppDeps): CredanchorApp {
   const workerLagSeconds = () => (batchWorker.lastPassEndedAt === undefined ? undefined : (Date.now() - batchWorker.lastPassEndedAt) / 1000);
   metrics.observeWorkerLag(workerLagSeconds);
   const readiness =
-    deps.readiness?.({ batchWorker }) ??
+    deps.readiness?.({ workerLagSeconds }) ??
     new Readiness({
       chain: deps.chain,
       dataDir: deps.config.dataDir,

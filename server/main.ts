@@ -97,12 +97,12 @@ export async function startServer(hooks: StartHooks = {}): Promise<void> {
     log,
     metrics,
     ...(hooks.workerPauseAt ? { workerPauseAt: hooks.workerPauseAt } : {}),
-    readiness: ({ batchWorker }) =>
+    readiness: ({ workerLagSeconds }) =>
       new Readiness({
         chain,
         dataDir: config.dataDir,
         probeDatabaseWrite: sqliteWriteProbe(store.db),
-        workerLagSeconds: () => (batchWorker.lastPassEndedAt === undefined ? undefined : (Date.now() - batchWorker.lastPassEndedAt) / 1000),
+        workerLagSeconds,
         maxWorkerLagSeconds: Math.max(120, (config.workerIntervalMs / 1000) * 10),
         ...(node ? { localChain: () => ({ alive: node!.alive, lastExit: node!.lastExit, restarts: node!.restarts }) } : {}),
       }),

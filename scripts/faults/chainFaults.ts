@@ -76,25 +76,36 @@ async function pendingAnchor(server: ServerHarness, operator: string, ms: number
   }, ms, 100);
 }
 
-async function dropped(server: ServerHarness, ctx: Ctx): Promise<Row> {
-  const name = CHAIN_FAULT_ROWS[0];
+type PendingAnchor = NonNullable<Awaited<ReturnType<typeof pendingAnchor>>>;
+
+/**
+ * Closes a batch with mining paused, lets `tamper` act on its anchor transaction while it waits
+ * in the pool, resumes mining, and passes when the batch is then confirmed with exactly one
+ * anchor event. `tamper` says whether the fault happened and what it did.
+ */
+async function afterTamperingWithPendingAnchor(
+  server: ServerHarness,
+  ctx: Ctx,
+  name: string,
+  label: string,
+  tamper: (tx: PendingAnchor) => Promise<{ happened: boolean; what: string }>,
+): Promise<Row> {
   ctx.ticker.stop();
   await setAutomine(server.chainRpcUrl, false);
   try {
-    const issued = await issueAndClose(server, ctx.key, ctx.achievementId, "dropped");
+    const issued = await issueAndClose(server, ctx.key, ctx.achievementId, label);
     const tx = await pendingAnchor(server, ctx.operator, 60_000);
     if (!tx) return row(name, "the anchor transaction never reached the pool", "anchored once", false);
-    const droppedNow = await dropTransaction(server.chainRpcUrl, tx.hash);
-    const stillPending = (await pendingTransactions(server.chainRpcUrl)).some((t) => t.hash === tx.hash);
+    const { happened, what } = await tamper(tx);
     await setAutomine(server.chainRpcUrl, true);
     ctx.ticker.start();
     const seconds = await confirmedWithin(server, issued.batchId, ctx.waitMs);
     const events = await eventsFor(server, issued.root);
     return row(
       name,
-      `${droppedNow && !stillPending ? "dropped" : "NOT dropped"} ${tx.hash.slice(0, 10)}…; ${seconds === undefined ? `not confirmed in ${ctx.waitMs / 1000} s` : `confirmed after ${seconds.toFixed(1)} s`}, ${events.length} anchor event(s)`,
+      `${what}; ${seconds === undefined ? `not confirmed in ${ctx.waitMs / 1000} s` : `confirmed after ${seconds.toFixed(1)} s`}, ${events.length} anchor event(s)`,
       "confirmed, exactly 1 event",
-      droppedNow === true && !stillPending && seconds !== undefined && events.length === 1,
+      happened && seconds !== undefined && events.length === 1,
     );
   } finally {
     await setAutomine(server.chainRpcUrl, true).catch(() => undefined);
@@ -102,34 +113,26 @@ async function dropped(server: ServerHarness, ctx: Ctx): Promise<Row> {
   }
 }
 
+async function dropped(server: ServerHarness, ctx: Ctx): Promise<Row> {
+  return afterTamperingWithPendingAnchor(server, ctx, CHAIN_FAULT_ROWS[0], "dropped", async (tx) => {
+    const droppedNow = await dropTransaction(server.chainRpcUrl, tx.hash);
+    const stillPending = (await pendingTransactions(server.chainRpcUrl)).some((t) => t.hash === tx.hash);
+    const happened = droppedNow === true && !stillPending;
+    return { happened, what: `${happened ? "dropped" : "NOT dropped"} ${tx.hash.slice(0, 10)}…` };
+  });
+}
+
 async function nonceTaken(server: ServerHarness, ctx: Ctx): Promise<Row> {
-  const name = CHAIN_FAULT_ROWS[1];
-  ctx.ticker.stop();
-  await setAutomine(server.chainRpcUrl, false);
-  try {
-    const issued = await issueAndClose(server, ctx.key, ctx.achievementId, "nonce");
-    const tx = await pendingAnchor(server, ctx.operator, 60_000);
-    if (!tx) return row(name, "the anchor transaction never reached the pool", "anchored once", false);
+  return afterTamperingWithPendingAnchor(server, ctx, CHAIN_FAULT_ROWS[1], "nonce", async (tx) => {
     // Another process (this suite, with the operator's key) takes the nonce: the server's
     // transaction is pushed out of the pool and ours is mined in its place.
     const droppedNow = await dropTransaction(server.chainRpcUrl, tx.hash);
     const ours = await sendRawSelfTransfer(server.chainRpcUrl, LOCAL_OPERATOR_KEY, Number(tx.nonce));
     await mine(server.chainRpcUrl);
     const receipt = await rpc<{ status: string } | null>(server.chainRpcUrl, "eth_getTransactionReceipt", [ours]);
-    await setAutomine(server.chainRpcUrl, true);
-    ctx.ticker.start();
-    const seconds = await confirmedWithin(server, issued.batchId, ctx.waitMs);
-    const events = await eventsFor(server, issued.root);
-    return row(
-      name,
-      `nonce ${Number(tx.nonce)} taken (${droppedNow && receipt ? "server's tx dropped, ours mined" : "NOT taken"}); ${seconds === undefined ? `not confirmed in ${ctx.waitMs / 1000} s` : `confirmed after ${seconds.toFixed(1)} s`}, ${events.length} anchor event(s)`,
-      "confirmed, exactly 1 event",
-      droppedNow === true && receipt !== null && seconds !== undefined && events.length === 1,
-    );
-  } finally {
-    await setAutomine(server.chainRpcUrl, true).catch(() => undefined);
-    ctx.ticker.start();
-  }
+    const happened = droppedNow === true && receipt !== null;
+    return { happened, what: `nonce ${Number(tx.nonce)} taken (${happened ? "server's tx dropped, ours mined" : "NOT taken"})` };
+  });
 }
 
 async function reorg(server: ServerHarness, ctx: Ctx): Promise<Row> {
