@@ -28,11 +28,35 @@ interface IVerifierViews {
         bool suspended;
     }
 
+    /// @notice The v2 answer: v1's plus each endorsement's block and withdrawal, and how many
+    /// endorsements stand now (the issuer included; 0 when the anchor is absent).
+    struct AnswerV2 {
+        IAnchors.AnchorRecord anchor;
+        uint8 endorsementCount;
+        address[] coIssuers;
+        IAnchors.Endorsement[] endorsements;
+        ISigningKeys.KeyRecord key;
+        bool revoked;
+        bool suspended;
+    }
+
     /// @notice Answers every query against the state of the block it runs on, which it names.
+    /// The v1 ABI, kept so v1 verifiers work on v2: a withdrawn endorsement reads as not endorsed.
+    /// A key-only query (`root == 0`, `key != 0`) reads no status bits (both false).
+    /// @dev Gas: per query at most one anchor, 32 co-issuers with their endorsements, one key and
+    /// two status words, all cold: about 160,000 gas, so a 100-credential bundle of distinct
+    /// co-issued roots stays near 16M gas, under geth's default 50M eth_call cap. Verifiers with a
+    /// tighter cap split the bundle into chunks of queries (answers are independent).
     function verificationData(Query[] calldata queries)
         external
         view
         returns (uint64 blockNumber, uint64 blockTimestamp, Answer[] memory answers);
+
+    /// @notice As {verificationData}, with the v2 answer.
+    function verificationDataV2(Query[] calldata queries)
+        external
+        view
+        returns (uint64 blockNumber, uint64 blockTimestamp, AnswerV2[] memory answers);
 
     /// @notice Whether `leaf` belongs to the tree of `root` by `proof` (sorted-pair proofs as OpenZeppelin's
     /// merkle-tree package builds them).
