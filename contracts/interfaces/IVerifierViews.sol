@@ -44,9 +44,10 @@ interface IVerifierViews {
     /// The v1 ABI, kept so v1 verifiers work on v2: a withdrawn endorsement reads as not endorsed.
     /// A key-only query (`root == 0`, `key != 0`) reads no status bits (both false).
     /// @dev Gas: per query at most one anchor, 32 co-issuers with their endorsements, one key and
-    /// two status words, all cold: about 160,000 gas, so a 100-credential bundle of distinct
-    /// co-issued roots stays near 16M gas, under geth's default 50M eth_call cap. Verifiers with a
-    /// tighter cap split the bundle into chunks of queries (answers are independent).
+    /// two status words, all cold: ~170,000 gas (~200,000 for the v2 view), so a 100-credential
+    /// bundle of distinct 32-co-issuer roots needs ~17-21M gas, under geth's default 50M eth_call
+    /// cap (test/contracts/registryV2.test.ts measures it). Verifiers behind a tighter cap (e.g.
+    /// 2^24 under EIP-7825) split the bundle into chunks of 25 queries: answers are independent.
     function verificationData(Query[] calldata queries)
         external
         view
