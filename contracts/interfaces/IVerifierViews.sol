@@ -3,6 +3,7 @@ pragma solidity ^0.8.28;
 
 import {IAnchors} from "./IAnchors.sol";
 import {ISigningKeys} from "./ISigningKeys.sol";
+import {IAccreditations} from "./IAccreditations.sol";
 
 /// @title Verifier views: everything a verifier needs in one call
 /// @notice Views never revert for "not found": zero means absent.
@@ -38,6 +39,8 @@ interface IVerifierViews {
         ISigningKeys.KeyRecord key;
         bool revoked;
         bool suspended;
+        /// One per accreditor the caller named, in its order: its recognition of `query.issuer`.
+        IAccreditations.Recognition[] recognitions;
     }
 
     /// @notice Answers every query against the state of the block it runs on, which it names.
@@ -53,8 +56,9 @@ interface IVerifierViews {
         view
         returns (uint64 blockNumber, uint64 blockTimestamp, Answer[] memory answers);
 
-    /// @notice As {verificationData}, with the v2 answer.
-    function verificationDataV2(Query[] calldata queries)
+    /// @notice As {verificationData}, with the v2 answer, and for each query the recognitions of
+    /// its issuer by each of `accreditors` (at most 16: the accreditors the verifier trusts).
+    function verificationDataV2(Query[] calldata queries, address[] calldata accreditors)
         external
         view
         returns (uint64 blockNumber, uint64 blockTimestamp, AnswerV2[] memory answers);

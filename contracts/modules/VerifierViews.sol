@@ -8,9 +8,10 @@ import {Anchors} from "./Anchors.sol";
 import {SigningKeys} from "./SigningKeys.sol";
 import {StatusLists} from "./StatusLists.sol";
 import {SignedWrites} from "./SignedWrites.sol";
+import {Accreditations} from "./Accreditations.sol";
 
 /// @title Verifier views module: one eth_call answers a whole bundle of credentials
-abstract contract VerifierViews is IVerifierViews, Anchors, SigningKeys, StatusLists, SignedWrites {
+abstract contract VerifierViews is IVerifierViews, Anchors, SigningKeys, StatusLists, SignedWrites, Accreditations {
     /// @inheritdoc IVerifierViews
     function verificationData(Query[] calldata queries)
         external
@@ -39,15 +40,20 @@ abstract contract VerifierViews is IVerifierViews, Anchors, SigningKeys, StatusL
     }
 
     /// @inheritdoc IVerifierViews
-    function verificationDataV2(Query[] calldata queries)
+    function verificationDataV2(Query[] calldata queries, address[] calldata accreditors)
         external
         view
         returns (uint64 blockNumber, uint64 blockTimestamp, AnswerV2[] memory answers)
     {
+        if (accreditors.length > MAX_ACCREDITORS) revert TooManyAccreditors(accreditors.length, MAX_ACCREDITORS);
         answers = new AnswerV2[](queries.length);
         for (uint256 i = 0; i < queries.length; ++i) {
             Query calldata query = queries[i];
             AnswerV2 memory answer = answers[i];
+            answer.recognitions = new Recognition[](accreditors.length);
+            for (uint256 j = 0; j < accreditors.length; ++j) {
+                answer.recognitions[j] = _recognition(accreditors[j], query.issuer);
+            }
             if (query.root != bytes32(0)) {
                 answer.anchor = _anchorRecord(query.issuer, query.root);
                 answer.endorsementCount = _endorsementCount(query.issuer, query.root);

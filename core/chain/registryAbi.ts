@@ -25,6 +25,22 @@ export const credentialRegistryAbi = [
     "inputs": [
       {
         "internalType": "address",
+        "name": "accreditor",
+        "type": "address"
+      },
+      {
+        "internalType": "address",
+        "name": "issuer",
+        "type": "address"
+      }
+    ],
+    "name": "AlreadyRecognised",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
         "name": "issuer",
         "type": "address"
       },
@@ -71,6 +87,11 @@ export const credentialRegistryAbi = [
   },
   {
     "inputs": [],
+    "name": "EmptyRecognitionRecord",
+    "type": "error"
+  },
+  {
+    "inputs": [],
     "name": "EmptyStatusChange",
     "type": "error"
   },
@@ -88,6 +109,17 @@ export const credentialRegistryAbi = [
       }
     ],
     "name": "InvalidAccountNonce",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "issuer",
+        "type": "address"
+      }
+    ],
+    "name": "InvalidAccreditedIssuer",
     "type": "error"
   },
   {
@@ -147,6 +179,22 @@ export const credentialRegistryAbi = [
       }
     ],
     "name": "InvalidOperator",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint64",
+        "name": "validFrom",
+        "type": "uint64"
+      },
+      {
+        "internalType": "uint64",
+        "name": "validUntil",
+        "type": "uint64"
+      }
+    ],
+    "name": "InvalidRecognitionWindow",
     "type": "error"
   },
   {
@@ -323,6 +371,22 @@ export const credentialRegistryAbi = [
     "inputs": [
       {
         "internalType": "address",
+        "name": "accreditor",
+        "type": "address"
+      },
+      {
+        "internalType": "address",
+        "name": "issuer",
+        "type": "address"
+      }
+    ],
+    "name": "NotRecognised",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
         "name": "issuer",
         "type": "address"
       },
@@ -354,6 +418,48 @@ export const credentialRegistryAbi = [
       }
     ],
     "name": "OperatorWindowInPast",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "issuer",
+        "type": "address"
+      },
+      {
+        "internalType": "uint64",
+        "name": "current",
+        "type": "uint64"
+      },
+      {
+        "internalType": "uint64",
+        "name": "requested",
+        "type": "uint64"
+      }
+    ],
+    "name": "RecognitionCannotWiden",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "accreditor",
+        "type": "address"
+      },
+      {
+        "internalType": "address",
+        "name": "issuer",
+        "type": "address"
+      },
+      {
+        "internalType": "uint64",
+        "name": "withdrawnAt",
+        "type": "uint64"
+      }
+    ],
+    "name": "RecognitionWithdrawn",
     "type": "error"
   },
   {
@@ -428,6 +534,22 @@ export const credentialRegistryAbi = [
       }
     ],
     "name": "StatusIndexOutOfRange",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "count",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "max",
+        "type": "uint256"
+      }
+    ],
+    "name": "TooManyAccreditors",
     "type": "error"
   },
   {
@@ -676,6 +798,49 @@ export const credentialRegistryAbi = [
       {
         "indexed": true,
         "internalType": "address",
+        "name": "accreditor",
+        "type": "address"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "issuer",
+        "type": "address"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint64",
+        "name": "validFrom",
+        "type": "uint64"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint64",
+        "name": "validUntil",
+        "type": "uint64"
+      },
+      {
+        "indexed": false,
+        "internalType": "bytes32",
+        "name": "recordHash",
+        "type": "bytes32"
+      },
+      {
+        "indexed": false,
+        "internalType": "string",
+        "name": "recordUri",
+        "type": "string"
+      }
+    ],
+    "name": "IssuerRecognised",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "address",
         "name": "issuer",
         "type": "address"
       },
@@ -855,6 +1020,62 @@ export const credentialRegistryAbi = [
       }
     ],
     "name": "OperatorScopesNarrowed",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "accreditor",
+        "type": "address"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "issuer",
+        "type": "address"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint64",
+        "name": "validUntil",
+        "type": "uint64"
+      }
+    ],
+    "name": "RecognitionShortened",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "accreditor",
+        "type": "address"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "issuer",
+        "type": "address"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint64",
+        "name": "withdrawnAt",
+        "type": "uint64"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint16",
+        "name": "reason",
+        "type": "uint16"
+      }
+    ],
+    "name": "RecognitionWithdrawnByAccreditor",
     "type": "event"
   },
   {
@@ -1677,6 +1898,100 @@ export const credentialRegistryAbi = [
   {
     "inputs": [
       {
+        "internalType": "address",
+        "name": "issuer",
+        "type": "address"
+      },
+      {
+        "internalType": "uint64",
+        "name": "validFrom",
+        "type": "uint64"
+      },
+      {
+        "internalType": "uint64",
+        "name": "validUntil",
+        "type": "uint64"
+      },
+      {
+        "internalType": "bytes32",
+        "name": "recordHash",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "string",
+        "name": "recordUri",
+        "type": "string"
+      }
+    ],
+    "name": "recogniseIssuer",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "accreditor",
+        "type": "address"
+      },
+      {
+        "internalType": "address",
+        "name": "issuer",
+        "type": "address"
+      }
+    ],
+    "name": "recognition",
+    "outputs": [
+      {
+        "components": [
+          {
+            "internalType": "uint64",
+            "name": "validFrom",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint64",
+            "name": "validUntil",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint64",
+            "name": "withdrawnAt",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint16",
+            "name": "withdrawReason",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint64",
+            "name": "recordedAt",
+            "type": "uint64"
+          },
+          {
+            "internalType": "bytes32",
+            "name": "recordHash",
+            "type": "bytes32"
+          },
+          {
+            "internalType": "string",
+            "name": "recordUri",
+            "type": "string"
+          }
+        ],
+        "internalType": "struct IAccreditations.Recognition",
+        "name": "",
+        "type": "tuple"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "bytes32",
         "name": "key",
         "type": "bytes32"
@@ -1785,6 +2100,24 @@ export const credentialRegistryAbi = [
       }
     ],
     "name": "shortenKeyValidity",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "issuer",
+        "type": "address"
+      },
+      {
+        "internalType": "uint64",
+        "name": "validUntil",
+        "type": "uint64"
+      }
+    ],
+    "name": "shortenRecognition",
     "outputs": [],
     "stateMutability": "nonpayable",
     "type": "function"
@@ -2177,6 +2510,11 @@ export const credentialRegistryAbi = [
         "internalType": "struct IVerifierViews.Query[]",
         "name": "queries",
         "type": "tuple[]"
+      },
+      {
+        "internalType": "address[]",
+        "name": "accreditors",
+        "type": "address[]"
       }
     ],
     "name": "verificationDataV2",
@@ -2308,6 +2646,48 @@ export const credentialRegistryAbi = [
             "internalType": "bool",
             "name": "suspended",
             "type": "bool"
+          },
+          {
+            "components": [
+              {
+                "internalType": "uint64",
+                "name": "validFrom",
+                "type": "uint64"
+              },
+              {
+                "internalType": "uint64",
+                "name": "validUntil",
+                "type": "uint64"
+              },
+              {
+                "internalType": "uint64",
+                "name": "withdrawnAt",
+                "type": "uint64"
+              },
+              {
+                "internalType": "uint16",
+                "name": "withdrawReason",
+                "type": "uint16"
+              },
+              {
+                "internalType": "uint64",
+                "name": "recordedAt",
+                "type": "uint64"
+              },
+              {
+                "internalType": "bytes32",
+                "name": "recordHash",
+                "type": "bytes32"
+              },
+              {
+                "internalType": "string",
+                "name": "recordUri",
+                "type": "string"
+              }
+            ],
+            "internalType": "struct IAccreditations.Recognition[]",
+            "name": "recognitions",
+            "type": "tuple[]"
           }
         ],
         "internalType": "struct IVerifierViews.AnswerV2[]",
@@ -2402,6 +2782,24 @@ export const credentialRegistryAbi = [
       }
     ],
     "name": "withdrawEndorsement",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "issuer",
+        "type": "address"
+      },
+      {
+        "internalType": "uint16",
+        "name": "reason",
+        "type": "uint16"
+      }
+    ],
+    "name": "withdrawRecognition",
     "outputs": [],
     "stateMutability": "nonpayable",
     "type": "function"
