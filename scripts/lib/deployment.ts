@@ -21,7 +21,7 @@ export const REGISTRY_ARTIFACT = path.resolve(
  * What `version()` of the registry this code deploys answers. A recorded address whose contract
  * answers anything else is not reused. test/scripts/deploy.test.ts keeps it equal to the contract's.
  */
-export const REGISTRY_VERSION = "credanchor-registry 1.0.0";
+export const REGISTRY_VERSION = "credanchor-registry 2.0.0";
 
 export interface ContractDeployment {
   address: string;
