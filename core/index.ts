@@ -68,6 +68,12 @@ export { buildStatusListCredential, readStatusFromListCredential } from "./statu
 
 // The chain and the one verification pipeline.
 export { credentialRegistryAbi } from "./chain/registryAbi";
-export { createRegistryReader, type RegistryReader, type RegistryReaderParameters } from "./chain/registryReader";
+export { createRegistryReader, createChainReader, type ChainReader, type RegistryReader, type RegistryReaderParameters } from "./chain/registryReader";
 export { verifyCredentials, type VerifyOptions } from "./verify/pipeline";
-export type { BundleReport, CredentialReport, VerificationStep, StepName, StepStatus } from "./verify/report";
+export type { BundleReport, CredentialReport, VerificationStep, StepName, StepStatus, Verdict } from "./verify/report";
+export {
+  MAX_CREDENTIALS_PER_VERIFICATION,
+  MAX_STATUS_ENTRIES_PER_CREDENTIAL,
+  CHAIN_QUERIES_PER_CALL,
+  CREDANCHOR_STATUS_LIST_SIZE,
+} from "./verify/limits";

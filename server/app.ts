@@ -2,19 +2,25 @@
  * The HTTP app with its edges injected (STYLE rule 11): store, chain, clock, config and
  * signer come from the caller, so main.ts wires the real ones and tests their own.
  */
-import fs from "node:fs";
-import path from "node:path";
 import type http from "node:http";
 import express from "express";
+import { checkIssuerDomains, DID_CONFIGURATION_MAX_BYTES } from "../core/identity/checkIssuerDomains";
+import { createSafeDocumentFetcher, type SafeFetchOptions } from "../core/node/safeFetch";
+import type { BundleReport } from "../core/verify/report";
 import type { Chain } from "./chain/Chain";
 import { systemClock, type Clock } from "./clock";
 import type { ServerConfig } from "./config";
 import type { AppContext } from "./context";
 import { createSecretBox } from "./crypto/secretBox";
 import { createAuthenticator } from "./http/auth";
+import { apiBodyParsing, bodyLimitsFor } from "./http/bodyParsing";
+import { DEFAULT_ABUSE_LIMITS, MemoryRateLimiter, type AbuseLimits, type RateLimiter } from "./http/rateLimit";
+import { securityHeaders } from "./http/securityHeaders";
 import { credentialFastPath } from "./http/credentialFastPath";
 import { errorMiddleware, notFound } from "./http/errors";
 import { createLogger, type Logger } from "./log";
+import { createClaimNotifier } from "./mail/claimNotifier";
+import type { Mailer } from "./mail/mailer";
 import { Metrics } from "./metrics";
 import type { AwardNotifier } from "./notifier";
 import { achievementsRouter } from "./routes/achievements";
@@ -22,10 +28,14 @@ import { batchesRouter } from "./routes/batches";
 import { credentialsRouter } from "./routes/credentials";
 import { issuersRouter } from "./routes/issuers";
 import { statusListsRouter } from "./routes/statusLists";
-import { systemRouter, VERIFY_PATH, verifyBodyParser } from "./routes/system";
+import { systemRouter } from "./routes/system";
+import { createLearnerRouter, type LearnerDeps } from "./routes/learner";
+import { createWebRouter } from "./web";
 import type { Signer } from "./signing/Signer";
 import type { Store } from "./store/Store";
+import { learnerServices } from "./routes/learner/deps";
 import { BatchWorker } from "./worker/batchWorker";
+import { MailWorker, type MailRetryPolicy } from "./worker/mailWorker";
 import { StatusWriter } from "./worker/statusWriter";
 
 export interface AppDeps {
@@ -34,8 +44,18 @@ export interface AppDeps {
   clock?: Clock;
   config: ServerConfig;
   signer: Signer;
+  /** What awards owe by mail; default: claim links (server/mail/claimNotifier). */
   notifier?: AwardNotifier;
+  /** Mail transport; default: SMTP_URL, or the DATA_DIR/outbox folder. */
+  mailer?: Mailer;
+  mailRetry?: Partial<MailRetryPolicy>;
   log?: Logger;
+  /** Where abuse limits are counted (in memory when absent; a shared store for several instances). */
+  rateLimiter?: RateLimiter;
+  /** Abuse limits of the learner side (DEFAULT_ABUSE_LIMITS when absent). */
+  abuseLimits?: AbuseLimits;
+  /** Tests only: how issuers' domains are fetched (a test CA, a local host). */
+  fetchOptions?: Partial<SafeFetchOptions>;
 }
 
 export interface CredanchorApp {
@@ -57,29 +77,46 @@ export function createApp(deps: AppDeps): CredanchorApp {
   const clock = deps.clock ?? systemClock;
   const metrics = new Metrics();
   const workerDeps = { store: deps.store, chain: deps.chain, clock, config: deps.config, log, metrics };
+  const chainInfo = { chainId: deps.chain.chainId, registry: deps.chain.registry, isLocal: deps.chain.isLocal };
+  const mailDeps = { store: deps.store, config: deps.config, chain: chainInfo, ...(deps.mailer ? { mailer: deps.mailer } : {}) };
   const context: AppContext = {
     store: deps.store,
     chain: deps.chain,
     clock,
     config: deps.config,
     signer: deps.signer,
-    notifier: deps.notifier,
+    notifier: deps.notifier ?? createClaimNotifier(mailDeps),
     box: createSecretBox(deps.config.keyEncryptionSecret),
     log,
     metrics,
     authenticate: createAuthenticator(deps.store, deps.config.adminApiKey),
     batchWorker: new BatchWorker(workerDeps),
     statusWriter: new StatusWriter(workerDeps),
+    mailWorker: new MailWorker({ ...workerDeps, mailer: learnerServices(mailDeps).mailer, ...(deps.mailRetry ? { retry: deps.mailRetry } : {}) }),
     // In a worker thread: checking signatures would otherwise hold the event loop.
-    verify: async (credentials) =>
-      (await deps.signer.verifyCredentials({
+    verify: async (credentials) => {
+      const report = (await deps.signer.verifyCredentials({
         credentials,
         rpcUrls: [deps.chain.rpcUrl],
         // TRUSTED_REGISTRIES narrows trust; by default, our own deployment's registry.
         registry: { [deps.chain.chainId]: deps.config.trustedRegistries ?? [deps.chain.registry] },
         confirmations: deps.config.confirmations,
         now: clock.now().toISOString(),
-      })) as Awaited<ReturnType<AppContext["verify"]>>,
+      })) as BundleReport;
+      // Who each issuer is (its linked domain), beside the verdicts: never changes them.
+      await checkIssuerDomains(
+        report,
+        credentials,
+        deps.config.verifyCheckDomains
+          ? {
+              fetchConfiguration: createSafeDocumentFetcher({ maxBytes: DID_CONFIGURATION_MAX_BYTES, accept: "application/json", ...deps.fetchOptions }),
+              fetchDocument: createSafeDocumentFetcher(deps.fetchOptions),
+              now: clock.now(),
+            }
+          : { notCheckedReason: "this server does not fetch issuers' domains (VERIFY_CHECK_DOMAINS is off)" },
+      );
+      return report as unknown as Awaited<ReturnType<AppContext["verify"]>>;
+    },
   };
 
   const app = express();
@@ -93,17 +130,22 @@ export function createApp(deps: AppDeps): CredanchorApp {
     });
     next();
   });
-  // The verify route's own, smaller body limit runs first (a parsed body is not parsed again).
-  app.use(VERIFY_PATH, verifyBodyParser(deps.config));
-  app.use(express.json({ limit: deps.config.bodyLimit, strict: true }));
+  app.use(securityHeaders());
+  // Keys are checked before any body is read; each route has its own body limit (VERIFY_BODY_LIMIT for the public verify route).
+  app.use(apiBodyParsing(context.authenticate, { ...bodyLimitsFor(deps.config.bodyLimit), verify: deps.config.verifyLimits.bodyLimit }));
   app.use(systemRouter(context));
   app.use(issuersRouter(context));
   app.use(achievementsRouter(context));
   app.use(credentialsRouter(context));
   app.use(batchesRouter(context));
   app.use(statusListsRouter(context));
-  mountOptionalRouter(app, context, path.join(__dirname, "routes", "learner", "index"), "createLearnerRouter");
-  mountOptionalRouter(app, context, path.join(__dirname, "web", "index"), "createWebRouter");
+  const learnerDeps: LearnerDeps = {
+    ...context,
+    rateLimiter: deps.rateLimiter ?? new MemoryRateLimiter(clock),
+    abuseLimits: deps.abuseLimits ?? DEFAULT_ABUSE_LIMITS,
+  };
+  app.use(createLearnerRouter(learnerDeps));
+  app.use(createWebRouter(learnerDeps));
   app.use((req, _res, next) => next(notFound(`no route ${req.method} ${req.path}`)));
   app.use(errorMiddleware(log));
 
@@ -115,31 +157,10 @@ export function createApp(deps: AppDeps): CredanchorApp {
     startWorkers() {
       context.batchWorker.start();
       context.statusWriter.start();
+      context.mailWorker.start();
     },
     async stop() {
-      await Promise.all([context.batchWorker.stop(), context.statusWriter.stop()]);
+      await Promise.all([context.batchWorker.stop(), context.statusWriter.stop(), context.mailWorker.stop()]);
     },
   };
-}
-
-/**
- * The learner routes and web pages are another team's modules: mounted when present, with
- * the app's context as their deps (it satisfies their LearnerDeps).
- */
-function mountOptionalRouter(app: express.Express, context: AppContext, modulePath: string, factory: string): void {
-  const exists = [".ts", ".js"].some((ext) => fs.existsSync(`${modulePath}${ext}`));
-  if (!exists) return;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const module = require(modulePath) as Record<string, (deps: unknown) => express.Router>;
-  const create = module[factory];
-  if (typeof create !== "function") {
-    context.log.warn({ modulePath, factory }, "optional router module does not export its factory; not mounted");
-    return;
-  }
-  app.use(
-    create({
-      ...context,
-      verifyCredentials: (credentials: unknown[]) => context.verify(credentials),
-    }),
-  );
 }

@@ -46,6 +46,13 @@ export interface ServerConfig {
   /** SMTP URL for claim mail (smtp://user:pass@host:587); unset → mail goes to DATA_DIR/outbox. */
   smtpUrl: string | undefined;
   mailFrom: string | undefined;
+  /**
+   * Serve the mail outbox at /dev/outbox (local development only, and only to loopback
+   * clients). DEV_OUTBOX=1/0; unset → on only for the embedded local chain without SMTP_URL.
+   */
+  devOutbox: boolean;
+  /** How long a claim link stays usable (CLAIM_TOKEN_DAYS, default 30). */
+  claimTokenDays: number;
   /** Signing engine of the worker threads. */
   signingEngine: "fast" | "reference";
   /** Test hook: the worker stops for good right after a batch reaches this state. */
@@ -60,6 +67,12 @@ export interface ServerConfig {
   trustedRegistries: string[] | undefined;
   /** POST /api/v1/verify bounds, applied before any verification work (VERIFY_*). */
   verifyLimits: { bodyLimit: string; maxCredentials: number; timeoutMs: number };
+  /**
+   * POST /api/v1/verify checks the domain each issuer claims against its did-configuration.json
+   * (VERIFY_CHECK_DOMAINS=true): outbound https fetches, bounded (64 KB, 5 s, public addresses
+   * only). Off by default: the report then says the domain was not checked.
+   */
+  verifyCheckDomains: boolean;
 }
 
 type Env = Record<string, string | undefined>;
@@ -120,6 +133,8 @@ export function loadConfig(env: Env = process.env): ServerConfig {
     logLevel: nonEmpty(env.LOG_LEVEL) ?? "info",
     signingEngine: signingEngineFrom(nonEmpty(env.SIGNING_ENGINE)),
     smtpUrl: nonEmpty(env.SMTP_URL),
+    devOutbox: booleanFrom(env, "DEV_OUTBOX") ?? (!rpcUrl && !nonEmpty(env.SMTP_URL)),
+    claimTokenDays: intFrom(env, "CLAIM_TOKEN_DAYS", 30, 1, 3650),
     mailFrom: nonEmpty(env.MAIL_FROM),
     testPauseAt: pauseAt as WorkerPausePoint | undefined,
     warnings,
@@ -129,6 +144,7 @@ export function loadConfig(env: Env = process.env): ServerConfig {
       maxCredentials: intFrom(env, "VERIFY_MAX_CREDENTIALS", 100, 1, 10_000),
       timeoutMs: intFrom(env, "VERIFY_TIMEOUT_MS", 15_000, 100, 600_000),
     },
+    verifyCheckDomains: booleanFrom(env, "VERIFY_CHECK_DOMAINS") ?? false,
   };
 }
 
@@ -149,6 +165,15 @@ function signingEngineFrom(value: string | undefined): "fast" | "reference" {
   if (value === undefined) return "fast";
   if (value === "fast" || value === "reference") return value;
   throw new InvalidArgumentError('SIGNING_ENGINE must be "fast" or "reference"', { value });
+}
+
+/** 1/true or 0/false; unset → undefined; anything else is refused rather than guessed. */
+function booleanFrom(env: Env, name: string): boolean | undefined {
+  const raw = nonEmpty(env[name])?.toLowerCase();
+  if (raw === undefined) return undefined;
+  if (raw === "1" || raw === "true") return true;
+  if (raw === "0" || raw === "false") return false;
+  throw new InvalidArgumentError(`${name} must be 1 or 0 (true or false)`, { name, value: raw });
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

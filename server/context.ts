@@ -10,6 +10,7 @@ import type { AwardNotifier } from "./notifier";
 import type { Signer } from "./signing/Signer";
 import type { Store } from "./store/Store";
 import type { BatchWorker } from "./worker/batchWorker";
+import type { MailWorker } from "./worker/mailWorker";
 import type { StatusWriter } from "./worker/statusWriter";
 
 export interface AppContext {
@@ -25,6 +26,8 @@ export interface AppContext {
   authenticate: Authenticate;
   batchWorker: BatchWorker;
   statusWriter: StatusWriter;
+  /** Sends the mail outbox (claim links recorded with their awards). */
+  mailWorker: MailWorker;
   /** The core verification pipeline against our chain (used by /verify and the learner side). */
   verify(credentials: unknown[]): Promise<{ verified: boolean; results: { verified: boolean; steps: { name: string; status: string; message: string }[] }[] }>;
 }

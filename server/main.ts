@@ -18,7 +18,6 @@ import { systemClock } from "./clock";
 import { HARDHAT_DEFAULT_OPERATOR_KEY, loadConfig } from "./config";
 import { createSecretBox } from "./crypto/secretBox";
 import { createLogger } from "./log";
-import type { AwardNotifier } from "./notifier";
 import { addIssuerApiKey, createIssuer, onboardIssuer } from "./services/issuers";
 import { createWorkerSigner } from "./signing/workerSigner";
 import { SqliteStore } from "./store/sqlite/SqliteStore";
@@ -54,10 +53,9 @@ async function main(): Promise<void> {
   }
 
   const chain = await createViemChain({ rpcUrl, registry, operatorPrivateKey: operatorKey as Hex, isLocal: !config.rpcUrl });
-  const store = new SqliteStore(path.join(config.dataDir, "credanchor.sqlite"));
+  const store = new SqliteStore(path.join(config.dataDir, "credanchor.sqlite"), { claimTokenDays: config.claimTokenDays });
   const signer = createWorkerSigner({ engine: config.signingEngine });
-  const notifier = loadClaimNotifier(store, config, chain, log);
-  const handle = createApp({ store, chain, clock: systemClock, config, signer, notifier, log });
+  const handle = createApp({ store, chain, clock: systemClock, config, signer, log });
 
   // Every issuer again: idempotent, and it re-registers keys on a fresh local chain.
   const box = createSecretBox(config.keyEncryptionSecret);
@@ -125,20 +123,6 @@ async function ensureDemoIssuer(deps: Parameters<typeof onboardIssuer>[0], dataD
     fs.writeFileSync(keyFile, `${apiKey}\n`, { mode: 0o600 });
   }
   return { issuer, apiKey };
-}
-
-/** The learner side's claim mail, when that module is present. */
-function loadClaimNotifier(store: SqliteStore, config: ReturnType<typeof loadConfig>, chain: { chainId: number; registry: string; isLocal: boolean }, log: ReturnType<typeof createLogger>): AwardNotifier | undefined {
-  const modulePath = path.join(__dirname, "mail", "claimNotifier");
-  if (![".ts", ".js"].some((ext) => fs.existsSync(`${modulePath}${ext}`))) return undefined;
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { createClaimNotifier } = require(modulePath) as { createClaimNotifier?: (deps: unknown) => AwardNotifier };
-    return createClaimNotifier?.({ store, config, chain });
-  } catch (error) {
-    log.warn({ err: error }, "claim notifier could not be loaded; awards send no mail");
-    return undefined;
-  }
 }
 
 main().catch((error) => {

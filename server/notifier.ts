@@ -1,6 +1,8 @@
+import type { NewMail } from "./store/Store";
+
 /**
- * Told about awards after they are committed (the learner side sends claim mail). Optional:
- * the app works without one, and a failing notifier never undoes an award.
+ * What an award owes people besides the credentials (the learner side: a claim link by mail).
+ * Optional: the app works without one.
  */
 export interface AwardNotice {
   credentialId: string;
@@ -11,5 +13,11 @@ export interface AwardNotice {
 }
 
 export interface AwardNotifier {
-  credentialsAwarded(awards: AwardNotice[]): Promise<void>;
+  /**
+   * Called inside the award's transaction, after its credentials are inserted: records what
+   * the notifier keeps (claims) and returns the messages owed, which the caller puts in the
+   * mail outbox in the same transaction. Synchronous on purpose: nothing may be sent here, so
+   * an award and its mail are committed together or not at all.
+   */
+  mailFor(awards: readonly AwardNotice[]): NewMail[];
 }

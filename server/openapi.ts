@@ -41,7 +41,13 @@ export function openApiDocument(publicUrl: string) {
           type: "object",
           required: ["name", "url"],
           additionalProperties: false,
-          properties: { name: { type: "string" }, url: { type: "string", format: "uri" }, email: { type: "string", format: "email" }, image: { type: "string", format: "uri" } },
+          properties: {
+            name: { type: "string" },
+            url: { type: "string", format: "uri" },
+            email: { type: "string", format: "email" },
+            image: { type: "string", format: "uri" },
+            domain: { type: "string", description: "Web domain linked to the issuer's DID (snu.ac.kr); verifiers check the host of `url`, so make it that host" },
+          },
         },
         AchievementInput: {
           type: "object",
@@ -169,7 +175,7 @@ export function openApiDocument(publicUrl: string) {
                       required: ["name", "status", "message"],
                       properties: {
                         name: { enum: ["schema", "issuer-signature", "key-registered", "inclusion", "anchored", "co-issuers", "status", "validity"] },
-                        status: { enum: ["ok", "failed", "unconfirmed", "skipped", "warning"], description: "skipped: not applicable; warning: deprecated, counts as unconfirmed" },
+                        status: { enum: ["ok", "failed", "unconfirmed", "skipped"], description: "skipped: not applicable; unconfirmed: needed but could not be checked (see fix)" },
                         message: { type: "string" },
                         fix: { type: "string", description: "for an unconfirmed step: how to make it checkable" },
                         data: { type: "object" },
@@ -210,6 +216,31 @@ export function openApiDocument(publicUrl: string) {
       },
       "/api/v1/issuers/{id}": {
         get: { summary: "Public issuer profile and signing key", parameters: [idParam("id", "issuer id or address")], responses: { "200": json({ type: "object" }), ...errors(404) } },
+      },
+      "/api/v1/issuers/{id}/domain": {
+        put: {
+          summary: "Set (or clear with null) the web domain linked to the issuer's DID",
+          description: "With the issuer's own key or the admin key. The domain is a DNS name with an optional port, no scheme or path. `profileUrlOnDomain` is false when the issuer's profile url is on another host: verifiers check the did-configuration.json of the profile url's host.",
+          security: secured,
+          parameters: [idParam("id", "issuer id")],
+          requestBody: body({ type: "object", required: ["domain"], additionalProperties: false, properties: { domain: { type: ["string", "null"] } } }),
+          responses: {
+            "200": json({ type: "object", properties: { domain: { type: ["string", "null"] }, hostAt: { type: "string", format: "uri" }, profileUrlOnDomain: { type: "boolean" } } }),
+            ...errors(400, 401, 403, 404),
+          },
+        },
+      },
+      "/api/v1/issuers/{id}/did-configuration.json": {
+        get: {
+          summary: "The DIF Well-Known DID Configuration for the issuer's domain, to host at https://<domain>/.well-known/did-configuration.json",
+          description: "One Domain Linkage Credential (VC 1.1 JSON-LD form, eddsa-rdfc-2022, signed with the issuer's registered Ed25519 key) naming the issuer DID and https://<domain>, valid for one year from now. With the issuer's own key or the admin key; 409 until a domain is set.",
+          security: secured,
+          parameters: [idParam("id", "issuer id")],
+          responses: {
+            "200": json({ type: "object", required: ["@context", "linked_dids"], properties: { "@context": { type: "string" }, linked_dids: { type: "array", items: { type: "object" } } } }),
+            ...errors(401, 403, 404, 409),
+          },
+        },
       },
       "/api/v1/issuers/{id}/api-keys": {
         post: {
@@ -260,7 +291,8 @@ export function openApiDocument(publicUrl: string) {
       ),
       "/api/v1/status-changes": {
         post: {
-          summary: "Queue one status change for many credentials at once (all or none); neighbours in one 256-bit word become one storage write",
+          summary:
+            "Queue one status change for many credentials at once (all or none); neighbours in one 256-bit word become one storage write. Refused ids come back in `issues`, each as `credentialIds.<position>` with its id, kind (not_found, forbidden, conflict) and reason: 409 when every refusal is a conflict with the credential's state, 422 otherwise",
           security: secured,
           requestBody: body({
             type: "object",
@@ -268,7 +300,7 @@ export function openApiDocument(publicUrl: string) {
             additionalProperties: false,
             properties: { action: { enum: ["revoke", "suspend", "unsuspend"] }, credentialIds: { type: "array", minItems: 1, maxItems: 10000, items: { type: "string" } }, reason: { type: "string", maxLength: 500 } },
           }),
-          responses: { "202": json({ type: "object", properties: { changes: { type: "array", items: ref("StatusChange") } } }, "Accepted"), ...errors(400, 401, 403, 404, 409) },
+          responses: { "202": json({ type: "object", properties: { changes: { type: "array", items: ref("StatusChange") } } }, "Accepted"), ...errors(400, 401, 409, 422) },
         },
       },
       "/api/v1/status-changes/{id}": {

@@ -23,7 +23,8 @@ import { validateOpenBadgeCredential } from "../core/credential/schema";
 import { credentialDigest, credentialLeaf } from "../core/proof/digest";
 import { verifyCredentials, type BundleReport, type CredentialReport } from "../core/verify/pipeline";
 import type { TrustedRegistries } from "../core/verify/chainPlan";
-import { createSafeDocumentFetcher } from "../core/node/safeFetch";
+import { createSafeDocumentFetcher, type SafeFetchOptions } from "../core/node/safeFetch";
+import { checkIssuerDomains, DID_CONFIGURATION_MAX_BYTES } from "../core/identity/checkIssuerDomains";
 import { countsLine, failClosed, shownStatus, verdictCause } from "./verdict";
 
 export const DEFAULT_RPC_URL = "http://127.0.0.1:8545";
@@ -42,6 +43,10 @@ export interface CliIo {
   cwd: string;
   /** Where deployments/localhost.json is looked for besides the working directory. */
   repoRoot: string;
+  /** Red for a failed domain claim (a terminal that shows colours). */
+  color?: boolean;
+  /** Tests only: how issuer documents and domains are fetched (a test CA, a local host). */
+  fetchOptions?: Partial<SafeFetchOptions>;
 }
 
 const USAGE = `Usage:
@@ -63,6 +68,10 @@ verify   checks every credential in the files (a credential, an array of them, a
          endpoints to agree. Status lists are never fetched: give the list of a badge from
          elsewhere with --status-list. --offline checks signatures only, so it never says
          VERIFIED. --json prints the report (verdict and verified per credential and overall).
+         Online, the domain the issuer claims (the host of its signed profile url) is checked
+         against https://<domain>/.well-known/did-configuration.json and shown under the
+         verdict ("Domain verified: snu.ac.kr", "Domain claim failed: …"); offline it is
+         "Domain not checked (offline)". The domain never changes the verdict or exit code.
          Exit 0 when every credential verified, 1 when any failed, 3 when none failed but
          some are unconfirmed, 2 on a usage error or unreadable input.
 keygen   prints a new Ed25519 key as JSON (multibase, JWK, and the bytes32 the chain registers).
@@ -157,8 +166,20 @@ async function verifyCommand(args: readonly string[], io: CliIo): Promise<number
     ...(Object.keys(statusLists).length === 0 ? {} : { statusListCredentials: statusLists }),
     // Issuer documents (did:web, https issuers) are fetched only online, bounded in size and
     // time, and never from this machine's own network.
-    ...(values.offline ? {} : { fetchDocument: createSafeDocumentFetcher() }),
+    ...(values.offline ? {} : { fetchDocument: createSafeDocumentFetcher(io.fetchOptions) }),
   });
+  // Who the issuer is (its linked domain), beside the verdict: never changes it. Offline, every
+  // claimed domain is "not checked".
+  await checkIssuerDomains(
+    raw,
+    credentials,
+    values.offline
+      ? {}
+      : {
+          fetchConfiguration: createSafeDocumentFetcher({ maxBytes: DID_CONFIGURATION_MAX_BYTES, accept: "application/json", ...io.fetchOptions }),
+          fetchDocument: createSafeDocumentFetcher(io.fetchOptions),
+        },
+  );
   // Fail closed: without the chain, anchors, keys and status were never checked.
   const chainNotRead = values.offline
     ? { reason: "Checked offline: the signature was checked, but not the chain (anchor, issuer key, revocation)", fix: `Run without --offline, with --rpc URL of the credential's chain (e.g. --rpc ${DEFAULT_RPC_URL})` }
@@ -166,7 +187,7 @@ async function verifyCommand(args: readonly string[], io: CliIo): Promise<number
       ? { reason: `The chain was not read: ${raw.chainError}`, fix: `Check that --rpc ${rpcUrls.join(", ")} is reachable and serves the credential's chain (start one with npx hardhat node)` }
       : undefined;
   const report = failClosed(raw, chainNotRead);
-  io.stdout(values.json ? JSON.stringify(report, null, 2) + "\n" : formatReport(report, rpcUrls, chainNotRead?.fix));
+  io.stdout(values.json ? JSON.stringify(report, null, 2) + "\n" : formatReport(report, rpcUrls, chainNotRead?.fix, io.color === true));
   if (report.verdict === "unconfirmed" && raw.chainError !== undefined) {
     io.stderr(`credanchor: ${raw.chainError}\nThe chain was not read, so anchors, keys and status are unconfirmed. Start a node (npx hardhat node), pass --rpc URL, or use --offline to check signatures only.\n`);
   }
@@ -208,9 +229,9 @@ function defaultRegistry(io: CliIo): TrustedRegistries | undefined {
 const STATUS_LABEL: Record<string, string> = { ok: "ok", failed: "FAILED", unconfirmed: "UNCONFIRMED", skipped: "n/a" };
 const VERDICT_LABEL = { verified: "VERIFIED", unconfirmed: "UNCONFIRMED", failed: "FAILED" } as const;
 
-export function formatReport(report: BundleReport, rpcUrls: readonly string[], fallbackFix?: string): string {
+export function formatReport(report: BundleReport, rpcUrls: readonly string[], fallbackFix?: string, color = false): string {
   const lines: string[] = [];
-  for (const result of report.results) lines.push(...formatCredential(result, fallbackFix), "");
+  for (const result of report.results) lines.push(...formatCredential(result, fallbackFix, color), "");
   const chain = report.chain
     ? `chain ${report.chain.chainId} at block ${report.chain.blockNumber} via ${report.chain.endpoints.join(", ")}`
     : rpcUrls.length === 0
@@ -221,11 +242,26 @@ export function formatReport(report: BundleReport, rpcUrls: readonly string[], f
   return lines.join("\n") + "\n";
 }
 
-function formatCredential(result: CredentialReport, fallbackFix: string | undefined): string[] {
+/** The linked-domain line under a credential's verdict (identity, not validity), or none. */
+export function domainLine(result: CredentialReport, color = false): string | undefined {
+  const check = result.identity?.domain;
+  if (!check) return undefined;
+  if (check.status === "verified") return `Domain verified: ${check.domain}`;
+  if (check.status === "failed") {
+    const line = `Domain claim failed: ${check.reason}`;
+    return color ? `\u001b[31m${line}\u001b[0m` : line;
+  }
+  if (check.offline) return `Domain not checked (offline)${check.domain ? `: ${check.domain}` : ""}`;
+  return `Domain not checked: ${check.reason}`;
+}
+
+function formatCredential(result: CredentialReport, fallbackFix: string | undefined, color = false): string[] {
   const issuer = result.issuer?.name ?? result.issuer?.id;
   const what = `${result.credentialId ?? "(no id)"}${result.type ? `  ${result.type}` : ""}${issuer ? `  issued by ${issuer}` : ""}${result.path === "[0]" ? "" : `  at ${result.path}`}`;
   // The verdict comes first; the steps are the evidence under it.
   const lines = [`${VERDICT_LABEL[result.verdict].padEnd(11)}  ${what}`];
+  const domain = domainLine(result, color);
+  if (domain) lines.push(`  ${domain}`);
   const cause = verdictCause(result, fallbackFix);
   if (cause && result.verdict === "failed") lines.push(`  failed at ${cause.step ?? "input"}: ${cause.reason}`);
   if (cause && result.verdict === "unconfirmed") {
@@ -355,6 +391,7 @@ export async function main(): Promise<void> {
     stderr: (text) => process.stderr.write(text),
     cwd: process.cwd(),
     repoRoot: path.resolve(__dirname, ".."),
+    color: process.stdout.isTTY === true && process.env.NO_COLOR === undefined,
   });
   process.exitCode = code;
 }

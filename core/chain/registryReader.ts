@@ -1,6 +1,6 @@
 /**
- * Reads a CredentialRegistry for verifiers: one `eth_call` of `verificationData` per bundle per
- * endpoint. With several RPC endpoints (different providers, so no single one can lie), every
+ * Reads a CredentialRegistry for verifiers: `eth_call`s of `verificationData` (one per chunk of a
+ * bundle) per endpoint, and `eth_getCode` of the registry so verifiers can check it is genuine. With several RPC endpoints (different providers, so no single one can lie), every
  * endpoint is asked about the same block and all must give the same answers.
  */
 import {
@@ -10,6 +10,9 @@ import {
   createPublicClient,
   getAddress,
   http,
+  HttpRequestError,
+  TimeoutError,
+  WebSocketRequestError,
   isAddress,
   type Address,
   type Hex,
@@ -89,19 +92,38 @@ export interface RegistryReader {
   readonly endpoints: readonly string[];
   /** The chain id every endpoint serves (checked to be the same on all). */
   chainId(): Promise<number>;
-  verificationData(queries: readonly VerificationQuery[]): Promise<VerificationData>;
+  /** Answers at `blockNumber` (default: the head, or the lowest head among several endpoints). */
+  verificationData(queries: readonly VerificationQuery[], blockNumber?: bigint): Promise<VerificationData>;
 }
 
-interface Endpoint {
-  label: string;
-  client: PublicClient;
+/** The chain behind the endpoints, for reads of any registry at one pinned block. */
+export interface ChainReader {
+  readonly endpoints: readonly string[];
+  chainId(): Promise<number>;
+  /** The block a verification pins all its reads to: the head, or the lowest head among several endpoints. */
+  headBlock(): Promise<bigint>;
+  /** `eth_getCode` of `address` at `blockNumber`; every endpoint must return the same code. */
+  code(address: Address, blockNumber: bigint): Promise<Hex>;
+  verificationData(registry: Address, queries: readonly VerificationQuery[], blockNumber?: bigint): Promise<VerificationData>;
 }
+
+export type ChainReaderParameters = Omit<RegistryReaderParameters, "registry">;
 
 export function createRegistryReader(params: RegistryReaderParameters): RegistryReader {
   if (typeof params.registry !== "string" || !isAddress(params.registry, { strict: false })) {
     throw new InvalidArgumentError(`registry address ${JSON.stringify(params.registry)} is not an Ethereum address`, { registry: params.registry });
   }
   const registry = getAddress(params.registry);
+  const chain = createChainReader(params);
+  return {
+    registry,
+    endpoints: chain.endpoints,
+    chainId: () => chain.chainId(),
+    verificationData: (queries, blockNumber) => chain.verificationData(registry, queries, blockNumber),
+  };
+}
+
+export function createChainReader(params: ChainReaderParameters): ChainReader {
   const endpoints = endpointsOf(params);
   let chainIdPromise: Promise<number> | undefined;
 
@@ -112,12 +134,35 @@ export function createRegistryReader(params: RegistryReaderParameters): Registry
     return chainIdPromise;
   }
 
-  async function verificationData(queries: readonly VerificationQuery[]): Promise<VerificationData> {
+  async function code(address: Address, blockNumber: bigint): Promise<Hex> {
+    const codes = await Promise.all(
+      endpoints.map(async (endpoint) => {
+        try {
+          return ((await endpoint.client.getCode({ address, blockNumber })) ?? "0x") as Hex;
+        } catch (error) {
+          throw unreachable(error, endpoint);
+        }
+      }),
+    );
+    codes.forEach((other, i) => {
+      if (other.toLowerCase() !== codes[0]!.toLowerCase()) {
+        throw new RpcDisagreementError(`RPC endpoints disagree about the code at ${address} in block ${blockNumber}: ${endpoints[0]!.label} and ${endpoints[i]!.label} return different code`, {
+          address,
+          blockNumber: blockNumber.toString(),
+          endpoints: [endpoints[0]!.label, endpoints[i]!.label],
+        });
+      }
+    });
+    return codes[0]!;
+  }
+
+  async function verificationData(registryAddress: Address, queries: readonly VerificationQuery[], pinned?: bigint): Promise<VerificationData> {
+    const registry = getAddress(registryAddress);
     const id = await chainId();
     const args = [queries.map(toAbiQuery)] as const;
-    // One endpoint: ask at "latest"; the view names the block it ran on. Several: pin them all
-    // to the lowest head among them, so endpoints a block apart still agree.
-    const blockNumber = endpoints.length > 1 ? await lowestHead(endpoints) : undefined;
+    // One endpoint and no pinned block: ask at "latest"; the view names the block it ran on.
+    // Several: pin them all to the lowest head among them, so endpoints a block apart still agree.
+    const blockNumber = pinned ?? (endpoints.length > 1 ? await lowestHead(endpoints) : undefined);
     const results = await Promise.all(
       endpoints.map(async (endpoint) => {
         try {
@@ -139,10 +184,17 @@ export function createRegistryReader(params: RegistryReaderParameters): Registry
       if (result.block !== first.block || result.timestamp !== first.timestamp || !sameAnswers(result.answers, first.answers)) {
         throw new RpcDisagreementError(
           `RPC endpoints disagree about the registry at block ${blockNumber}: ${endpoints[0]!.label} and ${endpoints[i + 1]!.label} give different answers`,
-          { blockNumber, endpoints: [endpoints[0]!.label, endpoints[i + 1]!.label] },
+          { blockNumber: blockNumber?.toString(), endpoints: [endpoints[0]!.label, endpoints[i + 1]!.label] },
         );
       }
     });
+    if (first.answers.length !== queries.length) {
+      // A genuine registry answers every query; anything else is not the registry speaking.
+      throw new ChainError(`the registry at ${registry} returned ${first.answers.length} answers to ${queries.length} queries`, { registry, kind: "call" });
+    }
+    if (blockNumber !== undefined && BigInt(first.block) !== blockNumber) {
+      throw new ChainError(`the registry at ${registry} answered for block ${first.block}, not the requested block ${blockNumber}`, { registry, kind: "call" });
+    }
     return {
       chainId: id,
       registry,
@@ -153,10 +205,30 @@ export function createRegistryReader(params: RegistryReaderParameters): Registry
     };
   }
 
-  return { registry, endpoints: endpoints.map((endpoint) => endpoint.label), chainId, verificationData };
+  return {
+    endpoints: endpoints.map((endpoint) => endpoint.label),
+    chainId,
+    headBlock: () => lowestHead(endpoints),
+    code,
+    verificationData,
+  };
 }
 
-function endpointsOf(params: RegistryReaderParameters): Endpoint[] {
+/**
+ * Whether a failed read is worth repeating with fewer queries: the call reached the chain and
+ * failed there (reverted, ran out of gas, answered garbage). An endpoint that cannot be reached
+ * fails the same way for any query, so repeating would only multiply requests.
+ */
+export function isCallFailure(error: unknown): boolean {
+  return error instanceof ChainError && (error.details as { kind?: unknown }).kind === "call";
+}
+
+interface Endpoint {
+  label: string;
+  client: PublicClient;
+}
+
+function endpointsOf(params: ChainReaderParameters): Endpoint[] {
   if (params.transports && params.transports.length > 0) {
     return params.transports.map((transport, i) => ({ label: `transport #${i + 1}`, client: createPublicClient({ transport }) }));
   }
@@ -208,7 +280,7 @@ async function lowestHead(endpoints: readonly Endpoint[]): Promise<bigint> {
 }
 
 function unreachable(error: unknown, endpoint: Endpoint): ChainError {
-  return new ChainError(`cannot reach RPC endpoint ${endpoint.label}: ${shortMessage(error)}`, { endpoint: endpoint.label }, { cause: error });
+  return new ChainError(`cannot reach RPC endpoint ${endpoint.label}: ${shortMessage(error)}`, { endpoint: endpoint.label, kind: "unreachable" }, { cause: error });
 }
 
 async function describeCallFailure(error: unknown, endpoint: Endpoint, registry: Address): Promise<ChainError> {
@@ -220,18 +292,23 @@ async function describeCallFailure(error: unknown, endpoint: Endpoint, registry:
       return new ChainError(`no contract at ${registry} on the chain served by ${endpoint.label}: check the registry address and the network`, {
         registry,
         endpoint: endpoint.label,
+        kind: "call",
       });
     }
     return new ChainError(`the contract at ${registry} (via ${endpoint.label}) is not a CredentialRegistry: verificationData returned no data`, {
       registry,
       endpoint: endpoint.label,
+      kind: "call",
     });
   }
   const reverted = error instanceof BaseError && error.walk((e) => e instanceof ContractFunctionRevertedError);
   if (reverted) {
-    return new ChainError(`the registry at ${registry} (via ${endpoint.label}) reverted verificationData: ${shortMessage(error)}`, { registry, endpoint: endpoint.label }, { cause: error });
+    return new ChainError(`the registry at ${registry} (via ${endpoint.label}) reverted verificationData: ${shortMessage(error)}`, { registry, endpoint: endpoint.label, kind: "call" }, { cause: error });
   }
-  return unreachable(error, endpoint);
+  // Out of gas, an RPC error object, undecodable data: the endpoint answered, the call failed.
+  const transportFailure = error instanceof BaseError && error.walk((e) => e instanceof HttpRequestError || e instanceof TimeoutError || e instanceof WebSocketRequestError);
+  if (transportFailure || !(error instanceof BaseError)) return unreachable(error, endpoint);
+  return new ChainError(`the call to the registry at ${registry} (via ${endpoint.label}) failed: ${shortMessage(error)}`, { registry, endpoint: endpoint.label, kind: "call" }, { cause: error });
 }
 
 function shortMessage(error: unknown): string {

@@ -17,28 +17,40 @@ export interface StatusEntry {
   indexError?: string;
   /** The registry's list id when `statusListCredential` follows the credanchor convention. */
   listId?: number;
+  /**
+   * Set for an entry this verifier cannot read (another status method such as
+   * 1EdTechRevocationList, or not an object): its type, or a description. Kept, not dropped, so
+   * a status the verifier cannot check never reads as "no status".
+   */
+  unsupported?: string;
 }
 
 export function readStatusEntries(credential: unknown): StatusEntry[] {
   const raw = (credential as { credentialStatus?: unknown } | null)?.credentialStatus;
   const entries = raw === undefined || raw === null ? [] : Array.isArray(raw) ? raw : [raw];
-  return entries
-    .filter((entry): entry is Record<string, unknown> => typeof entry === "object" && entry !== null)
-    .filter((entry) => entry.type === "BitstringStatusListEntry" || (Array.isArray(entry.type) && entry.type.includes("BitstringStatusListEntry")))
-    .map((entry) => {
-      const result: StatusEntry = {
-        statusPurpose: typeof entry.statusPurpose === "string" ? entry.statusPurpose : "",
-        statusListCredential: typeof entry.statusListCredential === "string" ? entry.statusListCredential : "",
-      };
-      try {
-        result.statusListIndex = parseStatusListIndex(entry.statusListIndex);
-      } catch (error) {
-        result.indexError = (error as Error).message;
-      }
-      const listId = listIdFromStatusListUrl(result.statusListCredential);
-      if (listId !== undefined) result.listId = listId;
-      return result;
-    });
+  return entries.map((value): StatusEntry => {
+    if (typeof value !== "object" || value === null || Array.isArray(value)) {
+      const what = value === null ? "null" : Array.isArray(value) ? "a nested array" : `a ${typeof value}`;
+      return { statusPurpose: "", statusListCredential: "", unsupported: `${what} instead of a status entry object` };
+    }
+    const entry = value as Record<string, unknown>;
+    const types = typeof entry.type === "string" ? [entry.type] : Array.isArray(entry.type) ? entry.type.filter((t): t is string => typeof t === "string") : [];
+    if (!types.includes("BitstringStatusListEntry")) {
+      return { statusPurpose: "", statusListCredential: typeof entry.id === "string" ? entry.id : "", unsupported: types.length === 0 ? "an entry without a type" : types.join(", ") };
+    }
+    const result: StatusEntry = {
+      statusPurpose: typeof entry.statusPurpose === "string" ? entry.statusPurpose : "",
+      statusListCredential: typeof entry.statusListCredential === "string" ? entry.statusListCredential : "",
+    };
+    try {
+      result.statusListIndex = parseStatusListIndex(entry.statusListIndex);
+    } catch (error) {
+      result.indexError = (error as Error).message;
+    }
+    const listId = listIdFromStatusListUrl(result.statusListCredential);
+    if (listId !== undefined) result.listId = listId;
+    return result;
+  });
 }
 
 /** The list id at the end of a credanchor status list URL, or undefined. */

@@ -4,16 +4,28 @@
  * every read happened before, in one call per bundle (chainPlan.ts).
  */
 import type { AnchorRecord, VerificationAnswer } from "../chain/registryReader";
-import { coIssuerProofs, type ChainView } from "./chainPlan";
+import type { KeyBinding } from "../credential/issuerKeyBinding";
+import type { IssuerProofResult } from "../credential/sign";
+import { parseIssuerDid } from "../credential/did";
+import { coIssuerProofs, registryLabel, type ChainView } from "./chainPlan";
 import { issuerLabel, type CredentialFacts } from "./credentialFacts";
 import { keyVerdictAt, type KeyVerdict } from "./keyValidity";
 import { isoTime, jsonInteger, shortHex, shortKey, step, type StepName, type VerificationStep } from "./report";
 
 type ReadView = Extract<ChainView, { kind: "read" }>;
+type UnavailableView = Extract<ChainView, { kind: "unavailable" }>;
 
-function unavailable(name: StepName, view: Extract<ChainView, { kind: "unavailable" }>, what: string): VerificationStep {
-  const status = view.severity === "failed" ? "failed" : view.severity === "warning" ? "warning" : "skipped";
-  return step(name, status, `${what} not checked: ${view.reason}`);
+/** A step that did not run: it names what was not checked and never reads as a claim. */
+function unavailable(name: StepName, view: UnavailableView, what: string, data?: Record<string, unknown>): VerificationStep {
+  const result = step(name, view.status, `${what} not checked: ${view.reason}`, data);
+  if (view.status === "unconfirmed" && view.fix !== undefined) result.fix = view.fix;
+  return result;
+}
+
+/** A key binding of a non-chain issuer's own proof (from bindIssuerKey), as the pipeline collected it. */
+export interface ProofBinding {
+  proof: IssuerProofResult;
+  binding: KeyBinding;
 }
 
 /** The anchor record for the credential's root, when there is a readable anchor proof by this issuer. */
@@ -21,10 +33,12 @@ export function anchorAnswer(facts: CredentialFacts, view: ReadView): Verificati
   return view.plan.anchorQuery ? view.answer(view.plan.anchorQuery) : undefined;
 }
 
+/** The on-chain record of the credential's anchor, when it exists and was not voided. */
 function anchorIsUsable(facts: CredentialFacts, view: ReadView): AnchorRecord | undefined {
+  // The plan asks for the anchor only in the issuer's own namespace (chainPlan checked the proof
+  // names the credential's issuer), so a record here is the issuer's.
   const answer = anchorAnswer(facts, view);
-  const issuerMatches = facts.anchor?.data && facts.issuer.address && facts.anchor.data.issuer.toLowerCase() === facts.issuer.address.toLowerCase();
-  return answer && issuerMatches && answer.anchor.anchoredAt !== 0n ? answer.anchor : undefined;
+  return answer && answer.anchor.anchoredAt !== 0n && !answer.anchor.voided ? answer.anchor : undefined;
 }
 
 function keyRecordData(answer: VerificationAnswer) {
@@ -50,13 +64,15 @@ function describeKeyFailure(verdict: Extract<KeyVerdict, { valid: false }>, answ
   }
 }
 
-export function keyRegisteredStep(facts: CredentialFacts, view: ChainView): VerificationStep {
+export function keyRegisteredStep(facts: CredentialFacts, view: ChainView, bindings: readonly ProofBinding[] = []): VerificationStep {
+  if (!facts.issuer.address) return boundKeyStep(facts, view, bindings);
   if (view.kind === "unavailable") return unavailable("key-registered", view, "Key registration");
   const proofs = view.plan.keyQueries;
-  if (proofs.length === 0) return step("key-registered", "skipped", "No issuer proof, so there is no key to look up");
+  if (proofs.length === 0) return step("key-registered", "failed", `No proof by ${issuerLabel(facts.issuer)} carries an Ed25519 key to look up`);
   const anchor = anchorIsUsable(facts, view);
-  // Anchored: the anchor's block time proves when the credential existed. Not anchored: all we
-  // can say is whether the key counts now.
+  // Anchored: the anchor's block time (read from the registry, never from the proof) proves when
+  // the credential existed. Not anchored: all we can say is whether the key counts now (and the
+  // anchored step keeps the verdict unconfirmed).
   const at = anchor ? anchor.anchoredAt : view.blockTimestamp;
   const when = anchor ? `anchor time (${isoTime(at)})` : `the current block time (${isoTime(at)}; no anchor proves an earlier signing time)`;
   const issuer = issuerLabel(facts.issuer);
@@ -78,9 +94,13 @@ export function keyRegisteredStep(facts: CredentialFacts, view: ChainView): Veri
   const names = keys.map((key) => shortKey(key.proof.publicKeyMultibase)).join(", ");
   const later = keys.find((key) => key.verdict.valid && key.verdict.compromisedLater);
   if (later) {
+    // ok with a note, not unconfirmed: the key was marked compromised after the time it was
+    // checked at. With an anchor that time is the anchor's block time, which proves the signature
+    // predates the compromise. Without one it is the current block, so the compromise lies in
+    // the future (a planned retirement); the anchored step keeps such a credential unconfirmed.
     return step(
       "key-registered",
-      "warning",
+      "ok",
       `Key ${shortKey(later.proof.publicKeyMultibase)} of ${issuer} was valid at ${when}; it was marked compromised later, from ${isoTime(later.answer.key.compromisedAt)}, so only credentials anchored before that count`,
       data,
     );
@@ -88,23 +108,48 @@ export function keyRegisteredStep(facts: CredentialFacts, view: ChainView): Veri
   return step("key-registered", "ok", `Key ${names} is registered for ${issuer} and was valid at ${when}`, data);
 }
 
+/** Issuers that are not chain addresses (did:key, did:web, https): the key must be bound by the issuer's own documents. */
+function boundKeyStep(facts: CredentialFacts, view: ChainView, bindings: readonly ProofBinding[]): VerificationStep {
+  // A did:pkh id that did not parse (bad checksum) has no address: chainPlan made the view failed.
+  if (facts.issuer.id?.startsWith("did:pkh:") && view.kind === "unavailable" && view.status === "failed") return unavailable("key-registered", view, "Key registration");
+  const issuer = issuerLabel(facts.issuer);
+  if (bindings.length === 0) return step("key-registered", "failed", `No proof by ${issuer} carries a key that could be bound to it`);
+  const data = { bindings: bindings.map(({ proof, binding }) => ({ publicKeyMultibase: proof.publicKeyMultibase, ...binding })) };
+  const mismatch = bindings.find((entry) => entry.binding.status === "mismatch" || entry.binding.status === "on-chain");
+  if (mismatch) {
+    const why = mismatch.binding.status === "mismatch" ? mismatch.binding.reason : `the issuer ${facts.issuer.id} names no chain account this key could be registered for`;
+    return step("key-registered", "failed", `Key ${shortKey(mismatch.proof.publicKeyMultibase)} is not ${issuer}'s: ${why}`, data);
+  }
+  const open = bindings.find((entry) => entry.binding.status === "unresolvable");
+  if (open && open.binding.status === "unresolvable") {
+    const result = step("key-registered", "unconfirmed", `Whether key ${shortKey(open.proof.publicKeyMultibase)} is ${issuer}'s could not be checked: ${open.binding.reason}`, data);
+    result.fix = open.binding.fix ?? `Verify online, so the documents of ${facts.issuer.id ?? "the issuer"} can be fetched`;
+    return result;
+  }
+  const how = bindings.map((entry) => (entry.binding.status === "bound" ? entry.binding.how : "")).filter((text, i, all) => all.indexOf(text) === i);
+  return step("key-registered", "ok", `Key ${bindings.map((entry) => shortKey(entry.proof.publicKeyMultibase)).join(", ")} is ${issuer}'s: ${how.join("; ")}`, data);
+}
+
 export function anchoredStep(facts: CredentialFacts, view: ChainView, confirmations: number): VerificationStep {
   if (!facts.anchor) {
-    // "Signed, not anchored" is how imported badges and freshly issued ones look: not a failure.
-    const signed = facts.proofs.some((proof) => proof.verified) ? "Signed, not anchored" : "Not anchored";
-    return step("anchored", "warning", `${signed}: the credential has no anchor proof, so its signing time is not proven on chain`);
+    if (!facts.issuer.address) {
+      if (view.kind === "unavailable" && view.status === "failed") return unavailable("anchored", view, "Anchor");
+      // Only chain accounts anchor; a did:key or did:web credential stands on its signature and key binding.
+      return step("anchored", "skipped", `The issuer ${facts.issuer.id ?? "(no id)"} is not a chain account, so there is no anchor to check`);
+    }
+    // "Issue now, anchor later": a freshly signed badge is not wrong, but nothing proves when it
+    // was signed (before its key was retired or compromised?), so the verdict must wait.
+    const result = step("anchored", "unconfirmed", "Not anchored: the credential carries no anchor proof, so its signing time is not proven on chain");
+    result.fix = `Signed by ${issuerLabel(facts.issuer)}; not yet recorded on chain — usually within minutes. Fetch the credential again later to get its anchor proof`;
+    return result;
   }
   const proof = facts.anchor.data;
   if (!proof) return step("anchored", "failed", `The anchor proof cannot be read: ${facts.anchor.error}`);
   const claimed = { chainId: proof.chainId, registry: proof.registry, issuer: proof.issuer, root: proof.root, txHash: proof.txHash, blockNumber: proof.blockNumber };
-  if (view.kind === "unavailable") {
-    return step("anchored", view.severity === "failed" ? "failed" : "warning", `Anchor not checked: ${view.reason}`, { claimed });
-  }
-  if (!facts.issuer.address || proof.issuer.toLowerCase() !== facts.issuer.address.toLowerCase()) {
-    return step("anchored", "failed", `The anchor proof names issuer ${proof.issuer}, but the credential's issuer is ${facts.issuer.address ?? facts.issuer.id}`, { claimed });
-  }
+  if (view.kind === "unavailable") return unavailable("anchored", view, "Anchor", { claimed });
   const record = anchorAnswer(facts, view)!.anchor;
-  const where = `registry ${shortHex(view.plan.registry)} on chain ${view.plan.chainId}`;
+  const where = registryLabel(view.plan);
+  const seen = view.blockNumber - record.blockNumber + 1n;
   const data = {
     claimed,
     onChain: {
@@ -114,7 +159,9 @@ export function anchoredStep(facts: CredentialFacts, view: ChainView, confirmati
       voided: record.voided,
       voidReason: record.voidReason,
     },
+    registryVersion: view.plan.registryVersion,
     readAtBlock: jsonInteger(view.blockNumber),
+    confirmations: record.anchoredAt === 0n ? 0 : jsonInteger(seen),
     requiredConfirmations: confirmations,
   };
   if (record.anchoredAt === 0n) {
@@ -123,40 +170,59 @@ export function anchoredStep(facts: CredentialFacts, view: ChainView, confirmati
   if (record.voided) {
     return step("anchored", "failed", `The issuer voided the batch ${shortHex(proof.root)} (reason code ${record.voidReason})`, data);
   }
-  if (BigInt(proof.blockNumber) !== record.blockNumber) {
-    return step("anchored", "failed", `The anchor proof says block ${proof.blockNumber}, but the registry recorded the anchor in block ${record.blockNumber}`, data);
-  }
-  const seen = view.blockNumber - record.blockNumber + 1n;
+  // The proof's block number and tx hash are hints: after a reorg the same anchor may be
+  // re-mined in another block, and the registry's record is what counts.
   if (seen < BigInt(confirmations)) {
-    return step("anchored", "failed", `Anchored in block ${record.blockNumber} but only ${seen} of the ${confirmations} required confirmations so far; try again later`, data);
+    const result = step("anchored", "unconfirmed", `Anchored in block ${record.blockNumber}, but only ${seen} of the ${confirmations} required confirmations so far`, data);
+    result.fix = `Try again after block ${record.blockNumber + BigInt(confirmations) - 1n}`;
+    return result;
   }
-  const summary = `Anchored by ${issuerLabel(facts.issuer)} on ${isoTime(record.anchoredAt)} in block ${record.blockNumber} (${seen} confirmation${seen === 1n ? "" : "s"}) on ${where}`;
-  const trusted = view.plan.trusted;
-  if (trusted && !trusted.some((address) => address.toLowerCase() === view.plan.registry.toLowerCase())) {
-    return step("anchored", "warning", `${summary}, which is not a trusted registry for chain ${view.plan.chainId} (trusted: ${trusted.join(", ")})`, { ...data, trusted });
-  }
-  return step("anchored", "ok", summary, data);
+  const hint = BigInt(proof.blockNumber) === record.blockNumber ? "" : ` (the proof's hint said block ${proof.blockNumber}: the anchor was re-mined)`;
+  return step(
+    "anchored",
+    "ok",
+    `Anchored by ${issuerLabel(facts.issuer)} on ${isoTime(record.anchoredAt)} in block ${record.blockNumber}${hint} (${seen} confirmation${seen === 1n ? "" : "s"}) on ${where}`,
+    data,
+  );
 }
 
 export function coIssuersStep(facts: CredentialFacts, view: ChainView): VerificationStep {
   const coProofs = coIssuerProofs(facts);
+  const label = (count: number) => (count === 0 ? "Co-issuer endorsements" : `Co-issuer endorsements (${count} co-issuer proof${count > 1 ? "s" : ""})`);
   if (view.kind === "unavailable") {
-    if (coProofs.length === 0) return step("co-issuers", "skipped", "Not co-issued");
-    return unavailable("co-issuers", view, `Co-issuer endorsements (${coProofs.length} co-issuer proof${coProofs.length > 1 ? "s" : ""})`);
+    if (view.status === "failed") return unavailable("co-issuers", view, label(coProofs.length));
+    if (coProofs.length === 0 && (view.status === "skipped" || !facts.anchor)) return step("co-issuers", "skipped", "Not co-issued");
+    if (view.status === "skipped") {
+      // Co-issuance is an on-chain threshold; an issuer that is not a chain account has none.
+      return step("co-issuers", "failed", `The credential carries proofs by ${coProofs.map((p) => p.controller).join(", ")}, but co-issuance is recorded only on chain and the issuer ${facts.issuer.id ?? "(no id)"} is not a chain account`);
+    }
+    return unavailable("co-issuers", view, coProofs.length === 0 ? "Whether the anchor names co-issuers" : label(coProofs.length));
   }
+  const invalid = coProofs.find((proof) => proof.controller.startsWith("did:pkh:") && parseIssuerDid(proof.controller) === null);
+  if (invalid) return step("co-issuers", "failed", `Co-issuer id ${invalid.controller} is not a valid did:pkh:eip155 account (malformed, or a mixed-case address with a wrong EIP-55 checksum)`);
   const answer = anchorAnswer(facts, view);
   const record = anchorIsUsable(facts, view);
   if (!answer || !record) {
     if (coProofs.length === 0) return step("co-issuers", "skipped", "Not co-issued");
-    return step("co-issuers", "warning", `The credential carries ${coProofs.length} co-issuer proof(s), but no anchor records their endorsements`);
+    if (facts.anchor) return step("co-issuers", "failed", `The credential carries ${coProofs.length} co-issuer proof(s), but no usable anchor records their endorsements`);
+    const result = step("co-issuers", "unconfirmed", `Co-issuer endorsements not checked: the credential carries ${coProofs.length} co-issuer proof(s) and is not anchored yet`);
+    result.fix = `Signed by ${issuerLabel(facts.issuer)}; not yet recorded on chain — usually within minutes. Fetch the credential again later to get its anchor proof`;
+    return result;
   }
   if (record.coIssuerCount === 0) {
     if (coProofs.length === 0) return step("co-issuers", "skipped", "Not co-issued");
-    return step("co-issuers", "warning", `The credential carries proofs by ${coProofs.map((p) => p.controller).join(", ")}, whom the anchor does not name as co-issuers`);
+    // Proofs by parties the chain does not name would read as co-issuance no one endorsed.
+    return step("co-issuers", "failed", `The credential carries proofs by ${coProofs.map((p) => p.controller).join(", ")}, whom the anchor does not name as co-issuers`);
   }
   // A party counts when it endorsed the root on chain AND its proof on this credential verifies
   // with a key valid at anchor time: stripping a co-issuer's proof must lower the count. The
   // anchoring issuer counts as the first endorsement.
+  const named = new Set(answer.coIssuers.map((address) => address.toLowerCase()));
+  const stranger = coProofs.find((proof) => {
+    const parsed = parseIssuerDid(proof.controller);
+    return !parsed || parsed.chainId !== view.plan.chainId || !named.has(parsed.address.toLowerCase());
+  });
+  if (stranger) return step("co-issuers", "failed", `The credential carries a proof by ${stranger.controller}, whom the anchor on chain ${view.plan.chainId} does not name as a co-issuer`);
   const parties = answer.coIssuers.map((address, i) => {
     const endorsedAt = answer.endorsedAt[i] ?? 0n;
     const planned = view.plan.coIssuerQueries.find((entry) => entry.address.toLowerCase() === address.toLowerCase());

@@ -31,10 +31,12 @@ export function schemaStep(facts: CredentialFacts): VerificationStep {
   }
   if (issues.length === 0) return step("schema", "ok", "Matches the Open Badges 3.0 credential schema");
   // A lone proof object is valid VC 2.0 and common in badges from other platforms (1EdTech's own
-  // samples); only the strict OB 3.0 JSON-LD schema wants an array. Worth a note, not a failure.
+  // samples); only the strict OB 3.0 JSON-LD schema wants an array. ok with a note, not
+  // unconfirmed: the shape changes no fact the verdict reads (the signature step checks every
+  // proof either way), and nothing more could be checked to confirm it.
   const proofShapeOnly = issues.every((issue) => issue.path === "/proof" && issue.message === "must be array");
   if (proofShapeOnly) {
-    return step("schema", "warning", "Matches the Open Badges 3.0 schema except that `proof` is a single object rather than an array (valid VC 2.0)", { issues });
+    return step("schema", "ok", "Matches the Open Badges 3.0 schema except that `proof` is a single object rather than an array (valid VC 2.0)", { issues });
   }
   const first = issues[0]!;
   const more = issues.length > 1 ? ` (and ${issues.length - 1} more problem${issues.length > 2 ? "s" : ""})` : "";
@@ -97,6 +99,14 @@ export function inclusionStep(facts: CredentialFacts): VerificationStep {
 
 export function validityStep(facts: CredentialFacts, now: Date): VerificationStep {
   const credential = facts.credential;
+  // A date that is present but not a string (an object, a number, an array) is not "no date":
+  // reading it as absent would make an expired credential pass.
+  for (const field of ["validFrom", "validUntil", "issuanceDate", "expirationDate"]) {
+    const value = credential[field];
+    if (value !== undefined && typeof value !== "string") {
+      return step("validity", "failed", `${field} is not a date string (got ${Array.isArray(value) ? "an array" : value === null ? "null" : typeof value})`, { [field]: value as never });
+    }
+  }
   // VC 2.0 names; VC 1.1 credentials (imported badges) use issuanceDate / expirationDate.
   const fromText = stringField(credential.validFrom) ?? stringField(credential.issuanceDate);
   const untilText = stringField(credential.validUntil) ?? stringField(credential.expirationDate);

@@ -3,26 +3,58 @@
  *
  *   schema → issuer-signature → key-registered → inclusion → anchored → co-issuers → status → validity
  *
- * Offline steps run first for every credential of the bundle; then all chain queries of the
- * bundle go out together (one eth_call per registry per endpoint); then the chain steps are
- * decided from the answers. Browser-safe: no node-only imports.
+ * Offline steps run first for every credential of the bundle (signatures, then key bindings of
+ * issuers that are not chain accounts); then the chain reads of the whole bundle, pinned to one
+ * block: the chain id, the code of each registry named (once per registry; only genuine code
+ * counts), and the registry queries in chunks (see chainPlan.ts and limits.ts); then the chain
+ * steps are decided from the answers. Browser-safe: no node-only imports.
+ *
+ * Fail closed. A step is ok (checked against trusted sources, maybe with a note), failed,
+ * unconfirmed (needed but could not run; `fix` says what would let it run) or skipped (does
+ * not apply). Decisions where the choice was not obvious:
+ * - no RPC, or only blank URLs: every chain step unconfirmed, "Enter an RPC URL for chain N";
+ * - RPC unreachable: unconfirmed; endpoints that disagree: failed;
+ * - RPC chain id ≠ the anchor proof's chainId: failed (a rewritten proof or a lying endpoint;
+ *   the message says which chain to enter); no anchor proof and the issuer's did:pkh on another
+ *   chain: unconfirmed (the verifier simply asked another chain);
+ * - a registry whose code is not genuine, or outside the caller's trusted list: failed;
+ * - did:pkh issuer without an anchor proof: anchored unconfirmed ("Signed by …; not yet recorded
+ *   on chain — usually within minutes"), key and status still read from the first trusted
+ *   registry when there is one (so a revoked badge with its anchor proof deleted is failed);
+ * - key compromised after the anchor: ok with a note (the anchor's block time proves the
+ *   signature predates the compromise);
+ * - fewer confirmations than required: unconfirmed ("Try again after block N");
+ * - the proof's blockNumber / txHash: hints only, the registry's record decides (reorgs);
+ * - a lone proof object: schema ok with a note (valid VC 2.0, changes no fact);
+ * - status lists that are not credanchor's and were not supplied: unconfirmed (never fetched);
+ * - did:key / did:web / https issuers: key bound by bindIssuerKey (mismatch failed,
+ *   unresolvable unconfirmed); not anchored is not applicable (skipped) for them.
  */
-import { readChainForBundle, type ChainAccessOptions, type ChainReadSummary, type ChainView, type TrustedRegistries } from "./chainPlan";
-import { anchoredStep, coIssuersStep, keyRegisteredStep } from "./chainSteps";
+import { issuerProofs, readChainForBundle, validateTrustedRegistries, type ChainAccessOptions, type ChainReadSummary, type ChainView, type TrustedRegistries } from "./chainPlan";
+import { anchoredStep, coIssuersStep, keyRegisteredStep, type ProofBinding } from "./chainSteps";
 import { statusStep } from "./statusStep";
-import { prepareStatusLists, type StatusListCredentials } from "./statusLists";
+import { bindStatusListKeys, prepareStatusLists, type StatusListCredentials } from "./statusLists";
 import { flattenBundle } from "./bundle";
 import { readCredentialFacts, type CredentialFacts } from "./credentialFacts";
 import { inclusionStep, issuerSignatureStep, schemaStep, validityStep, type IssuerProofChecker } from "./offlineSteps";
 import { bundleVerdict, jsonInteger, settleCredentialReport, step, type BundleReport, type CredentialReport, type VerificationStep } from "./report";
 import { InvalidArgumentError } from "../errors";
+import { bindIssuerKey, type DocumentFetcher } from "../credential/issuerKeyBinding";
+import type { GenuineRegistryCode } from "../chain/genuineRegistry";
+import { MAX_CREDENTIALS_PER_VERIFICATION } from "./limits";
 import type { RegistryReaderParameters } from "../chain/registryReader";
 import type { DocumentLoader } from "../credential/documentLoader";
 import { verifyIssuerProofsFast } from "../credential/fast";
 import { verifyIssuerProofs } from "../credential/sign";
 
 export type { BundleReport, CredentialReport, VerificationStep, StepName, StepStatus, Verdict } from "./report";
-export { STEP_NAMES, VERDICTS } from "./report";
+export { STEP_NAMES, STEP_STATUSES, VERDICTS } from "./report";
+export {
+  CHAIN_QUERIES_PER_CALL,
+  CREDANCHOR_STATUS_LIST_SIZE,
+  MAX_CREDENTIALS_PER_VERIFICATION,
+  MAX_STATUS_ENTRIES_PER_CREDENTIAL,
+} from "./limits";
 export type { TrustedRegistries } from "./chainPlan";
 
 export type { IssuerProofChecker } from "./offlineSteps";
@@ -36,12 +68,27 @@ export interface StepEvent {
 }
 
 export interface VerifyOptions {
-  /** JSON-RPC endpoints of the chain; several must agree. Without them chain steps are skipped. */
+  /**
+   * JSON-RPC endpoints of the chain; several must agree. Without them (or with only blank ones)
+   * every chain step is unconfirmed ("Enter an RPC URL for chain N").
+   */
   rpcUrls?: readonly string[];
   /** Injected viem transports instead of URLs (tests, wallets in the browser). */
   transports?: RegistryReaderParameters["transports"];
-  /** Trusted registry address(es), for any chain or per chain id; a proof naming another gets a warning. */
+  /**
+   * Trusted registry address(es), for any chain or per chain id. Narrows trust: a proof naming
+   * another registry (or any registry of a chain the map leaves out) fails. The first one for
+   * the chain is where keys and status of credentials without an anchor proof are read.
+   */
   registry?: TrustedRegistries;
+  /** Registry codes that count as genuine (default GENUINE_REGISTRY_CODES); tests inject the build's. */
+  genuineRegistryCodes?: readonly GenuineRegistryCode[];
+  /**
+   * Fetches issuer documents (DID documents, controller documents) to bind did:web and https
+   * issuers to their keys; node callers pass createSafeDocumentFetcher(...). Without it such
+   * issuers' keys are unconfirmed.
+   */
+  fetchDocument?: DocumentFetcher;
   /** Blocks the anchor must be buried under, counting its own (default 1). */
   confirmations?: number;
   /** The time validity dates are compared with (default: now). */
@@ -60,8 +107,6 @@ export interface VerifyOptions {
    * fetched from the URLs in credentials.
    */
   statusListCredentials?: StatusListCredentials;
-  /** Fetches issuer documents (did:web, https issuers) for key binding; node callers pass core/node/safeFetch's. */
-  fetchDocument?: (url: string) => Promise<unknown>;
   /** Called as each step completes, so a page can show progress. */
   onStep?: (event: StepEvent) => void;
 }
@@ -70,6 +115,7 @@ interface Slot {
   report: CredentialReport;
   credential: unknown;
   facts?: CredentialFacts;
+  refused?: string;
 }
 
 function defaultIssuerProofChecker(documentLoader: DocumentLoader | undefined): IssuerProofChecker {
@@ -84,9 +130,18 @@ export async function verifyCredentials(credentials: readonly unknown[], options
     throw new InvalidArgumentError(`confirmations must be a non-negative integer, got ${confirmations}`, { confirmations });
   }
   const now = options.now ?? new Date();
+  validateTrustedRegistries(options.registry);
 
-  const slots: Slot[] = flattenBundle(credentials).map(({ credential, path }) => {
+  const entries = flattenBundle(credentials, MAX_CREDENTIALS_PER_VERIFICATION);
+  if (entries.length > MAX_CREDENTIALS_PER_VERIFICATION) {
+    throw new InvalidArgumentError(
+      `at most ${MAX_CREDENTIALS_PER_VERIFICATION} credentials can be verified at once (credentials inside presentations and CLRs count), got ${entries.length}; split the input`,
+      { count: entries.length, limit: MAX_CREDENTIALS_PER_VERIFICATION },
+    );
+  }
+  const slots: Slot[] = entries.map(({ credential, path, refused }) => {
     const report: CredentialReport = { verdict: "failed", verified: false, path, steps: [] };
+    if (refused !== undefined) return { report, credential, refused };
     if (typeof credential !== "object" || credential === null || Array.isArray(credential)) {
       return { report, credential };
     }
@@ -115,6 +170,10 @@ export async function verifyCredentials(credentials: readonly unknown[], options
   const checkIssuerProofs = options.checkIssuerProofs ?? defaultIssuerProofChecker(options.documentLoader);
   const signatureSteps = slots.map((slot) => (slot.facts ? issuerSignatureStep(slot.facts, checkIssuerProofs) : undefined));
   for (const [index, slot] of slots.entries()) {
+    if (slot.refused !== undefined) {
+      emit(index, step("schema", "failed", `Not verified: ${slot.refused}`));
+      continue;
+    }
     if (!slot.facts) {
       emit(index, step("schema", "failed", `Not a credential: expected a JSON object, got ${describeValue(slot.credential)}`));
       continue;
@@ -123,12 +182,37 @@ export async function verifyCredentials(credentials: readonly unknown[], options
     emit(index, await signatureSteps[index]!);
   }
 
+  // Keys of issuers that are not chain accounts are bound by the issuer's own documents (did:key:
+  // the DID itself); did:pkh keys are bound on chain by the key-registered step.
+  const bindings = new Map<Slot, ProofBinding[]>();
+  await Promise.all(
+    slots.map(async (slot) => {
+      if (!slot.facts || slot.facts.issuer.address || slot.facts.issuer.id === undefined) return;
+      const issuerId = slot.facts.issuer.id;
+      const own = issuerProofs(slot.facts).filter((proof) => proof.publicKeyMultibase !== "");
+      const fetchDocument = options.fetchDocument;
+      bindings.set(
+        slot,
+        await Promise.all(
+          own.map(async (proof) => {
+            try {
+              return { proof, binding: await bindIssuerKey(issuerId, proof.verificationMethod, proof.publicKeyMultibase, fetchDocument ? { fetchDocument } : {}) };
+            } catch (error) {
+              return { proof, binding: { status: "unresolvable" as const, reason: `the issuer's documents could not be read: ${(error as Error).message}` } };
+            }
+          }),
+        ),
+      );
+    }),
+  );
+
   // 2. All chain reads of the bundle at once.
   const withFacts = slots.filter((slot): slot is Slot & { facts: CredentialFacts } => slot.facts !== undefined);
   const chainOptions: ChainAccessOptions = {};
   if (options.rpcUrls) chainOptions.rpcUrls = options.rpcUrls;
   if (options.transports) chainOptions.transports = options.transports;
   if (options.registry !== undefined) chainOptions.registry = options.registry;
+  if (options.genuineRegistryCodes !== undefined) chainOptions.genuineRegistryCodes = options.genuineRegistryCodes;
   const { views, summary, error: chainError } = await readChainForBundle(
     withFacts.map((slot) => slot.facts),
     chainOptions,
@@ -136,12 +220,13 @@ export async function verifyCredentials(credentials: readonly unknown[], options
   const viewOf = new Map<Slot, ChainView>(withFacts.map((slot, i) => [slot, views[i]!]));
 
   const lists = await prepareStatusLists(options.statusListCredentials ?? [], options.documentLoader);
+  await bindStatusListKeys(lists, options.fetchDocument);
 
   // 3. Chain steps and validity, in report order.
   for (const [index, slot] of slots.entries()) {
     if (!slot.facts) continue;
     const view = viewOf.get(slot)!;
-    emit(index, keyRegisteredStep(slot.facts, view));
+    emit(index, keyRegisteredStep(slot.facts, view, bindings.get(slot)));
     emit(index, inclusionStep(slot.facts));
     emit(index, anchoredStep(slot.facts, view, confirmations));
     emit(index, coIssuersStep(slot.facts, view));

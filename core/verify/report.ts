@@ -22,9 +22,10 @@ export const VERDICTS = ["verified", "unconfirmed", "failed"] as const;
  * failed: checked and wrong (the credential does not verify).
  * unconfirmed: needed for the verdict but could not be checked; `fix` says what would make it checkable.
  * skipped: does not apply to this credential (e.g. no co-issuers); never a needed check that did not run.
- * warning: DEPRECATED, being removed; counts as unconfirmed.
+ * (The former "warning" is gone: each became ok with a note or unconfirmed, see the steps.)
  */
-export type StepStatus = "ok" | "failed" | "unconfirmed" | "skipped" | "warning";
+export type StepStatus = "ok" | "failed" | "unconfirmed" | "skipped";
+export const STEP_STATUSES = ["ok", "failed", "unconfirmed", "skipped"] as const;
 
 export interface VerificationStep {
   name: StepName;
@@ -53,7 +54,19 @@ export interface CredentialReport {
   /** The steps that could not be checked (verdict unconfirmed when nothing failed). */
   unconfirmedSteps?: StepName[];
   steps: VerificationStep[];
+  /**
+   * Who the issuer is, beside the verdict and never changing it (core/identity fills it after
+   * verification): `domain` is the linked-domain check of the domain the issuer's signed
+   * profile claims (DIF Well-Known DID Configuration).
+   */
+  identity?: { domain?: DomainIdentity };
 }
+
+/** A linked-domain check: verified only when every check ran and passed. */
+export type DomainIdentity =
+  | { status: "verified"; domain: string }
+  | { status: "failed"; domain?: string; reason: string }
+  | { status: "not-checked"; domain?: string; reason: string; offline?: boolean };
 
 export interface BundleReport {
   /** failed if any credential failed, else unconfirmed if any is unconfirmed, else verified (an empty input is failed). */
@@ -93,10 +106,14 @@ export function isoTime(seconds: bigint | number): string {
   return new Date(Number(seconds) * 1000).toISOString().replace(/\.000Z$/, "Z");
 }
 
-/** The verdict of one credential from its steps: any failed → failed; any unconfirmed (or warning) → unconfirmed. */
+/**
+ * The verdict of one credential from its steps: any failed → failed; any unconfirmed → unconfirmed;
+ * verified only when every step is ok or not applicable. A status this code does not know (a
+ * report from elsewhere, a stale "warning") never counts as ok.
+ */
 export function credentialVerdict(steps: readonly VerificationStep[]): Verdict {
   if (steps.length === 0 || steps.some((s) => s.status === "failed")) return "failed";
-  if (steps.some((s) => s.status === "unconfirmed" || s.status === "warning")) return "unconfirmed";
+  if (steps.some((s) => s.status !== "ok" && s.status !== "skipped")) return "unconfirmed";
   return steps.some((s) => s.status === "ok") ? "verified" : "unconfirmed";
 }
 
@@ -111,7 +128,7 @@ export function settleCredentialReport(report: CredentialReport): void {
   report.verdict = credentialVerdict(report.steps);
   report.verified = report.verdict === "verified";
   const failed = report.steps.find((s) => s.status === "failed");
-  const unconfirmed = report.steps.filter((s) => s.status === "unconfirmed" || s.status === "warning");
+  const unconfirmed = report.steps.filter((s) => s.status !== "ok" && s.status !== "skipped" && s.status !== "failed");
   if (failed) report.failedStep = failed.name;
   if (unconfirmed.length > 0) report.unconfirmedSteps = unconfirmed.map((s) => s.name);
   const why = failed ?? unconfirmed[0];

@@ -6,7 +6,8 @@ import { statusBitAt } from "../status/bitstring";
 import type { StatusEntry } from "../status/statusEntry";
 import type { ChainView } from "./chainPlan";
 import type { CredentialFacts } from "./credentialFacts";
-import { jsonInteger, step, type StepStatus, type VerificationStep } from "./report";
+import { CREDANCHOR_STATUS_LIST_SIZE, MAX_STATUS_ENTRIES_PER_CREDENTIAL } from "./limits";
+import { jsonInteger, step, type VerificationStep } from "./report";
 import type { ProvidedStatusList } from "./statusLists";
 
 interface Finding {
@@ -19,17 +20,32 @@ interface Finding {
 export function statusStep(facts: CredentialFacts, view: ChainView, lists: ReadonlyMap<string, ProvidedStatusList> = new Map()): VerificationStep {
   const entries = facts.statusEntries;
   if (entries.length === 0) return step("status", "skipped", "The credential has no status entry, so it cannot be revoked or suspended");
+  if (entries.length > MAX_STATUS_ENTRIES_PER_CREDENTIAL) {
+    return step("status", "failed", `The credential has ${entries.length} status entries; at most ${MAX_STATUS_ENTRIES_PER_CREDENTIAL} are accepted, so none was read`, { entries: entries.length });
+  }
+  const readable = entries.filter((entry) => entry.unsupported === undefined);
   const malformed = entries.find((entry) => entry.indexError !== undefined);
   if (malformed) return step("status", "failed", `The status entry is malformed: ${malformed.indexError}`);
+  // Entries of credanchor lists are read from the issuer's namespace on chain; an issuer that is
+  // not a chain account has none, so its entries can only be checked against supplied lists.
+  const chainIssuer = !(view.kind === "unavailable" && view.status === "skipped");
+  const onChain = chainIssuer ? readable.filter((entry) => entry.listId !== undefined) : [];
+  const offChain = readable.filter((entry) => !onChain.includes(entry));
+  const unsupported = entries.find((entry) => entry.unsupported !== undefined);
+  // The registry answers "not set" for an index past its lists, which would read as "not revoked".
+  const outside = onChain.find((entry) => entry.statusListIndex! >= CREDANCHOR_STATUS_LIST_SIZE);
+  if (outside) {
+    return step("status", "failed", `Status index ${outside.statusListIndex} is outside the list (credanchor lists have ${CREDANCHOR_STATUS_LIST_SIZE} entries, 0 to ${CREDANCHOR_STATUS_LIST_SIZE - 1})`);
+  }
 
   const findings: Finding[] = [];
   const unchecked: string[] = [];
-  let unavailable: { status: StepStatus; reason: string } | undefined;
+  let unbound: { url: string; reason: string; fix: string } | undefined;
+  let unavailable: Extract<ChainView, { kind: "unavailable" }> | undefined;
 
-  const onChain = entries.filter((entry) => entry.listId !== undefined);
   if (onChain.length > 0) {
     if (view.kind === "unavailable") {
-      unavailable = { status: view.severity, reason: view.reason };
+      unavailable = view;
     } else {
       for (const { entry, query } of view.plan.statusQueries) {
         const answer = view.answer(query);
@@ -45,7 +61,7 @@ export function statusStep(facts: CredentialFacts, view: ChainView, lists: Reado
     }
   }
 
-  for (const entry of entries.filter((e) => e.listId === undefined)) {
+  for (const entry of offChain) {
     const list = lists.get(entry.statusListCredential);
     if (!list) {
       unchecked.push(entry.statusListCredential || "(no URL)");
@@ -55,6 +71,15 @@ export function statusStep(facts: CredentialFacts, view: ChainView, lists: Reado
     if (problem) return step("status", "failed", `Status list ${list.url} cannot be used: ${problem}`);
     const set = statusBitAt(list.bits!, entry.statusListIndex!);
     const purpose = list.statusPurpose ?? entry.statusPurpose;
+    if (list.unbound) {
+      // A list whose key is not known to be its issuer's cannot confirm "not revoked". But when
+      // the very key that signed this credential says "revoked", that is evidence enough: the
+      // credential can be no more its issuer's than that key is.
+      if (!(set && signedBySameKey(list, facts))) {
+        unbound ??= { url: list.url, ...list.unbound };
+        continue;
+      }
+    }
     findings.push({ source: `status list ${list.url}`, index: entry.statusListIndex!, revoked: set && purpose === "revocation", suspended: set && purpose === "suspension" });
   }
 
@@ -66,18 +91,33 @@ export function statusStep(facts: CredentialFacts, view: ChainView, lists: Reado
   const suspended = findings.find((finding) => finding.suspended);
   if (suspended) return step("status", "failed", `Suspended by the issuer (${suspended.source}, index ${suspended.index}); a suspension can be lifted`, data);
 
+  // From here on some entry may not have been read: say what was not checked, never "not revoked".
   if (unavailable) {
-    const status = unavailable.status === "failed" ? "failed" : findings.length > 0 ? "warning" : unavailable.status;
-    return step("status", status, `Revocation and suspension not checked: ${unavailable.reason}`, data);
+    if (unavailable.status === "failed") return step("status", "failed", `Revocation and suspension not checked: ${unavailable.reason}`, data);
+    const result = step("status", "unconfirmed", `Revocation and suspension not checked: ${unavailable.reason}`, data);
+    result.fix = unavailable.fix ?? "Enter an RPC URL for the issuer's chain";
+    return result;
   }
-  if (findings.length === 0) {
+  if (unsupported) {
+    const what = unsupported.statusListCredential === "" ? unsupported.unsupported : `${unsupported.unsupported} (${unsupported.statusListCredential})`;
+    const result = step("status", "unconfirmed", `Revocation and suspension not checked: the credential has a status entry this verifier cannot read: ${what}`, data);
+    result.fix = "Ask the issuer whether the credential is still valid: only BitstringStatusListEntry status is checked";
+    return result;
+  }
+  if (unbound) {
+    const result = step("status", "unconfirmed", `Revocation and suspension not checked: whether status list ${unbound.url} is its issuer's could not be checked: ${unbound.reason}`, data);
+    result.fix = unbound.fix;
+    return result;
+  }
+  if (unchecked.length > 0) {
     // We never fetch a list from a URL in the credential (see statusLists.ts).
-    return step("status", "skipped", `Status list ${unchecked[0]} is not a credanchor list and was not supplied; it was not fetched`, data);
+    const result = step("status", "unconfirmed", `Revocation and suspension not checked: status list ${unchecked[0]} was not supplied, and lists are never fetched from the URLs in credentials`, data);
+    result.fix = `Supply the signed status list credential ${unchecked[0]}`;
+    return result;
   }
   const where = findings.map((finding) => `${finding.source}, index ${finding.index}`).join("; ");
   const block = view.kind === "read" && onChain.length > 0 ? `, block ${view.blockNumber}` : "";
-  const note = unchecked.length > 0 ? `; ${unchecked.length} other status list(s) were not fetched` : "";
-  return step("status", "ok", `Not revoked or suspended (${where}${block})${note}`, data);
+  return step("status", "ok", `Not revoked or suspended (${where}${block})`, data);
 }
 
 function listProblem(list: ProvidedStatusList, entry: StatusEntry, facts: CredentialFacts): string | undefined {
@@ -88,4 +128,10 @@ function listProblem(list: ProvidedStatusList, entry: StatusEntry, facts: Creden
   }
   if (entry.statusListIndex! >= list.bits!.length * 8) return `index ${entry.statusListIndex} is past its end (${list.bits!.length * 8} entries)`;
   return undefined;
+}
+
+/** Whether one of the list's keys made one of the credential's own verified issuer proofs. */
+function signedBySameKey(list: ProvidedStatusList, facts: CredentialFacts): boolean {
+  const credentialKeys = new Set(facts.proofs.filter((proof) => proof.verified && proof.isIssuer).map((proof) => proof.publicKeyMultibase));
+  return (list.keys ?? []).some((key) => credentialKeys.has(key.publicKeyMultibase));
 }

@@ -14,9 +14,16 @@ export interface Caller {
   scopes: readonly ApiScope[];
 }
 
-export function createAuthenticator(store: Store, adminApiKey: string) {
+export interface Authenticate {
+  /** The caller, if its key holds `scope`; else 401/403. */
+  (req: Request, scope: ApiScope): Caller;
+  /** The caller of any valid key, whatever its scopes (checked before a body is read); else 401. */
+  identify(req: Request): Caller;
+}
+
+export function createAuthenticator(store: Store, adminApiKey: string): Authenticate {
   const adminHash = Buffer.from(hashApiKey(adminApiKey), "hex");
-  return function authenticate(req: Request, scope: ApiScope): Caller {
+  const identify = (req: Request): Caller => {
     const header = req.get("authorization");
     if (!header) throw unauthorized("missing API key: send it as `Authorization: Bearer <key>`");
     const match = /^Bearer\s+(\S+)$/i.exec(header);
@@ -28,9 +35,12 @@ export function createAuthenticator(store: Store, adminApiKey: string) {
     const key = store.findApiKeyByHash(hash);
     if (!key) throw unauthorized("unknown API key");
     if (key.revokedAt != null) throw unauthorized("this API key was replaced by a newer one (rotated); use the new key");
-    if (!key.scopes.includes(scope)) throw forbidden(`this API key lacks the "${scope}" scope`);
     return { issuerId: key.issuerId ?? undefined, scopes: key.scopes };
   };
+  const authenticate = (req: Request, scope: ApiScope): Caller => {
+    const caller = identify(req);
+    if (!caller.scopes.includes(scope)) throw forbidden(`this API key lacks the "${scope}" scope`);
+    return caller;
+  };
+  return Object.assign(authenticate, { identify });
 }
-
-export type Authenticate = ReturnType<typeof createAuthenticator>;

@@ -13,6 +13,7 @@ import fresh from "fresh";
 import type { Logger } from "../log";
 import { credentialIdFrom } from "../routes/credentials";
 import type { Store } from "../store/Store";
+import { securityHeaderValues } from "./securityHeaders";
 
 const ROUTE = /^\/api\/v1\/credentials\/([^/?#]+)$/;
 
@@ -22,6 +23,7 @@ const ROUTE = /^\/api\/v1\/credentials\/([^/?#]+)$/;
  * (measured: ~110 µs of ~160 µs per GET).
  */
 export function credentialFastPath(store: Pick<Store, "getCredentialDocument">, log: Logger) {
+  const security = securityHeaderValues();
   return (req: IncomingMessage, res: ServerResponse, next: () => void): void => {
     const startedAt = process.hrtime.bigint();
     if (req.method !== "GET") return next();
@@ -39,10 +41,10 @@ export function credentialFastPath(store: Pick<Store, "getCredentialDocument">, 
     const tag = etag(body, { weak: true });
     const notModified = fresh(req.headers, { etag: tag });
     if (notModified) {
-      res.writeHead(304, { ETag: tag });
+      res.writeHead(304, { ...security, ETag: tag });
       res.end();
     } else {
-      res.writeHead(200, { "Content-Type": "application/json; charset=utf-8", "Content-Length": String(body.length), ETag: tag });
+      res.writeHead(200, { ...security, "Content-Type": "application/json; charset=utf-8", "Content-Length": String(body.length), ETag: tag });
       res.end(body);
     }
     // The same request log line the express app writes for every other route.

@@ -7,6 +7,7 @@ import type { ErrorRequestHandler } from "express";
 import { ZodError } from "zod";
 import { CredanchorError, InvariantError } from "../../core/errors";
 import type { Logger } from "../log";
+import { ConflictError, DomainError, ForbiddenError, InvalidInputError, NotFoundError, UnavailableError } from "../services/errors";
 
 export interface FieldIssue {
   field: string;
@@ -27,11 +28,24 @@ export class HttpError extends Error {
 
 export const badRequest = (message: string, details?: Record<string, unknown>) => new HttpError(400, "bad_request", message, details);
 export const unauthorized = (message: string) => new HttpError(401, "unauthorized", message);
-export const forbidden = (message: string) => new HttpError(403, "forbidden", message);
-export const notFound = (message: string) => new HttpError(404, "not_found", message);
-export const conflict = (message: string, details?: Record<string, unknown>) => new HttpError(409, "conflict", message, details);
-export const unprocessable = (message: string, details?: Record<string, unknown>) => new HttpError(422, "unprocessable", message, details);
-export const unavailable = (message: string) => new HttpError(503, "unavailable", message);
+// The rest are domain errors (server/services/errors.ts) under their old short names, so every
+// route and service raises the same classes and this file maps them once.
+export const forbidden = (message: string) => new ForbiddenError(message);
+export const notFound = (message: string) => new NotFoundError(message);
+export const conflict = (message: string, details?: Record<string, unknown>) => new ConflictError(message, details);
+export const unprocessable = (message: string, details?: Record<string, unknown>) => new InvalidInputError(message, [], details);
+export const unavailable = (message: string, retryAfterSeconds = 5) => new UnavailableError(message, retryAfterSeconds);
+
+/** The one table from domain errors to HTTP statuses. */
+export function statusOfDomainError(error: DomainError): number {
+  if (error instanceof NotFoundError) return 404;
+  if (error instanceof ForbiddenError) return 403;
+  if (error instanceof ConflictError) return 409;
+  if (error instanceof InvalidInputError) return 422;
+  if (error instanceof UnavailableError) return 503;
+  // A DomainError subclass nobody mapped is our bug: say so rather than guess a 4xx.
+  return 500;
+}
 
 export function fieldIssues(error: ZodError): FieldIssue[] {
   return error.issues.map((issue) => ({ field: issue.path.length ? issue.path.join(".") : "(body)", message: issue.message }));
@@ -44,6 +58,15 @@ export function errorMiddleware(log: Logger): ErrorRequestHandler {
       if (!res.headersSent) res.status(status).json(body);
     };
     if (error instanceof HttpError) return send(error.status, { error: error.code, message: error.message, ...error.details });
+    if (error instanceof DomainError) {
+      const status = statusOfDomainError(error);
+      if (status === 500) {
+        log.error({ err: error, path: req.path }, "domain error without an HTTP status");
+        return send(500, { error: "internal", message: "internal error; it has been logged" });
+      }
+      if (error instanceof UnavailableError && !res.headersSent) res.set("Retry-After", String(Math.max(1, Math.ceil(error.retryAfterSeconds))));
+      return send(status, { error: error.code, message: error.message, ...error.details });
+    }
     if (error instanceof ZodError) {
       const issues = fieldIssues(error);
       return send(400, {

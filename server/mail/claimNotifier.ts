@@ -1,34 +1,28 @@
 import { learnerServices, type LearnerDeps } from "../routes/learner/deps";
+import type { AwardNotice, AwardNotifier } from "../notifier";
+import type { NewMail } from "../store/Store";
 import { claimMessage } from "./messages";
 
-/** One award as the server reports it after the award's transaction committed. */
-export interface Award {
-  credentialId: string;
-  issuerId: string;
-  recipientEmail?: string | null;
-  recipientName?: string | null;
-  achievementName: string;
-}
-
-export interface AwardNotifier {
-  credentialsAwarded(awards: readonly Award[]): Promise<void>;
-}
+/** The outbox purpose of claim mail: one per (credential, recipient). */
+export const CLAIM_MAIL_PURPOSE = "claim";
 
 /**
- * Sends a claim link for every award that names an email. The claim row is written before
- * the message is sent (persist before side effects): a crash between the two leaves a claim
- * nobody was told about, never a link that leads nowhere.
+ * A claim link for every award that names an email. The claim rows and the messages are
+ * written in the award's own transaction (the learner store shares the server store's
+ * database handle), and the mail worker sends the messages after the commit: a crash at any
+ * moment leaves either no award and no mail, or both with the mail still owed.
  */
 export function createClaimNotifier(deps: LearnerDeps): AwardNotifier {
   return {
-    async credentialsAwarded(awards) {
-      const { learners, mailer } = learnerServices(deps);
-      const toNotify = awards.filter((award): award is Award & { recipientEmail: string } => Boolean(award.recipientEmail));
+    mailFor(awards) {
+      const { learners } = learnerServices(deps);
+      const toNotify = awards.filter((award): award is AwardNotice & { recipientEmail: string } => Boolean(award.recipientEmail));
+      if (toNotify.length === 0) return [];
       const tokens = learners.createClaims(
         toNotify.map((award) => ({
           credentialId: award.credentialId,
           email: award.recipientEmail,
-          recipientName: award.recipientName ?? undefined,
+          recipientName: award.recipientName,
           issuerId: award.issuerId,
           achievementName: award.achievementName,
         })),
@@ -38,24 +32,16 @@ export function createClaimNotifier(deps: LearnerDeps): AwardNotifier {
         if (!issuerNames.has(id)) issuerNames.set(id, deps.store.getIssuer?.(id)?.name ?? "Your institution");
         return issuerNames.get(id)!;
       };
-      // One failed message must not keep the others from going out.
-      const failures: unknown[] = [];
-      for (const [i, award] of toNotify.entries()) {
-        try {
-          await mailer.send(
-            claimMessage({
-              to: award.recipientEmail,
-              link: `${deps.config.publicUrl}/claim/${tokens[i]}`,
-              recipientName: award.recipientName ?? undefined,
-              issuerName: issuerName(award.issuerId),
-              achievementName: award.achievementName,
-            }),
-          );
-        } catch (error) {
-          failures.push(error);
-        }
-      }
-      if (failures.length > 0) throw new AggregateError(failures, `${failures.length} of ${toNotify.length} claim messages could not be sent`);
+      return toNotify.map((award, i): NewMail => {
+        const message = claimMessage({
+          to: award.recipientEmail,
+          link: `${deps.config.publicUrl}/claim/${tokens[i]}`,
+          recipientName: award.recipientName,
+          issuerName: issuerName(award.issuerId),
+          achievementName: award.achievementName,
+        });
+        return { purpose: CLAIM_MAIL_PURPOSE, ref: award.credentialId, recipient: message.to, subject: message.subject, text: message.text };
+      });
     },
   };
 }

@@ -1,6 +1,6 @@
 import crypto from "node:crypto";
 import nodemailer from "nodemailer";
-import { linksIn, writeOutboxEntry } from "./outbox";
+import { isOutboxId, linksIn, writeOutboxEntry } from "./outbox";
 
 export interface MailMessage {
   to: string;
@@ -9,8 +9,18 @@ export interface MailMessage {
   html?: string;
 }
 
+export interface SendOptions {
+  /**
+   * The same id for every attempt at one message (the outbox's): the folder transport writes
+   * the message under it (a second attempt overwrites, never duplicates) and SMTP sends it as
+   * the Message-ID, so a mail resent after a crash mid-send is recognisably the same mail.
+   * Must match the outbox id pattern (13 digits, "-", 8 hex digits).
+   */
+  deliveryId?: string;
+}
+
 export interface Mailer {
-  send(message: MailMessage): Promise<void>;
+  send(message: MailMessage, options?: SendOptions): Promise<void>;
   /** Set when messages are written to a folder instead of sent (the local setup). */
   readonly outboxDir?: string;
 }
@@ -31,17 +41,22 @@ export function createMailer(options: MailerOptions): Mailer {
   if (options.smtpUrl) {
     const transport = nodemailer.createTransport(options.smtpUrl);
     return {
-      async send(message) {
-        await transport.sendMail({ from: options.from, ...message });
+      async send(message, sendOptions) {
+        await transport.sendMail({
+          from: options.from,
+          ...message,
+          ...(sendOptions?.deliveryId ? { messageId: `<${sendOptions.deliveryId}@outbox.credanchor>` } : {}),
+        });
       },
     };
   }
   const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: "unix" });
   return {
     outboxDir: options.outboxDir,
-    async send(message) {
-      const info = (await transport.sendMail({ from: options.from, ...message })) as unknown as { message: Buffer };
-      const id = `${Date.now()}-${crypto.randomBytes(4).toString("hex")}`;
+    async send(message, sendOptions) {
+      const id = sendOptions?.deliveryId ?? `${Date.now()}-${crypto.randomBytes(4).toString("hex")}`;
+      if (!isOutboxId(id)) throw new Error(`delivery id ${JSON.stringify(id)} is not an outbox id (13 digits, "-", 8 hex digits)`);
+      const info = (await transport.sendMail({ from: options.from, ...message, messageId: `<${id}@outbox.credanchor>` })) as unknown as { message: Buffer };
       writeOutboxEntry(
         options.outboxDir,
         { id, date: new Date().toISOString(), to: message.to, subject: message.subject, text: message.text, links: linksIn(message.text) },

@@ -22,12 +22,27 @@ export function linksIn(text: string): string[] {
   return Array.from(new Set(text.match(/https?:\/\/[^\s<>"')]+/g) ?? []));
 }
 
+/**
+ * Writes one message. Writing the same id again replaces it (a retry after a crash delivers
+ * one message, not two), and each file appears whole or not at all (written aside, renamed).
+ */
 export function writeOutboxEntry(dir: string, entry: OutboxEntry, eml: Buffer): void {
   fs.mkdirSync(dir, { recursive: true });
   // The .eml first: the .json is what makes the message visible, so a reader never sees a
   // listed message whose raw form is missing.
-  fs.writeFileSync(path.join(dir, `${entry.id}.eml`), eml);
-  fs.writeFileSync(path.join(dir, `${entry.id}.json`), JSON.stringify(entry, null, 2));
+  writeWhole(path.join(dir, `${entry.id}.eml`), eml);
+  writeWhole(path.join(dir, `${entry.id}.json`), JSON.stringify(entry, null, 2));
+}
+
+function writeWhole(file: string, data: string | Buffer): void {
+  const aside = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(aside, data);
+  fs.renameSync(aside, file);
+}
+
+/** The outbox id of a recorded message: stable across attempts, sorted by when it was owed. */
+export function deliveryIdOf(mail: { id: number; createdAt: number }): string {
+  return `${String(mail.createdAt * 1000).padStart(13, "0")}-${(mail.id >>> 0).toString(16).padStart(8, "0")}`;
 }
 
 /** Newest first. */

@@ -7,13 +7,14 @@ import { forbidden, notFound } from "../http/errors";
 import { parseBody } from "../http/validate";
 import type { AchievementRecord } from "../store/Store";
 import { achievementUrl } from "../services/urls";
+import { imageField } from "../http/urlFields";
 
 export const achievementBody = z
   .object({
     name: z.string().trim().min(1, "must not be empty").max(200),
     description: z.string().trim().min(1, "must not be empty").max(5000),
     criteria: z.object({ narrative: z.string().trim().min(1, "must not be empty").max(20_000) }).strict(),
-    image: z.string().url("must be an absolute URL (or data: URI)").max(200_000).optional(),
+    image: imageField().optional(),
     achievementType: z
       .string()
       .regex(/^([A-Z][A-Za-z]*|ext:[A-Za-z0-9._-]+)$/, 'must be an OB 3.0 AchievementType such as "Badge" or "ext:…"')

@@ -6,25 +6,62 @@ import type { AppContext } from "../context";
 import { conflict, forbidden, notFound, unprocessable } from "../http/errors";
 import { parseBody } from "../http/validate";
 import { acceptPresigned, awardAchievement } from "../services/awards";
+import { credentialIdFrom, queueStatusChange, queueStatusChanges } from "../services/statusChanges";
 import type { CredentialRecord, StatusAction, StatusChangeRecord } from "../store/Store";
 
 export const MAX_RECIPIENTS = 10_000;
+
+/** DID syntax (W3C DID Core §3.1): did:<method>:<method-specific id>. */
+const DID = /^did:[a-z0-9]+:(?:[A-Za-z0-9._%-]*:)*[A-Za-z0-9._%-]+$/;
 
 const recipient = z
   .object({
     name: z.string().trim().min(1, "must not be empty").max(200).optional(),
     email: z.string().email("must be an email address").max(320).optional(),
-    id: z.string().trim().min(1, "must not be empty").max(2000).optional(),
+    id: z
+      .string()
+      .trim()
+      .min(1, "must not be empty")
+      .max(2000)
+      .refine((id) => !id.startsWith("did:") || DID.test(id), "must be a DID (did:<method>:<id>) when it starts with did:")
+      .optional(),
   })
   .strict()
   .refine((r) => r.email !== undefined || r.id !== undefined, { message: "a recipient needs an email or an id" });
 
+/** How a recipient is named in its credential: the same name twice would award one person twice. */
+/** What identifies a recipient: its id (the credential's subject) and its email (where the claim goes). */
+function recipientIdentities(r: z.infer<typeof recipient>): { field: "id" | "email"; key: string }[] {
+  const identities: { field: "id" | "email"; key: string }[] = [];
+  if (typeof r.id === "string") identities.push({ field: "id", key: `id:${r.id}` });
+  if (typeof r.email === "string") identities.push({ field: "email", key: `email:${r.email.trim().toLowerCase()}` });
+  return identities;
+}
+
 export const awardBody = z
   .object({
     achievementId: z.string().min(1, "must not be empty").max(100),
-    recipients: z.array(recipient).min(1, "must hold at least one recipient").max(MAX_RECIPIENTS, `must hold at most ${MAX_RECIPIENTS} recipients`),
+    recipients: z
+      .array(recipient)
+      .min(1, "must hold at least one recipient")
+      .max(MAX_RECIPIENTS, `must hold at most ${MAX_RECIPIENTS} recipients`)
   })
-  .strict();
+  .strict()
+  // The same person twice would get two credentials and two claim mails for one award: a
+  // recipient repeating an earlier one's id or email (any case) is refused, naming both.
+  .superRefine((body, ctx) => {
+    const first = new Map<string, number>();
+    body.recipients.forEach((r, i) => {
+      for (const { field, key } of recipientIdentities(r)) {
+        const earlier = first.get(key);
+        if (earlier === undefined) first.set(key, i);
+        else {
+          ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["recipients", i, field], message: `repeats recipients.${earlier}.${field}; each recipient is awarded once` });
+          return;
+        }
+      }
+    });
+  });
 
 export const presignedBody = z
   .object({
@@ -44,15 +81,19 @@ export const bulkStatusChangeBody = z
       .array(z.string().min(1, "must not be empty"))
       .min(1, "must hold at least one credential id")
       .max(MAX_RECIPIENTS, `must hold at most ${MAX_RECIPIENTS} credential ids`)
-      .refine((ids) => new Set(ids).size === ids.length, "must not repeat a credential id"),
+      .superRefine((ids, refinement) => {
+        const first = new Map<string, number>();
+        ids.forEach((id, i) => {
+          const earlier = first.get(id);
+          if (earlier === undefined) first.set(id, i);
+          else refinement.addIssue({ code: z.ZodIssueCode.custom, path: [i], message: `repeats credentialIds.${earlier} (${id})` });
+        });
+      }),
     reason: z.string().trim().max(500, "must be at most 500 characters").optional(),
   })
   .strict();
 
-/** `urn:uuid:…` in full, or just the uuid. */
-export function credentialIdFrom(param: string): string {
-  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(param) ? `urn:uuid:${param}` : param;
-}
+export { credentialIdFrom };
 
 export function credentialsRouter(ctx: AppContext) {
   const router = express.Router();
@@ -86,16 +127,8 @@ export function credentialsRouter(ctx: AppContext) {
     }
     const awarded = await awardAchievement(ctx, issuer, achievement, body.recipients);
     res.status(201).json({ credentials: awarded.map(({ id, state }) => ({ id, state })) });
-    if (ctx.notifier) {
-      const notices = awarded.map((a) => ({
-        credentialId: a.id,
-        issuerId: issuer.id,
-        achievementName: achievement.name,
-        ...(a.recipientEmail ? { recipientEmail: a.recipientEmail } : {}),
-        ...(a.recipientName ? { recipientName: a.recipientName } : {}),
-      }));
-      ctx.notifier.credentialsAwarded(notices).catch((error) => ctx.log.warn({ err: error }, "award notifier failed"));
-    }
+    // The claim mail was recorded with the award; send it now rather than at the next tick.
+    void ctx.mailWorker.tick();
   });
 
   // Public by the credential's unguessable id: the document exactly as stored.
@@ -129,34 +162,10 @@ export function credentialsRouter(ctx: AppContext) {
     });
   });
 
-  /** Queues one change after checking it makes sense now (revocation is final, no double suspension). */
-  const queueChange = (issuerId: string | undefined, param: string, action: StatusAction, reason: string | undefined): StatusChangeRecord => {
-    const current = requireCredential(param);
-    if (issuerId !== current.issuerId) throw forbidden(`credential ${current.id} belongs to another issuer`);
-    const pending = store.listStatusChanges("queued").concat(store.listStatusChanges("submitted")).filter((c) => c.credentialId === current.id);
-    const revoking = current.revoked || pending.some((c) => c.action === "revoke");
-    if (revoking) {
-      throw conflict(action === "revoke" ? `credential ${current.id} is already revoked (or its revocation is pending)` : `credential ${current.id} is revoked; revocation is final`);
-    }
-    const last = pending.at(-1);
-    const suspended = last ? last.action === "suspend" : current.suspended;
-    if (action === "suspend" && suspended) throw conflict(`credential ${current.id} is already suspended (or its suspension is pending)`);
-    if (action === "unsuspend" && !suspended) throw conflict(`credential ${current.id} is not suspended`);
-    return store.insertStatusChange({
-      issuerId: current.issuerId,
-      credentialId: current.id,
-      listId: current.listId,
-      statusIndex: current.statusIndex,
-      action,
-      reason: reason ?? null,
-      createdAt: unixSeconds(ctx.clock),
-    });
-  };
-
-  const changeStatus = (action: StatusAction) => (req: express.Request, res: express.Response) => {
+  const changeStatus = (action: StatusAction) => async (req: express.Request, res: express.Response) => {
     const caller = ctx.authenticate(req, "revoke");
     const body = parseBody(statusChangeBody, req);
-    const change = store.transaction(() => queueChange(caller.issuerId, String(req.params.id), action, body.reason));
+    const change = await queueStatusChange(ctx, { issuerId: caller.issuerId, action, reason: body.reason }, String(req.params.id));
     void ctx.statusWriter.tick();
     res.status(202).json(statusChangeJson(ctx, change));
   };
@@ -164,11 +173,13 @@ export function credentialsRouter(ctx: AppContext) {
   router.post("/api/v1/credentials/:id/suspend", changeStatus("suspend"));
   router.post("/api/v1/credentials/:id/unsuspend", changeStatus("unsuspend"));
 
-  // Many credentials at once, all or none: neighbours in one 256-bit word become one storage write.
-  router.post("/api/v1/status-changes", (req, res) => {
+  // Many credentials at once, all or none: neighbours in one 256-bit word become one storage
+  // write. Checked and written in chunks (services/statusChanges), so 10,000 ids do not hold
+  // the event loop; refused ids come back with their positions.
+  router.post("/api/v1/status-changes", async (req, res) => {
     const caller = ctx.authenticate(req, "revoke");
     const body = parseBody(bulkStatusChangeBody, req);
-    const changes = store.transaction(() => body.credentialIds.map((id) => queueChange(caller.issuerId, id, body.action, body.reason)));
+    const changes = await queueStatusChanges(ctx, { issuerId: caller.issuerId, action: body.action, reason: body.reason }, body.credentialIds);
     void ctx.statusWriter.tick();
     res.status(202).json({ changes: changes.map((c) => statusChangeJson(ctx, c)) });
   });

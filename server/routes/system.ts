@@ -21,10 +21,6 @@ export const verifyBody = z.union([
   z.object({ credentials: z.array(z.unknown()).min(1, "must hold at least one credential") }).strict(),
 ], { errorMap: () => ({ message: "send { credential } or { credentials: [...] }" }) });
 
-/** The verify route's JSON parser: a small limit (VERIFY_BODY_LIMIT, 2 MB by default), refused from Content-Length before reading. */
-export function verifyBodyParser(config: ServerConfig) {
-  return express.json({ limit: config.verifyLimits.bodyLimit, strict: true });
-}
 
 const tooLarge = (message: string, details: Record<string, unknown>) => new HttpError(413, "too_many_credentials", message, details);
 

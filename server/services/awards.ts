@@ -11,7 +11,10 @@ import { listIdFromStatusListUrl, readStatusEntries } from "../../core/status/st
 import type { Chain } from "../chain/Chain";
 import { unixSeconds, type Clock } from "../clock";
 import type { SecretBox } from "../crypto/secretBox";
-import { conflict, unprocessable } from "../http/errors";
+import { isHttpUrl, isImageReference } from "../http/urlFields";
+import { keyVerdictAt, type KeyVerdict } from "../../core/verify/keyValidity";
+import { ConflictError, InvalidInputError } from "./errors";
+import type { AwardNotifier } from "../notifier";
 import type { Signer } from "../signing/Signer";
 import type { AchievementRecord, IssuerRecord, NewCredential, Store } from "../store/Store";
 import { sealTree } from "../worker/batchTree";
@@ -25,6 +28,8 @@ export interface AwardDeps {
   box: SecretBox;
   signer: Signer;
   config: { publicUrl: string; batchMaxSize: number };
+  /** Told inside the award's transaction what mail the award owes (claim links). */
+  notifier?: AwardNotifier | undefined;
 }
 
 /** Batches hold at most BATCH_MAX_SIZE credentials: a large award fills one, seals it, and opens the next. */
@@ -62,6 +67,7 @@ export async function awardAchievement(
   achievement: AchievementRecord,
   recipients: readonly RecipientInput[],
 ): Promise<AwardedCredential[]> {
+  assertSignableUrls(issuer, achievement);
   const now = deps.clock.now();
   const ids = recipients.map(() => `urn:uuid:${crypto.randomUUID()}`);
   // Indices are persisted before signing because they are signed into the credentials; an
@@ -103,7 +109,24 @@ export async function awardAchievement(
     recipientName: recipients[i]!.name ?? null,
     presigned: false,
   }));
-  deps.store.insertCredentials(issuer.id, rows, unixSeconds(deps.clock), newBatchId, batching(deps));
+  // The credentials and the mail they owe are one transaction (the outbox): a crash leaves both
+  // or neither, and the mail worker sends what is owed after the commit.
+  deps.store.transaction(() => {
+    const at = unixSeconds(deps.clock);
+    deps.store.insertCredentials(issuer.id, rows, at, newBatchId, batching(deps));
+    if (deps.notifier) {
+      const mail = deps.notifier.mailFor(
+        rows.map((r) => ({
+          credentialId: r.id,
+          issuerId: issuer.id,
+          achievementName: achievement.name,
+          ...(r.recipientEmail ? { recipientEmail: r.recipientEmail } : {}),
+          ...(r.recipientName ? { recipientName: r.recipientName } : {}),
+        })),
+      );
+      if (mail.length > 0) deps.store.enqueueMail(mail, at);
+    }
+  });
   return rows.map((r) => ({ id: r.id, state: "signed", recipientEmail: r.recipientEmail, recipientName: r.recipientName }));
 }
 
@@ -121,16 +144,11 @@ export async function acceptPresigned(deps: AwardDeps, issuer: IssuerRecord, cre
   const rejections: Rejection[] = [];
   const checked = await deps.signer.checkCredentials(credentials);
   const now = BigInt(unixSeconds(deps.clock));
-  const keyCache = new Map<string, Promise<boolean>>();
-  const keyIsLive = (keyId: `0x${string}`) => {
-    if (!keyCache.has(keyId)) {
-      keyCache.set(
-        keyId,
-        deps.chain.keyRecord(issuer.address, keyId).then(
-          (r) => r.validUntil !== 0n && r.validFrom <= now && now < r.validUntil && (r.compromisedAt === 0n || now < r.compromisedAt),
-        ),
-      );
-    }
+  // The one key-validity rule (core/verify/keyValidity.ts, the registry's definition): a
+  // pre-signed credential is taken only if its key counts now, exactly as a verifier would judge it.
+  const keyCache = new Map<string, Promise<KeyVerdict>>();
+  const keyVerdict = (keyId: `0x${string}`) => {
+    if (!keyCache.has(keyId)) keyCache.set(keyId, deps.chain.keyRecord(issuer.address, keyId).then((record) => keyVerdictAt(record, now)));
     return keyCache.get(keyId)!;
   };
 
@@ -155,12 +173,17 @@ export async function acceptPresigned(deps: AwardDeps, issuer: IssuerRecord, cre
       rejections.push({ index, reason: `the issuer proof does not verify: ${failed.error ?? "bad signature"}` });
       continue;
     }
-    let unregistered: string | undefined;
+    let badKey: { multibase: string | undefined; reason: Extract<KeyVerdict, { valid: false }>["reason"] } | undefined;
     for (const proof of proofs) {
-      if (!proof.keyId || !(await keyIsLive(proof.keyId))) unregistered = proof.publicKeyMultibase;
+      if (!proof.keyId) {
+        badKey = { multibase: proof.publicKeyMultibase, reason: "not-registered" };
+        continue;
+      }
+      const verdict = await keyVerdict(proof.keyId);
+      if (!verdict.valid) badKey = { multibase: proof.publicKeyMultibase, reason: verdict.reason };
     }
-    if (unregistered) {
-      rejections.push({ index, reason: `signing key ${unregistered} is not registered (or not valid now) for ${issuer.address} on chain` });
+    if (badKey) {
+      rejections.push({ index, reason: `signing key ${badKey.multibase} is ${KEY_REASON_WORDS[badKey.reason]} for ${issuer.address} on chain` });
       continue;
     }
     const entries = readStatusEntries(credential).filter((e) => e.statusPurpose === "revocation");
@@ -182,7 +205,7 @@ export async function acceptPresigned(deps: AwardDeps, issuer: IssuerRecord, cre
     }
     slots.push({ id: credential.id, listId, statusIndex });
   }
-  if (rejections.length > 0) throw unprocessable("some credentials were refused; none was stored", { rejections });
+  if (rejections.length > 0) throw new InvalidInputError("some credentials were refused; none was stored", rejections.map((r) => ({ field: `credentials.${r.index}`, message: r.reason })), { rejections });
 
   const rows: NewCredential[] = credentials.map((credential, i) => ({
     id: slots[i]!.id,
@@ -199,15 +222,35 @@ export async function acceptPresigned(deps: AwardDeps, issuer: IssuerRecord, cre
   deps.store.transaction(() => {
     const at = unixSeconds(deps.clock);
     for (const row of rows) {
-      if (deps.store.getCredential(row.id)) throw conflict(`a credential with id ${row.id} is already stored`);
+      if (deps.store.getCredential(row.id)) throw new ConflictError(`a credential with id ${row.id} is already stored`, { credentialId: row.id });
       if (!deps.store.reserveStatusIndex(issuer.id, { credentialId: row.id, listId: row.listId, statusIndex: row.statusIndex }, STATUS_LIST_SIZE, at)) {
-        throw conflict(`status index ${row.statusIndex} of list ${row.listId} is already used by another credential`);
+        throw new ConflictError(`status index ${row.statusIndex} of list ${row.listId} is already used by another credential`, { listId: row.listId, statusIndex: row.statusIndex });
       }
     }
     deps.store.insertCredentials(issuer.id, rows, at, newBatchId, batching(deps));
   });
   return rows.map((r) => r.id);
 }
+
+/**
+ * Rows written before URL fields were restricted may hold a javascript: or data: URL; such a
+ * value is never signed into a credential (the issuer fixes the record first).
+ */
+function assertSignableUrls(issuer: IssuerRecord, achievement: AchievementRecord): void {
+  const bad: { field: string; message: string }[] = [];
+  if (!isHttpUrl(issuer.url)) bad.push({ field: "issuer.url", message: "must be an http(s) URL" });
+  if (issuer.image && !isImageReference(issuer.image)) bad.push({ field: "issuer.image", message: "must be an http(s) URL or a raster image data: URI" });
+  if (achievement.image && !isImageReference(achievement.image)) bad.push({ field: "achievement.image", message: "must be an http(s) URL or a raster image data: URI" });
+  if (bad.length > 0) {
+    throw new InvalidInputError(`nothing was awarded: ${bad.map((b) => `${b.field} ${b.message}`).join("; ")}`, bad);
+  }
+}
+const KEY_REASON_WORDS: Record<Extract<KeyVerdict, { valid: false }>["reason"], string> = {
+  "not-registered": "not registered",
+  "not-yet-valid": "registered but not valid yet",
+  expired: "registered but expired",
+  compromised: "marked compromised",
+};
 
 export function profileOf(issuer: IssuerRecord) {
   return {

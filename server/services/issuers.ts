@@ -20,6 +20,8 @@ export interface IssuerProfileInput {
   url: string;
   email?: string;
   image?: string;
+  /** The web domain the issuer will link (normalised by core/identity normalizeDomain). */
+  domain?: string;
 }
 
 export interface CreatedIssuer {
@@ -59,6 +61,7 @@ export function createIssuer(deps: IssuerKeysDeps, profile: IssuerProfileInput, 
     onchainState: "pending",
     isDemo: options.isDemo ?? false,
     createdAt: unixSeconds(deps.clock),
+    domain: profile.domain ?? null,
   };
   const { apiKey, record } = newIssuerApiKey(id, issuer.createdAt);
   deps.store.transaction(() => {

@@ -3,6 +3,7 @@
  * Every method that changes more than one row does it in one transaction: each batch state
  * transition is exactly one call here.
  */
+import type { LearnerStore } from "./LearnerStore";
 
 export type BatchState = "open" | "sealed" | "submitted" | "confirmed";
 export type CredentialState = "signed" | "batched" | "anchored";
@@ -25,6 +26,8 @@ export interface IssuerRecord {
   onchainState: "pending" | "registered";
   isDemo: boolean;
   createdAt: number;
+  /** The web domain linked to the issuer's DID (did-configuration.json), normalised; null/absent when none. */
+  domain?: string | null;
 }
 
 export interface ApiKeyRecord {
@@ -132,6 +135,32 @@ export interface StatusChangeRecord {
   confirmedAt: number | null;
 }
 
+export type MailState = "pending" | "sending" | "sent" | "failed";
+
+/** A message owed to someone, recorded before it is sent (the transactional outbox). */
+export interface NewMail {
+  /** Why it is sent ("claim", ...); with `ref` and `recipient` it is the message's unique key. */
+  purpose: string;
+  /** What it is about (the credential id for a claim). */
+  ref: string;
+  recipient: string;
+  subject: string;
+  text: string;
+}
+
+export interface MailRecord extends NewMail {
+  id: number;
+  /** Empty once the message is sent: the body may carry a one-time link, kept no longer than needed. */
+  text: string;
+  state: MailState;
+  /** Delivery attempts started (a crash during one still counts it). */
+  attempts: number;
+  nextAttemptAt: number;
+  lastError: string | null;
+  createdAt: number;
+  sentAt: number | null;
+}
+
 export interface StatusListPolicy {
   size: number;
   /** A new list is opened once this share of the current one is handed out. */
@@ -143,11 +172,10 @@ export interface Store {
   /** Runs `fn` in one transaction (nested calls join the outer one). */
   transaction<T>(fn: () => T): T;
   /**
-   * Lets another module (the learner side) keep its own sub-store on the same database:
-   * `factory` gets the underlying handle (a better-sqlite3 Database for the SQLite store)
-   * once, and its result is cached under `name`.
+   * The learner side's wallets, claims and sessions, on the same database. Other parts that
+   * need tables of their own get a typed sub-store here too, never the database handle.
    */
-  extension<T>(name: string, factory: (handle: unknown) => T): T;
+  readonly learners: LearnerStore;
   close(): void;
 
   insertIssuer(issuer: IssuerRecord): void;
@@ -156,6 +184,7 @@ export interface Store {
   listIssuers(): IssuerRecord[];
   findDemoIssuer(): IssuerRecord | undefined;
   setIssuerOnchainState(id: string, state: IssuerRecord["onchainState"]): void;
+  setIssuerDomain(id: string, domain: string | null): void;
 
   insertApiKey(key: ApiKeyRecord): void;
   findApiKeyByHash(keyHash: string): ApiKeyRecord | undefined;
@@ -233,6 +262,25 @@ export interface Store {
   failStatusChanges(txId: number): void;
   /** submitted → queued again (the transaction was lost). */
   requeueStatusChanges(txId: number): void;
+
+  /** The queued and submitted changes of one credential, oldest first (an indexed lookup). */
+  pendingStatusChangesFor(credentialId: string): StatusChangeRecord[];
+
+  /**
+   * Records messages to send (inside the caller's transaction, if any). A message whose
+   * (purpose, ref, recipient) is already recorded is skipped; returns how many were new.
+   */
+  enqueueMail(messages: readonly NewMail[], now: number): number;
+  /** pending and due → sending (attempts + 1), oldest first, in one transaction. */
+  claimDueMail(now: number, limit: number): MailRecord[];
+  /** sending → sent; the body is dropped. */
+  markMailSent(id: number, now: number): void;
+  /** sending → pending again at `retryAt`, or → failed for good when `retryAt` is null. */
+  markMailAttemptFailed(id: number, error: string, retryAt: number | null): void;
+  /** sending → pending (due now): a process that died mid-send left them; returns how many. */
+  recoverInterruptedMail(now: number): number;
+  getMail(id: number): MailRecord | undefined;
+  countMailByState(): Record<MailState, number>;
 
   countCredentialsByState(): Record<string, number>;
   countBatchesByState(): Record<string, number>;

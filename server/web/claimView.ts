@@ -17,6 +17,10 @@ export function sendClaimPage(
   const claim = services.learners.findClaim(token);
   const record = claim ? deps.store.getCredential(claim.credentialId) : undefined;
   if (!claim || !record) return sendPage(res, renderClaimProblemPage(ctx, ctx.t("claim.invalid")), 404);
+  if (claim.state === "pending" && services.learners.isClaimExpired(claim)) {
+    const date = new Date(claim.expiresAt * 1000).toISOString().slice(0, 10);
+    return sendPage(res, renderClaimProblemPage(ctx, ctx.t("claim.expired", { date })), 410);
+  }
   const view = credentialView(JSON.parse(record.document));
   if (!view.recipientName && claim.recipientName) view.recipientName = claim.recipientName;
   const page = renderClaimPage(ctx, {

@@ -3,6 +3,7 @@ import express, { type Request, type Response, type Router } from "express";
 import { browserVerifyConfig, displayState, learnerServices, type LearnerDeps, type LearnerServices } from "../routes/learner/deps";
 import { currentWallet } from "../routes/learner/session";
 import { listOutbox, readOutboxEml } from "../mail/outbox";
+import { isLocalDeveloperRequest } from "../http/devOnly";
 import { credentialView } from "./credentialView";
 import { requestContext, sendPage } from "./request";
 import { sendClaimPage } from "./claimView";
@@ -16,7 +17,8 @@ import { renderErrorPage } from "./pages/error";
 import type { BadgeState } from "./components";
 import { qrSvg } from "./qr";
 import { credentialPath, credentialSlug, idsForSlug } from "./paths";
-import { renderCertificatePdf } from "./pdf";
+import { verifierPagePolicy, verifyPageForCsp } from "./cspPages";
+import { renderCertificatePdfOffThread } from "./pdfPool";
 import { ensureWebBundle, STATIC_DIR, verifyPageWithConfig, WEB_DIST_DIR } from "./assets";
 
 export type { LearnerDeps as WebDeps } from "../routes/learner/deps";
@@ -68,7 +70,11 @@ export function createWebRouter(deps: LearnerDeps): Router {
 
   router.get("/verify", async (_req, res) => {
     await ensureWebBundle();
-    res.type("html").set("Cache-Control", "no-store").send(verifyPageWithConfig(browserVerifyConfig(deps)));
+    res
+      .type("html")
+      .set("Cache-Control", "no-store")
+      .set("Content-Security-Policy", verifierPagePolicy())
+      .send(verifyPageForCsp(verifyPageWithConfig(browserVerifyConfig(deps))));
   });
 
   router.get("/claim/:token", (req, res) => sendClaimPage(req, res, deps, services(), String(req.params.token)));
@@ -108,6 +114,7 @@ export function createWebRouter(deps: LearnerDeps): Router {
     const base = credentialPath(found.id);
     const view = credentialView(JSON.parse(found.json));
     view.recipientName ??= found.recipientName;
+    res.set("Content-Security-Policy", verifierPagePolicy());
     sendPage(
       res,
       renderCredentialPage(ctx, {
@@ -134,7 +141,8 @@ export function createWebRouter(deps: LearnerDeps): Router {
     const found = resolveCredential(req, deps, services(), String(req.params.id));
     if (!found) return res.status(404).type("text").send("no credential with this id");
     const { lang } = requestContext(req, res, services());
-    const pdf = await renderCertificatePdf({ credentialJson: found.json, shareUrl: shareUrl(found.id), stateLabel: found.state, recipientName: found.recipientName, lang });
+    // In a worker thread (pdfPool.ts): a busy pool answers 503 with Retry-After.
+    const pdf = await renderCertificatePdfOffThread({ credentialJson: found.json, shareUrl: shareUrl(found.id), stateLabel: found.state, recipientName: found.recipientName, lang });
     res.type("application/pdf").set("Content-Disposition", `attachment; filename="certificate-${credentialSlug(found.id)}.pdf"`).send(Buffer.from(pdf));
   });
 
@@ -144,23 +152,23 @@ export function createWebRouter(deps: LearnerDeps): Router {
     res.type("image/svg+xml").send(await qrSvg(shareUrl(found.id)));
   });
 
+  // Claim and sign-in links sit in these messages: whoever reads them owns the wallets. Only
+  // with DEV_OUTBOX, and only for a browser on this machine; everyone else gets the plain 404
+  // of a route that does not exist.
+  router.use("/dev", (req, _res, next) => (services().devOutbox && isLocalDeveloperRequest(req) ? next() : next("router")));
+
   router.get("/dev/outbox", (req, res) => {
     const svc = services();
-    const dir = svc.mailer.outboxDir;
-    if (!dir) return res.status(404).type("text").send("mail goes through SMTP on this server; there is no outbox");
-    sendPage(res, renderOutboxPage(requestContext(req, res, svc), { dir, messages: listOutbox(dir) }));
+    sendPage(res, renderOutboxPage(requestContext(req, res, svc), { dir: svc.mailer.outboxDir!, messages: listOutbox(svc.mailer.outboxDir!) }));
   });
 
   router.get("/dev/outbox.json", (_req, res) => {
-    const dir = services().mailer.outboxDir;
-    if (!dir) return res.status(404).json({ error: "not_found", message: "no outbox: mail goes through SMTP" });
-    res.json({ messages: listOutbox(dir) });
+    res.json({ messages: listOutbox(services().mailer.outboxDir!) });
   });
 
   router.get("/dev/outbox/:file", (req, res) => {
-    const dir = services().mailer.outboxDir;
     const id = String(req.params.file).replace(/\.eml$/, "");
-    const eml = dir ? readOutboxEml(dir, id) : undefined;
+    const eml = readOutboxEml(services().mailer.outboxDir!, id);
     if (!eml) return res.status(404).type("text").send("no such message");
     res.type("message/rfc822").send(eml);
   });

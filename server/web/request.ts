@@ -3,6 +3,7 @@ import { chooseLang } from "./i18n";
 import { pageContext, type PageContext } from "./layout";
 import { currentWallet, langCookie, rememberLang } from "../routes/learner/session";
 import type { LearnerServices } from "../routes/learner/deps";
+import { isLocalDeveloperRequest } from "../http/devOnly";
 
 /** The page context of a request: language (remembered when switched), signed-in learner. */
 export function requestContext(req: Request, res: Response, services: LearnerServices): PageContext {
@@ -12,7 +13,7 @@ export function requestContext(req: Request, res: Response, services: LearnerSer
   const wallet = currentWallet(req, services.learners);
   return pageContext(lang, req.originalUrl, {
     learner: wallet ? { handle: wallet.handle, displayName: wallet.displayName ?? undefined } : undefined,
-    showOutbox: services.mailer.outboxDir !== undefined,
+    showOutbox: services.devOutbox && isLocalDeveloperRequest(req),
   });
 }
 

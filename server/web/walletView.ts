@@ -5,7 +5,7 @@ import { renderWalletPage, type WalletPageModel } from "./pages/wallet";
 import type { BadgeState, BadgeTileModel } from "./components";
 import { requestContext, sendPage } from "./request";
 import { displayState, type LearnerDeps, type LearnerServices } from "../routes/learner/deps";
-import type { Wallet, WalletBadge } from "../store/learner/learnerStore";
+import type { Wallet, WalletBadge } from "../store/LearnerStore";
 
 /** A wallet entry as a tile: claimed badges read the issuer's current record, imported ones their stored JSON. */
 export function badgeTileModel(deps: LearnerDeps, badge: WalletBadge): (BadgeTileModel & { badgeId: string; public: boolean }) | undefined {

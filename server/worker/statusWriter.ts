@@ -42,7 +42,10 @@ export function planStatusCalls(changes: readonly StatusChangeRecord[]): StatusC
   const groups = new Map<string, StatusChangeRecord[]>();
   for (const change of changes) {
     const key = `${change.listId}:${change.action}`;
-    groups.set(key, [...(groups.get(key) ?? []), change]);
+    // Pushed, not copied: a queue of 10,000 changes must stay linear.
+    const group = groups.get(key);
+    if (group) group.push(change);
+    else groups.set(key, [change]);
   }
   const calls: StatusCall[] = [];
   for (const group of groups.values()) {
@@ -91,7 +94,11 @@ export class StatusWriter extends PeriodicWorker {
     const { store, chain, clock } = this.deps;
     const queued = store.listStatusChanges("queued");
     const byIssuer = new Map<string, StatusChangeRecord[]>();
-    for (const change of queued) byIssuer.set(change.issuerId, [...(byIssuer.get(change.issuerId) ?? []), change]);
+    for (const change of queued) {
+      const changes = byIssuer.get(change.issuerId);
+      if (changes) changes.push(change);
+      else byIssuer.set(change.issuerId, [change]);
+    }
     for (const [issuerId, changes] of byIssuer) {
       const issuer = store.getIssuer(issuerId)!;
       for (const call of planStatusCalls(changes)) {

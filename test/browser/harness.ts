@@ -53,6 +53,8 @@ export async function startServer(chain: LocalNode): Promise<RunningServer> {
       BATCH_MAX_AGE_SECONDS: "3600",
       WORKER_INTERVAL_MS: "200",
       LOG_LEVEL: "warn",
+      // The tests read claim and sign-in links from the local outbox (served to loopback only).
+      DEV_OUTBOX: "1",
       PUBLIC_URL: `http://127.0.0.1:${port}`,
     },
     stdio: ["ignore", "pipe", "pipe"],

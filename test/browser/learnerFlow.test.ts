@@ -41,11 +41,14 @@ describe("learner and verifier in the browser", function () {
   let server: RunningServer;
   let browser: { context: BrowserContext; close(): Promise<void> };
   let page: Page;
+  const cspRefusals: string[] = [];
   let issuerKey: string;
   let registry: string;
   let minjiCredentialId: string;
   let junCredentialJson: string;
   let junCredentialId: string;
+  /** A second badge for Minji, never claimed: she imports it by its link. */
+  let minjiSecondCredentialId: string;
   let jsonPath: string;
   let shareUrl: string;
   let pdfPath: string;
@@ -76,6 +79,10 @@ describe("learner and verifier in the browser", function () {
     page = await browser.context.newPage();
     // Script errors in the page would otherwise only show as a timeout.
     page.on("pageerror", (error) => console.error(`[browser] ${error.message}`));
+    // A page that needs something the Content-Security-Policy forbids says so in the console.
+    page.on("console", (message) => {
+      if (/Content[- ]Security[- ]Policy/i.test(message.text())) cspRefusals.push(`${page.url()}: ${message.text()}`);
+    });
 
     const health = await api(server.baseUrl, "GET", "/healthz");
     registry = health.registry;
@@ -102,8 +109,16 @@ describe("learner and verifier in the browser", function () {
     });
     minjiCredentialId = awarded.credentials[0].id;
     junCredentialId = awarded.credentials[1].id;
+    const algorithms = await api(server.baseUrl, "POST", "/api/v1/achievements", issuerKey, {
+      name: "Algorithms",
+      description: "Sorting, searching and graph algorithms.",
+      criteria: { narrative: "Passed the final examination of CS301." },
+    });
+    minjiSecondCredentialId = (
+      await api(server.baseUrl, "POST", "/api/v1/credentials", issuerKey, { achievementId: algorithms.id, recipients: [{ email: "minji@example.ac.kr" }] })
+    ).credentials[0].id;
     await api(server.baseUrl, "POST", "/api/v1/batches/close", issuerKey);
-    for (const id of [minjiCredentialId, junCredentialId]) {
+    for (const id of [minjiCredentialId, junCredentialId, minjiSecondCredentialId]) {
       await eventually(`credential ${id} anchored`, async () => {
         const status = await api(server.baseUrl, "GET", `/api/v1/credentials/${id}/status`);
         return status.state === "anchored" ? status : undefined;
@@ -124,7 +139,7 @@ describe("learner and verifier in the browser", function () {
     await page.goto(`${server.baseUrl}/dev/outbox?lang=en`);
     await shot("outbox");
     const { messages } = await api(server.baseUrl, "GET", "/dev/outbox.json");
-    const claim = messages.find((m: { to: string }) => m.to === "minji@example.ac.kr");
+    const claim = messages.find((m: { to: string; text: string }) => m.to === "minji@example.ac.kr" && m.text.includes("Data Structures"));
     expect(claim, "a message to minji").to.not.equal(undefined);
     const link = (claim.links as string[]).find((l) => l.includes("/claim/"));
     expect(link).to.match(/\/claim\/[A-Za-z0-9_-]{20,}$/);
@@ -159,7 +174,12 @@ describe("learner and verifier in the browser", function () {
     await page.getByRole("button", { name: "Verify and import" }).click();
     expect(await page.locator(".notice").textContent()).to.include("Imported: Public Speaking (signed, not anchored)");
 
+    // Someone else's badge is not Minji's to keep, however well it verifies.
     await page.getByLabel("or its URL").fill(`${server.baseUrl}/c/${junCredentialId}/credential.json`);
+    await page.getByRole("button", { name: "Verify and import" }).click();
+    expect(await page.locator(".notice.bad").textContent()).to.include("the badge was issued to someone else: its recipient is not minji@example.ac.kr");
+
+    await page.getByLabel("or its URL").fill(`${server.baseUrl}/c/${minjiSecondCredentialId}/credential.json`);
     await page.getByRole("button", { name: "Verify and import" }).click();
     expect(await page.locator(".notice").textContent()).to.include("(anchored)");
 
@@ -187,8 +207,11 @@ describe("learner and verifier in the browser", function () {
     await page.locator("#magic-email").fill("minji@example.ac.kr");
     await page.getByRole("button", { name: "Email me a sign-in link" }).click();
     expect(await page.locator(".notice.ok").textContent()).to.include("sign-in link is on its way");
-    const { messages } = await api(server.baseUrl, "GET", "/dev/outbox.json");
-    const link = (messages as { to: string; links: string[] }[]).find((m) => m.to === "minji@example.ac.kr" && m.links.some((l) => l.includes("/learner/magic/")))!.links[0]!;
+    // The message goes out after the answer (the answer must not take longer for a known address).
+    const link = await eventually("the sign-in link in the outbox", async () => {
+      const { messages } = await api(server.baseUrl, "GET", "/dev/outbox.json");
+      return (messages as { to: string; links: string[] }[]).find((m) => m.to === "minji@example.ac.kr" && m.links.some((l) => l.includes("/learner/magic/")))?.links[0];
+    });
     await page.goto(link);
     await page.waitForURL(/\/wallet/);
     expect(await page.locator(".badge-tile").count()).to.equal(3);
@@ -306,5 +329,9 @@ describe("learner and verifier in the browser", function () {
     expect(await page.locator("#report .bundle-row").count()).to.equal(2);
     expect(await page.locator(".verdict").textContent()).to.include("1 verified, 1 failed");
     await shot("verify-bundle");
+  });
+
+  it("ran into no Content-Security-Policy refusal on any page of the flow", () => {
+    expect(cspRefusals).to.deep.equal([]);
   });
 });

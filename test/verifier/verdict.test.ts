@@ -3,7 +3,7 @@
  * verdict stricter. Each case is a report a buggy or older pipeline could hand them.
  */
 import { expect } from "chai";
-import type { BundleReport, CredentialReport, VerificationStep } from "../../core/verify/report";
+import type { BundleReport, CredentialReport, StepStatus, VerificationStep } from "../../core/verify/report";
 import { countsLine, failClosed, shownStatus, verdictCause } from "../../verifier/verdict";
 
 const ok = (name: VerificationStep["name"]): VerificationStep => ({ name, status: "ok", message: `${name} fine` });
@@ -17,6 +17,10 @@ function bundle(results: CredentialReport[], extra: Partial<BundleReport> = {}):
   return { verdict, verified: verdict === "verified", counts: { verified: 0, unconfirmed: 0, failed: 0 }, results, ...extra } as BundleReport;
 }
 
+
+/** A status older reports carried; the core no longer produces it, surfaces must read it as unconfirmed. */
+const STALE_WARNING = "warning" as unknown as StepStatus;
+
 describe("verifier verdicts (fail closed)", () => {
   it("shows a deprecated warning, and any unknown status, as unconfirmed", () => {
     expect(shownStatus("warning")).to.equal("unconfirmed");
@@ -25,7 +29,7 @@ describe("verifier verdicts (fail closed)", () => {
   });
 
   it("a 'verified' credential with a warning step becomes unconfirmed, and the input with it", () => {
-    const report = failClosed(bundle([result("verified", [ok("schema"), { name: "status", status: "warning", message: "Revocation not checked" }])]));
+    const report = failClosed(bundle([result("verified", [ok("schema"), { name: "status", status: STALE_WARNING, message: "Revocation not checked" }])]));
     expect(report).to.include({ verdict: "unconfirmed", verified: false });
     expect(report.results[0]).to.include({ verdict: "unconfirmed", verified: false, reason: "Revocation not checked" });
     expect(report.counts).to.deep.equal({ verified: 0, unconfirmed: 1, failed: 0 });
@@ -64,7 +68,7 @@ describe("verifier verdicts (fail closed)", () => {
   it("names the cause: the failed step for failed, the unconfirmed step and its fix for unconfirmed", () => {
     const steps: VerificationStep[] = [ok("schema"), { name: "anchored", status: "unconfirmed", message: "Not anchored yet", fix: "Wait a few minutes" }];
     expect(verdictCause(result("unconfirmed", steps))).to.deep.equal({ step: "anchored", reason: "Not anchored yet", fix: "Wait a few minutes" });
-    expect(verdictCause(result("unconfirmed", [ok("schema"), { name: "status", status: "warning", message: "List unavailable" }]), "Give --status-list")).to.deep.equal({ step: "status", reason: "List unavailable", fix: "Give --status-list" });
+    expect(verdictCause(result("unconfirmed", [ok("schema"), { name: "status", status: STALE_WARNING, message: "List unavailable" }]), "Give --status-list")).to.deep.equal({ step: "status", reason: "List unavailable", fix: "Give --status-list" });
     const failed = [...steps, { name: "validity", status: "failed", message: "Expired" } as VerificationStep];
     expect(verdictCause(result("failed", failed, { reason: "Expired" }), "unused")).to.deep.equal({ step: "validity", reason: "Expired" });
     expect(verdictCause(result("verified", [ok("schema")]))).to.equal(undefined);

@@ -5,7 +5,8 @@
  */
 import { verifyCredentials, type VerifyOptions } from "../../core/verify/pipeline";
 import { flattenBundle } from "../../core/verify/bundle";
-import { createLiveReport, type CredentialLabel } from "./reportView";
+import { createLiveReport, domainNotFetchedReason, type CredentialLabel } from "./reportView";
+import { checkIssuerDomains } from "../../core/identity/checkIssuerDomains";
 import { credentialsFromFile, credentialsFromJson, credentialsFromText, InputError } from "./inputs";
 import { detectLang, rememberLang, text, type UiKey, type UiLang } from "./stepText";
 import { startQrScanner, type QrScanner } from "./qrScanner";
@@ -53,6 +54,8 @@ async function runVerification(container: HTMLElement, credentials: unknown[], o
   const live = createLiveReport(container, labels, { lang, rpcUrl: options.rpcUrls?.[0] ?? "", focusVerdict: where === "page", panel: where === "panel" });
   try {
     const report = await verifyCredentials(credentials, { ...options, onStep: (event) => live.onStep(event) });
+    // The page does not fetch issuers' domains (no size or address limits in a browser): it says so.
+    await checkIssuerDomains(report, credentials, { notCheckedReason: domainNotFetchedReason(lang) });
     live.finish(report);
   } catch (error) {
     live.fail((error as Error).message);

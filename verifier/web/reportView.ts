@@ -8,6 +8,7 @@
  * credential can never become markup.
  */
 import type { BundleReport, CredentialReport, StepEvent, Verdict, VerificationStep } from "../../core/verify/pipeline";
+import type { DomainIdentity } from "../../core/verify/report";
 import { stepTitle, text, type UiKey, type UiLang } from "./stepText";
 import { plainSentence } from "./plainLanguage";
 import { failClosed, shownStatus, verdictCause } from "../verdict";
@@ -51,6 +52,41 @@ function verdictBox(state: Verdict | "pending", label: string, details: string[]
   for (const detail of details) words.append(el("div", { class: "small verdict-detail", style: "font-weight:500" }, detail));
   box.append(words);
   return box;
+}
+
+const DOMAIN_TEXT = {
+  en: { verified: "Domain verified: {domain}", failed: "Domain claim failed: {reason}", offline: "Domain not checked (offline)", notChecked: "Domain not checked: {reason}" },
+  ko: { verified: "도메인 확인됨: {domain}", failed: "도메인 주장이 거짓입니다: {reason}", offline: "도메인 확인 안 함 (오프라인)", notChecked: "도메인을 확인하지 못함: {reason}" },
+} as const;
+
+/**
+ * The linked-domain line of a result (identity beside the verdict, never part of it): its words
+ * and its tone — green only when verified, red when the domain does not vouch for the issuer.
+ */
+export function domainText(check: DomainIdentity, lang: UiLang): { text: string; tone: "ok" | "bad" | "muted" } {
+  const words = DOMAIN_TEXT[lang];
+  if (check.status === "verified") return { text: words.verified.replace("{domain}", check.domain), tone: "ok" };
+  if (check.status === "failed") return { text: words.failed.replace("{reason}", check.reason), tone: "bad" };
+  if (check.offline) return { text: check.domain ? `${words.offline}: ${check.domain}` : words.offline, tone: "muted" };
+  return { text: words.notChecked.replace("{reason}", check.reason), tone: "muted" };
+}
+
+/** Why the page leaves domains unchecked (it has no safe way to fetch them). */
+export function domainNotFetchedReason(lang: UiLang): string {
+  return lang === "ko"
+    ? "이 페이지는 발급자의 도메인을 가져오지 않습니다. credanchor verify (CLI)로 온라인 확인하세요"
+    : "this page does not fetch issuers' domains; check it online with the credanchor verify CLI";
+}
+
+const DOMAIN_COLOR = { ok: "#137333", bad: "#b3261e", muted: "#5f6368" } as const;
+
+/** Shows (or replaces) the domain line just above a result's steps. */
+function showDomain(list: HTMLOListElement, check: DomainIdentity | undefined, lang: UiLang): void {
+  const previous = list.previousElementSibling;
+  if (previous?.hasAttribute("data-domain-status")) previous.remove();
+  if (!check) return;
+  const { text: line, tone } = domainText(check, lang);
+  list.before(el("div", { class: `identity-domain ${tone}`, "data-domain-status": check.status, style: `color:${DOMAIN_COLOR[tone]};font-weight:600;margin:0.5em 0` }, line));
 }
 
 export interface CredentialLabel {
@@ -170,6 +206,7 @@ export function createLiveReport(container: HTMLElement, labels: CredentialLabel
         const list = lists[i];
         if (!list) return;
         list.replaceChildren(...result.steps.map((s) => stepItem(s, lang, result.issuer?.name ?? labels[i]?.issuer)));
+        showDomain(list, result.identity?.domain, lang);
         const summary = rowHeads[i];
         if (summary) {
           summary.prepend(el("span", { class: `pill ${VERDICT_CLASS[result.verdict] === "warn" ? "warning" : VERDICT_CLASS[result.verdict] === "ok" ? "ok" : "failed"}`, "data-verdict": result.verdict }, text(lang, VERDICT_WORD[result.verdict])));

@@ -1,8 +1,10 @@
 import path from "node:path";
 import type { Store, CredentialRecord } from "../../store/Store";
 import type { ServerConfig } from "../../config";
-import { LearnerStore } from "../../store/learner/learnerStore";
+import type { LearnerStore } from "../../store/LearnerStore";
 import { createMailer, type Mailer } from "../../mail/mailer";
+import { systemClock, type Clock } from "../../clock";
+import { DEFAULT_ABUSE_LIMITS, MemoryRateLimiter, type AbuseLimits, type RateLimiter } from "../../http/rateLimit";
 import type { BrowserVerifyConfig } from "../../web/verifyConfig";
 
 /** The verification report the core pipeline returns, as far as the learner side reads it. */
@@ -16,9 +18,9 @@ export interface VerifyReport {
  * so the pages can be rendered in tests with a store and a config alone.
  */
 export interface LearnerDeps {
-  store: Pick<Store, "getCredential" | "extension"> & Partial<Pick<Store, "getIssuer">>;
+  store: Pick<Store, "getCredential" | "learners"> & Partial<Pick<Store, "getIssuer">>;
   config: Pick<ServerConfig, "publicUrl" | "dataDir"> &
-    Partial<Pick<ServerConfig, "rpcUrl" | "chainPort" | "confirmations">> & {
+    Partial<Pick<ServerConfig, "rpcUrl" | "chainPort" | "confirmations" | "devOutbox">> & {
       /** SMTP URL (smtp://user:pass@host:587); unset → messages go to DATA_DIR/outbox. */
       smtpUrl?: string;
       mailFrom?: string;
@@ -30,26 +32,48 @@ export interface LearnerDeps {
   verify?: (credentials: unknown[]) => Promise<VerifyReport>;
   /** Mail transport; built from the config when absent. */
   mailer?: Mailer;
+  /** Where the abuse limits are counted (in memory for one instance when absent). */
+  rateLimiter?: RateLimiter;
+  /** The limits themselves (DEFAULT_ABUSE_LIMITS when absent). */
+  abuseLimits?: AbuseLimits;
+  /** The server's clock (times are unix seconds, as in the store). */
+  clock?: Clock;
+  /** Failures worth an operator's eye (a sign-in mail that could not be sent). */
+  log?: { warn(fields: Record<string, unknown>, message: string): void };
 }
 
 export interface LearnerServices {
   learners: LearnerStore;
   mailer: Mailer;
+  limiter: RateLimiter;
+  limits: AbuseLimits;
+  /** The mail outbox is served at /dev/outbox (to local requests only): DEV_OUTBOX and no SMTP. */
+  devOutbox: boolean;
 }
 
-/** One learner store and one mailer per server store, however many routers ask. */
+const shared = new WeakMap<object, { mailer: Mailer; limiter: RateLimiter }>();
+
+/** One mailer and one rate limiter per server store, however many routers ask. */
 export function learnerServices(deps: LearnerDeps): LearnerServices {
-  const learners = deps.store.extension("learner", (handle) => new LearnerStore(handle as ConstructorParameters<typeof LearnerStore>[0]));
-  const mailer =
-    deps.mailer ??
-    deps.store.extension("learner-mailer", () =>
-      createMailer({
+  let cached = shared.get(deps.store);
+  if (!cached) {
+    cached = {
+      mailer: createMailer({
         from: deps.config.mailFrom ?? "credanchor <no-reply@credanchor.local>",
         smtpUrl: deps.config.smtpUrl,
         outboxDir: path.join(deps.config.dataDir, "outbox"),
       }),
-    );
-  return { learners, mailer };
+      limiter: new MemoryRateLimiter(systemClock),
+    };
+    shared.set(deps.store, cached);
+  }
+  return {
+    learners: deps.store.learners,
+    mailer: deps.mailer ?? cached.mailer,
+    limiter: deps.rateLimiter ?? cached.limiter,
+    limits: deps.abuseLimits ?? DEFAULT_ABUSE_LIMITS,
+    devOutbox: deps.config.devOutbox === true && (deps.mailer ?? cached.mailer).outboxDir !== undefined,
+  };
 }
 
 export type DisplayState = "signed" | "batched" | "anchored" | "revoked" | "suspended";

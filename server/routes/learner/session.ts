@@ -1,5 +1,5 @@
 import type { Request, Response } from "express";
-import type { LearnerStore, Wallet } from "../../store/learner/learnerStore";
+import type { LearnerStore, Wallet } from "../../store/LearnerStore";
 
 export const SESSION_COOKIE = "ca_session";
 const LANG_COOKIE = "lang";

@@ -1,6 +1,6 @@
 -- Learner side: wallets, claim links, badges kept in wallets, sessions and sign-in links.
--- Owned by server/store/learner. Idempotent (IF NOT EXISTS) because the learner store also
--- applies it itself when it opens, whichever runs first.
+-- Owned by server/store/learner. Reshaped by 101 (unix-second times, one badge per wallet and
+-- credential); IF NOT EXISTS from the days the learner store applied it itself.
 -- Tokens (claim, session, magic link) are stored only as SHA-256 hashes; passphrases only as
 -- scrypt hashes.
 

@@ -7,6 +7,9 @@ import Database from "better-sqlite3";
 import { invariant } from "../../../core/errors";
 import { migrate, readMigrations, MIGRATIONS_DIR } from "../migrate";
 import { PreparedStatements } from "./preparedStatements";
+import { systemClock, type Clock } from "../../clock";
+import type { LearnerStore } from "../LearnerStore";
+import { SqliteLearnerStore } from "../learner/sqliteLearnerStore";
 import type {
   AchievementRecord,
   ApiKeyRecord,
@@ -16,7 +19,10 @@ import type {
   ChainTxRecord,
   CredentialRecord,
   IssuerRecord,
+  MailRecord,
+  MailState,
   NewChainTx,
+  NewMail,
   NewCredential,
   StatusChangeRecord,
   StatusListPolicy,
@@ -29,12 +35,16 @@ type Row = Record<string, unknown>;
 export interface SqliteStoreOptions {
   /** Extra migration folders (applied together with ours, ordered by version). */
   migrationDirs?: readonly string[];
+  /** The learner store's clock (the server's one; tests move it). */
+  clock?: Clock;
+  /** How long a learner's claim link stays usable (days, default 30). */
+  claimTokenDays?: number;
 }
 
 export class SqliteStore implements Store {
   readonly db: Database.Database;
   private readonly statements: PreparedStatements;
-  private readonly extensions = new Map<string, unknown>();
+  readonly learners: LearnerStore;
 
   constructor(file: string, options: SqliteStoreOptions = {}) {
     this.db = new Database(file);
@@ -46,15 +56,11 @@ export class SqliteStore implements Store {
     this.db.pragma("synchronous = NORMAL");
     migrate(this.db, readMigrations([MIGRATIONS_DIR, ...(options.migrationDirs ?? [])]));
     this.statements = new PreparedStatements(this.db);
+    this.learners = new SqliteLearnerStore(this.db, { clock: options.clock ?? systemClock, claimTokenSeconds: (options.claimTokenDays ?? 30) * 86_400 });
   }
 
   transaction<T>(fn: () => T): T {
     return this.db.transaction(fn)();
-  }
-
-  extension<T>(name: string, factory: (handle: unknown) => T): T {
-    if (!this.extensions.has(name)) this.extensions.set(name, factory(this.db));
-    return this.extensions.get(name) as T;
   }
 
   close(): void {
@@ -66,11 +72,11 @@ export class SqliteStore implements Store {
   insertIssuer(i: IssuerRecord): void {
     this.statements.get(
         `INSERT INTO issuers (id, name, url, email, image, did, address, chain_id, address_key_sealed, signing_seed_sealed,
-           signing_public_key_multibase, signing_key_id, onchain_state, is_demo, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           signing_public_key_multibase, signing_key_id, onchain_state, is_demo, created_at, domain)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(i.id, i.name, i.url, i.email, i.image, i.did, i.address, i.chainId, i.addressKeySealed, i.signingSeedSealed,
-        i.signingPublicKeyMultibase, i.signingKeyId, i.onchainState, i.isDemo ? 1 : 0, i.createdAt);
+        i.signingPublicKeyMultibase, i.signingKeyId, i.onchainState, i.isDemo ? 1 : 0, i.createdAt, i.domain ?? null);
   }
 
   getIssuer(id: string): IssuerRecord | undefined {
@@ -91,6 +97,10 @@ export class SqliteStore implements Store {
 
   setIssuerOnchainState(id: string, state: IssuerRecord["onchainState"]): void {
     this.statements.get("UPDATE issuers SET onchain_state = ? WHERE id = ?").run(state, id);
+  }
+
+  setIssuerDomain(id: string, domain: string | null): void {
+    this.statements.get("UPDATE issuers SET domain = ? WHERE id = ?").run(domain, id);
   }
 
   insertApiKey(k: ApiKeyRecord): void {
@@ -464,6 +474,66 @@ export class SqliteStore implements Store {
     });
   }
 
+  pendingStatusChangesFor(credentialId: string): StatusChangeRecord[] {
+    return (
+      this.statements.get("SELECT * FROM status_changes WHERE credential_id = ? AND state IN ('queued', 'submitted') ORDER BY id").all(credentialId) as Row[]
+    ).map((r) => statusChangeFrom(r)!);
+  }
+
+  // ---- mail outbox ------------------------------------------------------------------
+
+  enqueueMail(messages: readonly NewMail[], now: number): number {
+    const insert = this.statements.get(
+      `INSERT OR IGNORE INTO mail_outbox (purpose, ref, recipient, subject, body_text, state, attempts, next_attempt_at, created_at)
+       VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?)`,
+    );
+    return this.transaction(() => {
+      let added = 0;
+      for (const m of messages) added += insert.run(m.purpose, m.ref, m.recipient.trim().toLowerCase(), m.subject, m.text, now, now).changes;
+      return added;
+    });
+  }
+
+  claimDueMail(now: number, limit: number): MailRecord[] {
+    return this.transaction(() => {
+      const rows = this.statements.get("SELECT * FROM mail_outbox WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?")
+        .all(now, limit) as Row[];
+      const claim = this.statements.get("UPDATE mail_outbox SET state = 'sending', attempts = attempts + 1 WHERE id = ? AND state = 'pending'");
+      for (const r of rows) invariant(claim.run(r.id).changes === 1, `mail ${String(r.id)} is pending`);
+      return rows.map((r) => mailFrom({ ...r, state: "sending", attempts: (r.attempts as number) + 1 })!);
+    });
+  }
+
+  markMailSent(id: number, now: number): void {
+    const changed = this.statements.get("UPDATE mail_outbox SET state = 'sent', sent_at = ?, body_text = NULL, last_error = NULL WHERE id = ? AND state = 'sending'").run(now, id).changes;
+    invariant(changed === 1, `mail ${id} is marked sent only while sending`);
+  }
+
+  markMailAttemptFailed(id: number, error: string, retryAt: number | null): void {
+    const changed =
+      retryAt === null
+        ? this.statements.get("UPDATE mail_outbox SET state = 'failed', last_error = ? WHERE id = ? AND state = 'sending'").run(error.slice(0, 2000), id).changes
+        : this.statements.get("UPDATE mail_outbox SET state = 'pending', last_error = ?, next_attempt_at = ? WHERE id = ? AND state = 'sending'")
+            .run(error.slice(0, 2000), retryAt, id).changes;
+    invariant(changed === 1, `mail ${id} records a failed attempt only while sending`);
+  }
+
+  recoverInterruptedMail(now: number): number {
+    return this.statements.get("UPDATE mail_outbox SET state = 'pending', next_attempt_at = ? WHERE state = 'sending'").run(now).changes;
+  }
+
+  getMail(id: number): MailRecord | undefined {
+    return mailFrom(this.statements.get("SELECT * FROM mail_outbox WHERE id = ?").get(id) as Row | undefined);
+  }
+
+  countMailByState(): Record<MailState, number> {
+    const counts: Record<MailState, number> = { pending: 0, sending: 0, sent: 0, failed: 0 };
+    for (const r of this.statements.get("SELECT state, COUNT(*) AS n FROM mail_outbox GROUP BY state").all() as { state: MailState; n: number }[]) {
+      counts[r.state] = r.n;
+    }
+    return counts;
+  }
+
   // ---- metrics ----------------------------------------------------------------------
 
   countCredentialsByState(): Record<string, number> {
@@ -507,6 +577,7 @@ function issuerFrom(r: Row | undefined): IssuerRecord | undefined {
     onchainState: r.onchain_state as IssuerRecord["onchainState"],
     isDemo: r.is_demo === 1,
     createdAt: r.created_at as number,
+    domain: (r.domain as string | null | undefined) ?? null,
   };
 }
 
@@ -565,6 +636,24 @@ function chainTxFrom(r: Row | undefined): ChainTxRecord | undefined {
     state: r.state as ChainTxRecord["state"],
     blockNumber: (r.block_number as number | null) ?? null,
     minedHash: (r.mined_hash as `0x${string}` | null) ?? null,
+    createdAt: r.created_at as number,
+    sentAt: (r.sent_at as number | null) ?? null,
+  };
+}
+
+function mailFrom(r: Row | undefined): MailRecord | undefined {
+  if (!r) return undefined;
+  return {
+    id: r.id as number,
+    purpose: r.purpose as string,
+    ref: r.ref as string,
+    recipient: r.recipient as string,
+    subject: r.subject as string,
+    text: (r.body_text as string | null) ?? "",
+    state: r.state as MailState,
+    attempts: r.attempts as number,
+    nextAttemptAt: r.next_attempt_at as number,
+    lastError: (r.last_error as string | null) ?? null,
     createdAt: r.created_at as number,
     sentAt: (r.sent_at as number | null) ?? null,
   };

@@ -55,8 +55,8 @@ export function renderClaimPage(ctx: PageContext, model: ClaimPageModel): string
 ${notice("bad", model.error)}${notice("info", model.info)}
 <div class="split">
   <section class="card">
-    <div class="row" style="gap:20px">${badgeImage(view, "large")}<div><h2>${view.achievementName}</h2>${issuerLine(view.issuer)}</div></div>
-    ${view.achievementDescription ? html`<p style="margin-top:16px">${view.achievementDescription}</p>` : ""}
+    <div class="row gap-lg">${badgeImage(view, "large")}<div><h2>${view.achievementName}</h2>${issuerLine(view.issuer)}</div></div>
+    ${view.achievementDescription ? html`<p class="mt-16">${view.achievementDescription}</p>` : ""}
     ${view.criteria ? html`<h3>${t("cred.criteria")}</h3><p>${view.criteria}</p>` : ""}
   </section>
   <section class="card">${form}</section>

@@ -29,7 +29,7 @@ export function renderCredentialPage(ctx: PageContext, model: CredentialPageMode
     body: html`<div class="split">
 <div>
   <section class="card">
-    <div class="row" style="gap:20px;align-items:flex-start">
+    <div class="row gap-lg align-start">
       ${badgeImage(view, "large")}
       <div class="stack">
         <h1>${view.achievementName}</h1>

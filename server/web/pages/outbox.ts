@@ -16,7 +16,7 @@ ${model.messages.length === 0
 <tbody>${model.messages.map(
     (m) => html`<tr data-message-id="${m.id}"><td class="small">${m.date}</td><td>${m.to}</td><td><details><summary>${m.subject}</summary>
 <div class="stack small">${m.links.map((link) => html`<div><a href="${link}" class="mono">${link}</a></div>`)}
-<pre style="white-space:pre-wrap">${m.text}</pre><a href="/dev/outbox/${m.id}.eml">.eml</a></div></details></td></tr>`,
+<pre class="wrap">${m.text}</pre><a href="/dev/outbox/${m.id}.eml">.eml</a></div></details></td></tr>`,
   )}</tbody></table></div>`}`,
   });
 }

@@ -33,7 +33,7 @@ export function renderWalletPage(ctx: PageContext, model: WalletPageModel): stri
   return layout(ctx, {
     title: t("wallet.title"),
     current: "wallet",
-    body: html`<div class="row" style="justify-content:space-between"><h1>${t("wallet.title")}</h1><a class="btn secondary small" href="/u/${model.handle}">${t("wallet.publicPage")}: /u/${model.handle}</a></div>
+    body: html`<div class="row space-between"><h1>${t("wallet.title")}</h1><a class="btn secondary small" href="/u/${model.handle}">${t("wallet.publicPage")}: /u/${model.handle}</a></div>
 <p class="lede">${t("wallet.lede")}</p>
 ${model.message ? notice(model.message.kind, model.message.text) : ""}
 ${model.badges.length ? html`<div class="grid">${tiles}</div>` : html`<p class="card muted">${t("wallet.empty")}</p>`}

@@ -1,5 +1,6 @@
 import hre from "hardhat";
-import { custom, type Address, type EIP1193RequestFn, type Transport } from "viem";
+import { custom, keccak256, type Address, type EIP1193RequestFn, type Hex, type Transport } from "viem";
+import type { GenuineRegistryCode } from "../../../core/chain/genuineRegistry";
 
 /** The registry deployed on the in-process Hardhat network, with named accounts. */
 export async function deployRegistryFixture() {
@@ -51,4 +52,13 @@ export async function expectRejection(promise: Promise<unknown>, errorClass: abs
     return error;
   }
   throw new Error(`expected a rejection with ${errorClass.name}, but the promise resolved`);
+}
+
+/**
+ * The genuine-code list for this build: the runtime code of the CredentialRegistry Hardhat just
+ * compiled (no immutables), so tests do not depend on the published list being current.
+ */
+export function hardhatRegistryCodes(): GenuineRegistryCode[] {
+  const code = hre.artifacts.readArtifactSync("CredentialRegistry").deployedBytecode as Hex;
+  return [{ version: "test-build", codeHash: keccak256(code), immutableRanges: [] }];
 }

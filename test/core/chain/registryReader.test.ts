@@ -1,9 +1,19 @@
 import { expect } from "chai";
 import { loadFixture } from "@nomicfoundation/hardhat-toolbox/network-helpers";
 import { zeroHash, type Address, type Hex } from "viem";
-import { createRegistryReader } from "../../../core/chain/registryReader";
+import hre from "hardhat";
+import { mine } from "@nomicfoundation/hardhat-toolbox/network-helpers";
+import { createChainReader, createRegistryReader, isCallFailure } from "../../../core/chain/registryReader";
 import { ChainError, InvalidArgumentError, RpcDisagreementError } from "../../../core/errors";
-import { MAX_UINT64, countingTransport, expectRejection, deployRegistryFixture, hardhatTransport } from "./registryFixture";
+import { MAX_UINT64, countingTransport, expectRejection, deployRegistryFixture, hardhatRegistryCodes, hardhatTransport } from "./registryFixture";
+import { custom, keccak256 } from "viem";
+
+/** The in-process chain, with `lie` answering some methods instead. */
+function lyingTransport(lie: (method: string) => unknown) {
+  return custom({
+    request: async ({ method, params }: { method: string; params?: unknown }) => lie(method) ?? hre.network.provider.request({ method, params: params as unknown[] }),
+  });
+}
 
 const KEY = ("0x" + "ab".repeat(32)) as Hex;
 const ROOT = ("0x" + "cd".repeat(32)) as Hex;
@@ -85,5 +95,42 @@ describe("registry reader", () => {
   it("rejects a malformed registry address or no endpoint at all", () => {
     expect(() => createRegistryReader({ registry: "0x1234", transports: [hardhatTransport()] })).to.throw(InvalidArgumentError);
     expect(() => createRegistryReader({ registry: "0x0000000000000000000000000000000000000001" })).to.throw(InvalidArgumentError);
+  });
+
+  describe("the chain reader (one pinned block for a whole verification)", () => {
+    it("reads the registry's code and its answers at a pinned block, not at the head", async () => {
+      const { registryAddress, issuer, registry } = await loadFixture(populatedRegistryFixture);
+      const reader = createChainReader({ transports: [hardhatTransport()] });
+      const pinned = await reader.headBlock();
+      await registry.connect(issuer).revokeIndices(issuer.address, 0, [6], 1);
+      await mine(3);
+      const query = { issuer: issuer.address as Address, root: zeroHash, key: zeroHash, listId: 0, statusIndex: 6 };
+      const then = await reader.verificationData(registryAddress, [query], pinned);
+      expect(then.blockNumber).to.equal(pinned);
+      expect(then.answers[0]!.revoked).to.equal(false);
+      const now = await reader.verificationData(registryAddress, [query]);
+      expect(now.answers[0]!.revoked).to.equal(true);
+      expect(keccak256(await reader.code(registryAddress, pinned))).to.equal(hardhatRegistryCodes()[0]!.codeHash);
+      expect(await reader.code(issuer.address as Address, pinned)).to.equal("0x");
+    });
+
+    it("raises RpcDisagreementError when endpoints return different code", async () => {
+      const { registryAddress } = await loadFixture(populatedRegistryFixture);
+      const reader = createChainReader({ transports: [hardhatTransport(), lyingTransport((method) => (method === "eth_getCode" ? "0x00" : undefined))] });
+      await expectRejection(reader.code(registryAddress, await reader.headBlock()), RpcDisagreementError, /disagree about the code at/);
+    });
+
+    it("tells a call that failed in the registry (worth retrying smaller) from an endpoint that cannot be reached", async () => {
+      const { registryAddress, issuer } = await loadFixture(populatedRegistryFixture);
+      const query = { issuer: issuer.address as Address, root: zeroHash, key: zeroHash, listId: 0, statusIndex: 0 };
+      const noData = createChainReader({ transports: [lyingTransport((method) => (method === "eth_call" ? "0x" : undefined))] });
+      const callError = await noData.verificationData(registryAddress, [query]).catch((error: unknown) => error);
+      expect(callError).to.be.instanceOf(ChainError);
+      expect(isCallFailure(callError)).to.equal(true);
+      const down = createChainReader({ rpcUrls: ["http://127.0.0.1:9"] });
+      const downError = await down.verificationData(registryAddress, [query]).catch((error: unknown) => error);
+      expect(downError).to.be.instanceOf(ChainError);
+      expect(isCallFailure(downError)).to.equal(false);
+    });
   });
 });

@@ -23,11 +23,17 @@ describe("status entries", () => {
         { type: "1EdTechRevocationList", id: "https://other.example/revocations" },
       ],
     });
-    expect(entries).to.have.length(3);
+    expect(entries).to.have.length(4);
     expect(entries[0]).to.include({ statusListIndex: 5, listId: 2, statusPurpose: "revocation" });
     expect(entries[1]).to.include({ statusListIndex: 6, listId: 3, statusPurpose: "suspension" });
     expect(entries[2]!.statusListIndex).to.equal(undefined);
     expect(entries[2]!.indexError).to.match(/base-10/);
+    expect(entries[3]).to.deep.equal({ statusPurpose: "", statusListCredential: "https://other.example/revocations", unsupported: "1EdTechRevocationList" });
     expect(readStatusEntries({})).to.deep.equal([]);
+  });
+
+  it("keeps entries it cannot read (other types, no type, not objects) so they are never taken for 'no status'", () => {
+    const entries = readStatusEntries({ credentialStatus: [{ id: "https://x.example/s" }, "https://x.example/status", null, [1]] });
+    expect(entries.map((entry) => entry.unsupported)).to.deep.equal(["an entry without a type", "a string instead of a status entry object", "null instead of a status entry object", "a nested array instead of a status entry object"]);
   });
 });

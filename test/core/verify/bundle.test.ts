@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { flattenBundle } from "../../../core/verify/bundle";
+import { flattenBundle, MAX_NESTING_DEPTH } from "../../../core/verify/bundle";
 
 describe("bundles", () => {
   it("lists plain credentials, a presentation's credentials, and a CLR with the credentials it wraps", () => {
@@ -20,5 +20,22 @@ describe("bundles", () => {
   it("keeps a presentation with one credential object (not an array)", () => {
     const entries = flattenBundle([{ type: ["VerifiablePresentation"], verifiableCredential: { id: "only", type: ["VerifiableCredential"] } }]);
     expect(entries.map((e) => e.path)).to.deep.equal(["[0].verifiableCredential[0]"]);
+  });
+
+  it("reports credentials nested deeper than MAX_NESTING_DEPTH as refused instead of dropping them", () => {
+    let document: unknown = { id: "deep", type: ["VerifiableCredential"] };
+    for (let i = 0; i < MAX_NESTING_DEPTH + 1; i++) document = { type: ["VerifiablePresentation"], verifiableCredential: [document] };
+    const entries = flattenBundle([document]);
+    expect(entries).to.have.length(1);
+    expect(entries[0]!.path).to.equal(`[0]${".verifiableCredential[0]".repeat(MAX_NESTING_DEPTH + 1)}`);
+    expect(entries[0]!.refused).to.equal(`it is nested more than ${MAX_NESTING_DEPTH} presentations or CLRs deep, so it was not verified`);
+    let shallow: unknown = { id: "ok", type: ["VerifiableCredential"] };
+    for (let i = 0; i < MAX_NESTING_DEPTH; i++) shallow = { type: ["VerifiablePresentation"], verifiableCredential: [shallow] };
+    expect(flattenBundle([shallow])[0]!.refused).to.equal(undefined);
+  });
+
+  it("stops walking once past the limit", () => {
+    const many = Array.from({ length: 50 }, () => ({ type: ["VerifiableCredential"] }));
+    expect(flattenBundle([{ type: ["VerifiablePresentation"], verifiableCredential: many }], 10)).to.have.length(11);
   });
 });

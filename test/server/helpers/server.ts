@@ -6,7 +6,7 @@ import fs from "node:fs";
 import http, { type Server } from "node:http";
 import os from "node:os";
 import path from "node:path";
-import { createApp, type CredanchorApp } from "../../../server/app";
+import { createApp, type AppDeps, type CredanchorApp } from "../../../server/app";
 import { createViemChain } from "../../../server/chain/viemChain";
 import { loadConfig, type ServerConfig } from "../../../server/config";
 import { createLogger } from "../../../server/log";
@@ -35,7 +35,12 @@ export class ManualClock {
   }
 }
 
-export async function startTestServer(chain: TestChain, env: Record<string, string> = {}, clock?: ManualClock): Promise<TestServer> {
+export async function startTestServer(
+  chain: TestChain,
+  env: Record<string, string> = {},
+  clock?: ManualClock,
+  edges: Pick<AppDeps, "abuseLimits" | "rateLimiter" | "notifier" | "fetchOptions"> = {},
+): Promise<TestServer> {
   const port = await freePort();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "credanchor-server-"));
   const adminKey = `ca_admin_test_${port}`;
@@ -51,10 +56,10 @@ export async function startTestServer(chain: TestChain, env: Record<string, stri
     LOG_LEVEL: "silent",
     ...env,
   });
-  const store = new SqliteStore(path.join(dataDir, "credanchor.sqlite"));
+  const store = new SqliteStore(path.join(dataDir, "credanchor.sqlite"), { claimTokenDays: config.claimTokenDays, ...(clock ? { clock } : {}) });
   const viemChain = await createViemChain({ rpcUrl: chain.rpcUrl, registry: chain.registry, operatorPrivateKey: chain.operatorKey, isLocal: true });
   const signer = createWorkerSigner({ threads: 2, engine: config.signingEngine });
-  const handle = createApp({ store, chain: viemChain, config, signer, log: createLogger("silent"), ...(clock ? { clock } : {}) });
+  const handle = createApp({ store, chain: viemChain, config, signer, log: createLogger("silent"), ...(clock ? { clock } : {}), ...edges });
   const server: Server = await new Promise((resolve) => {
     const s = http.createServer(handle.requestListener).listen(port, "127.0.0.1", () => resolve(s));
   });

@@ -1,0 +1,41 @@
+/**
+ * Bounds of one verification, so a hostile input costs a bounded amount of work and one bad
+ * credential cannot change another's verdict. The server and the CLI refuse larger inputs
+ * before doing any work; the pipeline enforces them too.
+ */
+
+/**
+ * Credentials per verification, counting every credential inside presentations and CLRs.
+ * 1,000 covers a semester's bundle from several issuers (the throughput target of issue 11).
+ */
+export const MAX_CREDENTIALS_PER_VERIFICATION = 1_000;
+
+/**
+ * Status entries per credential. OB 3.0 allows one `credentialStatus` (revocation); a second
+ * (suspension) sits behind an option, and two more leave room for lists of other platforms.
+ * More than this is not a badge but an attempt to blow up the chain read (6,000 entries made the
+ * one bundle-wide call fail): that credential fails at its status step and is not read.
+ */
+export const MAX_STATUS_ENTRIES_PER_CREDENTIAL = 4;
+
+/**
+ * Registry queries per `eth_call`. 128 cold queries (every one a different issuer, root, key
+ * and list) cost 2.32M gas on the genuine registry (measured in test/core/verify/attacks.test.ts,
+ * which fails above 4M), far inside the common eth_call caps (geth's default 50M, a 30M block,
+ * hosted providers' 25M and up). A batch of 100 credentials is 102 queries (one anchor, one
+ * key, 100 status entries): one call; 1,000 credentials of three batches are 8 calls.
+ */
+export const CHAIN_QUERIES_PER_CALL = 128;
+
+/** How many `eth_call`s of one bundle are in flight at once (chunks, then per-credential retries). */
+export const CHAIN_CALLS_IN_FLIGHT = 4;
+
+/**
+ * Issuer proofs per credential (the issuer's and its co-issuers'): the registry's limit of 255
+ * parties to a co-issued root. More cannot be a credanchor co-issuance, and each would cost a
+ * chain query: the credential fails without any being read.
+ */
+export const MAX_PROOFS_PER_CREDENTIAL = 255;
+
+/** Entries of a credanchor status list (the registry's STATUS_LIST_SIZE, the W3C minimum). */
+export const CREDANCHOR_STATUS_LIST_SIZE = 131_072;

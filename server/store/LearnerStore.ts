@@ -1,0 +1,155 @@
+/**
+ * The learner side's storage: wallets, claim links, badges kept in wallets, sessions and
+ * sign-in links. Routes and pages depend on this interface only; the SQLite implementation
+ * lives in store/learner/ and shares the server store's database without handing its handle
+ * to anyone.
+ *
+ * Times are unix seconds, as everywhere in the server's store, taken from the injected clock.
+ * Tokens (claim, session, sign-in link) are kept only as SHA-256 hashes.
+ */
+
+export interface Wallet {
+  id: string;
+  handle: string;
+  /** Lower-cased. */
+  email: string;
+  displayName: string | null;
+  /** `scrypt$N$r$p$salt$hash`; null when the learner signs in with emailed links only. */
+  passphraseHash: string | null;
+  createdAt: number;
+}
+
+export type ClaimState = "pending" | "accepted" | "declined";
+
+export interface Claim {
+  credentialId: string;
+  email: string;
+  recipientName: string | null;
+  issuerId: string | null;
+  achievementName: string | null;
+  state: ClaimState;
+  walletId: string | null;
+  createdAt: number;
+  /** After this time the link no longer accepts or declines anything. */
+  expiresAt: number;
+}
+
+export interface WalletBadge {
+  id: string;
+  walletId: string;
+  source: "claimed" | "imported";
+  /** Our credential id, for claimed badges. */
+  credentialId: string | null;
+  /** The badge exactly as given, for imported badges. */
+  credentialJson: string | null;
+  /** JSON: the verification result at import time. */
+  importSummary: string | null;
+  isPublic: boolean;
+  addedAt: number;
+}
+
+export interface NewClaim {
+  credentialId: string;
+  email: string;
+  recipientName?: string;
+  issuerId?: string;
+  achievementName?: string;
+}
+
+export interface NewWallet {
+  handle: string;
+  email: string;
+  displayName?: string;
+  passphraseHash?: string;
+}
+
+/** What a claim token resolves to when it is used. */
+export type ClaimLookup = { found: true; claim: Claim; expired: boolean } | { found: false };
+
+export class HandleTakenError extends Error {
+  override readonly name = "HandleTakenError";
+  constructor(readonly handle: string) {
+    super(`the public name "${handle}" is taken`);
+  }
+}
+
+/** A wallet for this email exists already (made by a concurrent request). */
+export class WalletExistsError extends Error {
+  override readonly name = "WalletExistsError";
+  constructor(readonly email: string) {
+    super(`a wallet for ${email} exists already; sign in to add the badge to it`);
+  }
+}
+
+/** The same credential is already in this wallet (claimed or imported before). */
+export class BadgeAlreadyInWalletError extends Error {
+  override readonly name = "BadgeAlreadyInWalletError";
+  constructor(
+    readonly walletId: string,
+    readonly credentialKey: string,
+  ) {
+    super(`this badge (${credentialKey}) is already in your wallet`);
+  }
+}
+
+/** The claim is not pending (accepted, declined) or its link expired. */
+export class ClaimNotPendingError extends Error {
+  override readonly name = "ClaimNotPendingError";
+  constructor(readonly reason: "accepted" | "declined" | "expired" | "unknown") {
+    super(`the claim is ${reason === "unknown" ? "unknown" : reason === "expired" ? "expired" : `already ${reason}`}`);
+  }
+}
+
+export const HANDLE_PATTERN = /^[a-z0-9][a-z0-9-]{1,30}[a-z0-9]$/;
+
+export function normaliseEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+export interface LearnerStore {
+  /** Creates a claim link for an award; returns the token to put in the link (only its hash is kept). */
+  createClaim(claim: NewClaim): string;
+  /** Several claims in one transaction (a bulk award of thousands); tokens in the same order. */
+  createClaims(claims: readonly NewClaim[]): string[];
+  /** The claim a token names, expired or not (pages say which). */
+  findClaim(token: string): Claim | undefined;
+  /** Whether the claim can still be acted on now. */
+  isClaimExpired(claim: Claim): boolean;
+  /**
+   * Accepts a pending, unexpired claim into a wallet, in one transaction.
+   * @throws ClaimNotPendingError
+   */
+  acceptClaim(token: string, walletId: string): WalletBadge;
+  /** Declines a pending, unexpired claim; false when there was none. */
+  declineClaim(token: string): boolean;
+
+  findWalletByEmail(email: string): Wallet | undefined;
+  findWalletByHandle(handle: string): Wallet | undefined;
+  findWallet(id: string): Wallet | undefined;
+  /** @throws HandleTakenError, WalletExistsError */
+  createWallet(input: NewWallet): Wallet;
+  /** Replaces the stored passphrase hash (a rehash at a higher cost after a successful sign-in). */
+  setPassphraseHash(walletId: string, passphraseHash: string): void;
+  /** A free handle close to `base` ("kim-minji", "kim-minji-2", …). */
+  suggestHandle(base: string): string;
+
+  createSession(walletId: string): string;
+  walletForSession(token: string): Wallet | undefined;
+  endSession(token: string): void;
+  createMagicLink(walletId: string, nextPath: string): string;
+  /** Uses a sign-in link once; the wallet and where to go, or undefined if expired or used. */
+  useMagicLink(token: string): { wallet: Wallet; nextPath: string } | undefined;
+
+  /**
+   * Keeps a badge the learner brought from elsewhere. `credentialKey` names the credential
+   * (its id); one wallet holds a credential once.
+   * @throws BadgeAlreadyInWalletError
+   */
+  importBadge(walletId: string, input: { credentialKey: string; credentialJson: string; importSummary: unknown }): WalletBadge;
+  findBadge(id: string): WalletBadge | undefined;
+  badgesOf(walletId: string, onlyPublic?: boolean): WalletBadge[];
+  /** Whether any wallet shows this credential publicly. */
+  isCredentialPublic(credentialId: string): boolean;
+  setPublic(walletId: string, badgeId: string, isPublic: boolean): boolean;
+  deleteBadge(walletId: string, badgeId: string): boolean;
+}

@@ -1,0 +1,104 @@
+/**
+ * Sends the messages of the mail outbox (server/store: mail_outbox). A message is recorded in
+ * the transaction that owes it (an award and its claims); this worker only delivers:
+ * pending → sending (attempts + 1) → sent, or back to pending with exponential backoff, or
+ * failed with its last error once the attempts are spent. A process killed mid-send leaves
+ * rows in `sending`; the first pass after a start returns them to pending, and since every
+ * attempt at one message uses the same delivery id (see Mailer.send) the folder transport
+ * replaces rather than duplicates, and SMTP resends the same Message-ID.
+ */
+import { unixSeconds, type Clock } from "../clock";
+import type { Logger } from "../log";
+import type { Mailer } from "../mail/mailer";
+import { deliveryIdOf } from "../mail/outbox";
+import type { MailRecord, Store } from "../store/Store";
+import { PeriodicWorker } from "./periodicWorker";
+
+export interface MailRetryPolicy {
+  /** Delay after the first failed attempt; doubled after each further one. */
+  baseDelaySeconds: number;
+  maxDelaySeconds: number;
+  /** Attempts before a message is marked failed for good. */
+  maxAttempts: number;
+  /** Messages claimed per round, and sent at most this many at once. */
+  batchSize: number;
+  concurrency: number;
+}
+
+export const DEFAULT_MAIL_RETRY: MailRetryPolicy = { baseDelaySeconds: 30, maxDelaySeconds: 3600, maxAttempts: 8, batchSize: 100, concurrency: 8 };
+
+/** Seconds to wait after the `attempts`-th failed attempt: base · 2^(attempts−1), capped. */
+export function mailRetryDelaySeconds(attempts: number, policy: Pick<MailRetryPolicy, "baseDelaySeconds" | "maxDelaySeconds">): number {
+  return Math.min(policy.maxDelaySeconds, policy.baseDelaySeconds * 2 ** Math.max(0, attempts - 1));
+}
+
+export interface MailWorkerDeps {
+  store: Store;
+  clock: Clock;
+  log: Logger;
+  mailer: Mailer;
+  config: { workerIntervalMs: number };
+  retry?: Partial<MailRetryPolicy>;
+}
+
+export class MailWorker extends PeriodicWorker {
+  private readonly policy: MailRetryPolicy;
+  private recovered = false;
+
+  constructor(private readonly deps: MailWorkerDeps) {
+    super(deps.config.workerIntervalMs);
+    this.policy = { ...DEFAULT_MAIL_RETRY, ...deps.retry };
+  }
+
+  protected async pass(): Promise<void> {
+    try {
+      if (!this.recovered) {
+        // Only this process sends, and none of its sends has started yet: every `sending` row
+        // is one a previous process was killed during.
+        const n = this.deps.store.recoverInterruptedMail(unixSeconds(this.deps.clock));
+        if (n > 0) this.deps.log.warn({ messages: n }, "mail interrupted by a stop is sent again (same delivery ids)");
+        this.recovered = true;
+      }
+      for (;;) {
+        const due = this.deps.store.claimDueMail(unixSeconds(this.deps.clock), this.policy.batchSize);
+        if (due.length === 0) return;
+        await this.sendAll(due);
+        // Stopping mid-queue is fine: what is left stays pending for the next start.
+        if (this.stopRequested) return;
+      }
+    } catch (error) {
+      this.deps.log.error({ err: error }, "mail worker pass failed");
+    }
+  }
+
+  /** Set once stop() is called, even when the worker was never started (tests tick by hand). */
+  private stopRequested = false;
+
+  override async stop(): Promise<void> {
+    this.stopRequested = true;
+    await super.stop();
+  }
+
+  private async sendAll(messages: readonly MailRecord[]): Promise<void> {
+    let next = 0;
+    const lane = async () => {
+      while (next < messages.length) await this.sendOne(messages[next++]!);
+    };
+    await Promise.all(Array.from({ length: Math.min(this.policy.concurrency, messages.length) }, lane));
+  }
+
+  private async sendOne(mail: MailRecord): Promise<void> {
+    const { store, clock, log, mailer } = this.deps;
+    try {
+      await mailer.send({ to: mail.recipient, subject: mail.subject, text: mail.text }, { deliveryId: deliveryIdOf(mail) });
+    } catch (error) {
+      const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      const giveUp = mail.attempts >= this.policy.maxAttempts;
+      const retryAt = giveUp ? null : unixSeconds(clock) + mailRetryDelaySeconds(mail.attempts, this.policy);
+      store.markMailAttemptFailed(mail.id, message, retryAt);
+      log[giveUp ? "error" : "warn"]({ mail: mail.id, purpose: mail.purpose, attempts: mail.attempts, retryAt, error: message }, giveUp ? "mail failed for good" : "mail attempt failed; retried later");
+      return;
+    }
+    store.markMailSent(mail.id, unixSeconds(clock));
+  }
+}
