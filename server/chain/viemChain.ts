@@ -22,6 +22,11 @@ const NO_END = (1n << 64n) - 1n;
 const STATUS_WORDS = 512;
 const PURPOSE = { revocation: 0, suspension: 1 } as const;
 
+/** The registry's operator scope bits (contracts/modules/Operators.sol). */
+export const OPERATOR_SCOPE = { anchor: 1, endorse: 2, suspend: 4, revoke: 8 } as const;
+/** What `authorizeOperator` grants and our hot key needs: everything but revoke. */
+export const OPERATOR_DEFAULT_SCOPES = OPERATOR_SCOPE.anchor | OPERATOR_SCOPE.endorse | OPERATOR_SCOPE.suspend;
+
 export interface ViemChainOptions {
   rpcUrl: string;
   registry: Address;
@@ -79,9 +84,10 @@ export async function createViemChain(options: ViemChainOptions): Promise<Chain>
       const wallet = createWalletClient({ chain, account: issuer, transport: http(options.rpcUrl) });
       const key = await self.keyRecord(issuer.address, signingKeyId);
       const operatorUntil = await read<bigint>("operatorValidUntil", [issuer.address, operator.address]);
+      const operatorScopes = await read<number>("operatorScopes", [issuer.address, operator.address]);
       const latest = await client.getBlock();
       const needsKey = key.validUntil === 0n;
-      const needsOperator = operatorUntil <= latest.timestamp;
+      const needsOperator = operatorUntil <= latest.timestamp || (operatorScopes & OPERATOR_DEFAULT_SCOPES) !== OPERATOR_DEFAULT_SCOPES;
       if (!needsKey && !needsOperator) return;
 
       const balance = await client.getBalance({ address: issuer.address });
@@ -142,6 +148,10 @@ export async function createViemChain(options: ViemChainOptions): Promise<Chain>
         blockNumber: log.blockNumber!,
         leafCount: (log.args as { leafCount: bigint }).leafCount,
       }));
+    },
+
+    async registryNonce(signer) {
+      return read<bigint>("nonces", [signer]);
     },
 
     async statusWords(issuer, listId, purpose) {

@@ -71,13 +71,22 @@ export function createIssuer(deps: IssuerKeysDeps, profile: IssuerProfileInput, 
   return { issuer, apiKey };
 }
 
-/** Registers the issuer's signing key and authorises our operator on chain (idempotent). */
+/**
+ * Registers the issuer's signing key and authorises our operator on chain (idempotent). The
+ * operator gets the registry's default scopes (anchor, endorse, suspend), never revoke: the
+ * issuer's revocations are signed by its own key (see server/worker/statusWriter.ts).
+ */
 export async function onboardIssuer(deps: IssuerKeysDeps, issuer: IssuerRecord): Promise<IssuerRecord> {
-  const issuerPrivateKey = bytesToHex(deps.box.open(issuer.addressKeySealed, addressContext(issuer.id))) as Hex;
+  const issuerPrivateKey = issuerChainKey(deps.box, issuer);
   await deps.chain.onboardIssuer({ issuerPrivateKey, signingKeyId: issuer.signingKeyId });
   deps.store.setIssuerOnchainState(issuer.id, "registered");
   deps.log.info({ issuer: issuer.id, address: issuer.address }, "issuer onboarded on chain");
   return { ...issuer, onchainState: "registered" };
+}
+
+/** The issuer's chain private key, opened from its sealed copy (it signs the issuer's revocations). */
+export function issuerChainKey(box: SecretBox, issuer: IssuerRecord): Hex {
+  return bytesToHex(box.open(issuer.addressKeySealed, addressContext(issuer.id))) as Hex;
 }
 
 export function issuerSigningKey(box: SecretBox, issuer: IssuerRecord): SecretSigningKey {
