@@ -118,9 +118,12 @@ export interface ChainReader {
   verificationData(registry: Address, queries: readonly VerificationQuery[], blockNumber?: bigint, options?: { version?: string | undefined }): Promise<VerificationData>;
 }
 
-/** Whether a genuine registry version answers `verificationDataV2`. */
+/**
+ * Whether a genuine registry version ("credanchor-registry 2.0.0", from the genuine-code list)
+ * answers `verificationDataV2`. Any other version is read with v1's view, which v2 also serves.
+ */
 export function hasV2View(version: string | undefined): boolean {
-  return version !== undefined && /^2\./.test(version);
+  return version !== undefined && /^credanchor-registry 2\.\d+\.\d+(\s|$)/.test(version);
 }
 
 export type ChainReaderParameters = Omit<RegistryReaderParameters, "registry">;

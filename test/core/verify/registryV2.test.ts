@@ -1,0 +1,120 @@
+/**
+ * The verifier on registry v2 (issue 12): a withdrawn endorsement never counts, an endorsement
+ * counts only with its confirmations (like an anchor), a v1 key record never counts before its
+ * registration, and a bundle of wide co-issued roots stays within a 2^24-gas eth_call.
+ */
+import { expect } from "chai";
+import hre from "hardhat";
+import { loadFixture, mine } from "@nomicfoundation/hardhat-toolbox/network-helpers";
+import type { Address, Hex } from "viem";
+import { createChainReader, type VerificationQuery } from "../../../core/chain/registryReader";
+import { chunkQueries } from "../../../core/verify/chainPlan";
+import { keyVerdictAt } from "../../../core/verify/keyValidity";
+import { CHAIN_CALL_GAS_BUDGET, ETH_CALL_GAS_CAP } from "../../../core/verify/limits";
+import { verifyCredentials, type CredentialReport } from "../../../core/verify/pipeline";
+import { deployRegistryFixture, hardhatRegistryCodes, hardhatTransport } from "../chain/registryFixture";
+import { anchorBatch, registeredParty, signedBadge } from "./issuance";
+
+const genuineRegistryCodes = hardhatRegistryCodes();
+const chain = (confirmations = 1) => ({ transports: [hardhatTransport()], genuineRegistryCodes, confirmations });
+const stepOf = (report: CredentialReport, name: string) => report.steps.find((s) => s.name === name)!;
+
+describe("verifier on registry v2", function () {
+  this.timeout(300_000);
+
+  async function coIssuedFixture() {
+    const fixture = await deployRegistryFixture();
+    const issuer = await registeredParty(fixture, fixture.issuer, "Example University");
+    const partner = await registeredParty(fixture, fixture.coIssuer, "Partner Academy");
+    const credentials = await Promise.all([0, 1].map((index) => signedBadge(issuer, { index, coIssuers: [partner] })));
+    const batch = await anchorBatch(fixture, issuer, credentials, { coIssuers: [partner], threshold: 2 });
+    return { ...fixture, issuerParty: issuer, partner, batch };
+  }
+
+  it("reads the registry as version 2.0.0", async () => {
+    const { batch } = await loadFixture(coIssuedFixture);
+    const report = await verifyCredentials([batch.credentials[0]], chain());
+    expect((stepOf(report.results[0]!, "anchored").data as { registryVersion: string }).registryVersion).to.equal("credanchor-registry 2.0.0 (test build)");
+  });
+
+  it("stops counting an endorsement once the co-issuer withdraws it: 2 of 2, then failed, naming the withdrawal", async () => {
+    const { registry, issuerParty, partner, batch } = await loadFixture(coIssuedFixture);
+    await (await registry.connect(partner.signer).endorse(issuerParty.address, batch.root, partner.address)).wait();
+    const endorsed = await verifyCredentials([batch.credentials[0]], chain());
+    expect(endorsed.verdict).to.equal("verified");
+    expect(stepOf(endorsed.results[0]!, "co-issuers").message).to.equal("2 of 2 parties endorsed this credential (threshold 2)");
+
+    await (await registry.connect(partner.signer).withdrawEndorsement(issuerParty.address, batch.root, partner.address, 3)).wait();
+    const withdrawn = await verifyCredentials([batch.credentials[0]], chain());
+    expect(withdrawn.verdict).to.equal("failed");
+    expect(withdrawn.results[0]!.failedStep).to.equal("co-issuers");
+    expect(stepOf(withdrawn.results[0]!, "co-issuers").message).to.match(
+      /^Only 1 of 2 parties endorsed this credential; 2 are required \(0x.{4}….{4} withdrew its endorsement on \d{4}-\d\d-\d\dT/,
+    );
+    const party = (stepOf(withdrawn.results[0]!, "co-issuers").data as { coIssuers: { counts: boolean; withdrawnAt?: number }[] }).coIssuers[0]!;
+    expect(party.counts).to.equal(false);
+    expect(party.withdrawnAt).to.be.a("number").greaterThan(0);
+  });
+
+  it("counts an endorsement only once it has the required confirmations, and says when to try again", async () => {
+    const { registry, issuerParty, partner, batch } = await loadFixture(coIssuedFixture);
+    await mine(5);
+    const receipt = await (await registry.connect(partner.signer).endorse(issuerParty.address, batch.root, partner.address)).wait();
+    const endorsedIn = BigInt(receipt!.blockNumber);
+    const early = await verifyCredentials([batch.credentials[0]], chain(3));
+    expect(stepOf(early.results[0]!, "anchored").status, "the anchor itself is deep enough").to.equal("ok");
+    const step = stepOf(early.results[0]!, "co-issuers");
+    expect(step.status).to.equal("unconfirmed");
+    expect(step.message).to.contain(`endorsed in block ${endorsedIn}, with only 1 of the 3 required confirmations so far`);
+    expect(step.fix).to.equal(`Try again after block ${endorsedIn + 2n}`);
+    expect(early.verdict).to.equal("unconfirmed");
+    expect(early.verified).to.equal(false);
+
+    await mine(1);
+    expect((await verifyCredentials([batch.credentials[0]], chain(3))).verdict, "2 of 3 confirmations").to.equal("unconfirmed");
+    await mine(1);
+    const later = await verifyCredentials([batch.credentials[0]], chain(3));
+    expect(later.verdict).to.equal("verified");
+    expect(stepOf(later.results[0]!, "co-issuers").message).to.equal("2 of 2 parties endorsed this credential (threshold 2)");
+  });
+
+  it("never counts a v1 key record before its registration, whatever validFrom it claims", () => {
+    const backDated = { validFrom: 0n, validUntil: (1n << 64n) - 1n, compromisedAt: 0n, registeredAt: 1_000n };
+    expect(keyVerdictAt(backDated, 999n)).to.deep.equal({ valid: false, reason: "not-yet-valid" });
+    expect(keyVerdictAt(backDated, 1_000n)).to.deep.equal({ valid: true, compromisedLater: false });
+    const later = { ...backDated, validFrom: 2_000n };
+    expect(keyVerdictAt(later, 1_500n)).to.deep.equal({ valid: false, reason: "not-yet-valid" });
+    expect(keyVerdictAt(later, 2_000n)).to.deep.equal({ valid: true, compromisedLater: false });
+  });
+
+  it("keeps every chunk of 128 distinct 32-co-issuer roots within a 2^24-gas eth_call on both views, where one call of all fails", async () => {
+    const fixture = await deployRegistryFixture();
+    const issuer = fixture.issuer;
+    const coIssuers = Array.from({ length: 32 }, (_, i) => hre.ethers.getAddress(hre.ethers.toBeHex(0x1000 + i, 20)));
+    const queries: VerificationQuery[] = [];
+    for (let i = 0; i < 128; i++) {
+      const root = hre.ethers.keccak256(hre.ethers.toUtf8Bytes(`wide root ${i}`)) as Hex;
+      await fixture.registry.connect(issuer).anchorCoIssued(issuer.address, root, 1n, "", coIssuers, 2);
+      queries.push({ issuer: issuer.address as Address, root, key: hre.ethers.keccak256(hre.ethers.toUtf8Bytes(`key ${i}`)) as Hex, listId: i, statusIndex: i });
+    }
+    const chunks = chunkQueries(queries);
+    expect(chunks.length).to.be.greaterThan(1);
+    expect(chunks.flat()).to.deep.equal(queries);
+    const registry = fixture.registryAddress;
+    for (const chunk of chunks) {
+      for (const fn of ["verificationData", "verificationDataV2"] as const) {
+        const data = fixture.registry.interface.encodeFunctionData(fn, fn === "verificationData" ? [chunk] : [chunk, []]);
+        const gas = await hre.ethers.provider.estimateGas({ to: registry, data });
+        expect(Number(gas), `${fn}, chunk of ${chunk.length}`).to.be.lessThan(CHAIN_CALL_GAS_BUDGET);
+      }
+    }
+    const reader = createChainReader({ transports: [hardhatTransport()] });
+    const answered = await reader.verificationData(registry, chunks[0]!, undefined, { version: "credanchor-registry 2.0.0" });
+    expect(answered.answers[0]!.coIssuers).to.have.length(32);
+    expect(answered.answers[0]!.endorsementBlocks).to.deep.equal(Array(32).fill(0n));
+    // Unchunked, the same 128 queries do not fit the cap: the budget is what keeps them readable.
+    const all = fixture.registry.interface.encodeFunctionData("verificationDataV2", [queries, []]);
+    const whole = await hre.ethers.provider.estimateGas({ to: registry, data: all }).then(Number, () => Infinity);
+    expect(whole).to.be.greaterThan(ETH_CALL_GAS_CAP);
+  });
+});
