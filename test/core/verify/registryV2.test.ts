@@ -103,7 +103,10 @@ describe("verifier on registry v2", function () {
     const registry = fixture.registryAddress;
     for (const chunk of chunks) {
       for (const fn of ["verificationData", "verificationDataV2"] as const) {
-        const data = fixture.registry.interface.encodeFunctionData(fn, fn === "verificationData" ? [chunk] : [chunk, []]);
+        const data =
+          fn === "verificationData"
+            ? fixture.registry.interface.encodeFunctionData("verificationData", [chunk])
+            : fixture.registry.interface.encodeFunctionData("verificationDataV2", [chunk, []]);
         const gas = await hre.ethers.provider.estimateGas({ to: registry, data });
         expect(Number(gas), `${fn}, chunk of ${chunk.length}`).to.be.lessThan(CHAIN_CALL_GAS_BUDGET);
       }
