@@ -5,7 +5,7 @@
  */
 import { expect } from "chai";
 import hre from "hardhat";
-import { loadFixture, mine } from "@nomicfoundation/hardhat-toolbox/network-helpers";
+import { loadFixture, mine, time } from "@nomicfoundation/hardhat-toolbox/network-helpers";
 import type { Address, Hex } from "viem";
 import { createChainReader, type VerificationQuery } from "../../../core/chain/registryReader";
 import { chunkQueries } from "../../../core/verify/chainPlan";
@@ -14,6 +14,10 @@ import { CHAIN_CALL_GAS_BUDGET, ETH_CALL_GAS_CAP } from "../../../core/verify/li
 import { verifyCredentials, type CredentialReport } from "../../../core/verify/pipeline";
 import { deployRegistryFixture, hardhatRegistryCodes, hardhatTransport } from "../chain/registryFixture";
 import { anchorBatch, registeredParty, signedBadge } from "./issuance";
+import { GENUINE_REGISTRY_CODES } from "../../../core/chain/genuineRegistry";
+import { generateSigningKey, keyIdHex } from "../../../core/credential/keys";
+import { issuerDid } from "../../../core/credential/did";
+import v1 from "../../contracts/fixtures/registry-v1.json";
 
 const genuineRegistryCodes = hardhatRegistryCodes();
 const chain = (confirmations = 1) => ({ transports: [hardhatTransport()], genuineRegistryCodes, confirmations });
@@ -119,5 +123,53 @@ describe("verifier on registry v2", function () {
     const all = fixture.registry.interface.encodeFunctionData("verificationDataV2", [queries, []]);
     const whole = await hre.ethers.provider.estimateGas({ to: registry, data: all }).then(Number, () => Infinity);
     expect(whole).to.be.greaterThan(ETH_CALL_GAS_CAP);
+  });
+
+  describe("a v1 registry (its recorded genuine code)", () => {
+    const V1_ADDRESS = "0x00000000000000000000000000000000000c0de1" as Address;
+
+    async function v1Fixture() {
+      const fixture = await deployRegistryFixture();
+      await hre.network.provider.send("hardhat_setCode", [V1_ADDRESS, v1.deployedBytecode]);
+      return { ...fixture, registry: fixture.registry.attach(V1_ADDRESS) as typeof fixture.registry, registryAddress: V1_ADDRESS };
+    }
+    const v1Chain = () => ({ transports: [hardhatTransport()], genuineRegistryCodes: GENUINE_REGISTRY_CODES, registry: { 31337: V1_ADDRESS } });
+
+    it("is read with v1's verificationData: co-issuance verifies there; asking it for the v2 view fails", async () => {
+      const fixture = await loadFixture(v1Fixture);
+      const issuer = await registeredParty(fixture, fixture.issuer, "Old University");
+      const partner = await registeredParty(fixture, fixture.coIssuer, "Old Partner");
+      const credential = await signedBadge(issuer, { index: 0, coIssuers: [partner] });
+      const batch = await anchorBatch(fixture, issuer, [credential], { coIssuers: [partner], threshold: 2 });
+      await (await fixture.registry.connect(partner.signer).endorse(issuer.address, batch.root, partner.address)).wait();
+      const report = await verifyCredentials([batch.credentials[0]], v1Chain());
+      expect(report.verdict).to.equal("verified");
+      expect((stepOf(report.results[0]!, "anchored").data as { registryVersion: string }).registryVersion).to.equal("credanchor-registry 1.0.0");
+      const reader = createChainReader({ transports: [hardhatTransport()] });
+      const query = { issuer: issuer.address, root: batch.root as Hex, key: keyIdHex(issuer.key) as Hex, listId: 0, statusIndex: 0 };
+      const answer = (await reader.verificationData(V1_ADDRESS, [query], undefined, { version: "credanchor-registry 1.0.0" })).answers[0]!;
+      expect(answer.endorsementBlocks).to.equal(undefined);
+      expect(answer.endorsedAt[0]).to.be.greaterThan(0n);
+      const wrong = await reader.verificationData(V1_ADDRESS, [query], undefined, { version: "credanchor-registry 2.0.0" }).then(() => "answered", (e: Error) => e.message);
+      expect(wrong).to.not.equal("answered");
+    });
+
+    it("fails a credential anchored before its key was registered, though v1 stored the back-dated validFrom 0", async () => {
+      const fixture = await loadFixture(v1Fixture);
+      const key = generateSigningKey();
+      const address = fixture.issuer.address as Address;
+      const did = issuerDid(31337, address);
+      const party = { signer: fixture.issuer, address, did, key, profile: { id: did, name: "Back-dating University", url: "https://issuer.example" } };
+      const batch = await anchorBatch(fixture, party, [await signedBadge(party, { index: 0 })]);
+      await time.increase(3_600);
+      await (await fixture.registry.connect(fixture.issuer).registerKey(keyIdHex(key), 0, (1n << 64n) - 1n)).wait();
+      const record = await fixture.registry.keyRecord(address, keyIdHex(key));
+      expect(record.validFrom, "v1 keeps the back-dated start").to.equal(0n);
+      expect(record.registeredAt).to.be.greaterThan(BigInt(batch.anchoredAt));
+      const report = await verifyCredentials([batch.credentials[0]], v1Chain());
+      expect(report.verdict).to.equal("failed");
+      expect(report.results[0]!.failedStep).to.equal("key-registered");
+      expect(stepOf(report.results[0]!, "key-registered").message).to.match(/was not yet valid at anchor time .* \(registered on chain only at .*; its claimed start 1970-01-01T00:00:00Z is earlier, and a key never counts before its registration\)$/);
+    });
   });
 });
