@@ -110,6 +110,9 @@ describe("server on registry v2: signed revocations", function () {
       await rpc("evm_mine");
     } finally {
       await rpc("evm_setAutomine", [true]);
+      // Automine does not pick up what entered the pool while it was off (the server may have
+      // rebroadcast in between): mine it.
+      await rpc("evm_mine");
     }
     await eventually("the revocation to be final", async () => ((await stateOf(id)) === "revoked" ? true : undefined));
     const txs = statusTxs().slice(before);
@@ -136,6 +139,9 @@ describe("server on registry v2: signed revocations", function () {
       expect(await chain.statusBit(issuer.address, credential.listId, 0, credential.statusIndex), "ours reverted").to.equal(false);
     } finally {
       await rpc("evm_setAutomine", [true]);
+      // Automine does not pick up what entered the pool while it was off (the server may have
+      // rebroadcast in between): mine it.
+      await rpc("evm_mine");
     }
     await eventually("the re-signed revocation to be final", async () => ((await stateOf(id)) === "revoked" ? true : undefined));
     const txs = statusTxs().slice(before);
@@ -145,6 +151,41 @@ describe("server on registry v2: signed revocations", function () {
     expect(second!.change).to.deep.equal(first!.change);
     expect(await chain.statusBit(issuer.address, credential.listId, 0, credential.statusIndex)).to.equal(true);
     expect(await read<bigint>("nonces", [issuer.address])).to.equal(first!.nonce + 2n);
+  });
+
+  it("resumes a stored signature lost before it reached the chain: rebroadcast, found stale (its nonce used meanwhile), re-signed, applied once", async () => {
+    const id = awarded[4]!;
+    const credential = server.store.getCredential(id)!;
+    const before = statusTxs().length;
+    await rpc("evm_setAutomine", [false]);
+    let lostNonce: bigint;
+    try {
+      await revoke(id);
+      const ours = await eventually("the server to send its signed revocation", async () => {
+        const tx = statusTxs()[before];
+        return tx && tx.state === "sent" ? tx : undefined;
+      });
+      // As if the process died with the transaction stored but never delivered: the node forgets it.
+      const hash = (server.store.getChainTx(ours.id)!).txHash;
+      expect(await rpc("hardhat_dropTransaction", [hash])).to.equal(true);
+      lostNonce = decodeChangeStatusBySig(ours.data)!.nonce;
+      const key = issuerChainKey(createSecretBox("test-secret-not-for-production"), server.store.getIssuer(issuer.id)!);
+      const other = await signStatusChange(key, { chainId: 31337, registry: chain.registry }, { issuer: issuer.address, listId: 8, action: 1, wordIndex: 0n, mask: 2n, reason: 9 }, lostNonce, 4_000_000_000n);
+      const relayer = createWalletClient({ account: privateKeyToAccount(RELAYER_KEY), transport: http(chain.rpcUrl) });
+      await relayer.sendTransaction({ chain: null, to: chain.registry, data: changeStatusBySigCall(other), gas: 300_000n, maxFeePerGas: 500_000_000_000n, maxPriorityFeePerGas: 400_000_000_000n });
+      await rpc("evm_mine");
+    } finally {
+      await rpc("evm_setAutomine", [true]);
+      // Automine does not pick up what entered the pool while it was off (the server may have
+      // rebroadcast in between): mine it.
+      await rpc("evm_mine");
+    }
+    await eventually("the re-signed revocation to be final", async () => ((await stateOf(id)) === "revoked" ? true : undefined));
+    const txs = statusTxs().slice(before);
+    expect(txs.map((t) => t.state)).to.deep.equal(["failed", "mined"]);
+    expect(decodeChangeStatusBySig(txs[1]!.data)!.nonce).to.equal(lostNonce! + 1n);
+    expect(await read<bigint>("nonces", [issuer.address])).to.equal(lostNonce! + 2n);
+    expect(await chain.statusBit(issuer.address, credential.listId, 0, credential.statusIndex)).to.equal(true);
   });
 
   it("keeps suspension with the operator (no issuer signature, the issuer's nonce unchanged)", async () => {
