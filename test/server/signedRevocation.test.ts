@@ -12,7 +12,7 @@ import { credentialRegistryAbi } from "../../core/chain/registryAbi";
 import { decodeChangeStatusBySig, changeStatusBySigCall, signStatusChange } from "../../server/chain/signedStatus";
 import { OPERATOR_DEFAULT_SCOPES } from "../../server/chain/viemChain";
 import { createSecretBox } from "../../server/crypto/secretBox";
-import { issuerChainKey } from "../../server/services/issuers";
+import { issuerChainKey, onboardIssuer } from "../../server/services/issuers";
 import { eventually } from "../helpers/eventually";
 import { startTestChain, type TestChain } from "./helpers/chain";
 import { call, startTestServer, type TestServer } from "./helpers/server";
@@ -78,6 +78,18 @@ describe("server on registry v2: signed revocations", function () {
       error = e;
     }
     expect(String((error as { message?: string })?.message ?? error)).to.match(/MissingScope/);
+  });
+
+  it("onboarding again re-authorises an operator that is live but was narrowed below the default scopes", async () => {
+    const operator = privateKeyToAccount(chain.operatorKey).address;
+    const record = server.store.getIssuer(issuer.id)!;
+    const ctx = server.handle.context;
+    const issuerWallet = createWalletClient({ account: privateKeyToAccount(issuerChainKey(ctx.box, record)), transport: http(chain.rpcUrl) });
+    const narrowed = await issuerWallet.writeContract({ chain: null, address: chain.registry, abi: credentialRegistryAbi, functionName: "narrowOperator", args: [operator, 1] });
+    await chain.client.waitForTransactionReceipt({ hash: narrowed });
+    expect(await read<number>("operatorScopes", [issuer.address, operator])).to.equal(1);
+    await onboardIssuer({ store: ctx.store, chain: ctx.chain, clock: ctx.clock, box: ctx.box, log: ctx.log }, record);
+    expect(await read<number>("operatorScopes", [issuer.address, operator])).to.equal(OPERATOR_DEFAULT_SCOPES);
   });
 
   it("relays a revocation as the issuer's signed StatusChange (changeStatusBySig), consuming the issuer's nonce", async () => {
