@@ -33,7 +33,8 @@ import { systemRouter } from "./routes/system";
 import { createLearnerRouter, type LearnerDeps } from "./routes/learner";
 import { createWebRouter } from "./web";
 import type { Signer } from "./signing/Signer";
-import type { Store } from "./store/Store";
+import type { IssuerRecord, Store } from "./store/Store";
+import { issuerChainKey } from "./services/issuers";
 import { learnerServices } from "./routes/learner/deps";
 import { MailWorker, type MailRetryPolicy } from "./worker/mailWorker";
 import { BatchWorker, type WorkerPausePoint } from "./worker/batchWorker";
@@ -83,7 +84,8 @@ export function createApp(deps: AppDeps): CredanchorApp {
   const clock = deps.clock ?? systemClock;
   const metrics = deps.metrics ?? new Metrics();
   metrics.observeStore(deps.store);
-  const workerDeps = { store: deps.store, chain: deps.chain, clock, config: deps.config, log, metrics };
+  const box = createSecretBox(deps.config.keyEncryptionSecret);
+  const workerDeps = { store: deps.store, chain: deps.chain, clock, config: deps.config, log, metrics, issuerChainKey: (issuer: IssuerRecord) => issuerChainKey(box, issuer) };
   const chainInfo = { chainId: deps.chain.chainId, registry: deps.chain.registry, isLocal: deps.chain.isLocal };
   const mailDeps = { store: deps.store, config: deps.config, chain: chainInfo, ...(deps.mailer ? { mailer: deps.mailer } : {}) };
   const batchWorker = new BatchWorker({ ...workerDeps, ...(deps.workerPauseAt ? { pauseAt: deps.workerPauseAt } : {}) });
@@ -105,7 +107,7 @@ export function createApp(deps: AppDeps): CredanchorApp {
     config: deps.config,
     signer: deps.signer,
     notifier: deps.notifier ?? createClaimNotifier(mailDeps),
-    box: createSecretBox(deps.config.keyEncryptionSecret),
+    box,
     log,
     metrics,
     readiness,

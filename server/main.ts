@@ -28,7 +28,7 @@ import { createSecretBox } from "./crypto/secretBox";
 import { Readiness, sqliteWriteProbe } from "./health";
 import { createLogger, createScrubber, type Logger } from "./log";
 import { Metrics } from "./metrics";
-import { addIssuerApiKey, createIssuer, onboardIssuer } from "./services/issuers";
+import { addIssuerApiKey, createIssuer, issuerChainKey, onboardIssuer } from "./services/issuers";
 import { createWorkerSigner } from "./signing/workerSigner";
 import { SqliteStore } from "./store/sqlite/SqliteStore";
 import type { WorkerPausePoint } from "./worker/batchWorker";
@@ -117,6 +117,7 @@ export async function startServer(hooks: StartHooks = {}): Promise<void> {
     clock: systemClock,
     log,
     publicUrl: config.publicUrl,
+    issuerChainKey: (issuer) => issuerChainKey(box, issuer),
     onboard: async (issuer) => void (await onboardIssuer(issuerDeps, issuer, { restoring: true })),
   });
   const demo = await ensureDemoIssuer(issuerDeps, config.dataDir);

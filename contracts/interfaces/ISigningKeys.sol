@@ -23,6 +23,8 @@ interface ISigningKeys {
     error KeyAlreadyRegistered(address issuer, bytes32 key);
     /// @notice Thrown when `issuer` changes a key it never registered.
     error KeyNotRegistered(address issuer, bytes32 key);
+    /// @notice Thrown when a key is declared compromised from time 0 (0 means "not compromised").
+    error ZeroCompromiseTime(bytes32 key);
     /// @notice Thrown when a change would widen a key's window (`current` is the value in force).
     error KeyWindowCannotWiden(bytes32 key, uint64 current, uint64 requested);
 
@@ -34,8 +36,10 @@ interface ISigningKeys {
     event KeyCompromised(address indexed issuer, bytes32 indexed key, uint64 compromisedAt);
 
     /// @notice Registers an Ed25519 public key for the caller, valid in [validFrom, validUntil).
-    /// Pass `type(uint64).max` as `validUntil` for a key with no planned end.
-    /// @dev Requirements: `key` is non-zero, `validUntil > validFrom`, and the caller has not
+    /// Pass `type(uint64).max` as `validUntil` for a key with no planned end. A key never counts
+    /// before it was published: a `validFrom` earlier than the block time is recorded (and
+    /// emitted) as the block time.
+    /// @dev Requirements: `key` is non-zero, `validUntil` > the effective start, and the caller has not
     /// registered `key` before (first write wins).
     function registerKey(bytes32 key, uint64 validFrom, uint64 validUntil) external;
 
@@ -46,7 +50,8 @@ interface ISigningKeys {
 
     /// @notice Declares the caller's `key` compromised from `compromisedAt` on: anything anchored
     /// at or after that time no longer counts as signed by the issuer.
-    /// @dev Requirements: the key is registered, `compromisedAt` is non-zero and earlier than any
+    /// @dev Requirements: the key is registered, `compromisedAt` is non-zero (else
+    /// {ZeroCompromiseTime}) and earlier than any
     /// compromise time already recorded.
     function markKeyCompromised(bytes32 key, uint64 compromisedAt) external;
 

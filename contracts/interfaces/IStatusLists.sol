@@ -19,6 +19,8 @@ interface IStatusLists {
     error WordIndexOutOfRange(uint256 wordIndex, uint256 wordCount);
     /// @notice Thrown when a status index is past the end of a list.
     error StatusIndexOutOfRange(uint256 index, uint256 size);
+    /// @notice Thrown when {statusWords} is asked for more words than a list has.
+    error TooManyWords(uint256 count, uint256 wordCount);
     /// @notice Thrown when a write names no entries.
     error EmptyStatusChange();
 
@@ -44,7 +46,8 @@ interface IStatusLists {
     );
 
     /// @notice Revokes the entries of `mask` in word `wordIndex` of `issuer`'s list `listId`.
-    /// @dev Requirements: the caller is `issuer` or its live operator; `mask != 0`;
+    /// @dev Requirements: the caller is `issuer` or its live operator with the revoke scope
+    /// (suspend scope for the suspension writes); `mask != 0`;
     /// `wordIndex < STATUS_LIST_SIZE / 256`.
     function revokeWord(address issuer, uint32 listId, uint256 wordIndex, uint256 mask, uint16 reason) external;
 
@@ -75,6 +78,7 @@ interface IStatusLists {
         returns (bool);
 
     /// @notice `count` words of a bitmap from `fromWord` on (words past the end read as zero).
+    /// Reverts with {TooManyWords} when `count` exceeds the words of a list (512).
     function statusWords(address issuer, uint32 listId, StatusPurpose purpose, uint256 fromWord, uint256 count)
         external
         view

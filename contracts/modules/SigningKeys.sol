@@ -12,6 +12,8 @@ abstract contract SigningKeys is ISigningKeys {
     /// @inheritdoc ISigningKeys
     function registerKey(bytes32 key, uint64 validFrom, uint64 validUntil) external {
         if (key == bytes32(0)) revert InvalidKey();
+        // The effective start is never before the key was published on chain.
+        if (validFrom < block.timestamp) validFrom = uint64(block.timestamp);
         if (validUntil <= validFrom) revert InvalidKeyWindow(validFrom, validUntil);
         KeyRecord storage record = _keys[msg.sender][key];
         if (record.validUntil != 0) revert KeyAlreadyRegistered(msg.sender, key);
@@ -36,7 +38,8 @@ abstract contract SigningKeys is ISigningKeys {
     function markKeyCompromised(bytes32 key, uint64 compromisedAt) external {
         KeyRecord storage record = _registeredKey(key);
         uint64 current = record.compromisedAt;
-        if (compromisedAt == 0 || (current != 0 && compromisedAt >= current)) {
+        if (compromisedAt == 0) revert ZeroCompromiseTime(key);
+        if (current != 0 && compromisedAt >= current) {
             revert KeyWindowCannotWiden(key, current, compromisedAt);
         }
         record.compromisedAt = compromisedAt;
@@ -51,7 +54,9 @@ abstract contract SigningKeys is ISigningKeys {
     /// @inheritdoc ISigningKeys
     function isKeyValidAt(address issuer, bytes32 key, uint64 at) external view returns (bool) {
         KeyRecord memory record = _keys[issuer][key];
-        return record.validUntil != 0 && record.validFrom <= at && at < record.validUntil
+        // max(validFrom, registeredAt): v2 records already store it so, the max keeps the rule explicit.
+        uint64 start = record.validFrom > record.registeredAt ? record.validFrom : record.registeredAt;
+        return record.validUntil != 0 && start <= at && at < record.validUntil
             && (record.compromisedAt == 0 || at < record.compromisedAt);
     }
 

@@ -16,17 +16,17 @@ abstract contract StatusLists is IStatusLists, Operators {
 
     /// @inheritdoc IStatusLists
     function revokeWord(address issuer, uint32 listId, uint256 wordIndex, uint256 mask, uint16 reason) external {
-        _changeWord(issuer, listId, StatusPurpose.Revocation, wordIndex, mask, true, reason);
+        _changeWord(msg.sender, issuer, listId, StatusPurpose.Revocation, wordIndex, mask, true, reason);
     }
 
     /// @inheritdoc IStatusLists
     function suspendWord(address issuer, uint32 listId, uint256 wordIndex, uint256 mask, uint16 reason) external {
-        _changeWord(issuer, listId, StatusPurpose.Suspension, wordIndex, mask, true, reason);
+        _changeWord(msg.sender, issuer, listId, StatusPurpose.Suspension, wordIndex, mask, true, reason);
     }
 
     /// @inheritdoc IStatusLists
     function unsuspendWord(address issuer, uint32 listId, uint256 wordIndex, uint256 mask, uint16 reason) external {
-        _changeWord(issuer, listId, StatusPurpose.Suspension, wordIndex, mask, false, reason);
+        _changeWord(msg.sender, issuer, listId, StatusPurpose.Suspension, wordIndex, mask, false, reason);
     }
 
     /// @inheritdoc IStatusLists
@@ -64,9 +64,10 @@ abstract contract StatusLists is IStatusLists, Operators {
         view
         returns (uint256[] memory words)
     {
+        if (count > WORD_COUNT) revert TooManyWords(count, WORD_COUNT);
         words = new uint256[](count);
         mapping(uint256 => uint256) storage bitmap = _statusWords[issuer][listId][purpose];
-        for (uint256 i = 0; i < count && fromWord + i < WORD_COUNT; ++i) {
+        for (uint256 i = 0; i < count && fromWord < WORD_COUNT - i; ++i) {
             words[i] = bitmap[fromWord + i];
         }
     }
@@ -80,7 +81,9 @@ abstract contract StatusLists is IStatusLists, Operators {
         return (_statusWords[issuer][listId][purpose][index >> 8] >> (index & 0xff)) & 1 == 1;
     }
 
+    /// @dev `actor` is the sender, or the verified signer of a signed write.
     function _changeWord(
+        address actor,
         address issuer,
         uint32 listId,
         StatusPurpose purpose,
@@ -88,8 +91,8 @@ abstract contract StatusLists is IStatusLists, Operators {
         uint256 mask,
         bool set,
         uint16 reason
-    ) private {
-        _requireIssuerOrOperator(issuer);
+    ) internal {
+        _requireScopeOf(issuer, actor, _scopeFor(purpose));
         if (mask == 0) revert EmptyStatusChange();
         if (wordIndex >= WORD_COUNT) revert WordIndexOutOfRange(wordIndex, WORD_COUNT);
         _applyMask(_statusWords[issuer][listId][purpose], wordIndex, mask, set);
@@ -105,7 +108,7 @@ abstract contract StatusLists is IStatusLists, Operators {
         bool set,
         uint16 reason
     ) private {
-        _requireIssuerOrOperator(issuer);
+        _requireScope(issuer, _scopeFor(purpose));
         uint256 length = indices.length;
         if (length == 0) revert EmptyStatusChange();
         mapping(uint256 => uint256) storage bitmap = _statusWords[issuer][listId][purpose];
@@ -166,6 +169,11 @@ abstract contract StatusLists is IStatusLists, Operators {
                 and(purpose, 0xff)
             )
         }
+    }
+
+    /// @dev Revocation is final, so it needs its own scope; suspension is reversible.
+    function _scopeFor(StatusPurpose purpose) private pure returns (uint8) {
+        return purpose == StatusPurpose.Revocation ? SCOPE_REVOKE : SCOPE_SUSPEND;
     }
 
     function _applyMask(mapping(uint256 => uint256) storage bitmap, uint256 wordIndex, uint256 mask, bool set)

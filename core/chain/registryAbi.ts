@@ -25,6 +25,22 @@ export const credentialRegistryAbi = [
     "inputs": [
       {
         "internalType": "address",
+        "name": "accreditor",
+        "type": "address"
+      },
+      {
+        "internalType": "address",
+        "name": "issuer",
+        "type": "address"
+      }
+    ],
+    "name": "AlreadyRecognised",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
         "name": "issuer",
         "type": "address"
       },
@@ -71,7 +87,39 @@ export const credentialRegistryAbi = [
   },
   {
     "inputs": [],
+    "name": "EmptyRecognitionRecord",
+    "type": "error"
+  },
+  {
+    "inputs": [],
     "name": "EmptyStatusChange",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      },
+      {
+        "internalType": "uint256",
+        "name": "currentNonce",
+        "type": "uint256"
+      }
+    ],
+    "name": "InvalidAccountNonce",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "issuer",
+        "type": "address"
+      }
+    ],
+    "name": "InvalidAccreditedIssuer",
     "type": "error"
   },
   {
@@ -136,6 +184,55 @@ export const credentialRegistryAbi = [
   {
     "inputs": [
       {
+        "internalType": "uint64",
+        "name": "validFrom",
+        "type": "uint64"
+      },
+      {
+        "internalType": "uint64",
+        "name": "validUntil",
+        "type": "uint64"
+      }
+    ],
+    "name": "InvalidRecognitionWindow",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint8",
+        "name": "scopes",
+        "type": "uint8"
+      }
+    ],
+    "name": "InvalidScopes",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "signer",
+        "type": "address"
+      }
+    ],
+    "name": "InvalidSignature",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint8",
+        "name": "action",
+        "type": "uint8"
+      }
+    ],
+    "name": "InvalidStatusAction",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "address",
         "name": "issuer",
         "type": "address"
@@ -194,6 +291,32 @@ export const credentialRegistryAbi = [
         "type": "address"
       },
       {
+        "internalType": "address",
+        "name": "operator",
+        "type": "address"
+      },
+      {
+        "internalType": "uint8",
+        "name": "scope",
+        "type": "uint8"
+      }
+    ],
+    "name": "MissingScope",
+    "type": "error"
+  },
+  {
+    "inputs": [],
+    "name": "NoAnchors",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "issuer",
+        "type": "address"
+      },
+      {
         "internalType": "bytes32",
         "name": "root",
         "type": "bytes32"
@@ -215,12 +338,49 @@ export const credentialRegistryAbi = [
         "type": "address"
       },
       {
+        "internalType": "bytes32",
+        "name": "root",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "address",
+        "name": "coIssuer",
+        "type": "address"
+      }
+    ],
+    "name": "NotEndorsed",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "issuer",
+        "type": "address"
+      },
+      {
         "internalType": "address",
         "name": "caller",
         "type": "address"
       }
     ],
     "name": "NotIssuerOrOperator",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "accreditor",
+        "type": "address"
+      },
+      {
+        "internalType": "address",
+        "name": "issuer",
+        "type": "address"
+      }
+    ],
+    "name": "NotRecognised",
     "type": "error"
   },
   {
@@ -268,6 +428,48 @@ export const credentialRegistryAbi = [
         "type": "address"
       },
       {
+        "internalType": "uint64",
+        "name": "current",
+        "type": "uint64"
+      },
+      {
+        "internalType": "uint64",
+        "name": "requested",
+        "type": "uint64"
+      }
+    ],
+    "name": "RecognitionCannotWiden",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "accreditor",
+        "type": "address"
+      },
+      {
+        "internalType": "address",
+        "name": "issuer",
+        "type": "address"
+      },
+      {
+        "internalType": "uint64",
+        "name": "withdrawnAt",
+        "type": "uint64"
+      }
+    ],
+    "name": "RecognitionWithdrawn",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "issuer",
+        "type": "address"
+      },
+      {
         "internalType": "bytes32",
         "name": "root",
         "type": "bytes32"
@@ -279,6 +481,43 @@ export const credentialRegistryAbi = [
       }
     ],
     "name": "RootAlreadyAnchored",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "operator",
+        "type": "address"
+      },
+      {
+        "internalType": "uint8",
+        "name": "current",
+        "type": "uint8"
+      },
+      {
+        "internalType": "uint8",
+        "name": "requested",
+        "type": "uint8"
+      }
+    ],
+    "name": "ScopeEscalation",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "deadline",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "nowTime",
+        "type": "uint256"
+      }
+    ],
+    "name": "SignatureExpired",
     "type": "error"
   },
   {
@@ -301,6 +540,38 @@ export const credentialRegistryAbi = [
     "inputs": [
       {
         "internalType": "uint256",
+        "name": "count",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "max",
+        "type": "uint256"
+      }
+    ],
+    "name": "TooManyAccreditors",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "count",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "wordCount",
+        "type": "uint256"
+      }
+    ],
+    "name": "TooManyWords",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
         "name": "wordIndex",
         "type": "uint256"
       },
@@ -311,6 +582,17 @@ export const credentialRegistryAbi = [
       }
     ],
     "name": "WordIndexOutOfRange",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "key",
+        "type": "bytes32"
+      }
+    ],
+    "name": "ZeroCompromiseTime",
     "type": "error"
   },
   {
@@ -422,18 +704,135 @@ export const credentialRegistryAbi = [
       },
       {
         "indexed": false,
-        "internalType": "address[]",
-        "name": "coIssuers",
-        "type": "address[]"
+        "internalType": "uint64",
+        "name": "leafCount",
+        "type": "uint64"
+      }
+    ],
+    "name": "BatchAnchoredInBulk",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "issuer",
+        "type": "address"
+      },
+      {
+        "indexed": true,
+        "internalType": "bytes32",
+        "name": "root",
+        "type": "bytes32"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "coIssuer",
+        "type": "address"
       },
       {
         "indexed": false,
         "internalType": "uint8",
         "name": "threshold",
         "type": "uint8"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint8",
+        "name": "parties",
+        "type": "uint8"
       }
     ],
     "name": "CoIssuanceProposed",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [],
+    "name": "EIP712DomainChanged",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "issuer",
+        "type": "address"
+      },
+      {
+        "indexed": true,
+        "internalType": "bytes32",
+        "name": "root",
+        "type": "bytes32"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "coIssuer",
+        "type": "address"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint8",
+        "name": "endorsements",
+        "type": "uint8"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint16",
+        "name": "reason",
+        "type": "uint16"
+      }
+    ],
+    "name": "EndorsementWithdrawn",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "accreditor",
+        "type": "address"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "issuer",
+        "type": "address"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint64",
+        "name": "validFrom",
+        "type": "uint64"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint64",
+        "name": "validUntil",
+        "type": "uint64"
+      },
+      {
+        "indexed": false,
+        "internalType": "bytes32",
+        "name": "recordHash",
+        "type": "bytes32"
+      },
+      {
+        "indexed": false,
+        "internalType": "string",
+        "name": "recordUri",
+        "type": "string"
+      }
+    ],
+    "name": "IssuerRecognised",
     "type": "event"
   },
   {
@@ -533,10 +932,41 @@ export const credentialRegistryAbi = [
         "type": "address"
       },
       {
+        "indexed": true,
+        "internalType": "bytes4",
+        "name": "action",
+        "type": "bytes4"
+      }
+    ],
+    "name": "OperatorActed",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "issuer",
+        "type": "address"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "operator",
+        "type": "address"
+      },
+      {
         "indexed": false,
         "internalType": "uint64",
         "name": "validUntil",
         "type": "uint64"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint8",
+        "name": "scopes",
+        "type": "uint8"
       }
     ],
     "name": "OperatorAuthorized",
@@ -565,6 +995,87 @@ export const credentialRegistryAbi = [
       }
     ],
     "name": "OperatorRetired",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "issuer",
+        "type": "address"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "operator",
+        "type": "address"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint8",
+        "name": "scopes",
+        "type": "uint8"
+      }
+    ],
+    "name": "OperatorScopesNarrowed",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "accreditor",
+        "type": "address"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "issuer",
+        "type": "address"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint64",
+        "name": "validUntil",
+        "type": "uint64"
+      }
+    ],
+    "name": "RecognitionShortened",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "accreditor",
+        "type": "address"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "issuer",
+        "type": "address"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint64",
+        "name": "withdrawnAt",
+        "type": "uint64"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint16",
+        "name": "reason",
+        "type": "uint16"
+      }
+    ],
+    "name": "RecognitionWithdrawnByAccreditor",
     "type": "event"
   },
   {
@@ -660,6 +1171,19 @@ export const credentialRegistryAbi = [
     "type": "event"
   },
   {
+    "inputs": [],
+    "name": "DOMAIN_SEPARATOR",
+    "outputs": [
+      {
+        "internalType": "bytes32",
+        "name": "",
+        "type": "bytes32"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
     "inputs": [
       {
         "internalType": "address",
@@ -710,6 +1234,54 @@ export const credentialRegistryAbi = [
         "type": "string"
       },
       {
+        "internalType": "address",
+        "name": "signer",
+        "type": "address"
+      },
+      {
+        "internalType": "uint256",
+        "name": "nonce",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "deadline",
+        "type": "uint256"
+      },
+      {
+        "internalType": "bytes",
+        "name": "signature",
+        "type": "bytes"
+      }
+    ],
+    "name": "anchorBySig",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "issuer",
+        "type": "address"
+      },
+      {
+        "internalType": "bytes32",
+        "name": "root",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "uint64",
+        "name": "leafCount",
+        "type": "uint64"
+      },
+      {
+        "internalType": "string",
+        "name": "uri",
+        "type": "string"
+      },
+      {
         "internalType": "address[]",
         "name": "coIssuers",
         "type": "address[]"
@@ -721,6 +1293,36 @@ export const credentialRegistryAbi = [
       }
     ],
     "name": "anchorCoIssued",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "components": [
+          {
+            "internalType": "address",
+            "name": "issuer",
+            "type": "address"
+          },
+          {
+            "internalType": "bytes32",
+            "name": "root",
+            "type": "bytes32"
+          },
+          {
+            "internalType": "uint64",
+            "name": "leafCount",
+            "type": "uint64"
+          }
+        ],
+        "internalType": "struct IAnchors.AnchorRequest[]",
+        "name": "requests",
+        "type": "tuple[]"
+      }
+    ],
+    "name": "anchorMany",
     "outputs": [],
     "stateMutability": "nonpayable",
     "type": "function"
@@ -836,6 +1438,143 @@ export const credentialRegistryAbi = [
         "type": "address"
       },
       {
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      },
+      {
+        "internalType": "uint8",
+        "name": "scope",
+        "type": "uint8"
+      }
+    ],
+    "name": "canActForScope",
+    "outputs": [
+      {
+        "internalType": "bool",
+        "name": "",
+        "type": "bool"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "components": [
+          {
+            "internalType": "address",
+            "name": "issuer",
+            "type": "address"
+          },
+          {
+            "internalType": "uint32",
+            "name": "listId",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint8",
+            "name": "action",
+            "type": "uint8"
+          },
+          {
+            "internalType": "uint256",
+            "name": "wordIndex",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "mask",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint16",
+            "name": "reason",
+            "type": "uint16"
+          }
+        ],
+        "internalType": "struct ISignedWrites.StatusChange",
+        "name": "change",
+        "type": "tuple"
+      },
+      {
+        "internalType": "address",
+        "name": "signer",
+        "type": "address"
+      },
+      {
+        "internalType": "uint256",
+        "name": "nonce",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "deadline",
+        "type": "uint256"
+      },
+      {
+        "internalType": "bytes",
+        "name": "signature",
+        "type": "bytes"
+      }
+    ],
+    "name": "changeStatusBySig",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "eip712Domain",
+    "outputs": [
+      {
+        "internalType": "bytes1",
+        "name": "fields",
+        "type": "bytes1"
+      },
+      {
+        "internalType": "string",
+        "name": "name",
+        "type": "string"
+      },
+      {
+        "internalType": "string",
+        "name": "version",
+        "type": "string"
+      },
+      {
+        "internalType": "uint256",
+        "name": "chainId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "address",
+        "name": "verifyingContract",
+        "type": "address"
+      },
+      {
+        "internalType": "bytes32",
+        "name": "salt",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "uint256[]",
+        "name": "extensions",
+        "type": "uint256[]"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "issuer",
+        "type": "address"
+      },
+      {
         "internalType": "bytes32",
         "name": "root",
         "type": "bytes32"
@@ -849,6 +1588,81 @@ export const credentialRegistryAbi = [
     "name": "endorse",
     "outputs": [],
     "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "issuer",
+        "type": "address"
+      },
+      {
+        "internalType": "bytes32",
+        "name": "root",
+        "type": "bytes32"
+      }
+    ],
+    "name": "endorsementCount",
+    "outputs": [
+      {
+        "internalType": "uint8",
+        "name": "",
+        "type": "uint8"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "issuer",
+        "type": "address"
+      },
+      {
+        "internalType": "bytes32",
+        "name": "root",
+        "type": "bytes32"
+      }
+    ],
+    "name": "endorsementRecords",
+    "outputs": [
+      {
+        "internalType": "address[]",
+        "name": "coIssuers",
+        "type": "address[]"
+      },
+      {
+        "components": [
+          {
+            "internalType": "uint64",
+            "name": "endorsedAt",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint64",
+            "name": "blockNumber",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint64",
+            "name": "withdrawnAt",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint16",
+            "name": "withdrawReason",
+            "type": "uint16"
+          }
+        ],
+        "internalType": "struct IAnchors.Endorsement[]",
+        "name": "records",
+        "type": "tuple[]"
+      }
+    ],
+    "stateMutability": "view",
     "type": "function"
   },
   {
@@ -878,6 +1692,29 @@ export const credentialRegistryAbi = [
       }
     ],
     "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "operator",
+        "type": "address"
+      },
+      {
+        "internalType": "uint64",
+        "name": "validUntil",
+        "type": "uint64"
+      },
+      {
+        "internalType": "uint8",
+        "name": "scopes",
+        "type": "uint8"
+      }
+    ],
+    "name": "grantOperator",
+    "outputs": [],
+    "stateMutability": "nonpayable",
     "type": "function"
   },
   {
@@ -977,6 +1814,67 @@ export const credentialRegistryAbi = [
     "inputs": [
       {
         "internalType": "address",
+        "name": "operator",
+        "type": "address"
+      },
+      {
+        "internalType": "uint8",
+        "name": "scopes",
+        "type": "uint8"
+      }
+    ],
+    "name": "narrowOperator",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "signer",
+        "type": "address"
+      }
+    ],
+    "name": "nonces",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "issuer",
+        "type": "address"
+      },
+      {
+        "internalType": "address",
+        "name": "operator",
+        "type": "address"
+      }
+    ],
+    "name": "operatorScopes",
+    "outputs": [
+      {
+        "internalType": "uint8",
+        "name": "",
+        "type": "uint8"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
         "name": "issuer",
         "type": "address"
       },
@@ -992,6 +1890,100 @@ export const credentialRegistryAbi = [
         "internalType": "uint64",
         "name": "",
         "type": "uint64"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "issuer",
+        "type": "address"
+      },
+      {
+        "internalType": "uint64",
+        "name": "validFrom",
+        "type": "uint64"
+      },
+      {
+        "internalType": "uint64",
+        "name": "validUntil",
+        "type": "uint64"
+      },
+      {
+        "internalType": "bytes32",
+        "name": "recordHash",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "string",
+        "name": "recordUri",
+        "type": "string"
+      }
+    ],
+    "name": "recogniseIssuer",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "accreditor",
+        "type": "address"
+      },
+      {
+        "internalType": "address",
+        "name": "issuer",
+        "type": "address"
+      }
+    ],
+    "name": "recognition",
+    "outputs": [
+      {
+        "components": [
+          {
+            "internalType": "uint64",
+            "name": "validFrom",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint64",
+            "name": "validUntil",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint64",
+            "name": "withdrawnAt",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint16",
+            "name": "withdrawReason",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint64",
+            "name": "recordedAt",
+            "type": "uint64"
+          },
+          {
+            "internalType": "bytes32",
+            "name": "recordHash",
+            "type": "bytes32"
+          },
+          {
+            "internalType": "string",
+            "name": "recordUri",
+            "type": "string"
+          }
+        ],
+        "internalType": "struct IAccreditations.Recognition",
+        "name": "",
+        "type": "tuple"
       }
     ],
     "stateMutability": "view",
@@ -1108,6 +2100,24 @@ export const credentialRegistryAbi = [
       }
     ],
     "name": "shortenKeyValidity",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "issuer",
+        "type": "address"
+      },
+      {
+        "internalType": "uint64",
+        "name": "validUntil",
+        "type": "uint64"
+      }
+    ],
+    "name": "shortenRecognition",
     "outputs": [],
     "stateMutability": "nonpayable",
     "type": "function"
@@ -1470,6 +2480,227 @@ export const credentialRegistryAbi = [
   {
     "inputs": [
       {
+        "components": [
+          {
+            "internalType": "address",
+            "name": "issuer",
+            "type": "address"
+          },
+          {
+            "internalType": "bytes32",
+            "name": "root",
+            "type": "bytes32"
+          },
+          {
+            "internalType": "bytes32",
+            "name": "key",
+            "type": "bytes32"
+          },
+          {
+            "internalType": "uint32",
+            "name": "listId",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint32",
+            "name": "statusIndex",
+            "type": "uint32"
+          }
+        ],
+        "internalType": "struct IVerifierViews.Query[]",
+        "name": "queries",
+        "type": "tuple[]"
+      },
+      {
+        "internalType": "address[]",
+        "name": "accreditors",
+        "type": "address[]"
+      }
+    ],
+    "name": "verificationDataV2",
+    "outputs": [
+      {
+        "internalType": "uint64",
+        "name": "blockNumber",
+        "type": "uint64"
+      },
+      {
+        "internalType": "uint64",
+        "name": "blockTimestamp",
+        "type": "uint64"
+      },
+      {
+        "components": [
+          {
+            "components": [
+              {
+                "internalType": "uint64",
+                "name": "anchoredAt",
+                "type": "uint64"
+              },
+              {
+                "internalType": "uint64",
+                "name": "blockNumber",
+                "type": "uint64"
+              },
+              {
+                "internalType": "uint64",
+                "name": "leafCount",
+                "type": "uint64"
+              },
+              {
+                "internalType": "uint8",
+                "name": "threshold",
+                "type": "uint8"
+              },
+              {
+                "internalType": "uint8",
+                "name": "coIssuerCount",
+                "type": "uint8"
+              },
+              {
+                "internalType": "bool",
+                "name": "voided",
+                "type": "bool"
+              },
+              {
+                "internalType": "uint16",
+                "name": "voidReason",
+                "type": "uint16"
+              }
+            ],
+            "internalType": "struct IAnchors.AnchorRecord",
+            "name": "anchor",
+            "type": "tuple"
+          },
+          {
+            "internalType": "uint8",
+            "name": "endorsementCount",
+            "type": "uint8"
+          },
+          {
+            "internalType": "address[]",
+            "name": "coIssuers",
+            "type": "address[]"
+          },
+          {
+            "components": [
+              {
+                "internalType": "uint64",
+                "name": "endorsedAt",
+                "type": "uint64"
+              },
+              {
+                "internalType": "uint64",
+                "name": "blockNumber",
+                "type": "uint64"
+              },
+              {
+                "internalType": "uint64",
+                "name": "withdrawnAt",
+                "type": "uint64"
+              },
+              {
+                "internalType": "uint16",
+                "name": "withdrawReason",
+                "type": "uint16"
+              }
+            ],
+            "internalType": "struct IAnchors.Endorsement[]",
+            "name": "endorsements",
+            "type": "tuple[]"
+          },
+          {
+            "components": [
+              {
+                "internalType": "uint64",
+                "name": "validFrom",
+                "type": "uint64"
+              },
+              {
+                "internalType": "uint64",
+                "name": "validUntil",
+                "type": "uint64"
+              },
+              {
+                "internalType": "uint64",
+                "name": "compromisedAt",
+                "type": "uint64"
+              },
+              {
+                "internalType": "uint64",
+                "name": "registeredAt",
+                "type": "uint64"
+              }
+            ],
+            "internalType": "struct ISigningKeys.KeyRecord",
+            "name": "key",
+            "type": "tuple"
+          },
+          {
+            "internalType": "bool",
+            "name": "revoked",
+            "type": "bool"
+          },
+          {
+            "internalType": "bool",
+            "name": "suspended",
+            "type": "bool"
+          },
+          {
+            "components": [
+              {
+                "internalType": "uint64",
+                "name": "validFrom",
+                "type": "uint64"
+              },
+              {
+                "internalType": "uint64",
+                "name": "validUntil",
+                "type": "uint64"
+              },
+              {
+                "internalType": "uint64",
+                "name": "withdrawnAt",
+                "type": "uint64"
+              },
+              {
+                "internalType": "uint16",
+                "name": "withdrawReason",
+                "type": "uint16"
+              },
+              {
+                "internalType": "uint64",
+                "name": "recordedAt",
+                "type": "uint64"
+              },
+              {
+                "internalType": "bytes32",
+                "name": "recordHash",
+                "type": "bytes32"
+              },
+              {
+                "internalType": "string",
+                "name": "recordUri",
+                "type": "string"
+              }
+            ],
+            "internalType": "struct IAccreditations.Recognition[]",
+            "name": "recognitions",
+            "type": "tuple[]"
+          }
+        ],
+        "internalType": "struct IVerifierViews.AnswerV2[]",
+        "name": "answers",
+        "type": "tuple[]"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "bytes32",
         "name": "root",
         "type": "bytes32"
@@ -1523,6 +2754,52 @@ export const credentialRegistryAbi = [
       }
     ],
     "name": "voidAnchor",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "issuer",
+        "type": "address"
+      },
+      {
+        "internalType": "bytes32",
+        "name": "root",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "address",
+        "name": "coIssuer",
+        "type": "address"
+      },
+      {
+        "internalType": "uint16",
+        "name": "reason",
+        "type": "uint16"
+      }
+    ],
+    "name": "withdrawEndorsement",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "issuer",
+        "type": "address"
+      },
+      {
+        "internalType": "uint16",
+        "name": "reason",
+        "type": "uint16"
+      }
+    ],
+    "name": "withdrawRecognition",
     "outputs": [],
     "stateMutability": "nonpayable",
     "type": "function"

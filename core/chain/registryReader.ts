@@ -57,8 +57,15 @@ export interface KeyRecord {
 export interface VerificationAnswer {
   anchor: AnchorRecord;
   coIssuers: Address[];
-  /** When each co-issuer endorsed the root (0 = not yet), same order as `coIssuers`. */
+  /** When each co-issuer endorsed the root (0 = not yet, or withdrawn), same order as `coIssuers`. */
   endorsedAt: bigint[];
+  /**
+   * Registry v2 only (from `verificationDataV2`): the block of each standing endorsement (0 = not
+   * endorsed or withdrawn), so its confirmations are counted like an anchor's; and when each one
+   * was withdrawn (0 = standing). Absent for a v1 registry, which records neither.
+   */
+  endorsementBlocks?: bigint[];
+  withdrawnAt?: bigint[];
   key: KeyRecord;
   revoked: boolean;
   suspended: boolean;
@@ -93,7 +100,7 @@ export interface RegistryReader {
   /** The chain id every endpoint serves (checked to be the same on all). */
   chainId(): Promise<number>;
   /** Answers at `blockNumber` (default: the head, or the lowest head among several endpoints). */
-  verificationData(queries: readonly VerificationQuery[], blockNumber?: bigint): Promise<VerificationData>;
+  verificationData(queries: readonly VerificationQuery[], blockNumber?: bigint, options?: { version?: string | undefined }): Promise<VerificationData>;
 }
 
 /** The chain behind the endpoints, for reads of any registry at one pinned block. */
@@ -104,7 +111,19 @@ export interface ChainReader {
   headBlock(): Promise<bigint>;
   /** `eth_getCode` of `address` at `blockNumber`; every endpoint must return the same code. */
   code(address: Address, blockNumber: bigint): Promise<Hex>;
-  verificationData(registry: Address, queries: readonly VerificationQuery[], blockNumber?: bigint): Promise<VerificationData>;
+  /**
+   * `version` is the registry's genuine version (from classifyRegistryCode): "2.x" registries are
+   * read with `verificationDataV2`, anything else with v1's `verificationData`.
+   */
+  verificationData(registry: Address, queries: readonly VerificationQuery[], blockNumber?: bigint, options?: { version?: string | undefined }): Promise<VerificationData>;
+}
+
+/**
+ * Whether a genuine registry version ("credanchor-registry 2.0.0", from the genuine-code list)
+ * answers `verificationDataV2`. Any other version is read with v1's view, which v2 also serves.
+ */
+export function hasV2View(version: string | undefined): boolean {
+  return version !== undefined && /^credanchor-registry 2\.\d+\.\d+(\s|$)/.test(version);
 }
 
 export type ChainReaderParameters = Omit<RegistryReaderParameters, "registry">;
@@ -119,7 +138,7 @@ export function createRegistryReader(params: RegistryReaderParameters): Registry
     registry,
     endpoints: chain.endpoints,
     chainId: () => chain.chainId(),
-    verificationData: (queries, blockNumber) => chain.verificationData(registry, queries, blockNumber),
+    verificationData: (queries, blockNumber, options) => chain.verificationData(registry, queries, blockNumber, options),
   };
 }
 
@@ -156,22 +175,40 @@ export function createChainReader(params: ChainReaderParameters): ChainReader {
     return codes[0]!;
   }
 
-  async function verificationData(registryAddress: Address, queries: readonly VerificationQuery[], pinned?: bigint): Promise<VerificationData> {
+  async function verificationData(
+    registryAddress: Address,
+    queries: readonly VerificationQuery[],
+    pinned?: bigint,
+    options: { version?: string | undefined } = {},
+  ): Promise<VerificationData> {
     const registry = getAddress(registryAddress);
     const id = await chainId();
-    const args = [queries.map(toAbiQuery)] as const;
+    const abiQueries = queries.map(toAbiQuery);
+    const v2 = hasV2View(options.version);
     // One endpoint and no pinned block: ask at "latest"; the view names the block it ran on.
     // Several: pin them all to the lowest head among them, so endpoints a block apart still agree.
     const blockNumber = pinned ?? (endpoints.length > 1 ? await lowestHead(endpoints) : undefined);
     const results = await Promise.all(
       endpoints.map(async (endpoint) => {
         try {
+          const at = blockNumber === undefined ? {} : { blockNumber };
+          if (v2) {
+            // No accreditors asked here: recognition is read by whoever shows identity.
+            const [block, timestamp, answers] = await endpoint.client.readContract({
+              address: registry,
+              abi: credentialRegistryAbi,
+              functionName: "verificationDataV2",
+              args: [abiQueries, []],
+              ...at,
+            });
+            return { block, timestamp, answers: answers.map(normaliseAnswerV2) };
+          }
           const [block, timestamp, answers] = await endpoint.client.readContract({
             address: registry,
             abi: credentialRegistryAbi,
             functionName: "verificationData",
-            args,
-            ...(blockNumber === undefined ? {} : { blockNumber }),
+            args: [abiQueries],
+            ...at,
           });
           return { block, timestamp, answers: answers.map(normaliseAnswer) };
         } catch (error) {
@@ -340,6 +377,33 @@ function normaliseAnswer(raw: RawAnswer): VerificationAnswer {
     anchor: { ...raw.anchor },
     coIssuers: raw.coIssuers.map((address) => getAddress(address)),
     endorsedAt: [...raw.endorsedAt],
+    key: { ...raw.key },
+    revoked: raw.revoked,
+    suspended: raw.suspended,
+  };
+}
+
+type RawAnswerV2 = {
+  anchor: AnchorRecord;
+  coIssuers: readonly Address[];
+  endorsements: readonly { endorsedAt: bigint; blockNumber: bigint; withdrawnAt: bigint; withdrawReason: number }[];
+  key: KeyRecord;
+  revoked: boolean;
+  suspended: boolean;
+};
+
+/** A v2 answer in the common shape: a withdrawn endorsement reads as not endorsed (endorsedAt 0, block 0). */
+function normaliseAnswerV2(raw: RawAnswerV2): VerificationAnswer {
+  const standing = (i: number) => {
+    const e = raw.endorsements[i];
+    return e !== undefined && e.endorsedAt !== 0n && e.withdrawnAt === 0n ? e : undefined;
+  };
+  return {
+    anchor: { ...raw.anchor },
+    coIssuers: raw.coIssuers.map((address) => getAddress(address)),
+    endorsedAt: raw.coIssuers.map((_, i) => standing(i)?.endorsedAt ?? 0n),
+    endorsementBlocks: raw.coIssuers.map((_, i) => standing(i)?.blockNumber ?? 0n),
+    withdrawnAt: raw.coIssuers.map((_, i) => raw.endorsements[i]?.withdrawnAt ?? 0n),
     key: { ...raw.key },
     revoked: raw.revoked,
     suspended: raw.suspended,

@@ -23,7 +23,7 @@ import { classifyRegistryCode, GENUINE_REGISTRY_CODES, type GenuineRegistryCode 
 import { createChainReader, isCallFailure, type ChainReader, type RegistryReaderParameters, type VerificationAnswer, type VerificationQuery } from "../chain/registryReader";
 import type { StatusEntry } from "../status/statusEntry";
 import type { CredentialFacts } from "./credentialFacts";
-import { CHAIN_CALLS_IN_FLIGHT, CHAIN_QUERIES_PER_CALL, CREDANCHOR_STATUS_LIST_SIZE, MAX_PROOFS_PER_CREDENTIAL, MAX_STATUS_ENTRIES_PER_CREDENTIAL } from "./limits";
+import { CHAIN_CALL_GAS_BUDGET, CHAIN_CALLS_IN_FLIGHT, CHAIN_QUERIES_PER_CALL, PLAIN_QUERY_GAS, ROOT_QUERY_GAS, CREDANCHOR_STATUS_LIST_SIZE, MAX_PROOFS_PER_CREDENTIAL, MAX_STATUS_ENTRIES_PER_CREDENTIAL } from "./limits";
 import { shortHex } from "./report";
 
 /**
@@ -272,7 +272,7 @@ export async function readChainForBundle(allFacts: readonly CredentialFacts[], o
     let chunkError: unknown;
     let block: { blockNumber: bigint; blockTimestamp: bigint } | undefined;
     const call = async (queries: VerificationQuery[]) => {
-      const data = await reader.verificationData(registry, queries, head);
+      const data = await reader.verificationData(registry, queries, head, { version: plans.get(members[0]!)!.registryVersion });
       block ??= { blockNumber: data.blockNumber, blockTimestamp: data.blockTimestamp };
       queries.forEach((query, k) => answers.set(queryKey(query), data.answers[k]!));
     };
@@ -281,7 +281,7 @@ export async function readChainForBundle(allFacts: readonly CredentialFacts[], o
     for (const i of members) for (const query of allQueries(plans.get(i)!)) unique.set(queryKey(query), query);
     const list = [...unique.values()];
     const chunks: VerificationQuery[][] = [];
-    for (let start = 0; start < list.length; start += CHAIN_QUERIES_PER_CALL) chunks.push(list.slice(start, start + CHAIN_QUERIES_PER_CALL));
+    chunks.push(...chunkQueries(list));
     // Nothing to ask (no key, no status, no anchor) still needs the block it was decided at.
     if (chunks.length === 0) chunks.push([]);
     await inBatches(chunks, CHAIN_CALLS_IN_FLIGHT, async (chunk) => {
@@ -347,6 +347,32 @@ export async function readChainForBundle(allFacts: readonly CredentialFacts[], o
   const result = done(firstError === undefined ? {} : { error: firstError });
   if (summary) result.summary = summary;
   return result;
+}
+
+const ZERO_ROOT = `0x${"0".repeat(64)}`;
+
+/**
+ * Cuts a registry's queries into `eth_call`s: at most CHAIN_QUERIES_PER_CALL each, and within
+ * CHAIN_CALL_GAS_BUDGET as planned per query (ROOT_QUERY_GAS with a root, which may be a
+ * 32-co-issuer anchor; PLAIN_QUERY_GAS without), so a bundle of distinct co-issued roots stays
+ * under a 2^24 cap on either registry version.
+ */
+export function chunkQueries(list: readonly VerificationQuery[]): VerificationQuery[][] {
+  const chunks: VerificationQuery[][] = [];
+  let current: VerificationQuery[] = [];
+  let gas = 0;
+  for (const query of list) {
+    const cost = query.root.toLowerCase() === ZERO_ROOT ? PLAIN_QUERY_GAS : ROOT_QUERY_GAS;
+    if (current.length > 0 && (current.length >= CHAIN_QUERIES_PER_CALL || gas + cost > CHAIN_CALL_GAS_BUDGET)) {
+      chunks.push(current);
+      current = [];
+      gas = 0;
+    }
+    current.push(query);
+    gas += cost;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
 }
 
 /** How a chain read that threw shows in the steps: disagreement is a lie (failed), the rest unconfirmed. */

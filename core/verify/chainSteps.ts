@@ -58,7 +58,9 @@ function describeKeyFailure(verdict: Extract<KeyVerdict, { valid: false }>, answ
     case "compromised":
       return `was marked compromised from ${isoTime(answer.key.compromisedAt)}, before ${when}`;
     case "not-yet-valid":
-      return `was not yet valid at ${when} (valid from ${isoTime(answer.key.validFrom)})`;
+      return answer.key.registeredAt > answer.key.validFrom
+        ? `was not yet valid at ${when} (registered on chain only at ${isoTime(answer.key.registeredAt)}; its claimed start ${isoTime(answer.key.validFrom)} is earlier, and a key never counts before its registration)`
+        : `was not yet valid at ${when} (valid from ${isoTime(answer.key.validFrom)})`;
     case "expired":
       return `was no longer valid at ${when} (valid until ${isoTime(answer.key.validUntil)})`;
   }
@@ -186,7 +188,7 @@ export function anchoredStep(facts: CredentialFacts, view: ChainView, confirmati
   );
 }
 
-export function coIssuersStep(facts: CredentialFacts, view: ChainView): VerificationStep {
+export function coIssuersStep(facts: CredentialFacts, view: ChainView, confirmations = 1): VerificationStep {
   const coProofs = coIssuerProofs(facts);
   const label = (count: number) => (count === 0 ? "Co-issuer endorsements" : `Co-issuer endorsements (${count} co-issuer proof${count > 1 ? "s" : ""})`);
   if (view.kind === "unavailable") {
@@ -225,19 +227,38 @@ export function coIssuersStep(facts: CredentialFacts, view: ChainView): Verifica
   if (stranger) return step("co-issuers", "failed", `The credential carries a proof by ${stranger.controller}, whom the anchor on chain ${view.plan.chainId} does not name as a co-issuer`);
   const parties = answer.coIssuers.map((address, i) => {
     const endorsedAt = answer.endorsedAt[i] ?? 0n;
+    // Registry v2 records each endorsement's block: like an anchor, it counts only once it has the
+    // required confirmations (a reorg could drop it). v1 records no block, so none is counted.
+    const endorsedInBlock = answer.endorsementBlocks?.[i] ?? 0n;
+    const endorsementConfirmations = endorsedAt !== 0n && endorsedInBlock !== 0n ? view.blockNumber - endorsedInBlock + 1n : undefined;
+    const awaitsConfirmations = endorsementConfirmations !== undefined && endorsementConfirmations < BigInt(confirmations);
+    const withdrawnAt = answer.withdrawnAt?.[i] ?? 0n;
     const planned = view.plan.coIssuerQueries.find((entry) => entry.address.toLowerCase() === address.toLowerCase());
     const verdict = planned ? keyVerdictAt(view.answer(planned.query).key, record.anchoredAt) : undefined;
     const proofOk = planned !== undefined && planned.proof.verified && verdict!.valid;
     const problem = endorsedAt === 0n
-      ? "has not endorsed the root"
+      ? withdrawnAt !== 0n
+        ? `withdrew its endorsement on ${isoTime(withdrawnAt)}`
+        : "has not endorsed the root"
       : !planned
         ? "endorsed the root but has no proof on this credential"
         : !planned.proof.verified
           ? "has a proof that does not verify"
           : !verdict!.valid
             ? `signed with key ${shortKey(planned.proof.publicKeyMultibase)}, which ${verdict!.reason === "not-registered" ? "is not registered for it" : `was not valid at anchor time (${verdict!.reason})`}`
-            : undefined;
-    return { address, endorsedAt: jsonInteger(endorsedAt), publicKeyMultibase: planned?.proof.publicKeyMultibase, counts: endorsedAt !== 0n && proofOk, problem };
+            : awaitsConfirmations
+              ? `endorsed in block ${endorsedInBlock}, with only ${endorsementConfirmations} of the ${confirmations} required confirmations so far`
+              : undefined;
+    return {
+      address,
+      endorsedAt: jsonInteger(endorsedAt),
+      ...(endorsedInBlock !== 0n ? { endorsedInBlock: jsonInteger(endorsedInBlock), confirmations: jsonInteger(endorsementConfirmations!) } : {}),
+      ...(withdrawnAt !== 0n ? { withdrawnAt: jsonInteger(withdrawnAt) } : {}),
+      publicKeyMultibase: planned?.proof.publicKeyMultibase,
+      counts: endorsedAt !== 0n && proofOk && !awaitsConfirmations,
+      awaitsConfirmations: endorsedAt !== 0n && proofOk && awaitsConfirmations,
+      problem,
+    };
   });
   const count = 1 + parties.filter((party) => party.counts).length;
   const total = parties.length + 1;
@@ -246,6 +267,19 @@ export function coIssuersStep(facts: CredentialFacts, view: ChainView): Verifica
   const badKey = parties.find((party) => party.publicKeyMultibase && party.problem && party.problem.startsWith("signed with key"));
   if (badKey) return step("co-issuers", "failed", `Co-issuer ${badKey.address} ${badKey.problem}`, data);
   if (count < record.threshold) {
+    const waiting = parties.filter((party) => party.awaitsConfirmations);
+    if (count + waiting.length >= record.threshold) {
+      // Enough endorsements exist, but some are too recent to rely on yet: not wrong, not proven.
+      const latest = waiting.reduce((high, party) => (BigInt(party.endorsedInBlock!) > high ? BigInt(party.endorsedInBlock!) : high), 0n);
+      const result = step(
+        "co-issuers",
+        "unconfirmed",
+        `${count} of ${total} parties' endorsements have the required ${confirmations} confirmations; ${waiting.length} more are too recent (${waiting.map((party) => `${shortHex(party.address)} ${party.problem}`).join("; ")}); ${record.threshold} are required`,
+        data,
+      );
+      result.fix = `Try again after block ${latest + BigInt(confirmations) - 1n}`;
+      return result;
+    }
     const missing = parties.filter((party) => !party.counts).map((party) => `${shortHex(party.address)} ${party.problem}`);
     return step("co-issuers", "failed", `Only ${count} of ${total} parties endorsed this credential; ${record.threshold} are required (${missing.join("; ")})`, data);
   }

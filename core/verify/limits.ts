@@ -27,6 +27,25 @@ export const MAX_STATUS_ENTRIES_PER_CREDENTIAL = 4;
  */
 export const CHAIN_QUERIES_PER_CALL = 128;
 
+/**
+ * The tightest common `eth_call` gas cap: 2^24 (EIP-7825's transaction cap, which Hardhat and
+ * clients following Osaka also apply to calls). Every chunk is planned to fit under it.
+ */
+export const ETH_CALL_GAS_CAP = 2 ** 24;
+
+/**
+ * What one query may cost in the view, as planned: a query with a root may read a co-issued
+ * anchor with up to 32 co-issuers and their endorsements, all cold (registry v2's
+ * `verificationDataV2`: ~200,000 gas each, 5.01M for 25 in test/contracts/registryV2.test.ts, and
+ * 15.4M for 67, as memory grows; v1's view less); a query without a root reads one key and two status words (under 20,000).
+ * Both rounded up; measured in test/core/verify/chunking.test.ts against the 2^24 cap.
+ */
+export const ROOT_QUERY_GAS = 250_000;
+export const PLAIN_QUERY_GAS = 30_000;
+
+/** The gas a chunk is planned within: the cap less room for the call itself and memory growth. */
+export const CHAIN_CALL_GAS_BUDGET = ETH_CALL_GAS_CAP - 2_000_000;
+
 /** How many `eth_call`s of one bundle are in flight at once (chunks, then per-credential retries). */
 export const CHAIN_CALLS_IN_FLIGHT = 4;
 

@@ -229,7 +229,7 @@ export async function verifyCredentials(credentials: readonly unknown[], options
     emit(index, keyRegisteredStep(slot.facts, view, bindings.get(slot)));
     emit(index, inclusionStep(slot.facts));
     emit(index, anchoredStep(slot.facts, view, confirmations));
-    emit(index, coIssuersStep(slot.facts, view));
+    emit(index, coIssuersStep(slot.facts, view, confirmations));
     emit(index, statusStep(slot.facts, view, lists));
     emit(index, validityStep(slot.facts, now));
   }

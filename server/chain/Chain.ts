@@ -62,11 +62,17 @@ export interface Chain {
   blockNumber(): Promise<bigint>;
   blockTimestamp(blockNumber: bigint): Promise<bigint>;
 
-  /** Funds the issuer address (if needed), registers its signing key and authorises our operator; idempotent. */
+  /**
+   * Funds the issuer address (if needed), registers its signing key and authorises our operator
+   * with the default scopes (anchor, endorse, suspend: never revoke); idempotent, and an operator
+   * that is live but lacks one of those scopes is authorised again.
+   */
   onboardIssuer(onboarding: IssuerOnboarding): Promise<void>;
   keyRecord(issuer: Address, keyId: Hex): Promise<KeyRecord>;
   anchorRecord(issuer: Address, root: Hex): Promise<AnchorRecord>;
   anchorEvents(issuer: Address, root: Hex): Promise<AnchorEvent[]>;
+  /** The next EIP-712 nonce the registry expects from `signer` (`nonces(signer)`). */
+  registryNonce(signer: Address): Promise<bigint>;
   /** All words of one status list (512 words of 256 bits). */
   statusWords(issuer: Address, listId: number, purpose: "revocation" | "suspension"): Promise<bigint[]>;
 

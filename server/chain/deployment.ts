@@ -20,7 +20,7 @@ export const DEPLOYMENTS_DIR = path.resolve(__dirname, "..", "..", "deployments"
  * What `version()` of the registry this code deploys answers. A recorded address whose contract
  * answers anything else is not reused. test/scripts/deploy.test.ts keeps it equal to the contract's.
  */
-export const REGISTRY_VERSION = "credanchor-registry 1.0.0";
+export const REGISTRY_VERSION = "credanchor-registry 2.0.0";
 
 /** The registry's creation code as compiled from contracts/ (committed, see the header). */
 export const REGISTRY_BYTECODE = registryBytecode.bytecode as Hex;

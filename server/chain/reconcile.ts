@@ -24,12 +24,10 @@ import type { Logger } from "../log";
 import type { ChainTxRecord, IssuerRecord, StatusChangeRecord, Store } from "../store/Store";
 import { unixSeconds, type Clock } from "../clock";
 import { prepareOperatorTx } from "../worker/operatorTx";
-import { planStatusCalls } from "../worker/statusWriter";
+import { operatorStatusCall, planStatusCalls, signedRevocationCall } from "../worker/statusWriter";
 import type { Chain, Hex } from "./Chain";
 import { registryCall } from "./viemChain";
 
-/** The registry's reason code for changes made through the server. */
-const SERVER_REASON_CODE = 1;
 const WORD_BITS = 256;
 
 export interface ReconcileDeps {
@@ -38,6 +36,8 @@ export interface ReconcileDeps {
   clock: Clock;
   log: Logger;
   publicUrl: string;
+  /** The issuer's chain private key (opened from its sealed copy), to sign lost revocations again. */
+  issuerChainKey(issuer: IssuerRecord): Hex;
   /** Registers the issuer's key and authorises our operator when missing (services/issuers onboardIssuer with restoring). */
   onboard(issuer: IssuerRecord): Promise<void>;
   /** How long to wait for one written transaction to be mined. */
@@ -189,10 +189,17 @@ async function rewriteStatusBits(deps: ReconcileDeps, report: ReconcileReport): 
     }
     if (!missing.length) continue;
     const calls = planStatusCalls(missing.map((change, id) => ({ ...change, id })));
+    // The operator holds no revoke scope: lost revocations are signed again by the issuer's key.
+    let issuerNonce: bigint | undefined;
     for (const call of calls) {
-      const data = call.word
-        ? registryCall.statusWord(call.action, issuer.address, call.listId, call.word.index, call.word.mask, SERVER_REASON_CODE)
-        : registryCall.statusIndices(call.action, issuer.address, call.listId, call.indices!, SERVER_REASON_CODE);
+      let data: Hex;
+      if (call.action === "revoke") {
+        issuerNonce ??= await chain.registryNonce(issuer.address);
+        data = await signedRevocationCall(chain, deps.issuerChainKey(issuer), issuer.address, call, issuerNonce, unixSeconds(deps.clock));
+        issuerNonce++;
+      } else {
+        data = operatorStatusCall(issuer.address, call);
+      }
       const outcome = await sendStored(deps, `reconcile-status:${call.action}:${list.issuerId}:${call.listId}`, data);
       if (outcome === "success") report.statusBitsRewritten += call.changeIds.length;
       else log.error({ issuer: list.issuerId, listId: list.listId, action: call.action, outcome }, "a lost status change could not be written again");

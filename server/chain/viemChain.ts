@@ -24,6 +24,11 @@ const NO_END = (1n << 64n) - 1n;
 const STATUS_WORDS = 512;
 const PURPOSE = { revocation: 0, suspension: 1 } as const;
 
+/** The registry's operator scope bits (contracts/modules/Operators.sol). */
+export const OPERATOR_SCOPE = { anchor: 1, endorse: 2, suspend: 4, revoke: 8 } as const;
+/** What `authorizeOperator` grants and our hot key needs: everything but revoke. */
+export const OPERATOR_DEFAULT_SCOPES = OPERATOR_SCOPE.anchor | OPERATOR_SCOPE.endorse | OPERATOR_SCOPE.suspend;
+
 export interface ViemChainOptions {
   rpcUrl: string;
   registry: Address;
@@ -81,6 +86,11 @@ export async function createViemChain(options: ViemChainOptions): Promise<Chain>
     }
   };
   const registryAddress = options.registry;
+  /** Reads one registry view through `rpc`. */
+  const read = <T>(functionName: string, args: readonly unknown[]): Promise<T> =>
+    rpc(functionName, async () =>
+      (await client.readContract({ address: registryAddress, abi: credentialRegistryAbi, functionName: functionName as never, args: args as never })) as T,
+    );
 
   let exclusive: Promise<unknown> = Promise.resolve();
   const runExclusive = <T>(fn: () => Promise<T>): Promise<T> => {
@@ -111,12 +121,11 @@ export async function createViemChain(options: ViemChainOptions): Promise<Chain>
       const issuer = privateKeyToAccount(issuerPrivateKey);
       const wallet = createWalletClient({ chain, account: issuer, transport: http(options.rpcUrl) });
       const key = await self.keyRecord(issuer.address, signingKeyId);
-      const operatorUntil = await rpc("operatorValidUntil", () =>
-        client.readContract({ address: registryAddress, abi: credentialRegistryAbi, functionName: "operatorValidUntil", args: [issuer.address, operator.address] }),
-      );
+      const operatorUntil = await read<bigint>("operatorValidUntil", [issuer.address, operator.address]);
+      const operatorScopes = await read<number>("operatorScopes", [issuer.address, operator.address]);
       const latest = await rpc("eth_getBlockByNumber", () => client.getBlock());
       const needsKey = key.validUntil === 0n;
-      const needsOperator = operatorUntil <= latest.timestamp;
+      const needsOperator = operatorUntil <= latest.timestamp || (operatorScopes & OPERATOR_DEFAULT_SCOPES) !== OPERATOR_DEFAULT_SCOPES;
       if (!needsKey && !needsOperator) return;
 
       const balance = await rpc("eth_getBalance", () => client.getBalance({ address: issuer.address }));
@@ -171,6 +180,8 @@ export async function createViemChain(options: ViemChainOptions): Promise<Chain>
       }
       return events;
     },
+
+    registryNonce: (signer) => read<bigint>("nonces", [signer]),
 
     statusWords: (issuer, listId, purpose) => self.statusWordRange(issuer, listId, purpose, 0, STATUS_WORDS),
 

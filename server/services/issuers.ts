@@ -72,16 +72,23 @@ export function createIssuer(deps: IssuerKeysDeps, profile: IssuerProfileInput, 
 }
 
 /**
- * Registers the issuer's signing key and authorises our operator on chain (idempotent). With
+ * Registers the issuer's signing key and authorises our operator on chain (idempotent). The
+ * operator gets the registry's default scopes (anchor, endorse, suspend), never revoke: the
+ * issuer's revocations are signed by its own key (see server/worker/statusWriter.ts). With
  * `restoring` (the start-up reconciliation), a key the chain lost is written again valid from
- * the issuer's creation, so it still vouches for what was signed before.
+ * the issuer's creation (the registry clamps its effective start to the registration).
  */
 export async function onboardIssuer(deps: IssuerKeysDeps, issuer: IssuerRecord, options: { restoring?: boolean } = {}): Promise<IssuerRecord> {
-  const issuerPrivateKey = bytesToHex(deps.box.open(issuer.addressKeySealed, addressContext(issuer.id))) as Hex;
+  const issuerPrivateKey = issuerChainKey(deps.box, issuer);
   await deps.chain.onboardIssuer({ issuerPrivateKey, signingKeyId: issuer.signingKeyId, ...(options.restoring ? { validFrom: BigInt(issuer.createdAt) } : {}) });
   deps.store.setIssuerOnchainState(issuer.id, "registered");
   deps.log.info({ issuer: issuer.id, address: issuer.address }, "issuer onboarded on chain");
   return { ...issuer, onchainState: "registered" };
+}
+
+/** The issuer's chain private key, opened from its sealed copy (it signs the issuer's revocations). */
+export function issuerChainKey(box: SecretBox, issuer: IssuerRecord): Hex {
+  return bytesToHex(box.open(issuer.addressKeySealed, addressContext(issuer.id))) as Hex;
 }
 
 export function issuerSigningKey(box: SecretBox, issuer: IssuerRecord): SecretSigningKey {

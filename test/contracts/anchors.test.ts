@@ -85,7 +85,7 @@ describe("anchors: the first write wins", () => {
         .to.be.revertedWithCustomError(registry, "RootAlreadyAnchored")
         .withArgs(issuer.address, BATCH, batchAnchoredAt);
     }
-    await expect(registry.connect(issuer).anchorCoIssued(issuer, BATCH, 99n, "", [operator.address], 1))
+    await expect(registry.connect(issuer).anchorCoIssued(issuer, BATCH, 99n, "", [operator.address], 2))
       .to.be.revertedWithCustomError(registry, "RootAlreadyAnchored")
       .withArgs(issuer.address, BATCH, batchAnchoredAt);
     expect(fieldsOf(await registry.anchorRecord(issuer, BATCH))).to.deep.equal(before);
@@ -164,7 +164,7 @@ describe("anchors: who may anchor in an issuer's namespace", () => {
       await expect(registry.connect(sender).anchor(issuer, rootOf("single"), 1n, "")).not.to.be.reverted;
       await expect(registry.connect(sender).anchorCoIssued(issuer, rootOf("joint"), 1n, "", [coIssuerA.address], 2))
         .to.emit(registry, "CoIssuanceProposed")
-        .withArgs(issuer.address, rootOf("joint"), [coIssuerA.address], 2);
+        .withArgs(issuer.address, rootOf("joint"), coIssuerA.address, 2, 2);
     });
   }
 
@@ -180,7 +180,7 @@ describe("anchors: who may anchor in an issuer's namespace", () => {
     it(`rejects a co-issued anchor from ${description}`, async () => {
       const cast = await loadFixture(deployWithOperators);
       const sender = pick(cast);
-      await expect(cast.registry.connect(sender).anchorCoIssued(cast.issuer, ROOT, 1n, "", [cast.coIssuerA.address], 1))
+      await expect(cast.registry.connect(sender).anchorCoIssued(cast.issuer, ROOT, 1n, "", [cast.coIssuerA.address], 2))
         .to.be.revertedWithCustomError(cast.registry, "NotIssuerOrOperator")
         .withArgs(cast.issuer.address, sender.address);
     });

@@ -19,11 +19,23 @@ export const STATUS_LIST_SIZE = 131_072;
 export const WORD_COUNT = STATUS_LIST_SIZE / 256;
 /** Values of IStatusLists.StatusPurpose. */
 export const REVOCATION = 0;
+/** Operator scope bits (Operators.sol). */
+export const SCOPE_ANCHOR = 1;
+export const SCOPE_ENDORSE = 2;
+export const SCOPE_SUSPEND = 4;
+export const SCOPE_REVOKE = 8;
+export const ALL_SCOPES = 15;
+export const DEFAULT_SCOPES = SCOPE_ANCHOR | SCOPE_ENDORSE | SCOPE_SUSPEND;
 export const SUSPENSION = 1;
 
 /** A struct the registry returned, as a plain object of its named fields for deep comparison. */
 export function fieldsOf(struct: object): Record<string, unknown> {
   return (struct as Result).toObject();
+}
+
+/** Addresses in ascending numeric order, as anchorCoIssued requires. */
+export function sortAddresses(addresses: readonly string[]): string[] {
+  return [...addresses].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : BigInt(a) > BigInt(b) ? 1 : 0));
 }
 
 export const rootOf = (label: string): string => ethers.id(`batch root: ${label}`);
@@ -73,9 +85,10 @@ export async function deployWithOperators() {
     await registry.connect(party).authorizeOperator(retiredOperator, operatorValidUntil);
     await registry.connect(party).retireOperator(retiredOperator);
   }
-  await registry.connect(issuer).authorizeOperator(operator, operatorValidUntil);
-  await registry.connect(otherIssuer).authorizeOperator(otherOperator, operatorValidUntil);
-  await registry.connect(coIssuerA).authorizeOperator(coOperator, operatorValidUntil);
+  // The live operators hold every scope here; scope limits have their own tests (scopes.test.ts).
+  await registry.connect(issuer).grantOperator(operator, operatorValidUntil, ALL_SCOPES);
+  await registry.connect(otherIssuer).grantOperator(otherOperator, operatorValidUntil, ALL_SCOPES);
+  await registry.connect(coIssuerA).grantOperator(coOperator, operatorValidUntil, ALL_SCOPES);
   await time.increaseTo(expiredAt + HOUR);
   return { ...cast, operatorValidUntil, expiredAt };
 }
@@ -114,18 +127,22 @@ export async function deployWithAnchors() {
   const { registry, issuer, coIssuerA, coIssuerB, coIssuerC } = cast;
   await registry.connect(issuer).anchor(issuer, BATCH, BATCH_LEAVES, "ipfs://batch");
   const batchAnchoredAt = await time.latest();
-  const coIssuers = [coIssuerA.address, coIssuerB.address, coIssuerC.address];
+  // v2 takes co-issuers in ascending address order.
+  const coIssuers = sortAddresses([coIssuerA.address, coIssuerB.address, coIssuerC.address]);
   await registry.connect(issuer).anchorCoIssued(issuer, CO_ISSUED, 4n, "ipfs://joint", coIssuers, CO_ISSUED_THRESHOLD);
   return { ...cast, batchAnchoredAt, coIssuers };
 }
 
 export const KEY = keyOf("issuer key 2026");
 
-/** The cast, plus `issuer`'s KEY valid from a day ago for a year. */
+/**
+ * The cast, plus `issuer`'s KEY valid from an hour after registration for a year (a start in the
+ * future: one in the past is recorded as the registration time, see signingKeys.test.ts).
+ */
 export async function deployWithKey() {
   const cast = await deployWithOperators();
   const now = await time.latest();
-  const keyValidFrom = now - DAY;
+  const keyValidFrom = now + HOUR;
   const keyValidUntil = now + 365 * DAY;
   await cast.registry.connect(cast.issuer).registerKey(KEY, keyValidFrom, keyValidUntil);
   const keyRegisteredAt = await time.latest();

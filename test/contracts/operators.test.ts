@@ -4,6 +4,7 @@ import { loadFixture, time } from "@nomicfoundation/hardhat-toolbox/network-help
 import {
   BATCH_LEAVES,
   DAY,
+  DEFAULT_SCOPES,
   HOUR,
   NON_ISSUERS,
   WRITERS_ALLOWED,
@@ -21,8 +22,9 @@ describe("operators: authorising", () => {
 
     await expect(registry.connect(issuer).authorizeOperator(operator, validUntil))
       .to.emit(registry, "OperatorAuthorized")
-      .withArgs(issuer.address, operator.address, validUntil);
+      .withArgs(issuer.address, operator.address, validUntil, DEFAULT_SCOPES);
     expect(await registry.operatorValidUntil(issuer, operator)).to.equal(validUntil);
+    expect(await registry.operatorScopes(issuer, operator)).to.equal(DEFAULT_SCOPES);
     expect(await registry.canActFor(issuer, operator)).to.equal(true);
   });
 
@@ -32,7 +34,7 @@ describe("operators: authorising", () => {
 
     await expect(registry.connect(issuer).authorizeOperator(operator, shorter))
       .to.emit(registry, "OperatorAuthorized")
-      .withArgs(issuer.address, operator.address, shorter);
+      .withArgs(issuer.address, operator.address, shorter, DEFAULT_SCOPES);
     expect(await registry.operatorValidUntil(issuer, operator)).to.equal(shorter);
   });
 
@@ -163,7 +165,7 @@ describe("operators: only the issuer manages its operators", () => {
 
       await expect(registry.connect(sender).authorizeOperator(coIssuerC, validUntil))
         .to.emit(registry, "OperatorAuthorized")
-        .withArgs(sender.address, coIssuerC.address, validUntil);
+        .withArgs(sender.address, coIssuerC.address, validUntil, DEFAULT_SCOPES);
       expect(await registry.canActFor(sender, coIssuerC)).to.equal(true);
       expect(await registry.canActFor(issuer, coIssuerC)).to.equal(false);
     });

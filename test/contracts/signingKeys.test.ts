@@ -31,14 +31,28 @@ describe("signing keys: registering", () => {
     });
   });
 
-  it("accepts a key with no planned end (validUntil = 2^64 - 1) and a start in the past", async () => {
+  it("accepts a key with no planned end (validUntil = 2^64 - 1) and records a start in the past as the registration time", async () => {
     const { registry, issuer } = await loadFixture(deployWithOperators);
     const key = keyOf("long lived");
+    const at = await nextBlockAt();
 
     await expect(registry.connect(issuer).registerKey(key, 0, NO_END))
       .to.emit(registry, "KeyRegistered")
-      .withArgs(issuer.address, key, 0, NO_END);
+      .withArgs(issuer.address, key, at, NO_END);
+    expect((await registry.keyRecord(issuer, key)).validFrom).to.equal(at);
     expect(await registry.isKeyValidAt(issuer, key, NO_END - 1n)).to.equal(true);
+    // A key published now never vouches for anything anchored before it was published.
+    expect(await registry.isKeyValidAt(issuer, key, at - 1)).to.equal(false);
+    expect(await registry.isKeyValidAt(issuer, key, 0)).to.equal(false);
+  });
+
+  it("rejects a past start whose window ended before the key was registered", async () => {
+    const { registry, issuer } = await loadFixture(deployWithOperators);
+    const at = await nextBlockAt();
+
+    await expect(registry.connect(issuer).registerKey(keyOf("backdated"), at - 10 * DAY, at - DAY))
+      .to.be.revertedWithCustomError(registry, "InvalidKeyWindow")
+      .withArgs(at, at - DAY);
   });
 
   it("rejects the zero key", async () => {
@@ -50,9 +64,10 @@ describe("signing keys: registering", () => {
 
   it("rejects a window that ends at or before it starts", async () => {
     const { registry, issuer } = await loadFixture(deployWithOperators);
+    const later = (await time.latest()) + DAY;
     for (const [from, until] of [
-      [1000, 1000],
-      [1000, 999],
+      [later, later],
+      [later, later - 1],
     ]) {
       await expect(registry.connect(issuer).registerKey(keyOf("empty"), from, until))
         .to.be.revertedWithCustomError(registry, "InvalidKeyWindow")
@@ -71,8 +86,9 @@ describe("signing keys: registering", () => {
   it("keeps keys per issuer: another issuer registers the same key in its own namespace", async () => {
     const { registry, issuer, otherIssuer, keyValidUntil } = await loadFixture(deployWithKey);
 
-    await registry.connect(otherIssuer).registerKey(KEY, 5, 6);
-    expect((await registry.keyRecord(otherIssuer, KEY)).validUntil).to.equal(6);
+    const later = (await time.latest()) + DAY;
+    await registry.connect(otherIssuer).registerKey(KEY, later, later + 1);
+    expect((await registry.keyRecord(otherIssuer, KEY)).validUntil).to.equal(later + 1);
     expect((await registry.keyRecord(issuer, KEY)).validUntil).to.equal(keyValidUntil);
   });
 });
@@ -115,11 +131,12 @@ describe("signing keys: windows only shrink", () => {
   it("rejects an end of 0, which would make the key read as never registered and open it to re-registration", async () => {
     const { registry, issuer } = await loadFixture(deployWithOperators);
     const key = keyOf("valid from the epoch");
-    await registry.connect(issuer).registerKey(key, 0, 1000);
+    const at = await nextBlockAt();
+    await registry.connect(issuer).registerKey(key, 0, at + 1000);
 
     await expect(registry.connect(issuer).shortenKeyValidity(key, 0))
       .to.be.revertedWithCustomError(registry, "InvalidKeyWindow")
-      .withArgs(0, 0);
+      .withArgs(at, 0);
     await expect(registry.connect(issuer).registerKey(key, 0, NO_END))
       .to.be.revertedWithCustomError(registry, "KeyAlreadyRegistered")
       .withArgs(issuer.address, key);
@@ -170,8 +187,13 @@ describe("signing keys: compromise", () => {
     const { registry, issuer } = await loadFixture(deployWithKey);
 
     await expect(registry.connect(issuer).markKeyCompromised(KEY, 0))
-      .to.be.revertedWithCustomError(registry, "KeyWindowCannotWiden")
-      .withArgs(KEY, 0, 0);
+      .to.be.revertedWithCustomError(registry, "ZeroCompromiseTime")
+      .withArgs(KEY);
+    await registry.connect(issuer).markKeyCompromised(KEY, 5);
+    await expect(registry.connect(issuer).markKeyCompromised(KEY, 0))
+      .to.be.revertedWithCustomError(registry, "ZeroCompromiseTime")
+      .withArgs(KEY);
+    expect((await registry.keyRecord(issuer, KEY)).compromisedAt).to.equal(5);
   });
 
   it("rejects compromising a key the sender never registered", async () => {
@@ -246,9 +268,10 @@ describe("signing keys: only the issuer manages its keys", () => {
       const cast = await loadFixture(deployWithOperators);
       const sender = pick(cast);
       const key = keyOf("sent by someone else");
+      const at = await nextBlockAt();
       await expect(cast.registry.connect(sender).registerKey(key, 0, NO_END))
         .to.emit(cast.registry, "KeyRegistered")
-        .withArgs(sender.address, key, 0, NO_END);
+        .withArgs(sender.address, key, at, NO_END);
       expect((await cast.registry.keyRecord(cast.issuer, key)).validUntil).to.equal(0);
     });
   }

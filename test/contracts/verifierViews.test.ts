@@ -147,6 +147,6 @@ describe("verifier views: inclusion proofs", () => {
 describe("verifier views: version", () => {
   it("names the registry interface version", async () => {
     const { registry } = await loadFixture(deployRegistry);
-    expect(await registry.version()).to.equal("credanchor-registry 1.0.0");
+    expect(await registry.version()).to.equal("credanchor-registry 2.0.0");
   });
 });

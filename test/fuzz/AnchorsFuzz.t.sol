@@ -36,7 +36,7 @@ contract AnchorsFuzzTest is FuzzBase {
             abi.encodeWithSelector(IAnchors.RootAlreadyAnchored.selector, ISSUER, root, uint64(START))
         );
         vm.prank(ISSUER);
-        registry.anchorCoIssued(ISSUER, root, laterLeafCount, "", coIssuers, 1);
+        registry.anchorCoIssued(ISSUER, root, laterLeafCount, "", coIssuers, 2);
 
         vm.assertEq(
             keccak256(abi.encode(registry.anchorRecord(ISSUER, root))), keccak256(abi.encode(first)), "record changed"
@@ -78,7 +78,7 @@ contract AnchorsFuzzTest is FuzzBase {
         public
     {
         uint256 n = bound(coIssuerCount, 1, 16);
-        threshold = uint8(bound(threshold, 1, n + 1));
+        threshold = uint8(bound(threshold, 2, n + 1));
         address[] memory coIssuers = new address[](n);
         for (uint256 i = 0; i < n; ++i) coIssuers[i] = address(uint160(0xC000 + i));
         bytes32 root = keccak256(abi.encode(orderSeed));
@@ -93,12 +93,38 @@ contract AnchorsFuzzTest is FuzzBase {
             vm.prank(coIssuers[order[k]]);
             registry.endorse(ISSUER, root, coIssuers[order[k]]);
             vm.assertEq(_endorsementCount(root), k + 2, "every endorsement counts once");
+            vm.assertEq(registry.endorsementCount(ISSUER, root), k + 2, "the stored count agrees");
         }
     }
 
-    function testFuzz_rejectsAThresholdOutsideOneToParties(uint8 coIssuerCount, uint8 threshold) public {
+    /// Withdrawing endorsements in any order takes each out of every count, once and for good.
+    function testFuzz_aWithdrawnEndorsementNeverCounts(uint8 coIssuerCount, uint256 orderSeed, uint16 reason) public {
         uint256 n = bound(coIssuerCount, 1, 16);
-        vm.assume(threshold == 0 || threshold > n + 1);
+        address[] memory coIssuers = new address[](n);
+        for (uint256 i = 0; i < n; ++i) coIssuers[i] = address(uint160(0xC000 + i));
+        bytes32 root = keccak256(abi.encode("withdrawals", orderSeed));
+        vm.prank(ISSUER);
+        registry.anchorCoIssued(ISSUER, root, 10, "", coIssuers, uint8(n + 1));
+        for (uint256 i = 0; i < n; ++i) {
+            vm.prank(coIssuers[i]);
+            registry.endorse(ISSUER, root, coIssuers[i]);
+        }
+        uint256[] memory order = _shuffled(n, orderSeed);
+        for (uint256 k = 0; k < n; ++k) {
+            address party = coIssuers[order[k]];
+            vm.prank(party);
+            registry.withdrawEndorsement(ISSUER, root, party, reason);
+            vm.assertEq(_endorsementCount(root), n - k, "v1's view still counts a withdrawn endorsement");
+            vm.assertEq(registry.endorsementCount(ISSUER, root), n - k, "the stored count still counts it");
+            vm.expectRevert(abi.encodeWithSelector(IAnchors.AlreadyEndorsed.selector, ISSUER, root, party));
+            vm.prank(party);
+            registry.endorse(ISSUER, root, party);
+        }
+    }
+
+    function testFuzz_rejectsAThresholdOutsideTwoToParties(uint8 coIssuerCount, uint8 threshold) public {
+        uint256 n = bound(coIssuerCount, 1, 16);
+        vm.assume(threshold < 2 || threshold > n + 1);
         address[] memory coIssuers = new address[](n);
         for (uint256 i = 0; i < n; ++i) coIssuers[i] = address(uint160(0xC000 + i));
         vm.expectRevert(abi.encodeWithSelector(IAnchors.InvalidCoIssuance.selector, n + 1, threshold));

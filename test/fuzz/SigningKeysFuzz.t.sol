@@ -14,21 +14,23 @@ contract SigningKeysFuzzTest is FuzzBase {
     CredentialRegistry private registry;
 
     function setUp() public {
+        vm.warp(1_767_225_600); // 2026-01-01: starts before it are recorded as the registration time
         registry = new CredentialRegistry();
     }
 
     function testFuzz_shorteningNeverWidensNorUnregisters(uint64 validFrom, uint64 validUntil, uint64 requested)
         public
     {
-        vm.assume(validUntil > validFrom);
+        uint64 start = _effectiveStart(validFrom);
+        vm.assume(validUntil > start);
         _register(validFrom, validUntil);
 
         if (requested >= validUntil) {
             vm.expectRevert(
                 abi.encodeWithSelector(ISigningKeys.KeyWindowCannotWiden.selector, KEY, validUntil, requested)
             );
-        } else if (requested < validFrom || requested == 0) {
-            vm.expectRevert(abi.encodeWithSelector(ISigningKeys.InvalidKeyWindow.selector, validFrom, requested));
+        } else if (requested < start || requested == 0) {
+            vm.expectRevert(abi.encodeWithSelector(ISigningKeys.InvalidKeyWindow.selector, start, requested));
         }
         vm.prank(ISSUER);
         registry.shortenKeyValidity(KEY, requested);
@@ -36,7 +38,7 @@ contract SigningKeysFuzzTest is FuzzBase {
         ISigningKeys.KeyRecord memory record = registry.keyRecord(ISSUER, KEY);
         vm.assertTrue(record.validUntil != 0, "the key reads as never registered");
         vm.assertLe(record.validUntil, validUntil, "the window widened");
-        vm.assertEq(record.validFrom, validFrom, "the start moved");
+        vm.assertEq(record.validFrom, start, "the start moved (or reaches back before registration)");
     }
 
     function testFuzz_aCompromiseOnlyMovesEarlier(uint64 first, uint64 second) public {
@@ -45,7 +47,9 @@ contract SigningKeysFuzzTest is FuzzBase {
         vm.prank(ISSUER);
         registry.markKeyCompromised(KEY, first);
 
-        if (second == 0 || second >= first) {
+        if (second == 0) {
+            vm.expectRevert(abi.encodeWithSelector(ISigningKeys.ZeroCompromiseTime.selector, KEY));
+        } else if (second >= first) {
             vm.expectRevert(abi.encodeWithSelector(ISigningKeys.KeyWindowCannotWiden.selector, KEY, first, second));
         }
         vm.prank(ISSUER);
@@ -61,15 +65,22 @@ contract SigningKeysFuzzTest is FuzzBase {
         uint64 compromisedAt,
         uint64 at
     ) public {
-        vm.assume(validUntil > validFrom);
+        uint64 start = _effectiveStart(validFrom);
+        vm.assume(validUntil > start);
         _register(validFrom, validUntil);
         if (compromisedAt != 0) {
             vm.prank(ISSUER);
             registry.markKeyCompromised(KEY, compromisedAt);
         }
-        bool expected = validFrom <= at && at < validUntil && (compromisedAt == 0 || at < compromisedAt);
+        // A key never counts before it was registered: the effective start is the later of the two.
+        bool expected = start <= at && at < validUntil && (compromisedAt == 0 || at < compromisedAt);
         vm.assertEq(registry.isKeyValidAt(ISSUER, KEY, at), expected, "isKeyValidAt");
         vm.assertFalse(registry.isKeyValidAt(address(0xB0B), KEY, at), "valid for an issuer that never registered it");
+    }
+
+    /// The start the registry records: never before the block time of the registration.
+    function _effectiveStart(uint64 validFrom) private view returns (uint64) {
+        return validFrom < block.timestamp ? uint64(block.timestamp) : validFrom;
     }
 
     function _register(uint64 validFrom, uint64 validUntil) private {

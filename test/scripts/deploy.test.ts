@@ -136,7 +136,7 @@ describe("deploying the registry", function () {
 
     const result = await runDeploy(hre, { dir });
     expect(result.reused).to.equal(false);
-    expect(result.reason).to.match(/is version "[^"]+", not "credanchor-registry 1\.0\.0"/);
+    expect(result.reason).to.match(/is version "[^"]+", not "credanchor-registry 2\.0\.0"/);
   });
 
   it("stops, keeping the file, when the record belongs to another chain", async function () {
@@ -159,9 +159,9 @@ describe("deploying the registry", function () {
   it("reports a recorded registry as live only while its code answers", async function () {
     const { record } = await runDeploy(hre, { dir: temporaryDir() });
     expect(await checkRecordedRegistry(ethers.provider, record)).to.deep.equal({ live: true });
-    expect(await checkRecordedRegistry(ethers.provider, record, "credanchor-registry 2.0.0")).to.deep.equal({
+    expect(await checkRecordedRegistry(ethers.provider, record, "credanchor-registry 3.0.0")).to.deep.equal({
       live: false,
-      reason: `the contract at ${record.contracts.CredentialRegistry.address} is version "credanchor-registry 1.0.0", not "credanchor-registry 2.0.0"`,
+      reason: `the contract at ${record.contracts.CredentialRegistry.address} is version "credanchor-registry 2.0.0", not "credanchor-registry 3.0.0"`,
     });
   });
 });

@@ -11,7 +11,7 @@ import { createViemChain } from "../../server/chain/viemChain";
 import { systemClock } from "../../server/clock";
 import { createSecretBox } from "../../server/crypto/secretBox";
 import { createLogger } from "../../server/log";
-import { onboardIssuer } from "../../server/services/issuers";
+import { issuerChainKey, onboardIssuer } from "../../server/services/issuers";
 import { eventually } from "../helpers/eventually";
 import { startTestChain, type TestChain } from "./helpers/chain";
 import { call, startTestServer, type TestServer } from "./helpers/server";
@@ -81,6 +81,7 @@ describe("start-up reconciliation of a chain that lost writes", function () {
         clock: systemClock,
         log,
         publicUrl: server.config.publicUrl,
+        issuerChainKey: (record) => issuerChainKey(box, record),
         onboard: async (record) => void (await onboardIssuer({ store: server.store, chain: viemChain, clock: systemClock, box, log }, record, { restoring: true })),
       });
     const first = await reconcile();

@@ -24,10 +24,20 @@ describe("status writer: planning status transactions", () => {
     expect(calls[0]!.changeIds).to.deep.equal([1, 2, 3]);
   });
 
-  it("writes scattered changes as one indices call", () => {
-    const calls = planStatusCalls([change(1, 5), change(2, 70_000), change(3, 131_071)]);
+  it("writes scattered suspensions as one indices call", () => {
+    const calls = planStatusCalls([change(1, 5, "suspend"), change(2, 70_000, "suspend"), change(3, 131_071, "suspend")]);
     expect(calls).to.have.length(1);
     expect(calls[0]!.indices).to.deep.equal([5, 70_000, 131_071]);
+  });
+
+  it("splits scattered revocations into one signed word call per 256-bit word, never an indices call", () => {
+    const calls = planStatusCalls([change(1, 70_000), change(2, 5), change(3, 131_071), change(4, 6), change(5, 70_001)]);
+    expect(calls.every((c) => c.indices === undefined)).to.equal(true);
+    expect(calls.map((c) => [c.word!.index, c.word!.mask, c.changeIds])).to.deep.equal([
+      [0, (1n << 5n) | (1n << 6n), [2, 4]],
+      [273, (1n << 112n) | (1n << 113n), [1, 5]],
+      [511, 1n << 255n, [3]],
+    ]);
   });
 
   it("keeps actions and lists apart", () => {
@@ -40,7 +50,7 @@ describe("status writer: planning status transactions", () => {
   });
 
   it("chunks very large scattered groups so one transaction stays small", () => {
-    const changes = Array.from({ length: 2500 }, (_, i) => change(i + 1, i * 50));
+    const changes = Array.from({ length: 2500 }, (_, i) => change(i + 1, i * 50, "suspend"));
     const calls = planStatusCalls(changes);
     expect(calls.map((c) => c.indices!.length)).to.deep.equal([1000, 1000, 500]);
     expect(calls.flatMap((c) => c.changeIds)).to.have.length(2500);

@@ -23,7 +23,14 @@ export const CREDANCHOR_OPERATIONS = {
   "suspendWord.1": "suspendWord, 1 credential",
   "unsuspendWord.1": "unsuspendWord, 1 credential",
   "registerKey": "registerKey",
-  "authorizeOperator": "authorizeOperator",
+  "authorizeOperator": "authorizeOperator (default scopes: anchor, endorse, suspend)",
+  "grantOperator": "grantOperator (explicit scopes, here all four)",
+  "anchorMany.50.total": "anchorMany, 50 roots of one issuer (whole tx)",
+  "anchorMany.50.perRoot": "anchorMany, 50 roots, per root",
+  "anchorMany.50.twoIssuers.perRoot": "anchorMany, 50 roots alternating two issuers' runs of 25, per root",
+  "anchorBySig.issuer": "anchorBySig, the issuer's EIP-712 signature sent by a relayer, empty URI",
+  "changeStatusBySig.revoke1": "changeStatusBySig, revoke 1 credential, issuer's signature via a relayer",
+  "withdrawEndorsement": "withdrawEndorsement, by the co-issuer",
   "verificationData.100": "verificationData for 100 credentials (estimateGas of the eth_call)",
 } as const;
 
@@ -49,6 +56,8 @@ const KEY_VALID_FROM = 1_767_225_600n; // 2026-01-01
 const NO_PLANNED_END = 2n ** 64n - 1n;
 const REASON_UNSPECIFIED = 1;
 const ALL_256 = MaxUint256;
+const ALL_SCOPES = 15;
+const MANY = 50;
 
 const root = (label: string) => keccakOfText(`credanchor gas bench root ${label}`);
 
@@ -65,6 +74,9 @@ export async function measureCredanchor(hre: HardhatRuntimeEnvironment): Promise
   const key = keccakOfText("credanchor gas bench ed25519 key");
 
   gas.authorizeOperator = await call(issuer, "authorizeOperator", operator.address, OPERATOR_VALID_UNTIL);
+  // Rewriting the same slot: the figure of a fresh grant is authorizeOperator's. The operator then
+  // holds every scope, so the operator rows below measure the same writes as before v2.
+  gas.grantOperator = await call(issuer, "grantOperator", operator.address, OPERATOR_VALID_UNTIL, ALL_SCOPES);
   gas.registerKey = await call(issuer, "registerKey", key, KEY_VALID_FROM, NO_PLANNED_END);
 
   gas["anchor.issuer.uri"] = await call(issuer, "anchor", issuer.address, root("issuer uri"), LEAF_COUNT, BATCH_URI);
@@ -72,12 +84,58 @@ export async function measureCredanchor(hre: HardhatRuntimeEnvironment): Promise
   gas["anchor.operator.uri"] = await call(operator, "anchor", issuer.address, root("operator uri"), LEAF_COUNT, BATCH_URI);
   gas["anchor.operator.noUri"] = await call(operator, "anchor", issuer.address, root("operator no uri"), LEAF_COUNT, "");
 
+  const manyRequests = (label: string, issuers: string[]) =>
+    Array.from({ length: MANY }, (_, i) => ({
+      issuer: issuers[Math.floor((i * issuers.length) / MANY)]!,
+      root: root(`${label} ${i}`),
+      leafCount: LEAF_COUNT,
+    }));
+  const manyTotal = await call(issuer, "anchorMany", manyRequests("many", [issuer.address]));
+  gas["anchorMany.50.total"] = manyTotal;
+  gas["anchorMany.50.perRoot"] = Math.round(manyTotal / MANY);
+  // A hosting service: the operator of two issuers (coIssuerA lends it the anchor scope).
+  await (await registry.connect(coIssuerA).getFunction("grantOperator")(operator.address, OPERATOR_VALID_UNTIL, 1)).wait();
+  gas["anchorMany.50.twoIssuers.perRoot"] = Math.round(
+    (await call(operator, "anchorMany", manyRequests("hosted", [issuer.address, coIssuerA.address]))) / MANY,
+  );
+
+  const { chainId } = await ethers.provider.getNetwork();
+  const domain = { name: "credanchor-registry", version: "2", chainId, verifyingContract: await registry.getAddress() };
+  const deadline = OPERATOR_VALID_UNTIL;
+  const signedRoot = root("by signature");
+  const anchorSignature = await issuer.signTypedData(domain, {
+    AnchorRoot: [
+      { name: "issuer", type: "address" }, { name: "root", type: "bytes32" }, { name: "leafCount", type: "uint64" },
+      { name: "uri", type: "string" }, { name: "signer", type: "address" }, { name: "nonce", type: "uint256" },
+      { name: "deadline", type: "uint256" },
+    ],
+  }, { issuer: issuer.address, root: signedRoot, leafCount: LEAF_COUNT, uri: "", signer: issuer.address, nonce: 0n, deadline });
+  gas["anchorBySig.issuer"] = await call(
+    deployer, "anchorBySig", issuer.address, signedRoot, LEAF_COUNT, "", issuer.address, 0n, deadline, anchorSignature,
+  );
+  const change = { issuer: issuer.address, listId: 9, action: 0, wordIndex: 0n, mask: 1n, reason: REASON_UNSPECIFIED };
+  const statusSignature = await issuer.signTypedData(domain, {
+    StatusChange: [
+      { name: "issuer", type: "address" }, { name: "listId", type: "uint32" }, { name: "action", type: "uint8" },
+      { name: "wordIndex", type: "uint256" }, { name: "mask", type: "uint256" }, { name: "reason", type: "uint16" },
+      { name: "signer", type: "address" }, { name: "nonce", type: "uint256" }, { name: "deadline", type: "uint256" },
+    ],
+  }, { ...change, signer: issuer.address, nonce: 1n, deadline });
+  gas["changeStatusBySig.revoke1"] = await call(deployer, "changeStatusBySig", change, issuer.address, 1n, deadline, statusSignature);
+
   const coIssuedRoot = root("co-issued");
+  // v2 takes co-issuers in ascending address order.
+  const coIssuers = [coIssuerA.address, coIssuerB.address].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1));
   gas["anchorCoIssued.2of3"] = await call(
-    issuer, "anchorCoIssued", issuer.address, coIssuedRoot, LEAF_COUNT, BATCH_URI, [coIssuerA.address, coIssuerB.address], 2,
+    issuer, "anchorCoIssued", issuer.address, coIssuedRoot, LEAF_COUNT, BATCH_URI, coIssuers, 2,
   );
   gas["endorse.first"] = await call(coIssuerA, "endorse", issuer.address, coIssuedRoot, coIssuerA.address);
   gas["endorse.second"] = await call(coIssuerB, "endorse", issuer.address, coIssuedRoot, coIssuerB.address);
+  // Measured on a second co-issued root, so the verifier bundle below still sees two endorsements.
+  const withdrawnRoot = root("co-issued, withdrawn");
+  await (await registry.connect(issuer).getFunction("anchorCoIssued")(issuer.address, withdrawnRoot, LEAF_COUNT, "", coIssuers, 2)).wait();
+  await (await registry.connect(coIssuerB).getFunction("endorse")(issuer.address, withdrawnRoot, coIssuerB.address)).wait();
+  gas.withdrawEndorsement = await call(coIssuerB, "withdrawEndorsement", issuer.address, withdrawnRoot, coIssuerB.address, REASON_UNSPECIFIED);
 
   const wordList = 7;
   gas["revokeWord.256.issuer"] = await call(issuer, "revokeWord", issuer.address, wordList, 3, ALL_256, REASON_UNSPECIFIED);

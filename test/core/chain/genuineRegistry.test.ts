@@ -145,7 +145,7 @@ describe("genuine registry code", function () {
     });
 
     it("ignores a candidate whose declared length differs, without hashing it as a match", function () {
-      const [published] = GENUINE_REGISTRY_CODES as [GenuineRegistryCode];
+      const published = GENUINE_REGISTRY_CODES.find((code) => code.version === version) as GenuineRegistryCode;
       expect(classifyRegistryCode(genuineCode, [{ ...published, codeLength: published.codeLength! + 1 }]).genuine).to.equal(false);
       const { codeLength: _ignored, ...withoutLength } = published;
       expect(classifyRegistryCode(genuineCode, [withoutLength])).to.deep.equal({ genuine: true, version });

@@ -6,6 +6,7 @@ import {IAnchors} from "../../../contracts/interfaces/IAnchors.sol";
 import {ISigningKeys} from "../../../contracts/interfaces/ISigningKeys.sol";
 import {IStatusLists} from "../../../contracts/interfaces/IStatusLists.sol";
 import {IVerifierViews} from "../../../contracts/interfaces/IVerifierViews.sol";
+import {IAccreditations} from "../../../contracts/interfaces/IAccreditations.sol";
 import {vm} from "../utils/Vm.sol";
 import {bound} from "../utils/FuzzBase.sol";
 import {ACTOR_COUNT, ROOT_COUNT, KEY_COUNT, LIST_COUNT, WORD_COUNT, LIST_WORDS, Universe} from "./Universe.sol";
@@ -29,11 +30,33 @@ contract RegistryHandler {
     using Universe for uint256;
 
     uint64 private constant NO_END = type(uint64).max;
+    /// The registry's mappings by slot (`forge inspect CredentialRegistry storageLayout`): 0 is
+    /// OpenZeppelin Nonces' `_nonces` (written only by signed writes, which this handler does not send).
+    uint256 private constant OPERATORS_SLOT = 1;
+    uint256 private constant ANCHORS_SLOT = 2;
+    uint256 private constant CO_ISSUERS_SLOT = 3;
+    uint256 private constant ENDORSEMENTS_SLOT = 4;
+    uint256 private constant KEYS_SLOT = 5;
+    uint256 private constant STATUS_WORDS_SLOT = 6;
+    uint256 private constant RECOGNITIONS_SLOT = 7;
+    uint8 private constant SCOPE_ANCHOR = 1;
+    uint8 private constant SCOPE_ENDORSE = 2;
+    uint8 private constant SCOPE_SUSPEND = 4;
+    uint8 private constant SCOPE_REVOKE = 8;
+    uint8 private constant DEFAULT_SCOPES = 7;
+    /// The scope a call needs from a writer that is not the namespace's issuer (0: issuer only).
+    uint8 private _currentScope;
+    /// A slot of another namespace the current call may write: an endorsement updates the
+    /// anchoring issuer's count of standing endorsements in its anchor record.
+    bytes32 private _extraAllowedSlot;
+    /// Accepted narrowings that added a scope, and registry scopes beyond what the model granted.
+    uint256 public scopeEscalations;
 
     CredentialRegistry public immutable registry;
 
     /// Operator windows as the specification says they should be, kept independently of the registry.
     mapping(address issuer => mapping(address operator => uint64 validUntil)) private _modelOperatorUntil;
+    mapping(address issuer => mapping(address operator => uint8 scopes)) private _modelScopes;
 
     /// Accepted calls whose writer was neither the namespace's issuer nor its live operator.
     uint256 public unauthorizedCallsAccepted;
@@ -50,6 +73,17 @@ contract RegistryHandler {
         uint16 firstVoidReason;
         /// By actor index; 0 until that actor's first endorsement is seen.
         uint64[ACTOR_COUNT] firstEndorsedAt;
+        /// By actor index; 0 until that actor's withdrawal is seen.
+        uint64[ACTOR_COUNT] firstWithdrawnAt;
+    }
+
+    struct RecognitionGhost {
+        bool seen;
+        uint64 validFrom;
+        uint64 recordedAt;
+        bytes32 recordHash;
+        uint64 tightestValidUntil;
+        uint64 firstWithdrawnAt;
     }
 
     struct KeyGhost {
@@ -64,6 +98,8 @@ contract RegistryHandler {
     AnchorGhost[ROOT_COUNT][ACTOR_COUNT] private _anchorGhosts;
     KeyGhost[KEY_COUNT][ACTOR_COUNT] private _keyGhosts;
     uint256[WORD_COUNT][LIST_COUNT][ACTOR_COUNT] private _revokedEver;
+    // [accreditor][issuer]
+    RecognitionGhost[ACTOR_COUNT][ACTOR_COUNT] private _recognitionGhosts;
 
     /// Every registry storage slot the universe can reach, mapped to the index + 1 of the actor
     /// whose namespace holds it (0: a slot no namespace owns).
@@ -91,9 +127,44 @@ contract RegistryHandler {
         address issuer = issuerSeed.actor();
         address operator = operatorSeed.actor();
         uint64 validUntil = uint64(block.timestamp + bound(durationSeed, 1, 3 days));
-        bool ok = _write(issuer, issuer, abi.encodeCall(registry.authorizeOperator, (operator, validUntil)));
-        if (ok && operator != issuer) _modelOperatorUntil[issuer][operator] = validUntil;
+        bool ok = _write(issuer, issuer, abi.encodeCall(registry.authorizeOperator, (operator, validUntil)), 0);
+        if (ok && operator != issuer) {
+            _modelOperatorUntil[issuer][operator] = validUntil;
+            _modelScopes[issuer][operator] = DEFAULT_SCOPES;
+        }
         _count("authorizeOperator", ok);
+    }
+
+    /// @param scopesSeed taken modulo 20: every valid set, the empty set and bits outside the four
+    function grantOperator(uint256 issuerSeed, uint256 operatorSeed, uint256 durationSeed, uint8 scopesSeed) external {
+        address issuer = issuerSeed.actor();
+        address operator = operatorSeed.actor();
+        uint64 validUntil = uint64(block.timestamp + bound(durationSeed, 1, 3 days));
+        uint8 scopes = scopesSeed % 20;
+        bool ok = _write(issuer, issuer, abi.encodeCall(registry.grantOperator, (operator, validUntil, scopes)), 0);
+        if (ok && operator != issuer) {
+            _modelOperatorUntil[issuer][operator] = validUntil;
+            _modelScopes[issuer][operator] = scopes;
+        }
+        _count("grantOperator", ok);
+    }
+
+    /// @param scopesSeed taken modulo 17: subsets, supersets and the empty set
+    function narrowOperator(uint256 pairSeed, uint8 scopesSeed) external {
+        (uint256 issuerIndex, uint256 operatorIndex) = _mostlyExisting(pairSeed, ACTOR_COUNT, _hasLiveOperator);
+        address issuer = issuerIndex.actor();
+        address operator = operatorIndex.actor();
+        uint8 scopes = scopesSeed % 17;
+        uint8 before = _modelScopes[issuer][operator];
+        bool ok = _write(issuer, issuer, abi.encodeCall(registry.narrowOperator, (operator, scopes)), 0);
+        if (ok) {
+            if (scopes & ~before != 0) {
+                ++scopeEscalations;
+                _recordViolation("a narrowing added a scope", issuer, issuer);
+            }
+            _modelScopes[issuer][operator] = scopes;
+        }
+        _count("narrowOperator", ok);
     }
 
     function retireOperator(uint256 pairSeed) external {
@@ -101,7 +172,7 @@ contract RegistryHandler {
         address issuer = issuerIndex.actor();
         address operator = operatorIndex.actor();
         bool wasLive = _isLiveInModel(issuer, operator);
-        bool ok = _write(issuer, issuer, abi.encodeCall(registry.retireOperator, (operator)));
+        bool ok = _write(issuer, issuer, abi.encodeCall(registry.retireOperator, (operator)), 0);
         if (ok && wasLive) _modelOperatorUntil[issuer][operator] = uint64(block.timestamp);
         _count("retireOperator", ok);
     }
@@ -112,7 +183,7 @@ contract RegistryHandler {
         address issuer = issuerSeed.actor();
         uint64 leaves = uint64(bound(leafCount, 0, 4)); // 0 exercises EmptyBatch
         bytes memory data = abi.encodeCall(registry.anchor, (issuer, rootSeed.root(), leaves, "ipfs://batch"));
-        _count("anchor", _write(_writerFor(issuer, writerSeed), issuer, data));
+        _count("anchor", _write(_writerFor(issuer, writerSeed), issuer, data, SCOPE_ANCHOR));
     }
 
     /// @param variant one in eight lists the issuer itself, one in eight lists a co-issuer twice
@@ -129,7 +200,7 @@ contract RegistryHandler {
         uint8 threshold = uint8(bound(thresholdSeed, 0, coIssuers.length + 2)); // includes 0 and M > N
         bytes memory data =
             abi.encodeCall(registry.anchorCoIssued, (issuer, rootSeed.root(), 3, "ipfs://co", coIssuers, threshold));
-        _count("anchorCoIssued", _write(_writerFor(issuer, writerSeed), issuer, data));
+        _count("anchorCoIssued", _write(_writerFor(issuer, writerSeed), issuer, data, SCOPE_ANCHOR));
     }
 
     /// @param coIssuerSeed mostly picks among the co-issuers the anchor names, sometimes any actor
@@ -141,16 +212,34 @@ contract RegistryHandler {
         address coIssuer =
             named.length == 0 || coIssuerSeed % 4 == 0 ? (coIssuerSeed >> 2).actor() : named[(coIssuerSeed >> 2) % named.length];
         bytes memory data = abi.encodeCall(registry.endorse, (issuer, rootId, coIssuer));
-        bool ok = _write(_writerFor(coIssuer, writerSeed), coIssuer, data);
+        _extraAllowedSlot = _entry(_base(ANCHORS_SLOT, issuer), rootId);
+        bool ok = _write(_writerFor(coIssuer, writerSeed), coIssuer, data, SCOPE_ENDORSE);
+        _extraAllowedSlot = bytes32(0);
         // The endorsement lives in the co-issuer's namespace but is read through the anchor.
         if (ok) _observeRecords(issuerIndex);
         _count("endorse", ok);
     }
 
+    /// @param coIssuerSeed as {endorse}
+    function withdrawEndorsement(uint256 writerSeed, uint256 pairSeed, uint256 coIssuerSeed, uint16 reason) external {
+        (uint256 issuerIndex, uint256 rootIndex) = _mostlyExisting(pairSeed, ROOT_COUNT, _isCoIssued);
+        address issuer = issuerIndex.actor();
+        bytes32 rootId = rootIndex.root();
+        (address[] memory named,) = registry.endorsements(issuer, rootId);
+        address coIssuer =
+            named.length == 0 || coIssuerSeed % 4 == 0 ? (coIssuerSeed >> 2).actor() : named[(coIssuerSeed >> 2) % named.length];
+        bytes memory data = abi.encodeCall(registry.withdrawEndorsement, (issuer, rootId, coIssuer, reason));
+        _extraAllowedSlot = _entry(_base(ANCHORS_SLOT, issuer), rootId);
+        bool ok = _write(_writerFor(coIssuer, writerSeed), coIssuer, data, SCOPE_ENDORSE);
+        _extraAllowedSlot = bytes32(0);
+        if (ok) _observeRecords(issuerIndex);
+        _count("withdrawEndorsement", ok);
+    }
+
     function voidAnchor(uint256 pairSeed, uint16 reason) external {
         (uint256 writerIndex, uint256 rootIndex) = _mostlyExisting(pairSeed, ROOT_COUNT, _isAnchored);
         address writer = writerIndex.actor();
-        _count("voidAnchor", _write(writer, writer, abi.encodeCall(registry.voidAnchor, (rootIndex.root(), reason))));
+        _count("voidAnchor", _write(writer, writer, abi.encodeCall(registry.voidAnchor, (rootIndex.root(), reason)), 0));
     }
 
     // ------------------------------------------------------------------ status lists
@@ -173,7 +262,8 @@ contract RegistryHandler {
         if (operation % 3 == 0) data = abi.encodeCall(registry.revokeWord, (issuer, list, word, mask, 1));
         else if (operation % 3 == 1) data = abi.encodeCall(registry.suspendWord, (issuer, list, word, mask, 2));
         else data = abi.encodeCall(registry.unsuspendWord, (issuer, list, word, mask, 3));
-        _count("changeWord", _write(_writerFor(issuer, writerSeed), issuer, data));
+        uint8 scope = operation % 3 == 0 ? SCOPE_REVOKE : SCOPE_SUSPEND;
+        _count("changeWord", _write(_writerFor(issuer, writerSeed), issuer, data, scope));
     }
 
     /// @param indexSeeds each becomes an index in one of the universe's words, or past the end of the list
@@ -199,7 +289,8 @@ contract RegistryHandler {
         if (operation % 3 == 0) data = abi.encodeCall(registry.revokeIndices, (issuer, list, indices, 1));
         else if (operation % 3 == 1) data = abi.encodeCall(registry.suspendIndices, (issuer, list, indices, 2));
         else data = abi.encodeCall(registry.unsuspendIndices, (issuer, list, indices, 3));
-        _count("changeIndices", _write(_writerFor(issuer, writerSeed), issuer, data));
+        uint8 scope = operation % 3 == 0 ? SCOPE_REVOKE : SCOPE_SUSPEND;
+        _count("changeIndices", _write(_writerFor(issuer, writerSeed), issuer, data, scope));
     }
 
     // ------------------------------------------------------------------ signing keys
@@ -209,7 +300,7 @@ contract RegistryHandler {
         uint64 validFrom = _time(fromSeed);
         uint64 validUntil = untilSeed % 5 == 0 ? NO_END : _time(untilSeed >> 8);
         bytes memory data = abi.encodeCall(registry.registerKey, (keySeed.key(), validFrom, validUntil));
-        _count("registerKey", _write(writer, writer, data));
+        _count("registerKey", _write(writer, writer, data, 0));
     }
 
     function shortenKeyValidity(uint256 pairSeed, uint256 untilSeed) external {
@@ -221,7 +312,7 @@ contract RegistryHandler {
         uint64 validUntil = untilSeed % 3 != 0 || currentEnd == NO_END
             ? _time(untilSeed >> 2)
             : uint64(bound(untilSeed >> 2, 0, uint256(currentEnd) + 1));
-        _count("shortenKeyValidity", _write(writer, writer, abi.encodeCall(registry.shortenKeyValidity, (id, validUntil))));
+        _count("shortenKeyValidity", _write(writer, writer, abi.encodeCall(registry.shortenKeyValidity, (id, validUntil)), 0));
     }
 
     function markKeyCompromised(uint256 pairSeed, uint256 atSeed) external {
@@ -229,7 +320,40 @@ contract RegistryHandler {
         address writer = writerIndex.actor();
         bytes32 id = keyIndex.key();
         uint64 at = atSeed % 7 == 0 ? 0 : _time(atSeed >> 8);
-        _count("markKeyCompromised", _write(writer, writer, abi.encodeCall(registry.markKeyCompromised, (id, at))));
+        _count("markKeyCompromised", _write(writer, writer, abi.encodeCall(registry.markKeyCompromised, (id, at)), 0));
+    }
+
+    // ------------------------------------------------------------------ accreditations
+
+    function recogniseIssuer(uint256 accreditorSeed, uint256 issuerSeed, uint256 fromSeed, uint256 untilSeed, uint8 hashSeed)
+        external
+    {
+        address accreditor = accreditorSeed.actor();
+        address issuer = issuerSeed.actor(); // sometimes the accreditor itself: refused
+        uint64 validFrom = _time(fromSeed);
+        uint64 validUntil = untilSeed % 5 == 0 ? NO_END : _time(untilSeed >> 8);
+        bytes32 recordHash = hashSeed % 8 == 0 ? bytes32(0) : keccak256(abi.encode("record", hashSeed));
+        bytes memory data = abi.encodeCall(registry.recogniseIssuer, (issuer, validFrom, validUntil, recordHash, "ipfs://record"));
+        _count("recogniseIssuer", _write(accreditor, accreditor, data, 0));
+    }
+
+    function shortenRecognition(uint256 pairSeed, uint256 untilSeed) external {
+        (uint256 accreditorIndex, uint256 issuerIndex) = _mostlyExisting(pairSeed, ACTOR_COUNT, _isRecognised);
+        address accreditor = accreditorIndex.actor();
+        address issuer = issuerIndex.actor();
+        uint64 currentEnd = registry.recognition(accreditor, issuer).validUntil;
+        uint64 validUntil = untilSeed % 3 != 0 || currentEnd == NO_END
+            ? _time(untilSeed >> 2)
+            : uint64(bound(untilSeed >> 2, 0, uint256(currentEnd) + 1));
+        bytes memory data = abi.encodeCall(registry.shortenRecognition, (issuer, validUntil));
+        _count("shortenRecognition", _write(accreditor, accreditor, data, 0));
+    }
+
+    function withdrawRecognition(uint256 pairSeed, uint16 reason) external {
+        (uint256 accreditorIndex, uint256 issuerIndex) = _mostlyExisting(pairSeed, ACTOR_COUNT, _isRecognised);
+        address accreditor = accreditorIndex.actor();
+        bytes memory data = abi.encodeCall(registry.withdrawRecognition, (issuerIndex.actor(), reason));
+        _count("withdrawRecognition", _write(accreditor, accreditor, data, 0));
     }
 
     // ------------------------------------------------------------------ ghost state for the invariants
@@ -242,6 +366,15 @@ contract RegistryHandler {
         return _keyGhosts;
     }
 
+    function recognitionGhosts() external view returns (RecognitionGhost[ACTOR_COUNT][ACTOR_COUNT] memory) {
+        return _recognitionGhosts;
+    }
+
+    /// The scopes the specification granted `operator` in `issuer`'s namespace.
+    function modelScopes(address issuer, address operator) external view returns (uint8) {
+        return _modelScopes[issuer][operator];
+    }
+
     /// Every bit ever seen set in the universe's revocation words.
     function revokedEver() external view returns (uint256[WORD_COUNT][LIST_COUNT][ACTOR_COUNT] memory) {
         return _revokedEver;
@@ -251,7 +384,8 @@ contract RegistryHandler {
 
     /// @dev Sends `data` as `writer`, whose write is meant for `namespace`, and counts every
     /// storage slot it wrote outside what the writer may touch. Returns whether the call succeeded.
-    function _write(address writer, address namespace, bytes memory data) private returns (bool ok) {
+    function _write(address writer, address namespace, bytes memory data, uint8 scope) private returns (bool ok) {
+        _currentScope = scope;
         vm.record();
         vm.prank(writer);
         (ok,) = address(registry).call(data);
@@ -265,6 +399,7 @@ contract RegistryHandler {
         }
         bool[ACTOR_COUNT] memory touched;
         for (uint256 i = 0; i < written.length; ++i) {
+            if (written[i] == _extraAllowedSlot) continue;
             uint256 ownerPlusOne = _slotOwner[written[i]];
             if (ownerPlusOne == 0) {
                 ++writesOutsideNamespace;
@@ -282,6 +417,7 @@ contract RegistryHandler {
             if (touched[a]) {
                 _observeRecords(a);
                 _observeRevocations(a);
+                _observeRecognitions(a);
             }
         }
     }
@@ -316,6 +452,10 @@ contract RegistryHandler {
         return registry.anchorRecord(issuerIndex.actor(), rootIndex.root()).coIssuerCount != 0;
     }
 
+    function _isRecognised(uint256 accreditorIndex, uint256 issuerIndex) private view returns (bool) {
+        return registry.recognition(accreditorIndex.actor(), issuerIndex.actor()).validUntil != 0;
+    }
+
     function _isRegistered(uint256 issuerIndex, uint256 keyIndex) private view returns (bool) {
         return registry.keyRecord(issuerIndex.actor(), keyIndex.key()).validUntil != 0;
     }
@@ -325,9 +465,12 @@ contract RegistryHandler {
         return seed % 2 == 0 ? namespace : (seed >> 1).actor();
     }
 
-    /// Whether, by the specification, `writer` may act in `issuer`'s namespace now.
+    /// Whether, by the specification, `writer` may make the current call in `issuer`'s namespace
+    /// now: it is the issuer, or a live operator holding the call's scope.
     function _mayActFor(address issuer, address writer) private view returns (bool) {
-        return writer == issuer || _isLiveInModel(issuer, writer);
+        if (writer == issuer) return true;
+        uint8 scope = _currentScope;
+        return scope != 0 && _isLiveInModel(issuer, writer) && _modelScopes[issuer][writer] & scope == scope;
     }
 
     function _isLiveInModel(address issuer, address operator) private view returns (bool) {
@@ -343,7 +486,7 @@ contract RegistryHandler {
         for (uint256 i = 0; i < ROOT_COUNT; ++i) {
             queries[i] = IVerifierViews.Query(issuer, i.root(), i < KEY_COUNT ? i.key() : bytes32(0), 0, 0);
         }
-        (,, IVerifierViews.Answer[] memory answers) = registry.verificationData(queries);
+        (,, IVerifierViews.AnswerV2[] memory answers) = registry.verificationDataV2(queries, new address[](0));
         for (uint256 r = 0; r < ROOT_COUNT; ++r) _observeAnchor(_anchorGhosts[a][r], answers[r]);
         for (uint256 k = 0; k < KEY_COUNT; ++k) _observeKey(_keyGhosts[a][k], answers[k].key);
     }
@@ -360,7 +503,25 @@ contract RegistryHandler {
         }
     }
 
-    function _observeAnchor(AnchorGhost storage ghost, IVerifierViews.Answer memory answer) private {
+    /// @dev Folds accreditor `a`'s recognitions into the ghosts: first values, tightest end, first withdrawal.
+    function _observeRecognitions(uint256 a) private {
+        for (uint256 i = 0; i < ACTOR_COUNT; ++i) {
+            IAccreditations.Recognition memory entry = registry.recognition(a.actor(), i.actor());
+            RecognitionGhost storage ghost = _recognitionGhosts[a][i];
+            if (!ghost.seen) {
+                if (entry.validUntil == 0) continue;
+                ghost.seen = true;
+                ghost.validFrom = entry.validFrom;
+                ghost.recordedAt = entry.recordedAt;
+                ghost.recordHash = entry.recordHash;
+                ghost.tightestValidUntil = entry.validUntil;
+            }
+            if (entry.validUntil != 0 && entry.validUntil < ghost.tightestValidUntil) ghost.tightestValidUntil = entry.validUntil;
+            if (ghost.firstWithdrawnAt == 0 && entry.withdrawnAt != 0) ghost.firstWithdrawnAt = entry.withdrawnAt;
+        }
+    }
+
+    function _observeAnchor(AnchorGhost storage ghost, IVerifierViews.AnswerV2 memory answer) private {
         IAnchors.AnchorRecord memory record = answer.anchor;
         if (!ghost.seen && record.anchoredAt != 0) {
             ghost.seen = true;
@@ -374,7 +535,10 @@ contract RegistryHandler {
         for (uint256 c = 0; c < answer.coIssuers.length; ++c) {
             uint256 endorser = Universe.actorIndex(answer.coIssuers[c]);
             if (endorser < ACTOR_COUNT && ghost.firstEndorsedAt[endorser] == 0) {
-                ghost.firstEndorsedAt[endorser] = answer.endorsedAt[c];
+                ghost.firstEndorsedAt[endorser] = answer.endorsements[c].endorsedAt;
+            }
+            if (endorser < ACTOR_COUNT && ghost.firstWithdrawnAt[endorser] == 0) {
+                ghost.firstWithdrawnAt[endorser] = answer.endorsements[c].withdrawnAt;
             }
         }
     }
@@ -398,7 +562,7 @@ contract RegistryHandler {
 
     /// @dev Computes the slot of every entry the universe can write, from the registry's storage
     /// layout (`node scripts/forge.js inspect CredentialRegistry storageLayout`): one mapping in
-    /// each of slots 0..5, each keyed first by the namespace's address. Solidity places `m[k]` at
+    /// each of slots 1..7, each keyed first by the namespace's address. Solidity places `m[k]` at
     /// keccak256(k . slot(m)) and a dynamic array's items from keccak256(slot of the array) on.
     /// A layout change shows up as writes to unknown slots, never as a silent pass.
     function _mapSlots() private {
@@ -406,25 +570,28 @@ contract RegistryHandler {
             address owner = a.actor();
             uint256 tag = a + 1;
             for (uint256 o = 0; o < ACTOR_COUNT; ++o) {
-                _slotOwner[_entry(_base(0, owner), o.actor())] = tag; // _operators[owner][operator]
+                _slotOwner[_entry(_base(OPERATORS_SLOT, owner), o.actor())] = tag; // _operators[owner][operator]
             }
             for (uint256 r = 0; r < ROOT_COUNT; ++r) {
-                _slotOwner[_entry(_base(1, owner), r.root())] = tag; // _anchors[owner][root]
-                bytes32 list = _entry(_base(2, owner), r.root()); // _coIssuers[owner][root] (its length)
-                _slotOwner[list] = tag;
-                uint256 items = uint256(keccak256(abi.encode(list)));
+                _slotOwner[_entry(_base(ANCHORS_SLOT, owner), r.root())] = tag; // _anchors[owner][root]
+                bytes32 named = _entry(_base(CO_ISSUERS_SLOT, owner), r.root()); // _coIssuers[owner][root][position]
                 for (uint256 i = 0; i < ACTOR_COUNT; ++i) {
-                    _slotOwner[bytes32(items + i)] = tag; // its items
+                    _slotOwner[_entry(named, i)] = tag; // by position, no length slot
                     // _endorsements[owner as co-issuer][issuer][root]
-                    _slotOwner[_entry(_entry(_base(3, owner), i.actor()), r.root())] = tag;
+                    _slotOwner[_entry(_entry(_base(ENDORSEMENTS_SLOT, owner), i.actor()), r.root())] = tag;
                 }
             }
             for (uint256 k = 0; k < KEY_COUNT; ++k) {
-                _slotOwner[_entry(_base(4, owner), k.key())] = tag; // _keys[owner][key]
+                _slotOwner[_entry(_base(KEYS_SLOT, owner), k.key())] = tag; // _keys[owner][key]
+            }
+            for (uint256 i = 0; i < ACTOR_COUNT; ++i) {
+                // _recognitions[owner as accreditor][issuer]: 4 slots (window, recordedAt, hash, short URI)
+                bytes32 entry = _entry(_base(RECOGNITIONS_SLOT, owner), i.actor());
+                for (uint256 k = 0; k < 4; ++k) _slotOwner[bytes32(uint256(entry) + k)] = tag;
             }
             for (uint256 l = 0; l < LIST_COUNT; ++l) {
                 for (uint256 p = 0; p < 2; ++p) {
-                    bytes32 bitmap = _entry(_entry(_base(5, owner), uint256(l.listId())), p);
+                    bytes32 bitmap = _entry(_entry(_base(STATUS_WORDS_SLOT, owner), uint256(l.listId())), p);
                     for (uint256 w = 0; w < WORD_COUNT; ++w) {
                         _slotOwner[_entry(bitmap, w.wordIndex())] = tag; // _statusWords[owner][list][purpose][word]
                     }
