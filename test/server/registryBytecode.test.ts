@@ -8,7 +8,7 @@ import { expect } from "chai";
 import hre from "hardhat";
 import type { Hex } from "viem";
 import { classifyRegistryCode } from "../../core/chain/genuineRegistry";
-import { REGISTRY_BYTECODE } from "../../server/chain/deployment";
+import { REGISTRY_BYTECODE, REGISTRY_VERSION } from "../../server/chain/deployment";
 
 describe("server: the committed registry bytecode", () => {
   // test/server/operations.test.ts keeps the file equal to the compiled artifact; this keeps it genuine.
@@ -18,6 +18,6 @@ describe("server: the committed registry bytecode", () => {
     const receipt = (await hre.network.provider.send("eth_getTransactionReceipt", [hash])) as { contractAddress: Hex; status: string };
     expect(receipt.status).to.equal("0x1");
     const code = (await hre.network.provider.send("eth_getCode", [receipt.contractAddress, "latest"])) as Hex;
-    expect(classifyRegistryCode(code)).to.deep.equal({ genuine: true, version: "credanchor-registry 1.0.0" });
+    expect(classifyRegistryCode(code)).to.deep.equal({ genuine: true, version: REGISTRY_VERSION });
   });
 });
