@@ -305,13 +305,13 @@ function formatCredential(result: CredentialReport, fallbackFix: string | undefi
   const what = `${result.credentialId ?? "(no id)"}${result.type ? `  ${result.type}` : ""}${issuer ? `  issued by ${issuer}` : ""}${result.path === "[0]" ? "" : `  at ${result.path}`}`;
   // The verdict comes first; the steps are the evidence under it.
   const lines = [`${VERDICT_LABEL[result.verdict].padEnd(11)}  ${what}`];
+  const domain = domainLine(result, color);
+  if (domain) lines.push(`  ${domain}`);
   // Who the issuer is according to whom: above the steps, never one of them.
   const recognition = result.identity?.recognition;
   if (recognition) {
     for (const line of recognitionLines(recognition, "en")) lines.push(`  ${color && line.tone === "bad" ? `\u001b[31m${line.text}\u001b[0m` : line.text}`);
   }
-  const domain = domainLine(result, color);
-  if (domain) lines.push(`  ${domain}`);
   const cause = verdictCause(result, fallbackFix);
   if (cause && result.verdict === "failed") lines.push(`  failed at ${cause.step ?? "input"}: ${cause.reason}`);
   if (cause && result.verdict === "unconfirmed") {
