@@ -99,7 +99,9 @@ function showRecognition(list: HTMLOListElement, identity: RecognitionIdentity |
   for (const line of recognitionLines(identity, lang)) {
     box.append(el("div", { class: `identity-line ${line.tone}`, "data-tone": line.tone, style: `color:${DOMAIN_COLOR[line.tone]};font-weight:600;margin:0.25em 0` }, line.text));
   }
-  list.before(box);
+  // Above the domain line when there is one (the domain line sits right above the steps).
+  const domain = list.previousElementSibling?.hasAttribute("data-domain-status") ? list.previousElementSibling : list;
+  domain.before(box);
 }
 
 export interface CredentialLabel {
