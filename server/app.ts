@@ -39,6 +39,14 @@ import { learnerServices } from "./routes/learner/deps";
 import { MailWorker, type MailRetryPolicy } from "./worker/mailWorker";
 import { BatchWorker, type WorkerPausePoint } from "./worker/batchWorker";
 import { StatusWriter } from "./worker/statusWriter";
+import { AccreditorWriter } from "./worker/accreditorWriter";
+import { accreditorsRouter } from "./routes/accreditors";
+import { AccreditorStore } from "./store/accreditors/AccreditorStore";
+import { createAccreditorChain } from "./chain/accreditorChain";
+import type { AccreditorDeps } from "./services/accreditors";
+import { createRecordFetcher } from "./services/recordFetcher";
+import { checkRecognitionRecords } from "../core/identity/checkRecognitionRecords";
+import { RECOGNITION_RECORD_MAX_BYTES } from "../core/identity/recognitionRecord";
 
 export interface AppDeps {
   store: Store;
@@ -100,6 +108,20 @@ export function createApp(deps: AppDeps): CredanchorApp {
       workerLagSeconds,
     });
   const issuerDocuments = createSafeDocumentFetcher(deps.fetchOptions);
+  // Accreditors (issue 12): their store shares the SQLite database; their writes use their own keys.
+  const accreditorDb = (deps.store as { db?: ConstructorParameters<typeof AccreditorStore>[0] }).db;
+  const accreditorDeps: AccreditorDeps | undefined = accreditorDb
+    ? {
+        accreditors: new AccreditorStore(accreditorDb),
+        accreditorChain: createAccreditorChain({ rpcUrl: deps.chain.rpcUrl, registry: deps.chain.registry, chainId: deps.chain.chainId, isLocal: deps.chain.isLocal }),
+        clock,
+        box,
+        log,
+        publicUrl: deps.config.publicUrl,
+      }
+    : undefined;
+  const accreditorWriter = accreditorDeps ? new AccreditorWriter({ ...accreditorDeps, intervalMs: Math.max(deps.config.workerIntervalMs, 1000) }) : undefined;
+  const recordFetcher = createRecordFetcher(accreditorDeps, createSafeDocumentFetcher({ maxBytes: RECOGNITION_RECORD_MAX_BYTES, accept: "application/json", ...deps.fetchOptions }));
   const context: AppContext = {
     store: deps.store,
     chain: deps.chain,
@@ -111,7 +133,7 @@ export function createApp(deps: AppDeps): CredanchorApp {
     log,
     metrics,
     readiness,
-    authenticate: createAuthenticator(deps.store, deps.config.adminApiKey),
+    authenticate: createAuthenticator(deps.store, deps.config.adminApiKey, accreditorDeps ? (hash) => accreditorDeps.accreditors.accreditorIdByKeyHash(hash) : undefined),
     batchWorker,
     statusWriter: new StatusWriter(workerDeps),
     mailWorker: new MailWorker({ ...workerDeps, mailer: learnerServices(mailDeps).mailer, ...(deps.mailRetry ? { retry: deps.mailRetry } : {}) }),
@@ -126,7 +148,11 @@ export function createApp(deps: AppDeps): CredanchorApp {
         now: clock.now().toISOString(),
         // did:web and https issuers' keys are bound through their documents, fetched safely (no private addresses).
         fetchDocument: issuerDocuments,
+        // TRUSTED_ACCREDITORS say who issuers are (identity beside the verdict); REQUIRE_RECOGNITION makes it count.
+        accreditors: deps.config.trustedAccreditors ?? [],
+        requireRecognition: deps.config.requireRecognition === true,
       })) as BundleReport;
+      await checkRecognitionRecords(report, { fetchRecord: recordFetcher });
       // Who each issuer is (its linked domain), beside the verdicts: never changes them.
       await checkIssuerDomains(
         report,
@@ -163,6 +189,7 @@ export function createApp(deps: AppDeps): CredanchorApp {
   app.use(credentialsRouter(context));
   app.use(batchesRouter(context));
   app.use(statusListsRouter(context));
+  app.use(accreditorsRouter(context, accreditorDeps));
   const learnerDeps: LearnerDeps = {
     ...context,
     rateLimiter: deps.rateLimiter ?? new MemoryRateLimiter(clock),
@@ -193,9 +220,10 @@ export function createApp(deps: AppDeps): CredanchorApp {
       context.batchWorker.start();
       context.statusWriter.start();
       context.mailWorker.start();
+      accreditorWriter?.start();
     },
     async stop() {
-      await Promise.all([context.batchWorker.stop(), context.statusWriter.stop(), context.mailWorker.stop()]);
+      await Promise.all([context.batchWorker.stop(), context.statusWriter.stop(), context.mailWorker.stop(), accreditorWriter?.stop()]);
     },
   };
 }

@@ -70,6 +70,14 @@ export interface ServerConfig {
    * only). Off by default: the report then says the domain was not checked.
    */
   verifyCheckDomains: boolean;
+  /**
+   * Accreditors POST /api/v1/verify and the pages trust to say who an issuer is
+   * (TRUSTED_ACCREDITORS=0xabc…=Ministry of Education,0xdef…=KCUE; at most 16). The pages offer
+   * them as "suggested by this server": a visitor sees and can remove them.
+   */
+  trustedAccreditors: { address: string; label?: string }[];
+  /** REQUIRE_RECOGNITION=1: an unrecognised issuer's verified credential is answered unconfirmed. */
+  requireRecognition: boolean;
 }
 
 type Env = Record<string, string | undefined>;
@@ -148,7 +156,33 @@ export function loadConfig(env: Env = process.env): ServerConfig {
       timeoutMs: intFrom(env, "VERIFY_TIMEOUT_MS", 15_000, 100, 600_000),
     },
     verifyCheckDomains: booleanFrom(env, "VERIFY_CHECK_DOMAINS") ?? false,
+    trustedAccreditors: accreditorListFrom(env, "TRUSTED_ACCREDITORS"),
+    requireRecognition: booleanFrom(env, "REQUIRE_RECOGNITION") ?? false,
   };
+}
+
+/** `0xabc…=Label,0xdef…` (labels optional, no commas in them); at most 16, no duplicates. */
+export function accreditorListFrom(env: Env, name: string): { address: string; label?: string }[] {
+  const raw = nonEmpty(env[name]);
+  if (raw === undefined) return [];
+  const seen = new Set<string>();
+  const list = raw
+    .split(",")
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== "")
+    .map((entry) => {
+      const at = entry.indexOf("=");
+      const address = (at < 0 ? entry : entry.slice(0, at)).trim();
+      const label = at < 0 ? "" : entry.slice(at + 1).trim();
+      if (!/^0x[0-9a-fA-F]{40}$/.test(address)) {
+        throw new InvalidArgumentError(`${name} must be comma-separated ADDRESS=Label entries (e.g. 0xabc…=Ministry of Education), got ${JSON.stringify(entry)}`, { [name]: raw });
+      }
+      if (seen.has(address.toLowerCase())) throw new InvalidArgumentError(`${name} lists ${address} twice`, { [name]: raw });
+      seen.add(address.toLowerCase());
+      return label === "" ? { address } : { address, label };
+    });
+  if (list.length > 16) throw new InvalidArgumentError(`${name} lists ${list.length} accreditors; the registry answers for at most 16`, { [name]: raw });
+  return list;
 }
 
 /** A comma-separated list of 0x addresses; unset or empty → undefined. */

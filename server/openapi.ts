@@ -336,6 +336,97 @@ export function openApiDocument(publicUrl: string) {
           responses: { "200": json(ref("VerificationReport")), ...errors(400, 413, 503) },
         },
       },
+      ...accreditorPaths(),
+    },
+  };
+}
+
+/**
+ * The accreditor API (issue 12 item 5): an agency runs its trust list on this instance, each
+ * change written by its own chain key. Also: POST /api/v1/verify reads the recognitions of
+ * TRUSTED_ACCREDITORS (`identity.recognition` of each result); REQUIRE_RECOGNITION answers an
+ * unrecognised issuer's verified credential unconfirmed (with `fix`).
+ */
+function accreditorPaths() {
+  const accreditor = idParam("id", "accreditor id or chain address");
+  const issuer = idParam("issuer", "the recognised issuer's chain address");
+  const recognition = {
+    type: "object",
+    properties: {
+      accreditor: { type: "string" },
+      issuer: { type: "string" },
+      validFrom: { type: "integer", description: "Unix seconds (the registry never lets a recognition start before it was published)" },
+      validUntil: { type: ["integer", "null"], description: "Unix seconds; null: no planned end" },
+      withdrawn: { type: ["object", "null"], properties: { at: { type: "integer" }, code: { type: "integer" }, reason: { type: "string" } } },
+      record: { type: "object", description: "credanchor-recognition-record/1: chainId, accreditor, issuer, legalName, domain, country" },
+      recordHash: { type: "string", description: "keccak256 of the record's JCS (RFC 8785) text; on chain with the recognition" },
+      recordUri: { type: "string", format: "uri" },
+      onchain: { enum: ["submitted", "confirmed", "failed", "unknown"] },
+      transactions: { type: "array", items: { type: "object" } },
+    },
+  };
+  const written = { "200": json(recognition), "202": json(recognition, "Stored and sent; not mined yet (the writer resumes it)") };
+  const refusals = "A change the registry would refuse answers 409 (or 422) naming the contract's custom error in the message and `details.contractError` (RecognitionCannotWiden, RecognitionWithdrawn, AlreadyRecognised…); nothing is stored or sent.";
+  return {
+    "/api/v1/accreditors": {
+      post: {
+        summary: "Create an accreditor (admin): its own chain address (key sealed at rest; funded on the local chain) and an API key shown once",
+        security: secured,
+        requestBody: body({ type: "object", required: ["name"], additionalProperties: false, properties: { name: { type: "string" } } }),
+        responses: {
+          "201": json({ type: "object", properties: { id: { type: "string" }, name: { type: "string" }, address: { type: "string" }, chainId: { type: "integer" }, apiKey: { type: "string" }, funded: { type: "boolean" } } }, "Created"),
+          ...errors(400, 401, 403),
+        },
+      },
+      get: { summary: "The accreditors of this instance (public)", responses: { "200": json({ type: "object", properties: { accreditors: { type: "array", items: { type: "object" } } } }) } },
+    },
+    "/api/v1/accreditors/{id}": { get: { summary: "One accreditor (public)", parameters: [accreditor], responses: { "200": json({ type: "object" }), ...errors(404) } } },
+    "/api/v1/accreditors/{id}/recognitions": {
+      post: {
+        summary: "Recognise an issuer (the accreditor's own key, or the admin key): the record is stored and served at a stable URL, its hash and URI go on chain through the accreditor's key",
+        description: `Stored signed before it is broadcast; 201 when mined, 202 while pending. ${refusals}`,
+        security: secured,
+        parameters: [accreditor],
+        requestBody: body({
+          type: "object",
+          required: ["issuer", "legalName"],
+          additionalProperties: false,
+          properties: {
+            issuer: { type: "string", description: "0x address (EIP-55 checksum when mixed case)" },
+            validFrom: { type: ["integer", "string"], description: "Unix seconds or ISO 8601; default now" },
+            validUntil: { type: ["integer", "string"], description: "Unix seconds or ISO 8601; default no planned end" },
+            legalName: { type: "string" },
+            domain: { type: "string" },
+            country: { type: "string", description: "ISO 3166-1 alpha-2 (KR)" },
+          },
+        }),
+        responses: { "201": json(recognition, "Recognised"), "202": written["202"], ...errors(400, 401, 403, 404, 409, 422, 503) },
+      },
+      get: { summary: "The accreditor's recognitions with their on-chain state (public)", parameters: [accreditor], responses: { "200": json({ type: "object" }), ...errors(404) } },
+    },
+    "/api/v1/accreditors/{id}/recognitions/{issuer}": { get: { summary: "One recognition (public)", parameters: [accreditor, issuer], responses: { "200": json(recognition), ...errors(404) } } },
+    "/api/v1/accreditors/{id}/recognitions/{issuer}/record": {
+      get: { summary: "The accreditor's record about the issuer, exactly as hashed (JCS text; CORS open)", parameters: [accreditor, issuer], responses: { "200": json({ type: "object" }), ...errors(404) } },
+    },
+    "/api/v1/accreditors/{id}/recognitions/{issuer}/shorten": {
+      post: {
+        summary: "Move the end of the recognition earlier (windows only shrink)",
+        description: refusals,
+        security: secured,
+        parameters: [accreditor, issuer],
+        requestBody: body({ type: "object", required: ["validUntil"], additionalProperties: false, properties: { validUntil: { type: ["integer", "string"] } } }),
+        responses: { ...written, ...errors(400, 401, 403, 404, 409, 422, 503) },
+      },
+    },
+    "/api/v1/accreditors/{id}/recognitions/{issuer}/withdraw": {
+      post: {
+        summary: "Withdraw the recognition now (final), with a reason (kept here) and a code (on chain, default 1)",
+        description: refusals,
+        security: secured,
+        parameters: [accreditor, issuer],
+        requestBody: body({ type: "object", required: ["reason"], additionalProperties: false, properties: { reason: { type: "string" }, code: { type: "integer", minimum: 0, maximum: 65535 } } }),
+        responses: { ...written, ...errors(400, 401, 403, 404, 409, 503) },
+      },
     },
   };
 }

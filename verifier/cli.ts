@@ -2,7 +2,8 @@
  * `credanchor` — verify credentials against the chain, and script issuance by hand.
  *
  *   credanchor verify FILE... [--rpc URL]... [--registry ADDR]... [--confirmations N]
- *                     [--status-list [URL=]FILE]... [--offline] [--json]
+ *                     [--status-list [URL=]FILE]... [--accreditor ADDR[=LABEL]]...
+ *                     [--require-recognition] [--offline] [--json]
  *   credanchor keygen
  *   credanchor sign TEMPLATE --key KEYFILE [--issuer-address ADDR --chain-id N] [--created ISO]
  *   credanchor hash FILE [--json]
@@ -26,6 +27,12 @@ import type { TrustedRegistries } from "../core/verify/chainPlan";
 import { createSafeDocumentFetcher, type SafeFetchOptions } from "../core/node/safeFetch";
 import { checkIssuerDomains, DID_CONFIGURATION_MAX_BYTES } from "../core/identity/checkIssuerDomains";
 import { countsLine, failClosed, shownStatus, verdictCause } from "./verdict";
+import { isAddress } from "viem";
+import { MAX_ACCREDITORS_PER_READ } from "../core/chain/registryReader";
+import type { TrustedAccreditor } from "../core/verify/recognition";
+import { checkRecognitionRecords } from "../core/identity/checkRecognitionRecords";
+import { RECOGNITION_RECORD_MAX_BYTES } from "../core/identity/recognitionRecord";
+import { recognitionLines } from "./recognitionText";
 
 export const DEFAULT_RPC_URL = "http://127.0.0.1:8545";
 
@@ -51,7 +58,8 @@ export interface CliIo {
 
 const USAGE = `Usage:
   credanchor verify FILE... [--rpc URL]... [--registry ADDRESS]... [--confirmations N]
-                    [--status-list [URL=]FILE]... [--offline] [--json]
+                    [--status-list [URL=]FILE]... [--accreditor ADDRESS[=LABEL]]...
+                    [--require-recognition] [--offline] [--json]
   credanchor keygen
   credanchor sign TEMPLATE --key KEYFILE [--issuer-address ADDRESS --chain-id N] [--created ISO-8601]
   credanchor hash FILE [--json]
@@ -72,6 +80,14 @@ verify   checks every credential in the files (a credential, an array of them, a
          against https://<domain>/.well-known/did-configuration.json and shown under the
          verdict ("Domain verified: snu.ac.kr", "Domain claim failed: …"); offline it is
          "Domain not checked (offline)". The domain never changes the verdict or exit code.
+         Who the issuer is, according to whom: --accreditor ADDRESS[=LABEL] (repeatable, at
+         most 16) names an accreditor you trust; its trust list on the registry is read in the
+         same call, and the line above the steps says "Seoul National University — recognised
+         by Ministry of Education (trusted by you) since 2026-03-01" or "Issuer not recognised
+         by anyone you trust: the name '…' is its own claim". Online, the accreditor's record
+         (legal name, domain, country) is fetched and shown only when its hash matches the
+         chain's. --require-recognition turns a verified credential whose issuer (or a
+         co-issuer) no trusted accreditor recognises into UNCONFIRMED (exit 3).
          Exit 0 when every credential verified, 1 when any failed, 3 when none failed but
          some are unconfirmed, 2 on a usage error or unreadable input.
 keygen   prints a new Ed25519 key as JSON (multibase, JWK, and the bytes32 the chain registers).
@@ -136,9 +152,12 @@ async function verifyCommand(args: readonly string[], io: CliIo): Promise<number
       offline: { type: "boolean", default: false },
       json: { type: "boolean", default: false },
       "status-list": { type: "string", multiple: true },
+      accreditor: { type: "string", multiple: true },
+      "require-recognition": { type: "boolean", default: false },
     },
   });
   if (positionals.length === 0) throw new UsageError("verify needs at least one credential FILE");
+  const accreditors = parseAccreditorArguments(values.accreditor ?? []);
   const statusLists = readStatusListArguments(values["status-list"] ?? [], io);
   const confirmations = values.confirmations === undefined ? 1 : Number(values.confirmations);
   if (!Number.isInteger(confirmations) || confirmations < 0) {
@@ -167,7 +186,15 @@ async function verifyCommand(args: readonly string[], io: CliIo): Promise<number
     // Issuer documents (did:web, https issuers) are fetched only online, bounded in size and
     // time, and never from this machine's own network.
     ...(values.offline ? {} : { fetchDocument: createSafeDocumentFetcher(io.fetchOptions) }),
+    accreditors,
+    requireRecognition: values["require-recognition"],
   });
+  // The accreditors' records (legal name, domain, country): fetched online, shown only when
+  // their hash matches the chain's; identity beside the verdict.
+  await checkRecognitionRecords(
+    raw,
+    values.offline ? {} : { fetchRecord: createSafeDocumentFetcher({ maxBytes: RECOGNITION_RECORD_MAX_BYTES, accept: "application/json", ...io.fetchOptions }) },
+  );
   // Who the issuer is (its linked domain), beside the verdict: never changes it. Offline, every
   // claimed domain is "not checked".
   await checkIssuerDomains(
@@ -208,6 +235,24 @@ function readStatusListArguments(args: readonly string[], io: CliIo): Record<str
     lists[url] = list;
   }
   return lists;
+}
+
+/** `--accreditor ADDRESS[=LABEL]`: accreditors the verifier trusts, with its own names for them. */
+export function parseAccreditorArguments(args: readonly string[]): TrustedAccreditor[] {
+  if (args.length > MAX_ACCREDITORS_PER_READ) throw new UsageError(`at most ${MAX_ACCREDITORS_PER_READ} --accreditor options (the registry answers for 16 at a time), got ${args.length}`);
+  const seen = new Set<string>();
+  return args.map((arg) => {
+    const at = arg.indexOf("=");
+    const address = (at < 0 ? arg : arg.slice(0, at)).trim();
+    const label = at < 0 ? "" : arg.slice(at + 1).trim();
+    if (!/^0x[0-9a-fA-F]{40}$/.test(address)) {
+      throw new UsageError(`--accreditor "${arg}" does not start with an address; use --accreditor 0x…(40 hex digits)=Ministry of Education`);
+    }
+    if (!isAddress(address, { strict: true })) throw new UsageError(`--accreditor ${address} has a wrong EIP-55 checksum (mixed case); copy it again or write it in lower case`);
+    if (seen.has(address.toLowerCase())) throw new UsageError(`--accreditor ${address} is given twice`);
+    seen.add(address.toLowerCase());
+    return label === "" ? { address } : { address, label };
+  });
 }
 
 /** The registry of a local `npx hardhat node` deployment, when deployments/localhost.json exists. */
@@ -262,6 +307,11 @@ function formatCredential(result: CredentialReport, fallbackFix: string | undefi
   const lines = [`${VERDICT_LABEL[result.verdict].padEnd(11)}  ${what}`];
   const domain = domainLine(result, color);
   if (domain) lines.push(`  ${domain}`);
+  // Who the issuer is according to whom: above the steps, never one of them.
+  const recognition = result.identity?.recognition;
+  if (recognition) {
+    for (const line of recognitionLines(recognition, "en")) lines.push(`  ${color && line.tone === "bad" ? `\u001b[31m${line.text}\u001b[0m` : line.text}`);
+  }
   const cause = verdictCause(result, fallbackFix);
   if (cause && result.verdict === "failed") lines.push(`  failed at ${cause.step ?? "input"}: ${cause.reason}`);
   if (cause && result.verdict === "unconfirmed") {

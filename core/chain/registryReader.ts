@@ -69,6 +69,35 @@ export interface VerificationAnswer {
   key: KeyRecord;
   revoked: boolean;
   suspended: boolean;
+  /**
+   * Registry v2 only: the recognition of the query's issuer by each accreditor the read named
+   * (`verificationDataV2(queries, accreditors)`), in that order. Absent for a v1 registry, which
+   * keeps no trust lists.
+   */
+  recognitions?: RecognitionRecord[];
+}
+
+/** An accreditor's recognition of an issuer (IAccreditations.Recognition); `validUntil == 0`: never recognised. */
+export interface RecognitionRecord {
+  validFrom: bigint;
+  validUntil: bigint;
+  /** 0 when not withdrawn. */
+  withdrawnAt: bigint;
+  withdrawReason: number;
+  recordedAt: bigint;
+  recordHash: Hex;
+  recordUri: string;
+}
+
+/** The registry's bound on accreditors per verifier view (Accreditations.MAX_ACCREDITORS). */
+export const MAX_ACCREDITORS_PER_READ = 16;
+
+/** Options of one registry read. */
+export interface VerificationReadOptions {
+  /** The registry's genuine version: "2.x" is read with `verificationDataV2`. */
+  version?: string | undefined;
+  /** v2 only: accreditors whose recognition of each query's issuer is read in the same call (at most 16). */
+  accreditors?: readonly Address[] | undefined;
 }
 
 export interface VerificationData {
@@ -100,7 +129,7 @@ export interface RegistryReader {
   /** The chain id every endpoint serves (checked to be the same on all). */
   chainId(): Promise<number>;
   /** Answers at `blockNumber` (default: the head, or the lowest head among several endpoints). */
-  verificationData(queries: readonly VerificationQuery[], blockNumber?: bigint, options?: { version?: string | undefined }): Promise<VerificationData>;
+  verificationData(queries: readonly VerificationQuery[], blockNumber?: bigint, options?: VerificationReadOptions): Promise<VerificationData>;
 }
 
 /** The chain behind the endpoints, for reads of any registry at one pinned block. */
@@ -115,7 +144,7 @@ export interface ChainReader {
    * `version` is the registry's genuine version (from classifyRegistryCode): "2.x" registries are
    * read with `verificationDataV2`, anything else with v1's `verificationData`.
    */
-  verificationData(registry: Address, queries: readonly VerificationQuery[], blockNumber?: bigint, options?: { version?: string | undefined }): Promise<VerificationData>;
+  verificationData(registry: Address, queries: readonly VerificationQuery[], blockNumber?: bigint, options?: VerificationReadOptions): Promise<VerificationData>;
 }
 
 /**
@@ -179,12 +208,13 @@ export function createChainReader(params: ChainReaderParameters): ChainReader {
     registryAddress: Address,
     queries: readonly VerificationQuery[],
     pinned?: bigint,
-    options: { version?: string | undefined } = {},
+    options: VerificationReadOptions = {},
   ): Promise<VerificationData> {
     const registry = getAddress(registryAddress);
     const id = await chainId();
     const abiQueries = queries.map(toAbiQuery);
     const v2 = hasV2View(options.version);
+    const accreditors = toAccreditors(options.accreditors);
     // One endpoint and no pinned block: ask at "latest"; the view names the block it ran on.
     // Several: pin them all to the lowest head among them, so endpoints a block apart still agree.
     const blockNumber = pinned ?? (endpoints.length > 1 ? await lowestHead(endpoints) : undefined);
@@ -193,15 +223,15 @@ export function createChainReader(params: ChainReaderParameters): ChainReader {
         try {
           const at = blockNumber === undefined ? {} : { blockNumber };
           if (v2) {
-            // No accreditors asked here: recognition is read by whoever shows identity.
+            // The accreditors ride on the same call: recognition costs no extra eth_call.
             const [block, timestamp, answers] = await endpoint.client.readContract({
               address: registry,
               abi: credentialRegistryAbi,
               functionName: "verificationDataV2",
-              args: [abiQueries, []],
+              args: [abiQueries, accreditors],
               ...at,
             });
-            return { block, timestamp, answers: answers.map(normaliseAnswerV2) };
+            return { block, timestamp, answers: answers.map((answer) => normaliseAnswerV2(answer, accreditors.length)) };
           }
           const [block, timestamp, answers] = await endpoint.client.readContract({
             address: registry,
@@ -321,6 +351,7 @@ function unreachable(error: unknown, endpoint: Endpoint): ChainError {
 }
 
 async function describeCallFailure(error: unknown, endpoint: Endpoint, registry: Address): Promise<ChainError> {
+  if (error instanceof ChainError) return error;
   const zeroData = error instanceof BaseError && error.walk((e) => e instanceof ContractFunctionZeroDataError);
   if (zeroData) {
     // Only on this failure path do we spend a second request to say why.
@@ -363,6 +394,20 @@ function toAbiQuery(query: VerificationQuery) {
   return { issuer: query.issuer, root: query.root, key: query.key, listId: query.listId, statusIndex: query.statusIndex };
 }
 
+/** The accreditors of a read, checksummed; at most MAX_ACCREDITORS_PER_READ (the registry's bound). */
+function toAccreditors(list: readonly Address[] | undefined): Address[] {
+  const accreditors = (list ?? []).map((address) => {
+    if (typeof address !== "string" || !isAddress(address, { strict: false })) {
+      throw new InvalidArgumentError(`accreditor ${JSON.stringify(address)} is not an address`, { accreditor: address });
+    }
+    return getAddress(address);
+  });
+  if (accreditors.length > MAX_ACCREDITORS_PER_READ) {
+    throw new InvalidArgumentError(`at most ${MAX_ACCREDITORS_PER_READ} accreditors can be asked at once (the registry's bound), got ${accreditors.length}`, { count: accreditors.length });
+  }
+  return accreditors;
+}
+
 type RawAnswer = {
   anchor: AnchorRecord;
   coIssuers: readonly Address[];
@@ -390,10 +435,15 @@ type RawAnswerV2 = {
   key: KeyRecord;
   revoked: boolean;
   suspended: boolean;
+  recognitions: readonly RecognitionRecord[];
 };
 
 /** A v2 answer in the common shape: a withdrawn endorsement reads as not endorsed (endorsedAt 0, block 0). */
-function normaliseAnswerV2(raw: RawAnswerV2): VerificationAnswer {
+function normaliseAnswerV2(raw: RawAnswerV2, accreditorCount: number): VerificationAnswer {
+  if (raw.recognitions.length !== accreditorCount) {
+    // A genuine registry answers one recognition per accreditor asked; anything else is not it speaking.
+    throw new ChainError(`the registry answered ${raw.recognitions.length} recognitions for ${accreditorCount} accreditors`, { kind: "call" });
+  }
   const standing = (i: number) => {
     const e = raw.endorsements[i];
     return e !== undefined && e.endorsedAt !== 0n && e.withdrawnAt === 0n ? e : undefined;
@@ -407,6 +457,15 @@ function normaliseAnswerV2(raw: RawAnswerV2): VerificationAnswer {
     key: { ...raw.key },
     revoked: raw.revoked,
     suspended: raw.suspended,
+    recognitions: raw.recognitions.map((r) => ({
+      validFrom: r.validFrom,
+      validUntil: r.validUntil,
+      withdrawnAt: r.withdrawnAt,
+      withdrawReason: r.withdrawReason,
+      recordedAt: r.recordedAt,
+      recordHash: r.recordHash,
+      recordUri: r.recordUri,
+    })),
   };
 }
 

@@ -20,10 +20,10 @@ import type { IssuerProofResult } from "../credential/sign";
 import { parseIssuerDid } from "../credential/did";
 import { ChainError, CredanchorError, InvalidArgumentError, RpcDisagreementError } from "../errors";
 import { classifyRegistryCode, GENUINE_REGISTRY_CODES, type GenuineRegistryCode } from "../chain/genuineRegistry";
-import { createChainReader, isCallFailure, type ChainReader, type RegistryReaderParameters, type VerificationAnswer, type VerificationQuery } from "../chain/registryReader";
+import { createChainReader, hasV2View, isCallFailure, type ChainReader, type RegistryReaderParameters, type VerificationAnswer, type VerificationQuery } from "../chain/registryReader";
 import type { StatusEntry } from "../status/statusEntry";
 import type { CredentialFacts } from "./credentialFacts";
-import { CHAIN_CALL_GAS_BUDGET, CHAIN_CALLS_IN_FLIGHT, CHAIN_QUERIES_PER_CALL, PLAIN_QUERY_GAS, ROOT_QUERY_GAS, CREDANCHOR_STATUS_LIST_SIZE, MAX_PROOFS_PER_CREDENTIAL, MAX_STATUS_ENTRIES_PER_CREDENTIAL } from "./limits";
+import { CHAIN_CALL_GAS_BUDGET, CHAIN_CALLS_IN_FLIGHT, CHAIN_QUERIES_PER_CALL, PLAIN_QUERY_GAS, RECOGNITION_QUERY_GAS, ROOT_QUERY_GAS, CREDANCHOR_STATUS_LIST_SIZE, MAX_PROOFS_PER_CREDENTIAL, MAX_STATUS_ENTRIES_PER_CREDENTIAL } from "./limits";
 import { shortHex } from "./report";
 
 /**
@@ -39,6 +39,11 @@ export interface ChainAccessOptions {
   registry?: TrustedRegistries;
   /** The registry codes that count as genuine (default: the released ones). */
   genuineRegistryCodes?: readonly GenuineRegistryCode[];
+  /**
+   * Accreditors the verifier trusts: their recognition of each credential's issuer and
+   * co-issuers is read in the same calls (registry v2). Absent: no party's recognition is read.
+   */
+  accreditors?: readonly Address[];
 }
 
 /** The queries one credential needs, by role, against one registry. */
@@ -51,6 +56,12 @@ export interface CredentialChainPlan {
   keyQueries: { proof: IssuerProofResult; query: VerificationQuery }[];
   statusQueries: { entry: StatusEntry; query: VerificationQuery }[];
   coIssuerQueries: { proof: IssuerProofResult; address: Address; query: VerificationQuery }[];
+  /**
+   * With accreditors: one query per party (issuer first, then each co-issuer on this chain) whose
+   * answer carries its recognitions. An existing query of that party is reused, so a party costs
+   * no extra query unless it has none.
+   */
+  identityQueries: { address: Address; query: VerificationQuery }[];
 }
 
 /** How a step reports that the chain was not read for a credential. */
@@ -224,7 +235,7 @@ export async function readChainForBundle(allFacts: readonly CredentialFacts[], o
   // Plan each credential against the chain the endpoints serve.
   const plans = new Map<number, CredentialChainPlan>();
   for (const i of pending()) {
-    const planned = planCredential(allFacts[i]!, needs[i]!, rpcChainId, options.registry);
+    const planned = planCredential(allFacts[i]!, needs[i]!, rpcChainId, options.registry, options.accreditors);
     if ("kind" in planned) views[i] = planned;
     else plans.set(i, planned);
   }
@@ -271,8 +282,9 @@ export async function readChainForBundle(allFacts: readonly CredentialFacts[], o
     const errors = new Map<string, unknown>();
     let chunkError: unknown;
     let block: { blockNumber: bigint; blockTimestamp: bigint } | undefined;
+    const version = plans.get(members[0]!)!.registryVersion;
     const call = async (queries: VerificationQuery[]) => {
-      const data = await reader.verificationData(registry, queries, head, { version: plans.get(members[0]!)!.registryVersion });
+      const data = await reader.verificationData(registry, queries, head, { version, ...(options.accreditors ? { accreditors: options.accreditors } : {}) });
       block ??= { blockNumber: data.blockNumber, blockTimestamp: data.blockTimestamp };
       queries.forEach((query, k) => answers.set(queryKey(query), data.answers[k]!));
     };
@@ -281,7 +293,8 @@ export async function readChainForBundle(allFacts: readonly CredentialFacts[], o
     for (const i of members) for (const query of allQueries(plans.get(i)!)) unique.set(queryKey(query), query);
     const list = [...unique.values()];
     const chunks: VerificationQuery[][] = [];
-    chunks.push(...chunkQueries(list));
+    // Recognitions are read for every query of a call (the view asks each accreditor about each query's issuer).
+    chunks.push(...chunkQueries(list, hasV2View(version) ? (options.accreditors?.length ?? 0) * RECOGNITION_QUERY_GAS : 0));
     // Nothing to ask (no key, no status, no anchor) still needs the block it was decided at.
     if (chunks.length === 0) chunks.push([]);
     await inBatches(chunks, CHAIN_CALLS_IN_FLIGHT, async (chunk) => {
@@ -357,12 +370,12 @@ const ZERO_ROOT = `0x${"0".repeat(64)}`;
  * 32-co-issuer anchor; PLAIN_QUERY_GAS without), so a bundle of distinct co-issued roots stays
  * under a 2^24 cap on either registry version.
  */
-export function chunkQueries(list: readonly VerificationQuery[]): VerificationQuery[][] {
+export function chunkQueries(list: readonly VerificationQuery[], extraGasPerQuery = 0): VerificationQuery[][] {
   const chunks: VerificationQuery[][] = [];
   let current: VerificationQuery[] = [];
   let gas = 0;
   for (const query of list) {
-    const cost = query.root.toLowerCase() === ZERO_ROOT ? PLAIN_QUERY_GAS : ROOT_QUERY_GAS;
+    const cost = (query.root.toLowerCase() === ZERO_ROOT ? PLAIN_QUERY_GAS : ROOT_QUERY_GAS) + extraGasPerQuery;
     if (current.length > 0 && (current.length >= CHAIN_QUERIES_PER_CALL || gas + cost > CHAIN_CALL_GAS_BUDGET)) {
       chunks.push(current);
       current = [];
@@ -390,11 +403,18 @@ function allQueries(plan: CredentialChainPlan): VerificationQuery[] {
     ...plan.keyQueries.map((entry) => entry.query),
     ...plan.statusQueries.map((entry) => entry.query),
     ...plan.coIssuerQueries.map((entry) => entry.query),
+    ...plan.identityQueries.map((entry) => entry.query),
   ];
 }
 
 /** The registry to ask about one credential and what to ask it, or why it cannot be asked. */
-function planCredential(facts: CredentialFacts, neededChain: number, rpcChainId: number, option: TrustedRegistries | undefined): CredentialChainPlan | ChainView {
+function planCredential(
+  facts: CredentialFacts,
+  neededChain: number,
+  rpcChainId: number,
+  option: TrustedRegistries | undefined,
+  accreditors: readonly Address[] | undefined,
+): CredentialChainPlan | ChainView {
   const issuer = facts.issuer;
   const anchor = facts.anchor?.data;
   if (neededChain !== rpcChainId) {
@@ -427,7 +447,7 @@ function planCredential(facts: CredentialFacts, neededChain: number, rpcChainId:
     registry = first;
   }
 
-  const plan: CredentialChainPlan = { chainId: rpcChainId, registry, keyQueries: [], statusQueries: [], coIssuerQueries: [] };
+  const plan: CredentialChainPlan = { chainId: rpcChainId, registry, keyQueries: [], statusQueries: [], coIssuerQueries: [], identityQueries: [] };
   const address = issuer.address!;
   if (anchor) plan.anchorQuery = { issuer: address, root: anchor.root as Hex, key: ZERO, listId: 0, statusIndex: 0 };
   for (const proof of issuerProofs(facts)) {
@@ -449,6 +469,16 @@ function planCredential(facts: CredentialFacts, neededChain: number, rpcChainId:
       address: parsed.address,
       query: { issuer: parsed.address, root: ZERO, key: keyIdHex(proof.publicKey), listId: 0, statusIndex: 0 },
     });
+  }
+  if (accreditors) {
+    const own = plan.anchorQuery ?? plan.keyQueries[0]?.query ?? plan.statusQueries[0]?.query;
+    plan.identityQueries.push({ address, query: own ?? { issuer: address, root: ZERO, key: ZERO, listId: 0, statusIndex: 0 } });
+    const seen = new Set([address.toLowerCase()]);
+    for (const entry of plan.coIssuerQueries) {
+      if (seen.has(entry.address.toLowerCase())) continue;
+      seen.add(entry.address.toLowerCase());
+      plan.identityQueries.push({ address: entry.address, query: entry.query });
+    }
   }
   return plan;
 }

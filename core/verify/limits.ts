@@ -43,6 +43,15 @@ export const ETH_CALL_GAS_CAP = 2 ** 24;
 export const ROOT_QUERY_GAS = 250_000;
 export const PLAIN_QUERY_GAS = 30_000;
 
+/**
+ * What reading one accreditor's recognition of one query's issuer may cost in
+ * `verificationDataV2`, as planned: two packed slots, the record hash and a record URI of up to
+ * ~100 bytes, all cold, plus the memory of the answer (~13,000 measured for an https URI).
+ * Added per accreditor to every query of a call (the view reads recognitions for each query); an
+ * accreditor with a much longer URI makes a chunk fail, and its credentials are retried alone.
+ */
+export const RECOGNITION_QUERY_GAS = 20_000;
+
 /** The gas a chunk is planned within: the cap less room for the call itself and memory growth. */
 export const CHAIN_CALL_GAS_BUDGET = ETH_CALL_GAS_CAP - 2_000_000;
 

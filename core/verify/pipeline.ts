@@ -39,6 +39,7 @@ import { readCredentialFacts, type CredentialFacts } from "./credentialFacts";
 import { inclusionStep, issuerSignatureStep, schemaStep, validityStep, type IssuerProofChecker } from "./offlineSteps";
 import { bundleVerdict, jsonInteger, settleCredentialReport, step, type BundleReport, type CredentialReport, type VerificationStep } from "./report";
 import { InvalidArgumentError } from "../errors";
+import { applyRequiredRecognition, coIssuerNamesOf, normaliseTrustedAccreditors, recognitionIdentity, type TrustedAccreditor } from "./recognition";
 import { bindIssuerKey, type DocumentFetcher } from "../credential/issuerKeyBinding";
 import type { GenuineRegistryCode } from "../chain/genuineRegistry";
 import { MAX_CREDENTIALS_PER_VERIFICATION } from "./limits";
@@ -58,6 +59,7 @@ export {
 export type { TrustedRegistries } from "./chainPlan";
 
 export type { IssuerProofChecker } from "./offlineSteps";
+export type { TrustedAccreditor, RecognitionIdentity, PartyRecognition, AccreditorRecognition } from "./recognition";
 
 export interface StepEvent {
   /** Position of the credential in the report's `results`. */
@@ -109,6 +111,17 @@ export interface VerifyOptions {
   statusListCredentials?: StatusListCredentials;
   /** Called as each step completes, so a page can show progress. */
   onStep?: (event: StepEvent) => void;
+  /**
+   * Accreditors the verifier trusts (address and the verifier's label, at most 16). Given (even
+   * empty), each credential's `identity.recognition` says who recognises its issuer and
+   * co-issuers, read in the same chain calls (registry v2; v1 says "not checked").
+   */
+  accreditors?: readonly TrustedAccreditor[];
+  /**
+   * An issuer (or co-issuer) not recognised by a trusted accreditor, or whose recognition could
+   * not be read, makes a verified credential unconfirmed (with a fix). Never makes one greener.
+   */
+  requireRecognition?: boolean;
 }
 
 interface Slot {
@@ -131,6 +144,8 @@ export async function verifyCredentials(credentials: readonly unknown[], options
   }
   const now = options.now ?? new Date();
   validateTrustedRegistries(options.registry);
+  const wantsIdentity = options.accreditors !== undefined || options.requireRecognition === true;
+  const accreditors = normaliseTrustedAccreditors(options.accreditors);
 
   const entries = flattenBundle(credentials, MAX_CREDENTIALS_PER_VERIFICATION);
   if (entries.length > MAX_CREDENTIALS_PER_VERIFICATION) {
@@ -213,6 +228,7 @@ export async function verifyCredentials(credentials: readonly unknown[], options
   if (options.transports) chainOptions.transports = options.transports;
   if (options.registry !== undefined) chainOptions.registry = options.registry;
   if (options.genuineRegistryCodes !== undefined) chainOptions.genuineRegistryCodes = options.genuineRegistryCodes;
+  if (wantsIdentity) chainOptions.accreditors = accreditors.map((a) => a.address);
   const { views, summary, error: chainError } = await readChainForBundle(
     withFacts.map((slot) => slot.facts),
     chainOptions,
@@ -232,9 +248,14 @@ export async function verifyCredentials(credentials: readonly unknown[], options
     emit(index, coIssuersStep(slot.facts, view, confirmations));
     emit(index, statusStep(slot.facts, view, lists));
     emit(index, validityStep(slot.facts, now));
+    // Who the issuer is, from the same read: beside the steps, never one of them.
+    if (wantsIdentity) {
+      slot.report.identity = { ...slot.report.identity, recognition: recognitionIdentity(slot.facts, view, accreditors, coIssuerNamesOf(slot.facts.credential)) };
+    }
   }
 
   for (const { report } of slots) settleCredentialReport(report);
+  if (options.requireRecognition === true) for (const { report } of slots) applyRequiredRecognition(report);
   const results = slots.map((slot) => slot.report);
   const verdict = bundleVerdict(results.map((result) => result.verdict));
   const counts = { verified: 0, unconfirmed: 0, failed: 0 };

@@ -4,6 +4,8 @@
  * print it as is).
  */
 
+import type { RecognitionIdentity } from "./recognition";
+
 /** The steps of the pipeline, in the order they run and are reported. */
 export const STEP_NAMES = ["schema", "issuer-signature", "key-registered", "inclusion", "anchored", "co-issuers", "status", "validity"] as const;
 export type StepName = (typeof STEP_NAMES)[number];
@@ -59,7 +61,12 @@ export interface CredentialReport {
    * verification): `domain` is the linked-domain check of the domain the issuer's signed
    * profile claims (DIF Well-Known DID Configuration).
    */
-  identity?: { domain?: DomainIdentity };
+  identity?: { domain?: DomainIdentity; recognition?: RecognitionIdentity };
+  /**
+   * What the verifier can do when the verdict was made stricter outside the steps (e.g. recognition
+   * required but missing: core/verify/recognition applyRequiredRecognition).
+   */
+  fix?: string;
 }
 
 /** A linked-domain check: verified only when every check ran and passed. */

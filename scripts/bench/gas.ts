@@ -131,6 +131,12 @@ export function gasRows(report: GasReport): GasRow[] {
     row("authorizeOperator", "oa.grantIssuerRole"),
     row("authorizeOperator", "trustvc.grantIssuerRole"),
     row("grantOperator", "oa.grantIssuerRole"),
+    row("recogniseIssuer", null),
+    row("shortenRecognition", null),
+    row("withdrawRecognition", null),
+    row("verificationDataV2.100.2accreditors", null, {
+      peerOperation: "no peer reads trust lists: EBSI's trusted-issuers registry is a permissioned API, OpenAttestation binds issuers to DNS",
+    }),
     row("verificationData.100", null, {
       peerOperation: `peers: 2 calls per credential (isIssued, isRevoked); ours: ${report.notes.verificationView.answers} answers in 1 eth_call`,
     }),

@@ -4,7 +4,7 @@
  */
 import crypto from "node:crypto";
 
-export function generateApiKey(prefix: "ca_admin" | "ca_issuer"): string {
+export function generateApiKey(prefix: "ca_admin" | "ca_issuer" | "ca_accreditor"): string {
   return `${prefix}_${crypto.randomBytes(24).toString("base64url")}`;
 }
 

@@ -12,6 +12,8 @@ export interface Caller {
   /** Undefined for the admin key. */
   issuerId: string | undefined;
   scopes: readonly ApiScope[];
+  /** Set for an accreditor's API key (no issuer scopes: it may only run its own trust list). */
+  accreditorId?: string;
 }
 
 export interface Authenticate {
@@ -21,7 +23,7 @@ export interface Authenticate {
   identify(req: Request): Caller;
 }
 
-export function createAuthenticator(store: Store, adminApiKey: string): Authenticate {
+export function createAuthenticator(store: Store, adminApiKey: string, findAccreditorKey?: (keyHash: string) => string | undefined): Authenticate {
   const adminHash = Buffer.from(hashApiKey(adminApiKey), "hex");
   const identify = (req: Request): Caller => {
     const header = req.get("authorization");
@@ -32,6 +34,8 @@ export function createAuthenticator(store: Store, adminApiKey: string): Authenti
     if (crypto.timingSafeEqual(Buffer.from(hash, "hex"), adminHash)) {
       return { issuerId: undefined, scopes: ["admin", "issue", "revoke"] };
     }
+    const accreditorId = findAccreditorKey?.(hash);
+    if (accreditorId !== undefined) return { issuerId: undefined, scopes: [], accreditorId };
     const key = store.findApiKeyByHash(hash);
     if (!key) throw unauthorized("unknown API key");
     if (key.revokedAt != null) throw unauthorized("this API key was replaced by a newer one (rotated); use the new key");

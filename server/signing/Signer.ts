@@ -61,6 +61,10 @@ export interface VerifyRequest {
   now: string;
   /** Fetches issuer documents (did:web, https issuers) for key binding; without it their keys stay unconfirmed. */
   fetchDocument?: DocumentFetcher;
+  /** Accreditors trusted to say who issuers are (core VerifyOptions.accreditors). */
+  accreditors?: readonly { address: string; label?: string }[];
+  /** core VerifyOptions.requireRecognition. */
+  requireRecognition?: boolean;
 }
 
 export interface Signer {

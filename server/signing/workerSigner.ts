@@ -53,7 +53,7 @@ export function createWorkerSigner(options: WorkerSignerOptions = {}): Signer {
     checkCredentials(credentials) {
       return blamed(() => pool.checkAll(credentials));
     },
-    verifyCredentials({ credentials, rpcUrls, registry, confirmations, now, fetchDocument }) {
+    verifyCredentials({ credentials, rpcUrls, registry, confirmations, now, fetchDocument, accreditors, requireRecognition }) {
       // The pipeline itself is light (schema checks, one eth_call per registry); the signature
       // checks, the heavy part, go to the pool and run on every core.
       return blamed(() =>
@@ -64,6 +64,8 @@ export function createWorkerSigner(options: WorkerSignerOptions = {}): Signer {
           now: new Date(now),
           checkIssuerProofs: (credential) => pool.checkIssuerProofs(credential),
           ...(fetchDocument ? { fetchDocument } : {}),
+          ...(accreditors ? { accreditors } : {}),
+          ...(requireRecognition ? { requireRecognition } : {}),
         }),
       );
     },

@@ -9,4 +9,8 @@ export interface BrowserVerifyConfig {
   confirmations?: number;
   /** Human name of the chain for messages ("local", "Sepolia", …). */
   chainName?: string;
+  /** The server's TRUSTED_ACCREDITORS, offered as "suggested by this server" (the visitor can remove them). */
+  accreditors?: { address: string; label?: string }[];
+  /** REQUIRE_RECOGNITION: the default of the page's "require recognition" setting. */
+  requireRecognition?: boolean;
 }

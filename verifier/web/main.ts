@@ -10,8 +10,10 @@ import { checkIssuerDomains } from "../../core/identity/checkIssuerDomains";
 import { credentialsFromFile, credentialsFromJson, credentialsFromText, InputError } from "./inputs";
 import { detectLang, rememberLang, text, type UiKey, type UiLang } from "./stepText";
 import { startQrScanner, type QrScanner } from "./qrScanner";
+import { accreditorText, renderAccreditorSettings, requireRecognitionSetting, trustedAccreditorsOption, type AccreditorSettingsConfig } from "./accreditors";
+import { checkRecognitionRecords } from "../../core/identity/checkRecognitionRecords";
 
-interface PageConfig {
+interface PageConfig extends AccreditorSettingsConfig {
   rpcUrl?: string;
   registry?: string;
   chainId?: number;
@@ -56,14 +58,27 @@ async function runVerification(container: HTMLElement, credentials: unknown[], o
     const report = await verifyCredentials(credentials, { ...options, onStep: (event) => live.onStep(event) });
     // The page does not fetch issuers' domains (no size or address limits in a browser): it says so.
     await checkIssuerDomains(report, credentials, { notCheckedReason: domainNotFetchedReason(lang) });
+    // Accreditors' records: only those the page's own server serves (same origin); their hash is checked here.
+    await checkRecognitionRecords(report, { fetchRecord: sameOriginRecord, notFetchedReason: accreditorText(lang, "recordNotFetched") });
     live.finish(report);
   } catch (error) {
     live.fail((error as Error).message);
   }
 }
 
-function optionsFrom(rpcUrl: string, registry: string, confirmations: number): VerifyOptions {
-  const options: VerifyOptions = { confirmations };
+/** Records served by the server the page came from; anything else is not fetched from a browser. */
+async function sameOriginRecord(url: string): Promise<unknown> {
+  if (location.protocol === "file:" || !url.startsWith(`${location.origin}/api/v1/accreditors/`)) throw new Error("not fetched by this page");
+  const response = await fetch(url, { headers: { accept: "application/json" } });
+  if (!response.ok) throw new Error(`HTTP ${response.status}`);
+  const text = await response.text();
+  if (text.length > 16 * 1024) throw new Error("the record is too large");
+  return JSON.parse(text) as unknown;
+}
+
+function optionsFrom(rpcUrl: string, registry: string, confirmations: number, config: AccreditorSettingsConfig = {}): VerifyOptions {
+  // Whom the visitor trusts to say who an issuer is (its own list, plus the server's suggestions it kept).
+  const options: VerifyOptions = { confirmations, accreditors: trustedAccreditorsOption(config), requireRecognition: requireRecognitionSetting(config) };
   if (rpcUrl) options.rpcUrls = [rpcUrl];
   // Comma-separated addresses narrow trust to those registries.
   if (registry) options.registry = registry.split(",").map((r) => r.trim()).filter((r) => r !== "");
@@ -137,6 +152,9 @@ function verifyPage(root: HTMLElement): void {
   };
   showRpc();
   rpcInput.addEventListener("input", showRpc);
+  const accreditorSettings = document.getElementById("accreditor-settings");
+  if (accreditorSettings) renderAccreditorSettings(accreditorSettings, config, lang);
+  if (location.hash === "#accreditors") (document.getElementById("settings") as HTMLDetailsElement).open = true;
 
   const report = document.getElementById("report")!;
   const inputError = document.getElementById("input-error")!;
@@ -171,7 +189,7 @@ function verifyPage(root: HTMLElement): void {
       inputError.replaceChildren(note);
     }
     const confirmations = Number.parseInt(confirmationsInput.value, 10);
-    await runVerification(report, credentials, optionsFrom(rpcUrl, registryInput.value.trim(), Number.isFinite(confirmations) && confirmations >= 0 ? confirmations : 1), lang, "page");
+    await runVerification(report, credentials, optionsFrom(rpcUrl, registryInput.value.trim(), Number.isFinite(confirmations) && confirmations >= 0 ? confirmations : 1, config), lang, "page");
   };
 
   document.querySelectorAll<HTMLAnchorElement>("[data-set-lang]").forEach((link) =>
@@ -181,6 +199,7 @@ function verifyPage(root: HTMLElement): void {
       rememberLang(lang);
       applyLang(lang);
       showRpc();
+      if (accreditorSettings) renderAccreditorSettings(accreditorSettings, config, lang);
     }),
   );
 
@@ -257,7 +276,7 @@ async function credentialPanel(panel: HTMLElement): Promise<void> {
     panel.textContent = (error as Error).message;
     return;
   }
-  await runVerification(panel, credentials, optionsFrom(config.rpcUrl ?? "", config.registry ?? "", config.confirmations ?? 1), lang, "panel");
+  await runVerification(panel, credentials, optionsFrom(config.rpcUrl ?? "", config.registry ?? "", config.confirmations ?? 1, config), lang, "panel");
 }
 
 const app = document.getElementById("verify-app");

@@ -9,6 +9,8 @@
  */
 import type { BundleReport, CredentialReport, StepEvent, Verdict, VerificationStep } from "../../core/verify/pipeline";
 import type { DomainIdentity } from "../../core/verify/report";
+import type { RecognitionIdentity } from "../../core/verify/recognition";
+import { recognitionLines } from "../recognitionText";
 import { stepTitle, text, type UiKey, type UiLang } from "./stepText";
 import { plainSentence } from "./plainLanguage";
 import { failClosed, shownStatus, verdictCause } from "../verdict";
@@ -87,6 +89,19 @@ function showDomain(list: HTMLOListElement, check: DomainIdentity | undefined, l
   if (!check) return;
   const { text: line, tone } = domainText(check, lang);
   list.before(el("div", { class: `identity-domain ${tone}`, "data-domain-status": check.status, style: `color:${DOMAIN_COLOR[tone]};font-weight:600;margin:0.5em 0` }, line));
+}
+
+/** Shows (or replaces) who-recognises-the-issuer lines just above a result's steps. */
+function showRecognition(list: HTMLOListElement, identity: RecognitionIdentity | undefined, lang: UiLang): void {
+  list.parentElement?.querySelectorAll(`[data-recognition-for="${list.dataset.credentialIndex}"]`).forEach((node) => node.remove());
+  if (!identity) return;
+  const box = el("div", { class: "identity-recognition", "data-recognition-for": list.dataset.credentialIndex ?? "", "data-recognition-status": identity.status });
+  for (const line of recognitionLines(identity, lang)) {
+    box.append(el("div", { class: `identity-line ${line.tone}`, "data-tone": line.tone, style: `color:${DOMAIN_COLOR[line.tone]};font-weight:600;margin:0.25em 0` }, line.text));
+  }
+  // Above the domain line when there is one (the domain line sits right above the steps).
+  const domain = list.previousElementSibling?.hasAttribute("data-domain-status") ? list.previousElementSibling : list;
+  domain.before(box);
 }
 
 export interface CredentialLabel {
@@ -207,6 +222,7 @@ export function createLiveReport(container: HTMLElement, labels: CredentialLabel
         if (!list) return;
         list.replaceChildren(...result.steps.map((s) => stepItem(s, lang, result.issuer?.name ?? labels[i]?.issuer)));
         showDomain(list, result.identity?.domain, lang);
+        showRecognition(list, result.identity?.recognition, lang);
         const summary = rowHeads[i];
         if (summary) {
           summary.prepend(el("span", { class: `pill ${VERDICT_CLASS[result.verdict] === "warn" ? "warning" : VERDICT_CLASS[result.verdict] === "ok" ? "ok" : "failed"}`, "data-verdict": result.verdict }, text(lang, VERDICT_WORD[result.verdict])));

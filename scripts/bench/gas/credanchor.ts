@@ -32,6 +32,10 @@ export const CREDANCHOR_OPERATIONS = {
   "changeStatusBySig.revoke1": "changeStatusBySig, revoke 1 credential, issuer's signature via a relayer",
   "withdrawEndorsement": "withdrawEndorsement, by the co-issuer",
   "verificationData.100": "verificationData for 100 credentials (estimateGas of the eth_call)",
+  "recogniseIssuer": "recogniseIssuer, by an accreditor, record hash and 103-byte record URI",
+  "shortenRecognition": "shortenRecognition, by the accreditor",
+  "withdrawRecognition": "withdrawRecognition, by the accreditor",
+  "verificationDataV2.100.2accreditors": "verificationDataV2 for 100 credentials, 2 trusted accreditors (estimateGas)",
 } as const;
 
 export type CredanchorOperation = keyof typeof CREDANCHOR_OPERATIONS;
@@ -60,6 +64,8 @@ const ALL_SCOPES = 15;
 const MANY = 50;
 
 const root = (label: string) => keccakOfText(`credanchor gas bench root ${label}`);
+/** A record URL as the accreditor API serves it (103 bytes). */
+export const RECORD_URI = "https://badges.example.edu/api/v1/accreditors/0x5FbDB2315678afecb367f032d93F642f64180aa3/recognitions/record";
 
 export async function measureCredanchor(hre: HardhatRuntimeEnvironment): Promise<CredanchorMeasurement> {
   const { ethers } = hre;
@@ -163,6 +169,17 @@ export async function measureCredanchor(hre: HardhatRuntimeEnvironment): Promise
   const [, , answers] = (await view.staticCall(queries)) as [bigint, bigint, Array<{ revoked: boolean }>];
   const data = registry.interface.encodeFunctionData("verificationData", [queries]);
   gas["verificationData.100"] = Number(await ethers.provider.estimateGas({ to: await registry.getAddress(), data }));
+
+  // Trust lists (issue 12 item 5): an accreditor (the deployer's account here) recognises the
+  // issuer, shortens and withdraws a second recognition; the verifier view then asks two
+  // accreditors (one recognising, one not) about every query of the same 100-credential bundle.
+  const recordHash = keccakOfText("credanchor gas bench recognition record");
+  gas.recogniseIssuer = await call(deployer, "recogniseIssuer", issuer.address, 0, NO_PLANNED_END, recordHash, RECORD_URI);
+  await (await registry.connect(deployer).getFunction("recogniseIssuer")(coIssuerA.address, 0, NO_PLANNED_END, recordHash, RECORD_URI)).wait();
+  gas.shortenRecognition = await call(deployer, "shortenRecognition", coIssuerA.address, OPERATOR_VALID_UNTIL);
+  gas.withdrawRecognition = await call(deployer, "withdrawRecognition", coIssuerA.address, REASON_UNSPECIFIED);
+  const dataV2 = registry.interface.encodeFunctionData("verificationDataV2", [queries, [deployer.address, operator.address]]);
+  gas["verificationDataV2.100.2accreditors"] = Number(await ethers.provider.estimateGas({ to: await registry.getAddress(), data: dataV2 }));
 
   return {
     gas,

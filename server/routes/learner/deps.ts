@@ -20,7 +20,7 @@ export interface VerifyReport {
 export interface LearnerDeps {
   store: Pick<Store, "getCredential" | "learners"> & Partial<Pick<Store, "getIssuer">>;
   config: Pick<ServerConfig, "publicUrl" | "dataDir"> &
-    Partial<Pick<ServerConfig, "rpcUrl" | "chainPort" | "confirmations" | "devOutbox">> & {
+    Partial<Pick<ServerConfig, "rpcUrl" | "chainPort" | "confirmations" | "devOutbox" | "trustedAccreditors" | "requireRecognition">> & {
       /** SMTP URL (smtp://user:pass@host:587); unset → messages go to DATA_DIR/outbox. */
       smtpUrl?: string;
       mailFrom?: string;
@@ -99,5 +99,7 @@ export function browserVerifyConfig(deps: LearnerDeps): BrowserVerifyConfig {
     chainId: deps.chain?.chainId,
     confirmations: deps.config.confirmations,
     chainName: deps.chain?.isLocal || deps.chain?.chainId === 31337 ? "local" : undefined,
+    accreditors: deps.config.trustedAccreditors ?? [],
+    requireRecognition: deps.config.requireRecognition === true,
   };
 }

@@ -71,6 +71,7 @@ export function renderCredentialPage(ctx: PageContext, model: CredentialPageMode
     <h2 id="verify-title">${t("cred.verification")}</h2>
     <p class="small muted">${t("cred.verification.text")}</p>
     <div id="verify-panel" data-verify-url="${model.jsonUrl}" data-lang="${lang}" aria-live="polite"></div>
+    <p class="small muted" data-accreditors-link>${t("accr.manage.hint")} <a href="/verify#accreditors">${t("accr.manage")}</a></p>
   </section>
 </div>
 </div>`,
