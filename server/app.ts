@@ -25,6 +25,9 @@ import type { Mailer } from "./mail/mailer";
 import { Metrics } from "./metrics";
 import type { AwardNotifier } from "./notifier";
 import { achievementsRouter } from "./routes/achievements";
+import { coIssuanceRouter } from "./routes/coIssuance";
+import { coIssuanceS2sRouter } from "./routes/coIssuanceS2s";
+import { CoIssuanceWorker } from "./coissue/worker";
 import { batchesRouter } from "./routes/batches";
 import { credentialsRouter } from "./routes/credentials";
 import { issuersRouter } from "./routes/issuers";
@@ -155,6 +158,8 @@ export function createApp(deps: AppDeps): CredanchorApp {
     next();
   });
   app.use(securityHeaders());
+  // Server-to-server co-issuance: no API key, a MAC over the raw body (read by its own parser).
+  app.use(coIssuanceS2sRouter(context));
   // Keys are checked before any body is read; each route has its own body limit (VERIFY_BODY_LIMIT for the public verify route).
   app.use(apiBodyParsing(context.authenticate, { ...bodyLimitsFor(deps.config.bodyLimit), verify: deps.config.verifyLimits.bodyLimit }));
   app.use(systemRouter(context));
@@ -163,6 +168,8 @@ export function createApp(deps: AppDeps): CredanchorApp {
   app.use(credentialsRouter(context));
   app.use(batchesRouter(context));
   app.use(statusListsRouter(context));
+  const coIssuanceWorker = new CoIssuanceWorker(context);
+  app.use(coIssuanceRouter(context, coIssuanceWorker));
   const learnerDeps: LearnerDeps = {
     ...context,
     rateLimiter: deps.rateLimiter ?? new MemoryRateLimiter(clock),
@@ -193,9 +200,10 @@ export function createApp(deps: AppDeps): CredanchorApp {
       context.batchWorker.start();
       context.statusWriter.start();
       context.mailWorker.start();
+      coIssuanceWorker.start();
     },
     async stop() {
-      await Promise.all([context.batchWorker.stop(), context.statusWriter.stop(), context.mailWorker.stop()]);
+      await Promise.all([context.batchWorker.stop(), context.statusWriter.stop(), context.mailWorker.stop(), coIssuanceWorker.stop()]);
     },
   };
 }
