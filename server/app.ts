@@ -35,6 +35,7 @@ import { statusListsRouter } from "./routes/statusLists";
 import { systemRouter } from "./routes/system";
 import { createLearnerRouter, type LearnerDeps } from "./routes/learner";
 import { createWebRouter } from "./web";
+import { coIssuancePages } from "./web/coIssuancePages";
 import type { Signer } from "./signing/Signer";
 import type { IssuerRecord, Store } from "./store/Store";
 import { issuerChainKey } from "./services/issuers";
@@ -176,6 +177,7 @@ export function createApp(deps: AppDeps): CredanchorApp {
     abuseLimits: deps.abuseLimits ?? DEFAULT_ABUSE_LIMITS,
   };
   app.use(createLearnerRouter(learnerDeps));
+  app.use(coIssuancePages(context, learnerDeps));
   app.use(createWebRouter(learnerDeps));
   app.use((req, _res, next) => next(notFound(`no route ${req.method} ${req.path}`)));
   app.use(errorMiddleware(log));
