@@ -6,7 +6,11 @@
  * never endorses; a proof removed, a proof by a third key and a withdrawn endorsement all stop
  * the verdict; forged and replayed server-to-server requests are refused.
  */
+import fs from "node:fs";
 import http from "node:http";
+import os from "node:os";
+import path from "node:path";
+import { runCli } from "../../verifier/cli";
 import type { AddressInfo } from "node:net";
 import { expect } from "chai";
 import { signCredential } from "../../core/credential/sign";
@@ -233,6 +237,37 @@ describe("co-issuance: one badge, two universities", function () {
       expect(view.body.coIssuers[0].endorsement).to.equal("withdrawn");
     });
 
+    it("lets the partner review and decide on the /co-issuance page, in Korean and English", async () => {
+      const created = await call(a.baseUrl, "POST", "/api/v1/co-issuance/achievements", { key: lead.apiKey, body: { ...badge("Page Badge"), threshold: 2, partners: [{ issuerId: health.id }] } });
+      expect(created.status, created.text).to.equal(201);
+      const proposalId = created.body.partners[0].proposalId;
+      const post = (route: string, form: Record<string, string>, headers: Record<string, string> = {}) =>
+        fetch(`${a.baseUrl}${route}`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", ...headers }, body: new URLSearchParams(form).toString() });
+
+      const wrongKey = await post("/co-issuance?lang=en", { apiKey: "ca_issuer_wrong" });
+      expect(wrongKey.status).to.equal(401);
+      expect(await wrongKey.text()).to.contain("This API key is not a valid issuer key.");
+      const crossOrigin = await post("/co-issuance", { apiKey: health.apiKey }, { origin: "https://evil.example" });
+      expect(crossOrigin.status).to.equal(403);
+
+      const list = await post("/co-issuance?lang=ko", { apiKey: health.apiKey });
+      expect(list.status).to.equal(200);
+      const korean = await list.text();
+      expect(korean).to.contain("공동 발급 제안");
+      expect(korean).to.contain("Page Badge");
+      expect(korean).to.contain("clinical data module");
+      expect(korean).to.contain("2곳 중 2곳의 승인");
+      expect(korean).not.to.contain("Waiting for your decision");
+
+      const decided = await post("/co-issuance/decide?lang=en", { apiKey: health.apiKey, proposalId, decision: "declined", reason: "not this term" });
+      expect(decided.status).to.equal(200);
+      expect(await decided.text()).to.contain("You declined.");
+      const view = await call(a.baseUrl, "GET", `/api/v1/co-issuance/achievements/${created.body.id}`, { key: lead.apiKey });
+      expect(view.body.partners[0]).to.include({ state: "declined", reason: "not this term" });
+      const twice = await post("/co-issuance/decide?lang=en", { apiKey: health.apiKey, proposalId, decision: "agreed" });
+      expect(twice.status).to.equal(409);
+    });
+
     it("refuses the award with 409 and the partner's reason when the partner declines", async () => {
       const created = await call(a.baseUrl, "POST", "/api/v1/co-issuance/achievements", { key: lead.apiKey, body: { ...badge("Declined Badge"), threshold: 2, partners: [{ issuerId: third.id }] } });
       expect(created.status, created.text).to.equal(201);
@@ -277,8 +312,25 @@ describe("co-issuance: one badge, two universities", function () {
       const report = await verify(a, credential);
       expect(report.verdict, JSON.stringify(report.steps)).to.equal("verified");
       expect(step(report, "co-issuers").message).to.equal("2 of 2 parties endorsed this credential (threshold 2)");
+      expect((report as any).coIssuers).to.deep.equal([{ id: remote.did, name: "Remote Nursing School" }]);
       // The partner's own instance reaches the same verdict.
       expect((await verify(b, credential)).verdict).to.equal("verified");
+
+      // The CLI names both issuers and, with a co-issuer's proof stripped, fails (exit 1) naming the step.
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "coissue-cli-"));
+      const run = async (doc: unknown) => {
+        const file = path.join(dir, `${Math.random().toString(36).slice(2)}.json`);
+        fs.writeFileSync(file, JSON.stringify(doc));
+        let out = "";
+        const code = await runCli(["verify", file, "--rpc", chain.rpcUrl, "--registry", chain.registry], { stdout: (t) => (out += t), stderr: (t) => (out += t), cwd: dir, repoRoot: dir });
+        return { code, out };
+      };
+      const good = await run(credential);
+      expect(good.code, good.out).to.equal(0);
+      expect(good.out).to.contain(`issued by Polytechnic AI Department with Remote Nursing School (${remote.did})`);
+      const stripped = await run({ ...credential, proof: credential.proof.filter((p: { verificationMethod: string }) => !p.verificationMethod.startsWith(remote.did)) });
+      expect(stripped.code, stripped.out).to.equal(1);
+      expect(stripped.out).to.contain("failed at inclusion");
     });
 
     it("keeps the award pending while the partner's server is down, and issues it once the partner signs late", async () => {
