@@ -93,7 +93,7 @@ async function main(): Promise<void> {
       `  the partner's proposals page   ${base}/co-issuance   (sign in with the partner's API key in ${partnerKeyFile})`,
       "",
       "Or on the command line:",
-      `  curl -s ${base}/api/v1/credentials/${id} > co-issued.json && npx ts-node --transpile-only verifier/cli.ts co-issued.json`,
+      `  curl -s ${base}/api/v1/credentials/${id} > co-issued.json && node verifier/bin/credanchor.js verify co-issued.json`,
     ].join("\n"),
   );
 }
