@@ -116,7 +116,21 @@ export async function awardIfCoIssued(ctx: AppContext, lead: IssuerRecord, achie
  * Asks every partner whose proofs are missing, then issues the award once all are in. Never
  * throws for a partner's failure: it is recorded on the award and tried again later.
  */
-export async function advanceAward(ctx: AppContext, awardId: string): Promise<void> {
+export function advanceAward(ctx: AppContext, awardId: string): Promise<void> {
+  // One advance per award at a time (the request that created it and the worker's pass would
+  // otherwise ask the partners twice at once): a second caller waits for the running one.
+  let running = advancing.get(ctx.store);
+  if (!running) advancing.set(ctx.store, (running = new Map()));
+  const current = running.get(awardId);
+  if (current) return current;
+  const done = advanceOnce(ctx, awardId).finally(() => running!.delete(awardId));
+  running.set(awardId, done);
+  return done;
+}
+
+const advancing = new WeakMap<object, Map<string, Promise<void>>>();
+
+async function advanceOnce(ctx: AppContext, awardId: string): Promise<void> {
   let award = ctx.store.coIssuance.getAward(awardId);
   if (!award || award.state !== "awaiting-signatures") return;
   const partners = ctx.store.coIssuance.listPartners(award.achievementId);

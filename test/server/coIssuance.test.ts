@@ -376,6 +376,57 @@ describe("co-issuance: one badge, two universities", function () {
       }
     });
 
+    it("never issues an award whose partner answers with a proof by a key that is not the partner's", async () => {
+      // A server posing as the remote partner's: it agrees (with the secret it was sent) and signs with the third issuer's key.
+      const thirdKey = issuerSigningKey(createSecretBox("test-secret-not-for-production"), a.store.getIssuer(third.id)!);
+      let secret: Uint8Array | undefined;
+      let signRequests = 0;
+      const impostor = http.createServer((req, res) => {
+        const chunks: Buffer[] = [];
+        req.on("data", (c) => chunks.push(c));
+        req.on("end", async () => {
+          const body = JSON.parse(Buffer.concat(chunks).toString("utf8"));
+          if (req.url!.endsWith("/proposals")) {
+            secret = Buffer.from(body.secret, "base64url");
+            res.writeHead(201, { "content-type": "application/json" }).end(JSON.stringify({ proposalId: body.proposalId, state: "proposed" }));
+            return;
+          }
+          signRequests++;
+          const proofs = [];
+          for (const credential of body.credentials) {
+            const signed = await signCredential(credential, thirdKey, { controller: remote.did });
+            proofs.push(signed.proof.at(-1));
+          }
+          res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ proofs }));
+        });
+      });
+      await new Promise<void>((resolve) => impostor.listen(0, "127.0.0.1", resolve));
+      try {
+        const impostorUrl = `http://127.0.0.1:${(impostor.address() as AddressInfo).port}`;
+        const created = await call(a.baseUrl, "POST", "/api/v1/co-issuance/achievements", { key: lead.apiKey, body: { ...badge("Impostor Badge"), threshold: 2, partners: [{ baseUrl: impostorUrl, did: remote.did }] } });
+        expect(created.status, created.text).to.equal(201);
+        const proposalId = created.body.partners[0].proposalId;
+        const decisionPath = "/api/v1/co-issuance/s2s/decisions";
+        const decision = JSON.stringify({ proposalId, decision: "agreed", reason: null, profile: { id: remote.did, name: "Remote Nursing School" } });
+        const agreed = await fetch(`${a.baseUrl}${decisionPath}`, { method: "POST", headers: { "content-type": "application/json", ...s2sHeaders(secret!, proposalId, "POST", decisionPath, decision, Math.floor(Date.now() / 1000)) }, body: decision });
+        expect(agreed.status, await agreed.text()).to.equal(200);
+
+        const award = await call(a.baseUrl, "POST", "/api/v1/credentials", { key: lead.apiKey, body: { achievementId: created.body.id, recipients: [{ email: "victim@students.example" }] } });
+        expect(award.status, award.text).to.equal(202);
+        expect(award.body.coIssuance.state).to.equal("awaiting-signatures");
+        expect(award.body.coIssuance.pending).to.deep.equal([remote.did]);
+        expect(award.body.coIssuance.lastError).to.contain(`the key of ${remote.did}'s proof is not its valid key on chain`);
+        expect(signRequests).to.equal(1);
+        expect((await call(a.baseUrl, "GET", `/api/v1/credentials/${encodeURIComponent(award.body.credentials[0].id)}`)).status).to.equal(404);
+        // Asked again later, refused again: it never becomes a stored credential.
+        await eventually("a second attempt", async () => (signRequests >= 2 ? true : undefined), 60_000);
+        const view = await call(a.baseUrl, "GET", `/api/v1/co-issuance/awards/${award.body.coIssuance.id}`, { key: lead.apiKey });
+        expect(view.body.state).to.equal("awaiting-signatures");
+      } finally {
+        await new Promise((resolve) => impostor.close(resolve));
+      }
+    });
+
     it("refuses forged, replayed, stale and off-agreement server-to-server requests", async () => {
       const { proposalId } = await coIssue({ baseUrl: b.baseUrl, did: remote.did }, { server: b, key: remote.apiKey }, "S2S Badge");
       const path = "/api/v1/co-issuance/s2s/anchored";
