@@ -355,7 +355,7 @@ describe("co-issuance: one badge, two universities", function () {
       expect((await verify(a, credential)).verdict).to.equal("verified");
     });
 
-    it("fails the co-issuers step while a partner never endorses, and says which endorsement is pending", async () => {
+    it("fails the co-issuers step while a partner never endorses, says which endorsement is pending, and picks up a late one", async () => {
       const { achievementId } = await coIssue({ baseUrl: proxyUrl, did: remote.did }, { server: b, key: remote.apiKey }, "Never Endorsed Badge");
       const award = await call(a.baseUrl, "POST", "/api/v1/credentials", { key: lead.apiKey, body: { achievementId, recipients: [{ email: "never@students.example" }] } });
       expect(award.status, award.text).to.equal(201);
@@ -371,6 +371,11 @@ describe("co-issuance: one badge, two universities", function () {
         expect(report.verdict).to.equal("failed");
         expect(report.failedStep).to.equal("co-issuers");
         expect(step(report, "co-issuers").message).to.match(/^Only 1 of 2 parties endorsed this credential; 2 are required \(.* has not endorsed the root\)$/);
+
+        // The partner's server comes back: the lead tells it again, it endorses late, the badge verifies.
+        proxy.down = false;
+        await eventually("the late endorsement", async () => ((await batchView(a, lead.apiKey, award.body.coIssuance.batchId)).body.complete ? true : undefined));
+        expect((await verify(a, credential)).verdict).to.equal("verified");
       } finally {
         proxy.down = false;
       }
