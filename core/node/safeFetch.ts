@@ -37,6 +37,13 @@ export interface SafeFetchOptions {
   maxRedirects?: number;
   /** Tests only: these exact addresses are allowed although private (e.g. one local test host). */
   allowedPrivateAddresses?: readonly string[];
+  /**
+   * Allows some non-public addresses (`why` is blockedAddressReason's word for it, e.g. "private",
+   * "loopback", "link-local"): for an operator who opted into private networks but still keeps
+   * some ranges (cloud metadata on link-local) out of reach. `localhost` names are then resolved
+   * and their addresses judged like any other.
+   */
+  allowNonPublicAddress?: (address: string, why: string) => boolean;
   /** Tests only: how names are resolved (default: dns.lookup with every address). */
   lookup?: (hostname: string) => Promise<readonly ResolvedAddress[]>;
   /** GET (default) or POST; a POST never follows a redirect. */
@@ -258,13 +265,14 @@ async function checkTarget(parsed: URL, options: SafeFetchOptions, deadline: Dea
   if (parsed.username || parsed.password) throw new SafeFetchError("URLs with a user name or password are not fetched", "unsafe-url");
   const hostname = parsed.hostname.replace(/^\[|\]$/g, "");
   if (hostname === "") throw new SafeFetchError("the URL has no host", "unsafe-url");
-  const allowed = (address: string) => options.allowPrivateNetwork === true || (options.allowedPrivateAddresses ?? []).includes(address);
+  const allowed = (address: string, why: string) =>
+    options.allowPrivateNetwork === true || (options.allowedPrivateAddresses ?? []).includes(address) || options.allowNonPublicAddress?.(address, why) === true;
 
   let addresses: readonly ResolvedAddress[];
   if (net.isIP(hostname)) {
     addresses = [{ address: hostname, family: net.isIPv6(hostname) ? 6 : 4 }];
   } else {
-    if (isLocalhostName(hostname) && !options.allowPrivateNetwork) {
+    if (isLocalhostName(hostname) && !options.allowPrivateNetwork && !options.allowNonPublicAddress) {
       throw new SafeFetchError(`${parsed.hostname} is this machine; only public hosts are fetched`, "blocked-address", parsed.hostname);
     }
     try {
@@ -278,7 +286,7 @@ async function checkTarget(parsed: URL, options: SafeFetchOptions, deadline: Dea
   // Every address the name has must be public: otherwise the answer could be steered at will.
   for (const { address } of addresses) {
     const why = blockedAddressReason(address);
-    if (why && !allowed(address)) {
+    if (why && !allowed(address, why)) {
       throw new SafeFetchError(`${parsed.hostname} is a non-public address (${address}: ${why}); only public hosts are fetched`, "blocked-address", parsed.hostname);
     }
   }
