@@ -10,6 +10,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { privateKeyToAccount } from "viem/accounts";
 import { InvalidArgumentError } from "../core/errors";
+import type { SafeFetchOptions } from "../core/node/safeFetch";
 
 export interface ServerConfig {
   port: number;
@@ -70,6 +71,20 @@ export interface ServerConfig {
    * only). Off by default: the report then says the domain was not checked.
    */
   verifyCheckDomains: boolean;
+  /**
+   * Server-to-server calls to co-issuance partners (and back to a lead) go through safeFetch:
+   * public https hosts only, no redirects, bounded answer and time. COISSUE_ALLOW_PRIVATE_PARTNERS=true
+   * (default false, also for the embedded chain) lets an operator reach partners on loopback and
+   * private networks and over plain http (two instances on one machine or one LAN).
+   * COISSUE_PARTNER_TIMEOUT_MS (default 15000) and COISSUE_PARTNER_MAX_BYTES (default 16 MiB) bound each call.
+   */
+  coissuePartners: {
+    allowPrivate: boolean;
+    timeoutMs: number;
+    maxBytes: number;
+    /** Tests only (never read from the environment): how partner host names are resolved. */
+    lookup?: SafeFetchOptions["lookup"];
+  };
 }
 
 type Env = Record<string, string | undefined>;
@@ -148,6 +163,11 @@ export function loadConfig(env: Env = process.env): ServerConfig {
       timeoutMs: intFrom(env, "VERIFY_TIMEOUT_MS", 15_000, 100, 600_000),
     },
     verifyCheckDomains: booleanFrom(env, "VERIFY_CHECK_DOMAINS") ?? false,
+    coissuePartners: {
+      allowPrivate: booleanFrom(env, "COISSUE_ALLOW_PRIVATE_PARTNERS") ?? false,
+      timeoutMs: intFrom(env, "COISSUE_PARTNER_TIMEOUT_MS", 15_000, 100, 600_000),
+      maxBytes: intFrom(env, "COISSUE_PARTNER_MAX_BYTES", 16 * 1024 * 1024, 1024, 256 * 1024 * 1024),
+    },
   };
 }
 

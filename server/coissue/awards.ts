@@ -166,7 +166,7 @@ async function partnerProofs(ctx: AppContext, partner: CoPartnerRecord, award: C
     const signed = (await ctx.signer.signCredentials({ seed: key.seed, controller: issuer.did, credentials: documents, created: ctx.clock.now().toISOString() })) as { proof: unknown[] }[];
     return signed.map((doc) => doc.proof[doc.proof.length - 1]);
   }
-  const answer = await postToInstance<{ proofs?: unknown }>(partner.baseUrl!, `${S2S_PREFIX}/sign`, { proposalId: partner.proposalId, credentials: documents }, {
+  const answer = await postToInstance<{ proofs?: unknown }>(ctx.config.coissuePartners, partner.baseUrl!, `${S2S_PREFIX}/sign`, { proposalId: partner.proposalId, credentials: documents }, {
     secret: partnershipSecret(ctx, partner.proposalId, partner.secretSealed!),
     proposalId: partner.proposalId,
     now: unixSeconds(ctx.clock),

@@ -24,7 +24,7 @@ import type { AchievementRecord, IssuerRecord } from "../store/Store";
 import { achievementHash, agreedAchievement, type AgreedAchievement } from "./achievement";
 import { signProposal, verifyProposalSignature } from "./proposalSignature";
 import { newPartnershipSecret } from "./s2sAuth";
-import { PartnerCallError, postToInstance } from "./s2sClient";
+import { PartnerCallError, partnerUrlProblem, postToInstance } from "./s2sClient";
 
 /** The registry's limit: at most 32 co-issuers besides the issuer. */
 export const MAX_CO_ISSUERS = 32;
@@ -56,6 +56,18 @@ export interface RemoteProposal {
   secret: string;
 }
 
+/**
+ * The HTTP status a failed delivery to a partner answers: 422 when the partner refused the
+ * proposal or its URL or answer is not acceptable (a private address, a redirect, an oversized
+ * answer), 504 when it was too slow, 502 when it could not be reached.
+ */
+function partnerFailureStatus(error: unknown): number {
+  if (!(error instanceof PartnerCallError)) return 502;
+  if (error.refusal === "timeout") return 504;
+  if (error.refusal === "unsafe-url" || error.refusal === "blocked-address" || error.refusal === "too-large") return 422;
+  return error.status >= 400 && error.status < 500 ? 422 : 502;
+}
+
 export const secretContext = (proposalId: string) => `co-issuance:${proposalId}:secret`;
 
 export function partnershipSecret(ctx: Pick<AppContext, "box">, proposalId: string, sealed: string): Uint8Array {
@@ -84,8 +96,11 @@ export async function createCoIssuedAchievement(ctx: AppContext, lead: IssuerRec
       if (parts.chainId !== ctx.chain.chainId) return problems.push({ field: `partners.${i}.did`, message: `names chain ${parts.chainId}; this registry is on chain ${ctx.chain.chainId}` });
       const local = ctx.store.getIssuerByAddress(parts.address);
       // A partner that lives here is always taken as local: its key never travels.
-      if (local) resolved.push({ did: local.did, address: local.address, local });
-      else resolved.push({ did: `did:pkh:eip155:${parts.chainId}:${parts.address}`, address: parts.address, baseUrl: partner.baseUrl.replace(/\/+$/, "") });
+      if (local) return resolved.push({ did: local.did, address: local.address, local });
+      const baseUrl = partner.baseUrl.replace(/\/+$/, "");
+      const problem = partnerUrlProblem(baseUrl, ctx.config.coissuePartners);
+      if (problem) return problems.push({ field: `partners.${i}.baseUrl`, message: problem });
+      resolved.push({ did: `did:pkh:eip155:${parts.chainId}:${parts.address}`, address: parts.address, baseUrl });
     }
   });
   const seen = new Set<string>([lead.address.toLowerCase()]);
@@ -132,10 +147,10 @@ export async function createCoIssuedAchievement(ctx: AppContext, lead: IssuerRec
     };
     const signature = signProposal(proposal as unknown as Record<string, unknown>, key.seed);
     try {
-      await postToInstance(p.baseUrl!, `${S2S_PREFIX}/proposals`, { ...proposal, signature }, undefined);
+      await postToInstance(ctx.config.coissuePartners, p.baseUrl!, `${S2S_PREFIX}/proposals`, { ...proposal, signature }, undefined);
     } catch (error) {
-      const status = error instanceof PartnerCallError && error.status >= 400 && error.status < 500 ? 422 : 502;
-      throw new HttpError(status, "partner_refused", `the proposal could not be delivered to ${p.did} at ${p.baseUrl}; nothing was created: ${(error as Error).message}`);
+      const status = partnerFailureStatus(error);
+      throw new HttpError(status, status === 422 && error instanceof PartnerCallError && error.refusal ? "partner_url_refused" : "partner_refused", `the proposal could not be delivered to ${p.did} at ${p.baseUrl}; nothing was created: ${(error as Error).message}`);
     }
     partners.push({ ...base, partnerIssuerId: null, baseUrl: p.baseUrl!, secretSealed: ctx.box.seal(secret, secretContext(proposalId)), profile: null });
   }
@@ -154,6 +169,9 @@ export async function receiveRemoteProposal(ctx: AppContext, body: RemoteProposa
   if (!partner || partner.did !== proposal.partnerDid) throw new NotFoundError(`no issuer ${proposal.partnerDid} on this instance`);
   const leadParts = parseIssuerDid(proposal.lead.id);
   if (!leadParts || leadParts.chainId !== ctx.chain.chainId) throw new InvalidInputError(`lead.id must be a did:pkh issuer DID on chain ${ctx.chain.chainId}`);
+  // The partner will call this URL back (its decision): the same rule as a lead's partner URLs.
+  const leadUrlProblem = partnerUrlProblem(proposal.leadBaseUrl.replace(/\/+$/, ""), ctx.config.coissuePartners);
+  if (leadUrlProblem) throw new InvalidInputError(`leadBaseUrl ${leadUrlProblem}`, [{ field: "leadBaseUrl", message: leadUrlProblem }]);
   if (achievementHash(proposal.achievement) !== proposal.achievementHash) throw new InvalidInputError("achievementHash is not the hash of achievement");
   if (!proposal.parties.includes(proposal.partnerDid) || proposal.parties[0] !== proposal.lead.id || new Set(proposal.parties).size !== proposal.parties.length) {
     throw new InvalidInputError("parties must list the lead first, then distinct co-issuers including this partner");
@@ -252,7 +270,7 @@ export async function decideProposal(ctx: AppContext, partner: IssuerRecord, pro
     if (!remote || remote.partnerIssuerId !== partner.id) throw new NotFoundError(`no proposal ${proposalId} for this issuer`);
     if (remote.state !== "proposed") throw new ConflictError(`proposal ${proposalId} was already ${remote.state}`, { state: remote.state });
     try {
-      await postToInstance(remote.leadBaseUrl, `${S2S_PREFIX}/decisions`, { proposalId, decision, reason, profile: profileOf(partner) }, {
+      await postToInstance(ctx.config.coissuePartners, remote.leadBaseUrl, `${S2S_PREFIX}/decisions`, { proposalId, decision, reason, profile: profileOf(partner) }, {
         secret: partnershipSecret(ctx, proposalId, remote.secretSealed),
         proposalId,
         now,

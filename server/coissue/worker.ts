@@ -68,7 +68,7 @@ export class CoIssuanceWorker extends PeriodicWorker {
       const documents = store.listBatchCredentials(batchId)
         .sort((a, b) => a.leafIndex! - b.leafIndex!)
         .map((c) => JSON.parse(c.signedDocument) as unknown);
-      await postToInstance(partner.baseUrl!, `${S2S_PREFIX}/anchored`, { proposalId: partner.proposalId, root, documents }, {
+      await postToInstance(this.ctx.config.coissuePartners, partner.baseUrl!, `${S2S_PREFIX}/anchored`, { proposalId: partner.proposalId, root, documents }, {
         secret: partnershipSecret(this.ctx, partner.proposalId, partner.secretSealed!),
         proposalId: partner.proposalId,
         now: unixSeconds(this.ctx.clock),

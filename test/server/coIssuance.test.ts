@@ -112,8 +112,9 @@ describe("co-issuance: one badge, two universities", function () {
 
   before(async () => {
     chain = await startTestChain();
-    a = await startTestServer(chain);
-    b = await startTestServer(chain, {}, undefined, {}, { operatorKey: SECOND_OPERATOR_KEY });
+    // Two instances on one machine reach each other over loopback and plain http: the operator's opt-in.
+    a = await startTestServer(chain, { COISSUE_ALLOW_PRIVATE_PARTNERS: "true" });
+    b = await startTestServer(chain, { COISSUE_ALLOW_PRIVATE_PARTNERS: "true" }, undefined, {}, { operatorKey: SECOND_OPERATOR_KEY });
     proxy = new SwitchableProxy(b.baseUrl);
     proxyUrl = await proxy.start();
     lead = await newIssuer(a, "Polytechnic AI Department");
