@@ -329,10 +329,10 @@ export function openApiDocument(publicUrl: string) {
       },
       "/api/v1/co-issuance/achievements": {
         post: {
-          summary: "Create a co-issued achievement naming partner issuers (this instance: { issuerId }; another: { baseUrl, did }) and M of N; remote partners receive a proposal signed with the lead's key",
+          summary: "Create a co-issued achievement naming partner issuers (this instance: { issuerId }; another: { baseUrl, did }) and M of N; remote partners receive a proposal signed with the lead's key. A baseUrl must be a public https host (422 naming a private, loopback or link-local address, a redirect or an oversized answer; 504 when the partner is too slow) unless the operator set COISSUE_ALLOW_PRIVATE_PARTNERS=true",
           security: secured,
           requestBody: body({ type: "object", required: ["name", "description", "criteria", "threshold", "partners"], properties: { name: { type: "string" }, description: { type: "string" }, criteria: { type: "object" }, image: { type: "string" }, achievementType: { type: "string" }, threshold: { type: "integer", minimum: 2 }, partners: { type: "array", minItems: 1, maxItems: 32 } } }),
-          responses: { "201": json({ type: "object" }, "Created"), ...errors(400, 401, 403, 422, 502) },
+          responses: { "201": json({ type: "object" }, "Created"), ...errors(400, 401, 403, 422, 502, 504) },
         },
       },
       "/api/v1/co-issuance/achievements/{id}": {
