@@ -25,6 +25,9 @@ import type { Mailer } from "./mail/mailer";
 import { Metrics } from "./metrics";
 import type { AwardNotifier } from "./notifier";
 import { achievementsRouter } from "./routes/achievements";
+import { coIssuanceRouter } from "./routes/coIssuance";
+import { coIssuanceS2sRouter } from "./routes/coIssuanceS2s";
+import { CoIssuanceWorker } from "./coissue/worker";
 import { batchesRouter } from "./routes/batches";
 import { credentialsRouter } from "./routes/credentials";
 import { issuersRouter } from "./routes/issuers";
@@ -32,6 +35,7 @@ import { statusListsRouter } from "./routes/statusLists";
 import { systemRouter } from "./routes/system";
 import { createLearnerRouter, type LearnerDeps } from "./routes/learner";
 import { createWebRouter } from "./web";
+import { coIssuancePages } from "./web/coIssuancePages";
 import type { Signer } from "./signing/Signer";
 import type { IssuerRecord, Store } from "./store/Store";
 import { issuerChainKey } from "./services/issuers";
@@ -181,6 +185,8 @@ export function createApp(deps: AppDeps): CredanchorApp {
     next();
   });
   app.use(securityHeaders());
+  // Server-to-server co-issuance: no API key, a MAC over the raw body (read by its own parser).
+  app.use(coIssuanceS2sRouter(context));
   // Keys are checked before any body is read; each route has its own body limit (VERIFY_BODY_LIMIT for the public verify route).
   app.use(apiBodyParsing(context.authenticate, { ...bodyLimitsFor(deps.config.bodyLimit), verify: deps.config.verifyLimits.bodyLimit }));
   app.use(systemRouter(context));
@@ -190,12 +196,15 @@ export function createApp(deps: AppDeps): CredanchorApp {
   app.use(batchesRouter(context));
   app.use(statusListsRouter(context));
   app.use(accreditorsRouter(context, accreditorDeps));
+  const coIssuanceWorker = new CoIssuanceWorker(context);
+  app.use(coIssuanceRouter(context, coIssuanceWorker));
   const learnerDeps: LearnerDeps = {
     ...context,
     rateLimiter: deps.rateLimiter ?? new MemoryRateLimiter(clock),
     abuseLimits: deps.abuseLimits ?? DEFAULT_ABUSE_LIMITS,
   };
   app.use(createLearnerRouter(learnerDeps));
+  app.use(coIssuancePages(context, learnerDeps));
   app.use(createWebRouter(learnerDeps));
   app.use((req, _res, next) => next(notFound(`no route ${req.method} ${req.path}`)));
   app.use(errorMiddleware(log));
@@ -221,9 +230,10 @@ export function createApp(deps: AppDeps): CredanchorApp {
       context.statusWriter.start();
       context.mailWorker.start();
       accreditorWriter?.start();
+      coIssuanceWorker.start();
     },
     async stop() {
-      await Promise.all([context.batchWorker.stop(), context.statusWriter.stop(), context.mailWorker.stop(), accreditorWriter?.stop()]);
+      await Promise.all([context.batchWorker.stop(), context.statusWriter.stop(), context.mailWorker.stop(), accreditorWriter?.stop(), coIssuanceWorker.stop()]);
     },
   };
 }

@@ -10,6 +10,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { privateKeyToAccount } from "viem/accounts";
 import { InvalidArgumentError } from "../core/errors";
+import type { SafeFetchOptions } from "../core/node/safeFetch";
 
 export interface ServerConfig {
   port: number;
@@ -78,6 +79,20 @@ export interface ServerConfig {
   trustedAccreditors: { address: string; label?: string }[];
   /** REQUIRE_RECOGNITION=1: an unrecognised issuer's verified credential is answered unconfirmed. */
   requireRecognition: boolean;
+  /**
+   * Server-to-server calls to co-issuance partners (and back to a lead) go through safeFetch:
+   * public https hosts only, no redirects, bounded answer and time. COISSUE_ALLOW_PRIVATE_PARTNERS=true
+   * (default false, also for the embedded chain) lets an operator reach partners on loopback and
+   * private networks and over plain http (two instances on one machine or one LAN).
+   * COISSUE_PARTNER_TIMEOUT_MS (default 15000) and COISSUE_PARTNER_MAX_BYTES (default 16 MiB) bound each call.
+   */
+  coissuePartners: {
+    allowPrivate: boolean;
+    timeoutMs: number;
+    maxBytes: number;
+    /** Tests only (never read from the environment): how partner host names are resolved. */
+    lookup?: SafeFetchOptions["lookup"];
+  };
 }
 
 type Env = Record<string, string | undefined>;
@@ -158,6 +173,11 @@ export function loadConfig(env: Env = process.env): ServerConfig {
     verifyCheckDomains: booleanFrom(env, "VERIFY_CHECK_DOMAINS") ?? false,
     trustedAccreditors: accreditorListFrom(env, "TRUSTED_ACCREDITORS"),
     requireRecognition: booleanFrom(env, "REQUIRE_RECOGNITION") ?? false,
+    coissuePartners: {
+      allowPrivate: booleanFrom(env, "COISSUE_ALLOW_PRIVATE_PARTNERS") ?? false,
+      timeoutMs: intFrom(env, "COISSUE_PARTNER_TIMEOUT_MS", 15_000, 100, 600_000),
+      maxBytes: intFrom(env, "COISSUE_PARTNER_MAX_BYTES", 16 * 1024 * 1024, 1024, 256 * 1024 * 1024),
+    },
   };
 }
 

@@ -327,6 +327,47 @@ export function openApiDocument(publicUrl: string) {
           responses: { "200": json({ type: "object" }), ...errors(400, 404) },
         },
       },
+      "/api/v1/co-issuance/achievements": {
+        post: {
+          summary: "Create a co-issued achievement naming partner issuers (this instance: { issuerId }; another: { baseUrl, did }) and M of N; remote partners receive a proposal signed with the lead's key. A baseUrl must be a public https host (422 naming a private, loopback or link-local address, a redirect or an oversized answer; 504 when the partner is too slow) unless the operator set COISSUE_ALLOW_PRIVATE_PARTNERS=true",
+          security: secured,
+          requestBody: body({ type: "object", required: ["name", "description", "criteria", "threshold", "partners"], properties: { name: { type: "string" }, description: { type: "string" }, criteria: { type: "object" }, image: { type: "string" }, achievementType: { type: "string" }, threshold: { type: "integer", minimum: 2 }, partners: { type: "array", minItems: 1, maxItems: 32 } } }),
+          responses: { "201": json({ type: "object" }, "Created"), ...errors(400, 401, 403, 422, 502, 504) },
+        },
+      },
+      "/api/v1/co-issuance/achievements/{id}": {
+        get: { summary: "A co-issued achievement of the caller and each partner's decision", security: secured, parameters: [idParam("id", "achievement id")], responses: { "200": json({ type: "object" }), ...errors(401, 403, 404) } },
+      },
+      "/api/v1/co-issuance/proposals": {
+        get: { summary: "Proposals naming the caller as a partner (same instance and remote), with the achievement and criteria to review", security: secured, responses: { "200": json({ type: "object" }), ...errors(401, 403) } },
+      },
+      "/api/v1/co-issuance/proposals/{id}/agree": {
+        post: { summary: "Agree to co-issue (a remote lead is told first)", security: secured, parameters: [idParam("id", "proposal id")], responses: { "200": json({ type: "object" }), ...errors(401, 403, 404, 409, 502) } },
+      },
+      "/api/v1/co-issuance/proposals/{id}/decline": {
+        post: { summary: "Decline to co-issue, with a reason", security: secured, parameters: [idParam("id", "proposal id")], requestBody: body({ type: "object", required: ["reason"], properties: { reason: { type: "string", maxLength: 500 } } }), responses: { "200": json({ type: "object" }), ...errors(400, 401, 403, 404, 409, 502) } },
+      },
+      "/api/v1/co-issuance/awards/{id}": {
+        get: { summary: "A co-issued award: issued, or awaiting which partners' signatures", security: secured, parameters: [idParam("id", "award id")], responses: { "200": json({ type: "object" }), ...errors(401, 403, 404) } },
+      },
+      "/api/v1/co-issuance/batches/{id}": {
+        get: { summary: "A co-issued batch's endorsements on chain: which are pending, and whether M of N stand", security: secured, parameters: [idParam("id", "batch id")], responses: { "200": json({ type: "object" }), ...errors(401, 403, 404) } },
+      },
+      "/api/v1/co-issuance/endorsements/withdraw": {
+        post: { summary: "Withdraw the caller's endorsement of a lead's root (final on chain)", security: secured, requestBody: body({ type: "object", required: ["issuer", "root"], properties: { issuer: { type: "string" }, root: { type: "string" }, reason: { type: "integer" } } }), responses: { "202": json({ type: "object" }, "Accepted"), ...errors(400, 401, 403, 422) } },
+      },
+      "/api/v1/co-issuance/s2s/proposals": {
+        post: { summary: "Server to server: a lead's proposal, signed with its on-chain Ed25519 key", responses: { "201": json({ type: "object" }, "Created"), ...errors(400, 401, 404, 409, 422) } },
+      },
+      "/api/v1/co-issuance/s2s/decisions": {
+        post: { summary: "Server to server (HMAC of the partnership): a remote partner's decision", responses: { "200": json({ type: "object" }), ...errors(400, 401, 403, 404, 409) } },
+      },
+      "/api/v1/co-issuance/s2s/sign": {
+        post: { summary: "Server to server (HMAC of the partnership): the lead's credentials for the partner to sign; answers one proof per credential", responses: { "200": json({ type: "object" }), ...errors(400, 401, 403, 404, 409, 422) } },
+      },
+      "/api/v1/co-issuance/s2s/anchored": {
+        post: { summary: "Server to server (HMAC of the partnership): the anchored root and its documents, for the partner to endorse", responses: { "202": json({ type: "object" }, "Accepted"), ...errors(400, 401, 403, 404, 409, 422) } },
+      },
       "/api/v1/verify": {
         post: {
           summary: "Verify credentials with the core pipeline (schema, signatures, key on chain, inclusion, anchor, status, validity): a verdict per credential and for the whole input",

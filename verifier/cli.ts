@@ -302,7 +302,9 @@ export function domainLine(result: CredentialReport, color = false): string | un
 
 function formatCredential(result: CredentialReport, fallbackFix: string | undefined, color = false): string[] {
   const issuer = result.issuer?.name ?? result.issuer?.id;
-  const what = `${result.credentialId ?? "(no id)"}${result.type ? `  ${result.type}` : ""}${issuer ? `  issued by ${issuer}` : ""}${result.path === "[0]" ? "" : `  at ${result.path}`}`;
+  // A co-issued credential names every co-issuer beside its issuer (verified or not: the co-issuers step says).
+  const coIssuers = (result.coIssuers ?? []).map((c) => (c.name ? `${c.name} (${c.id})` : c.id));
+  const what = `${result.credentialId ?? "(no id)"}${result.type ? `  ${result.type}` : ""}${issuer ? `  issued by ${issuer}` : ""}${coIssuers.length ? ` with ${coIssuers.join(", ")}` : ""}${result.path === "[0]" ? "" : `  at ${result.path}`}`;
   // The verdict comes first; the steps are the evidence under it.
   const lines = [`${VERDICT_LABEL[result.verdict].padEnd(11)}  ${what}`];
   const domain = domainLine(result, color);

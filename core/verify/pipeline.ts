@@ -31,6 +31,7 @@
  *   unresolvable unconfirmed); not anchored is not applicable (skipped) for them.
  */
 import { issuerProofs, readChainForBundle, validateTrustedRegistries, type ChainAccessOptions, type ChainReadSummary, type ChainView, type TrustedRegistries } from "./chainPlan";
+import { readCoIssuerProfiles } from "../credential/build";
 import { anchoredStep, coIssuersStep, keyRegisteredStep, type ProofBinding } from "./chainSteps";
 import { statusStep } from "./statusStep";
 import { bindStatusListKeys, prepareStatusLists, type StatusListCredentials } from "./statusLists";
@@ -167,6 +168,8 @@ export async function verifyCredentials(credentials: readonly unknown[], options
     if (facts.issuer.id !== undefined) issuer.id = facts.issuer.id;
     if (facts.issuer.name !== undefined) issuer.name = facts.issuer.name;
     report.issuer = issuer;
+    const coIssuers = readCoIssuerProfiles(credential).map((p) => (typeof p.name === "string" ? { id: p.id, name: p.name } : { id: p.id }));
+    if (coIssuers.length > 0) report.coIssuers = coIssuers;
     return { report, credential, facts };
   });
 

@@ -51,6 +51,11 @@ export interface CredentialReport {
   /** The credential's most specific type (e.g. "OpenBadgeCredential", "ClrCredential"). */
   type?: string;
   issuer?: { id?: string; name?: string };
+  /**
+   * The co-issuers the credential names (their Profiles in `@included`), in order: who they say
+   * they are. Whether each signed and endorsed is the co-issuers step's verdict.
+   */
+  coIssuers?: { id: string; name?: string }[];
   /** The first failed step, so callers can say why in one word. */
   failedStep?: StepName;
   /** The steps that could not be checked (verdict unconfirmed when nothing failed). */

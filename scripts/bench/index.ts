@@ -13,7 +13,8 @@
  *                                               re-measure some sections and replace just them in an earlier report
  *
  * Sections: signing (scripts/bench/signing.ts), trees (scripts/bench/merkle.ts), gas
- * (scripts/bench/gas.ts, in-process Hardhat network), server (server.ts), http (http.ts).
+ * (scripts/bench/gas.ts, in-process Hardhat network), server (server.ts), http (http.ts),
+ * coissue (coIssued.ts: co-issued awards/s beside single-issuer awards/s).
  * The signing and tree benches belong to their modules' owners and run as child processes
  * whose output is reported as they print it, so each stays runnable on its own.
  */
@@ -39,8 +40,9 @@ import {
 } from "./report";
 import { SEMESTER_SERVER_ENV, SEMESTER_TARGET_SECONDS, SEMESTER_TARGET_SIZE, runSemester, type SemesterResult } from "./server";
 import { startBenchServer } from "./serverProcess";
+import { runCoIssuedBench } from "./coIssued";
 
-const SECTIONS = ["signing", "trees", "gas", "server", "http"] as const;
+const SECTIONS = ["signing", "trees", "gas", "server", "http", "coissue"] as const;
 type SectionName = (typeof SECTIONS)[number];
 
 export interface BenchOptions {
@@ -244,6 +246,31 @@ async function treesSection(options: BenchOptions): Promise<Omit<SectionReport, 
 
 // ---------------------------------------------------------------------------------------------
 // Gas: measured in-process on the Hardhat network by the gas bench's exported functions.
+
+/** Co-issued awards/s beside single-issuer awards/s on one server (scripts/bench/coIssued.ts). */
+async function coIssueSection(options: BenchOptions): Promise<Omit<SectionReport, "seconds" | "loadAverage" | "name">> {
+  const credentials = options.quick ? 1_000 : 5_000;
+  const server = await startBenchServer({ env: SEMESTER_SERVER_ENV });
+  try {
+    const r = await runCoIssuedBench(server, credentials, say);
+    const single = credentials / r.singleSeconds;
+    const co = credentials / r.coIssuedSeconds;
+    const table: Table = {
+      header: ["award", "credentials", "seconds", "awards/s", "vs single-issuer"],
+      numeric: [1, 2, 3, 4],
+      rows: [
+        ["single-issuer", formatNumber(credentials), formatNumber(r.singleSeconds, 1), formatNumber(single), "1.00×"],
+        ["co-issued (2 issuers, one instance)", formatNumber(credentials), formatNumber(r.coIssuedSeconds, 1), formatNumber(co), `${formatNumber(co / single, 2)}×`],
+      ],
+    };
+    const note =
+      "Requests of 1,000 recipients (the co-issued award's cap), one at a time, until every credential is signed and stored. " +
+      "A co-issued award is signed by both issuers, every proof is checked before it is stored, and each award gets a batch of its own.";
+    return { title: "Co-issued awards", markdown: `${markdownTable(table)}\n\n${note}`, targets: [] };
+  } finally {
+    await server.stop();
+  }
+}
 
 async function gasSection(): Promise<Omit<SectionReport, "seconds" | "loadAverage" | "name">> {
   const hre = (await import("hardhat")).default;
@@ -607,6 +634,7 @@ const SECTION_HEADINGS: Record<SectionName, string> = {
   gas: "## Gas",
   server: "## Server",
   http: "## Credential GET",
+  coissue: "## Co-issued",
 };
 
 /**
@@ -672,6 +700,7 @@ async function main(): Promise<void> {
   await section("signing", "Signing and verification", () => signingSection(options));
   await section("trees", "Merkle trees", () => treesSection(options));
   await section("gas", "Gas", () => gasSection());
+  await section("coissue", "Co-issued awards", () => coIssueSection(options));
 
   if (options.sections.has("server") || options.sections.has("http")) {
     say(`\n== Server${options.sections.has("http") ? " and credential GET load" : ""}`);
@@ -692,7 +721,7 @@ async function main(): Promise<void> {
   loads.end = os.loadavg();
   const wall = (Date.now() - startedAt) / 1000;
   const targets = reports.flatMap((r) => r.targets);
-  for (const r of reports.filter((x) => x.name === "server" || x.name === "http")) {
+  for (const r of reports.filter((x) => x.name === "server" || x.name === "http" || x.name === "coissue")) {
     say(`\n${r.title}`);
     say(r.markdown.split("\n").filter((l) => l.startsWith("|")).join("\n"));
   }

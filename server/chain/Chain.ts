@@ -37,6 +37,13 @@ export interface AnchorEvent {
   leafCount: bigint;
 }
 
+/** One co-issuer named by an anchor and where its endorsement stands (0 = never / not withdrawn). */
+export interface EndorsementStanding {
+  coIssuer: Address;
+  endorsedAt: bigint;
+  withdrawnAt: bigint;
+}
+
 export interface IssuerOnboarding {
   /** The issuer address's private key: the issuer itself sends registerKey and authorizeOperator. */
   issuerPrivateKey: Hex;
@@ -71,6 +78,8 @@ export interface Chain {
   keyRecord(issuer: Address, keyId: Hex): Promise<KeyRecord>;
   anchorRecord(issuer: Address, root: Hex): Promise<AnchorRecord>;
   anchorEvents(issuer: Address, root: Hex): Promise<AnchorEvent[]>;
+  /** The co-issuers the anchor of `root` names and their endorsements (empty when none). */
+  endorsementRecords(issuer: Address, root: Hex): Promise<EndorsementStanding[]>;
   /** The next EIP-712 nonce the registry expects from `signer` (`nonces(signer)`). */
   registryNonce(signer: Address): Promise<bigint>;
   /** All words of one status list (512 words of 256 bits). */

@@ -9,6 +9,7 @@ import {
   createWalletClient,
   defineChain,
   encodeFunctionData,
+  getAddress,
   http,
   keccak256,
   parseEther,
@@ -18,7 +19,7 @@ import {
 import { privateKeyToAccount } from "viem/accounts";
 import { credentialRegistryAbi } from "../../core/chain/registryAbi";
 import { ChainError } from "../../core/errors";
-import type { Address, AnchorEvent, AnchorRecord, Chain, Hex, IssuerOnboarding, KeyRecord, PreparedTransaction, TransactionOutcome } from "./Chain";
+import type { Address, AnchorEvent, AnchorRecord, Chain, EndorsementStanding, Hex, IssuerOnboarding, KeyRecord, PreparedTransaction, TransactionOutcome } from "./Chain";
 
 const NO_END = (1n << 64n) - 1n;
 const STATUS_WORDS = 512;
@@ -183,6 +184,17 @@ export async function createViemChain(options: ViemChainOptions): Promise<Chain>
 
     registryNonce: (signer) => read<bigint>("nonces", [signer]),
 
+    async endorsementRecords(issuer, root): Promise<EndorsementStanding[]> {
+      const [coIssuers, records] = await rpc("endorsementRecords", () =>
+        client.readContract({ address: registryAddress, abi: credentialRegistryAbi, functionName: "endorsementRecords", args: [issuer, root] }),
+      );
+      return coIssuers.map((coIssuer, i) => ({
+        coIssuer: getAddress(coIssuer),
+        endorsedAt: records[i]?.endorsedAt ?? 0n,
+        withdrawnAt: records[i]?.withdrawnAt ?? 0n,
+      }));
+    },
+
     statusWords: (issuer, listId, purpose) => self.statusWordRange(issuer, listId, purpose, 0, STATUS_WORDS),
 
     async statusWordRange(issuer, listId, purpose, fromWord, count) {
@@ -280,6 +292,12 @@ export const registryCall = {
     encodeFunctionData({ abi: credentialRegistryAbi, functionName: "anchor", args: [issuer, root, BigInt(leafCount), uri] }),
   statusWord: (action: "revoke" | "suspend" | "unsuspend", issuer: Address, listId: number, wordIndex: number, mask: bigint, reason: number): Hex =>
     encodeFunctionData({ abi: credentialRegistryAbi, functionName: WORD_FUNCTION[action], args: [issuer, listId, BigInt(wordIndex), mask, reason] }),
+  anchorCoIssued: (issuer: Address, root: Hex, leafCount: number, uri: string, coIssuers: readonly Address[], threshold: number): Hex =>
+    encodeFunctionData({ abi: credentialRegistryAbi, functionName: "anchorCoIssued", args: [issuer, root, BigInt(leafCount), uri, coIssuers, threshold] }),
+  endorse: (issuer: Address, root: Hex, coIssuer: Address): Hex =>
+    encodeFunctionData({ abi: credentialRegistryAbi, functionName: "endorse", args: [issuer, root, coIssuer] }),
+  withdrawEndorsement: (issuer: Address, root: Hex, coIssuer: Address, reason: number): Hex =>
+    encodeFunctionData({ abi: credentialRegistryAbi, functionName: "withdrawEndorsement", args: [issuer, root, coIssuer, reason] }),
   statusIndices: (action: "revoke" | "suspend" | "unsuspend", issuer: Address, listId: number, indices: readonly number[], reason: number): Hex =>
     encodeFunctionData({ abi: credentialRegistryAbi, functionName: INDICES_FUNCTION[action], args: [issuer, listId, indices, reason] }),
 };

@@ -6,6 +6,7 @@ import type { AppContext } from "../context";
 import { conflict, forbidden, notFound, unprocessable } from "../http/errors";
 import { parseBody } from "../http/validate";
 import { acceptPresigned, awardAchievement } from "../services/awards";
+import { awardIfCoIssued } from "../coissue/awards";
 import { credentialIdFrom, queueStatusChange, queueStatusChanges } from "../services/statusChanges";
 import type { CredentialRecord, StatusAction, StatusChangeRecord } from "../store/Store";
 
@@ -125,6 +126,12 @@ export function credentialsRouter(ctx: AppContext) {
       throw unprocessable(`achievementId: no achievement ${body.achievementId} belongs to this issuer`, {
         issues: [{ field: "achievementId", message: "unknown achievement" }],
       });
+    }
+    // A co-issued achievement is awarded only with every partner's proof (server/coissue/awards.ts).
+    const coIssued = await awardIfCoIssued(ctx, issuer, achievement, body.recipients);
+    if (coIssued) {
+      res.status(coIssued.state === "issued" ? 201 : 202).json({ credentials: coIssued.credentials, coIssuance: coIssued });
+      return;
     }
     const awarded = await awardAchievement(ctx, issuer, achievement, body.recipients);
     ctx.metrics.countAwards(awarded.length);

@@ -4,11 +4,13 @@
  * is remembered in a cookie.
  */
 import { en as accreditationEn, ko as accreditationKo } from "./messages/accreditation";
+import { en as coissueEn, ko as coissueKo } from "./messages/coissue";
 
 export type Lang = "ko" | "en";
 export const LANGS: readonly Lang[] = ["ko", "en"];
 
 const en = {
+  ...coissueEn,
   "app.tagline": "Open Badges anchored on a public blockchain",
   "nav.wallet": "My wallet",
   "nav.verify": "Verify",
@@ -124,6 +126,7 @@ const en = {
 export type MessageKey = keyof typeof en;
 
 const ko: Record<MessageKey, string> = {
+  ...coissueKo,
   "app.tagline": "공개 블록체인에 기록되는 오픈 배지",
   "nav.wallet": "내 지갑",
   "nav.verify": "검증하기",

@@ -151,7 +151,12 @@ export class BatchWorker extends PeriodicWorker {
       this.deps.log.info({ batch: batch.id, root }, "root already anchored on chain; adopted");
       return;
     }
-    const data = registryCall.anchor(issuer.address, root, batch.leafCount, `${this.deps.config.publicUrl}/api/v1/batches/${batch.id}`);
+    const uri = `${this.deps.config.publicUrl}/api/v1/batches/${batch.id}`;
+    // A co-issued batch (server/coissue) names its co-issuers and threshold in the anchor itself.
+    const coBatch = store.coIssuance.getCoBatch(batch.id);
+    const data = coBatch
+      ? registryCall.anchorCoIssued(issuer.address, root, batch.leafCount, uri, coBatch.coIssuers, coBatch.threshold)
+      : registryCall.anchor(issuer.address, root, batch.leafCount, uri);
     const stored = await prepareOperatorTx(chain, store, `anchor:${batch.id}`, data, (tx) => store.submitBatch(batch.id, tx, unixSeconds(clock)));
     this.deps.metrics.anchorsSubmitted++;
     this.deps.log.info({ batch: batch.id, txHash: stored.txHash, nonce: stored.nonce }, "anchor transaction stored");

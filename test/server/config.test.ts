@@ -51,6 +51,18 @@ describe("server configuration", () => {
     expect(() => loadConfig({ DATA_DIR: dataDir, OPERATOR_PRIVATE_KEY: "0x1234" })).to.throw(/OPERATOR_PRIVATE_KEY must be 0x followed by 64 hex digits/);
   });
 
+  it("calls co-issuance partners on public hosts only unless COISSUE_ALLOW_PRIVATE_PARTNERS opts in, also on the embedded chain", () => {
+    expect(loadConfig({ DATA_DIR: dataDir }).coissuePartners).to.deep.equal({ allowPrivate: false, timeoutMs: 15_000, maxBytes: 16 * 1024 * 1024 });
+    const remote = { DATA_DIR: dataDir, RPC_URL: "https://rpc.example", OPERATOR_PRIVATE_KEY: `0x${"11".repeat(32)}` };
+    expect(loadConfig(remote).coissuePartners.allowPrivate).to.equal(false);
+    expect(loadConfig({ DATA_DIR: dataDir, COISSUE_ALLOW_PRIVATE_PARTNERS: "true", COISSUE_PARTNER_TIMEOUT_MS: "2000", COISSUE_PARTNER_MAX_BYTES: "65536" }).coissuePartners)
+      .to.deep.equal({ allowPrivate: true, timeoutMs: 2000, maxBytes: 65536 });
+    expect(loadConfig({ DATA_DIR: dataDir, COISSUE_ALLOW_PRIVATE_PARTNERS: "1" }).coissuePartners.allowPrivate).to.equal(true);
+    expect(() => loadConfig({ DATA_DIR: dataDir, COISSUE_ALLOW_PRIVATE_PARTNERS: "yes" })).to.throw(/COISSUE_ALLOW_PRIVATE_PARTNERS must be 1 or 0 \(true or false\)/);
+    expect(() => loadConfig({ DATA_DIR: dataDir, COISSUE_PARTNER_TIMEOUT_MS: "0" })).to.throw(/COISSUE_PARTNER_TIMEOUT_MS must be an integer from 100/);
+    expect(() => loadConfig({ DATA_DIR: dataDir, COISSUE_PARTNER_MAX_BYTES: "10" })).to.throw(/COISSUE_PARTNER_MAX_BYTES must be an integer from 1024/);
+  });
+
   it("lets two instances run side by side with their own port, data and chain port", () => {
     const other = fs.mkdtempSync(path.join(os.tmpdir(), "credanchor-config-"));
     const a = loadConfig({ DATA_DIR: dataDir, PORT: "3001", CHAIN_PORT: "8601" });

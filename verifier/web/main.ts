@@ -38,7 +38,14 @@ function labelOf(credential: unknown): CredentialLabel {
   const c = (credential && typeof credential === "object" ? credential : {}) as Record<string, any>;
   const subject = Array.isArray(c.credentialSubject) ? c.credentialSubject[0] : c.credentialSubject;
   const name = shown(subject?.achievement?.name) ?? shown(c.name) ?? shown(c.id) ?? "Credential";
-  const issuer = typeof c.issuer === "string" ? shown(c.issuer) : (shown(c.issuer?.name) ?? shown(c.issuer?.id));
+  const lead = typeof c.issuer === "string" ? shown(c.issuer) : (shown(c.issuer?.name) ?? shown(c.issuer?.id));
+  // Co-issued badges name every co-issuer (their Profiles in @included) beside the issuer.
+  const coIssuers = (Array.isArray(c["@included"]) ? c["@included"] : [])
+    .filter((p: any) => p && typeof p === "object" && Array.isArray(p.type) && p.type.includes("Profile"))
+    .map((p: any) => shown(p.name) ?? shown(p.id))
+    .filter((name: string | undefined): name is string => name !== undefined)
+    .slice(0, 33);
+  const issuer = lead && coIssuers.length > 0 ? [lead, ...coIssuers].join(" & ") : lead;
   // A recipient's name when the badge carries one in the clear (an unhashed "name" identity), else its DID.
   const identities: unknown[] = Array.isArray(subject?.identifier) ? subject.identifier : subject?.identifier ? [subject.identifier] : [];
   const named = identities.find((i): i is Record<string, unknown> => !!i && typeof i === "object" && (i as any).identityType === "name" && (i as any).hashed !== true);

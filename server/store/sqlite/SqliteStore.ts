@@ -5,6 +5,8 @@
  */
 import Database from "better-sqlite3";
 import { invariant } from "../../../core/errors";
+import type { CoIssuanceStore } from "../CoIssuanceStore";
+import { SqliteCoIssuanceStore } from "../coIssuance/sqliteCoIssuanceStore";
 import { migrate, readMigrations, MIGRATIONS_DIR } from "../migrate";
 import { PreparedStatements } from "./preparedStatements";
 import { systemClock, type Clock } from "../../clock";
@@ -45,6 +47,7 @@ export class SqliteStore implements Store {
   readonly db: Database.Database;
   private readonly statements: PreparedStatements;
   readonly learners: LearnerStore;
+  readonly coIssuance: CoIssuanceStore;
 
   constructor(file: string, options: SqliteStoreOptions = {}) {
     this.db = new Database(file);
@@ -56,6 +59,7 @@ export class SqliteStore implements Store {
     this.db.pragma("synchronous = NORMAL");
     migrate(this.db, readMigrations([MIGRATIONS_DIR, ...(options.migrationDirs ?? [])]));
     this.statements = new PreparedStatements(this.db);
+    this.coIssuance = new SqliteCoIssuanceStore(this.db);
     this.learners = new SqliteLearnerStore(this.db, { clock: options.clock ?? systemClock, claimTokenSeconds: (options.claimTokenDays ?? 30) * 86_400 });
   }
 

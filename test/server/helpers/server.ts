@@ -40,7 +40,10 @@ export async function startTestServer(
   env: Record<string, string> = {},
   clock?: ManualClock,
   edges: Pick<AppDeps, "abuseLimits" | "rateLimiter" | "notifier" | "fetchOptions"> = {},
+  /** A second instance on the same chain needs its own operator (its own nonces). */
+  options: { operatorKey?: `0x${string}` } = {},
 ): Promise<TestServer> {
+  const operatorKey = options.operatorKey ?? chain.operatorKey;
   const port = await freePort();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "credanchor-server-"));
   const adminKey = `ca_admin_test_${port}`;
@@ -48,7 +51,7 @@ export async function startTestServer(
     PORT: String(port),
     DATA_DIR: dataDir,
     RPC_URL: chain.rpcUrl,
-    OPERATOR_PRIVATE_KEY: chain.operatorKey,
+    OPERATOR_PRIVATE_KEY: operatorKey,
     ADMIN_API_KEY: adminKey,
     KEY_ENCRYPTION_SECRET: "test-secret-not-for-production",
     CONFIRMATIONS: "1",
@@ -57,7 +60,7 @@ export async function startTestServer(
     ...env,
   });
   const store = new SqliteStore(path.join(dataDir, "credanchor.sqlite"), { claimTokenDays: config.claimTokenDays, ...(clock ? { clock } : {}) });
-  const viemChain = await createViemChain({ rpcUrl: chain.rpcUrl, registry: chain.registry, operatorPrivateKey: chain.operatorKey, isLocal: true });
+  const viemChain = await createViemChain({ rpcUrl: chain.rpcUrl, registry: chain.registry, operatorPrivateKey: operatorKey, isLocal: true });
   const signer = createWorkerSigner({ threads: 2, engine: config.signingEngine });
   const handle = createApp({ store, chain: viemChain, config, signer, log: createLogger("silent"), ...(clock ? { clock } : {}), ...edges });
   const server: Server = await new Promise((resolve) => {
