@@ -233,6 +233,12 @@ export interface Store {
   getCredential(id: string): CredentialRecord | undefined;
   /** Only the served document of a credential (the hot read of the public GET). */
   getCredentialDocument(id: string): string | undefined;
+  /**
+   * Only the anchor proof of a credential, as it appears in its served document, without
+   * building that document: undefined when there is no such credential, null when it is not
+   * anchored.
+   */
+  getCredentialAnchorProof(id: string): Record<string, unknown> | null | undefined;
   listBatchCredentials(batchId: string): CredentialRecord[];
   /**
    * Id, leaf and position of each credential of the batch, in batch order (what sealing needs,

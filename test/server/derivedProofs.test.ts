@@ -135,6 +135,10 @@ describe("derived anchor proofs (migration 060)", () => {
     expect(rows.map((r) => store.getCredential(r.id)!.document)).to.deep.equal(expected);
     expect(store.listBatchCredentials(batchId!).map((c) => [c.state, c.document])).to.deep.equal(expected.map((d) => ["anchored", d]));
     expect(store.countCredentialsByState()).to.include({ signed: 7, batched: 0, anchored: 150 });
+    // The proof alone (GET /credentials/:id/proof) is the one in the served document, same key order.
+    expect(rows.map((r) => JSON.stringify(store.getCredentialAnchorProof(r.id)))).to.deep.equal(expected.map((d) => JSON.stringify(JSON.parse(d).proof.at(-1))));
+    expect(store.getCredentialAnchorProof("urn:uuid:b-0")).to.equal(null);
+    expect(store.getCredentialAnchorProof("urn:uuid:nobody")).to.equal(undefined);
     // Nothing was written into the rows: the signed document is stored once.
     const raw = store.db.prepare("SELECT COUNT(*) AS n FROM credentials WHERE document <> ''").get() as { n: number };
     expect(raw.n).to.equal(0);

@@ -5,6 +5,7 @@
  */
 import Database from "better-sqlite3";
 import { invariant } from "../../../core/errors";
+import { findAnchorProof } from "../../../core/proof/anchor";
 import { migrate, readMigrations, MIGRATIONS_DIR } from "../migrate";
 import { PreparedStatements } from "./preparedStatements";
 import { DERIVED_COLUMNS, DERIVED_JOINS, DerivedDocuments } from "./derivedDocuments";
@@ -266,6 +267,17 @@ export class SqliteStore implements Store {
       .get(`SELECT c.batch_id, c.signed_document, c.document, c.leaf_index, ${DERIVED_COLUMNS} FROM credentials c ${DERIVED_JOINS} WHERE c.id = ?`)
       .get(id) as Row | undefined;
     return r && this.derived.documentOf(r);
+  }
+
+  getCredentialAnchorProof(id: string): Record<string, unknown> | null | undefined {
+    const r = this.statements
+      .get(`SELECT c.batch_id, c.signed_document, c.document, c.leaf_index, ${DERIVED_COLUMNS} FROM credentials c ${DERIVED_JOINS} WHERE c.id = ?`)
+      .get(id) as Row | undefined;
+    if (!r) return undefined;
+    const derived = this.derived.anchorProofOf(r);
+    if (derived) return { ...derived };
+    // Written before migration 060, or not anchored: whatever the served document holds, as before.
+    return findAnchorProof(JSON.parse(this.derived.documentOf(r))) ?? null;
   }
 
   listBatchCredentials(batchId: string): CredentialRecord[] {
