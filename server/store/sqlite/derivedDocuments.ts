@@ -5,7 +5,7 @@
  */
 import { invariant } from "../../../core/errors";
 import type { Hex } from "../../../core/merkle/hex";
-import { ANCHOR_PROOF_FORMAT, createAnchorProof, type AnchorProof } from "../../../core/proof/anchor";
+import { ANCHOR_PROOF_FORMAT, createAnchorProof, decodeAnchorProof, type AnchorProof } from "../../../core/proof/anchor";
 import { anchoredDocument } from "../../proofs/anchoredDocument";
 import { ChunkCache } from "../../proofs/chunkCache";
 import { chunkCounts, proofFromChunks, rootFromChunks, type BatchTreeLevels, type TreeChunkKind } from "../../proofs/treeChunks";
@@ -21,8 +21,24 @@ export const DERIVED_COLUMNS =
 export const DERIVED_JOINS = "JOIN batches b ON b.id = c.batch_id LEFT JOIN batch_anchor_proofs a ON a.batch_id = c.batch_id";
 
 
+interface SharedParts {
+  root: Hex;
+  /** The batch's proof with an empty path: every field but proofValue is each credential's too. */
+  proof: AnchorProof;
+  /** The canonical proofValue JSON before and after the path's elements. */
+  before: string;
+  after: string;
+}
+
+/** `u` + base64url (no padding) of the canonical JSON: what core's encodeProofValue gives (checked in sharedParts). */
+function proofValueOf(parts: SharedParts, path: readonly Hex[]): string {
+  const json = path.length === 0 ? parts.before + parts.after : `${parts.before}"${path.join('","')}"${parts.after}`;
+  return "u" + Buffer.from(json, "utf8").toString("base64url");
+}
+
 export class DerivedDocuments {
   private readonly cache: ChunkCache;
+  private readonly shared = new Map<string, SharedParts>();
 
   constructor(
     private readonly statements: PreparedStatements,
@@ -76,24 +92,43 @@ export class DerivedDocuments {
   /** The derived anchor proof of a row read with DERIVED_COLUMNS, or undefined when its batch's proofs are not derived. */
   anchorProofOf(r: Row): AnchorProof | undefined {
     if (r.a_format === null || r.a_format === undefined) return undefined;
-    invariant(r.a_format === ANCHOR_PROOF_FORMAT, `batch ${String(r.batch_id)} stores anchor proofs of format ${String(r.a_format)}`);
     const batchId = r.batch_id as string;
-    const leafCount = r.batch_leaf_count as number;
+    const shared = this.sharedParts(r);
     const read = (kind: TreeChunkKind, chunk: number) => this.chunk(batchId, kind, chunk);
-    const root = r.a_root as Hex;
-    invariant(rootFromChunks(read) === root, `the stored tree of batch ${batchId} has the batch's root`);
-    return createAnchorProof(
-      {
-        chainId: r.a_chain_id as number,
-        registry: r.a_registry as `0x${string}`,
-        issuer: r.a_issuer as `0x${string}`,
-        root,
-        path: proofFromChunks(leafCount, r.leaf_index as number, read),
-        txHash: r.a_tx_hash as Hex,
-        blockNumber: r.a_block_number as number,
-      },
-      new Date((r.a_anchored_at as number) * 1000),
-    );
+    invariant(rootFromChunks(read) === shared.root, `the stored tree of batch ${batchId} has the batch's root`);
+    const path = proofFromChunks(r.batch_leaf_count as number, r.leaf_index as number, read);
+    return { ...shared.proof, proofValue: proofValueOf(shared, path) };
+  }
+
+  /**
+   * What every proof of the batch shares, made once per anchor: the proof's fixed fields and the
+   * canonical proofValue JSON around the path. Checked against core's createAnchorProof (which
+   * validates every field) for an empty and a one-element path before it is used.
+   */
+  private sharedParts(r: Row): SharedParts {
+    const key = `${String(r.batch_id)}/${String(r.a_tx_hash)}/${String(r.a_block_number)}/${String(r.a_anchored_at)}`;
+    const cached = this.shared.get(key);
+    if (cached) return cached;
+    invariant(r.a_format === ANCHOR_PROOF_FORMAT, `batch ${String(r.batch_id)} stores anchor proofs of format ${String(r.a_format)}`);
+    const fields = {
+      chainId: r.a_chain_id as number,
+      registry: r.a_registry as `0x${string}`,
+      issuer: r.a_issuer as `0x${string}`,
+      root: r.a_root as Hex,
+      txHash: r.a_tx_hash as Hex,
+      blockNumber: r.a_block_number as number,
+    };
+    const created = new Date((r.a_anchored_at as number) * 1000);
+    const reference = createAnchorProof({ ...fields, path: [] }, created);
+    const data = decodeAnchorProof(reference);
+    const json = JSON.stringify({ format: data.format, chainId: data.chainId, registry: data.registry, issuer: data.issuer, root: data.root, path: [], txHash: data.txHash, blockNumber: data.blockNumber });
+    const at = json.indexOf('"path":[]') + '"path":['.length;
+    const parts: SharedParts = { root: data.root, proof: reference, before: json.slice(0, at), after: json.slice(at) };
+    invariant(proofValueOf(parts, []) === reference.proofValue, "the shared anchor proof parts encode as core does");
+    invariant(proofValueOf(parts, [data.root]) === createAnchorProof({ ...fields, path: [data.root] }, created).proofValue, "a path encodes as core does");
+    if (this.shared.size >= 1024) this.shared.clear();
+    this.shared.set(key, parts);
+    return parts;
   }
 
   private chunk(batchId: string, kind: TreeChunkKind, chunk: number): Uint8Array | undefined {
