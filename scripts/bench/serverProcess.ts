@@ -38,6 +38,8 @@ export interface BenchServer {
    * independent of what else the machine runs.
    */
   cpuSeconds(): { server: number; chain: number };
+  /** The server process's peak resident memory so far (VmHWM from /proc, all its threads), in bytes; undefined where /proc has none. */
+  peakRssBytes(): number | undefined;
   /** Ends the server (SIGTERM, so CPU profiles get written), then its whole process group. Idempotent. */
   stop(): Promise<void>;
   /** performance.now() when the server process was seen to exit (its CPU profiles end there). */
@@ -60,6 +62,15 @@ function installExitHook(): void {
       killAll();
       process.exit(130);
     });
+  }
+}
+
+function peakRssBytes(pid: number): number | undefined {
+  try {
+    const match = /^VmHWM:\s+(\d+) kB$/m.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"));
+    return match ? Number(match[1]) * 1024 : undefined;
+  } catch {
+    return undefined;
   }
 }
 
@@ -154,6 +165,7 @@ export async function startBenchServer(options: BenchServerOptions = {}): Promis
     dataDir,
     pid,
     cpuSeconds: () => groupCpuSeconds(pid),
+    peakRssBytes: () => peakRssBytes(pid),
     exitedAt: undefined,
     async stop() {
       if (stopped) return;

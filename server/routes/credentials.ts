@@ -1,6 +1,5 @@
 import express from "express";
 import { z } from "zod";
-import { findAnchorProof } from "../../core/proof/anchor";
 import { unixSeconds } from "../clock";
 import type { AppContext } from "../context";
 import { conflict, forbidden, notFound, unprocessable } from "../http/errors";
@@ -147,9 +146,10 @@ export function credentialsRouter(ctx: AppContext) {
   });
 
   router.get("/api/v1/credentials/:id/proof", (req, res) => {
-    const credential = requireCredential(req.params.id);
-    const proof = findAnchorProof(JSON.parse(credential.document));
-    if (!proof) throw notFound(`credential ${req.params.id} is not anchored yet`);
+    // The proof alone, derived without building the whole document (migration 060).
+    const proof = store.getCredentialAnchorProof(credentialIdFrom(req.params.id));
+    if (proof === undefined) throw notFound(`no credential ${req.params.id}`);
+    if (proof === null) throw notFound(`credential ${req.params.id} is not anchored yet`);
     res.json(proof);
   });
 

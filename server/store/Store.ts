@@ -5,6 +5,21 @@
  */
 import type { CoIssuanceStore } from "./CoIssuanceStore";
 import type { LearnerStore } from "./LearnerStore";
+import type { BatchTreeLevels } from "../proofs/treeChunks";
+
+export type { BatchTreeLevels };
+
+/** What every anchor proof of a confirmed batch shares (all but the credential's path). */
+export interface BatchAnchorFields {
+  chainId: number;
+  registry: `0x${string}`;
+  issuer: `0x${string}`;
+  root: `0x${string}`;
+  txHash: `0x${string}`;
+  blockNumber: number;
+  /** The anchoring block's time (unix seconds): the proofs' `created`. */
+  anchoredAt: number;
+}
 
 export type BatchState = "open" | "sealed" | "submitted" | "confirmed";
 export type CredentialState = "signed" | "batched" | "anchored";
@@ -216,25 +231,47 @@ export interface Store {
     credentials: readonly NewCredential[],
     now: number,
     newBatchId: () => string,
-    batching?: { maxSize: number; seal: (leaves: `0x${string}`[]) => { root: `0x${string}`; serialized: string } },
+    batching?: { maxSize: number; seal: (leaves: `0x${string}`[]) => { root: `0x${string}`; serialized: string; levels?: BatchTreeLevels } },
   ): string[];
   getCredential(id: string): CredentialRecord | undefined;
   /** Only the served document of a credential (the hot read of the public GET). */
   getCredentialDocument(id: string): string | undefined;
+  /**
+   * Only the anchor proof of a credential, as it appears in its served document, without
+   * building that document: undefined when there is no such credential, null when it is not
+   * anchored.
+   */
+  getCredentialAnchorProof(id: string): Record<string, unknown> | null | undefined;
   listBatchCredentials(batchId: string): CredentialRecord[];
-  /** Id and leaf of each credential of the batch, in batch order (what sealing needs, without the documents). */
-  listBatchLeaves(batchId: string): { id: string; leaf: `0x${string}` }[];
+  /**
+   * Id, leaf and position of each credential of the batch, in batch order (what sealing needs,
+   * without the documents). The position is given when the credential is stored (migration 060).
+   */
+  listBatchLeaves(batchId: string): { id: string; leaf: `0x${string}`; leafIndex?: number | null }[];
 
   getBatch(id: string): BatchRecord | undefined;
   getOpenBatch(issuerId: string): BatchRecord | undefined;
   listBatches(states: readonly BatchState[]): BatchRecord[];
-  /** open → sealed: stores the tree and every credential's leaf index; empty batches are not sealed. */
-  sealBatch(batchId: string, sealed: { root: `0x${string}`; tree: string; leafIndexes: ReadonlyMap<string, number> }, now: number): void;
+  /**
+   * open → sealed: stores the tree (with `levels`, its chunks, from which proofs are derived);
+   * empty batches are not sealed. The credentials' positions were stored with them.
+   */
+  sealBatch(batchId: string, sealed: { root: `0x${string}`; tree: string; leafIndexes: ReadonlyMap<string, number>; levels?: BatchTreeLevels }, now: number): void;
+  /** Whether the batch's tree chunks are stored (a batch sealed before migration 060 has none). */
+  hasBatchTreeLevels(batchId: string): boolean;
+  /** Stores the chunks of a batch sealed before migration 060 (its tree rebuilt from its stored leaves); once. */
+  storeBatchTreeLevels(batchId: string, levels: BatchTreeLevels): void;
+  /**
+   * submitted → confirmed in O(tree): stores what the batch's anchor proofs share; each
+   * credential's proof and served document are derived from it and the tree chunks when read.
+   * Requires the batch's tree chunks.
+   */
+  confirmBatchDerived(batchId: string, anchored: BatchAnchorFields, now: number): void;
   /** sealed → submitted: the signed transaction is stored in the same transaction, before broadcast. */
   submitBatch(batchId: string, tx: NewChainTx, now: number): ChainTxRecord;
   /** sealed → submitted when the chain already holds our root (found after a crash or a reorg). */
   adoptAnchor(batchId: string, txHash: `0x${string}`, blockNumber: number): void;
-  /** submitted → confirmed: every credential gets its served document with the anchor proof. */
+  /** submitted → confirmed writing every credential's served document (the pre-060 way; confirmBatchDerived is the O(tree) one). */
   confirmBatch(
     batchId: string,
     anchored: { txHash: `0x${string}`; blockNumber: number; anchoredAt: number; documents: ReadonlyMap<string, string> },

@@ -1,14 +1,19 @@
 /**
- * The Merkle tree of a batch as the store keeps it. We store the leaves in batch order with
- * the root under a format tag; the tree is rebuilt from them (deterministic, milliseconds for
- * thousands of leaves) and must give the stored root back before any proof is handed out.
+ * The Merkle tree of a batch as the store keeps it. Since migration 060 (format v2) the tree is
+ * built once, at sealing, and stored as chunks of its levels (server/proofs/treeChunks.ts) from
+ * which every proof is read; `batches.tree` then only names the format, root and size. Batches
+ * sealed before (format v1) stored their leaves in batch order with the root; their tree is
+ * rebuilt from them (deterministic) and must give the stored root back before it is used.
  */
 import { invariant } from "../../core/errors";
 import { buildMerkleTree, type BuildMerkleTreeOptions } from "../../core/merkle/tree";
 import type { Hex } from "../chain/Chain";
+import { treeLevelsOf, type BatchTreeLevels } from "../proofs/treeChunks";
 import { PARALLEL_MIN_LEAVES, createParallelTreeHasher, type ParallelTreeHasher } from "../merkle/parallelTreeHasher";
 
 export const BATCH_TREE_FORMAT = "credanchor-batch-tree-v1";
+/** The tree lives in batch_tree_chunks; the column holds this small header. */
+export const BATCH_TREE_CHUNKED_FORMAT = "credanchor-batch-tree-v2";
 
 interface StoredTree {
   format: typeof BATCH_TREE_FORMAT;
@@ -16,9 +21,16 @@ interface StoredTree {
   leaves: Hex[];
 }
 
+interface ChunkedTreeHeader {
+  format: typeof BATCH_TREE_CHUNKED_FORMAT;
+  root: Hex;
+  leafCount: number;
+}
+
 export interface SealedTree {
   root: Hex;
   serialized: string;
+  levels: BatchTreeLevels;
 }
 
 let parallelHasher: ParallelTreeHasher | undefined;
@@ -30,8 +42,17 @@ function treeOptions(leafCount: number): BuildMerkleTreeOptions {
 
 export function sealTree(leaves: readonly Hex[]): SealedTree {
   const tree = buildMerkleTree(leaves, treeOptions(leaves.length));
-  const stored: StoredTree = { format: BATCH_TREE_FORMAT, root: tree.root as Hex, leaves: [...leaves] };
-  return { root: stored.root, serialized: JSON.stringify(stored) };
+  const header: ChunkedTreeHeader = { format: BATCH_TREE_CHUNKED_FORMAT, root: tree.root as Hex, leafCount: tree.leafCount };
+  return { root: header.root, serialized: JSON.stringify(header), levels: treeLevelsOf(tree) };
+}
+
+/** The chunks of a tree stored the v1 way (its leaves), rebuilt and checked against its root. */
+export function levelsFromV1Tree(serialized: string): BatchTreeLevels {
+  const stored = JSON.parse(serialized) as StoredTree;
+  invariant(stored.format === BATCH_TREE_FORMAT, `stored batch tree has format ${String(stored.format)}, not ${BATCH_TREE_FORMAT}`);
+  const tree = buildMerkleTree(stored.leaves, treeOptions(stored.leaves.length));
+  invariant(tree.root === stored.root, "a rebuilt batch tree gives its stored root back");
+  return treeLevelsOf(tree);
 }
 
 /** Proofs by leaf index (the credential's position in its batch). */

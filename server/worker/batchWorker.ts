@@ -8,7 +8,7 @@
  * already on chain; nothing is anchored twice because the registry refuses a second anchor
  * of a root and we read `anchorRecord` before sending.
  */
-import { ANCHOR_PROOF_FORMAT, attachAnchorProof, createAnchorProof } from "../../core/proof/anchor";
+import { invariant } from "../../core/errors";
 import type { Chain, Hex } from "../chain/Chain";
 import { registryCall } from "../chain/viemChain";
 import { unixSeconds, type Clock } from "../clock";
@@ -16,7 +16,7 @@ import type { ServerConfig } from "../config";
 import type { Logger } from "../log";
 import type { Metrics } from "../metrics";
 import type { BatchRecord, Store } from "../store/Store";
-import { proofsFromTree, sealTree } from "./batchTree";
+import { BATCH_TREE_FORMAT, levelsFromV1Tree, sealTree } from "./batchTree";
 import { followOperatorTx, prepareOperatorTx } from "./operatorTx";
 import { PeriodicWorker } from "./periodicWorker";
 
@@ -127,9 +127,10 @@ export class BatchWorker extends PeriodicWorker {
     const batch = this.deps.store.getBatch(stale.id);
     if (!batch || batch.state !== "open" || batch.leafCount === 0) return undefined;
     const credentials = this.deps.store.listBatchLeaves(batch.id);
+    credentials.forEach((c, i) => invariant(c.leafIndex === i, `credential ${c.id} was stored at position ${i} of batch ${batch.id}`));
     const tree = sealTree(credentials.map((c) => c.leaf));
     const leafIndexes = new Map(credentials.map((c, i) => [c.id, i]));
-    this.deps.store.sealBatch(batch.id, { root: tree.root, tree: tree.serialized, leafIndexes }, unixSeconds(this.deps.clock));
+    this.deps.store.sealBatch(batch.id, { root: tree.root, tree: tree.serialized, leafIndexes, levels: tree.levels }, unixSeconds(this.deps.clock));
     this.deps.log.info({ batch: batch.id, root: tree.root, leafCount: credentials.length }, "batch sealed");
     this.pauseIfAt("sealed");
     return { batchId: batch.id, root: tree.root, leafCount: credentials.length };
@@ -195,33 +196,22 @@ export class BatchWorker extends PeriodicWorker {
     const event = (await chain.anchorEvents(issuer.address, root)).find((e) => e.blockNumber === record.blockNumber);
     const txHash = event?.txHash ?? batch.txHash!;
     if (batch.txId !== null) store.markChainTxMined(batch.txId, txHash, Number(record.blockNumber), true);
-    const tree = proofsFromTree(batch.tree!);
-    const created = new Date(Number(record.anchoredAt) * 1000);
-    const documents = new Map<string, string>();
-    for (const [n, credential] of store.listBatchCredentials(batch.id).entries()) {
-      // Give the event loop a turn now and then: a batch can hold tens of thousands.
-      if (n % 500 === 499) await new Promise((resolve) => setImmediate(resolve));
-      const proof = createAnchorProof(
-        {
-          format: ANCHOR_PROOF_FORMAT,
-          chainId: chain.chainId,
-          registry: chain.registry,
-          issuer: issuer.address,
-          root,
-          path: tree.proof(credential.leafIndex!),
-          txHash,
-          blockNumber: Number(record.blockNumber),
-        },
-        created,
-      );
-      // The tree was built from these very leaves, so the inclusion re-check is skipped.
-      documents.set(credential.id, JSON.stringify(attachAnchorProof(JSON.parse(credential.signedDocument), proof, { checkInclusion: false })));
+    if (!store.hasBatchTreeLevels(batch.id)) {
+      // Sealed before migration 060: its tree is stored as leaves; store its chunks once.
+      invariant(batch.tree !== null && JSON.parse(batch.tree).format === BATCH_TREE_FORMAT, `batch ${batch.id} has a tree to derive its proofs from`);
+      store.storeBatchTreeLevels(batch.id, levelsFromV1Tree(batch.tree));
     }
     const now = unixSeconds(clock);
-    store.confirmBatch(batch.id, { txHash, blockNumber: Number(record.blockNumber), anchoredAt: Number(record.anchoredAt), documents }, now);
+    // One row for the whole batch: each credential's proof is derived from it and the stored
+    // tree when the credential is read (the proof's `created` is the block time, as before).
+    store.confirmBatchDerived(
+      batch.id,
+      { chainId: chain.chainId, registry: chain.registry, issuer: issuer.address, root, txHash, blockNumber: Number(record.blockNumber), anchoredAt: Number(record.anchoredAt) },
+      now,
+    );
     this.deps.metrics.anchorsConfirmed++;
     if (batch.sealedAt !== null) this.deps.metrics.observeAnchorLatency(Math.max(0, now - batch.sealedAt));
-    this.deps.log.info({ batch: batch.id, txHash, blockNumber: Number(record.blockNumber), credentials: documents.size }, "batch anchored and proofs attached");
+    this.deps.log.info({ batch: batch.id, txHash, blockNumber: Number(record.blockNumber), credentials: batch.leafCount }, "batch anchored; its proofs are derived on read");
     this.pauseIfAt("confirmed");
   }
 

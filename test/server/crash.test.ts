@@ -8,7 +8,10 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { expect } from "chai";
-import { findAnchorProof } from "../../core/proof/anchor";
+import Database from "better-sqlite3";
+import { attachAnchorProof, createAnchorProof, findAnchorProof } from "../../core/proof/anchor";
+import { buildMerkleTree } from "../../core/merkle/tree";
+import { credentialLeaf } from "../../core/proof/digest";
 import { writeDeployment } from "../../scripts/lib/deployment";
 import { startTestChain, type TestChain } from "./helpers/chain";
 import { eventually } from "../helpers/eventually";
@@ -137,4 +140,71 @@ describe("anchoring server: crash safety", function () {
       }
     });
   }
+
+  it("killed between storing the batch's tree levels and anchoring, serves after the restart exactly the bytes the pre-060 worker wrote", async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "credanchor-crash-levels-"));
+    const port = await freePort();
+    const first = await startServer(dataDir, port, "sealed");
+    const issuerKey = fs.readFileSync(path.join(dataDir, "demo-issuer-api-key"), "utf8").trim();
+    const achievement = await call(first.baseUrl, "POST", "/api/v1/achievements", {
+      key: issuerKey,
+      body: { name: "Levels", description: "Issued across a kill", criteria: { narrative: "Was anchored after a kill." } },
+    });
+    const awarded = await call(first.baseUrl, "POST", "/api/v1/credentials", {
+      key: issuerKey,
+      body: { achievementId: achievement.body.id, recipients: Array.from({ length: 40 }, (_, i) => ({ name: `Learner "${i}"`, email: `levels${i}@students.example` })) },
+    });
+    expect(awarded.status, awarded.text).to.equal(201);
+    const ids: string[] = awarded.body.credentials.map((c: { id: string }) => c.id);
+    const signed = await Promise.all(ids.map(async (id) => (await call(first.baseUrl, "GET", `/api/v1/credentials/${id}`)).text));
+    const closed = await call(first.baseUrl, "POST", "/api/v1/batches/close", { key: issuerKey });
+    expect(closed.status, closed.text).to.equal(200);
+    await eventually("the worker to pause at sealed", async () => ((await call(first.baseUrl, "GET", "/healthz")).body.worker.pausedAt === "sealed" ? true : undefined));
+    const issuerId = (await call(first.baseUrl, "GET", `/api/v1/batches/${closed.body.batchId}`)).body.issuerId;
+    const issuerAddress = (await call(first.baseUrl, "GET", `/api/v1/issuers/${issuerId}`)).body.address as `0x${string}`;
+    await kill(first);
+
+    // At the kill: the tree's levels are stored, no row was rewritten, nothing is on chain.
+    const db = new Database(path.join(dataDir, "credanchor.sqlite"), { readonly: true });
+    try {
+      expect((db.prepare("SELECT COUNT(*) AS n FROM batch_tree_chunks WHERE batch_id = ?").get(closed.body.batchId) as { n: number }).n).to.equal(2);
+      expect((db.prepare("SELECT COUNT(*) AS n FROM batch_anchor_proofs").get() as { n: number }).n).to.equal(0);
+      expect((db.prepare("SELECT COUNT(*) AS n FROM credentials WHERE batch_id = ? AND document <> ''").get(closed.body.batchId) as { n: number }).n).to.equal(0);
+    } finally {
+      db.close();
+    }
+    expect(await chain.anchorEventCount(issuerAddress, closed.body.root)).to.equal(0);
+
+    const second = await startServer(dataDir, port);
+    try {
+      const batch = await eventually("the batch to be confirmed after the restart", async () => {
+        const b = await call(second.baseUrl, "GET", `/api/v1/batches/${closed.body.batchId}`);
+        return b.body.state === "confirmed" ? b.body : undefined;
+      });
+      // The old way, from facts this test reads itself: the signed documents it was served, the
+      // tree of their leaves in award order, the anchoring block's time from the chain.
+      const tree = buildMerkleTree(signed.map((d) => credentialLeaf(JSON.parse(d))));
+      expect(tree.root).to.equal(closed.body.root);
+      const block = await fetch(chain.rpcUrl, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_getBlockByNumber", params: [`0x${batch.blockNumber.toString(16)}`, false] }),
+      }).then((r) => r.json() as Promise<{ result: { timestamp: string } }>);
+      const created = new Date(Number(BigInt(block.result.timestamp)) * 1000);
+      for (const [i, id] of ids.entries()) {
+        const proof = createAnchorProof(
+          { chainId: chain.deployment.chainId, registry: chain.deployment.contracts.CredentialRegistry.address as `0x${string}`, issuer: issuerAddress, root: tree.root, path: tree.proof(i), txHash: batch.txHash, blockNumber: batch.blockNumber },
+          created,
+        );
+        const expected = JSON.stringify(attachAnchorProof(JSON.parse(signed[i]!), proof, { checkInclusion: false }));
+        const served = await call(second.baseUrl, "GET", `/api/v1/credentials/${id}`);
+        expect(served.text, `credential ${i}`).to.equal(expected);
+        const proofOnly = await call(second.baseUrl, "GET", `/api/v1/credentials/${id}/proof`);
+        expect(proofOnly.text).to.equal(JSON.stringify(proof));
+      }
+      expect(await chain.anchorEventCount(issuerAddress, closed.body.root)).to.equal(1);
+    } finally {
+      await kill(second);
+    }
+  });
 });

@@ -7,14 +7,18 @@ import Database from "better-sqlite3";
 import { invariant } from "../../../core/errors";
 import type { CoIssuanceStore } from "../CoIssuanceStore";
 import { SqliteCoIssuanceStore } from "../coIssuance/sqliteCoIssuanceStore";
+import { findAnchorProof } from "../../../core/proof/anchor";
 import { migrate, readMigrations, MIGRATIONS_DIR } from "../migrate";
 import { PreparedStatements } from "./preparedStatements";
+import { DERIVED_COLUMNS, DERIVED_JOINS, DerivedDocuments } from "./derivedDocuments";
 import { systemClock, type Clock } from "../../clock";
 import type { LearnerStore } from "../LearnerStore";
 import { SqliteLearnerStore } from "../learner/sqliteLearnerStore";
 import type {
   AchievementRecord,
   ApiKeyRecord,
+  BatchAnchorFields,
+  BatchTreeLevels,
   ApiScope,
   BatchRecord,
   BatchState,
@@ -41,11 +45,14 @@ export interface SqliteStoreOptions {
   clock?: Clock;
   /** How long a learner's claim link stays usable (days, default 30). */
   claimTokenDays?: number;
+  /** Bytes of stored tree chunks kept in memory for deriving anchor proofs (default 64 MiB). */
+  treeCacheBytes?: number;
 }
 
 export class SqliteStore implements Store {
   readonly db: Database.Database;
   private readonly statements: PreparedStatements;
+  private readonly derived: DerivedDocuments;
   readonly learners: LearnerStore;
   readonly coIssuance: CoIssuanceStore;
 
@@ -60,6 +67,7 @@ export class SqliteStore implements Store {
     migrate(this.db, readMigrations([MIGRATIONS_DIR, ...(options.migrationDirs ?? [])]));
     this.statements = new PreparedStatements(this.db);
     this.coIssuance = new SqliteCoIssuanceStore(this.db);
+    this.derived = new DerivedDocuments(this.statements, options.treeCacheBytes ?? 64 << 20);
     this.learners = new SqliteLearnerStore(this.db, { clock: options.clock ?? systemClock, claimTokenSeconds: (options.claimTokenDays ?? 30) * 86_400 });
   }
 
@@ -209,7 +217,7 @@ export class SqliteStore implements Store {
     credentials: readonly NewCredential[],
     now: number,
     newBatchId: () => string,
-    batching?: { maxSize: number; seal: (leaves: `0x${string}`[]) => { root: `0x${string}`; serialized: string } },
+    batching?: { maxSize: number; seal: (leaves: `0x${string}`[]) => { root: `0x${string}`; serialized: string; levels?: BatchTreeLevels } },
   ): string[] {
     const capacity = batching?.maxSize ?? Number.POSITIVE_INFINITY;
     return this.transaction(() => {
@@ -223,13 +231,16 @@ export class SqliteStore implements Store {
       };
       const sealFull = (batchId: string) => {
         const leaves = this.listBatchLeaves(batchId);
+        leaves.forEach((l, i) => invariant(l.leafIndex === i, `credential ${l.id} was stored at position ${i} of batch ${batchId}`));
         const tree = batching!.seal(leaves.map((l) => l.leaf));
-        this.sealBatch(batchId, { root: tree.root, tree: tree.serialized, leafIndexes: new Map(leaves.map((l, i) => [l.id, i])) }, now);
+        this.sealBatch(batchId, { root: tree.root, tree: tree.serialized, leafIndexes: new Map(leaves.map((l, i) => [l.id, i])), ...(tree.levels ? { levels: tree.levels } : {}) }, now);
       };
       const insert = this.statements.get(
+        // document '' = "the signed document" (migration 060): the text is stored once; the
+        // position in the batch is stored now, so sealing and anchoring never rewrite the row.
         `INSERT INTO credentials (id, issuer_id, achievement_id, batch_id, state, list_id, status_index, signed_document, document, leaf,
-           recipient_email, recipient_name, presigned, created_at)
-         VALUES (?, ?, ?, ?, 'signed', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           leaf_index, recipient_email, recipient_name, presigned, created_at)
+         VALUES (?, ?, ?, ?, 'signed', ?, ?, ?, '', ?, ?, ?, ?, ?, ?)`,
       );
       let batch = openBatch();
       let count = batch.leafCount;
@@ -242,7 +253,7 @@ export class SqliteStore implements Store {
           count = 0;
           used.push(batch.id);
         }
-        insert.run(c.id, c.issuerId, c.achievementId, batch.id, c.listId, c.statusIndex, c.signedDocument, c.signedDocument, c.leaf,
+        insert.run(c.id, c.issuerId, c.achievementId, batch.id, c.listId, c.statusIndex, c.signedDocument, c.leaf, count,
           c.recipientEmail, c.recipientName, c.presigned ? 1 : 0, now);
         count++;
       }
@@ -251,19 +262,39 @@ export class SqliteStore implements Store {
   }
 
   getCredential(id: string): CredentialRecord | undefined {
-    return credentialFrom(this.statements.get("SELECT * FROM credentials WHERE id = ?").get(id) as Row | undefined);
+    const r = this.statements.get(`SELECT c.*, ${DERIVED_COLUMNS} FROM credentials c ${DERIVED_JOINS} WHERE c.id = ?`).get(id) as Row | undefined;
+    return r && credentialFrom(r, this.derived.documentOf(r));
   }
 
   getCredentialDocument(id: string): string | undefined {
-    return (this.statements.get("SELECT document FROM credentials WHERE id = ?").get(id) as { document: string } | undefined)?.document;
+    const r = this.statements
+      .get(`SELECT c.batch_id, c.signed_document, c.document, c.leaf_index, ${DERIVED_COLUMNS} FROM credentials c ${DERIVED_JOINS} WHERE c.id = ?`)
+      .get(id) as Row | undefined;
+    return r && this.derived.documentOf(r);
+  }
+
+  getCredentialAnchorProof(id: string): Record<string, unknown> | null | undefined {
+    const r = this.statements
+      .get(`SELECT c.batch_id, c.signed_document, c.document, c.leaf_index, ${DERIVED_COLUMNS} FROM credentials c ${DERIVED_JOINS} WHERE c.id = ?`)
+      .get(id) as Row | undefined;
+    if (!r) return undefined;
+    const derived = this.derived.anchorProofOf(r);
+    if (derived) return { ...derived };
+    // Written before migration 060, or not anchored: whatever the served document holds, as before.
+    return findAnchorProof(JSON.parse(this.derived.documentOf(r))) ?? null;
   }
 
   listBatchCredentials(batchId: string): CredentialRecord[] {
-    return (this.statements.get("SELECT * FROM credentials WHERE batch_id = ? ORDER BY seq").all(batchId) as Row[]).map((r) => credentialFrom(r)!);
+    const rows = this.statements.get(`SELECT c.*, ${DERIVED_COLUMNS} FROM credentials c ${DERIVED_JOINS} WHERE c.batch_id = ? ORDER BY c.seq`).all(batchId) as Row[];
+    return rows.map((r) => credentialFrom(r, this.derived.documentOf(r))!);
   }
 
-  listBatchLeaves(batchId: string): { id: string; leaf: `0x${string}` }[] {
-    return this.statements.get("SELECT id, leaf FROM credentials WHERE batch_id = ? ORDER BY seq").all(batchId) as { id: string; leaf: `0x${string}` }[];
+  listBatchLeaves(batchId: string): { id: string; leaf: `0x${string}`; leafIndex: number | null }[] {
+    return this.statements.get("SELECT id, leaf, leaf_index AS leafIndex FROM credentials WHERE batch_id = ? ORDER BY seq").all(batchId) as {
+      id: string;
+      leaf: `0x${string}`;
+      leafIndex: number | null;
+    }[];
   }
 
   // ---- batches ----------------------------------------------------------------------
@@ -283,17 +314,55 @@ export class SqliteStore implements Store {
     return rows.map((r) => this.batchFrom(r)!);
   }
 
-  sealBatch(batchId: string, sealed: { root: `0x${string}`; tree: string; leafIndexes: ReadonlyMap<string, number> }, now: number): void {
+  sealBatch(
+    batchId: string,
+    sealed: { root: `0x${string}`; tree: string; leafIndexes: ReadonlyMap<string, number>; levels?: BatchTreeLevels },
+    now: number,
+  ): void {
     this.transaction(() => {
       const batch = this.getBatch(batchId);
       invariant(batch?.state === "open", `batch ${batchId} is sealed only from open`);
       invariant(sealed.leafIndexes.size === batch.leafCount && batch.leafCount > 0, `batch ${batchId} seals every credential it holds`);
-      const setLeaf = this.statements.get("UPDATE credentials SET leaf_index = ?, state = 'batched' WHERE id = ? AND batch_id = ?");
-      for (const [credentialId, index] of sealed.leafIndexes) {
-        invariant(setLeaf.run(index, credentialId, batchId).changes === 1, `credential ${credentialId} is in batch ${batchId}`);
+      // The positions were stored with the rows (migration 060); only a caller that passes no
+      // levels (the pre-060 way) has them written here, which old tests of the store still do.
+      if (!sealed.levels) {
+        const setLeaf = this.statements.get("UPDATE credentials SET leaf_index = ? WHERE id = ? AND batch_id = ?");
+        for (const [credentialId, index] of sealed.leafIndexes) {
+          invariant(setLeaf.run(index, credentialId, batchId).changes === 1, `credential ${credentialId} is in batch ${batchId}`);
+        }
+      } else {
+        invariant(sealed.levels.leafCount === batch.leafCount && sealed.levels.root === sealed.root, `the levels of batch ${batchId} are its tree`);
+        this.derived.storeLevels(batchId, sealed.levels);
       }
       this.statements.get("UPDATE batches SET state = 'sealed', sealed_at = ?, root = ?, leaf_count = ?, tree = ? WHERE id = ?")
         .run(now, sealed.root, sealed.leafIndexes.size, sealed.tree, batchId);
+    });
+  }
+
+  hasBatchTreeLevels(batchId: string): boolean {
+    const batch = this.getBatch(batchId);
+    return batch !== undefined && batch.state !== "open" && this.derived.hasLevels(batchId, batch.leafCount);
+  }
+
+  storeBatchTreeLevels(batchId: string, levels: BatchTreeLevels): void {
+    this.transaction(() => {
+      const batch = this.getBatch(batchId);
+      invariant(batch !== undefined && batch.state !== "open" && batch.root === levels.root && batch.leafCount === levels.leafCount, `the levels of batch ${batchId} are its sealed tree`);
+      if (this.derived.hasLevels(batchId, batch.leafCount)) return;
+      this.statements.get("DELETE FROM batch_tree_chunks WHERE batch_id = ?").run(batchId);
+      this.derived.storeLevels(batchId, levels);
+    });
+  }
+
+  confirmBatchDerived(batchId: string, anchored: BatchAnchorFields, now: number): void {
+    this.transaction(() => {
+      const batch = this.getBatch(batchId);
+      invariant(batch?.state === "submitted", `batch ${batchId} is confirmed only from submitted`);
+      invariant(batch.root === anchored.root, `batch ${batchId} is confirmed with its own root`);
+      invariant(this.derived.hasLevels(batchId, batch.leafCount), `batch ${batchId} has its tree stored before its proofs are derived from it`);
+      this.derived.storeAnchor(batchId, anchored);
+      this.statements.get("UPDATE batches SET state = 'confirmed', tx_hash = ?, block_number = ?, anchored_at = ?, confirmed_at = ?, last_error = NULL WHERE id = ?")
+        .run(anchored.txHash, anchored.blockNumber, anchored.anchoredAt, now, batchId);
     });
   }
 
@@ -326,7 +395,7 @@ export class SqliteStore implements Store {
       const batch = this.getBatch(batchId);
       invariant(batch?.state === "submitted", `batch ${batchId} is confirmed only from submitted`);
       invariant(anchored.documents.size === batch.leafCount, `every credential of batch ${batchId} gets its anchor proof`);
-      const setDocument = this.statements.get("UPDATE credentials SET document = ?, state = 'anchored' WHERE id = ? AND batch_id = ?");
+      const setDocument = this.statements.get("UPDATE credentials SET document = ? WHERE id = ? AND batch_id = ?");
       for (const [credentialId, document] of anchored.documents) {
         invariant(setDocument.run(document, credentialId, batchId).changes === 1, `credential ${credentialId} is in batch ${batchId}`);
       }
@@ -340,8 +409,11 @@ export class SqliteStore implements Store {
       const batch = this.getBatch(batchId);
       invariant(batch?.state === "submitted" || batch?.state === "confirmed", `batch ${batchId} returns to sealed only from submitted or confirmed`);
       if (batch.txId !== null) this.markChainTxAbandoned(batch.txId);
-      // The anchor proofs named a block that is gone: serve the signed credentials until re-anchored.
-      this.statements.get("UPDATE credentials SET document = signed_document, state = 'batched' WHERE batch_id = ?").run(batchId);
+      // The anchor proofs named a block that is gone: serve the signed credentials until
+      // re-anchored. Derived proofs go with their shared row; documents written whole (before
+      // migration 060) are set back to '' ("the signed document").
+      this.derived.dropAnchor(batchId);
+      this.statements.get("UPDATE credentials SET document = '' WHERE batch_id = ? AND document <> ''").run(batchId);
       this.statements.get(
           "UPDATE batches SET state = 'sealed', tx_id = NULL, tx_hash = NULL, block_number = NULL, anchored_at = NULL, confirmed_at = NULL, last_error = ? WHERE id = ?",
         )
@@ -596,23 +668,25 @@ function achievementFrom(r: Row | undefined): AchievementRecord | undefined {
   };
 }
 
-function credentialFrom(r: Row | undefined): CredentialRecord | undefined {
+/** A row read with DERIVED_COLUMNS: its state follows its batch (migration 060), its document is the served one. */
+function credentialFrom(r: Row | undefined, document: string): CredentialRecord | undefined {
   if (!r) return undefined;
+  const batchState = r.batch_state as BatchState;
   return {
     seq: r.seq as number,
     id: r.id as string,
     issuerId: r.issuer_id as string,
     achievementId: (r.achievement_id as string | null) ?? null,
     batchId: r.batch_id as string,
-    state: r.state as CredentialRecord["state"],
+    state: batchState === "open" ? "signed" : batchState === "confirmed" ? "anchored" : "batched",
     listId: r.list_id as number,
     statusIndex: r.status_index as number,
     revoked: r.revoked === 1,
     suspended: r.suspended === 1,
     signedDocument: r.signed_document as string,
-    document: r.document as string,
+    document,
     leaf: r.leaf as `0x${string}`,
-    leafIndex: (r.leaf_index as number | null) ?? null,
+    leafIndex: batchState === "open" ? null : ((r.leaf_index as number | null) ?? null),
     recipientEmail: (r.recipient_email as string | null) ?? null,
     recipientName: (r.recipient_name as string | null) ?? null,
     presigned: r.presigned === 1,
