@@ -31,6 +31,7 @@ import { issuersRouter } from "./routes/issuers";
 import { statusListsRouter } from "./routes/statusLists";
 import { systemRouter } from "./routes/system";
 import { createLearnerRouter, type LearnerDeps } from "./routes/learner";
+import { applicationsRouter } from "./routes/applications";
 import { createWebRouter } from "./web";
 import type { Signer } from "./signing/Signer";
 import type { IssuerRecord, Store } from "./store/Store";
@@ -168,6 +169,7 @@ export function createApp(deps: AppDeps): CredanchorApp {
     rateLimiter: deps.rateLimiter ?? new MemoryRateLimiter(clock),
     abuseLimits: deps.abuseLimits ?? DEFAULT_ABUSE_LIMITS,
   };
+  app.use(applicationsRouter({ ...learnerDeps, store: deps.store, box, clock }));
   app.use(createLearnerRouter(learnerDeps));
   app.use(createWebRouter(learnerDeps));
   app.use((req, _res, next) => next(notFound(`no route ${req.method} ${req.path}`)));

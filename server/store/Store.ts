@@ -3,6 +3,7 @@
  * Every method that changes more than one row does it in one transaction: each batch state
  * transition is exactly one call here.
  */
+import type { ApplicationStore } from "./ApplicationStore";
 import type { LearnerStore } from "./LearnerStore";
 
 export type BatchState = "open" | "sealed" | "submitted" | "confirmed";
@@ -176,6 +177,8 @@ export interface Store {
    * need tables of their own get a typed sub-store here too, never the database handle.
    */
   readonly learners: LearnerStore;
+  /** Job applications: wallet keys, signed bundles and their share links, employers' challenges. */
+  readonly applications: ApplicationStore;
   close(): void;
 
   insertIssuer(issuer: IssuerRecord): void;

@@ -3,6 +3,8 @@
  * Synchronous calls are fine here: every statement is short and indexed, and the one slow
  * job of the server (signing) runs in worker threads.
  */
+import type { ApplicationStore } from "../ApplicationStore";
+import { SqliteApplicationStore } from "../applications/sqliteApplicationStore";
 import Database from "better-sqlite3";
 import { invariant } from "../../../core/errors";
 import { migrate, readMigrations, MIGRATIONS_DIR } from "../migrate";
@@ -45,6 +47,7 @@ export class SqliteStore implements Store {
   readonly db: Database.Database;
   private readonly statements: PreparedStatements;
   readonly learners: LearnerStore;
+  readonly applications: ApplicationStore;
 
   constructor(file: string, options: SqliteStoreOptions = {}) {
     this.db = new Database(file);
@@ -57,6 +60,7 @@ export class SqliteStore implements Store {
     migrate(this.db, readMigrations([MIGRATIONS_DIR, ...(options.migrationDirs ?? [])]));
     this.statements = new PreparedStatements(this.db);
     this.learners = new SqliteLearnerStore(this.db, { clock: options.clock ?? systemClock, claimTokenSeconds: (options.claimTokenDays ?? 30) * 86_400 });
+    this.applications = new SqliteApplicationStore(this.db, options.clock ?? systemClock);
   }
 
   transaction<T>(fn: () => T): T {
