@@ -23,7 +23,7 @@ import { classifyRegistryCode, GENUINE_REGISTRY_CODES, type GenuineRegistryCode 
 import { createChainReader, isCallFailure, type ChainReader, type RegistryReaderParameters, type VerificationAnswer, type VerificationQuery } from "../chain/registryReader";
 import type { StatusEntry } from "../status/statusEntry";
 import type { CredentialFacts } from "./credentialFacts";
-import { CHAIN_CALL_GAS_BUDGET, CHAIN_CALLS_IN_FLIGHT, CHAIN_QUERIES_PER_CALL, MAX_QUERIES_PER_CALL, PLAIN_QUERY_GAS, WARM_STATUS_QUERY_GAS, ROOT_QUERY_GAS, CREDANCHOR_STATUS_LIST_SIZE, MAX_PROOFS_PER_CREDENTIAL, MAX_STATUS_ENTRIES_PER_CREDENTIAL } from "./limits";
+import { CHAIN_CALL_GAS_BUDGET, CHAIN_CALLS_IN_FLIGHT, CHAIN_QUERIES_PER_CALL, MAX_QUERIES_PER_CALL, PLAIN_QUERY_GAS, SAME_LIST_STATUS_QUERY_GAS, ROOT_QUERY_GAS, CREDANCHOR_STATUS_LIST_SIZE, MAX_PROOFS_PER_CREDENTIAL, MAX_STATUS_ENTRIES_PER_CREDENTIAL } from "./limits";
 import { shortHex } from "./report";
 
 /**
@@ -354,53 +354,53 @@ const ZERO_ROOT = `0x${"0".repeat(64)}`;
 /**
  * Cuts a registry's queries into `eth_call`s within CHAIN_CALL_GAS_BUDGET as planned per query:
  * ROOT_QUERY_GAS with a root (which may be a 32-co-issuer anchor), PLAIN_QUERY_GAS for a cold
- * query without one, and WARM_STATUS_QUERY_GAS for a status-only query whose status word
- * (issuer, list, index / 256) an earlier query of the same chunk already read — a bundle's
- * status indices cluster, since an issuer assigns them in order. At most CHAIN_QUERIES_PER_CALL
- * cold queries and MAX_QUERIES_PER_CALL in all go in one call. Queries of one word are kept
- * together (in the order their words first appear; everything else keeps its order), so a bundle
- * of 1,000 badges from 10 issuers is one call, not eight (issue 14: at most 2 per registry).
+ * query without one, and SAME_LIST_STATUS_QUERY_GAS for a status-only query of a list (issuer,
+ * list id) an earlier query of the same call named: a bundle's badges come from a few issuers'
+ * lists. At most CHAIN_QUERIES_PER_CALL cold queries and MAX_QUERIES_PER_CALL in all go in one
+ * call. Queries of one list are kept together (in the order their lists first appear; the rest
+ * keep their order), so a bundle of 1,000 badges of 10 issuers is at most two calls, not eight
+ * (issue 14: at most 2 per registry).
  */
 export function chunkQueries(list: readonly VerificationQuery[]): VerificationQuery[][] {
   const chunks: VerificationQuery[][] = [];
   let current: VerificationQuery[] = [];
-  let words = new Set<string>();
+  let lists = new Set<string>();
   let gas = 0;
   let cold = 0;
-  const costOf = (query: VerificationQuery, word: string | undefined) =>
-    word !== undefined && words.has(word) ? WARM_STATUS_QUERY_GAS : query.root.toLowerCase() === ZERO_ROOT ? PLAIN_QUERY_GAS : ROOT_QUERY_GAS;
-  for (const query of groupByStatusWord(list)) {
-    const word = statusOnlyWord(query);
-    let cost = costOf(query, word);
-    const isCold = cost !== WARM_STATUS_QUERY_GAS;
+  const costOf = (query: VerificationQuery, statusList: string | undefined) =>
+    statusList !== undefined && lists.has(statusList) ? SAME_LIST_STATUS_QUERY_GAS : query.root.toLowerCase() === ZERO_ROOT ? PLAIN_QUERY_GAS : ROOT_QUERY_GAS;
+  for (const query of groupByStatusList(list)) {
+    const statusList = statusOnlyList(query);
+    let cost = costOf(query, statusList);
+    const isCold = cost !== SAME_LIST_STATUS_QUERY_GAS;
     if (current.length > 0 && (current.length >= MAX_QUERIES_PER_CALL || (isCold && cold >= CHAIN_QUERIES_PER_CALL) || gas + cost > CHAIN_CALL_GAS_BUDGET)) {
       chunks.push(current);
       current = [];
-      words = new Set();
+      lists = new Set();
       gas = 0;
       cold = 0;
-      // In a new call the word is read cold again.
-      cost = costOf(query, word);
+      // In a new call the list is named for the first time again.
+      cost = costOf(query, statusList);
     }
     current.push(query);
     gas += cost;
-    if (cost !== WARM_STATUS_QUERY_GAS) cold += 1;
-    if (word !== undefined) words.add(word);
+    if (cost !== SAME_LIST_STATUS_QUERY_GAS) cold += 1;
+    if (statusList !== undefined) lists.add(statusList);
   }
   if (current.length > 0) chunks.push(current);
   return chunks;
 }
 
-/** "issuer|list|word" for a query that reads only a status bit, else undefined. */
-function statusOnlyWord(query: VerificationQuery): string | undefined {
+/** "issuer|list" for a query that reads only a status bit, else undefined. */
+function statusOnlyList(query: VerificationQuery): string | undefined {
   if (query.root.toLowerCase() !== ZERO_ROOT || query.key.toLowerCase() !== ZERO_ROOT) return undefined;
-  return `${query.issuer.toLowerCase()}|${query.listId}|${Math.floor(query.statusIndex / 256)}`;
+  return `${query.issuer.toLowerCase()}|${query.listId}`;
 }
 
-function groupByStatusWord(list: readonly VerificationQuery[]): VerificationQuery[] {
+function groupByStatusList(list: readonly VerificationQuery[]): VerificationQuery[] {
   const groups = new Map<string, VerificationQuery[]>();
   list.forEach((query, i) => {
-    const key = statusOnlyWord(query) ?? `#${i}`;
+    const key = statusOnlyList(query) ?? `#${i}`;
     const group = groups.get(key);
     if (group) group.push(query);
     else groups.set(key, [query]);

@@ -13,7 +13,8 @@
  *                                               re-measure some sections and replace just them in an earlier report
  *
  * Sections: signing (scripts/bench/signing.ts), trees (scripts/bench/merkle.ts), gas
- * (scripts/bench/gas.ts, in-process Hardhat network), server (server.ts), http (http.ts).
+ * (scripts/bench/gas.ts, in-process Hardhat network), server (server.ts), http (http.ts),
+ * application (application.ts: a 1,000-credential job application on the CLI and the server).
  * The signing and tree benches belong to their modules' owners and run as child processes
  * whose output is reported as they print it, so each stays runnable on its own.
  */
@@ -40,7 +41,7 @@ import {
 import { SEMESTER_SERVER_ENV, SEMESTER_TARGET_SECONDS, SEMESTER_TARGET_SIZE, runSemester, type SemesterResult } from "./server";
 import { startBenchServer } from "./serverProcess";
 
-const SECTIONS = ["signing", "trees", "gas", "server", "http"] as const;
+const SECTIONS = ["signing", "trees", "gas", "server", "http", "application"] as const;
 type SectionName = (typeof SECTIONS)[number];
 
 export interface BenchOptions {
@@ -240,6 +241,21 @@ async function treesSection(options: BenchOptions): Promise<Omit<SectionReport, 
     ratioTarget("@openzeppelin/merkle-tree", ozLargest || n, 100),
   ];
   return { title: "Merkle trees: from digests to root and every proof", markdown: merkle.formatMerkleBench(report, "markdown"), targets };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Job application (issue 14 part 3): eth_calls and time of a 1,000-credential bundle.
+
+async function applicationSection(): Promise<Omit<SectionReport, "seconds" | "loadAverage" | "name">> {
+  const application = await import("./application");
+  const rows = await application.runApplicationBench(say);
+  const targets: TargetRow[] = rows.map((row) => ({
+    section: "application",
+    target: `bundle of 1,000 credentials from 10 issuers on the ${row.path}: ≤ ${application.APPLICATION_TARGET_CALLS} eth_calls, ≤ ${application.APPLICATION_TARGET_SECONDS} s`,
+    measured: `${row.viewCalls} eth_call(s), ${formatNumber(row.seconds, 2)} s`,
+    met: row.viewCalls <= application.APPLICATION_TARGET_CALLS && row.seconds <= application.APPLICATION_TARGET_SECONDS,
+  }));
+  return { title: "Job application: a 1,000-credential bundle verified in one go", markdown: application.formatApplicationBench(rows), targets };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -607,6 +623,7 @@ const SECTION_HEADINGS: Record<SectionName, string> = {
   gas: "## Gas",
   server: "## Server",
   http: "## Credential GET",
+  application: "## Job application",
 };
 
 /**
@@ -672,6 +689,7 @@ async function main(): Promise<void> {
   await section("signing", "Signing and verification", () => signingSection(options));
   await section("trees", "Merkle trees", () => treesSection(options));
   await section("gas", "Gas", () => gasSection());
+  await section("application", "Job application", () => applicationSection());
 
   if (options.sections.has("server") || options.sections.has("http")) {
     say(`\n== Server${options.sections.has("http") ? " and credential GET load" : ""}`);

@@ -70,7 +70,7 @@ export function renderSharePage(ctx: PageContext, model: { name: string; holder:
 <p class="small muted">${t("application.expires", { date: formatDate(iso(model.expiresAt), lang) })}</p>
 <p><a class="btn" href="${model.fileUrl}" download>${t("application.file")}</a> <a class="btn secondary" href="/verify">${t("nav.verify")}</a></p>
 <p>${t("application.share.verify")}</p>
-<figure class="qr" aria-label="${t("application.share.qr")}">${raw(model.qrSvg)}</figure>`,
+<div class="qr-box" role="img" aria-label="${t("application.share.qr")}">${raw(model.qrSvg)}</div>`,
   });
 }
 
