@@ -77,3 +77,6 @@ export {
   CHAIN_QUERIES_PER_CALL,
   CREDANCHOR_STATUS_LIST_SIZE,
 } from "./verify/limits";
+
+// Job applications: CLR 2.0 / presentation bundles, holder binding, one verification.
+export * from "./application";

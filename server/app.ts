@@ -34,6 +34,7 @@ import { issuersRouter } from "./routes/issuers";
 import { statusListsRouter } from "./routes/statusLists";
 import { systemRouter } from "./routes/system";
 import { createLearnerRouter, type LearnerDeps } from "./routes/learner";
+import { applicationsRouter } from "./routes/applications";
 import { createWebRouter } from "./web";
 import { coIssuancePages } from "./web/coIssuancePages";
 import type { Signer } from "./signing/Signer";
@@ -203,6 +204,7 @@ export function createApp(deps: AppDeps): CredanchorApp {
     rateLimiter: deps.rateLimiter ?? new MemoryRateLimiter(clock),
     abuseLimits: deps.abuseLimits ?? DEFAULT_ABUSE_LIMITS,
   };
+  app.use(applicationsRouter({ ...learnerDeps, store: deps.store, box, clock }));
   app.use(createLearnerRouter(learnerDeps));
   app.use(coIssuancePages(context, learnerDeps));
   app.use(createWebRouter(learnerDeps));

@@ -373,8 +373,16 @@ export function openApiDocument(publicUrl: string) {
           summary: "Verify credentials with the core pipeline (schema, signatures, key on chain, inclusion, anchor, status, validity): a verdict per credential and for the whole input",
           description:
             "Trusts only genuine registry code, narrowed to TRUSTED_REGISTRIES (default: this instance's own registry). Bounded before any work: the body is at most VERIFY_BODY_LIMIT (2 MB by default; larger answers 413 body_too_large), at most VERIFY_MAX_CREDENTIALS credentials (100 by default) counting those inside presentations and CLRs (more answers 413 too_many_credentials), at most 200,000 JSON values and 32 levels of nesting; verification taking longer than VERIFY_TIMEOUT_MS (15 s by default) answers 503 verification_timeout.",
-          requestBody: body({ oneOf: [{ type: "object", required: ["credential"], properties: { credential: { type: "object" } } }, { type: "object", required: ["credentials"], properties: { credentials: { type: "array", minItems: 1 } } }] }),
+          requestBody: body({ oneOf: [{ type: "object", required: ["credential"], properties: { credential: { type: "object" }, email: { type: "string" }, challenge: { type: "string" } } }, { type: "object", required: ["credentials"], properties: { credentials: { type: "array", minItems: 1 }, email: { type: "string" }, challenge: { type: "string" } } }] }),
           responses: { "200": json(ref("VerificationReport")), ...errors(400, 413, 503) },
+        },
+      },
+      "/api/v1/challenges": {
+        post: {
+          summary: "A single-use challenge for a job application: the applicant's wallet signs a presentation for it and this host as domain",
+          description:
+            "Answers { challenge, domain, expiresAt } (30 minutes). Send the presentation to POST /api/v1/verify with `challenge`: the answer's `application.challenge.bound` says whether it answers it. A challenge is spent by its first use, so a replay is never bound. When the input is one CLR or presentation, or `email` or `challenge` is given, the verify answer also carries `application`: the envelope check, rows grouped by issuer with holder binding by `email` (the credential's signed IdentityObject hash), and one summary.",
+          responses: { "201": json({ type: "object", properties: { challenge: { type: "string" }, domain: { type: "string" }, expiresAt: { type: "integer" } } }), ...errors(429) },
         },
       },
       ...accreditorPaths(),

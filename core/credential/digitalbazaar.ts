@@ -129,3 +129,24 @@ export async function verifyCredentialWithVc(
 export async function canonizeRdfc(document: unknown, documentLoader: DocumentLoader): Promise<string> {
   return (await eddsaRdfc2022Cryptosuite.canonize(document, { documentLoader })) as string;
 }
+
+/**
+ * Proof purpose "authentication" bound to a verifier's `challenge` and `domain` (a holder's
+ * proof over a presentation): jsonld-signatures refuses a proof whose challenge or domain
+ * differs, and one whose key is not listed under `authentication` of its controller document.
+ */
+export function authenticationPurpose(challenge: string, domain: string): ProofPurpose {
+  return new jsigs.purposes.AuthenticationProofPurpose({ challenge, domain }) as ProofPurpose;
+}
+
+/** An eddsa-rdfc-2022 proof over `document` (without its proofs) for `purpose`, appended to no proof set. */
+export async function signWithPurpose(
+  document: Record<string, unknown>,
+  options: { signer: Ed25519Signer; purpose: ProofPurpose; created?: Date | string; documentLoader: DocumentLoader },
+): Promise<DataIntegrityProofObject> {
+  const unsigned: Record<string, unknown> = structuredClone(document);
+  delete unsigned.proof;
+  const suite = eddsaRdfc2022Suite({ signer: options.signer, date: options.created });
+  const signed = (await jsigs.sign(unsigned, { suite, purpose: options.purpose, documentLoader: options.documentLoader })) as Record<string, unknown>;
+  return signed.proof as DataIntegrityProofObject;
+}

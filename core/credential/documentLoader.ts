@@ -44,6 +44,8 @@ export interface ControllerDocument {
   id: string;
   verificationMethod: Omit<MultikeyDocument, "@context">[];
   assertionMethod: string[];
+  /** did:key only: the DID is its key, so the key may also authenticate (a holder's presentation). */
+  authentication?: string[];
 }
 
 /**
@@ -73,6 +75,8 @@ export function createDocumentLoader(options: CreateDocumentLoaderOptions = {}):
     return {
       "@context": [DID_V1_CONTEXT, MULTIKEY_CONTEXT],
       id: controller,
+      // Only the key the DID encodes: another key named under this DID's fragment is not its key.
+      ...(controller.startsWith("did:key:") ? { authentication: [`${controller}#${controller.slice("did:key:".length)}`] } : {}),
       verificationMethod: methods.map((parts) => ({
         id: `${parts.controller}#${parts.publicKeyMultibase}`,
         type: "Multikey",

@@ -10,7 +10,7 @@
  * 3. Every registry the bundle names is asked for its code once (`eth_getCode`, at the block all
  *    reads are pinned to) and only genuine code counts; trusted registries given by the caller
  *    narrow that further, never widen it.
- * 4. Queries go out in chunks of CHAIN_QUERIES_PER_CALL (duplicates merged: a batch shares one
+ * 4. Queries go out in chunks planned by gas (chunkQueries; duplicates merged: a batch shares one
  *    anchor and one key query); a chunk that fails is retried per credential, so one bad
  *    credential never changes another's verdict.
  */
@@ -23,7 +23,7 @@ import { classifyRegistryCode, GENUINE_REGISTRY_CODES, type GenuineRegistryCode 
 import { createChainReader, hasV2View, isCallFailure, type ChainReader, type RegistryReaderParameters, type VerificationAnswer, type VerificationQuery } from "../chain/registryReader";
 import type { StatusEntry } from "../status/statusEntry";
 import type { CredentialFacts } from "./credentialFacts";
-import { CHAIN_CALL_GAS_BUDGET, CHAIN_CALLS_IN_FLIGHT, CHAIN_QUERIES_PER_CALL, PLAIN_QUERY_GAS, RECOGNITION_QUERY_GAS, ROOT_QUERY_GAS, CREDANCHOR_STATUS_LIST_SIZE, MAX_PROOFS_PER_CREDENTIAL, MAX_STATUS_ENTRIES_PER_CREDENTIAL } from "./limits";
+import { CHAIN_CALL_GAS_BUDGET, CHAIN_CALLS_IN_FLIGHT, CHAIN_QUERIES_PER_CALL, MAX_QUERIES_PER_CALL, PLAIN_QUERY_GAS, RECOGNITION_QUERY_GAS, SAME_LIST_STATUS_QUERY_GAS, ROOT_QUERY_GAS, CREDANCHOR_STATUS_LIST_SIZE, MAX_PROOFS_PER_CREDENTIAL, MAX_STATUS_ENTRIES_PER_CREDENTIAL } from "./limits";
 import { shortHex } from "./report";
 
 /**
@@ -365,27 +365,63 @@ export async function readChainForBundle(allFacts: readonly CredentialFacts[], o
 const ZERO_ROOT = `0x${"0".repeat(64)}`;
 
 /**
- * Cuts a registry's queries into `eth_call`s: at most CHAIN_QUERIES_PER_CALL each, and within
- * CHAIN_CALL_GAS_BUDGET as planned per query (ROOT_QUERY_GAS with a root, which may be a
- * 32-co-issuer anchor; PLAIN_QUERY_GAS without), so a bundle of distinct co-issued roots stays
- * under a 2^24 cap on either registry version.
+ * Cuts a registry's queries into `eth_call`s within CHAIN_CALL_GAS_BUDGET as planned per query:
+ * ROOT_QUERY_GAS with a root (which may be a 32-co-issuer anchor), PLAIN_QUERY_GAS for a cold
+ * query without one, and SAME_LIST_STATUS_QUERY_GAS for a status-only query of a list (issuer,
+ * list id) an earlier query of the same call named: a bundle's badges come from a few issuers'
+ * lists. At most CHAIN_QUERIES_PER_CALL cold queries and MAX_QUERIES_PER_CALL in all go in one
+ * call. Queries of one list are kept together (in the order their lists first appear; the rest
+ * keep their order), so a bundle of 1,000 badges of 10 issuers is at most two calls, not eight
+ * (issue 14: at most 2 per registry).
  */
 export function chunkQueries(list: readonly VerificationQuery[], extraGasPerQuery = 0): VerificationQuery[][] {
   const chunks: VerificationQuery[][] = [];
   let current: VerificationQuery[] = [];
+  let lists = new Set<string>();
   let gas = 0;
-  for (const query of list) {
-    const cost = (query.root.toLowerCase() === ZERO_ROOT ? PLAIN_QUERY_GAS : ROOT_QUERY_GAS) + extraGasPerQuery;
-    if (current.length > 0 && (current.length >= CHAIN_QUERIES_PER_CALL || gas + cost > CHAIN_CALL_GAS_BUDGET)) {
+  let cold = 0;
+  // Every query of a call also reads the recognitions the verifier asked for (extraGasPerQuery).
+  const baseCostOf = (query: VerificationQuery, statusList: string | undefined) =>
+    statusList !== undefined && lists.has(statusList) ? SAME_LIST_STATUS_QUERY_GAS : query.root.toLowerCase() === ZERO_ROOT ? PLAIN_QUERY_GAS : ROOT_QUERY_GAS;
+  const costOf = (query: VerificationQuery, statusList: string | undefined) => baseCostOf(query, statusList) + extraGasPerQuery;
+  for (const query of groupByStatusList(list)) {
+    const statusList = statusOnlyList(query);
+    let cost = costOf(query, statusList);
+    let isCold = baseCostOf(query, statusList) !== SAME_LIST_STATUS_QUERY_GAS;
+    if (current.length > 0 && (current.length >= MAX_QUERIES_PER_CALL || (isCold && cold >= CHAIN_QUERIES_PER_CALL) || gas + cost > CHAIN_CALL_GAS_BUDGET)) {
       chunks.push(current);
       current = [];
+      lists = new Set();
       gas = 0;
+      cold = 0;
+      // In a new call the list is named for the first time again.
+      cost = costOf(query, statusList);
+      isCold = true;
     }
     current.push(query);
     gas += cost;
+    if (isCold) cold += 1;
+    if (statusList !== undefined) lists.add(statusList);
   }
   if (current.length > 0) chunks.push(current);
   return chunks;
+}
+
+/** "issuer|list" for a query that reads only a status bit, else undefined. */
+function statusOnlyList(query: VerificationQuery): string | undefined {
+  if (query.root.toLowerCase() !== ZERO_ROOT || query.key.toLowerCase() !== ZERO_ROOT) return undefined;
+  return `${query.issuer.toLowerCase()}|${query.listId}`;
+}
+
+function groupByStatusList(list: readonly VerificationQuery[]): VerificationQuery[] {
+  const groups = new Map<string, VerificationQuery[]>();
+  list.forEach((query, i) => {
+    const key = statusOnlyList(query) ?? `#${i}`;
+    const group = groups.get(key);
+    if (group) group.push(query);
+    else groups.set(key, [query]);
+  });
+  return [...groups.values()].flat();
 }
 
 /** How a chain read that threw shows in the steps: disagreement is a lie (failed), the rest unconfirmed. */

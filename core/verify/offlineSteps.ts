@@ -2,6 +2,7 @@
  * The steps that need only the credential: schema, issuer signatures, inclusion in the anchored
  * root, validity dates.
  */
+import { validateClrCredential } from "../credential/clrSchema";
 import type { Hex } from "viem";
 import { validateOpenBadgeCredential } from "../credential/schema";
 import type { IssuerProofCheck } from "../credential/sign";
@@ -14,12 +15,22 @@ import { shortHex, shortKey, step, type VerificationStep } from "./report";
 
 const OPEN_BADGE_TYPES = ["OpenBadgeCredential", "AchievementCredential"];
 
+/** A CLR 2.0 envelope (a job application bundle): its own shape; its credentials are rows of their own. */
+function clrSchemaStep(credential: unknown): VerificationStep {
+  const issues = validateClrCredential(credential);
+  if (issues.length === 0) return step("schema", "ok", "Matches the CLR 2.0 ClrCredential shape");
+  const first = issues[0]!;
+  const more = issues.length > 1 ? ` (and ${issues.length - 1} more problem${issues.length > 2 ? "s" : ""})` : "";
+  return step("schema", "failed", `Does not match the CLR 2.0 ClrCredential shape: ${first.path || "/"} ${first.message}${more}`, { issues });
+}
+
 export function schemaStep(facts: CredentialFacts): VerificationStep {
   const types = typesOf(facts.credential);
   if (!types.includes("VerifiableCredential")) {
     const why = types.length === 0 ? "it has no type" : `its type (${types.join(", ")}) does not include VerifiableCredential`;
     return step("schema", "failed", `Not a verifiable credential: ${why}`, { types });
   }
+  if (types.includes("ClrCredential")) return clrSchemaStep(facts.credential);
   if (!types.some((type) => OPEN_BADGE_TYPES.includes(type))) {
     const what = facts.type ?? "credential without a type";
     return step("schema", "skipped", `${/^[AEIOU]/.test(what) ? "An" : "A"} ${what} is not an Open Badges achievement credential, so the OB 3.0 schema does not apply`, { types });

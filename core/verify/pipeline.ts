@@ -35,7 +35,7 @@ import { readCoIssuerProfiles } from "../credential/build";
 import { anchoredStep, coIssuersStep, keyRegisteredStep, type ProofBinding } from "./chainSteps";
 import { statusStep } from "./statusStep";
 import { bindStatusListKeys, prepareStatusLists, type StatusListCredentials } from "./statusLists";
-import { flattenBundle } from "./bundle";
+import { flattenBundle, typesOf } from "./bundle";
 import { readCredentialFacts, type CredentialFacts } from "./credentialFacts";
 import { inclusionStep, issuerSignatureStep, schemaStep, validityStep, type IssuerProofChecker } from "./offlineSteps";
 import { bundleVerdict, jsonInteger, settleCredentialReport, step, type BundleReport, type CredentialReport, type VerificationStep } from "./report";
@@ -148,8 +148,10 @@ export async function verifyCredentials(credentials: readonly unknown[], options
   const wantsIdentity = options.accreditors !== undefined || options.requireRecognition === true;
   const accreditors = normaliseTrustedAccreditors(options.accreditors);
 
-  const entries = flattenBundle(credentials, MAX_CREDENTIALS_PER_VERIFICATION);
-  if (entries.length > MAX_CREDENTIALS_PER_VERIFICATION) {
+  // One CLR envelope around a full bundle (a job application of 1,000 badges) is not counted.
+  const envelope = credentials.length === 1 && typesOf(credentials[0]).includes("ClrCredential") ? 1 : 0;
+  const entries = flattenBundle(credentials, MAX_CREDENTIALS_PER_VERIFICATION + envelope);
+  if (entries.length > MAX_CREDENTIALS_PER_VERIFICATION + envelope) {
     throw new InvalidArgumentError(
       `at most ${MAX_CREDENTIALS_PER_VERIFICATION} credentials can be verified at once (credentials inside presentations and CLRs count), got ${entries.length}; split the input`,
       { count: entries.length, limit: MAX_CREDENTIALS_PER_VERIFICATION },

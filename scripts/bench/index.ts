@@ -15,6 +15,7 @@
  * Sections: signing (scripts/bench/signing.ts), trees (scripts/bench/merkle.ts), gas
  * (scripts/bench/gas.ts, in-process Hardhat network), server (server.ts), http (http.ts),
  * coissue (coIssued.ts: co-issued awards/s beside single-issuer awards/s).
+ * application (application.ts: a 1,000-credential job application on the CLI and the server).
  * The signing and tree benches belong to their modules' owners and run as child processes
  * whose output is reported as they print it, so each stays runnable on its own.
  */
@@ -43,7 +44,7 @@ import { millionSection, MILLION_HEADING } from "./million";
 import { startBenchServer } from "./serverProcess";
 import { runCoIssuedBench } from "./coIssued";
 
-const SECTIONS = ["signing", "trees", "gas", "server", "http", "coissue", "million"] as const;
+const SECTIONS = ["signing", "trees", "gas", "server", "http", "coissue", "application", "million"] as const;
 type SectionName = (typeof SECTIONS)[number];
 /** What `npm run bench` runs with no --only: the million-credential semester (minutes) only when named. */
 const DEFAULT_SECTIONS: readonly SectionName[] = SECTIONS.filter((s) => s !== "million");
@@ -245,6 +246,21 @@ async function treesSection(options: BenchOptions): Promise<Omit<SectionReport, 
     ratioTarget("@openzeppelin/merkle-tree", ozLargest || n, 100),
   ];
   return { title: "Merkle trees: from digests to root and every proof", markdown: merkle.formatMerkleBench(report, "markdown"), targets };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Job application (issue 14 part 3): eth_calls and time of a 1,000-credential bundle.
+
+async function applicationSection(): Promise<Omit<SectionReport, "seconds" | "loadAverage" | "name">> {
+  const application = await import("./application");
+  const rows = await application.runApplicationBench(say);
+  const targets: TargetRow[] = rows.map((row) => ({
+    section: "application",
+    target: `bundle of 1,000 credentials from 10 issuers on the ${row.path}: ≤ ${application.APPLICATION_TARGET_CALLS} eth_calls, ≤ ${application.APPLICATION_TARGET_SECONDS} s`,
+    measured: `${row.viewCalls} eth_call(s), ${formatNumber(row.seconds, 2)} s`,
+    met: row.viewCalls <= application.APPLICATION_TARGET_CALLS && row.seconds <= application.APPLICATION_TARGET_SECONDS,
+  }));
+  return { title: "Job application: a 1,000-credential bundle verified in one go", markdown: application.formatApplicationBench(rows), targets };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -647,6 +663,7 @@ const SECTION_HEADINGS: Record<SectionName, string> = {
   http: "## Credential GET",
   coissue: "## Co-issued",
   million: MILLION_HEADING,
+  application: "## Job application",
 };
 
 /**
@@ -714,6 +731,7 @@ async function main(): Promise<void> {
   await section("gas", "Gas", () => gasSection());
   await section("coissue", "Co-issued awards", () => coIssueSection(options));
   await section("million", "A million-credential semester", () => millionSection({ quick: options.quick, say }));
+  await section("application", "Job application", () => applicationSection());
 
   if (options.sections.has("server") || options.sections.has("http")) {
     say(`\n== Server${options.sections.has("http") ? " and credential GET load" : ""}`);

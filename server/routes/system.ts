@@ -7,6 +7,7 @@ import type { ServerConfig } from "../config";
 import { typesOf } from "../../core/verify/bundle";
 import { bundleVerdict, credentialVerdict, type BundleReport, type Verdict } from "../../core/verify/report";
 import { openApiDocument } from "../openapi";
+import { applicationJson, assessApplication } from "../../core/application/verifyApplication";
 
 /** Kept for callers that import it: the default of VERIFY_MAX_CREDENTIALS. */
 export const MAX_VERIFY_CREDENTIALS = 100;
@@ -16,10 +17,16 @@ export const MAX_VERIFY_DEPTH = 32;
 /** Every JSON value (object, array, string, number…) in the body counts; canonicalisation work grows with it. */
 export const MAX_VERIFY_JSON_VALUES = 200_000;
 
+/** Job applications: the applicant's email (holder binding) and a challenge this server issued. */
+const applicationFields = {
+  email: z.string().max(320).optional(),
+  challenge: z.string().max(200).optional(),
+};
+
 export const verifyBody = z.union([
-  z.object({ credential: z.record(z.unknown(), { invalid_type_error: "must be a JSON object" }) }).strict(),
-  z.object({ credentials: z.array(z.unknown()).min(1, "must hold at least one credential") }).strict(),
-], { errorMap: () => ({ message: "send { credential } or { credentials: [...] }" }) });
+  z.object({ credential: z.record(z.unknown(), { invalid_type_error: "must be a JSON object" }), ...applicationFields }).strict(),
+  z.object({ credentials: z.array(z.unknown()).min(1, "must hold at least one credential"), ...applicationFields }).strict(),
+], { errorMap: () => ({ message: "send { credential } or { credentials: [...] }, optionally with email and challenge" }) });
 
 
 const tooLarge = (message: string, details: Record<string, unknown>) => new HttpError(413, "too_many_credentials", message, details);
@@ -35,6 +42,8 @@ export function measureVerifyInput(inputs: readonly unknown[], maxCredentials: n
   let values = 0;
   // Each entry: a document, whether it sits where a credential is expected, and its depth.
   const stack: { value: unknown; credentialSlot: boolean; depth: number }[] = inputs.map((value) => ({ value, credentialSlot: true, depth: 0 }));
+  // One CLR envelope around a full bundle is not counted, as in the pipeline (core/verify/pipeline.ts).
+  if (inputs.length === 1 && typesOf(inputs[0]).includes("ClrCredential")) credentials -= 1;
   while (stack.length > 0) {
     const { value, credentialSlot, depth } = stack.pop()!;
     values += 1;
@@ -112,6 +121,24 @@ export function failClosedReport(report: BundleReport): BundleReport {
   return report;
 }
 
+/**
+ * The job-application view of a verification: envelope, rows per issuer, summary, holder
+ * binding by `email`, and — for a challenge this server issued — whether the presentation
+ * answers it. A challenge is spent by its first use, bound or not, so a replay is never bound.
+ */
+async function applicationAnswer(ctx: AppContext, document: unknown, report: BundleReport, email: string | undefined, challengeId: string | undefined) {
+  let challenge: { challenge: string; domain: string } | undefined;
+  let challengeRefusal: string | undefined;
+  if (challengeId !== undefined) {
+    const use = ctx.store.applications.useChallenge(challengeId, Math.floor(ctx.clock.now().getTime() / 1000));
+    if (use.ok) challenge = { challenge: challengeId, domain: use.domain };
+    else challengeRefusal = use.reason === "used" ? "this challenge was already used (a replay is never bound)" : use.reason === "expired" ? "this challenge expired; ask for a new one" : "this server did not issue this challenge";
+  }
+  const assessed = applicationJson(await assessApplication(document, report, { email, challenge }));
+  if (challengeRefusal !== undefined) return { ...assessed, challenge: { bound: false, message: `Not bound to the applicant: ${challengeRefusal}` } };
+  return assessed;
+}
+
 export function systemRouter(ctx: AppContext) {
   const router = express.Router();
 
@@ -159,8 +186,14 @@ export function systemRouter(ctx: AppContext) {
       );
     });
     try {
-      const report = (await Promise.race([ctx.verify(credentials), deadline])) as unknown as BundleReport;
-      res.json(failClosedReport(report));
+      const report = failClosedReport((await Promise.race([ctx.verify(credentials), deadline])) as unknown as BundleReport);
+      const document = "credential" in body ? body.credential : body.credentials;
+      const isEnvelope = "credential" in body && (typesOf(body.credential).includes("ClrCredential") || typesOf(body.credential).includes("VerifiablePresentation"));
+      if (body.email === undefined && body.challenge === undefined && !isEnvelope) {
+        res.json(report);
+        return;
+      }
+      res.json({ ...report, application: await applicationAnswer(ctx, document, report, body.email, body.challenge) });
     } finally {
       clearTimeout(timer);
     }

@@ -4,6 +4,7 @@
  * transition is exactly one call here.
  */
 import type { CoIssuanceStore } from "./CoIssuanceStore";
+import type { ApplicationStore } from "./ApplicationStore";
 import type { LearnerStore } from "./LearnerStore";
 import type { BatchTreeLevels } from "../proofs/treeChunks";
 
@@ -194,6 +195,8 @@ export interface Store {
   readonly learners: LearnerStore;
   /** Co-issuance: partners, proposals, awards awaiting signatures, endorsements owed (migration 040). */
   readonly coIssuance: CoIssuanceStore;
+  /** Job applications: wallet keys, signed bundles and their share links, employers' challenges. */
+  readonly applications: ApplicationStore;
   close(): void;
 
   insertIssuer(issuer: IssuerRecord): void;

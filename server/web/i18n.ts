@@ -5,6 +5,7 @@
  */
 import { en as accreditationEn, ko as accreditationKo } from "./messages/accreditation";
 import { en as coissueEn, ko as coissueKo } from "./messages/coissue";
+import * as applicationMessages from "./messages/application";
 
 export type Lang = "ko" | "en";
 export const LANGS: readonly Lang[] = ["ko", "en"];
@@ -121,6 +122,7 @@ const en = {
   "pdf.verifyHint": "Verify: scan the code, or open the verify page and drop this PDF.",
   "pdf.embedded": "The credential is embedded in this file as {file}.",
   ...accreditationEn,
+  ...applicationMessages.en,
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -237,6 +239,7 @@ const ko: Record<MessageKey, string> = {
   "pdf.verifyHint": "검증 방법: QR 코드를 스캔하거나, 검증 페이지에 이 PDF 파일을 끌어다 놓으세요.",
   "pdf.embedded": "이 파일에는 자격증명 원본이 {file}(으)로 들어 있습니다.",
   ...accreditationKo,
+  ...applicationMessages.ko,
 };
 
 const dictionaries: Record<Lang, Record<MessageKey, string>> = { en, ko };

@@ -49,8 +49,10 @@ function resolveCredential(req: Request, deps: LearnerDeps, services: LearnerSer
   return { id: badge.id, json: badge.credentialJson!, state: importedState(badge) };
 }
 
-const NOTICES: Record<string, { kind: "ok" | "warn"; key: "claim.accepted" | "wallet.updated" | "wallet.removed" }> = {
+const NOTICES: Record<string, { kind: "ok" | "warn"; key: "claim.accepted" | "wallet.updated" | "wallet.removed" | "application.created" | "application.revoked" }> = {
   accepted: { kind: "ok", key: "claim.accepted" },
+  application: { kind: "ok", key: "application.created" },
+  "application-revoked": { kind: "ok", key: "application.revoked" },
   updated: { kind: "ok", key: "wallet.updated" },
   removed: { kind: "ok", key: "wallet.removed" },
 };

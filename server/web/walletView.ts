@@ -1,5 +1,8 @@
 import type { Request, Response } from "express";
 import { credentialView } from "./credentialView";
+import { applicationsSection } from "./pages/application";
+import type { Store } from "../store/Store";
+import { systemClock, unixSeconds } from "../clock";
 import { credentialPath } from "./paths";
 import { renderWalletPage, type WalletPageModel } from "./pages/wallet";
 import type { BadgeState, BadgeTileModel } from "./components";
@@ -33,5 +36,18 @@ export function sendWalletPage(req: Request, res: Response, deps: LearnerDeps, s
     .badgesOf(wallet.id)
     .map((badge) => badgeTileModel(deps, badge))
     .filter((b): b is NonNullable<typeof b> => b !== undefined);
-  sendPage(res, renderWalletPage(ctx, { handle: wallet.handle, badges, message }), status);
+  sendPage(res, renderWalletPage(ctx, { handle: wallet.handle, badges, message, sections: [walletApplicationsSection(ctx, deps, wallet, badges)] }), status);
+}
+
+/** The job applications section: the wallet's badges to pick from and its shares (issue 14 part 3). */
+function walletApplicationsSection(ctx: ReturnType<typeof requestContext>, deps: LearnerDeps, wallet: Wallet, badges: { badgeId: string; view: { achievementName: string; issuer: { name: string } } }[]) {
+  const applications = (deps.store as Partial<Pick<Store, "applications">>).applications;
+  const now = unixSeconds(deps.clock ?? systemClock);
+  const items = (applications?.applicationsOf(wallet.id) ?? []).map((application) => {
+    const url = `${deps.config.publicUrl}/a/${encodeURIComponent(application.shareToken)}`;
+    const state: "live" | "expired" | "revoked" = application.revokedAt !== null ? "revoked" : application.expiresAt <= now ? "expired" : "live";
+    return { id: application.id, name: application.name, shareUrl: url, fileUrl: `${url}/bundle.json`, badgeCount: application.badgeCount, expiresAt: application.expiresAt, state };
+  });
+  const pickable = applications ? badges.map((badge) => ({ badgeId: badge.badgeId, achievementName: badge.view.achievementName, issuerName: badge.view.issuer.name })) : [];
+  return applicationsSection(ctx, pickable, items);
 }

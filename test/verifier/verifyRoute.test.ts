@@ -143,8 +143,8 @@ describe("POST /api/v1/verify", function () {
       expect(verifyCalls).to.equal(before);
     });
 
-    it("a CLR wrapping 100 credentials is 101 credentials (the CLR counts too)", async () => {
-      const answer = await call(server.baseUrl, "POST", "/api/v1/verify", { body: { credential: clr(Array.from({ length: 100 }, () => good)) } });
+    it("a CLR wrapping 101 credentials is over the bound (one CLR envelope around a full bundle is not counted, issue 14 part 3)", async () => {
+      const answer = await call(server.baseUrl, "POST", "/api/v1/verify", { body: { credential: clr(Array.from({ length: 101 }, () => good)) } });
       expect(answer.status, answer.text).to.equal(413);
       expect(answer.body.error).to.equal("too_many_credentials");
     });
@@ -220,9 +220,11 @@ describe("verify route helpers", () => {
   const credential = { type: ["VerifiableCredential", "OpenBadgeCredential"] };
 
   describe("measureVerifyInput", () => {
-    it("counts credentials inside presentations and CLRs, CLRs themselves included", () => {
+    it("counts credentials inside presentations and CLRs, nested CLRs included; one CLR envelope alone is not counted", () => {
       expect(measureVerifyInput([credential, presentation([credential, credential])], 100)).to.deep.equal({ credentials: 3 });
-      expect(measureVerifyInput([clr([credential, presentation([credential])])], 100)).to.deep.equal({ credentials: 3 });
+      expect(measureVerifyInput([clr([credential, presentation([credential])])], 100)).to.deep.equal({ credentials: 2 });
+      expect(measureVerifyInput([clr([credential, clr([credential])])], 100)).to.deep.equal({ credentials: 3 });
+      expect(measureVerifyInput([clr([credential]), clr([credential])], 100)).to.deep.equal({ credentials: 4 });
       expect(measureVerifyInput([presentation(Array.from({ length: 100 }, () => credential))], 100)).to.deep.equal({ credentials: 100 });
     });
 

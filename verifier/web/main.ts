@@ -4,6 +4,7 @@
  * given, so the answer does not depend on trusting the server that served the page.
  */
 import { verifyCredentials, type VerifyOptions } from "../../core/verify/pipeline";
+import { isApplicationInput, showApplication } from "./applicationView";
 import { flattenBundle } from "../../core/verify/bundle";
 import { createLiveReport, domainNotFetchedReason, type CredentialLabel } from "./reportView";
 import { checkIssuerDomains } from "../../core/identity/checkIssuerDomains";
@@ -68,6 +69,7 @@ async function runVerification(container: HTMLElement, credentials: unknown[], o
     // Accreditors' records: only those the page's own server serves (same origin); their hash is checked here.
     await checkRecognitionRecords(report, { fetchRecord: sameOriginRecord, notFetchedReason: accreditorText(lang, "recordNotFetched") });
     live.finish(report);
+    if (isApplicationInput(credentials)) await showApplication(container, credentials[0], report, lang);
   } catch (error) {
     live.fail((error as Error).message);
   }

@@ -3,6 +3,8 @@
  * Synchronous calls are fine here: every statement is short and indexed, and the one slow
  * job of the server (signing) runs in worker threads.
  */
+import type { ApplicationStore } from "../ApplicationStore";
+import { SqliteApplicationStore } from "../applications/sqliteApplicationStore";
 import Database from "better-sqlite3";
 import { invariant } from "../../../core/errors";
 import type { CoIssuanceStore } from "../CoIssuanceStore";
@@ -55,6 +57,7 @@ export class SqliteStore implements Store {
   private readonly derived: DerivedDocuments;
   readonly learners: LearnerStore;
   readonly coIssuance: CoIssuanceStore;
+  readonly applications: ApplicationStore;
 
   constructor(file: string, options: SqliteStoreOptions = {}) {
     this.db = new Database(file);
@@ -69,6 +72,7 @@ export class SqliteStore implements Store {
     this.coIssuance = new SqliteCoIssuanceStore(this.db);
     this.derived = new DerivedDocuments(this.statements, options.treeCacheBytes ?? 64 << 20);
     this.learners = new SqliteLearnerStore(this.db, { clock: options.clock ?? systemClock, claimTokenSeconds: (options.claimTokenDays ?? 30) * 86_400 });
+    this.applications = new SqliteApplicationStore(this.db, options.clock ?? systemClock);
   }
 
   transaction<T>(fn: () => T): T {

@@ -1,4 +1,4 @@
-import { html } from "../html";
+import { html, type SafeHtml } from "../html";
 import { layout, notice, type PageContext } from "../layout";
 import { badgeTile, type BadgeTileModel } from "../components";
 
@@ -11,6 +11,8 @@ export interface WalletPageModel {
   handle: string;
   badges: WalletBadgeModel[];
   message?: { kind: "ok" | "bad" | "warn"; text: string };
+  /** Further sections of other features (job applications), rendered after the import form. */
+  sections?: SafeHtml[];
 }
 
 export function renderWalletPage(ctx: PageContext, model: WalletPageModel): string {
@@ -46,6 +48,7 @@ ${model.badges.length ? html`<div class="grid">${tiles}</div>` : html`<p class="
     <div class="field"><label for="import-url">${t("wallet.import.url")}</label><input id="import-url" name="url" type="url" placeholder="https://"></div>
     <button class="btn" type="submit">${t("wallet.import.submit")}</button>
   </form>
-</section>`,
+</section>
+${model.sections ?? []}`,
   });
 }
