@@ -3,6 +3,7 @@
  * Every method that changes more than one row does it in one transaction: each batch state
  * transition is exactly one call here.
  */
+import type { ConsoleStore } from "./ConsoleStore";
 import type { LearnerStore } from "./LearnerStore";
 
 export type BatchState = "open" | "sealed" | "submitted" | "confirmed";
@@ -28,6 +29,11 @@ export interface IssuerRecord {
   createdAt: number;
   /** The web domain linked to the issuer's DID (did-configuration.json), normalised; null/absent when none. */
   domain?: string | null;
+  /** Issuer profile (console, migration 050): logo and seal image URLs, signatories, contact. */
+  logoImage?: string | null;
+  sealImage?: string | null;
+  signatories?: { name: string; title: string }[];
+  contactEmail?: string | null;
 }
 
 export interface ApiKeyRecord {
@@ -176,6 +182,8 @@ export interface Store {
    * need tables of their own get a typed sub-store here too, never the database handle.
    */
   readonly learners: LearnerStore;
+  /** The issuer console's staff, sessions, images and award jobs (server/store/ConsoleStore.ts). */
+  readonly console: ConsoleStore;
   close(): void;
 
   insertIssuer(issuer: IssuerRecord): void;

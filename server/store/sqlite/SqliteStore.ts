@@ -10,6 +10,8 @@ import { PreparedStatements } from "./preparedStatements";
 import { systemClock, type Clock } from "../../clock";
 import type { LearnerStore } from "../LearnerStore";
 import { SqliteLearnerStore } from "../learner/sqliteLearnerStore";
+import type { ConsoleStore } from "../ConsoleStore";
+import { SqliteConsoleStore } from "../console/sqliteConsoleStore";
 import type {
   AchievementRecord,
   ApiKeyRecord,
@@ -45,6 +47,7 @@ export class SqliteStore implements Store {
   readonly db: Database.Database;
   private readonly statements: PreparedStatements;
   readonly learners: LearnerStore;
+  readonly console: ConsoleStore;
 
   constructor(file: string, options: SqliteStoreOptions = {}) {
     this.db = new Database(file);
@@ -56,6 +59,7 @@ export class SqliteStore implements Store {
     this.db.pragma("synchronous = NORMAL");
     migrate(this.db, readMigrations([MIGRATIONS_DIR, ...(options.migrationDirs ?? [])]));
     this.statements = new PreparedStatements(this.db);
+    this.console = new SqliteConsoleStore(this.db, options.clock ?? systemClock);
     this.learners = new SqliteLearnerStore(this.db, { clock: options.clock ?? systemClock, claimTokenSeconds: (options.claimTokenDays ?? 30) * 86_400 });
   }
 
@@ -575,6 +579,10 @@ function issuerFrom(r: Row | undefined): IssuerRecord | undefined {
     isDemo: r.is_demo === 1,
     createdAt: r.created_at as number,
     domain: (r.domain as string | null | undefined) ?? null,
+    logoImage: (r.logo_image as string | null | undefined) ?? null,
+    sealImage: (r.seal_image as string | null | undefined) ?? null,
+    signatories: typeof r.signatories === "string" ? (JSON.parse(r.signatories) as { name: string; title: string }[]) : [],
+    contactEmail: (r.contact_email as string | null | undefined) ?? null,
   };
 }
 
