@@ -31,6 +31,7 @@ import { issuersRouter } from "./routes/issuers";
 import { statusListsRouter } from "./routes/statusLists";
 import { systemRouter } from "./routes/system";
 import { createLearnerRouter, type LearnerDeps } from "./routes/learner";
+import { createConsoleRouter } from "./routes/console";
 import { createWebRouter } from "./web";
 import type { Signer } from "./signing/Signer";
 import type { IssuerRecord, Store } from "./store/Store";
@@ -163,11 +164,12 @@ export function createApp(deps: AppDeps): CredanchorApp {
   app.use(credentialsRouter(context));
   app.use(batchesRouter(context));
   app.use(statusListsRouter(context));
-  const learnerDeps: LearnerDeps = {
+  const learnerDeps: LearnerDeps & AppContext & { rateLimiter: RateLimiter; abuseLimits: AbuseLimits } = {
     ...context,
     rateLimiter: deps.rateLimiter ?? new MemoryRateLimiter(clock),
     abuseLimits: deps.abuseLimits ?? DEFAULT_ABUSE_LIMITS,
   };
+  app.use(createConsoleRouter(learnerDeps));
   app.use(createLearnerRouter(learnerDeps));
   app.use(createWebRouter(learnerDeps));
   app.use((req, _res, next) => next(notFound(`no route ${req.method} ${req.path}`)));

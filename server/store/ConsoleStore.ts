@@ -159,6 +159,11 @@ export interface ConsoleStore {
   listIssuerCredentials(issuerId: string, options: { limit: number; offset: number; query?: string; achievementId?: string }): { rows: ConsoleCredentialRow[]; total: number };
   getIssuerCredential(issuerId: string, id: string): ConsoleCredentialRow | undefined;
 
+  /** The issuer's batch ids, newest first (the page reads each with Store.getBatch). */
+  listIssuerBatchIds(issuerId: string, limit: number): string[];
+  /** Counts for the overview page. */
+  issuerCounts(issuerId: string): { credentials: number; achievements: number; pending: number };
+
   setIssuerProfile(issuerId: string, fields: IssuerProfileFields & { name: string; url: string; domain: string | null }): void;
   getIssuerProfile(issuerId: string): IssuerProfileFields | undefined;
 }

@@ -335,6 +335,21 @@ export class SqliteConsoleStore implements ConsoleStore {
     return row ? credentialFrom(row) : undefined;
   }
 
+  listIssuerBatchIds(issuerId: string, limit: number): string[] {
+    return (this.statements.get("SELECT id FROM batches WHERE issuer_id = ? ORDER BY seq DESC LIMIT ?").all(issuerId, limit) as { id: string }[]).map((r) => r.id);
+  }
+
+  issuerCounts(issuerId: string) {
+    const row = this.statements
+      .get(
+        `SELECT (SELECT COUNT(*) FROM credentials WHERE issuer_id = ?) AS credentials,
+                (SELECT COUNT(*) FROM achievements WHERE issuer_id = ?) AS achievements,
+                (SELECT COUNT(*) FROM credentials WHERE issuer_id = ? AND state <> 'anchored') AS pending`,
+      )
+      .get(issuerId, issuerId, issuerId) as { credentials: number; achievements: number; pending: number };
+    return row;
+  }
+
   setIssuerProfile(issuerId: string, f: IssuerProfileFields & { name: string; url: string; domain: string | null }): void {
     this.statements
       .get("UPDATE issuers SET name = ?, url = ?, domain = ?, logo_image = ?, seal_image = ?, signatories = ?, contact_email = ? WHERE id = ?")
