@@ -41,9 +41,9 @@ export function consoleSession(req: Request, store: ConsoleStore): StaffSession 
 }
 
 /** Whether the request carries this session's CSRF token (form field `_csrf`, or `?_csrf=` on file uploads). */
-export function csrfMatches(req: Request, session: StaffSession): boolean {
-  const bodyToken = (req.body as Record<string, unknown> | undefined)?._csrf;
-  const given = typeof bodyToken === "string" ? bodyToken : typeof req.query._csrf === "string" ? req.query._csrf : "";
+export function csrfMatches(req: Request, session: StaffSession, from: "body" | "query"): boolean {
+  const token = from === "body" ? (req.body as Record<string, unknown> | undefined)?._csrf : req.query._csrf;
+  const given = typeof token === "string" ? token : "";
   const a = Buffer.from(given);
   const b = Buffer.from(session.csrfToken);
   return a.length === b.length && crypto.timingSafeEqual(a, b);
@@ -73,8 +73,7 @@ export function requireStaff(store: ConsoleStore, permission: Permission, refuse
     if (!session) return refuse.signIn(req, res);
     if (!may(session.staff.role, permission)) return refuse.forbidden(req, res, session);
     if (req.method === "POST") {
-      const token = options.csrfFromQuery ? { ...req, body: undefined } : req;
-      if (!sameOrigin(req) || !csrfMatches(token as Request, session)) return refuse.csrf(req, res);
+      if (!sameOrigin(req) || !csrfMatches(req, session, options.csrfFromQuery ? "query" : "body")) return refuse.csrf(req, res);
     }
     req.consoleSession = session;
     next();

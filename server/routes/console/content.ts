@@ -104,7 +104,7 @@ export function contentRoutes(deps: ConsoleDeps): Router {
     const requestedMode = upload.fields.imageMode === "upload" || upload.fields.imageMode === "keep" ? upload.fields.imageMode : "design";
     const values = formValues(upload.fields, requestedMode);
     const again = (errors: FieldError[], status = 422) => send(res, renderAchievementForm(ctx, { ...(existing ? { achievement: existing } : {}), values, errors }), status);
-    const parsed = achievementForm.safeParse({ ...upload.fields, imageMode: requestedMode });
+    const parsed = achievementForm.safeParse({ creditValue: "", tags: "", alignmentName: "", alignmentUrl: "", expiryMonths: "", ...upload.fields, imageMode: requestedMode });
     const errors: FieldError[] = parsed.success ? [] : parsed.error.issues.map((i) => ({ field: i.path.join("."), message: i.message }));
     if (parsed.success && parsed.data.alignmentUrl && !parsed.data.alignmentName) errors.push({ field: "alignmentName", message: "name the framework the address points to" });
     if (requestedMode === "keep" && !existing?.image) errors.push({ field: "imageMode", message: "there is no current image to keep" });
