@@ -37,6 +37,10 @@ export function createConsoleRouter(deps: ConsoleDeps): Router {
   resumeAwardJobs(deps);
 
   router.get("/static/console.css", (_req, res) => res.sendFile(path.join(STATIC_DIR, "console.css"), { maxAge: "1h" }));
+  // Pretendard (SIL OFL 1.1, npm package `pretendard`, already used for the PDFs): Hangul on
+  // machines without a Korean system font, so a Korean console never shows empty boxes.
+  const pretendard = path.join(path.dirname(require.resolve("pretendard/package.json")), "dist", "web", "variable", "woff2", "PretendardVariable.woff2");
+  router.get("/static/fonts/pretendard.woff2", (_req, res) => res.type("font/woff2").sendFile(pretendard, { maxAge: "30d" }));
   router.get("/static/console.js", async (_req, res) => {
     await ensureWebBundle();
     res.sendFile(path.join(WEB_DIST_DIR, "console.js"), { maxAge: "1h" });

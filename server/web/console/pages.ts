@@ -75,7 +75,7 @@ ${model.jobs.length === 0 ? html`<p>${t("console.home.none")}</p>` : jobsTable(c
 
 function jobsTable(ctx: ConsolePageContext, jobs: AwardJob[], names: Map<string, string>): SafeHtml {
   const { t } = ctx;
-  return html`<div class="table-wrap"><table>
+  return html`<div class="table-wrap" tabindex="0"><table>
 <thead><tr><th scope="col">${t("console.col.when")}</th><th scope="col">${t("console.col.achievement")}</th><th scope="col">${t("console.col.file")}</th><th scope="col">${t("console.col.rows")}</th><th scope="col">${t("console.col.state")}</th></tr></thead>
 <tbody>${jobs.map(
     (j) => html`<tr><td>${formatTime(j.createdAt, ctx.lang)}</td><td>${names.get(j.achievementId) ?? ""}</td><td><a href="/console/awards/${j.id}">${j.fileName}</a></td><td>${j.total}</td><td>${t(`console.job.${j.state}`)}${j.state === "done" ? html` (${j.awarded})` : ""}</td></tr>`,
@@ -234,7 +234,7 @@ export function renderAwardJob(ctx: ConsolePageContext, model: { job: AwardJob; 
 ${bad.length > 0
   ? html`${consoleNotice("bad", t("console.preview.fix"))}
 <h2>${t("console.preview.problems")}</h2>
-<div class="table-wrap"><table><thead><tr><th scope="col">${t("console.col.line")}</th><th scope="col">${t("console.col.student")}</th><th scope="col">${t("console.col.name")}</th><th scope="col">${t("console.col.email")}</th><th scope="col">${t("console.col.problems")}</th></tr></thead>
+<div class="table-wrap" tabindex="0"><table><thead><tr><th scope="col">${t("console.col.line")}</th><th scope="col">${t("console.col.student")}</th><th scope="col">${t("console.col.name")}</th><th scope="col">${t("console.col.email")}</th><th scope="col">${t("console.col.problems")}</th></tr></thead>
 <tbody>${bad.map((r) => html`<tr class="bad-row"><td>${r.line}</td><td>${r.studentId}</td><td>${r.name}</td><td>${r.email}</td><td>${problemText(r)}</td></tr>`)}</tbody></table></div>
 <h2>${t("console.preview.reupload")}</h2>
 ${canIssue ? uploadForm(ctx, model.achievements, job.achievementId, t("console.preview.reupload")) : ""}`
@@ -261,7 +261,7 @@ ${finished ? html`<h2>${t("console.preview.rows")}</h2>${rowsTable(ctx, rows.sli
 
 function rowsTable(ctx: ConsolePageContext, rows: AwardRow[], withResult: boolean): SafeHtml {
   const { t } = ctx;
-  return html`<div class="table-wrap"><table><thead><tr><th scope="col">${t("console.col.line")}</th><th scope="col">${t("console.col.student")}</th><th scope="col">${t("console.col.name")}</th><th scope="col">${t("console.col.email")}</th>${withResult ? html`<th scope="col">${t("console.col.result")}</th>` : ""}</tr></thead>
+  return html`<div class="table-wrap" tabindex="0"><table><thead><tr><th scope="col">${t("console.col.line")}</th><th scope="col">${t("console.col.student")}</th><th scope="col">${t("console.col.name")}</th><th scope="col">${t("console.col.email")}</th>${withResult ? html`<th scope="col">${t("console.col.result")}</th>` : ""}</tr></thead>
 <tbody>${rows.map((r) => html`<tr><td>${r.line}</td><td>${r.studentId}</td><td>${r.name}</td><td>${r.email}</td>${withResult ? html`<td class="mono">${r.credentialId ?? r.error ?? ""}</td>` : ""}</tr>`)}</tbody></table></div>`;
 }
 
@@ -294,7 +294,7 @@ ${model.rows.length === 0
   ? html`<p>${t("console.cred.none")}</p>`
   : html`<form method="post" action="/console/credentials/actions">
 ${csrfField(ctx)}
-<div class="table-wrap"><table>
+<div class="table-wrap" tabindex="0"><table>
 <thead><tr>${canIssue ? html`<th scope="col">${t("console.col.select")}</th>` : ""}<th scope="col">${t("console.col.name")}</th><th scope="col">${t("console.col.email")}</th><th scope="col">${t("console.col.achievement")}</th><th scope="col">${t("console.col.state")}</th><th scope="col">${t("console.col.claim")}</th><th scope="col">${t("console.col.issued")}</th></tr></thead>
 <tbody>${model.rows.map(
       (r, i) => html`<tr data-credential="${r.id}">${canIssue ? html`<td><input type="checkbox" id="sel-${i}" name="ids" value="${r.id}" aria-label="${t("console.cred.selectOne", { name: r.recipientName ?? r.recipientEmail ?? r.id })}"></td>` : ""}
@@ -328,7 +328,7 @@ export function renderBatches(ctx: ConsolePageContext, model: { batches: BatchRe
 <p>${t("console.batch.chain", { chain: model.chainName })}</p>
 ${model.batches.length === 0
   ? html`<p>${t("console.batch.none")}</p>`
-  : html`<div class="table-wrap"><table><thead><tr><th scope="col">${t("console.col.when")}</th><th scope="col">${t("console.col.state")}</th><th scope="col">${t("console.col.count")}</th><th scope="col">${t("console.col.root")}</th><th scope="col">${t("console.col.tx")}</th></tr></thead>
+  : html`<div class="table-wrap" tabindex="0"><table><thead><tr><th scope="col">${t("console.col.when")}</th><th scope="col">${t("console.col.state")}</th><th scope="col">${t("console.col.count")}</th><th scope="col">${t("console.col.root")}</th><th scope="col">${t("console.col.tx")}</th></tr></thead>
 <tbody>${model.batches.map((b) => {
       const url = b.txHash ? model.txUrl?.(b.txHash) : undefined;
       return html`<tr data-batch-state="${b.state}"><td>${formatTime(b.createdAt, ctx.lang)}</td><td>${t(`console.batch.state.${b.state}` as MessageKey)}</td><td>${b.leafCount}</td><td class="mono">${b.root ?? ""}</td>
@@ -349,7 +349,7 @@ ${consoleNotice("bad", model.error)}
 ${model.inviteLink
   ? html`<div class="notice ok" role="status"><label for="invite-url">${t("console.staff.inviteLink", { email: model.inviteLink.email })}</label><input id="invite-url" class="invite-link" readonly value="${model.inviteLink.url}"></div>`
   : ""}
-<div class="table-wrap"><table><thead><tr><th scope="col">${t("console.col.name")}</th><th scope="col">${t("console.col.email")}</th><th scope="col">${t("console.col.role")}</th><th scope="col">${t("console.col.actions")}</th></tr></thead>
+<div class="table-wrap" tabindex="0"><table><thead><tr><th scope="col">${t("console.col.name")}</th><th scope="col">${t("console.col.email")}</th><th scope="col">${t("console.col.role")}</th><th scope="col">${t("console.col.actions")}</th></tr></thead>
 <tbody>${model.staff.map(
       (s) => html`<tr><td>${s.name}${s.id === me ? html` <span class="small muted">(${t("console.staff.you")})</span>` : ""}</td><td>${s.email}</td>
 <td>${s.disabledAt !== null ? t("console.staff.disabled") : t(`console.role.${s.role}`)}</td>
