@@ -95,7 +95,8 @@ export function recordRoutes(deps: ConsoleDeps): Router {
     const batches = store.listIssuerBatchIds(issuerId, 100).map((id) => deps.store.getBatch(id)!);
     const explorer = EXPLORERS[deps.chain.chainId];
     const ctx = pageFor(deps, req, res);
-    const chainName = deps.chain.isLocal || !explorer ? `${explorer?.name ?? `chain ${deps.chain.chainId}`}${deps.chain.isLocal ? ` — ${ctx.t("console.batch.local")}` : ""}` : explorer.name;
+    // A local chain is named as such (no chain id jargon); an unknown public one by its CAIP-2 id.
+    const chainName = deps.chain.isLocal ? ctx.t("console.batch.local") : (explorer?.name ?? `eip155:${deps.chain.chainId}`);
     send(res, renderBatches(ctx, { batches, chainName, ...(explorer && !deps.chain.isLocal ? { txUrl: (hash: string) => `${explorer.tx}${hash}` } : {}) }));
   });
 
