@@ -81,12 +81,13 @@ async function buildWeb(options = {}) {
   try {
     await bundle("verifier/web/main.ts", path.join(tmp, "verify.js"));
     await bundle("server/web/client/app.ts", path.join(tmp, "app.js"));
+    await bundle("server/web/client/console.ts", path.join(tmp, "console.js"));
     const css = fs.readFileSync(STYLES, "utf8");
     const template = fs.readFileSync(path.join(ROOT, "verifier", "web", "verify.html"), "utf8");
     fs.writeFileSync(path.join(tmp, "verify.html"), inlinePage(template, css, fs.readFileSync(path.join(tmp, "verify.js"), "utf8"), config));
     fs.copyFileSync(STYLES, path.join(tmp, "styles.css"));
     // Move into place file by file: a server reading the folder never sees a half-written file.
-    for (const name of ["verify.js", "app.js", "styles.css", "verify.html"]) fs.renameSync(path.join(tmp, name), path.join(OUT_DIR, name));
+    for (const name of ["verify.js", "app.js", "console.js", "styles.css", "verify.html"]) fs.renameSync(path.join(tmp, name), path.join(OUT_DIR, name));
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
@@ -98,7 +99,7 @@ async function buildWeb(options = {}) {
 
 /** Whether the bundles are missing or older than any source they are built from. */
 function isStale(outDir = DEFAULT_OUT_DIR) {
-  const outputs = ["verify.html", "verify.js", "app.js", "styles.css"].map((name) => path.join(outDir, name));
+  const outputs = ["verify.html", "verify.js", "app.js", "console.js", "styles.css"].map((name) => path.join(outDir, name));
   if (!outputs.every((file) => fs.existsSync(file))) return true;
   // A page built for another PUBLIC_RPC_URL is stale too: the URL is embedded at build time.
   const embedded = JSON.stringify(pageConfig(process.env.PUBLIC_RPC_URL)).replace(/</g, "\\u003c");

@@ -35,6 +35,7 @@ import { statusListsRouter } from "./routes/statusLists";
 import { systemRouter } from "./routes/system";
 import { createLearnerRouter, type LearnerDeps } from "./routes/learner";
 import { applicationsRouter } from "./routes/applications";
+import { createConsoleRouter } from "./routes/console";
 import { createWebRouter } from "./web";
 import { coIssuancePages } from "./web/coIssuancePages";
 import type { Signer } from "./signing/Signer";
@@ -199,12 +200,13 @@ export function createApp(deps: AppDeps): CredanchorApp {
   app.use(accreditorsRouter(context, accreditorDeps));
   const coIssuanceWorker = new CoIssuanceWorker(context);
   app.use(coIssuanceRouter(context, coIssuanceWorker));
-  const learnerDeps: LearnerDeps = {
+  const learnerDeps: LearnerDeps & AppContext & { rateLimiter: RateLimiter; abuseLimits: AbuseLimits } = {
     ...context,
     rateLimiter: deps.rateLimiter ?? new MemoryRateLimiter(clock),
     abuseLimits: deps.abuseLimits ?? DEFAULT_ABUSE_LIMITS,
   };
   app.use(applicationsRouter({ ...learnerDeps, store: deps.store, box, clock }));
+  app.use(createConsoleRouter(learnerDeps));
   app.use(createLearnerRouter(learnerDeps));
   app.use(coIssuancePages(context, learnerDeps));
   app.use(createWebRouter(learnerDeps));

@@ -230,6 +230,18 @@ export function openApiDocument(publicUrl: string) {
           },
         },
       },
+      "/api/v1/console/invitations": {
+        post: {
+          summary: "A one-time link that makes an issuer console account (how the first admin is made)",
+          description: "With the issuer's own API key. Whoever opens inviteUrl within 7 days sets a name and a password and is signed in to /console with the given role (admin by default: admin, issuer or viewer). The link works once.",
+          security: secured,
+          requestBody: body({ type: "object", required: ["email"], additionalProperties: false, properties: { email: { type: "string", format: "email" }, role: { type: "string", enum: ["admin", "issuer", "viewer"] } } }),
+          responses: {
+            "201": json({ type: "object", properties: { inviteUrl: { type: "string", format: "uri" }, email: { type: "string" }, role: { type: "string" }, expiresAt: { type: "string", format: "date-time" } } }),
+            ...errors(400, 401, 403, 422),
+          },
+        },
+      },
       "/api/v1/issuers/{id}/did-configuration.json": {
         get: {
           summary: "The DIF Well-Known DID Configuration for the issuer's domain, to host at https://<domain>/.well-known/did-configuration.json",

@@ -1,12 +1,11 @@
-import crypto from "node:crypto";
 import express from "express";
 import { z } from "zod";
-import { unixSeconds } from "../clock";
 import type { AppContext } from "../context";
 import { forbidden, notFound } from "../http/errors";
 import { parseBody } from "../http/validate";
 import type { AchievementRecord } from "../store/Store";
 import { achievementUrl } from "../services/urls";
+import { createAchievement } from "../services/achievements";
 import { imageField } from "../http/urlFields";
 
 export const achievementBody = z
@@ -43,17 +42,13 @@ export function achievementsRouter(ctx: AppContext) {
     const caller = ctx.authenticate(req, "issue");
     if (!caller.issuerId) throw forbidden("achievements belong to an issuer: use the issuer's API key");
     const body = parseBody(achievementBody, req);
-    const record: AchievementRecord = {
-      id: crypto.randomUUID(),
-      issuerId: caller.issuerId,
+    const record = createAchievement(ctx, caller.issuerId, {
       name: body.name,
       description: body.description,
       criteriaNarrative: body.criteria.narrative,
       image: body.image ?? null,
       achievementType: body.achievementType ?? null,
-      createdAt: unixSeconds(ctx.clock),
-    };
-    ctx.store.insertAchievement(record);
+    });
     res.status(201).json({ id: record.id, url: achievementUrl(ctx.config.publicUrl, record.id) });
   });
 

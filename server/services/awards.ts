@@ -43,6 +43,16 @@ export interface RecipientInput {
   id?: string;
 }
 
+export interface AwardOptions {
+  /** The credentials' validUntil (an achievement's expiry rule). */
+  validUntil?: Date;
+  /**
+   * Runs inside the transaction that stores the credentials, with their ids in recipient
+   * order: a caller's own record of the award (the console's award job) commits with them.
+   */
+  inTransaction?: (credentialIds: readonly string[]) => void;
+}
+
 export interface AwardedCredential {
   id: string;
   state: "signed";
@@ -66,6 +76,7 @@ export async function awardAchievement(
   issuer: IssuerRecord,
   achievement: AchievementRecord,
   recipients: readonly RecipientInput[],
+  options: AwardOptions = {},
 ): Promise<AwardedCredential[]> {
   assertSignableUrls(issuer, achievement);
   const now = deps.clock.now();
@@ -87,6 +98,7 @@ export async function awardAchievement(
       },
       recipient: recipientOf(recipient),
       validFrom: now,
+      ...(options.validUntil ? { validUntil: options.validUntil } : {}),
       status: { statusListCredential: statusListUrl(deps.config.publicUrl, issuer.id, slots[i]!.listId), statusListIndex: slots[i]!.statusIndex },
     }),
   );
@@ -126,6 +138,7 @@ export async function awardAchievement(
       );
       if (mail.length > 0) deps.store.enqueueMail(mail, at);
     }
+    options.inTransaction?.(rows.map((r) => r.id));
   });
   return rows.map((r) => ({ id: r.id, state: "signed", recipientEmail: r.recipientEmail, recipientName: r.recipientName }));
 }

@@ -5,6 +5,7 @@
  */
 import type { CoIssuanceStore } from "./CoIssuanceStore";
 import type { ApplicationStore } from "./ApplicationStore";
+import type { ConsoleStore } from "./ConsoleStore";
 import type { LearnerStore } from "./LearnerStore";
 import type { BatchTreeLevels } from "../proofs/treeChunks";
 
@@ -45,6 +46,11 @@ export interface IssuerRecord {
   createdAt: number;
   /** The web domain linked to the issuer's DID (did-configuration.json), normalised; null/absent when none. */
   domain?: string | null;
+  /** Issuer profile (console, migration 050): logo and seal image URLs, signatories, contact. */
+  logoImage?: string | null;
+  sealImage?: string | null;
+  signatories?: { name: string; title: string }[];
+  contactEmail?: string | null;
 }
 
 export interface ApiKeyRecord {
@@ -197,6 +203,8 @@ export interface Store {
   readonly coIssuance: CoIssuanceStore;
   /** Job applications: wallet keys, signed bundles and their share links, employers' challenges. */
   readonly applications: ApplicationStore;
+  /** The issuer console's staff, sessions, images and award jobs (server/store/ConsoleStore.ts). */
+  readonly console: ConsoleStore;
   close(): void;
 
   insertIssuer(issuer: IssuerRecord): void;

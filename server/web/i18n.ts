@@ -6,6 +6,7 @@
 import { en as accreditationEn, ko as accreditationKo } from "./messages/accreditation";
 import { en as coissueEn, ko as coissueKo } from "./messages/coissue";
 import * as applicationMessages from "./messages/application";
+import { en as consoleEn, ko as consoleKo } from "./messages/console";
 
 export type Lang = "ko" | "en";
 export const LANGS: readonly Lang[] = ["ko", "en"];
@@ -123,6 +124,7 @@ const en = {
   "pdf.embedded": "The credential is embedded in this file as {file}.",
   ...accreditationEn,
   ...applicationMessages.en,
+  ...consoleEn,
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -240,6 +242,7 @@ const ko: Record<MessageKey, string> = {
   "pdf.embedded": "이 파일에는 자격증명 원본이 {file}(으)로 들어 있습니다.",
   ...accreditationKo,
   ...applicationMessages.ko,
+  ...consoleKo,
 };
 
 const dictionaries: Record<Lang, Record<MessageKey, string>> = { en, ko };

@@ -32,7 +32,7 @@ export async function startChain(): Promise<LocalNode> {
   return startLocalNode(await freePort(), { log: () => undefined });
 }
 
-export async function startServer(chain: LocalNode): Promise<RunningServer> {
+export async function startServer(chain: LocalNode, extraEnv: Record<string, string> = {}): Promise<RunningServer> {
   const port = await freePort();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "credanchor-browser-"));
   const adminKey = `ca_admin_browser_${port}`;
@@ -56,6 +56,7 @@ export async function startServer(chain: LocalNode): Promise<RunningServer> {
       // The tests read claim and sign-in links from the local outbox (served to loopback only).
       DEV_OUTBOX: "1",
       PUBLIC_URL: `http://127.0.0.1:${port}`,
+      ...extraEnv,
     },
     stdio: ["ignore", "pipe", "pipe"],
   });

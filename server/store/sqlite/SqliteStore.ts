@@ -16,6 +16,8 @@ import { DERIVED_COLUMNS, DERIVED_JOINS, DerivedDocuments } from "./derivedDocum
 import { systemClock, type Clock } from "../../clock";
 import type { LearnerStore } from "../LearnerStore";
 import { SqliteLearnerStore } from "../learner/sqliteLearnerStore";
+import type { ConsoleStore } from "../ConsoleStore";
+import { SqliteConsoleStore } from "../console/sqliteConsoleStore";
 import type {
   AchievementRecord,
   ApiKeyRecord,
@@ -58,6 +60,7 @@ export class SqliteStore implements Store {
   readonly learners: LearnerStore;
   readonly coIssuance: CoIssuanceStore;
   readonly applications: ApplicationStore;
+  readonly console: ConsoleStore;
 
   constructor(file: string, options: SqliteStoreOptions = {}) {
     this.db = new Database(file);
@@ -71,6 +74,7 @@ export class SqliteStore implements Store {
     this.statements = new PreparedStatements(this.db);
     this.coIssuance = new SqliteCoIssuanceStore(this.db);
     this.derived = new DerivedDocuments(this.statements, options.treeCacheBytes ?? 64 << 20);
+    this.console = new SqliteConsoleStore(this.db, options.clock ?? systemClock);
     this.learners = new SqliteLearnerStore(this.db, { clock: options.clock ?? systemClock, claimTokenSeconds: (options.claimTokenDays ?? 30) * 86_400 });
     this.applications = new SqliteApplicationStore(this.db, options.clock ?? systemClock);
   }
@@ -655,6 +659,10 @@ function issuerFrom(r: Row | undefined): IssuerRecord | undefined {
     isDemo: r.is_demo === 1,
     createdAt: r.created_at as number,
     domain: (r.domain as string | null | undefined) ?? null,
+    logoImage: (r.logo_image as string | null | undefined) ?? null,
+    sealImage: (r.seal_image as string | null | undefined) ?? null,
+    signatories: typeof r.signatories === "string" ? (JSON.parse(r.signatories) as { name: string; title: string }[]) : [],
+    contactEmail: (r.contact_email as string | null | undefined) ?? null,
   };
 }
 
