@@ -40,7 +40,7 @@ export const ETH_CALL_GAS_CAP = 2 ** 24;
  * anchor with up to 32 co-issuers and their endorsements, all cold (registry v2's
  * `verificationDataV2`: ~200,000 gas each, 5.01M for 25 in test/contracts/registryV2.test.ts, and
  * 15.4M for 67, as memory grows; v1's view less); a query without a root reads one key and two status words (under 20,000).
- * Both rounded up; measured in test/core/verify/chunking.test.ts against the 2^24 cap.
+ * Both rounded up; measured in test/core/verify/registryV2.test.ts against the 2^24 cap.
  */
 export const ROOT_QUERY_GAS = 250_000;
 export const PLAIN_QUERY_GAS = 30_000;
