@@ -29,6 +29,9 @@ import { batchesRouter } from "./routes/batches";
 import { credentialsRouter } from "./routes/credentials";
 import { issuersRouter } from "./routes/issuers";
 import { statusListsRouter } from "./routes/statusLists";
+import { stackingRouter } from "./routes/stacking";
+import { flagAfterStatusChange } from "./services/stacking/engine";
+import { WebhookWorker } from "./worker/webhookWorker";
 import { systemRouter } from "./routes/system";
 import { createLearnerRouter, type LearnerDeps } from "./routes/learner";
 import { createWebRouter } from "./web";
@@ -114,6 +117,8 @@ export function createApp(deps: AppDeps): CredanchorApp {
     authenticate: createAuthenticator(deps.store, deps.config.adminApiKey),
     batchWorker,
     statusWriter: new StatusWriter(workerDeps),
+    onStatusChangeQueued: (change) => flagAfterStatusChange(deps.store, clock, deps.config.publicUrl, change),
+    webhookWorker: new WebhookWorker({ store: deps.store, clock, log, config: deps.config }),
     mailWorker: new MailWorker({ ...workerDeps, mailer: learnerServices(mailDeps).mailer, ...(deps.mailRetry ? { retry: deps.mailRetry } : {}) }),
     // In a worker thread: checking signatures would otherwise hold the event loop.
     verify: async (credentials) => {
@@ -163,6 +168,7 @@ export function createApp(deps: AppDeps): CredanchorApp {
   app.use(credentialsRouter(context));
   app.use(batchesRouter(context));
   app.use(statusListsRouter(context));
+  app.use(stackingRouter(context));
   const learnerDeps: LearnerDeps = {
     ...context,
     rateLimiter: deps.rateLimiter ?? new MemoryRateLimiter(clock),
@@ -193,9 +199,10 @@ export function createApp(deps: AppDeps): CredanchorApp {
       context.batchWorker.start();
       context.statusWriter.start();
       context.mailWorker.start();
+      context.webhookWorker?.start();
     },
     async stop() {
-      await Promise.all([context.batchWorker.stop(), context.statusWriter.stop(), context.mailWorker.stop()]);
+      await Promise.all([context.batchWorker.stop(), context.statusWriter.stop(), context.mailWorker.stop(), context.webhookWorker?.stop()]);
     },
   };
 }

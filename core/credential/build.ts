@@ -52,6 +52,8 @@ export interface AchievementInput {
   achievementType?: string;
   /** Who defined the achievement, when that is not the issuer. */
   creator?: IssuerProfile;
+  /** OB 3.0 `creditsAvailable`: credits a learner earns with this achievement (a stacking rule counts them). */
+  creditsAvailable?: number;
 }
 
 /** Who earned the badge: a DID, an email address, or another OB 3.0 identifier. */
@@ -91,6 +93,8 @@ export interface BuildOpenBadgeCredentialParameters {
   coIssuers?: IssuerProfile[];
   /** Credential id; a fresh urn:uuid when omitted. */
   id?: string;
+  /** OB 3.0 `credentialSubject.creditsEarned`. */
+  creditsEarned?: number;
 }
 
 export interface ImageObject {
@@ -147,7 +151,9 @@ export interface OpenBadgeCredential {
       image?: ImageObject;
       achievementType?: string;
       creator?: ProfileObject;
+      creditsAvailable?: number;
     };
+    creditsEarned?: number;
   };
   evidence?: Array<EvidenceInput & { type: ["Evidence"] }>;
   credentialStatus: BitstringStatusListEntry;
@@ -187,7 +193,9 @@ export function buildOpenBadgeCredential(params: BuildOpenBadgeCredentialParamet
         ...(achievement.image === undefined ? {} : { image: imageObject(achievement.image) }),
         ...(achievement.achievementType === undefined ? {} : { achievementType: achievement.achievementType }),
         ...(achievement.creator === undefined ? {} : { creator: profileObject(achievement.creator, "achievement.creator", false) }),
+        ...(achievement.creditsAvailable === undefined ? {} : { creditsAvailable: creditsValue(achievement.creditsAvailable, "achievement.creditsAvailable") }),
       },
+      ...(params.creditsEarned === undefined ? {} : { creditsEarned: creditsValue(params.creditsEarned, "creditsEarned") }),
     },
     ...(params.evidence === undefined || params.evidence.length === 0
       ? {}
@@ -197,6 +205,12 @@ export function buildOpenBadgeCredential(params: BuildOpenBadgeCredentialParamet
   };
   assertValidOpenBadgeCredential(credential);
   return credential;
+}
+
+/** Credits are finite, non-negative numbers (OB 3.0 types them as xsd:float). */
+function creditsValue(value: number, field: string): number {
+  if (typeof value !== "number" || !Number.isFinite(value) || value < 0) throw new InvalidArgumentError(`${field} must be a finite number ≥ 0`, { [field]: value });
+  return value;
 }
 
 /** The co-issuers' Profiles carried by a credential (see the module comment for where). */

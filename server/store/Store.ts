@@ -4,6 +4,7 @@
  * transition is exactly one call here.
  */
 import type { LearnerStore } from "./LearnerStore";
+import type { StackingStore } from "./StackingStore";
 
 export type BatchState = "open" | "sealed" | "submitted" | "confirmed";
 export type CredentialState = "signed" | "batched" | "anchored";
@@ -176,6 +177,8 @@ export interface Store {
    * need tables of their own get a typed sub-store here too, never the database handle.
    */
   readonly learners: LearnerStore;
+  /** Stacked badges: credits, stacking rules, flags and the webhook outbox (migration 030). */
+  readonly stacking: StackingStore;
   close(): void;
 
   insertIssuer(issuer: IssuerRecord): void;

@@ -6,6 +6,8 @@
 import Database from "better-sqlite3";
 import { invariant } from "../../../core/errors";
 import { migrate, readMigrations, MIGRATIONS_DIR } from "../migrate";
+import type { StackingStore } from "../StackingStore";
+import { SqliteStackingStore } from "../stacking/sqliteStackingStore";
 import { PreparedStatements } from "./preparedStatements";
 import { systemClock, type Clock } from "../../clock";
 import type { LearnerStore } from "../LearnerStore";
@@ -45,6 +47,7 @@ export class SqliteStore implements Store {
   readonly db: Database.Database;
   private readonly statements: PreparedStatements;
   readonly learners: LearnerStore;
+  readonly stacking: StackingStore;
 
   constructor(file: string, options: SqliteStoreOptions = {}) {
     this.db = new Database(file);
@@ -57,6 +60,7 @@ export class SqliteStore implements Store {
     migrate(this.db, readMigrations([MIGRATIONS_DIR, ...(options.migrationDirs ?? [])]));
     this.statements = new PreparedStatements(this.db);
     this.learners = new SqliteLearnerStore(this.db, { clock: options.clock ?? systemClock, claimTokenSeconds: (options.claimTokenDays ?? 30) * 86_400 });
+    this.stacking = new SqliteStackingStore(this.db);
   }
 
   transaction<T>(fn: () => T): T {
