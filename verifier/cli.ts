@@ -26,6 +26,7 @@ import type { TrustedRegistries } from "../core/verify/chainPlan";
 import { createSafeDocumentFetcher, type SafeFetchOptions } from "../core/node/safeFetch";
 import { checkIssuerDomains, DID_CONFIGURATION_MAX_BYTES } from "../core/identity/checkIssuerDomains";
 import { countsLine, failClosed, shownStatus, verdictCause } from "./verdict";
+import { deepVerify, formatDeepReport } from "./deep";
 
 export const DEFAULT_RPC_URL = "http://127.0.0.1:8545";
 
@@ -52,6 +53,7 @@ export interface CliIo {
 const USAGE = `Usage:
   credanchor verify FILE... [--rpc URL]... [--registry ADDRESS]... [--confirmations N]
                     [--status-list [URL=]FILE]... [--offline] [--json]
+  credanchor verify --deep STACKED-BADGE [COMPONENT-FILE]... [--components FILE]... [options above]
   credanchor keygen
   credanchor sign TEMPLATE --key KEYFILE [--issuer-address ADDRESS --chain-id N] [--created ISO-8601]
   credanchor hash FILE [--json]
@@ -74,6 +76,11 @@ verify   checks every credential in the files (a credential, an array of them, a
          "Domain not checked (offline)". The domain never changes the verdict or exit code.
          Exit 0 when every credential verified, 1 when any failed, 3 when none failed but
          some are unconfirmed, 2 on a usage error or unreadable input.
+--deep   checks a stacked badge with the component credentials it lists (OB 3.0 evidence with
+         each component's id and digest): each is taken from the other files and --components,
+         or fetched by its URL (safely; never --offline), verified, and compared with the
+         digest the badge lists. A component missing, tampered (another digest), revoked or
+         failing makes the deep verdict FAILED, naming which; exit codes as above.
 keygen   prints a new Ed25519 key as JSON (multibase, JWK, and the bytes32 the chain registers).
 sign     signs a credential template with a key file (from keygen) and prints the credential.
 hash     prints the credential's digest and Merkle leaf.`;
@@ -136,8 +143,11 @@ async function verifyCommand(args: readonly string[], io: CliIo): Promise<number
       offline: { type: "boolean", default: false },
       json: { type: "boolean", default: false },
       "status-list": { type: "string", multiple: true },
+      deep: { type: "boolean", default: false },
+      components: { type: "string", multiple: true },
     },
   });
+  if (values.components && !values.deep) throw new UsageError("--components is for --deep: add --deep to check a stacked badge's components");
   if (positionals.length === 0) throw new UsageError("verify needs at least one credential FILE");
   const statusLists = readStatusListArguments(values["status-list"] ?? [], io);
   const confirmations = values.confirmations === undefined ? 1 : Number(values.confirmations);
@@ -159,7 +169,7 @@ async function verifyCommand(args: readonly string[], io: CliIo): Promise<number
     return Array.isArray(document) ? document : [document];
   });
   if (credentials.length === 0) throw new UsageError(`${positionals.join(", ")} hold${positionals.length === 1 ? "s" : ""} no credential (an empty array); give a credential, an array of them or a presentation`);
-  const raw = await verifyCredentials(credentials, {
+  const pipelineOptions = {
     rpcUrls,
     ...(registry === undefined ? {} : { registry }),
     confirmations,
@@ -167,7 +177,22 @@ async function verifyCommand(args: readonly string[], io: CliIo): Promise<number
     // Issuer documents (did:web, https issuers) are fetched only online, bounded in size and
     // time, and never from this machine's own network.
     ...(values.offline ? {} : { fetchDocument: createSafeDocumentFetcher(io.fetchOptions) }),
-  });
+  };
+  if (values.deep) {
+    const supplied = [...credentials.slice(1), ...(values.components ?? []).flatMap((file) => [readJsonFile(file, io)].flat())];
+    const deep = await deepVerify({
+      badge: credentials[0],
+      supplied,
+      fetchDocument: values.offline ? undefined : createSafeDocumentFetcher(io.fetchOptions),
+      verify: async (list) => {
+        const raw = await verifyCredentials(list, pipelineOptions);
+        return failClosed(raw, values.offline ? { reason: "Checked offline: the chain was not read", fix: "Run without --offline" } : raw.chainError !== undefined ? { reason: `The chain was not read: ${raw.chainError}`, fix: `Check --rpc ${rpcUrls.join(", ")}` } : undefined);
+      },
+    });
+    io.stdout(values.json ? JSON.stringify(deep, null, 2) + "\n" : formatDeepReport(deep));
+    return EXIT[deep.verdict];
+  }
+  const raw = await verifyCredentials(credentials, pipelineOptions);
   // Who the issuer is (its linked domain), beside the verdict: never changes it. Offline, every
   // claimed domain is "not checked".
   await checkIssuerDomains(

@@ -10,6 +10,10 @@ import type { AddressInfo } from "node:net";
 import { expect } from "chai";
 import { credentialDigest } from "../../core/proof/digest";
 import { readListedComponents } from "../../core/stacking/components";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { runCli } from "../../verifier/cli";
 import { verifyWebhookSignature } from "../../server/services/stacking/webhooks";
 import { eventually } from "../helpers/eventually";
 import { startTestChain, type TestChain } from "./helpers/chain";
@@ -242,6 +246,46 @@ describe("stacked badges: credits, stacking rules, deep verification, flags", fu
     const aliasedAnswer = await call(server.baseUrl, "POST", "/api/v1/verify/stacked", { body: { credential: aliased } });
     expect(aliasedAnswer.body.verdict).to.equal("failed");
     expect(aliasedAnswer.body.problem).to.match(/@context must be exactly/);
+  });
+
+  it("the CLI's --deep fetches the components by URL or takes them from files, and fails on a tampered one with exit 1", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "credanchor-stacked-"));
+    const bronze = await document(ids.kimBronze!);
+    const badgeFile = path.join(dir, "bronze.json");
+    fs.writeFileSync(badgeFile, JSON.stringify(bronze));
+    const run = async (...args: string[]) => {
+      let stdout = "";
+      let stderr = "";
+      const code = await runCli(["verify", "--deep", badgeFile, "--rpc", chain.rpcUrl, "--registry", chain.registry, ...args], {
+        stdout: (t) => (stdout += t),
+        stderr: (t) => (stderr += t),
+        cwd: dir,
+        repoRoot: dir,
+        fetchOptions: { allowPrivateNetwork: true, allowHttp: true },
+      });
+      return { code, stdout, stderr };
+    };
+    const fetched = await run();
+    expect(fetched.code, fetched.stdout + fetched.stderr).to.equal(0);
+    expect(fetched.stdout).to.match(/VERIFIED \(deep\): 2 of 2 components verified/);
+
+    const listing = readListedComponents(bronze);
+    const componentIds = listing.ok ? listing.components.map((c) => decodeURIComponent(c.id.split("/").at(-1)!)) : [];
+    const components = await Promise.all(componentIds.map(document));
+    components[0].credentialSubject.creditsEarned = 60;
+    const componentsFile = path.join(dir, "components.json");
+    fs.writeFileSync(componentsFile, JSON.stringify(components));
+    const tampered = await run("--components", componentsFile, "--json");
+    expect(tampered.code).to.equal(1);
+    const report = JSON.parse(tampered.stdout);
+    expect(report.components.map((c: { outcome: string }) => c.outcome)).to.deep.equal(["digest-mismatch", "ok"]);
+
+    let offlineOut = "";
+    const offline = await runCli(["verify", "--deep", badgeFile, "--offline"], { stdout: (t) => (offlineOut += t), stderr: () => undefined, cwd: dir, repoRoot: dir });
+    expect(offline).to.equal(1); // nothing fetched offline: both components missing
+    expect(offlineOut.match(/\[MISSING\]/g)).to.have.length(2);
+    const misuse = await runCli(["verify", badgeFile, "--components", componentsFile], { stdout: () => undefined, stderr: () => undefined, cwd: dir, repoRoot: dir });
+    expect(misuse).to.equal(2);
   });
 
   it("revoking a component that drops the learner below silver flags silver only, sends one signed webhook event, and waits for the issuer", async () => {

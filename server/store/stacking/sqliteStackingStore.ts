@@ -76,7 +76,7 @@ export class SqliteStackingStore implements StackingStore {
   }
 
   listRules(issuerId: string): StackingRuleRecord[] {
-    return (this.q("SELECT * FROM stacking_rules WHERE issuer_id = ? ORDER BY created_at, id").all(issuerId) as Row[]).map(ruleFrom);
+    return (this.q("SELECT * FROM stacking_rules WHERE issuer_id = ? ORDER BY created_at, rowid").all(issuerId) as Row[]).map(ruleFrom);
   }
 
   insertLedgerEntries(entries: readonly LedgerEntry[]): void {
