@@ -82,6 +82,8 @@ export interface StackingStore {
    */
   liveComponents(issuerId: string, recipientKey: string): (CountedComponent & { document: string })[];
   ledgerEntry(credentialId: string): LedgerEntry | undefined;
+  /** The issuers whose ledger holds credits of this learner. */
+  issuersCrediting(recipientKey: string): string[];
   /** Recipient keys holding a credential (for the wallet: which learners is this email). */
   ledgerRecipientKeysOfCredential(credentialId: string): string | undefined;
 

@@ -325,6 +325,28 @@ describe("stacked badges: credits, stacking rules, deep verification, flags", fu
     expect(revoked.map((c: { id: string }) => c.id)).to.deep.equal([`${server.baseUrl}/api/v1/credentials/${ids.leeAdvanced1}`]);
   });
 
+  it("the learner's wallet shows progress toward the next tier, in Korean and in English", async () => {
+    const wallet = server.store.learners.createWallet({ handle: "lee", email: "lee@students.example" });
+    const cookie = `ca_session=${server.store.learners.createSession(wallet.id)}`;
+    const page = async (lang: string) => {
+      const response = await fetch(`${server.baseUrl}/wallet?lang=${lang}`, { headers: { cookie } });
+      expect(response.status).to.equal(200);
+      return response.text();
+    };
+    const en = await page("en");
+    // lee: Advanced1 revoked → 18 credits (6 advanced); silver needs 24 with 12 advanced.
+    expect(en).to.include("18 of 24 credits to Silver");
+    expect(en).to.include("still 6 credits needed from the advanced list");
+    expect(en).to.include("Earned: Bronze");
+    const ko = await page("ko");
+    expect(ko).to.include("Silver까지 24학점 중 18학점");
+    expect(ko).to.include("advanced 목록에서 6학점이 더 필요합니다");
+    expect(ko).to.not.include("credits to");
+    const stranger = server.store.learners.createWallet({ handle: "nobody", email: "nobody@students.example" });
+    const none = await fetch(`${server.baseUrl}/wallet?lang=en`, { headers: { cookie: `ca_session=${server.store.learners.createSession(stranger.id)}` } });
+    expect(await none.text()).to.not.include("Progress toward stacked badges");
+  });
+
   it("records the issuer's decisions: keep with a reason, revoke with a reason, never twice", async () => {
     const [flag] = (await call(server.baseUrl, "GET", "/api/v1/stacking-flags?state=open", { key })).body.flags;
     const noReason = await call(server.baseUrl, "POST", `/api/v1/stacking-flags/${flag.id}/decision`, { key, body: { decision: "keep" } });

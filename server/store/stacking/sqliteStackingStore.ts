@@ -114,6 +114,10 @@ export class SqliteStackingStore implements StackingStore {
     };
   }
 
+  issuersCrediting(recipientKey: string): string[] {
+    return (this.q("SELECT DISTINCT issuer_id FROM stacking_ledger WHERE recipient_key = ? ORDER BY issuer_id").all(recipientKey) as Row[]).map((r) => r.issuer_id as string);
+  }
+
   ledgerRecipientKeysOfCredential(credentialId: string): string | undefined {
     return this.ledgerEntry(credentialId)?.recipientKey;
   }
