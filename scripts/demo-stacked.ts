@@ -148,6 +148,7 @@ async function main(): Promise<void> {
       "",
       "Where to look:",
       `  the silver badge         ${base}/c/${encodeURIComponent(stacked.Silver!)}`,
+      `  its components checked   ${base}/c/${encodeURIComponent(stacked.Silver!)}/components   (deep check on a page, Korean/English)`,
       `  its JSON (evidence)      ${base}/api/v1/credentials/${stacked.Silver}`,
       `  claim mail → wallet      ${base}/dev/outbox   (open Jiwoo's claim link, accept, then ${base}/wallet shows "… of 24 credits to Silver")`,
       `  flags (API, issuer key)  curl -H "authorization: Bearer $(cat ${keyFile})" ${base}/api/v1/stacking-flags`,

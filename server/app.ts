@@ -32,6 +32,7 @@ import { statusListsRouter } from "./routes/statusLists";
 import { stackingRouter } from "./routes/stacking";
 import { flagAfterStatusChange } from "./services/stacking/engine";
 import { WebhookWorker } from "./worker/webhookWorker";
+import { stackedComponentsRouter } from "./web/stackedComponentsPage";
 import { systemRouter } from "./routes/system";
 import { createLearnerRouter, type LearnerDeps } from "./routes/learner";
 import { createWebRouter } from "./web";
@@ -175,6 +176,7 @@ export function createApp(deps: AppDeps): CredanchorApp {
     abuseLimits: deps.abuseLimits ?? DEFAULT_ABUSE_LIMITS,
   };
   app.use(createLearnerRouter(learnerDeps));
+  app.use(stackedComponentsRouter(context, learnerDeps));
   app.use(createWebRouter(learnerDeps));
   app.use((req, _res, next) => next(notFound(`no route ${req.method} ${req.path}`)));
   app.use(errorMiddleware(log));

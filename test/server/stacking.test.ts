@@ -325,6 +325,24 @@ describe("stacked badges: credits, stacking rules, deep verification, flags", fu
     expect(revoked.map((c: { id: string }) => c.id)).to.deep.equal([`${server.baseUrl}/api/v1/credentials/${ids.leeAdvanced1}`]);
   });
 
+  it("the components page shows the deep check in Korean and English, naming the revoked component", async () => {
+    const page = async (id: string, lang: string) => {
+      const response = await fetch(`${server.baseUrl}/c/${encodeURIComponent(id)}/components?lang=${lang}`);
+      expect(response.status).to.equal(200);
+      return response.text();
+    };
+    const silverEn = await page(ids.leeSilver!, "en");
+    expect(silverEn).to.include("Not verified: a component is missing, changed, revoked or invalid.");
+    expect(silverEn.match(/>Revoked</g)).to.have.length(1);
+    expect(silverEn.match(/>Verified, digest matches</g)).to.have.length(3);
+    const silverKo = await page(ids.leeSilver!, "ko");
+    expect(silverKo).to.include("검증 실패");
+    expect(silverKo.match(/>취소됨</g)).to.have.length(1);
+    expect(silverKo).to.not.match(/>(Revoked|Component|Result)</);
+    expect(await page(ids.kimBronze!, "en")).to.include("Verified with all its components.");
+    expect((await fetch(`${server.baseUrl}/c/urn%3Auuid%3A00000000-0000-0000-0000-000000000000/components`)).status).to.equal(404);
+  });
+
   it("the learner's wallet shows progress toward the next tier, in Korean and in English", async () => {
     const wallet = server.store.learners.createWallet({ handle: "lee", email: "lee@students.example" });
     const cookie = `ca_session=${server.store.learners.createSession(wallet.id)}`;
