@@ -59,6 +59,8 @@ export function openApiDocument(publicUrl: string) {
             criteria: { type: "object", required: ["narrative"], properties: { narrative: { type: "string" } } },
             image: { type: "string", format: "uri" },
             achievementType: { type: "string", examples: ["Badge", "Certificate", "ext:Workshop"] },
+            kind: { enum: ["learning", "course", "completion", "award", "seminar", "special-program", "micro-degree", "stacked"], description: "the program's badge kind, written as its OB 3.0 achievementType" },
+            creditsAvailable: { type: "number", minimum: 0, description: "OB 3.0 creditsAvailable: what stacking rules count" },
           },
         },
         Achievement: {

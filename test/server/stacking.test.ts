@@ -365,6 +365,22 @@ describe("stacked badges: credits, stacking rules, deep verification, flags", fu
     expect(await none.text()).to.not.include("Progress toward stacked badges");
   });
 
+  it("documents every stacking route in /docs", async () => {
+    const docs = await call(server.baseUrl, "GET", "/docs");
+    const documented = Object.entries(docs.body.paths as Record<string, Record<string, unknown>>).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m} ${p}`));
+    expect(documented).to.include.members([
+      "post /api/v1/stacking-rules",
+      "get /api/v1/stacking-rules",
+      "get /api/v1/stacking-rules/{id}",
+      "get /api/v1/stacking-flags",
+      "get /api/v1/stacking-flags/{id}",
+      "post /api/v1/stacking-flags/{id}/decision",
+      "put /api/v1/webhooks",
+      "get /api/v1/webhooks/events",
+      "post /api/v1/verify/stacked",
+    ]);
+  });
+
   it("records the issuer's decisions: keep with a reason, revoke with a reason, never twice", async () => {
     const [flag] = (await call(server.baseUrl, "GET", "/api/v1/stacking-flags?state=open", { key })).body.flags;
     const noReason = await call(server.baseUrl, "POST", `/api/v1/stacking-flags/${flag.id}/decision`, { key, body: { decision: "keep" } });
