@@ -169,8 +169,12 @@ async function awardOnce(
   deps.store.transaction(() => {
     const at = unixSeconds(deps.clock);
     // First write wins per (rule, tier, learner): a stacked badge whose tier is already issued is dropped.
+    const fresh = new Set(rows.map((r) => r.id));
     const keptRows = stackedRows.filter((row, i) => {
       const p = planned[i]!;
+      // A component revoked while this award was being signed no longer counts: the tier is
+      // left for the next award to reach (never a stacked badge listing a revoked component).
+      if (p.components.some((c) => !fresh.has(c.credentialId) && isRevokedOrPending(deps.store, c.credentialId))) return false;
       if (!deps.store.stacking.insertStackedAward(p.award, p.components)) return false;
       stackedKept.push({ id: row.id, state: "signed", recipientEmail: row.recipientEmail, recipientName: row.recipientName, stacked: { ruleId: p.award.ruleId, tier: p.tierName, credits: p.award.credits } });
       return true;
@@ -191,6 +195,11 @@ async function awardOnce(
     }
   });
   return [...rows.map((r): AwardedCredential => ({ id: r.id, state: "signed", recipientEmail: r.recipientEmail, recipientName: r.recipientName })), ...stackedKept];
+}
+
+function isRevokedOrPending(store: AwardDeps["store"], credentialId: string): boolean {
+  const credential = store.getCredential(credentialId);
+  return !credential || credential.revoked || store.pendingStatusChangesFor(credentialId).some((c) => c.action === "revoke");
 }
 
 function listIdOf(statusListCredential: string): number {
