@@ -95,6 +95,13 @@ export interface BuildOpenBadgeCredentialParameters {
   id?: string;
   /** OB 3.0 `credentialSubject.creditsEarned`. */
   creditsEarned?: number;
+  /** OB 3.0 `credentialSubject.result` entries, as given (each typed ["Result"]). */
+  results?: ResultInput[];
+}
+
+export interface ResultInput {
+  value?: string;
+  alignment?: { targetName: string; targetUrl: string; targetCode?: string; targetType?: string; targetDescription?: string }[];
 }
 
 export interface ImageObject {
@@ -154,6 +161,7 @@ export interface OpenBadgeCredential {
       creditsAvailable?: number;
     };
     creditsEarned?: number;
+    result?: Array<{ type: ["Result"]; value?: string; alignment?: Array<{ type: ["Alignment"]; targetName: string; targetUrl: string; targetCode?: string; targetType?: string; targetDescription?: string }> }>;
   };
   evidence?: Array<EvidenceInput & { type: ["Evidence"] }>;
   credentialStatus: BitstringStatusListEntry;
@@ -196,6 +204,15 @@ export function buildOpenBadgeCredential(params: BuildOpenBadgeCredentialParamet
         ...(achievement.creditsAvailable === undefined ? {} : { creditsAvailable: creditsValue(achievement.creditsAvailable, "achievement.creditsAvailable") }),
       },
       ...(params.creditsEarned === undefined ? {} : { creditsEarned: creditsValue(params.creditsEarned, "creditsEarned") }),
+      ...(params.results === undefined || params.results.length === 0
+        ? {}
+        : {
+            result: params.results.map((r) => ({
+              type: ["Result"] as ["Result"],
+              ...(r.value === undefined ? {} : { value: r.value }),
+              ...(r.alignment === undefined ? {} : { alignment: r.alignment.map((a) => ({ type: ["Alignment"] as ["Alignment"], ...withoutUndefined(a) })) }),
+            })),
+          }),
     },
     ...(params.evidence === undefined || params.evidence.length === 0
       ? {}

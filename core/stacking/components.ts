@@ -29,6 +29,18 @@ export function componentEvidence(component: { url: string; name: string; digest
   return { id: component.url, type: ["Evidence"], name: component.name, genre: STACKED_COMPONENT_GENRE, description: `${DIGEST_PREFIX}${component.digest}` };
 }
 
+/**
+ * The component as an OB 3.0 Result of the stacked badge's subject (the "related results"):
+ * an Alignment to the component credential, its digest as the alignment's targetCode, and the
+ * credits it brought as the result's value. Informative; the deep check reads the evidence.
+ */
+export function componentResult(component: { url: string; name: string; digest: string; credits: number }) {
+  return {
+    value: String(component.credits),
+    alignment: [{ targetName: component.name, targetUrl: component.url, targetCode: `${DIGEST_PREFIX}${component.digest}`, targetType: STACKED_COMPONENT_GENRE }],
+  };
+}
+
 export interface ListedComponent {
   id: string;
   name: string;

@@ -176,6 +176,14 @@ describe("stacked badges: credits, stacking rules, deep verification, flags", fu
     const components = [first.credentials[0]!.id, second.credentials[0]!.id];
     const digests = await Promise.all(components.map(async (id) => credentialDigest(await document(id))));
     expect(listing.ok && listing.components.map((c) => [c.id, c.digest])).to.deep.equal(components.map((id, i) => [`${server.baseUrl}/api/v1/credentials/${id}`, digests[i]]));
+    // The related results: one per component, aligned to its URL with its digest and credits.
+    expect(bronze.credentialSubject.result).to.deep.equal(
+      components.map((id, i) => ({
+        type: ["Result"],
+        value: "6",
+        alignment: [{ type: ["Alignment"], targetName: i === 0 ? "Common1" : "Common2", targetUrl: `${server.baseUrl}/api/v1/credentials/${id}`, targetCode: `keccak256:${digests[i]}`, targetType: "ext:StackedComponent" }],
+      })),
+    );
     const status = async (id: string) => (await call(server.baseUrl, "GET", `/api/v1/credentials/${id}/status`)).body.batch;
     expect(await status(bronzeId)).to.equal(await status(second.credentials[0]!.id));
     const component = await document(second.credentials[0]!.id);

@@ -12,7 +12,7 @@
 import crypto from "node:crypto";
 import { normaliseEmail, type BuildOpenBadgeCredentialParameters } from "../../../core/credential/build";
 import { credentialDigest } from "../../../core/proof/digest";
-import { componentEvidence } from "../../../core/stacking/components";
+import { componentEvidence, componentResult } from "../../../core/stacking/components";
 import { standingOf, type CountedComponent } from "../../../core/stacking/tiers";
 import type { Clock } from "../../clock";
 import { unixSeconds } from "../../clock";
@@ -160,6 +160,7 @@ export function planStackedBadges(input: StackingPlanInput): PlannedStackedBadge
             validFrom: new Date(now * 1000),
             creditsEarned: standing.total,
             evidence: counted.map((c) => componentEvidence({ url: credentialUrl(input.publicUrl, c.credentialId), name: achievementOf(c.achievementId)?.name ?? c.achievementId, digest: c.digest })),
+            results: counted.map((c) => componentResult({ url: credentialUrl(input.publicUrl, c.credentialId), name: achievementOf(c.achievementId)?.name ?? c.achievementId, digest: c.digest, credits: c.credits })),
             status: { statusListCredential: "", statusListIndex: 0 },
           },
         });
