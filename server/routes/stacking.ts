@@ -6,8 +6,7 @@
 import crypto from "node:crypto";
 import express from "express";
 import { z } from "zod";
-import { createSafeDocumentFetcher } from "../../core/node/safeFetch";
-import { blockedAddressReason } from "../../core/node/safeFetch";
+import { blockedAddressReason, createSafeDocumentFetcher } from "../../core/node/safeFetch";
 import { credentialsToVerify, isListedAs, judgeStackedBadge, readListedComponents, type FoundComponent } from "../../core/stacking/components";
 import type { BundleReport } from "../../core/verify/report";
 import { unixSeconds } from "../clock";
@@ -164,7 +163,8 @@ export async function deepVerify(ctx: AppContext, badge: unknown, supplied: read
         const given = supplied.find((c) => isListedAs(listed.id, c));
         if (given) return found.push({ listedId: listed.id, credential: given });
         if (listed.id.startsWith(ours)) {
-          const document = ctx.store.getCredentialDocument(credentialIdFrom(decodeURIComponent(listed.id.slice(ours.length))));
+          const id = safeDecode(listed.id.slice(ours.length));
+          const document = id === undefined ? undefined : ctx.store.getCredentialDocument(credentialIdFrom(id));
           return found.push(document ? { listedId: listed.id, credential: JSON.parse(document) } : { listedId: listed.id, error: "this server holds no such credential" });
         }
         if (!/^https?:\/\//.test(listed.id)) return found.push({ listedId: listed.id, error: "not a URL and not given alongside" });
@@ -178,4 +178,12 @@ export async function deepVerify(ctx: AppContext, badge: unknown, supplied: read
   }
   const report = (await ctx.verify(credentialsToVerify(badge, found))) as unknown as BundleReport;
   return judgeStackedBadge(badge, found, report);
+}
+
+function safeDecode(segment: string): string | undefined {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
 }

@@ -84,8 +84,6 @@ export interface StackingStore {
   ledgerEntry(credentialId: string): LedgerEntry | undefined;
   /** The issuers whose ledger holds credits of this learner. */
   issuersCrediting(recipientKey: string): string[];
-  /** Recipient keys holding a credential (for the wallet: which learners is this email). */
-  ledgerRecipientKeysOfCredential(credentialId: string): string | undefined;
 
   /** False when the tier was already issued to this learner under this rule (first write wins). */
   insertStackedAward(award: StackedAwardRecord, components: readonly { credentialId: string; digest: string }[]): boolean;

@@ -250,6 +250,15 @@ describe("stacked badges: credits, stacking rules, deep verification, flags", fu
     expect(rewrittenAnswer.body.verdict).to.equal("failed");
     expect(rewrittenAnswer.body.badge.verdict).to.equal("failed");
 
+    // A forged badge (public route) naming a malformed URL of ours: a 200 with a failed verdict, never a 500.
+    const malformed = { ...structuredClone(bronze), evidence: [{ ...bronze.evidence[0], id: `${server.baseUrl}/api/v1/credentials/%E0%A4%A` }] };
+    const malformedAnswer = await call(server.baseUrl, "POST", "/api/v1/verify/stacked", { body: { credential: malformed } });
+    expect(malformedAnswer.status, malformedAnswer.text).to.equal(200);
+    expect(malformedAnswer.body.verdict).to.equal("failed");
+    expect(malformedAnswer.body.components.map((c: { outcome: string }) => c.outcome)).to.deep.equal(["missing"]);
+    const notObject = await call(server.baseUrl, "POST", "/api/v1/verify/stacked", { body: { credential: "x" } });
+    expect(notObject.status).to.equal(400);
+
     const aliased = { ...structuredClone(bronze), "@context": [...bronze["@context"], { proof: "https://w3id.org/security#proof" }] };
     const aliasedAnswer = await call(server.baseUrl, "POST", "/api/v1/verify/stacked", { body: { credential: aliased } });
     expect(aliasedAnswer.body.verdict).to.equal("failed");

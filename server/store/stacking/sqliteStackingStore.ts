@@ -118,10 +118,6 @@ export class SqliteStackingStore implements StackingStore {
     return (this.q("SELECT DISTINCT issuer_id FROM stacking_ledger WHERE recipient_key = ? ORDER BY issuer_id").all(recipientKey) as Row[]).map((r) => r.issuer_id as string);
   }
 
-  ledgerRecipientKeysOfCredential(credentialId: string): string | undefined {
-    return this.ledgerEntry(credentialId)?.recipientKey;
-  }
-
   insertStackedAward(award: StackedAwardRecord, components: readonly { credentialId: string; digest: string }[]): boolean {
     const result = this.q(
       "INSERT INTO stacked_awards (credential_id, rule_id, tier_index, recipient_key, credits, created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (rule_id, tier_index, recipient_key) DO NOTHING",
