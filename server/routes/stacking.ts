@@ -156,7 +156,9 @@ export async function deepVerify(ctx: AppContext, badge: unknown, supplied: read
   const listing = readListedComponents(badge);
   const found: FoundComponent[] = [];
   if (listing.ok) {
-    if (listing.components.length > MAX_COMPONENTS) throw new InvalidInputError(`the badge lists ${listing.components.length} components; at most ${MAX_COMPONENTS} are checked`, []);
+    // The same bound as POST /api/v1/verify: the badge and its components are one verification.
+    const limit = Math.min(MAX_COMPONENTS, ctx.config.verifyLimits.maxCredentials - 1);
+    if (listing.components.length > limit) throw new InvalidInputError(`the badge lists ${listing.components.length} components; at most ${limit} are checked here (VERIFY_MAX_CREDENTIALS): use the CLI's --deep`, []);
     const ours = `${ctx.config.publicUrl}/api/v1/credentials/`;
     await Promise.all(
       listing.components.map(async (listed) => {

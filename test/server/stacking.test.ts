@@ -213,7 +213,9 @@ describe("stacked badges: credits, stacking rules, deep verification, flags", fu
     ids.leeSilver = silver.stackedBadges![0]!.id;
     const silverDoc = await document(ids.leeSilver);
     const listing = readListedComponents(silverDoc);
-    ids.leeAdvanced1 = decodeURIComponent((listing.ok ? listing.components[0]!.id : "").split("/").at(-1)!);
+    const advanced1 = listing.ok ? listing.components.find((c) => c.name === "Advanced1") : undefined;
+    expect(advanced1, "silver lists Advanced1").to.not.equal(undefined);
+    ids.leeAdvanced1 = decodeURIComponent(advanced1!.id.split("/").at(-1)!);
   });
 
   it("two awards at once that together cross 12 issue bronze exactly once", async () => {
@@ -256,6 +258,10 @@ describe("stacked badges: credits, stacking rules, deep verification, flags", fu
     expect(malformedAnswer.status, malformedAnswer.text).to.equal(200);
     expect(malformedAnswer.body.verdict).to.equal("failed");
     expect(malformedAnswer.body.components.map((c: { outcome: string }) => c.outcome)).to.deep.equal(["missing"]);
+    const oversized = { ...structuredClone(bronze), evidence: Array.from({ length: 150 }, (_, i) => ({ ...bronze.evidence[0], id: `https://elsewhere.example/c/${i}` })) };
+    const oversizedAnswer = await call(server.baseUrl, "POST", "/api/v1/verify/stacked", { body: { credential: oversized } });
+    expect(oversizedAnswer.status, oversizedAnswer.text).to.equal(422);
+    expect(oversizedAnswer.body.message).to.match(/lists 150 components; at most 99/);
     const notObject = await call(server.baseUrl, "POST", "/api/v1/verify/stacked", { body: { credential: "x" } });
     expect(notObject.status).to.equal(400);
 

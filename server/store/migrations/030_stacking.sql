@@ -17,7 +17,7 @@ CREATE TABLE stacking_rules (
 );
 CREATE INDEX stacking_rules_by_issuer ON stacking_rules(issuer_id, created_at);
 
--- Every credential awarded for an achievement with credits, with who holds it: written in the
+-- Every credential awarded for an achievement with credits, with who holds it (rowid = award order): written in the
 -- award's transaction, so what counts toward a tier is exactly what was stored.
 CREATE TABLE stacking_ledger (
   credential_id  TEXT PRIMARY KEY REFERENCES credentials(id),
