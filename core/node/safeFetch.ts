@@ -14,6 +14,8 @@
  * - The body is streamed and the request aborted as soon as it passes `maxBytes`.
  * - One deadline (`timeoutMs`) covers resolving, connecting, redirects and the body.
  * - Errors never echo the response's bytes.
+ * - A POST (a body and extra headers) follows no redirect at all: a 307/308 would replay the
+ *   body, its headers (a MAC, a secret) included, at whatever host the answer names.
  */
 import dns from "node:dns";
 import http from "node:http";
@@ -35,8 +37,21 @@ export interface SafeFetchOptions {
   maxRedirects?: number;
   /** Tests only: these exact addresses are allowed although private (e.g. one local test host). */
   allowedPrivateAddresses?: readonly string[];
+  /**
+   * Allows some non-public addresses (`why` is blockedAddressReason's word for it, e.g. "private",
+   * "loopback", "link-local"): for an operator who opted into private networks but still keeps
+   * some ranges (cloud metadata on link-local) out of reach. `localhost` names are then resolved
+   * and their addresses judged like any other.
+   */
+  allowNonPublicAddress?: (address: string, why: string) => boolean;
   /** Tests only: how names are resolved (default: dns.lookup with every address). */
   lookup?: (hostname: string) => Promise<readonly ResolvedAddress[]>;
+  /** GET (default) or POST; a POST never follows a redirect. */
+  method?: "GET" | "POST";
+  /** The request body (POST only). */
+  body?: string | Buffer;
+  /** Extra request headers (content-type, authentication); they cannot replace host or content-length. */
+  headers?: Readonly<Record<string, string>>;
 }
 
 export interface ResolvedAddress {
@@ -250,13 +265,14 @@ async function checkTarget(parsed: URL, options: SafeFetchOptions, deadline: Dea
   if (parsed.username || parsed.password) throw new SafeFetchError("URLs with a user name or password are not fetched", "unsafe-url");
   const hostname = parsed.hostname.replace(/^\[|\]$/g, "");
   if (hostname === "") throw new SafeFetchError("the URL has no host", "unsafe-url");
-  const allowed = (address: string) => options.allowPrivateNetwork === true || (options.allowedPrivateAddresses ?? []).includes(address);
+  const allowed = (address: string, why: string) =>
+    options.allowPrivateNetwork === true || (options.allowedPrivateAddresses ?? []).includes(address) || options.allowNonPublicAddress?.(address, why) === true;
 
   let addresses: readonly ResolvedAddress[];
   if (net.isIP(hostname)) {
     addresses = [{ address: hostname, family: net.isIPv6(hostname) ? 6 : 4 }];
   } else {
-    if (isLocalhostName(hostname) && !options.allowPrivateNetwork) {
+    if (isLocalhostName(hostname) && !options.allowPrivateNetwork && !options.allowNonPublicAddress) {
       throw new SafeFetchError(`${parsed.hostname} is this machine; only public hosts are fetched`, "blocked-address", parsed.hostname);
     }
     try {
@@ -270,7 +286,7 @@ async function checkTarget(parsed: URL, options: SafeFetchOptions, deadline: Dea
   // Every address the name has must be public: otherwise the answer could be steered at will.
   for (const { address } of addresses) {
     const why = blockedAddressReason(address);
-    if (why && !allowed(address)) {
+    if (why && !allowed(address, why)) {
       throw new SafeFetchError(`${parsed.hostname} is a non-public address (${address}: ${why}); only public hosts are fetched`, "blocked-address", parsed.hostname);
     }
   }
@@ -293,12 +309,20 @@ function requestOnce(parsed: URL, address: ResolvedAddress, options: SafeFetchOp
       if (lookupOptions?.all) callback(null, [{ address: address.address, family: address.family }]);
       else callback(null, address.address, address.family);
     };
+    const body = options.body === undefined ? undefined : Buffer.from(options.body);
+    const extra = Object.fromEntries(Object.entries(options.headers ?? {}).filter(([name]) => !["host", "content-length", "transfer-encoding"].includes(name.toLowerCase())));
     const common = {
       host: hostname,
       port: parsed.port || undefined,
       path: `${parsed.pathname}${parsed.search}`,
-      method: "GET",
-      headers: { accept: options.accept ?? "application/json", "user-agent": "credanchor", "accept-encoding": "identity" },
+      method: options.method ?? "GET",
+      headers: {
+        accept: options.accept ?? "application/json",
+        "user-agent": "credanchor",
+        "accept-encoding": "identity",
+        ...extra,
+        ...(body ? { "content-length": String(body.length) } : {}),
+      },
       lookup: pinnedLookup as unknown as net.LookupFunction,
       agent: false as const,
       signal: deadline.signal,
@@ -354,7 +378,7 @@ function requestOnce(parsed: URL, address: ResolvedAddress, options: SafeFetchOp
         resolve({ status, contentType, body: Buffer.concat(chunks, received) });
       });
     });
-    request.end();
+    request.end(body);
   });
 }
 
@@ -366,7 +390,10 @@ export async function safeFetch(url: string, options: SafeFetchOptions): Promise
   } catch {
     throw new SafeFetchError(`not a URL: ${String(url).slice(0, 200)}`, "unsafe-url");
   }
-  const maxRedirects = Math.min(Math.max(0, options.maxRedirects ?? MAX_REDIRECTS), MAX_REDIRECTS);
+  const method = options.method ?? "GET";
+  if (method !== "GET" && method !== "POST") throw new RangeError("safeFetch sends GET or POST");
+  if (options.body !== undefined && method !== "POST") throw new RangeError("safeFetch sends a body only with POST");
+  const maxRedirects = method === "POST" ? 0 : Math.min(Math.max(0, options.maxRedirects ?? MAX_REDIRECTS), MAX_REDIRECTS);
   const deadline = deadlineOf(options.timeoutMs, url);
   try {
     for (let redirects = 0; ; redirects++) {
@@ -374,6 +401,9 @@ export async function safeFetch(url: string, options: SafeFetchOptions): Promise
       const hop = await requestOnce(parsed, address, options, deadline);
       if (hop.location === undefined) {
         return { status: hop.status, contentType: hop.contentType, body: hop.body!, url: parsed.href };
+      }
+      if (method === "POST") {
+        throw new SafeFetchError(`${parsed.host} answered a POST with a redirect (HTTP ${hop.status}); redirects are refused`, "unsafe-url", parsed.hostname);
       }
       if (redirects >= maxRedirects) {
         throw new SafeFetchError(`${parsed.host} redirected more than ${maxRedirects} times`, "unsafe-url");

@@ -236,6 +236,80 @@ describe("safeFetch", function () {
     });
   });
 
+  describe("POST", function () {
+    const allowed = { ...base, allowHttp: true, allowedPrivateAddresses: ["127.0.0.1"] };
+
+    it("sends the body and headers; host and content-length cannot be replaced", async function () {
+      const seen: { method?: string; body?: string; headers?: Record<string, unknown> } = {};
+      const host = await startTestHost((request, response) => {
+        const chunks: Buffer[] = [];
+        request.on("data", (c: Buffer) => chunks.push(c));
+        request.on("end", () => {
+          Object.assign(seen, { method: request.method, body: Buffer.concat(chunks).toString(), headers: request.headers });
+          response.setHeader("content-type", "application/json");
+          response.end('{"ok":true}');
+        });
+      });
+      try {
+        const body = JSON.stringify({ hello: "wörld" });
+        const result = await safeFetch(`http://127.0.0.1:${host.port}/s2s`, {
+          ...allowed,
+          method: "POST",
+          body,
+          headers: { "content-type": "application/json", "x-mac": "abc", host: "evil.example", "Content-Length": "1" },
+        });
+        expect(result.status).to.equal(200);
+        expect(seen.method).to.equal("POST");
+        expect(seen.body).to.equal(body);
+        expect(seen.headers!["x-mac"]).to.equal("abc");
+        expect(seen.headers!["content-type"]).to.equal("application/json");
+        expect(seen.headers!.host).to.equal(`127.0.0.1:${host.port}`);
+        expect(seen.headers!["content-length"]).to.equal(String(Buffer.byteLength(body)));
+      } finally {
+        await host.close();
+      }
+    });
+
+    it("follows no redirect, not even one to the same host, whatever maxRedirects says", async function () {
+      const before = plainHost.hits.length;
+      const error = await refusal(safeFetch(`http://127.0.0.1:${plainHost.port}/redirect/0/`, { ...allowed, method: "POST", body: "{}", maxRedirects: 3 }));
+      expect(error.reason).to.equal("unsafe-url");
+      expect(error.message).to.equal(`127.0.0.1:${plainHost.port} answered a POST with a redirect (HTTP 302); redirects are refused`);
+      expect(plainHost.hits.length).to.equal(before + 1);
+    });
+
+    it("refuses a private address before sending the body", async function () {
+      const before = plainHost.hits.length;
+      const error = await refusal(safeFetch(`http://127.0.0.1:${plainHost.port}/x`, { ...base, allowHttp: true, method: "POST", body: "secret" }));
+      expect(error.reason).to.equal("blocked-address");
+      expect(plainHost.hits.length).to.equal(before);
+    });
+
+    it("allowNonPublicAddress admits the ranges it names and no others; localhost names are then resolved and judged", async function () {
+      const onlyLoopback = { ...base, allowHttp: true, allowNonPublicAddress: (_address: string, why: string) => why === "loopback" };
+      const ok = await safeFetch(`http://127.0.0.1:${plainHost.port}/np`, onlyLoopback);
+      expect(JSON.parse(ok.body.toString())).to.deep.equal({ path: "/np" });
+      const viaName = await safeFetch(`http://localhost:${plainHost.port}/np2`, { ...onlyLoopback, lookup: async () => [{ address: "127.0.0.1", family: 4 }] });
+      expect(viaName.status).to.equal(200);
+      const before = plainHost.hits.length;
+      const { lookup } = publicName([["169.254.169.254"]]);
+      const error = await refusal(safeFetch(`http://metadata.example:${plainHost.port}/x`, { ...onlyLoopback, lookup }));
+      expect(error.reason).to.equal("blocked-address");
+      expect(error.message).to.match(/169\.254\.169\.254: link-local/);
+      expect(plainHost.hits.length).to.equal(before);
+    });
+
+    it("refuses a body on a GET", async function () {
+      let thrown: unknown;
+      try {
+        await safeFetch(`http://127.0.0.1:${plainHost.port}/x`, { ...allowed, body: "x" });
+      } catch (error) {
+        thrown = error;
+      }
+      expect(thrown).to.be.instanceOf(RangeError);
+    });
+  });
+
   describe("size and time", function () {
     it("aborts a 50 MB streamed answer past maxBytes without buffering it", async function () {
       let sent = 0;
