@@ -119,7 +119,7 @@ export function createApp(deps: AppDeps): CredanchorApp {
     batchWorker,
     statusWriter: new StatusWriter(workerDeps),
     onStatusChangeQueued: (change) => flagAfterStatusChange(deps.store, clock, deps.config.publicUrl, change),
-    webhookWorker: new WebhookWorker({ store: deps.store, clock, log, config: deps.config }),
+    webhookWorker: new WebhookWorker({ store: deps.store, clock, log, config: deps.config, network: { allowPrivate: deps.config.webhookAllowPrivate === true, localChain: deps.chain.isLocal } }),
     mailWorker: new MailWorker({ ...workerDeps, mailer: learnerServices(mailDeps).mailer, ...(deps.mailRetry ? { retry: deps.mailRetry } : {}) }),
     // In a worker thread: checking signatures would otherwise hold the event loop.
     verify: async (credentials) => {

@@ -70,6 +70,8 @@ export interface ServerConfig {
    * only). Off by default: the report then says the domain was not checked.
    */
   verifyCheckDomains: boolean;
+  /** WEBHOOK_ALLOW_PRIVATE=true: webhooks may go to private and loopback addresses (never link-local). */
+  webhookAllowPrivate?: boolean;
 }
 
 type Env = Record<string, string | undefined>;
@@ -148,6 +150,7 @@ export function loadConfig(env: Env = process.env): ServerConfig {
       timeoutMs: intFrom(env, "VERIFY_TIMEOUT_MS", 15_000, 100, 600_000),
     },
     verifyCheckDomains: booleanFrom(env, "VERIFY_CHECK_DOMAINS") ?? false,
+    webhookAllowPrivate: booleanFrom(env, "WEBHOOK_ALLOW_PRIVATE") ?? false,
   };
 }
 

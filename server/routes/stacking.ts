@@ -6,7 +6,7 @@
 import crypto from "node:crypto";
 import express from "express";
 import { z } from "zod";
-import { blockedAddressReason, createSafeDocumentFetcher } from "../../core/node/safeFetch";
+import { createSafeDocumentFetcher } from "../../core/node/safeFetch";
 import { credentialsToVerify, isListedAs, judgeStackedBadge, readListedComponents, type FoundComponent } from "../../core/stacking/components";
 import type { BundleReport } from "../../core/verify/report";
 import { unixSeconds } from "../clock";
@@ -14,6 +14,7 @@ import type { AppContext } from "../context";
 import { conflict, forbidden, notFound } from "../http/errors";
 import { parseBody } from "../http/validate";
 import { InvalidInputError } from "../services/errors";
+import { webhookUrlProblem } from "../services/stacking/webhookNetwork";
 import { newStackingRule, stackingRuleBody, stackingRuleJson, validateStackingRule } from "../services/stacking/rules";
 import { credentialIdFrom, queueStatusChange } from "../services/statusChanges";
 import { credentialUrl } from "../services/urls";
@@ -112,14 +113,7 @@ export function stackingRouter(ctx: AppContext) {
     const issuerId = issuerOf(req, "issue");
     const body = parseBody(webhookBody, req);
     const url = new URL(body.url);
-    const problem =
-      url.protocol !== "https:" && url.protocol !== "http:"
-        ? "must be an http(s) URL"
-        : url.username || url.password
-          ? "must not carry credentials"
-          : !ctx.chain.isLocal && (url.protocol !== "https:" || url.hostname === "localhost" || blockedAddressReason(url.hostname.replace(/^\[|\]$/g, "")) !== undefined)
-            ? "must be a public https URL (local addresses are taken only on a local chain)"
-            : undefined;
+    const problem = webhookUrlProblem({ allowPrivate: ctx.config.webhookAllowPrivate === true, localChain: ctx.chain.isLocal }, url);
     if (problem) throw new InvalidInputError(`url ${problem}`, [{ field: "url", message: problem }]);
     // The secret is shown once, here; receivers check Credanchor-Signature with it.
     const secret = crypto.randomBytes(32).toString("hex");

@@ -5,9 +5,17 @@
  * `sending`; the first pass after a start returns them to pending. A retry carries the same
  * event id (Credanchor-Event-Id), so a receiver that saw it already drops it: an event is
  * recorded once and acted on once.
+ *
+ * Every delivery goes through core/node/safeFetch under the webhook network policy
+ * (services/stacking/webhookNetwork.ts): the name is resolved and judged again at each delivery
+ * and the connection pinned to the judged address, no redirect is followed (the body and its
+ * signature are never replayed elsewhere), the answer is bounded in size and time. A delivery
+ * refused for its address is a failed attempt with the reason, retried like any other.
  */
+import { safeFetch, SafeFetchError, type SafeFetchOptions } from "../../core/node/safeFetch";
 import { unixSeconds, type Clock } from "../clock";
 import type { Logger } from "../log";
+import { webhookAddressAllowed, type WebhookNetworkPolicy } from "../services/stacking/webhookNetwork";
 import { signatureHeader } from "../services/stacking/webhooks";
 import type { Store } from "../store/Store";
 import type { WebhookEventRecord } from "../store/StackingStore";
@@ -22,13 +30,20 @@ export const DEFAULT_WEBHOOK_RETRY: Pick<MailRetryPolicy, "baseDelaySeconds" | "
   timeoutMs: 10_000,
 };
 
+/** A receiver's answer is read only for its status: more than this is refused. */
+export const WEBHOOK_MAX_ANSWER_BYTES = 64 * 1024;
+
 export interface WebhookWorkerDeps {
   store: Store;
   clock: Clock;
   log: Logger;
   config: { workerIntervalMs: number };
   retry?: Partial<typeof DEFAULT_WEBHOOK_RETRY>;
-  fetch?: typeof fetch;
+  /** Which non-public addresses receivers may have (services/stacking/webhookNetwork.ts). */
+  network: WebhookNetworkPolicy;
+  /** Tests only: the transport (default core/node/safeFetch) and extra safeFetch options (a resolver, a CA). */
+  safeFetch?: typeof safeFetch;
+  fetchOptions?: Pick<SafeFetchOptions, "lookup" | "ca">;
 }
 
 export class WebhookWorker extends PeriodicWorker {
@@ -64,7 +79,9 @@ export class WebhookWorker extends PeriodicWorker {
       const webhook = store.stacking.getWebhook(event.issuerId);
       if (!webhook) throw new Error("the issuer has no webhook endpoint (PUT /api/v1/webhooks)");
       const now = unixSeconds(clock);
-      const response = await (this.deps.fetch ?? fetch)(webhook.url, {
+      const { network } = this.deps;
+      const response = await (this.deps.safeFetch ?? safeFetch)(webhook.url, {
+        ...this.deps.fetchOptions,
         method: "POST",
         headers: {
           "content-type": "application/json",
@@ -72,13 +89,15 @@ export class WebhookWorker extends PeriodicWorker {
           "credanchor-signature": signatureHeader(webhook.secret, now, event.payloadJson),
         },
         body: event.payloadJson,
-        redirect: "manual",
-        signal: AbortSignal.timeout(this.policy.timeoutMs),
+        accept: "*/*",
+        allowHttp: network.localChain,
+        allowNonPublicAddress: (_address, why) => webhookAddressAllowed(network, why),
+        maxBytes: WEBHOOK_MAX_ANSWER_BYTES,
+        timeoutMs: this.policy.timeoutMs,
       });
-      await response.body?.cancel().catch(() => undefined);
       if (response.status < 200 || response.status >= 300) throw new Error(`the endpoint answered HTTP ${response.status}`);
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      const message = error instanceof SafeFetchError ? `refused (${error.reason}): ${error.message}` : error instanceof Error ? error.message : String(error);
       const giveUp = event.attempts >= this.policy.maxAttempts;
       const retryAt = giveUp ? null : unixSeconds(clock) + mailRetryDelaySeconds(event.attempts, this.policy);
       store.stacking.markWebhookAttemptFailed(event.id, message, retryAt);

@@ -8,6 +8,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { expect } from "chai";
+import type { safeFetch } from "../../core/node/safeFetch";
 import type { Chain } from "../../server/chain/Chain";
 import { createSecretBox } from "../../server/crypto/secretBox";
 import { createLogger } from "../../server/log";
@@ -36,12 +37,13 @@ describe("webhook outbox", () => {
   const now = () => Math.floor(clock.now().getTime() / 1000);
   const calls: { url: string; eventId: string; signature: string; body: string }[] = [];
   let answers: number[] = [];
-  const transport = (async (url: string, init: RequestInit) => {
-    const headers = init.headers as Record<string, string>;
+  // A stand-in for safeFetch (webhookSsrf.test.ts delivers through the real one).
+  const transport: typeof safeFetch = async (url, init) => {
+    const headers = init.headers!;
     calls.push({ url, eventId: headers["credanchor-event-id"]!, signature: headers["credanchor-signature"]!, body: String(init.body) });
-    return new Response(null, { status: answers.shift() ?? 204 });
-  }) as unknown as typeof fetch;
-  const worker = (retry = {}) => new WebhookWorker({ store, clock, log: quiet, config: { workerIntervalMs: 1000 }, fetch: transport, retry: { baseDelaySeconds: 10, maxDelaySeconds: 3600, maxAttempts: 3, ...retry } });
+    return { status: answers.shift() ?? 204, contentType: "", body: Buffer.alloc(0), url };
+  };
+  const worker = (retry = {}) => new WebhookWorker({ store, clock, log: quiet, config: { workerIntervalMs: 1000 }, network: { allowPrivate: false, localChain: false }, safeFetch: transport, retry: { baseDelaySeconds: 10, maxDelaySeconds: 3600, maxAttempts: 3, ...retry } });
   const flag = (n: number) => enqueueWebhookEvent(store, { eventId: `stacking-flag-${n}`, issuerId, type: "stacked_badge.flagged", data: { flagId: n }, now: now() });
 
   beforeEach(() => {
