@@ -311,6 +311,21 @@ describe("stacked badges: credits, stacking rules, deep verification, flags", fu
     expect(misuse).to.equal(2);
   });
 
+  it("refuses webhook URLs on link-local or private addresses on the local chain (422 with the reason); loopback is taken there", async () => {
+    for (const [url, reason] of [
+      ["http://169.254.169.254/latest/meta-data/", /169\.254\.169\.254 \(link-local\)/],
+      ["http://[::ffff:a9fe:a9fe]/", /IPv4-mapped link-local/],
+      ["http://10.0.0.7/hook", /10\.0\.0\.7 \(private\).*WEBHOOK_ALLOW_PRIVATE=true/],
+    ] as const) {
+      const refused = await call(server.baseUrl, "PUT", "/api/v1/webhooks", { key, body: { url } });
+      expect(refused.status, url).to.equal(422);
+      expect(refused.text).to.match(reason);
+    }
+    const events = await call(server.baseUrl, "GET", "/api/v1/webhooks/events", { key });
+    expect(events.status).to.equal(200);
+    expect(events.body.events).to.deep.equal([]);
+  });
+
   it("revoking a component that drops the learner below silver flags silver only, sends one signed webhook event, and waits for the issuer", async () => {
     const set = await call(server.baseUrl, "PUT", "/api/v1/webhooks", { key, body: { url: `http://127.0.0.1:${(hookServer.address() as AddressInfo).port}/hooks` } });
     expect(set.status, set.text).to.equal(200);
