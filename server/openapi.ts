@@ -373,7 +373,7 @@ export function openApiDocument(publicUrl: string) {
       },
       "/api/v1/webhooks": {
         put: {
-          summary: "Set the issuer's webhook endpoint; answers the signing secret once. Events carry Credanchor-Event-Id and Credanchor-Signature: t=<unix>,v1=<HMAC-SHA256(secret, t.body)>",
+          summary: "Set the issuer's webhook endpoint; answers the signing secret once. Events carry Credanchor-Event-Id and Credanchor-Signature: t=<unix>,v1=<HMAC-SHA256(secret, t.body)>. The URL is checked here and again at every delivery (no redirects; loopback only on a local chain, private networks only with WEBHOOK_ALLOW_PRIVATE=true, link-local never); a refused delivery shows its reason in the events",
           security: secured,
           requestBody: body({ type: "object", required: ["url"], properties: { url: { type: "string", format: "uri" } } }),
           responses: { "200": json({ type: "object", properties: { url: { type: "string" }, secret: { type: "string" } } }), ...errors(400, 401, 403, 422) },
