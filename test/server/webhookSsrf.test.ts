@@ -12,7 +12,7 @@ import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { expect } from "chai";
-import type { ResolvedAddress } from "../../core/node/safeFetch";
+import { safeFetch, type ResolvedAddress } from "../../core/node/safeFetch";
 import type { Chain } from "../../server/chain/Chain";
 import { createSecretBox } from "../../server/crypto/secretBox";
 import { createLogger } from "../../server/log";
@@ -79,8 +79,19 @@ describe("webhook deliveries and SSRF", function () {
     const next = answers.length > 1 ? answers.shift()! : answers[0]!;
     return next.map((address) => ({ address, family: (address.includes(":") ? 6 : 4) as 4 | 6 }));
   };
+  // The real safeFetch, guarded: should the policy ever admit a non-loopback address (a bug),
+  // the test fails before any connection leaves this machine.
+  const guarded: typeof safeFetch = (url, options) =>
+    safeFetch(url, {
+      ...options,
+      allowNonPublicAddress: (address, why) => {
+        const allowed = options.allowNonPublicAddress?.(address, why) === true;
+        if (allowed && !address.startsWith("127.")) throw new Error(`test guard: the policy admitted ${address} (${why})`);
+        return allowed;
+      },
+    });
   const worker = (network: WebhookNetworkPolicy, timeoutMs = 5000) =>
-    new WebhookWorker({ store, clock, log: quiet, config: { workerIntervalMs: 1000 }, network, fetchOptions: { lookup }, retry: { baseDelaySeconds: 10, maxDelaySeconds: 3600, maxAttempts: 3, timeoutMs } });
+    new WebhookWorker({ store, clock, log: quiet, config: { workerIntervalMs: 1000 }, network, safeFetch: guarded, fetchOptions: { lookup }, retry: { baseDelaySeconds: 10, maxDelaySeconds: 3600, maxAttempts: 3, timeoutMs } });
   const flag = (n: number) => enqueueWebhookEvent(store, { eventId: `stacking-flag-${n}`, issuerId, type: "stacked_badge.flagged", data: { flagId: n }, now: now() });
   const events = () => store.stacking.listWebhookEvents(issuerId);
   const setUrl = (url: string) => store.stacking.setWebhook({ issuerId, url, secret: "s3cret", createdAt: now() });
