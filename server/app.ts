@@ -32,6 +32,10 @@ import { batchesRouter } from "./routes/batches";
 import { credentialsRouter } from "./routes/credentials";
 import { issuersRouter } from "./routes/issuers";
 import { statusListsRouter } from "./routes/statusLists";
+import { stackingRouter } from "./routes/stacking";
+import { flagAfterStatusChange } from "./services/stacking/engine";
+import { WebhookWorker } from "./worker/webhookWorker";
+import { stackedComponentsRouter } from "./web/stackedComponentsPage";
 import { systemRouter } from "./routes/system";
 import { createLearnerRouter, type LearnerDeps } from "./routes/learner";
 import { applicationsRouter } from "./routes/applications";
@@ -142,6 +146,8 @@ export function createApp(deps: AppDeps): CredanchorApp {
     authenticate: createAuthenticator(deps.store, deps.config.adminApiKey, accreditorDeps ? (hash) => accreditorDeps.accreditors.accreditorIdByKeyHash(hash) : undefined),
     batchWorker,
     statusWriter: new StatusWriter(workerDeps),
+    onStatusChangeQueued: (change) => flagAfterStatusChange(deps.store, clock, deps.config.publicUrl, change),
+    webhookWorker: new WebhookWorker({ store: deps.store, clock, log, config: deps.config, network: { allowPrivate: deps.config.webhookAllowPrivate === true, localChain: deps.chain.isLocal } }),
     mailWorker: new MailWorker({ ...workerDeps, mailer: learnerServices(mailDeps).mailer, ...(deps.mailRetry ? { retry: deps.mailRetry } : {}) }),
     // In a worker thread: checking signatures would otherwise hold the event loop.
     verify: async (credentials) => {
@@ -200,6 +206,7 @@ export function createApp(deps: AppDeps): CredanchorApp {
   app.use(accreditorsRouter(context, accreditorDeps));
   const coIssuanceWorker = new CoIssuanceWorker(context);
   app.use(coIssuanceRouter(context, coIssuanceWorker));
+  app.use(stackingRouter(context));
   const learnerDeps: LearnerDeps & AppContext & { rateLimiter: RateLimiter; abuseLimits: AbuseLimits } = {
     ...context,
     rateLimiter: deps.rateLimiter ?? new MemoryRateLimiter(clock),
@@ -209,6 +216,7 @@ export function createApp(deps: AppDeps): CredanchorApp {
   app.use(createConsoleRouter(learnerDeps));
   app.use(createLearnerRouter(learnerDeps));
   app.use(coIssuancePages(context, learnerDeps));
+  app.use(stackedComponentsRouter(context, learnerDeps));
   app.use(createWebRouter(learnerDeps));
   app.use((req, _res, next) => next(notFound(`no route ${req.method} ${req.path}`)));
   app.use(errorMiddleware(log));
@@ -235,9 +243,10 @@ export function createApp(deps: AppDeps): CredanchorApp {
       context.mailWorker.start();
       accreditorWriter?.start();
       coIssuanceWorker.start();
+      context.webhookWorker?.start();
     },
     async stop() {
-      await Promise.all([context.batchWorker.stop(), context.statusWriter.stop(), context.mailWorker.stop(), accreditorWriter?.stop(), coIssuanceWorker.stop()]);
+      await Promise.all([context.batchWorker.stop(), context.statusWriter.stop(), context.mailWorker.stop(), accreditorWriter?.stop(), coIssuanceWorker.stop(), context.webhookWorker?.stop()]);
     },
   };
 }

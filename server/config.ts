@@ -93,6 +93,8 @@ export interface ServerConfig {
     /** Tests only (never read from the environment): how partner host names are resolved. */
     lookup?: SafeFetchOptions["lookup"];
   };
+  /** WEBHOOK_ALLOW_PRIVATE=true: webhooks may go to private and loopback addresses (never link-local). */
+  webhookAllowPrivate?: boolean;
 }
 
 type Env = Record<string, string | undefined>;
@@ -178,6 +180,7 @@ export function loadConfig(env: Env = process.env): ServerConfig {
       timeoutMs: intFrom(env, "COISSUE_PARTNER_TIMEOUT_MS", 15_000, 100, 600_000),
       maxBytes: intFrom(env, "COISSUE_PARTNER_MAX_BYTES", 16 * 1024 * 1024, 1024, 256 * 1024 * 1024),
     },
+    webhookAllowPrivate: booleanFrom(env, "WEBHOOK_ALLOW_PRIVATE") ?? false,
   };
 }
 

@@ -31,5 +31,9 @@ export interface AppContext {
   /** Sends the mail outbox (claim links recorded with their awards). */
   mailWorker: MailWorker;
   /** The core verification pipeline against our chain (used by /verify and the learner side). */
+  /** Runs in the transaction that queues a status change (stacked badges: flags and their webhook events). */
+  onStatusChangeQueued?: (change: import("./store/Store").StatusChangeRecord) => void;
+  /** Delivers the webhook outbox (stacked badges' flags). */
+  webhookWorker?: import("./worker/webhookWorker").WebhookWorker;
   verify(credentials: unknown[]): Promise<{ verified: boolean; results: { verified: boolean; steps: { name: string; status: string; message: string }[] }[] }>;
 }

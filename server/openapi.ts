@@ -59,6 +59,8 @@ export function openApiDocument(publicUrl: string) {
             criteria: { type: "object", required: ["narrative"], properties: { narrative: { type: "string" } } },
             image: { type: "string", format: "uri" },
             achievementType: { type: "string", examples: ["Badge", "Certificate", "ext:Workshop"] },
+            kind: { enum: ["learning", "course", "completion", "award", "seminar", "special-program", "micro-degree", "stacked"], description: "the program's badge kind, written as its OB 3.0 achievementType" },
+            creditsAvailable: { type: "number", minimum: 0, description: "OB 3.0 creditsAvailable: what stacking rules count" },
           },
         },
         Achievement: {
@@ -379,6 +381,66 @@ export function openApiDocument(publicUrl: string) {
       },
       "/api/v1/co-issuance/s2s/anchored": {
         post: { summary: "Server to server (HMAC of the partnership): the anchored root and its documents, for the partner to endorse", responses: { "202": json({ type: "object" }, "Accepted"), ...errors(400, 401, 403, 404, 409, 422) } },
+      },
+      // Stacked badges (issue 14 part 2): rules, flags, webhooks, deep verification.
+      "/api/v1/stacking-rules": {
+        post: {
+          summary: "Create a stacking rule: lists of counted achievements, tiers (threshold, optional per-list minimums, stacked achievement), optional window",
+          security: secured,
+          requestBody: body({
+            type: "object",
+            required: ["name", "lists", "tiers"],
+            properties: {
+              name: { type: "string" },
+              lists: { type: "object", additionalProperties: { type: "array", items: { type: "string" } } },
+              tiers: { type: "array", items: { type: "object", required: ["name", "threshold", "achievementId"], properties: { name: { type: "string" }, threshold: { type: "number" }, minimums: { type: "object", additionalProperties: { type: "number" } }, achievementId: { type: "string" } } } },
+              window: { type: "object", properties: { from: { type: "string", format: "date-time" }, until: { type: "string", format: "date-time" } } },
+            },
+          }),
+          responses: { "201": json({ type: "object" }, "Created"), ...errors(400, 401, 403, 422) },
+        },
+        get: { summary: "The calling issuer's stacking rules", security: secured, responses: { "200": json({ type: "object", properties: { rules: { type: "array" } } }), ...errors(401, 403) } },
+      },
+      "/api/v1/stacking-rules/{id}": {
+        get: { summary: "One stacking rule", security: secured, parameters: [idParam("id", "rule id")], responses: { "200": json({ type: "object" }), ...errors(401, 403, 404) } },
+      },
+      "/api/v1/stacking-flags": {
+        get: {
+          summary: "Stacked badges whose learner fell below the tier after a component's revocation",
+          security: secured,
+          parameters: [{ name: "state", in: "query", required: false, schema: { enum: ["open", "kept", "revoked"] } }],
+          responses: { "200": json({ type: "object", properties: { flags: { type: "array" } } }), ...errors(401, 403, 422) },
+        },
+      },
+      "/api/v1/stacking-flags/{id}": {
+        get: { summary: "One flag", security: secured, parameters: [idParam("id", "flag id")], responses: { "200": json({ type: "object" }), ...errors(401, 403, 404) } },
+      },
+      "/api/v1/stacking-flags/{id}/decision": {
+        post: {
+          summary: "The issuer's decision on a flag: keep the stacked badge, or revoke it (queued like any revocation); a reason is required",
+          security: secured,
+          parameters: [idParam("id", "flag id")],
+          requestBody: body({ type: "object", required: ["decision", "reason"], properties: { decision: { enum: ["keep", "revoke"] }, reason: { type: "string" } } }),
+          responses: { "200": json({ type: "object" }), ...errors(400, 401, 403, 404, 409) },
+        },
+      },
+      "/api/v1/webhooks": {
+        put: {
+          summary: "Set the issuer's webhook endpoint; answers the signing secret once. Events carry Credanchor-Event-Id and Credanchor-Signature: t=<unix>,v1=<HMAC-SHA256(secret, t.body)>. The URL is checked here and again at every delivery (no redirects; loopback only on a local chain, private networks only with WEBHOOK_ALLOW_PRIVATE=true, link-local never); a refused delivery shows its reason in the events",
+          security: secured,
+          requestBody: body({ type: "object", required: ["url"], properties: { url: { type: "string", format: "uri" } } }),
+          responses: { "200": json({ type: "object", properties: { url: { type: "string" }, secret: { type: "string" } } }), ...errors(400, 401, 403, 422) },
+        },
+      },
+      "/api/v1/webhooks/events": {
+        get: { summary: "The issuer's webhook events and their delivery state", security: secured, responses: { "200": json({ type: "object", properties: { events: { type: "array" } } }), ...errors(401, 403) } },
+      },
+      "/api/v1/verify/stacked": {
+        post: {
+          summary: "Deep verification of a stacked badge: the badge and every component it lists (given in `components`, held here, or fetched safely by URL), each compared with the digest the badge lists",
+          requestBody: body({ type: "object", required: ["credential"], properties: { credential: { type: "object" }, components: { type: "array", items: { type: "object" } } } }),
+          responses: { "200": json({ type: "object", properties: { verdict: { enum: ["verified", "unconfirmed", "failed"] }, components: { type: "array" } } }), ...errors(400, 413, 422) },
+        },
       },
       "/api/v1/verify": {
         post: {

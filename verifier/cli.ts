@@ -36,6 +36,7 @@ import type { TrustedAccreditor } from "../core/verify/recognition";
 import { checkRecognitionRecords } from "../core/identity/checkRecognitionRecords";
 import { RECOGNITION_RECORD_MAX_BYTES } from "../core/identity/recognitionRecord";
 import { recognitionLines } from "./recognitionText";
+import { deepVerify, formatDeepReport } from "./deep";
 
 export const DEFAULT_RPC_URL = "http://127.0.0.1:8545";
 
@@ -64,6 +65,7 @@ const USAGE = `Usage:
                     [--status-list [URL=]FILE]... [--accreditor ADDRESS[=LABEL]]...
                     [--require-recognition] [--offline] [--json]
                     [--email APPLICANT] [--challenge C --domain D]
+  credanchor verify --deep STACKED-BADGE [COMPONENT-FILE]... [--components FILE]... [options above]
   credanchor keygen
   credanchor sign TEMPLATE --key KEYFILE [--issuer-address ADDRESS --chain-id N] [--created ISO-8601]
   credanchor hash FILE [--json]
@@ -97,6 +99,11 @@ verify   checks every credential in the files (a credential, an array of them, a
          A job application (a CLR 2.0 or presentation from a wallet) is also shown per issuer
          with one summary; --email checks each badge's hashed recipient against the
          applicant's email, --challenge/--domain whether the presentation answers your challenge.
+--deep   checks a stacked badge with the component credentials it lists (OB 3.0 evidence with
+         each component's id and digest): each is taken from the other files and --components,
+         or fetched by its URL (safely; never --offline), verified, and compared with the
+         digest the badge lists. A component missing, tampered (another digest), revoked or
+         failing makes the deep verdict FAILED, naming which; exit codes as above.
 keygen   prints a new Ed25519 key as JSON (multibase, JWK, and the bytes32 the chain registers).
 sign     signs a credential template with a key file (from keygen) and prints the credential.
 hash     prints the credential's digest and Merkle leaf.`;
@@ -164,8 +171,11 @@ async function verifyCommand(args: readonly string[], io: CliIo): Promise<number
       email: { type: "string" },
       challenge: { type: "string" },
       domain: { type: "string" },
+      deep: { type: "boolean", default: false },
+      components: { type: "string", multiple: true },
     },
   });
+  if (values.components && !values.deep) throw new UsageError("--components is for --deep: add --deep to check a stacked badge's components");
   if (positionals.length === 0) throw new UsageError("verify needs at least one credential FILE");
   const accreditors = parseAccreditorArguments(values.accreditor ?? []);
   if ((values.challenge === undefined) !== (values.domain === undefined)) {
@@ -190,7 +200,7 @@ async function verifyCommand(args: readonly string[], io: CliIo): Promise<number
   const documents = positionals.map((file) => readJsonFile(file, io));
   const credentials = documents.flatMap((document) => (Array.isArray(document) ? document : [document]));
   if (credentials.length === 0) throw new UsageError(`${positionals.join(", ")} hold${positionals.length === 1 ? "s" : ""} no credential (an empty array); give a credential, an array of them or a presentation`);
-  const raw = await verifyCredentials(credentials, {
+  const pipelineOptions = {
     rpcUrls,
     ...(registry === undefined ? {} : { registry }),
     confirmations,
@@ -200,7 +210,22 @@ async function verifyCommand(args: readonly string[], io: CliIo): Promise<number
     ...(values.offline ? {} : { fetchDocument: createSafeDocumentFetcher(io.fetchOptions) }),
     accreditors,
     requireRecognition: values["require-recognition"],
-  });
+  };
+  if (values.deep) {
+    const supplied = [...credentials.slice(1), ...(values.components ?? []).flatMap((file) => [readJsonFile(file, io)].flat())];
+    const deep = await deepVerify({
+      badge: credentials[0],
+      supplied,
+      fetchDocument: values.offline ? undefined : createSafeDocumentFetcher(io.fetchOptions),
+      verify: async (list) => {
+        const raw = await verifyCredentials(list, pipelineOptions);
+        return failClosed(raw, values.offline ? { reason: "Checked offline: the chain was not read", fix: "Run without --offline" } : raw.chainError !== undefined ? { reason: `The chain was not read: ${raw.chainError}`, fix: `Check --rpc ${rpcUrls.join(", ")}` } : undefined);
+      },
+    });
+    io.stdout(values.json ? JSON.stringify(deep, null, 2) + "\n" : formatDeepReport(deep));
+    return EXIT[deep.verdict];
+  }
+  const raw = await verifyCredentials(credentials, pipelineOptions);
   // The accreditors' records (legal name, domain, country): fetched online, shown only when
   // their hash matches the chain's; identity beside the verdict.
   await checkRecognitionRecords(

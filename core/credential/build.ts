@@ -52,6 +52,8 @@ export interface AchievementInput {
   achievementType?: string;
   /** Who defined the achievement, when that is not the issuer. */
   creator?: IssuerProfile;
+  /** OB 3.0 `creditsAvailable`: credits a learner earns with this achievement (a stacking rule counts them). */
+  creditsAvailable?: number;
 }
 
 /** Who earned the badge: a DID, an email address, or another OB 3.0 identifier. */
@@ -91,6 +93,15 @@ export interface BuildOpenBadgeCredentialParameters {
   coIssuers?: IssuerProfile[];
   /** Credential id; a fresh urn:uuid when omitted. */
   id?: string;
+  /** OB 3.0 `credentialSubject.creditsEarned`. */
+  creditsEarned?: number;
+  /** OB 3.0 `credentialSubject.result` entries, as given (each typed ["Result"]). */
+  results?: ResultInput[];
+}
+
+export interface ResultInput {
+  value?: string;
+  alignment?: { targetName: string; targetUrl: string; targetCode?: string; targetType?: string; targetDescription?: string }[];
 }
 
 export interface ImageObject {
@@ -147,7 +158,10 @@ export interface OpenBadgeCredential {
       image?: ImageObject;
       achievementType?: string;
       creator?: ProfileObject;
+      creditsAvailable?: number;
     };
+    creditsEarned?: number;
+    result?: Array<{ type: ["Result"]; value?: string; alignment?: Array<{ type: ["Alignment"]; targetName: string; targetUrl: string; targetCode?: string; targetType?: string; targetDescription?: string }> }>;
   };
   evidence?: Array<EvidenceInput & { type: ["Evidence"] }>;
   credentialStatus: BitstringStatusListEntry;
@@ -187,7 +201,18 @@ export function buildOpenBadgeCredential(params: BuildOpenBadgeCredentialParamet
         ...(achievement.image === undefined ? {} : { image: imageObject(achievement.image) }),
         ...(achievement.achievementType === undefined ? {} : { achievementType: achievement.achievementType }),
         ...(achievement.creator === undefined ? {} : { creator: profileObject(achievement.creator, "achievement.creator", false) }),
+        ...(achievement.creditsAvailable === undefined ? {} : { creditsAvailable: creditsValue(achievement.creditsAvailable, "achievement.creditsAvailable") }),
       },
+      ...(params.creditsEarned === undefined ? {} : { creditsEarned: creditsValue(params.creditsEarned, "creditsEarned") }),
+      ...(params.results === undefined || params.results.length === 0
+        ? {}
+        : {
+            result: params.results.map((r) => ({
+              type: ["Result"] as ["Result"],
+              ...(r.value === undefined ? {} : { value: r.value }),
+              ...(r.alignment === undefined ? {} : { alignment: r.alignment.map((a) => ({ type: ["Alignment"] as ["Alignment"], ...withoutUndefined(a) })) }),
+            })),
+          }),
     },
     ...(params.evidence === undefined || params.evidence.length === 0
       ? {}
@@ -197,6 +222,12 @@ export function buildOpenBadgeCredential(params: BuildOpenBadgeCredentialParamet
   };
   assertValidOpenBadgeCredential(credential);
   return credential;
+}
+
+/** Credits are finite, non-negative numbers (OB 3.0 types them as xsd:float). */
+function creditsValue(value: number, field: string): number {
+  if (typeof value !== "number" || !Number.isFinite(value) || value < 0) throw new InvalidArgumentError(`${field} must be a finite number ≥ 0`, { [field]: value });
+  return value;
 }
 
 /** The co-issuers' Profiles carried by a credential (see the module comment for where). */

@@ -34,7 +34,7 @@ const IDENTITY_TYPES = [
   "nationalIdentityNumber", "isbn", "issn", "lisSourcedId", "oneRosterSourcedId", "sisSourcedId",
   "ltiContextId", "ltiDeploymentId", "ltiToolId", "ltiPlatformId", "ltiUserId", "identifier",
 ];
-const ACHIEVEMENT_TYPES = [
+export const ACHIEVEMENT_TYPES = [
   "Achievement", "ApprenticeshipCertificate", "Assessment", "Assignment", "AssociateDegree", "Award",
   "Badge", "BachelorDegree", "Certificate", "CertificateOfCompletion", "Certification",
   "CommunityService", "Competency", "Course", "CoCurricular", "Degree", "Diploma", "DoctoralDegree",

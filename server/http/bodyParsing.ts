@@ -23,7 +23,7 @@ export function bodyLimitsFor(awardLimit: string): BodyLimits {
 }
 
 /** Routes that take a body without an API key. */
-const PUBLIC_BODY_ROUTES = new Set(["POST /api/v1/verify"]);
+const PUBLIC_BODY_ROUTES = new Set(["POST /api/v1/verify", "POST /api/v1/verify/stacked"]);
 
 function hasBody(req: Request): boolean {
   return req.headers["transfer-encoding"] !== undefined || (req.headers["content-length"] !== undefined && req.headers["content-length"] !== "0");
@@ -52,7 +52,7 @@ export function apiBodyParsing(authenticate: Authenticate, limits: BodyLimits): 
         ? limits.awards
         : route === "POST /api/v1/status-changes"
           ? limits.statusChanges
-          : route === "POST /api/v1/verify"
+          : route === "POST /api/v1/verify" || route === "POST /api/v1/verify/stacked"
             ? limits.verify
             : limits.default;
     return parser(limit)(req, res, next);

@@ -134,7 +134,12 @@ export function credentialsRouter(ctx: AppContext) {
     }
     const awarded = await awardAchievement(ctx, issuer, achievement, body.recipients);
     ctx.metrics.countAwards(awarded.length);
-    res.status(201).json({ credentials: awarded.map(({ id, state }) => ({ id, state })) });
+    const stackedBadges = awarded.filter((a) => a.stacked);
+    res.status(201).json({
+      credentials: awarded.filter((a) => !a.stacked).map(({ id, state }) => ({ id, state })),
+      // Tiers of stacking rules this award made a learner reach: issued in the same batch.
+      ...(stackedBadges.length > 0 ? { stackedBadges: stackedBadges.map(({ id, state, stacked }) => ({ id, state, ...stacked })) } : {}),
+    });
     // The claim mail was recorded with the award; send it now rather than at the next tick.
     void ctx.mailWorker.tick();
   });

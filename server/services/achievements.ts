@@ -44,7 +44,11 @@ export function updateAchievement(deps: AchievementDeps, issuerId: string, id: s
 
 export function setAchievementDetails(deps: AchievementDeps, issuerId: string, details: Omit<AchievementDetails, "updatedAt">): void {
   ownAchievement(deps, issuerId, details.achievementId);
-  deps.store.console.setAchievementDetails(details);
+  deps.store.transaction(() => {
+    deps.store.console.setAchievementDetails(details);
+    // The credit value is what awards sign as OB 3.0 creditsAvailable and what stacking rules count.
+    if (details.creditValue !== null) deps.store.stacking.setAchievementCredits(details.achievementId, details.creditValue);
+  });
 }
 
 /** When a credential awarded now expires under the achievement's rule, if it has one. */

@@ -20,6 +20,7 @@ import type { AchievementRecord, IssuerRecord, NewCredential, Store } from "../s
 import { sealTree } from "../worker/batchTree";
 import { issuerSigningKey } from "./issuers";
 import { achievementUrl, statusListPrefix, statusListUrl } from "./urls";
+import { ledgerEntriesOf, planStackedBadges, rulesCounting, withStackingLock, type LoadedRule } from "./stacking/engine";
 
 export interface AwardDeps {
   store: Store;
@@ -58,6 +59,8 @@ export interface AwardedCredential {
   state: "signed";
   recipientEmail: string | null;
   recipientName: string | null;
+  /** Set on a stacked badge the award earned (issued in the same batch, listed after the award's own credentials). */
+  stacked?: { ruleId: string; tier: string; credits: number };
 }
 
 /** Share of a status list handed out before the next list is opened (herd privacy stays high). */
@@ -79,6 +82,22 @@ export async function awardAchievement(
   options: AwardOptions = {},
 ): Promise<AwardedCredential[]> {
   assertSignableUrls(issuer, achievement);
+  const credits = deps.store.stacking.achievementCredits(achievement.id);
+  if (credits === undefined) return awardOnce(deps, issuer, achievement, recipients, undefined, options);
+  // Awards with credits of one issuer run one at a time: each sees the credits the last one stored.
+  return withStackingLock(deps.store, issuer.id, () =>
+    awardOnce(deps, issuer, achievement, recipients, { credits, rules: rulesCounting(deps.store, issuer.id, achievement.id) }, options),
+  );
+}
+
+async function awardOnce(
+  deps: AwardDeps,
+  issuer: IssuerRecord,
+  achievement: AchievementRecord,
+  recipients: readonly RecipientInput[],
+  stacking: { credits: number; rules: LoadedRule[] } | undefined,
+  options: AwardOptions,
+): Promise<AwardedCredential[]> {
   const now = deps.clock.now();
   const ids = recipients.map(() => `urn:uuid:${crypto.randomUUID()}`);
   // Indices are persisted before signing because they are signed into the credentials; an
@@ -95,7 +114,9 @@ export async function awardAchievement(
         criteria: { narrative: achievement.criteriaNarrative },
         ...(achievement.image ? { image: achievement.image } : {}),
         ...(achievement.achievementType ? { achievementType: achievement.achievementType } : {}),
+        ...(stacking ? { creditsAvailable: stacking.credits } : {}),
       },
+      ...(stacking ? { creditsEarned: stacking.credits } : {}),
       recipient: recipientOf(recipient),
       validFrom: now,
       ...(options.validUntil ? { validUntil: options.validUntil } : {}),
@@ -121,17 +142,64 @@ export async function awardAchievement(
     recipientName: recipients[i]!.name ?? null,
     presigned: false,
   }));
+  // Stacked badges the award earns: planned from the stored credits plus this award's, signed,
+  // and stored in the same transaction as the award (so in the same batch).
+  const awardedAt = unixSeconds(deps.clock);
+  const ledger = stacking ? ledgerEntriesOf({ issuer, achievement, credits: stacking.credits, awarded: rows.map((row, i) => ({ row, recipient: recipients[i]! })), now: awardedAt }) : [];
+  const planned = stacking
+    ? planStackedBadges({
+        store: deps.store,
+        publicUrl: deps.config.publicUrl,
+        issuer,
+        profile: profileOf(issuer),
+        achievement,
+        credits: stacking.credits,
+        rules: stacking.rules,
+        awarded: rows.map((row, i) => ({ row, recipient: recipients[i]! })),
+        now: awardedAt,
+        allocate: (stackedIds) => deps.store.allocateStatusIndices(issuer.id, stackedIds, statusPolicy(), awardedAt),
+      })
+    : [];
+  for (const p of planned) p.parameters.recipient = recipientOf(p.recipient);
+  const stackedIssued =
+    planned.length === 0 ? [] : await deps.signer.issueCredentials({ seed: key.seed, controller: issuer.did, credentials: planned.map((p) => p.parameters), created: now.toISOString() });
+  const stackedRows: (NewCredential & { achievementName: string })[] = planned.map((p, i) => ({
+    id: p.award.credentialId,
+    issuerId: issuer.id,
+    achievementId: p.achievement.id,
+    listId: listIdOf(p.parameters.status.statusListCredential),
+    statusIndex: p.parameters.status.statusListIndex,
+    signedDocument: stackedIssued[i]!.document,
+    leaf: stackedIssued[i]!.leaf,
+    recipientEmail: p.recipient.email ?? null,
+    recipientName: p.recipient.name ?? null,
+    presigned: false,
+    achievementName: p.achievement.name,
+  }));
+  const stackedKept: AwardedCredential[] = [];
   // The credentials and the mail they owe are one transaction (the outbox): a crash leaves both
   // or neither, and the mail worker sends what is owed after the commit.
   deps.store.transaction(() => {
     const at = unixSeconds(deps.clock);
-    deps.store.insertCredentials(issuer.id, rows, at, newBatchId, batching(deps));
+    // First write wins per (rule, tier, learner): a stacked badge whose tier is already issued is dropped.
+    const fresh = new Set(rows.map((r) => r.id));
+    const keptRows = stackedRows.filter((row, i) => {
+      const p = planned[i]!;
+      // A component revoked while this award was being signed no longer counts: the tier is
+      // left for the next award to reach (never a stacked badge listing a revoked component).
+      if (p.components.some((c) => !fresh.has(c.credentialId) && isRevokedOrPending(deps.store, c.credentialId))) return false;
+      if (!deps.store.stacking.insertStackedAward(p.award, p.components)) return false;
+      stackedKept.push({ id: row.id, state: "signed", recipientEmail: row.recipientEmail, recipientName: row.recipientName, stacked: { ruleId: p.award.ruleId, tier: p.tierName, credits: p.award.credits } });
+      return true;
+    });
+    deps.store.insertCredentials(issuer.id, [...rows, ...keptRows.map(({ achievementName: _n, ...row }) => row)], at, newBatchId, batching(deps));
+    deps.store.stacking.insertLedgerEntries(ledger);
     if (deps.notifier) {
       const mail = deps.notifier.mailFor(
-        rows.map((r) => ({
+        [...rows.map((r) => ({ ...r, achievementName: achievement.name })), ...keptRows].map((r) => ({
           credentialId: r.id,
           issuerId: issuer.id,
-          achievementName: achievement.name,
+          achievementName: r.achievementName,
           ...(r.recipientEmail ? { recipientEmail: r.recipientEmail } : {}),
           ...(r.recipientName ? { recipientName: r.recipientName } : {}),
         })),
@@ -140,7 +208,18 @@ export async function awardAchievement(
     }
     options.inTransaction?.(rows.map((r) => r.id));
   });
-  return rows.map((r) => ({ id: r.id, state: "signed", recipientEmail: r.recipientEmail, recipientName: r.recipientName }));
+  return [...rows.map((r): AwardedCredential => ({ id: r.id, state: "signed", recipientEmail: r.recipientEmail, recipientName: r.recipientName })), ...stackedKept];
+}
+
+function isRevokedOrPending(store: AwardDeps["store"], credentialId: string): boolean {
+  const credential = store.getCredential(credentialId);
+  return !credential || credential.revoked || store.pendingStatusChangesFor(credentialId).some((c) => c.action === "revoke");
+}
+
+function listIdOf(statusListCredential: string): number {
+  const listId = listIdFromStatusListUrl(statusListCredential);
+  invariant(listId !== undefined, "a stacked badge's status list URL is ours");
+  return listId;
 }
 
 /** Why one pre-signed credential was refused. */

@@ -25,6 +25,8 @@ export const STATUS_CHANGE_SLICE_MS = 20;
 export interface StatusChangeDeps {
   store: Store;
   clock: Clock;
+  /** Runs inside the transaction that queues each change (stacked badges flag their tier here). */
+  onStatusChangeQueued?: ((change: StatusChangeRecord) => void) | undefined;
 }
 
 export interface StatusChangeRequest {
@@ -134,6 +136,18 @@ export function queueStatusChanges(deps: StatusChangeDeps, request: StatusChange
 }
 
 function insert(deps: StatusChangeDeps, request: StatusChangeRequest, credential: CredentialRecord): StatusChangeRecord {
+  if (deps.onStatusChangeQueued) {
+    const hook = deps.onStatusChangeQueued;
+    return deps.store.transaction(() => {
+      const change = insertChange(deps, request, credential);
+      hook(change);
+      return change;
+    });
+  }
+  return insertChange(deps, request, credential);
+}
+
+function insertChange(deps: StatusChangeDeps, request: StatusChangeRequest, credential: CredentialRecord): StatusChangeRecord {
   return deps.store.insertStatusChange({
     issuerId: credential.issuerId,
     credentialId: credential.id,

@@ -22,6 +22,7 @@ export interface BatchAnchorFields {
   /** The anchoring block's time (unix seconds): the proofs' `created`. */
   anchoredAt: number;
 }
+import type { StackingStore } from "./StackingStore";
 
 export type BatchState = "open" | "sealed" | "submitted" | "confirmed";
 export type CredentialState = "signed" | "batched" | "anchored";
@@ -205,6 +206,8 @@ export interface Store {
   readonly applications: ApplicationStore;
   /** The issuer console's staff, sessions, images and award jobs (server/store/ConsoleStore.ts). */
   readonly console: ConsoleStore;
+  /** Stacked badges: credits, stacking rules, flags and the webhook outbox (migration 030). */
+  readonly stacking: StackingStore;
   close(): void;
 
   insertIssuer(issuer: IssuerRecord): void;

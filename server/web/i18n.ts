@@ -7,6 +7,7 @@ import { en as accreditationEn, ko as accreditationKo } from "./messages/accredi
 import { en as coissueEn, ko as coissueKo } from "./messages/coissue";
 import * as applicationMessages from "./messages/application";
 import { en as consoleEn, ko as consoleKo } from "./messages/console";
+import { en as stackedEn, ko as stackedKo } from "./messages/stacked";
 
 export type Lang = "ko" | "en";
 export const LANGS: readonly Lang[] = ["ko", "en"];
@@ -125,6 +126,7 @@ const en = {
   ...accreditationEn,
   ...applicationMessages.en,
   ...consoleEn,
+  ...stackedEn,
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -243,6 +245,7 @@ const ko: Record<MessageKey, string> = {
   ...accreditationKo,
   ...applicationMessages.ko,
   ...consoleKo,
+  ...stackedKo,
 };
 
 const dictionaries: Record<Lang, Record<MessageKey, string>> = { en, ko };

@@ -9,6 +9,8 @@ import type { BadgeState, BadgeTileModel } from "./components";
 import { requestContext, sendPage } from "./request";
 import { displayState, type LearnerDeps, type LearnerServices } from "../routes/learner/deps";
 import type { Wallet, WalletBadge } from "../store/LearnerStore";
+import { stackingProgress } from "../services/stacking/progress";
+import { renderStackingProgress } from "./stackingProgressView";
 
 /** A wallet entry as a tile: claimed badges read the issuer's current record, imported ones their stored JSON. */
 export function badgeTileModel(deps: LearnerDeps, badge: WalletBadge): (BadgeTileModel & { badgeId: string; public: boolean }) | undefined {
@@ -36,7 +38,10 @@ export function sendWalletPage(req: Request, res: Response, deps: LearnerDeps, s
     .badgesOf(wallet.id)
     .map((badge) => badgeTileModel(deps, badge))
     .filter((b): b is NonNullable<typeof b> => b !== undefined);
-  sendPage(res, renderWalletPage(ctx, { handle: wallet.handle, badges, message, sections: [walletApplicationsSection(ctx, deps, wallet, badges)] }), status);
+  // Pages rendered over a partial store (tests) have no stacking sub-store: no progress section then.
+  const store = deps.store as Partial<Pick<Store, "stacking">> & typeof deps.store;
+  const progress = store.stacking ? renderStackingProgress(ctx, stackingProgress(store as Pick<Store, "stacking"> & typeof deps.store, wallet)) : "";
+  sendPage(res, renderWalletPage(ctx, { handle: wallet.handle, badges, message, sections: [walletApplicationsSection(ctx, deps, wallet, badges)], ...(progress ? { progress } : {}) }), status);
 }
 
 /** The job applications section: the wallet's badges to pick from and its shares (issue 14 part 3). */

@@ -11,6 +11,8 @@ import type { CoIssuanceStore } from "../CoIssuanceStore";
 import { SqliteCoIssuanceStore } from "../coIssuance/sqliteCoIssuanceStore";
 import { findAnchorProof } from "../../../core/proof/anchor";
 import { migrate, readMigrations, MIGRATIONS_DIR } from "../migrate";
+import type { StackingStore } from "../StackingStore";
+import { SqliteStackingStore } from "../stacking/sqliteStackingStore";
 import { PreparedStatements } from "./preparedStatements";
 import { DERIVED_COLUMNS, DERIVED_JOINS, DerivedDocuments } from "./derivedDocuments";
 import { systemClock, type Clock } from "../../clock";
@@ -61,6 +63,7 @@ export class SqliteStore implements Store {
   readonly coIssuance: CoIssuanceStore;
   readonly applications: ApplicationStore;
   readonly console: ConsoleStore;
+  readonly stacking: StackingStore;
 
   constructor(file: string, options: SqliteStoreOptions = {}) {
     this.db = new Database(file);
@@ -77,6 +80,7 @@ export class SqliteStore implements Store {
     this.console = new SqliteConsoleStore(this.db, options.clock ?? systemClock);
     this.learners = new SqliteLearnerStore(this.db, { clock: options.clock ?? systemClock, claimTokenSeconds: (options.claimTokenDays ?? 30) * 86_400 });
     this.applications = new SqliteApplicationStore(this.db, options.clock ?? systemClock);
+    this.stacking = new SqliteStackingStore(this.db);
   }
 
   transaction<T>(fn: () => T): T {

@@ -13,6 +13,8 @@ export interface WalletPageModel {
   message?: { kind: "ok" | "bad" | "warn"; text: string };
   /** Further sections of other features (job applications), rendered after the import form. */
   sections?: SafeHtml[];
+  /** Progress toward stacked badges (server/web/stackingProgressView.ts). */
+  progress?: SafeHtml;
 }
 
 export function renderWalletPage(ctx: PageContext, model: WalletPageModel): string {
@@ -38,6 +40,7 @@ export function renderWalletPage(ctx: PageContext, model: WalletPageModel): stri
     body: html`<div class="row space-between"><h1>${t("wallet.title")}</h1><a class="btn secondary small" href="/u/${model.handle}">${t("wallet.publicPage")}: /u/${model.handle}</a></div>
 <p class="lede">${t("wallet.lede")}</p>
 ${model.message ? notice(model.message.kind, model.message.text) : ""}
+${model.progress ?? ""}
 ${model.badges.length ? html`<div class="grid">${tiles}</div>` : html`<p class="card muted">${t("wallet.empty")}</p>`}
 <section class="card" aria-labelledby="import-title">
   <h2 id="import-title">${t("wallet.import")}</h2>

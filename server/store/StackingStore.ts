@@ -1,0 +1,111 @@
+/**
+ * Stacked badges' storage (migration 030): achievement credits, stacking rules, the ledger of
+ * counted awards, stacked awards with their components, flags for the issuer's decision, and
+ * the webhook outbox. A typed sub-store of Store (`store.stacking`), on the same database, so
+ * its writes join the award's and the revocation's transactions.
+ */
+import type { CountedComponent } from "../../core/stacking/tiers";
+
+export interface StackingRuleRecord {
+  id: string;
+  issuerId: string;
+  name: string;
+  /** The validated definition (server/services/stacking/ruleDefinition.ts), with its format tag. */
+  definitionJson: string;
+  createdAt: number;
+}
+
+export interface LedgerEntry {
+  credentialId: string;
+  issuerId: string;
+  recipientKey: string;
+  achievementId: string;
+  credits: number;
+  awardedAt: number;
+}
+
+export interface StackedAwardRecord {
+  credentialId: string;
+  ruleId: string;
+  tierIndex: number;
+  recipientKey: string;
+  credits: number;
+  createdAt: number;
+}
+
+export interface StackingFlagRecord {
+  id: number;
+  stackedCredentialId: string;
+  issuerId: string;
+  triggerCredentialId: string;
+  creditsNow: number;
+  threshold: number;
+  state: "open" | "kept" | "revoked";
+  decisionReason: string | null;
+  createdAt: number;
+  decidedAt: number | null;
+}
+
+export interface WebhookRecord {
+  issuerId: string;
+  url: string;
+  secret: string;
+  createdAt: number;
+}
+
+export interface WebhookEventRecord {
+  id: number;
+  eventId: string;
+  issuerId: string;
+  type: string;
+  payloadJson: string;
+  state: "pending" | "sending" | "sent" | "failed";
+  attempts: number;
+  nextAttemptAt: number;
+  lastError: string | null;
+  createdAt: number;
+  sentAt: number | null;
+}
+
+export interface StackingStore {
+  setAchievementCredits(achievementId: string, credits: number): void;
+  achievementCredits(achievementId: string): number | undefined;
+
+  insertRule(rule: StackingRuleRecord): void;
+  getRule(id: string): StackingRuleRecord | undefined;
+  listRules(issuerId: string): StackingRuleRecord[];
+
+  insertLedgerEntries(entries: readonly LedgerEntry[]): void;
+  /**
+   * The learner's counted awards of this issuer that still count: not revoked, and no
+   * revocation queued or submitted (a pending revocation already stops counting).
+   */
+  liveComponents(issuerId: string, recipientKey: string): (CountedComponent & { document: string })[];
+  ledgerEntry(credentialId: string): LedgerEntry | undefined;
+  /** The issuers whose ledger holds credits of this learner. */
+  issuersCrediting(recipientKey: string): string[];
+
+  /** False when the tier was already issued to this learner under this rule (first write wins). */
+  insertStackedAward(award: StackedAwardRecord, components: readonly { credentialId: string; digest: string }[]): boolean;
+  stackedAwardsOf(ruleId: string, recipientKey: string): StackedAwardRecord[];
+  getStackedAward(credentialId: string): StackedAwardRecord | undefined;
+  /** Stacked badges that list the credential as a component. */
+  stackedAwardsListing(componentCredentialId: string): StackedAwardRecord[];
+
+  /** False when this (stacked badge, trigger) flag already exists. */
+  insertFlag(flag: Omit<StackingFlagRecord, "id" | "state" | "decisionReason" | "decidedAt">): StackingFlagRecord | undefined;
+  getFlag(id: number): StackingFlagRecord | undefined;
+  listFlags(issuerId: string, state?: StackingFlagRecord["state"]): StackingFlagRecord[];
+  /** open → kept|revoked; false when the flag was no longer open. */
+  decideFlag(id: number, state: "kept" | "revoked", reason: string, now: number): boolean;
+
+  setWebhook(webhook: WebhookRecord): void;
+  getWebhook(issuerId: string): WebhookRecord | undefined;
+  /** Records an event (inside the caller's transaction); an event id already recorded is skipped. */
+  enqueueWebhookEvent(event: { eventId: string; issuerId: string; type: string; payloadJson: string }, now: number): boolean;
+  claimDueWebhookEvents(now: number, limit: number): WebhookEventRecord[];
+  markWebhookSent(id: number, now: number): void;
+  markWebhookAttemptFailed(id: number, error: string, retryAt: number | null): void;
+  recoverInterruptedWebhooks(now: number): number;
+  listWebhookEvents(issuerId: string): WebhookEventRecord[];
+}
