@@ -3,6 +3,8 @@
  * universities, so Korean is chosen whenever the browser prefers it; `?lang=` switches and
  * is remembered in a cookie.
  */
+import * as learnerPages from "./messages/learnerPages";
+
 export type Lang = "ko" | "en";
 export const LANGS: readonly Lang[] = ["ko", "en"];
 
@@ -116,6 +118,7 @@ const en = {
   "pdf.statusWhenPrinted": "Status when printed: {state}",
   "pdf.verifyHint": "Verify: scan the code, or open the verify page and drop this PDF.",
   "pdf.embedded": "The credential is embedded in this file as {file}.",
+  ...learnerPages.en,
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -230,6 +233,7 @@ const ko: Record<MessageKey, string> = {
   "pdf.statusWhenPrinted": "출력 시점 상태: {state}",
   "pdf.verifyHint": "검증 방법: QR 코드를 스캔하거나, 검증 페이지에 이 PDF 파일을 끌어다 놓으세요.",
   "pdf.embedded": "이 파일에는 자격증명 원본이 {file}(으)로 들어 있습니다.",
+  ...learnerPages.ko,
 };
 
 const dictionaries: Record<Lang, Record<MessageKey, string>> = { en, ko };

@@ -14,6 +14,8 @@ import { renderErrorPage } from "../../web/pages/error";
 import { credentialView } from "../../web/credentialView";
 import { magicLinkMessage } from "../../mail/messages";
 import { systemClock, unixSeconds } from "../../clock";
+import { credentialPath } from "../../web/paths";
+import { revocationOf } from "../../web/credentialAccess";
 
 export type { LearnerDeps } from "./deps";
 
@@ -84,6 +86,9 @@ export function createLearnerRouter(deps: LearnerDeps): Router {
     const token = String(req.params.token);
     const claim = learners.findClaim(token);
     if (!claim || claim.state !== "pending" || learners.isClaimExpired(claim)) return sendClaimPage(req, res, deps, svc, token);
+    // A revoked badge is never accepted silently: the claim page says it was revoked, when and why.
+    const record = deps.store.getCredential(claim.credentialId);
+    if (!record || revocationOf(record, learners)) return sendClaimPage(req, res, deps, svc, token, { status: 409 });
     const t = requestContext(req, res, svc).t;
 
     let wallet = currentWallet(req, learners);
@@ -99,8 +104,12 @@ export function createLearnerRouter(deps: LearnerDeps): Router {
       } else {
         const handle = field(req, "handle").toLowerCase();
         const passphrase = field(req, "passphrase");
-        if (!HANDLE_PATTERN.test(handle)) return sendClaimPage(req, res, deps, svc, token, { error: t("field.handle.hint"), status: 422 });
-        if (passphrase && passphrase.length < MIN_PASSPHRASE) return sendClaimPage(req, res, deps, svc, token, { error: t("field.passphrase.hint"), status: 422 });
+        // A refused form keeps what was typed, except the passphrase, which never goes back into
+        // a page (the message asks for it again).
+        const values = { displayName: field(req, "displayName"), handle: field(req, "handle") };
+        const again = passphrase ? ` ${t("claim.passphraseAgain")}` : "";
+        if (!HANDLE_PATTERN.test(handle)) return sendClaimPage(req, res, deps, svc, token, { error: t("field.handle.hint") + again, status: 422, values });
+        if (passphrase && passphrase.length < MIN_PASSPHRASE) return sendClaimPage(req, res, deps, svc, token, { error: t("field.passphrase.hint") + again, status: 422, values });
         try {
           wallet = learners.createWallet({
             handle,
@@ -109,7 +118,11 @@ export function createLearnerRouter(deps: LearnerDeps): Router {
             passphraseHash: passphrase ? await hashPassphrase(passphrase) : undefined,
           });
         } catch (error) {
-          if (error instanceof HandleTakenError || error instanceof WalletExistsError) return sendClaimPage(req, res, deps, svc, token, { error: error.message, status: 409 });
+          if (error instanceof HandleTakenError) {
+            const message = t("claim.handleTaken", { handle: error.handle, suggestion: learners.suggestHandle(error.handle) }) + again;
+            return sendClaimPage(req, res, deps, svc, token, { error: message, status: 409, values });
+          }
+          if (error instanceof WalletExistsError) return sendClaimPage(req, res, deps, svc, token, { error: t("claim.walletExistsNow"), status: 409 });
           throw error;
         }
       }
@@ -194,6 +207,24 @@ export function createLearnerRouter(deps: LearnerDeps): Router {
   router.post("/learner/badges/:id/visibility", requireWallet, form(FORM_LIMIT), (req, res) => {
     const changed = services().learners.setPublic(walletOf(res).id, String(req.params.id), field(req, "public") === "1");
     res.redirect(303, changed ? "/wallet?notice=updated" : "/wallet");
+  });
+
+  // Share links: made and revoked by the badge's holder only; the new link is shown once, on the
+  // badge's own page (its token is in the address the holder is sent to).
+  router.post("/learner/badges/:id/share", requireWallet, (req, res) => {
+    const learners = services().learners;
+    const badge = learners.findBadge(String(req.params.id));
+    const token = badge ? learners.createShareLink(walletOf(res).id, badge.id) : undefined;
+    if (!badge || !token) return res.redirect(303, "/wallet");
+    res.redirect(303, `${credentialPath(badge.credentialId ?? badge.id)}?share=${encodeURIComponent(token)}&notice=shared`);
+  });
+
+  router.post("/learner/badges/:id/unshare", requireWallet, (req, res) => {
+    const learners = services().learners;
+    const badge = learners.findBadge(String(req.params.id));
+    if (!badge || badge.walletId !== walletOf(res).id) return res.redirect(303, "/wallet");
+    const count = learners.revokeShareLinks(walletOf(res).id, badge.id);
+    res.redirect(303, `${credentialPath(badge.credentialId ?? badge.id)}?notice=unshared&count=${count}`);
   });
 
   router.post("/learner/badges/:id/delete", requireWallet, (req, res) => {

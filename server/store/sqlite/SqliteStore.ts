@@ -18,7 +18,9 @@ import type {
   BatchState,
   ChainTxRecord,
   CredentialRecord,
+  IssuerProfileUpdate,
   IssuerRecord,
+  IssuerSignatory,
   MailRecord,
   MailState,
   NewChainTx,
@@ -77,6 +79,16 @@ export class SqliteStore implements Store {
       )
       .run(i.id, i.name, i.url, i.email, i.image, i.did, i.address, i.chainId, i.addressKeySealed, i.signingSeedSealed,
         i.signingPublicKeyMultibase, i.signingKeyId, i.onchainState, i.isDemo ? 1 : 0, i.createdAt, i.domain ?? null);
+  }
+
+  setIssuerProfile(id: string, profile: IssuerProfileUpdate): void {
+    const columns: [string, unknown][] = [];
+    if (profile.logoImage !== undefined) columns.push(["logo_image", profile.logoImage]);
+    if (profile.sealImage !== undefined) columns.push(["seal_image", profile.sealImage]);
+    if (profile.signatories !== undefined) columns.push(["signatories", JSON.stringify(profile.signatories)]);
+    if (profile.contactEmail !== undefined) columns.push(["contact_email", profile.contactEmail]);
+    if (columns.length === 0) return;
+    this.db.prepare(`UPDATE issuers SET ${columns.map(([c]) => `${c} = ?`).join(", ")} WHERE id = ?`).run(...columns.map(([, v]) => v), id);
   }
 
   getIssuer(id: string): IssuerRecord | undefined {
@@ -575,7 +587,25 @@ function issuerFrom(r: Row | undefined): IssuerRecord | undefined {
     isDemo: r.is_demo === 1,
     createdAt: r.created_at as number,
     domain: (r.domain as string | null | undefined) ?? null,
+    logoImage: (r.logo_image as string | null | undefined) ?? null,
+    sealImage: (r.seal_image as string | null | undefined) ?? null,
+    signatories: parseSignatories(r.signatories),
+    contactEmail: (r.contact_email as string | null | undefined) ?? null,
   };
+}
+
+/** Signatories as stored (JSON); anything not of the shape [{name, title}] is left out. */
+function parseSignatories(value: unknown): IssuerSignatory[] {
+  if (typeof value !== "string") return [];
+  try {
+    const parsed = JSON.parse(value) as unknown;
+    if (!Array.isArray(parsed)) return [];
+    return parsed
+      .filter((s): s is IssuerSignatory => typeof s === "object" && s !== null && typeof (s as IssuerSignatory).name === "string" && typeof (s as IssuerSignatory).title === "string")
+      .map((s) => ({ name: s.name, title: s.title }));
+  } catch {
+    return [];
+  }
 }
 
 function achievementFrom(r: Row | undefined): AchievementRecord | undefined {
