@@ -20,7 +20,7 @@ import { credentialFastPath } from "./http/credentialFastPath";
 import { errorMiddleware, notFound } from "./http/errors";
 import { Readiness, sqliteWriteProbe } from "./health";
 import { createLogger, type Logger } from "./log";
-import { createClaimNotifier } from "./mail/claimNotifier";
+import { claimReminderNoLongerOwed, createClaimNotifier } from "./mail/claimNotifier";
 import type { Mailer } from "./mail/mailer";
 import { Metrics } from "./metrics";
 import type { AwardNotifier } from "./notifier";
@@ -114,7 +114,12 @@ export function createApp(deps: AppDeps): CredanchorApp {
     authenticate: createAuthenticator(deps.store, deps.config.adminApiKey),
     batchWorker,
     statusWriter: new StatusWriter(workerDeps),
-    mailWorker: new MailWorker({ ...workerDeps, mailer: learnerServices(mailDeps).mailer, ...(deps.mailRetry ? { retry: deps.mailRetry } : {}) }),
+    mailWorker: new MailWorker({
+      ...workerDeps,
+      mailer: learnerServices(mailDeps).mailer,
+      noLongerOwed: claimReminderNoLongerOwed(deps.store.learners),
+      ...(deps.mailRetry ? { retry: deps.mailRetry } : {}),
+    }),
     // In a worker thread: checking signatures would otherwise hold the event loop.
     verify: async (credentials) => {
       const report = (await deps.signer.verifyCredentials({

@@ -130,6 +130,8 @@ export interface LearnerStore {
   createClaims(claims: readonly NewClaim[]): string[];
   /** The claim a token names, expired or not (pages say which). */
   findClaim(token: string): Claim | undefined;
+  /** The latest claim of a credential by a recipient (what a reminder is about). */
+  claimFor(credentialId: string, email: string): Claim | undefined;
   /** Whether the claim can still be acted on now. */
   isClaimExpired(claim: Claim): boolean;
   /**

@@ -162,6 +162,12 @@ export interface NewMail {
   recipient: string;
   subject: string;
   text: string;
+  /** The HTML part, when there is one (migration 152). */
+  html?: string;
+  /** Display name of From (the issuer's name for claim mail); the server's own when absent. */
+  fromName?: string;
+  /** Not sent before this time (unix seconds): a reminder is recorded now and due later. */
+  notBefore?: number;
 }
 
 export interface MailRecord extends NewMail {

@@ -198,6 +198,16 @@ export function createWebRouter(deps: LearnerDeps): Router {
     res.type(image.kind === "png" ? "image/png" : "image/jpeg").set("Cache-Control", found.isPublic ? "public, max-age=3600" : "private, no-store").send(image.bytes);
   });
 
+  // Public images of issuers and achievements (not of anyone's award): claim mail shows them,
+  // and no mail client shows a data: URL. SVG is served rasterised.
+  const sendImage = (res: Response, dataUrl: string | null | undefined) => {
+    const image = rasterImage(dataUrl, 480);
+    if (!image) return res.status(404).type("text").send("no image");
+    res.type(image.kind === "png" ? "image/png" : "image/jpeg").set("Cache-Control", "public, max-age=3600").send(image.bytes);
+  };
+  router.get("/media/issuers/:id/logo", (req, res) => sendImage(res, deps.store.getIssuer?.(String(req.params.id))?.logoImage));
+  router.get("/media/achievements/:id/image", (req, res) => sendImage(res, deps.store.getAchievement?.(String(req.params.id))?.image));
+
   // Claim and sign-in links sit in these messages: whoever reads them owns the wallets. Only
   // with DEV_OUTBOX, and only for a browser on this machine; everyone else gets the plain 404
   // of a route that does not exist.

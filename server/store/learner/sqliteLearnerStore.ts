@@ -116,6 +116,12 @@ export class SqliteLearnerStore implements LearnerStore {
     return this.claimFromRow(this.statements.get(`SELECT * FROM learner_claims WHERE token_hash = ?`).get(hashToken(token)) as Row | undefined);
   }
 
+  claimFor(credentialId: string, email: string): Claim | undefined {
+    return this.claimFromRow(
+      this.statements.get(`SELECT * FROM learner_claims WHERE credential_id = ? AND email = ? ORDER BY created_at DESC, rowid DESC LIMIT 1`).get(credentialId, normaliseEmail(email)) as Row | undefined,
+    );
+  }
+
   isClaimExpired(claim: Claim): boolean {
     return this.now() >= claim.expiresAt;
   }

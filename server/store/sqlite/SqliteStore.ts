@@ -500,12 +500,14 @@ export class SqliteStore implements Store {
 
   enqueueMail(messages: readonly NewMail[], now: number): number {
     const insert = this.statements.get(
-      `INSERT OR IGNORE INTO mail_outbox (purpose, ref, recipient, subject, body_text, state, attempts, next_attempt_at, created_at)
-       VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?)`,
+      `INSERT OR IGNORE INTO mail_outbox (purpose, ref, recipient, subject, body_text, body_html, from_name, state, attempts, next_attempt_at, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)`,
     );
     return this.transaction(() => {
       let added = 0;
-      for (const m of messages) added += insert.run(m.purpose, m.ref, m.recipient.trim().toLowerCase(), m.subject, m.text, now, now).changes;
+      for (const m of messages) {
+        added += insert.run(m.purpose, m.ref, m.recipient.trim().toLowerCase(), m.subject, m.text, m.html ?? null, m.fromName ?? null, Math.max(now, m.notBefore ?? now), now).changes;
+      }
       return added;
     });
   }
@@ -521,7 +523,7 @@ export class SqliteStore implements Store {
   }
 
   markMailSent(id: number, now: number): void {
-    const changed = this.statements.get("UPDATE mail_outbox SET state = 'sent', sent_at = ?, body_text = NULL, last_error = NULL WHERE id = ? AND state = 'sending'").run(now, id).changes;
+    const changed = this.statements.get("UPDATE mail_outbox SET state = 'sent', sent_at = ?, body_text = NULL, body_html = NULL, last_error = NULL WHERE id = ? AND state = 'sending'").run(now, id).changes;
     invariant(changed === 1, `mail ${id} is marked sent only while sending`);
   }
 
@@ -677,6 +679,8 @@ function mailFrom(r: Row | undefined): MailRecord | undefined {
     recipient: r.recipient as string,
     subject: r.subject as string,
     text: (r.body_text as string | null) ?? "",
+    ...(typeof r.body_html === "string" ? { html: r.body_html } : {}),
+    ...(typeof r.from_name === "string" ? { fromName: r.from_name } : {}),
     state: r.state as MailState,
     attempts: r.attempts as number,
     nextAttemptAt: r.next_attempt_at as number,
