@@ -11,6 +11,7 @@ import { sendWalletPage } from "../../web/walletView";
 import { requestContext, sendPage } from "../../web/request";
 import { renderSigninPage } from "../../web/pages/signin";
 import { renderErrorPage } from "../../web/pages/error";
+import { isMessageKey } from "../../web/i18n";
 import { credentialView } from "../../web/credentialView";
 import { magicLinkMessage } from "../../mail/messages";
 import { systemClock, unixSeconds } from "../../clock";
@@ -248,15 +249,25 @@ export function createLearnerRouter(deps: LearnerDeps): Router {
       const svc = services();
       const wallet = walletOf(res);
       const t = requestContext(req, res, svc).t;
+      // Every refusal in the learner's language: a step by its plain name, never "issuer-signature: …".
+      const words = (error: ImportRefusedError) => {
+        if (!error.words) return error.message;
+        const vars = { ...error.words.vars };
+        if (error.words.key === "import.failedStep") {
+          const key = `step.${String(vars.step)}`;
+          vars.step = isMessageKey(key) ? t(key) : String(vars.step);
+        }
+        return t(error.words.key, vars);
+      };
       try {
         const json = (req.body as Record<string, unknown> | undefined)?.json;
         const text = typeof json === "string" ? json.trim() : "";
         const url = field(req, "url");
-        if (!text && !url) throw new ImportRefusedError("choose a JSON file or give a URL");
+        if (!text && !url) throw new ImportRefusedError("choose a JSON file or give a URL", { key: "import.noInput" });
         const credential = text ? parseBadgeJson(text) : await loadBadgeFromUrl(url, { ownOrigin: new URL(deps.config.publicUrl).origin });
         const recipient = recipientMatches(credential, wallet);
-        if (!recipient.matches) throw new ImportRefusedError(recipient.reason);
-        if (!deps.verify) throw new ImportRefusedError("verification is not available on this server");
+        if (!recipient.matches) throw new ImportRefusedError(recipient.reason, { key: "import.notYours", vars: { email: wallet.email } });
+        if (!deps.verify) throw new ImportRefusedError("verification is not available on this server", { key: "import.noVerify" });
         const decision = decideImport(await deps.verify([credential]));
         const credentialJson = JSON.stringify(credential);
         svc.learners.importBadge(wallet.id, {
@@ -265,12 +276,13 @@ export function createLearnerRouter(deps: LearnerDeps): Router {
           importSummary: { result: decision.result, steps: decision.report.steps, at: unixSeconds(deps.clock ?? systemClock) },
         });
         const name = credentialView(credential).achievementName;
-        sendWalletPage(req, res, deps, svc, wallet, { kind: "ok", text: t("wallet.imported", { name, result: decision.result }) });
+        const result = t(decision.result === "anchored" ? "import.result.anchored" : "import.result.signed");
+        sendWalletPage(req, res, deps, svc, wallet, { kind: "ok", text: t("wallet.imported", { name, result }) });
       } catch (error) {
         if (error instanceof BadgeAlreadyInWalletError) {
-          return sendWalletPage(req, res, deps, svc, wallet, { kind: "bad", text: t("wallet.importRefused", { reason: error.message }) }, 409);
+          return sendWalletPage(req, res, deps, svc, wallet, { kind: "bad", text: t("wallet.importRefused", { reason: t("import.already") }) }, 409);
         }
-        const reason = error instanceof ImportRefusedError ? error.message : `verification failed: ${(error as Error).message}`;
+        const reason = error instanceof ImportRefusedError ? words(error) : t("import.failed", { detail: (error as Error).message });
         sendWalletPage(req, res, deps, svc, wallet, { kind: "bad", text: t("wallet.importRefused", { reason }) }, 422);
       }
     },
