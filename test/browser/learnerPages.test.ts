@@ -13,6 +13,7 @@ import AxeBuilder from "@axe-core/playwright";
 import type { BrowserContext, Page } from "playwright-core";
 import { api, badgePngDataUrl, DOWNLOAD_DIR, launchBrowser, SCREENSHOT_DIR, startChain, startServer, type RunningServer } from "./harness";
 import { pdfPageText } from "../helpers/pdfText";
+import { eventually } from "../helpers/eventually";
 import type { LocalNode } from "../../server/chain/localNode";
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { buildWeb } = require("../../scripts/build-web.js") as { buildWeb: (options?: { quiet?: boolean }) => Promise<void> };
@@ -87,7 +88,11 @@ describe("learner pages (issue 15) in the browser, Korean and English", function
     ids.declined = await award("자료구조", [180, 35, 24]);
     ids.privateOne = await award("알고리즘", [17, 107, 58]);
     ids.shared = await award("운영체제", [29, 78, 216]);
-    const { messages } = await api(server.baseUrl, "GET", "/dev/outbox.json");
+    // The mail worker writes the outbox after the award's answer: wait for all three.
+    const messages = await eventually("three claim mails in the outbox", async () => {
+      const listed = (await api(server.baseUrl, "GET", "/dev/outbox.json")).messages as { to: string; subject: string }[];
+      return listed.filter((m) => m.subject.startsWith("[한국대학교]")).length >= 3 ? (listed as any[]) : undefined;
+    });
     for (const name of ["자료구조", "알고리즘", "운영체제"]) {
       const mail = messages.find((m: { to: string; subject: string }) => m.to === "minji@example.ac.kr" && m.subject.includes(name));
       expect(mail, `the claim mail of ${name}`).to.not.equal(undefined);

@@ -26,9 +26,13 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string,
   return node;
 }
 
-/** Whether a sentence is in Korean already (ours are; the pipeline's own messages are English). */
+/**
+ * Whether a verdict sentence is in Korean already: ours are, the pipeline's own are English
+ * (with names in them, which may be Korean). More Hangul than Latin letters, addresses aside.
+ */
 function isKorean(sentence: string): boolean {
-  return /[\uac00-\ud7a3]/.test(sentence);
+  const words = sentence.replace(/https?:\/\/\S+/g, "");
+  return (words.match(/[\uac00-\ud7a3]/g) ?? []).length >= (words.match(/[A-Za-z]/g) ?? []).length;
 }
 
 /**
@@ -36,7 +40,7 @@ function isKorean(sentence: string): boolean {
  * disclosure marked lang="en", so the page reads in Korean and the original stays one click away.
  */
 function original(lang: UiLang, message: string, css: string): HTMLElement {
-  if (lang === "en" || isKorean(message)) return el("div", { class: css }, message);
+  if (lang === "en") return el("div", { class: css }, message);
   return el("details", { class: css }, el("summary", {}, text(lang, "originalText")), el("div", { lang: "en" }, message));
 }
 
@@ -60,7 +64,7 @@ function stepItem(step: VerificationStep, lang: UiLang, issuerName: string | und
     el("div", { class: "step-title", title }, headline, el("span", { class: "sr-only" }, ` (${title}: ${STATUS_WORDS[lang][status] ?? status})`)),
     headline === step.message ? "" : original(lang, step.message, "step-detail"),
   );
-  if (status === "unconfirmed" && step.fix) body.append(original(lang, text(lang === "ko" && !isKorean(step.fix) ? "en" : lang, "whatToDo", { fix: step.fix }), "step-fix"));
+  if (status === "unconfirmed" && step.fix) body.append(original(lang, text("en", "whatToDo", { fix: step.fix }), "step-fix"));
   return el("li", { class: status, "data-step": step.name, "data-status": status }, el("span", { class: "step-icon", "aria-hidden": "true" }, ICONS[status] ?? "?"), body);
 }
 
