@@ -30,7 +30,9 @@ export function englishLeftovers(text: string, alsoAllowed: readonly string[] = 
     .replace(/https?:\/\/\S+/g, " ")
     .replace(/\S+@\S+/g, " ")
     .replace(/\/[\w/.-]+/g, " ");
-  return Array.from(new Set(withoutAddresses.match(/[A-Za-z]{2,}/g) ?? [])).filter((word) => !allowed.has(word));
+  // Words are runs of Latin letters; a run with digits in it is an id (a batch "3f2add"), not a word.
+  const words = (withoutAddresses.match(/[A-Za-z0-9]+/g) ?? []).filter((token) => /^[A-Za-z]{2,}$/.test(token));
+  return Array.from(new Set(words)).filter((word) => !allowed.has(word));
 }
 
 describe("learner pages (issue 15) in the browser, Korean and English", function () {

@@ -30,9 +30,12 @@ function credential(image?: string): string {
   });
 }
 
+/** Colour images drawn on the page (an image's alpha channel is a second, grey image: its SMask). */
 async function imageCount(bytes: Uint8Array): Promise<number> {
   const pdf = await PDFDocument.load(bytes);
-  return pdf.context.enumerateIndirectObjects().filter(([, object]) => object instanceof PDFRawStream && object.dict.get(PDFName.of("Subtype")) === PDFName.of("Image")).length;
+  return pdf.context
+    .enumerateIndirectObjects()
+    .filter(([, object]) => object instanceof PDFRawStream && object.dict.get(PDFName.of("Subtype")) === PDFName.of("Image") && object.dict.get(PDFName.of("ColorSpace")) !== PDFName.of("DeviceGray")).length;
 }
 
 const base = { shareUrl: "http://127.0.0.1:3000/c/abc", recipientName: "김민지", lang: "ko" as const, stateLabel: "anchored" };
