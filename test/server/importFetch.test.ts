@@ -170,7 +170,7 @@ describe("wallet import route: POST /learner/import with a URL", function () {
   const importUrl = (url: string) =>
     fetch(`${appUrl}/learner/import`, {
       method: "POST",
-      headers: { "content-type": "application/x-www-form-urlencoded", origin: appUrl, cookie },
+      headers: { "content-type": "application/x-www-form-urlencoded", origin: appUrl, cookie, "accept-language": "en" },
       body: new URLSearchParams({ url }).toString(),
       redirect: "manual",
     });
