@@ -181,9 +181,10 @@ describe("learner and verifier in the browser", function () {
     await page.getByRole("button", { name: "Verify and import" }).click();
     expect(await page.locator(".notice.bad").textContent()).to.include("this badge was issued to someone else, not to minji@example.ac.kr.");
 
-    await page.getByLabel("or its URL").fill(`${server.baseUrl}/c/${minjiSecondCredentialId}/credential.json`);
+    // By the issuer API's address: a badge never claimed has no public /c/ page.
+    await page.getByLabel("or its URL").fill(`${server.baseUrl}/api/v1/credentials/${minjiSecondCredentialId}`);
     await page.getByRole("button", { name: "Verify and import" }).click();
-    expect(await page.locator(".notice").textContent()).to.include("(anchored)");
+    expect(await page.locator(".notice").textContent()).to.include("(checked, and recorded on the blockchain)");
 
     const forged = { ...foreign, name: "Public Speaking (Distinction)" };
     await page.locator("#import-file").setInputFiles({ name: "forged.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(forged)) });
@@ -235,7 +236,7 @@ describe("learner and verifier in the browser", function () {
     const credentialUrl = page.url().split("?")[0]!;
     await page.goto(`${credentialUrl}?lang=ko`);
     expect(await page.locator("html").getAttribute("lang")).to.equal("ko");
-    expect(await page.locator("#verify-title").textContent()).to.equal("실시간 검증");
+    expect(await page.locator("#verify-title").textContent()).to.equal("진짜 배지인가요?");
     expect(await awaitVerdict("#verify-panel")).to.equal("verified");
     expect(await page.locator(".verdict").textContent()).to.include("검증됨");
     await shot("ko-credential");

@@ -174,8 +174,9 @@ function causeLines(result: CredentialReport, lang: UiLang, fallbackFix: string 
   const stepName = cause.step ? stepTitle(cause.step, lang) : "—";
   if (result.verdict === "failed") return [lang === "ko" && !isKorean(cause.reason) ? text(lang, "failedAt", { step: stepName }) : `${text(lang, "failedAt", { step: stepName })} — ${cause.reason}`];
   const reason = lang === "ko" && !isKorean(cause.reason) ? `${text(lang, "notChecked")}: ${stepName}` : cause.reason;
-  const fix = cause.fix && (lang === "en" || isKorean(cause.fix)) ? cause.fix : undefined;
-  return fix ? [reason, text(lang, "whatToDo", { fix })] : [reason];
+  if (!cause.fix) return [reason];
+  // An English fix is in the steps' technical details; the verdict says where to look.
+  return [reason, lang === "en" || isKorean(cause.fix) ? text(lang, "whatToDo", { fix: cause.fix }) : text(lang, "whatToDo", { fix: text(lang, "fixInDetails") })];
 }
 
 export function createLiveReport(container: HTMLElement, labels: CredentialLabel[], options: LiveReportOptions): LiveReport {
