@@ -20,7 +20,7 @@ import { credentialFastPath } from "./http/credentialFastPath";
 import { errorMiddleware, notFound } from "./http/errors";
 import { Readiness, sqliteWriteProbe } from "./health";
 import { createLogger, type Logger } from "./log";
-import { createClaimNotifier } from "./mail/claimNotifier";
+import { claimReminderNoLongerOwed, createClaimNotifier } from "./mail/claimNotifier";
 import type { Mailer } from "./mail/mailer";
 import { Metrics } from "./metrics";
 import type { AwardNotifier } from "./notifier";
@@ -148,7 +148,12 @@ export function createApp(deps: AppDeps): CredanchorApp {
     statusWriter: new StatusWriter(workerDeps),
     onStatusChangeQueued: (change) => flagAfterStatusChange(deps.store, clock, deps.config.publicUrl, change),
     webhookWorker: new WebhookWorker({ store: deps.store, clock, log, config: deps.config, network: { allowPrivate: deps.config.webhookAllowPrivate === true, localChain: deps.chain.isLocal } }),
-    mailWorker: new MailWorker({ ...workerDeps, mailer: learnerServices(mailDeps).mailer, ...(deps.mailRetry ? { retry: deps.mailRetry } : {}) }),
+    mailWorker: new MailWorker({
+      ...workerDeps,
+      mailer: learnerServices(mailDeps).mailer,
+      noLongerOwed: claimReminderNoLongerOwed(deps.store.learners),
+      ...(deps.mailRetry ? { retry: deps.mailRetry } : {}),
+    }),
     // In a worker thread: checking signatures would otherwise hold the event loop.
     verify: async (credentials) => {
       const report = (await deps.signer.verifyCredentials({

@@ -1,7 +1,32 @@
 import { learnerServices, type LearnerDeps } from "../routes/learner/deps";
 import type { AwardNotice, AwardNotifier } from "../notifier";
-import type { NewMail } from "../store/Store";
+import type { IssuerRecord, MailRecord, NewMail } from "../store/Store";
+import { CLAIM_REMINDER_PURPOSE, type LearnerStore } from "../store/LearnerStore";
 import { claimMessage } from "./messages";
+import { decodeImageDataUrl } from "../web/imageData";
+
+/** A reminder is due this long after the claim mail, if the link is still good a day later. */
+export const CLAIM_REMINDER_AFTER_SECONDS = 7 * 86_400;
+
+/** Public addresses of the images claim mail shows (served by the web router, see web/index.ts). */
+export function issuerLogoPath(issuerId: string): string {
+  return `/media/issuers/${encodeURIComponent(issuerId)}/logo`;
+}
+export function achievementImagePath(achievementId: string): string {
+  return `/media/achievements/${encodeURIComponent(achievementId)}/image`;
+}
+
+/** Why a claim reminder is no longer owed (the claim was decided or expired), if it is not. */
+export function claimReminderNoLongerOwed(learners: Pick<LearnerStore, "claimFor" | "isClaimExpired">): (mail: MailRecord) => string | undefined {
+  return (mail) => {
+    if (mail.purpose !== CLAIM_REMINDER_PURPOSE) return undefined;
+    const claim = learners.claimFor(mail.ref, mail.recipient);
+    if (!claim) return "the claim is gone";
+    if (claim.state !== "pending") return `the claim was ${claim.state}`;
+    if (learners.isClaimExpired(claim)) return "the claim link expired";
+    return undefined;
+  };
+}
 
 /** The outbox purpose of claim mail: one per (credential, recipient). */
 export const CLAIM_MAIL_PURPOSE = "claim";
@@ -27,20 +52,55 @@ export function createClaimNotifier(deps: LearnerDeps): AwardNotifier {
           achievementName: award.achievementName,
         })),
       );
-      const issuerNames = new Map<string, string>();
-      const issuerName = (id: string) => {
-        if (!issuerNames.has(id)) issuerNames.set(id, deps.store.getIssuer?.(id)?.name ?? "Your institution");
-        return issuerNames.get(id)!;
+      const issuers = new Map<string, IssuerRecord | undefined>();
+      const issuerOf = (id: string) => {
+        if (!issuers.has(id)) issuers.set(id, deps.store.getIssuer?.(id));
+        return issuers.get(id);
       };
-      return toNotify.map((award, i): NewMail => {
-        const message = claimMessage({
+      const base = deps.config.publicUrl;
+      return toNotify.flatMap((award, i): NewMail[] => {
+        const issuer = issuerOf(award.issuerId);
+        const claim = learners.findClaim(tokens[i]!);
+        const record = deps.store.getCredential(award.credentialId);
+        const achievement = record?.achievementId ? deps.store.getAchievement?.(record.achievementId) : undefined;
+        const logo = issuer?.logoImage && decodeImageDataUrl(issuer.logoImage) ? `${base}${issuerLogoPath(issuer.id)}` : issuer?.image && /^https?:\/\//i.test(issuer.image) ? issuer.image : undefined;
+        const badgeImage = achievement?.image
+          ? /^https?:\/\//i.test(achievement.image)
+            ? achievement.image
+            : decodeImageDataUrl(achievement.image)
+              ? `${base}${achievementImagePath(achievement.id)}`
+              : undefined
+          : undefined;
+        const common = {
           to: award.recipientEmail,
-          link: `${deps.config.publicUrl}/claim/${tokens[i]}`,
+          link: `${base}/claim/${tokens[i]}`,
           recipientName: award.recipientName,
-          issuerName: issuerName(award.issuerId),
+          issuerName: issuer?.name ?? "Your institution",
           achievementName: award.achievementName,
-        });
-        return { purpose: CLAIM_MAIL_PURPOSE, ref: award.credentialId, recipient: message.to, subject: message.subject, text: message.text };
+          expiresAt: claim?.expiresAt,
+          logoUrl: logo,
+          badgeImageUrl: badgeImage,
+          contactEmail: issuer?.contactEmail ?? undefined,
+        };
+        const message = claimMessage(common);
+        const mails: NewMail[] = [
+          { purpose: CLAIM_MAIL_PURPOSE, ref: award.credentialId, recipient: message.to, subject: message.subject, text: message.text, html: message.html, fromName: message.fromName },
+        ];
+        // One reminder, recorded now and due a week later — only if the link still works a day after it.
+        if (claim && claim.createdAt + CLAIM_REMINDER_AFTER_SECONDS + 86_400 <= claim.expiresAt) {
+          const reminder = claimMessage({ ...common, reminder: true });
+          mails.push({
+            purpose: CLAIM_REMINDER_PURPOSE,
+            ref: award.credentialId,
+            recipient: reminder.to,
+            subject: reminder.subject,
+            text: reminder.text,
+            html: reminder.html,
+            fromName: reminder.fromName,
+            notBefore: claim.createdAt + CLAIM_REMINDER_AFTER_SECONDS,
+          });
+        }
+        return mails;
       });
     },
   };

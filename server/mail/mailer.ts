@@ -7,6 +7,15 @@ export interface MailMessage {
   subject: string;
   text: string;
   html?: string;
+  /** Display name of From (the address stays the server's). */
+  fromName?: string;
+}
+
+/** From with another display name: the configured address, the given name (quoted by nodemailer). */
+export function fromWithName(from: string, name: string | undefined): string | { name: string; address: string } {
+  if (!name) return from;
+  const address = /<([^<>]+)>\s*$/.exec(from)?.[1] ?? from.trim();
+  return { name: name.replace(/[\r\n]/g, " ").slice(0, 200), address };
 }
 
 export interface SendOptions {
@@ -42,9 +51,10 @@ export function createMailer(options: MailerOptions): Mailer {
     const transport = nodemailer.createTransport(options.smtpUrl);
     return {
       async send(message, sendOptions) {
+        const { fromName, ...rest } = message;
         await transport.sendMail({
-          from: options.from,
-          ...message,
+          ...rest,
+          from: fromWithName(options.from, fromName),
           ...(sendOptions?.deliveryId ? { messageId: `<${sendOptions.deliveryId}@outbox.credanchor>` } : {}),
         });
       },
@@ -56,7 +66,8 @@ export function createMailer(options: MailerOptions): Mailer {
     async send(message, sendOptions) {
       const id = sendOptions?.deliveryId ?? `${Date.now()}-${crypto.randomBytes(4).toString("hex")}`;
       if (!isOutboxId(id)) throw new Error(`delivery id ${JSON.stringify(id)} is not an outbox id (13 digits, "-", 8 hex digits)`);
-      const info = (await transport.sendMail({ from: options.from, ...message, messageId: `<${id}@outbox.credanchor>` })) as unknown as { message: Buffer };
+      const { fromName, ...rest } = message;
+      const info = (await transport.sendMail({ ...rest, from: fromWithName(options.from, fromName), messageId: `<${id}@outbox.credanchor>` })) as unknown as { message: Buffer };
       writeOutboxEntry(
         options.outboxDir,
         { id, date: new Date().toISOString(), to: message.to, subject: message.subject, text: message.text, links: linksIn(message.text) },

@@ -1,30 +1,76 @@
 import type { MailMessage } from "./mailer";
 
+import { escapeHtml } from "../web/html";
+import { formatDate } from "../web/i18n";
+
+export interface ClaimMessageInput {
+  to: string;
+  link: string;
+  recipientName?: string;
+  issuerName: string;
+  achievementName: string;
+  /** When the claim link stops working (unix seconds). */
+  expiresAt?: number;
+  /** Absolute http(s) URLs of the issuer's logo and the badge image, when they exist. */
+  logoUrl?: string;
+  badgeImageUrl?: string;
+  /** Where learners write with questions (the issuer profile's contact address). */
+  contactEmail?: string;
+  /** A reminder of a claim not yet acted on. */
+  reminder?: boolean;
+}
+
+function expiryDate(seconds: number | undefined, lang: "ko" | "en"): string | undefined {
+  return seconds === undefined ? undefined : formatDate(new Date(seconds * 1000).toISOString(), lang);
+}
+
 /**
  * The messages learners receive. A claim goes out before we know the learner's language, so
  * it carries both Korean and English; a sign-in link answers a form, so it uses the form's.
+ * Claim mail is in the university's name: its name in the subject and as From's display name,
+ * its logo and the badge image in the HTML part, and the day the link stops working.
  */
-export function claimMessage(input: { to: string; link: string; recipientName?: string; issuerName: string; achievementName: string }): MailMessage {
+export function claimMessage(input: ClaimMessageInput): MailMessage & { fromName: string } {
   const greetingKo = input.recipientName ? `${input.recipientName}님, 안녕하세요.` : "안녕하세요.";
   const greetingEn = input.recipientName ? `Hello ${input.recipientName},` : "Hello,";
-  const text = [
+  const untilKo = expiryDate(input.expiresAt, "ko");
+  const untilEn = expiryDate(input.expiresAt, "en");
+  const ko = [
     greetingKo,
     "",
-    `${input.issuerName}에서 "${input.achievementName}" 배지를 수여했습니다.`,
+    input.reminder ? `아직 "${input.achievementName}" 배지를 받지 않으셨습니다. ${input.issuerName}에서 수여한 배지입니다.` : `${input.issuerName}에서 "${input.achievementName}" 배지를 수여했습니다.`,
     "아래 링크에서 배지를 수락해 지갑에 보관하거나 거절할 수 있습니다:",
     input.link,
-    "",
-    "---",
-    "",
+    ...(untilKo ? [`이 링크는 ${untilKo}까지 사용할 수 있습니다.`] : []),
+    ...(input.contactEmail ? [`문의: ${input.contactEmail}`] : []),
+  ];
+  const en = [
     greetingEn,
     "",
-    `${input.issuerName} awarded you the badge "${input.achievementName}".`,
+    input.reminder ? `You have not yet accepted the badge "${input.achievementName}" that ${input.issuerName} awarded you.` : `${input.issuerName} awarded you the badge "${input.achievementName}".`,
     "Accept it into your wallet, or decline it, here:",
     input.link,
-    "",
-    "credanchor",
-  ].join("\n");
-  return { to: input.to, subject: `[credanchor] ${input.achievementName} — 배지를 받았습니다 / You received a badge`, text };
+    ...(untilEn ? [`This link works until ${untilEn}.`] : []),
+    ...(input.contactEmail ? [`Questions: ${input.contactEmail}`] : []),
+  ];
+  const text = [...ko, "", "---", "", ...en, "", input.issuerName].join("\n");
+  const e = escapeHtml;
+  const para = (lines: string[]) => lines.filter((l) => l !== "").map((l) => (l === input.link ? `<p><a href="${e(l)}">${e(l)}</a></p>` : `<p>${e(l)}</p>`)).join("");
+  const html = [
+    `<!doctype html><html><body style="font-family:sans-serif;color:#14213d;max-width:560px">`,
+    input.logoUrl ? `<p><img src="${e(input.logoUrl)}" alt="${e(input.issuerName)}" style="max-height:48px"></p>` : `<p><strong>${e(input.issuerName)}</strong></p>`,
+    input.badgeImageUrl ? `<p><img src="${e(input.badgeImageUrl)}" alt="${e(input.achievementName)}" width="120" height="120"></p>` : "",
+    `<div lang="ko">${para(ko)}</div><hr><div lang="en">${para(en)}</div>`,
+    `</body></html>`,
+  ].join("");
+  const prefix = input.reminder ? "다시 알림 / Reminder: " : "";
+  return {
+    to: input.to,
+    fromName: input.issuerName,
+    subject: `[${input.issuerName}] ${prefix}${input.achievementName} — 배지를 받았습니다 / You received a badge`,
+    text,
+    html,
+  };
 }
 
 export function magicLinkMessage(input: { to: string; link: string; lang: "ko" | "en" }): MailMessage {

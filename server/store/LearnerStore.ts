@@ -100,6 +100,23 @@ export class ClaimNotPendingError extends Error {
   }
 }
 
+/** A link a learner made to show one badge to whoever holds it; only its hash is stored. */
+export interface ShareLink {
+  badgeId: string;
+  walletId: string;
+  createdAt: number;
+  revokedAt: number | null;
+}
+
+/** The issuer's revocation of a credential, as recorded when it was asked for. */
+export interface Revocation {
+  at: number;
+  reason: string | null;
+}
+
+/** The outbox purpose of claim reminders (see migration 152 and mail/claimNotifier.ts). */
+export const CLAIM_REMINDER_PURPOSE = "claim-reminder";
+
 export const HANDLE_PATTERN = /^[a-z0-9][a-z0-9-]{1,30}[a-z0-9]$/;
 
 export function normaliseEmail(email: string): string {
@@ -113,6 +130,8 @@ export interface LearnerStore {
   createClaims(claims: readonly NewClaim[]): string[];
   /** The claim a token names, expired or not (pages say which). */
   findClaim(token: string): Claim | undefined;
+  /** The latest claim of a credential by a recipient (what a reminder is about). */
+  claimFor(credentialId: string, email: string): Claim | undefined;
   /** Whether the claim can still be acted on now. */
   isClaimExpired(claim: Claim): boolean;
   /**
@@ -130,8 +149,11 @@ export interface LearnerStore {
   createWallet(input: NewWallet): Wallet;
   /** Replaces the stored passphrase hash (a rehash at a higher cost after a successful sign-in). */
   setPassphraseHash(walletId: string, passphraseHash: string): void;
-  /** A free handle close to `base` ("kim-minji", "kim-minji-2", …). */
-  suggestHandle(base: string): string;
+  /**
+   * A free handle close to `base` ("kim-minji", "kim-minji-2", …); Korean names are romanised
+   * (store/learner/romanize.ts); `fallback` is used when `base` gives no Latin letter or digit.
+   */
+  suggestHandle(base: string, fallback?: string): string;
 
   createSession(walletId: string): string;
   walletForSession(token: string): Wallet | undefined;
@@ -152,4 +174,17 @@ export interface LearnerStore {
   isCredentialPublic(credentialId: string): boolean;
   setPublic(walletId: string, badgeId: string, isPublic: boolean): boolean;
   deleteBadge(walletId: string, badgeId: string): boolean;
+
+  /** The wallet entries that hold one of our credentials (claimed), any wallet. */
+  badgesForCredential(credentialId: string): WalletBadge[];
+  /** A new share link for a badge of this wallet; its token (undefined when the badge is not the wallet's). */
+  createShareLink(walletId: string, badgeId: string): string | undefined;
+  /** Revokes every live share link of a badge of this wallet; how many were live. */
+  revokeShareLinks(walletId: string, badgeId: string): number;
+  /** The badge a live (not revoked) share link shows. */
+  badgeForShareLink(token: string): WalletBadge | undefined;
+  /** The share links of a badge, newest first (live and revoked). */
+  shareLinksOf(badgeId: string): ShareLink[];
+  /** The latest revocation the issuer asked for (reason and time), whatever its chain state. */
+  revocationOf(credentialId: string): Revocation | undefined;
 }

@@ -47,12 +47,23 @@ export interface IssuerRecord {
   createdAt: number;
   /** The web domain linked to the issuer's DID (did-configuration.json), normalised; null/absent when none. */
   domain?: string | null;
-  /** Issuer profile (console, migration 050): logo and seal image URLs, signatories, contact. */
+  /** The issuer's logo as a data: URL (PNG, JPEG or SVG), printed on pages, mails and certificates (migration 151). */
   logoImage?: string | null;
+  /** The issuer's seal (직인) as a data: URL, printed on certificates. */
   sealImage?: string | null;
-  signatories?: { name: string; title: string }[];
+  /** Who signs the issuer's certificates, in print order. */
+  signatories?: IssuerSignatory[];
+  /** Where learners write with questions (shown in claim mail). */
   contactEmail?: string | null;
 }
+
+export interface IssuerSignatory {
+  name: string;
+  title: string;
+}
+
+/** The printable profile of an issuer (issue 15); absent fields are left as they are. */
+export type IssuerProfileUpdate = Partial<Pick<IssuerRecord, "logoImage" | "sealImage" | "signatories" | "contactEmail">>;
 
 export interface ApiKeyRecord {
   id: string;
@@ -170,6 +181,12 @@ export interface NewMail {
   recipient: string;
   subject: string;
   text: string;
+  /** The HTML part, when there is one (migration 152). */
+  html?: string;
+  /** Display name of From (the issuer's name for claim mail); the server's own when absent. */
+  fromName?: string;
+  /** Not sent before this time (unix seconds): a reminder is recorded now and due later. */
+  notBefore?: number;
 }
 
 export interface MailRecord extends NewMail {
@@ -217,6 +234,8 @@ export interface Store {
   findDemoIssuer(): IssuerRecord | undefined;
   setIssuerOnchainState(id: string, state: IssuerRecord["onchainState"]): void;
   setIssuerDomain(id: string, domain: string | null): void;
+  /** Sets the printable profile fields given (logo, seal, signatories, contact). */
+  setIssuerProfile(id: string, profile: IssuerProfileUpdate): void;
 
   insertApiKey(key: ApiKeyRecord): void;
   findApiKeyByHash(keyHash: string): ApiKeyRecord | undefined;

@@ -1,5 +1,6 @@
 import type { Request, Response } from "express";
 import { credentialView } from "./credentialView";
+import { revocationOf } from "./credentialAccess";
 import { renderClaimPage, renderClaimProblemPage } from "./pages/claim";
 import { requestContext, sendPage } from "./request";
 import type { LearnerDeps, LearnerServices } from "../routes/learner/deps";
@@ -11,7 +12,7 @@ export function sendClaimPage(
   deps: LearnerDeps,
   services: LearnerServices,
   token: string,
-  extra: { error?: string; info?: string; status?: number } = {},
+  extra: { error?: string; info?: string; status?: number; values?: { displayName?: string; handle?: string } } = {},
 ): void {
   const ctx = requestContext(req, res, services);
   const claim = services.learners.findClaim(token);
@@ -29,7 +30,12 @@ export function sendClaimPage(
     email: claim.email,
     state: claim.state,
     walletExists: services.learners.findWalletByEmail(claim.email) !== undefined,
-    suggestedHandle: services.learners.suggestHandle(claim.recipientName ?? claim.email.split("@")[0] ?? "learner"),
+    suggestedHandle: services.learners.suggestHandle(claim.recipientName ?? "", claim.email.split("@")[0]),
+    values: extra.values,
+    expiresAt: claim.expiresAt,
+    awardedAt: record.createdAt,
+    batchId: record.batchId,
+    revocation: revocationOf(record, services.learners),
     error: extra.error,
     info: extra.info,
   });

@@ -24,19 +24,36 @@ export interface BadgeTileModel {
   href: string;
   /** Came from another platform (verified when it was imported). */
   imported?: boolean;
+  /** Revoked by the issuer (at: unix seconds, when known). */
+  revocation?: { at?: number; reason: string | null };
+  /** When and in which batch our server awarded it: two awards of one badge read apart. */
+  award?: { at: number; batchId: string };
 }
 
-export function badgeTile(model: BadgeTileModel, lang: Lang, t: Translate, actions?: SafeHtml): SafeHtml {
+function unixDate(seconds: number | undefined, lang: Lang): string | undefined {
+  return seconds === undefined || !Number.isFinite(seconds) ? undefined : formatDate(new Date(seconds * 1000).toISOString(), lang);
+}
+
+/** A short, stable label of a batch for people: its id's last 6 letters and digits. */
+export function batchLabel(batchId: string): string {
+  return batchId.replace(/[^A-Za-z0-9]/g, "").slice(-6);
+}
+
+export function badgeTile(model: BadgeTileModel, lang: Lang, t: Translate, actions?: SafeHtml, headingLevel: 2 | 3 = 3): SafeHtml {
   const { view } = model;
-  return html`<article class="card badge-tile">
+  const revokedOn = model.revocation ? unixDate(model.revocation.at, lang) : undefined;
+  const title = html`<a href="${model.href}">${view.achievementName}</a>`;
+  return html`<article class="card badge-tile${model.revocation ? " is-revoked" : ""}"${model.revocation ? html` data-revoked="true"` : ""}>
   <div class="badge-head">
     ${badgeImage(view)}
     <div>
-      <h3><a href="${model.href}">${view.achievementName}</a></h3>
+      ${headingLevel === 2 ? html`<h2 class="tile-title">${title}</h2>` : html`<h3>${title}</h3>`}
       ${issuerLine(view.issuer)}
     </div>
   </div>
-  <div class="row small muted">${statusPill(model.state, t)}${model.imported ? html`<span class="pill private">${t("status.imported")}</span>` : ""}<span>${formatDate(view.validFrom, lang)}</span></div>
+  <div class="row small muted">${statusPill(model.state, t)}${model.revocation ? html`<span class="void-mark">${t("pdf.void")}</span>` : ""}${model.imported ? html`<span class="pill private">${t("status.imported")}</span>` : ""}<span>${formatDate(view.validFrom, lang)}</span></div>
+  ${model.revocation ? html`<p class="award-line" data-revoked-line><strong>${revokedOn ? t("wallet.revokedOn", { date: revokedOn }) : t("status.revoked")}</strong>${model.revocation.reason ? html` · ${t("cred.revokedReason", { reason: model.revocation.reason })}` : ""}</p>` : ""}
+  ${model.award ? html`<p class="award-line" data-award>${t("wallet.awarded", { date: unixDate(model.award.at, lang) ?? "" })} · ${t("wallet.batch", { batch: batchLabel(model.award.batchId) })}</p>` : ""}
   ${actions}
 </article>`;
 }

@@ -8,6 +8,7 @@ import { en as coissueEn, ko as coissueKo } from "./messages/coissue";
 import * as applicationMessages from "./messages/application";
 import { en as consoleEn, ko as consoleKo } from "./messages/console";
 import { en as stackedEn, ko as stackedKo } from "./messages/stacked";
+import * as learnerPages from "./messages/learnerPages";
 
 export type Lang = "ko" | "en";
 export const LANGS: readonly Lang[] = ["ko", "en"];
@@ -127,6 +128,7 @@ const en = {
   ...applicationMessages.en,
   ...consoleEn,
   ...stackedEn,
+  ...learnerPages.en,
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -246,6 +248,7 @@ const ko: Record<MessageKey, string> = {
   ...applicationMessages.ko,
   ...consoleKo,
   ...stackedKo,
+  ...learnerPages.ko,
 };
 
 const dictionaries: Record<Lang, Record<MessageKey, string>> = { en, ko };

@@ -1,3 +1,4 @@
+import type { Store } from "../store/Store";
 import fs from "node:fs";
 import path from "node:path";
 import express, { type Request, type Response, type Router } from "express";
@@ -17,42 +18,38 @@ import { renderOutboxPage } from "./pages/outbox";
 import { renderErrorPage } from "./pages/error";
 import type { BadgeState } from "./components";
 import { qrSvg } from "./qr";
-import { credentialPath, credentialSlug, idsForSlug } from "./paths";
+import { credentialPath, credentialSlug } from "./paths";
+import { resolveCredentialAccess, withShare, type CredentialAccess } from "./credentialAccess";
+import { linkedInAddToProfileUrl } from "./linkedin";
+import { rasterImage } from "./imageData";
 import { verifierPagePolicy, verifyPageForCsp } from "./cspPages";
 import { renderCertificatePdfOffThread } from "./pdfPool";
 import { ensureWebBundle, STATIC_DIR, verifyPageWithConfig, WEB_DIST_DIR } from "./assets";
 
 export type { LearnerDeps as WebDeps } from "../routes/learner/deps";
 
-interface ResolvedCredential {
-  id: string;
-  json: string;
-  state: BadgeState;
-  /** Our credentials name the recipient by a hashed email; the name the issuer gave is in the record. */
-  recipientName?: string;
+/** The state a badge shows: our record's, or the verification result an import recorded. */
+function stateOf(access: CredentialAccess): BadgeState {
+  if (access.revocation) return "revoked";
+  return access.record ? displayState(access.record) : importedState(access.imported!);
 }
 
-/**
- * A /c/:id address names either one of our credentials (public by its unguessable id, like
- * GET /api/v1/credentials/:id) or a badge a learner imported, shown only when its owner made
- * it public (or to the owner).
- */
-function resolveCredential(req: Request, deps: LearnerDeps, services: LearnerServices, id: string): ResolvedCredential | undefined {
-  const record = idsForSlug(id)
-    .map((candidate) => deps.store.getCredential(candidate))
-    .find((r) => r !== undefined);
-  if (record) return { id: record.id, json: record.document, state: displayState(record), recipientName: record.recipientName ?? undefined };
-  const badge = services.learners.findBadge(id);
-  if (!badge || badge.source !== "imported") return undefined;
-  const owner = currentWallet(req, services.learners);
-  if (!badge.isPublic && owner?.id !== badge.walletId) return undefined;
-  return { id: badge.id, json: badge.credentialJson!, state: importedState(badge) };
+/** One (rasterised) badge image per credential, kept while the process runs: previews ask often. */
+const previewImages = new Map<string, { kind: "png" | "jpeg"; bytes: Buffer } | null>();
+
+function previewImageOf(id: string, image: string | undefined): { kind: "png" | "jpeg"; bytes: Buffer } | undefined {
+  if (!previewImages.has(id)) {
+    if (previewImages.size > 500) previewImages.clear();
+    previewImages.set(id, rasterImage(image, 600) ?? null);
+  }
+  return previewImages.get(id) ?? undefined;
 }
 
-const NOTICES: Record<string, { kind: "ok" | "warn"; key: "claim.accepted" | "wallet.updated" | "wallet.removed" | "application.created" | "application.revoked" }> = {
+const NOTICES: Record<string, { kind: "ok" | "warn"; key: "claim.accepted" | "wallet.updated" | "wallet.removed" | "application.created" | "application.revoked" | "cred.shareLinks.made" }> = {
   accepted: { kind: "ok", key: "claim.accepted" },
   application: { kind: "ok", key: "application.created" },
   "application-revoked": { kind: "ok", key: "application.revoked" },
+  shared: { kind: "ok", key: "cred.shareLinks.made" },
   updated: { kind: "ok", key: "wallet.updated" },
   removed: { kind: "ok", key: "wallet.removed" },
 };
@@ -62,8 +59,20 @@ export function createWebRouter(deps: LearnerDeps): Router {
   const router = express.Router();
   const services = () => learnerServices(deps);
   const shareUrl = (id: string) => `${deps.config.publicUrl}${credentialPath(id)}`;
+  /**
+   * A badge image this instance serves itself (the console's designer and uploads, at
+   * PUBLIC_URL/media/<id>.svg|png) as a data: URL from the store, so certificates and link
+   * previews show it without the server fetching anything. Any other image is left as it is.
+   */
+  const ownImage = (url: string | undefined): string | undefined => {
+    const match = url ? /^(.*)\/media\/([0-9a-f-]{8,64})\.(svg|png)$/i.exec(url) : null;
+    if (!url || !match || match[1] !== deps.config.publicUrl) return url;
+    const media = (deps.store as Partial<Pick<Store, "console">>).console?.getMedia(match[2]!);
+    return media ? `data:${media.contentType};base64,${media.bytes.toString("base64")}` : url;
+  };
 
   router.get("/static/styles.css", (_req, res) => res.sendFile(path.join(STATIC_DIR, "styles.css"), { maxAge: "1h" }));
+  router.get(["/static/favicon.svg", "/favicon.ico"], (_req, res) => res.type("image/svg+xml").sendFile(path.join(STATIC_DIR, "favicon.svg"), { maxAge: "1d" }));
   router.get(["/static/verify.js", "/static/app.js"], async (req, res) => {
     await ensureWebBundle();
     res.sendFile(path.join(WEB_DIST_DIR, path.basename(req.path)), { maxAge: "1h" });
@@ -111,52 +120,108 @@ export function createWebRouter(deps: LearnerDeps): Router {
     sendPage(res, renderProfilePage(ctx, { handle: wallet.handle, displayName: wallet.displayName ?? undefined, badges }));
   });
 
+  /** The credential a /c/:id request may see (see credentialAccess.ts), or undefined: answer 404. */
+  const access = (req: Request) => {
+    const svc = services();
+    return resolveCredentialAccess(req, { getCredential: (id) => deps.store.getCredential(id), learners: svc.learners }, String(req.params.id), currentWallet(req, svc.learners));
+  };
+
   router.get("/c/:id", async (req, res) => {
     const svc = services();
     const ctx = requestContext(req, res, svc);
-    const found = resolveCredential(req, deps, svc, String(req.params.id));
+    const found = access(req);
     if (!found) return sendPage(res, renderErrorPage(ctx, ctx.t("cred.notFound")), 404);
-    const url = shareUrl(found.id);
     const base = credentialPath(found.id);
+    const url = `${deps.config.publicUrl}${withShare(base, found)}`;
     const view = credentialView(JSON.parse(found.json));
-    view.recipientName ??= found.recipientName;
+    view.recipientName ??= found.record?.recipientName ?? undefined;
+    const visibleToOthers = found.isPublic || found.shareToken !== undefined;
+    const notice = typeof req.query.notice === "string" ? NOTICES[req.query.notice] : undefined;
+    const unshared = req.query.notice === "unshared" ? Number(req.query.count) : undefined;
+    const own = found.ownBadge;
     res.set("Content-Security-Policy", verifierPagePolicy());
     sendPage(
       res,
       renderCredentialPage(ctx, {
         view,
-        state: found.state,
+        state: stateOf(found),
         shareUrl: url,
-        jsonUrl: `${base}/credential.json`,
-        pdfUrl: `${base}/certificate.pdf`,
+        jsonUrl: withShare(`${base}/credential.json`, found),
+        pdfUrl: withShare(`${base}/certificate.pdf`, found),
         qrSvg: await qrSvg(url),
         verifyConfig: browserVerifyConfig(deps),
+        previewImageUrl: /^https?:\/\//i.test(view.image ?? "")
+          ? view.image
+          : previewImageOf(found.id, ownImage(view.image))
+            ? `${deps.config.publicUrl}${withShare(`${base}/image`, found)}`
+            : undefined,
+        revocation: found.revocation,
+        award: found.record ? { at: found.record.createdAt, batchId: found.record.batchId } : undefined,
+        linkedInUrl: visibleToOthers
+          ? linkedInAddToProfileUrl({ name: view.achievementName, organizationName: view.issuer.name, issued: view.validFrom, expires: view.validUntil, certUrl: url, certId: view.id })
+          : undefined,
+        owner: own
+          ? {
+              badgeId: own.id,
+              isPublic: own.isPublic,
+              liveShareLinks: svc.learners.shareLinksOf(own.id).filter((l) => l.revokedAt === null).length,
+              message: notice ? { kind: notice.kind, text: ctx.t(notice.key) } : unshared !== undefined && Number.isFinite(unshared) ? { kind: "ok", text: ctx.t("cred.shareLinks.revoked", { count: unshared }) } : undefined,
+            }
+          : undefined,
       }),
     );
   });
 
   router.get("/c/:id/credential.json", (req, res) => {
-    const found = resolveCredential(req, deps, services(), String(req.params.id));
+    const found = access(req);
     // Readable from any origin: the static verify page opened from disk fetches pasted links.
     res.set("Access-Control-Allow-Origin", "*");
     if (!found) return res.status(404).json({ error: "not_found", message: "no credential with this id" });
-    res.type("application/ld+json").set("Content-Disposition", `attachment; filename="credential-${credentialSlug(found.id)}.json"`).send(found.json);
+    res.type("application/ld+json").set("Cache-Control", "no-store").set("Content-Disposition", `attachment; filename="credential-${credentialSlug(found.id)}.json"`).send(found.json);
   });
 
   router.get("/c/:id/certificate.pdf", async (req, res) => {
-    const found = resolveCredential(req, deps, services(), String(req.params.id));
+    const found = access(req);
     if (!found) return res.status(404).type("text").send("no credential with this id");
     const { lang } = requestContext(req, res, services());
+    const issuer = found.record ? deps.store.getIssuer?.(found.record.issuerId) : undefined;
     // In a worker thread (pdfPool.ts): a busy pool answers 503 with Retry-After.
-    const pdf = await renderCertificatePdfOffThread({ credentialJson: found.json, shareUrl: shareUrl(found.id), stateLabel: found.state, recipientName: found.recipientName, lang });
-    res.type("application/pdf").set("Content-Disposition", `attachment; filename="certificate-${credentialSlug(found.id)}.pdf"`).send(Buffer.from(pdf));
+    const pdf = await renderCertificatePdfOffThread({
+      credentialJson: found.json,
+      shareUrl: `${deps.config.publicUrl}${withShare(credentialPath(found.id), found)}`,
+      stateLabel: stateOf(found),
+      recipientName: found.record?.recipientName ?? undefined,
+      lang,
+      revocation: found.revocation,
+      badgeImage: ownImage(credentialView(JSON.parse(found.json)).image),
+      issuerProfile: issuer ? { logoImage: issuer.logoImage ?? undefined, sealImage: issuer.sealImage ?? undefined, signatories: issuer.signatories ?? [] } : undefined,
+    });
+    res.type("application/pdf").set("Cache-Control", "no-store").set("Content-Disposition", `attachment; filename="certificate-${credentialSlug(found.id)}.pdf"`).send(Buffer.from(pdf));
   });
 
   router.get("/c/:id/qr.svg", async (req, res) => {
-    const found = resolveCredential(req, deps, services(), String(req.params.id));
+    const found = access(req);
     if (!found) return res.status(404).type("text").send("no credential with this id");
-    res.type("image/svg+xml").send(await qrSvg(shareUrl(found.id)));
+    res.type("image/svg+xml").set("Cache-Control", "no-store").send(await qrSvg(`${deps.config.publicUrl}${withShare(credentialPath(found.id), found)}`));
   });
+
+  // The badge image as PNG/JPEG for link previews (KakaoTalk and others show no SVG, no data: URL).
+  router.get("/c/:id/image", (req, res) => {
+    const found = access(req);
+    const image = found ? previewImageOf(found.id, ownImage(credentialView(JSON.parse(found.json)).image)) : undefined;
+    if (!found || !image) return res.status(404).type("text").send("no image for this credential");
+    res.type(image.kind === "png" ? "image/png" : "image/jpeg").set("Cache-Control", found.isPublic ? "public, max-age=3600" : "private, no-store").send(image.bytes);
+  });
+
+  // Public images of issuers and achievements (not of anyone's award): claim mail shows them,
+  // and no mail client shows a data: URL. SVG is served rasterised.
+  const sendImage = (res: Response, dataUrl: string | null | undefined) => {
+    const image = rasterImage(dataUrl, 480);
+    if (!image) return res.status(404).type("text").send("no image");
+    res.type(image.kind === "png" ? "image/png" : "image/jpeg").set("Cache-Control", "public, max-age=3600").send(image.bytes);
+  };
+  router.get("/media/issuers/:id/logo", (req, res) => sendImage(res, deps.store.getIssuer?.(String(req.params.id))?.logoImage));
+  router.get("/media/achievements/:id/image", (req, res) => sendImage(res, ownImage(deps.store.getAchievement?.(String(req.params.id))?.image ?? undefined)));
 
   // Claim and sign-in links sit in these messages: whoever reads them owns the wallets. Only
   // with DEV_OUTBOX, and only for a browser on this machine; everyone else gets the plain 404

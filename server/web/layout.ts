@@ -38,6 +38,7 @@ export function layout(ctx: PageContext, options: { title: string; current?: Nav
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${options.title} · credanchor</title>
 <link rel="stylesheet" href="/static/styles.css">
+<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">
 ${options.head}
 </head>
 <body>

@@ -1,11 +1,12 @@
 import fs from "node:fs";
 import path from "node:path";
 import fontkit from "@pdf-lib/fontkit";
-import { PDFDocument, rgb, type PDFFont, type PDFPage, type PDFImage } from "pdf-lib";
+import { degrees, PDFDocument, rgb, type PDFFont, type PDFPage, type PDFImage } from "pdf-lib";
 import subsetFont from "subset-font";
 import { credentialView, initials, type CredentialView } from "./credentialView";
 import { formatDate, isMessageKey, translator, type Lang } from "./i18n";
 import { qrMatrix } from "./qr";
+import { rasterImage } from "./imageData";
 
 /** The attachment name verifiers look for; the verify page extracts the first JSON attachment. */
 export const CREDENTIAL_ATTACHMENT_NAME = "credential.json";
@@ -14,6 +15,7 @@ const INK = rgb(0.078, 0.129, 0.239);
 const SOFT = rgb(0.275, 0.325, 0.42);
 const BRAND = rgb(0.114, 0.306, 0.847);
 const LINE = rgb(0.851, 0.871, 0.918);
+const VOID_RED = rgb(0.706, 0.137, 0.094);
 
 /**
  * Pretendard (SIL Open Font License 1.1, from the npm package `pretendard`): Hangul, Latin and
@@ -79,16 +81,31 @@ function centered(page: PDFPage, font: PDFFont, text: string, size: number, y: n
   page.drawText(safe, { x: (page.getWidth() - width) / 2, y, size: fitted, font, color });
 }
 
-async function embedBadgeImage(pdf: PDFDocument, image: string | undefined): Promise<PDFImage | undefined> {
-  // Only images carried inside the credential: the server never fetches a URL to print it.
-  const match = image ? /^data:image\/(png|jpeg);base64,(.+)$/i.exec(image) : null;
-  if (!match) return undefined;
-  const bytes = Buffer.from(match[2]!, "base64");
+/**
+ * An image carried inside the credential or the issuer profile (data: PNG, JPEG or SVG; SVG
+ * rasterised): the server never fetches a URL to print it.
+ */
+async function embedDataImage(pdf: PDFDocument, image: string | undefined, svgWidth: number): Promise<PDFImage | undefined> {
+  const raster = rasterImage(image, svgWidth);
+  if (!raster) return undefined;
   try {
-    return match[1]!.toLowerCase() === "png" ? await pdf.embedPng(bytes) : await pdf.embedJpg(bytes);
+    return raster.kind === "png" ? await pdf.embedPng(raster.bytes) : await pdf.embedJpg(raster.bytes);
   } catch {
     return undefined;
   }
+}
+
+function drawFitted(page: PDFPage, image: PDFImage, box: { x: number; y: number; width: number; height: number }, align: "center" | "left" = "center"): void {
+  const scaled = image.scaleToFit(box.width, box.height);
+  const x = align === "center" ? box.x + (box.width - scaled.width) / 2 : box.x;
+  page.drawImage(image, { x, y: box.y + (box.height - scaled.height) / 2, width: scaled.width, height: scaled.height });
+}
+
+/** What the issuer profile adds to its certificates (server/store IssuerRecord, migration 151). */
+export interface CertificateIssuerProfile {
+  logoImage?: string;
+  sealImage?: string;
+  signatories?: { name: string; title: string }[];
 }
 
 export interface CertificateInput {
@@ -101,6 +118,12 @@ export interface CertificateInput {
   recipientName?: string;
   /** Language of the certificate's own words (the credential's names are printed as they are). */
   lang?: Lang;
+  /** Revoked by the issuer: the certificate is marked VOID, with the date and reason when known. */
+  revocation?: { at?: number; reason: string | null };
+  /** Logo, seal (직인) and signatories of the issuer, when its profile has them. */
+  issuerProfile?: CertificateIssuerProfile;
+  /** The badge image as a data: URL when the credential's own is a URL this instance serves (its media). */
+  badgeImage?: string;
 }
 
 /**
@@ -138,10 +161,18 @@ export async function renderCertificatePdf(input: CertificateInput): Promise<Uin
     dates: view.validUntil ? `${issuedOn} · ${t("pdf.validUntil", { date: formatDate(view.validUntil, lang) })}` : issuedOn,
     state: state ? t("pdf.statusWhenPrinted", { state }) : "",
     footer: [t("pdf.verifyHint"), t("pdf.embedded", { file: CREDENTIAL_ATTACHMENT_NAME }), input.shareUrl, view.id ?? ""].filter(Boolean),
+    void: input.revocation ? t("pdf.void") : "",
+    revoked: input.revocation
+      ? [
+          input.revocation.at !== undefined && Number.isFinite(input.revocation.at) ? t("pdf.revokedOn", { date: formatDate(new Date(input.revocation.at * 1000).toISOString(), lang) }) : t("status.revoked"),
+          input.revocation.reason ? t("pdf.revokedReason", { reason: input.revocation.reason }) : "",
+        ].filter(Boolean)
+      : [],
+    signatories: (input.issuerProfile?.signatories ?? []).slice(0, 3),
   };
   pdf.registerFontkit(fontkit);
-  const bold = await embedCertificateFont(pdf, "Pretendard-Bold.ttf", text.initials + text.recipient + text.achievement);
-  const regular = await embedCertificateFont(pdf, "Pretendard-Regular.ttf", [text.certifies, text.earned, text.issuedBy, text.dates, text.state, ...text.footer].join(""));
+  const bold = await embedCertificateFont(pdf, "Pretendard-Bold.ttf", text.initials + text.recipient + text.achievement + text.void + text.revoked.join("") + text.signatories.map((s) => s.name).join(""));
+  const regular = await embedCertificateFont(pdf, "Pretendard-Regular.ttf", [text.certifies, text.earned, text.issuedBy, text.dates, text.state, ...text.footer, ...text.signatories.map((s) => s.title)].join(""));
 
   const page = pdf.addPage([842, 595]); // A4 landscape, points
   const { width, height } = page.getSize();
@@ -149,7 +180,10 @@ export async function renderCertificatePdf(input: CertificateInput): Promise<Uin
   page.drawRectangle({ x: 24, y: 24, width: width - 48, height: height - 48, borderColor: LINE, borderWidth: 2 });
   page.drawRectangle({ x: 24, y: height - 36, width: width - 48, height: 12, color: BRAND });
 
-  const badge = await embedBadgeImage(pdf, view.image);
+  const logo = await embedDataImage(pdf, input.issuerProfile?.logoImage, 480);
+  if (logo) drawFitted(page, logo, { x: 48, y: height - 48 - 56, width: 150, height: 48 }, "left");
+
+  const badge = await embedDataImage(pdf, input.badgeImage ?? view.image, 440);
   const badgeSize = 110;
   const badgeX = (width - badgeSize) / 2;
   const badgeY = height - 70 - badgeSize;
@@ -178,6 +212,28 @@ export async function renderCertificatePdf(input: CertificateInput): Promise<Uin
     centered(page, regular, text.state, 10, y, SOFT);
   }
 
+  // Signature lines: name (bold) and title under a rule, the seal (직인) stamped over the last.
+  if (text.signatories.length > 0) {
+    const blockWidth = 170;
+    const gap = 24;
+    const total = text.signatories.length * blockWidth + (text.signatories.length - 1) * gap;
+    const left = (width - total) / 2;
+    const lineY = 178;
+    text.signatories.forEach((signatory, i) => {
+      const x = left + i * (blockWidth + gap);
+      page.drawLine({ start: { x, y: lineY }, end: { x: x + blockWidth, y: lineY }, thickness: 0.8, color: SOFT });
+      const name = drawable(bold, signatory.name);
+      const title = drawable(regular, signatory.title);
+      page.drawText(name, { x: x + (blockWidth - bold.widthOfTextAtSize(name, 12)) / 2, y: lineY - 16, size: 12, font: bold, color: INK });
+      page.drawText(title, { x: x + (blockWidth - regular.widthOfTextAtSize(title, 9)) / 2, y: lineY - 29, size: 9, font: regular, color: SOFT });
+    });
+    const seal = await embedDataImage(pdf, input.issuerProfile?.sealImage, 256);
+    if (seal) drawFitted(page, seal, { x: left + total - 40, y: lineY - 36, width: 56, height: 56 });
+  } else {
+    const seal = await embedDataImage(pdf, input.issuerProfile?.sealImage, 256);
+    if (seal) drawFitted(page, seal, { x: (width - 64) / 2, y: 140, width: 64, height: 64 });
+  }
+
   // QR code of the share URL, bottom right, drawn as vector squares.
   const matrix = qrMatrix(input.shareUrl);
   const qrSize = 96;
@@ -190,6 +246,29 @@ export async function renderCertificatePdf(input: CertificateInput): Promise<Uin
     }),
   );
   text.footer.forEach((line, i) => page.drawText(drawable(regular, line), { x: 48, y: 120 - i * 15, size: 9, font: regular, color: SOFT }));
+
+  // Revoked: VOID across the page and, at the top, when and why — no one can take it for valid.
+  if (text.void) {
+    const size = 150;
+    const voidText = drawable(bold, text.void);
+    const voidWidth = bold.widthOfTextAtSize(voidText, size);
+    const angle = 28;
+    const rad = (angle * Math.PI) / 180;
+    page.drawText(voidText, {
+      x: width / 2 - (voidWidth / 2) * Math.cos(rad) + (size / 3) * Math.sin(rad),
+      y: height / 2 - (voidWidth / 2) * Math.sin(rad) - (size / 3) * Math.cos(rad),
+      size,
+      font: bold,
+      color: VOID_RED,
+      opacity: 0.28,
+      rotate: degrees(angle),
+    });
+    page.drawRectangle({ x: 24, y: 24, width: width - 48, height: height - 48, borderColor: VOID_RED, borderWidth: 4 });
+    text.revoked.forEach((line, i) => {
+      const safe = drawable(bold, line);
+      page.drawText(safe, { x: width - 48 - bold.widthOfTextAtSize(safe, 11), y: height - 60 - i * 15, size: 11, font: bold, color: VOID_RED });
+    });
+  }
 
   await pdf.attach(Buffer.from(input.credentialJson, "utf8"), CREDENTIAL_ATTACHMENT_NAME, {
     mimeType: "application/json",

@@ -3,6 +3,8 @@ import { credentialView } from "./credentialView";
 import { applicationsSection } from "./pages/application";
 import type { Store } from "../store/Store";
 import { systemClock, unixSeconds } from "../clock";
+import { revocationOf } from "./credentialAccess";
+import { applyWalletFilter, readWalletFilter, walletFilterOptions } from "./walletFilters";
 import { credentialPath } from "./paths";
 import { renderWalletPage, type WalletPageModel } from "./pages/wallet";
 import type { BadgeState, BadgeTileModel } from "./components";
@@ -17,7 +19,16 @@ export function badgeTileModel(deps: LearnerDeps, badge: WalletBadge): (BadgeTil
   if (badge.source === "claimed") {
     const record = deps.store.getCredential(badge.credentialId!);
     if (!record) return undefined;
-    return { badgeId: badge.id, public: badge.isPublic, view: credentialView(JSON.parse(record.document)), state: displayState(record), href: credentialPath(record.id) };
+    const revocation = revocationOf(record, deps.store.learners);
+    return {
+      badgeId: badge.id,
+      public: badge.isPublic,
+      view: credentialView(JSON.parse(record.document)),
+      state: revocation ? "revoked" : displayState(record),
+      href: credentialPath(record.id),
+      revocation,
+      award: { at: record.createdAt, batchId: record.batchId },
+    };
   }
   return { badgeId: badge.id, public: badge.isPublic, view: credentialView(JSON.parse(badge.credentialJson!)), state: importedState(badge), imported: true, href: credentialPath(badge.id) };
 }
@@ -34,14 +45,20 @@ export function importedState(badge: WalletBadge): BadgeState {
 
 export function sendWalletPage(req: Request, res: Response, deps: LearnerDeps, services: LearnerServices, wallet: Wallet, message?: WalletPageModel["message"], status = 200): void {
   const ctx = requestContext(req, res, services);
-  const badges = services.learners
+  const all = services.learners
     .badgesOf(wallet.id)
     .map((badge) => badgeTileModel(deps, badge))
     .filter((b): b is NonNullable<typeof b> => b !== undefined);
   // Pages rendered over a partial store (tests) have no stacking sub-store: no progress section then.
   const store = deps.store as Partial<Pick<Store, "stacking">> & typeof deps.store;
   const progress = store.stacking ? renderStackingProgress(ctx, stackingProgress(store as Pick<Store, "stacking"> & typeof deps.store, wallet)) : "";
-  sendPage(res, renderWalletPage(ctx, { handle: wallet.handle, badges, message, sections: [walletApplicationsSection(ctx, deps, wallet, badges)], ...(progress ? { progress } : {}) }), status);
+  const filter = readWalletFilter(req.query as Record<string, unknown>);
+  const badges = applyWalletFilter(all, filter);
+  sendPage(
+    res,
+    renderWalletPage(ctx, { handle: wallet.handle, badges, total: all.length, filter, options: walletFilterOptions(all), message, sections: [walletApplicationsSection(ctx, deps, wallet, all)], ...(progress ? { progress } : {}) }),
+    status,
+  );
 }
 
 /** The job applications section: the wallet's badges to pick from and its shares (issue 14 part 3). */

@@ -39,6 +39,12 @@ export interface MailWorkerDeps {
   mailer: Mailer;
   config: { workerIntervalMs: number };
   retry?: Partial<MailRetryPolicy>;
+  /**
+   * Why a recorded message is no longer owed when its turn comes, if it is not (a claim reminder is not once
+   * the claim was accepted, declined or expired). A message no longer owed is not sent: it is
+   * closed as failed with the reason, so it is never tried again.
+   */
+  noLongerOwed?: (mail: MailRecord) => string | undefined;
 }
 
 export class MailWorker extends PeriodicWorker {
@@ -89,8 +95,16 @@ export class MailWorker extends PeriodicWorker {
 
   private async sendOne(mail: MailRecord): Promise<void> {
     const { store, clock, log, mailer } = this.deps;
+    const notOwed = this.deps.noLongerOwed?.(mail);
+    if (notOwed !== undefined) {
+      store.markMailAttemptFailed(mail.id, `not sent: ${notOwed}`, null);
+      return;
+    }
     try {
-      await mailer.send({ to: mail.recipient, subject: mail.subject, text: mail.text }, { deliveryId: deliveryIdOf(mail) });
+      await mailer.send(
+        { to: mail.recipient, subject: mail.subject, text: mail.text, ...(mail.html ? { html: mail.html } : {}), ...(mail.fromName ? { fromName: mail.fromName } : {}) },
+        { deliveryId: deliveryIdOf(mail) },
+      );
     } catch (error) {
       const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
       const giveUp = mail.attempts >= this.policy.maxAttempts;

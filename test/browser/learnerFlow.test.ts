@@ -163,7 +163,8 @@ describe("learner and verifier in the browser", function () {
     expect(await page.locator(".pill.public").count()).to.equal(1);
     await shot("wallet");
     await page.goto(`${server.baseUrl}/u/kim-minji`);
-    expect(await page.locator(".badge-tile h3").textContent()).to.equal("Data Structures");
+    // The profile's tiles are h2 (its h1 is the learner's name): headings in order.
+    expect(await page.locator(".badge-tile h2").textContent()).to.equal("Data Structures");
     await shot("profile");
   });
 
@@ -172,22 +173,24 @@ describe("learner and verifier in the browser", function () {
     const foreign = await foreignBadge();
     await page.locator("#import-file").setInputFiles({ name: "speaking.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(foreign)) });
     await page.getByRole("button", { name: "Verify and import" }).click();
-    expect(await page.locator(".notice").textContent()).to.include("Imported: Public Speaking (signed, not anchored)");
+    expect(await page.locator(".notice").textContent()).to.include("Imported: Public Speaking (signature checked; not recorded on a blockchain)");
 
     // Someone else's badge is not Minji's to keep, however well it verifies.
-    await page.getByLabel("or its URL").fill(`${server.baseUrl}/c/${junCredentialId}/credential.json`);
+    // (By the issuer API's address: Jun never made his badge's page public, so /c/ answers 404.)
+    await page.getByLabel("or its URL").fill(`${server.baseUrl}/api/v1/credentials/${junCredentialId}`);
     await page.getByRole("button", { name: "Verify and import" }).click();
-    expect(await page.locator(".notice.bad").textContent()).to.include("the badge was issued to someone else: its recipient is not minji@example.ac.kr");
+    expect(await page.locator(".notice.bad").textContent()).to.include("this badge was issued to someone else, not to minji@example.ac.kr.");
 
-    await page.getByLabel("or its URL").fill(`${server.baseUrl}/c/${minjiSecondCredentialId}/credential.json`);
+    // By the issuer API's address: a badge never claimed has no public /c/ page.
+    await page.getByLabel("or its URL").fill(`${server.baseUrl}/api/v1/credentials/${minjiSecondCredentialId}`);
     await page.getByRole("button", { name: "Verify and import" }).click();
-    expect(await page.locator(".notice").textContent()).to.include("(anchored)");
+    expect(await page.locator(".notice").textContent()).to.include("(checked, and recorded on the blockchain)");
 
     const forged = { ...foreign, name: "Public Speaking (Distinction)" };
     await page.locator("#import-file").setInputFiles({ name: "forged.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(forged)) });
     await page.getByRole("button", { name: "Verify and import" }).click();
     const refusal = await page.locator(".notice.bad").textContent();
-    expect(refusal).to.include("Not imported: issuer-signature");
+    expect(refusal).to.include("Not imported: the check “Issuer's signature” failed:");
     expect(await page.locator(".badge-tile").count()).to.equal(3);
     await shot("wallet-import");
   });
@@ -219,7 +222,7 @@ describe("learner and verifier in the browser", function () {
 
   it("shows the credential page with a green live verification", async () => {
     await page.goto(`${server.baseUrl}/u/kim-minji`);
-    await page.locator(".badge-tile h3 a").click();
+    await page.locator(".badge-tile h2 a").click();
     await page.waitForURL(/\/c\//);
     expect(await awaitVerdict("#verify-panel")).to.equal("verified");
     expect(await page.locator('#verify-panel li[data-step="anchored"]').getAttribute("data-status")).to.equal("ok");
@@ -233,7 +236,7 @@ describe("learner and verifier in the browser", function () {
     const credentialUrl = page.url().split("?")[0]!;
     await page.goto(`${credentialUrl}?lang=ko`);
     expect(await page.locator("html").getAttribute("lang")).to.equal("ko");
-    expect(await page.locator("#verify-title").textContent()).to.equal("실시간 검증");
+    expect(await page.locator("#verify-title").textContent()).to.equal("진짜 배지인가요?");
     expect(await awaitVerdict("#verify-panel")).to.equal("verified");
     expect(await page.locator(".verdict").textContent()).to.include("검증됨");
     await shot("ko-credential");

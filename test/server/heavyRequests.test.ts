@@ -208,6 +208,11 @@ describe("heavy requests do not freeze the server", function () {
     });
     expect(awarded.status, awarded.text).to.equal(201);
     const id = awarded.body.credentials[0].id as string;
+    // /c/:id serves only badges their holder shows: the learner claims this one and makes it public.
+    const learners = server.store.learners;
+    const holder = learners.createWallet({ handle: "pdf-holder", email: "pdf@students.example" });
+    const badge = learners.acceptClaim(learners.createClaim({ credentialId: id, email: "pdf@students.example" }), holder.id);
+    learners.setPublic(holder.id, badge.id, true);
     const pdfPath = `/c/${encodeURIComponent(id)}/certificate.pdf`;
     // One render first, so the workers are loaded before we measure.
     const warm = await fetch(`${server.baseUrl}${pdfPath}`);

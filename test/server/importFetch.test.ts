@@ -170,7 +170,7 @@ describe("wallet import route: POST /learner/import with a URL", function () {
   const importUrl = (url: string) =>
     fetch(`${appUrl}/learner/import`, {
       method: "POST",
-      headers: { "content-type": "application/x-www-form-urlencoded", origin: appUrl, cookie },
+      headers: { "content-type": "application/x-www-form-urlencoded", origin: appUrl, cookie, "accept-language": "en" },
       body: new URLSearchParams({ url }).toString(),
       redirect: "manual",
     });
@@ -179,7 +179,7 @@ describe("wallet import route: POST /learner/import with a URL", function () {
     const response = await importUrl(`http://[::ffff:127.0.0.1]:${target.port}/badge.json`);
     const page = await response.text();
     expect(response.status).to.equal(422);
-    expect(page).to.contain("[::ffff:7f00:1] is an internal address; badges are imported only from public hosts");
+    expect(page).to.contain("[::ffff:7f00:1] is an internal address; badges are imported only from public sites.");
     expect(target.hits).to.deep.equal([]);
     expect(verifyCalls).to.equal(0);
   });

@@ -137,12 +137,15 @@ describe("claim mail: nothing lost across a SIGKILL", function () {
 
     const db = new Database(path.join(dataDir, "credanchor.sqlite"), { readonly: true });
     try {
-      const states = db.prepare("SELECT state, COUNT(*) AS n, MAX(attempts) AS maxAttempts FROM mail_outbox GROUP BY state").all();
+      const states = db.prepare("SELECT state, COUNT(*) AS n, MAX(attempts) AS maxAttempts FROM mail_outbox WHERE purpose = 'claim' GROUP BY state").all();
       expect(states).to.have.length(1);
       expect(states[0]).to.include({ state: "sent", n: RECIPIENTS });
+      // Each claim also owes one reminder, due a week later: recorded with it, not yet sent.
+      const reminders = db.prepare("SELECT state, COUNT(*) AS n FROM mail_outbox WHERE purpose = 'claim-reminder' GROUP BY state").all();
+      expect(reminders).to.deep.equal([{ state: "pending", n: RECIPIENTS }]);
       const claims = db.prepare("SELECT COUNT(*) AS n FROM learner_claims").get() as { n: number };
       expect(claims.n).to.equal(RECIPIENTS);
-      const bodies = db.prepare("SELECT COUNT(*) AS n FROM mail_outbox WHERE body_text IS NOT NULL").get() as { n: number };
+      const bodies = db.prepare("SELECT COUNT(*) AS n FROM mail_outbox WHERE purpose = 'claim' AND body_text IS NOT NULL").get() as { n: number };
       expect(bodies.n, "sent messages keep no claim link").to.equal(0);
     } finally {
       db.close();

@@ -28,6 +28,29 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string,
   return node;
 }
 
+/**
+ * Whether a verdict sentence is in Korean already: ours are, the pipeline's own are English
+ * (with names in them, which may be Korean). More Hangul than Latin letters, addresses aside.
+ */
+function isKorean(sentence: string): boolean {
+  const words = sentence.replace(/https?:\/\/\S+/g, "");
+  return (words.match(/[\uac00-\ud7a3]/g) ?? []).length >= (words.match(/[A-Za-z]/g) ?? []).length;
+}
+
+/**
+ * A pipeline message under a step. On a Korean page it sits in a closed "technical details"
+ * disclosure marked lang="en", so the page reads in Korean and the original stays one click away.
+ */
+function original(lang: UiLang, message: string, css: string): HTMLElement {
+  if (lang === "en") return el("div", { class: css }, message);
+  return el("details", { class: css }, el("summary", {}, text(lang, "originalText")), el("div", { lang: "en" }, message));
+}
+
+const STATUS_WORDS: Record<UiLang, Record<string, string>> = {
+  en: { ok: "ok", failed: "failed", unconfirmed: "not checked", skipped: "not applicable", running: "running" },
+  ko: { ok: "통과", failed: "실패", unconfirmed: "확인하지 못함", skipped: "해당 없음", running: "확인 중" },
+};
+
 function stepItem(step: VerificationStep, lang: UiLang, issuerName: string | undefined): HTMLLIElement {
   const status = shownStatus(step.status);
   const title = stepTitle(step.name, lang);
@@ -40,10 +63,10 @@ function stepItem(step: VerificationStep, lang: UiLang, issuerName: string | und
     "div",
     {},
     // The plain sentence leads; the step's name stays for screen readers and as a tooltip.
-    el("div", { class: "step-title", title }, headline, el("span", { class: "sr-only" }, ` (${title}: ${status})`)),
-    headline === step.message ? "" : el("div", { class: "step-detail" }, step.message),
+    el("div", { class: "step-title", title }, headline, el("span", { class: "sr-only" }, ` (${title}: ${STATUS_WORDS[lang][status] ?? status})`)),
+    headline === step.message ? "" : original(lang, step.message, "step-detail"),
   );
-  if (status === "unconfirmed" && step.fix) body.append(el("div", { class: "step-fix" }, text(lang, "whatToDo", { fix: step.fix })));
+  if (status === "unconfirmed" && step.fix) body.append(original(lang, text("en", "whatToDo", { fix: step.fix }), "step-fix"));
   return el("li", { class: status, "data-step": step.name, "data-status": status }, el("span", { class: "step-icon", "aria-hidden": "true" }, ICONS[status] ?? "?"), body);
 }
 
@@ -161,8 +184,14 @@ export function countsText(counts: Record<Verdict, number>, lang: UiLang): strin
 function causeLines(result: CredentialReport, lang: UiLang, fallbackFix: string | undefined): string[] {
   const cause = verdictCause(result, fallbackFix);
   if (!cause) return [];
-  if (result.verdict === "failed") return [`${text(lang, "failedAt", { step: cause.step ? stepTitle(cause.step, lang) : "—" })} — ${cause.reason}`];
-  return cause.fix ? [cause.reason, text(lang, "whatToDo", { fix: cause.fix })] : [cause.reason];
+  // On a Korean page the pipeline's English reason and fix stay in the steps' technical details;
+  // the verdict names the step in Korean.
+  const stepName = cause.step ? stepTitle(cause.step, lang) : "—";
+  if (result.verdict === "failed") return [lang === "ko" && !isKorean(cause.reason) ? text(lang, "failedAt", { step: stepName }) : `${text(lang, "failedAt", { step: stepName })} — ${cause.reason}`];
+  const reason = lang === "ko" && !isKorean(cause.reason) ? `${text(lang, "notChecked")}: ${stepName}` : cause.reason;
+  if (!cause.fix) return [reason];
+  // An English fix is in the steps' technical details; the verdict says where to look.
+  return [reason, lang === "en" || isKorean(cause.fix) ? text(lang, "whatToDo", { fix: cause.fix }) : text(lang, "whatToDo", { fix: text(lang, "fixInDetails") })];
 }
 
 export function createLiveReport(container: HTMLElement, labels: CredentialLabel[], options: LiveReportOptions): LiveReport {

@@ -2,7 +2,7 @@
 import express, { type Request, type Response, type Router } from "express";
 import { z } from "zod";
 import { normalizeDomain } from "../../../core/identity/domainLinkage";
-import { ImageRejectedError, IMAGE_MAX_BYTES, mediaUrl, storeUploadedImage } from "../../console/images";
+import { ImageRejectedError, IMAGE_MAX_BYTES, storeUploadedImage } from "../../console/images";
 import { readUpload, UploadError } from "../../console/uploads";
 import { claimMessage } from "../../mail/messages";
 import { queueStatusChanges } from "../../services/statusChanges";
@@ -183,7 +183,9 @@ export function recordRoutes(deps: ConsoleDeps): Router {
       const file = upload.files.find((x) => x.field === field && x.bytes.length > 0);
       if (!file) continue;
       try {
-        images[key] = mediaUrl(deps.config.publicUrl, storeUploadedImage(store, issuerId, file).media);
+        // Kept as a data: URL: pages, claim mail and certificates print it without fetching anything.
+        const { media } = storeUploadedImage(store, issuerId, file);
+        images[key] = `data:${media.contentType};base64,${media.bytes.toString("base64")}`;
       } catch (error) {
         if (!(error instanceof ImageRejectedError)) throw error;
         const message = error.code === "svg" ? ctx.t("console.upload.svg", { reason: error.reason }) : ctx.t(error.code === "bad-png" ? "console.upload.badPng" : "console.upload.badType");

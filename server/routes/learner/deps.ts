@@ -18,7 +18,7 @@ export interface VerifyReport {
  * so the pages can be rendered in tests with a store and a config alone.
  */
 export interface LearnerDeps {
-  store: Pick<Store, "getCredential" | "learners"> & Partial<Pick<Store, "getIssuer">>;
+  store: Pick<Store, "getCredential" | "learners"> & Partial<Pick<Store, "getIssuer" | "getAchievement">>;
   config: Pick<ServerConfig, "publicUrl" | "dataDir"> &
     Partial<Pick<ServerConfig, "rpcUrl" | "chainPort" | "confirmations" | "devOutbox" | "trustedAccreditors" | "requireRecognition">> & {
       /** SMTP URL (smtp://user:pass@host:587); unset → messages go to DATA_DIR/outbox. */

@@ -1,9 +1,16 @@
 import { blockedAddressReason, safeFetch, SafeFetchError, type SafeFetchOptions } from "../../../core/node/safeFetch";
 import type { VerifyReport } from "./deps";
+import type { MessageKey } from "../../web/i18n";
 
-/** Why an import was refused, in words for the learner. */
+/** Why an import was refused: `message` for logs, `words` for the learner's page in their language. */
 export class ImportRefusedError extends Error {
   override readonly name = "ImportRefusedError";
+  constructor(
+    message: string,
+    readonly words?: { key: MessageKey; vars?: Record<string, string | number> },
+  ) {
+    super(message);
+  }
 }
 
 const MAX_IMPORT_BYTES = 2 * 1024 * 1024;
@@ -29,9 +36,9 @@ export async function loadBadgeFromUrl(url: string, options: { ownOrigin?: strin
   try {
     parsed = new URL(url);
   } catch {
-    throw new ImportRefusedError("the URL is not valid");
+    throw new ImportRefusedError("the URL is not valid", { key: "import.invalidUrl" });
   }
-  if (parsed.protocol !== "https:" && parsed.protocol !== "http:") throw new ImportRefusedError("only http and https URLs can be imported");
+  if (parsed.protocol !== "https:" && parsed.protocol !== "http:") throw new ImportRefusedError("only http and https URLs can be imported", { key: "import.scheme" });
   const own = options.ownOrigin !== undefined && parsed.origin === options.ownOrigin;
   let answer;
   try {
@@ -48,21 +55,21 @@ export async function loadBadgeFromUrl(url: string, options: { ownOrigin?: strin
     // safeFetch's messages never quote the answer, so they can be shown as they are.
     switch (error.reason) {
       case "blocked-address":
-        throw new ImportRefusedError(`${error.host ?? parsed.hostname} is an internal address; badges are imported only from public hosts`);
+        throw new ImportRefusedError(`${error.host ?? parsed.hostname} is an internal address; badges are imported only from public hosts`, { key: "import.internal", vars: { host: error.host ?? parsed.hostname } });
       case "too-large":
-        throw new ImportRefusedError("the badge file is larger than 2 MB");
+        throw new ImportRefusedError("the badge file is larger than 2 MB", { key: "import.tooLarge" });
       case "timeout":
-        throw new ImportRefusedError(`${parsed.host} did not answer within 10 seconds`);
+        throw new ImportRefusedError(`${parsed.host} did not answer within 10 seconds`, { key: "import.timeout", vars: { host: parsed.host } });
       default:
-        throw new ImportRefusedError(`could not load the badge: ${error.message}`);
+        throw new ImportRefusedError(`could not load the badge: ${error.message}`, { key: "import.loadFailed", vars: { host: parsed.host } });
     }
   }
-  if (answer.status < 200 || answer.status > 299) throw new ImportRefusedError(`${parsed.host} answered HTTP ${answer.status}`);
+  if (answer.status < 200 || answer.status > 299) throw new ImportRefusedError(`${parsed.host} answered HTTP ${answer.status}`, { key: "import.httpStatus", vars: { host: parsed.host, status: answer.status } });
   try {
     return JSON.parse(answer.body.toString("utf8"));
   } catch {
     // Not parseBadgeJson: its message quotes the text, and this text came from someone else's host.
-    throw new ImportRefusedError(`${parsed.host} did not answer with a JSON badge file`);
+    throw new ImportRefusedError(`${parsed.host} did not answer with a JSON badge file`, { key: "import.notJsonHost", vars: { host: parsed.host } });
   }
 }
 
@@ -70,7 +77,7 @@ export function parseBadgeJson(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new ImportRefusedError(`the file is not JSON (${(error as Error).message})`);
+    throw new ImportRefusedError(`the file is not JSON (${(error as Error).message})`, { key: "import.notJson" });
   }
 }
 
@@ -87,15 +94,15 @@ const DISQUALIFYING_STEPS = new Set(["status", "validity"]);
 
 export function decideImport(report: VerifyReport): ImportDecision {
   const result = report.results[0];
-  if (!result) throw new ImportRefusedError("the file holds no credential");
-  if (report.results.length > 1) throw new ImportRefusedError("import one badge at a time (this file holds several credentials)");
+  if (!result) throw new ImportRefusedError("the file holds no credential", { key: "import.noCredential" });
+  if (report.results.length > 1) throw new ImportRefusedError("import one badge at a time (this file holds several credentials)", { key: "import.several" });
   for (const step of result.steps) {
     if ((REQUIRED_STEPS.has(step.name) || DISQUALIFYING_STEPS.has(step.name)) && step.status === "failed") {
-      throw new ImportRefusedError(`${step.name}: ${step.message}`);
+      throw new ImportRefusedError(`${step.name}: ${step.message}`, { key: "import.failedStep", vars: { step: step.name, detail: step.message } });
     }
   }
   const signature = result.steps.find((s) => s.name === "issuer-signature");
-  if (!signature || signature.status !== "ok") throw new ImportRefusedError("the issuer's signature could not be checked");
+  if (!signature || signature.status !== "ok") throw new ImportRefusedError("the issuer's signature could not be checked", { key: "import.noSignature" });
   const anchored = result.steps.find((s) => s.name === "anchored");
   return { result: result.verified && anchored?.status === "ok" ? "anchored" : "signed, not anchored", report: result };
 }

@@ -11,9 +11,12 @@ import { sendWalletPage } from "../../web/walletView";
 import { requestContext, sendPage } from "../../web/request";
 import { renderSigninPage } from "../../web/pages/signin";
 import { renderErrorPage } from "../../web/pages/error";
+import { isMessageKey } from "../../web/i18n";
 import { credentialView } from "../../web/credentialView";
 import { magicLinkMessage } from "../../mail/messages";
 import { systemClock, unixSeconds } from "../../clock";
+import { credentialPath } from "../../web/paths";
+import { revocationOf } from "../../web/credentialAccess";
 
 export type { LearnerDeps } from "./deps";
 
@@ -84,6 +87,9 @@ export function createLearnerRouter(deps: LearnerDeps): Router {
     const token = String(req.params.token);
     const claim = learners.findClaim(token);
     if (!claim || claim.state !== "pending" || learners.isClaimExpired(claim)) return sendClaimPage(req, res, deps, svc, token);
+    // A revoked badge is never accepted silently: the claim page says it was revoked, when and why.
+    const record = deps.store.getCredential(claim.credentialId);
+    if (!record || revocationOf(record, learners)) return sendClaimPage(req, res, deps, svc, token, { status: 409 });
     const t = requestContext(req, res, svc).t;
 
     let wallet = currentWallet(req, learners);
@@ -99,8 +105,12 @@ export function createLearnerRouter(deps: LearnerDeps): Router {
       } else {
         const handle = field(req, "handle").toLowerCase();
         const passphrase = field(req, "passphrase");
-        if (!HANDLE_PATTERN.test(handle)) return sendClaimPage(req, res, deps, svc, token, { error: t("field.handle.hint"), status: 422 });
-        if (passphrase && passphrase.length < MIN_PASSPHRASE) return sendClaimPage(req, res, deps, svc, token, { error: t("field.passphrase.hint"), status: 422 });
+        // A refused form keeps what was typed, except the passphrase, which never goes back into
+        // a page (the message asks for it again).
+        const values = { displayName: field(req, "displayName"), handle: field(req, "handle") };
+        const again = passphrase ? ` ${t("claim.passphraseAgain")}` : "";
+        if (!HANDLE_PATTERN.test(handle)) return sendClaimPage(req, res, deps, svc, token, { error: t("field.handle.hint") + again, status: 422, values });
+        if (passphrase && passphrase.length < MIN_PASSPHRASE) return sendClaimPage(req, res, deps, svc, token, { error: t("field.passphrase.hint") + again, status: 422, values });
         try {
           wallet = learners.createWallet({
             handle,
@@ -109,7 +119,11 @@ export function createLearnerRouter(deps: LearnerDeps): Router {
             passphraseHash: passphrase ? await hashPassphrase(passphrase) : undefined,
           });
         } catch (error) {
-          if (error instanceof HandleTakenError || error instanceof WalletExistsError) return sendClaimPage(req, res, deps, svc, token, { error: error.message, status: 409 });
+          if (error instanceof HandleTakenError) {
+            const message = t("claim.handleTaken", { handle: error.handle, suggestion: learners.suggestHandle(error.handle) }) + again;
+            return sendClaimPage(req, res, deps, svc, token, { error: message, status: 409, values });
+          }
+          if (error instanceof WalletExistsError) return sendClaimPage(req, res, deps, svc, token, { error: t("claim.walletExistsNow"), status: 409 });
           throw error;
         }
       }
@@ -196,6 +210,24 @@ export function createLearnerRouter(deps: LearnerDeps): Router {
     res.redirect(303, changed ? "/wallet?notice=updated" : "/wallet");
   });
 
+  // Share links: made and revoked by the badge's holder only; the new link is shown once, on the
+  // badge's own page (its token is in the address the holder is sent to).
+  router.post("/learner/badges/:id/share", requireWallet, (req, res) => {
+    const learners = services().learners;
+    const badge = learners.findBadge(String(req.params.id));
+    const token = badge ? learners.createShareLink(walletOf(res).id, badge.id) : undefined;
+    if (!badge || !token) return res.redirect(303, "/wallet");
+    res.redirect(303, `${credentialPath(badge.credentialId ?? badge.id)}?share=${encodeURIComponent(token)}&notice=shared`);
+  });
+
+  router.post("/learner/badges/:id/unshare", requireWallet, (req, res) => {
+    const learners = services().learners;
+    const badge = learners.findBadge(String(req.params.id));
+    if (!badge || badge.walletId !== walletOf(res).id) return res.redirect(303, "/wallet");
+    const count = learners.revokeShareLinks(walletOf(res).id, badge.id);
+    res.redirect(303, `${credentialPath(badge.credentialId ?? badge.id)}?notice=unshared&count=${count}`);
+  });
+
   router.post("/learner/badges/:id/delete", requireWallet, (req, res) => {
     const removed = services().learners.deleteBadge(walletOf(res).id, String(req.params.id));
     res.redirect(303, removed ? "/wallet?notice=removed" : "/wallet");
@@ -217,15 +249,25 @@ export function createLearnerRouter(deps: LearnerDeps): Router {
       const svc = services();
       const wallet = walletOf(res);
       const t = requestContext(req, res, svc).t;
+      // Every refusal in the learner's language: a step by its plain name, never "issuer-signature: …".
+      const words = (error: ImportRefusedError) => {
+        if (!error.words) return error.message;
+        const vars = { ...error.words.vars };
+        if (error.words.key === "import.failedStep") {
+          const key = `step.${String(vars.step)}`;
+          vars.step = isMessageKey(key) ? t(key) : String(vars.step);
+        }
+        return t(error.words.key, vars);
+      };
       try {
         const json = (req.body as Record<string, unknown> | undefined)?.json;
         const text = typeof json === "string" ? json.trim() : "";
         const url = field(req, "url");
-        if (!text && !url) throw new ImportRefusedError("choose a JSON file or give a URL");
+        if (!text && !url) throw new ImportRefusedError("choose a JSON file or give a URL", { key: "import.noInput" });
         const credential = text ? parseBadgeJson(text) : await loadBadgeFromUrl(url, { ownOrigin: new URL(deps.config.publicUrl).origin });
         const recipient = recipientMatches(credential, wallet);
-        if (!recipient.matches) throw new ImportRefusedError(recipient.reason);
-        if (!deps.verify) throw new ImportRefusedError("verification is not available on this server");
+        if (!recipient.matches) throw new ImportRefusedError(recipient.reason, { key: "import.notYours", vars: { email: wallet.email } });
+        if (!deps.verify) throw new ImportRefusedError("verification is not available on this server", { key: "import.noVerify" });
         const decision = decideImport(await deps.verify([credential]));
         const credentialJson = JSON.stringify(credential);
         svc.learners.importBadge(wallet.id, {
@@ -234,12 +276,13 @@ export function createLearnerRouter(deps: LearnerDeps): Router {
           importSummary: { result: decision.result, steps: decision.report.steps, at: unixSeconds(deps.clock ?? systemClock) },
         });
         const name = credentialView(credential).achievementName;
-        sendWalletPage(req, res, deps, svc, wallet, { kind: "ok", text: t("wallet.imported", { name, result: decision.result }) });
+        const result = t(decision.result === "anchored" ? "import.result.anchored" : "import.result.signed");
+        sendWalletPage(req, res, deps, svc, wallet, { kind: "ok", text: t("wallet.imported", { name, result }) });
       } catch (error) {
         if (error instanceof BadgeAlreadyInWalletError) {
-          return sendWalletPage(req, res, deps, svc, wallet, { kind: "bad", text: t("wallet.importRefused", { reason: error.message }) }, 409);
+          return sendWalletPage(req, res, deps, svc, wallet, { kind: "bad", text: t("wallet.importRefused", { reason: t("import.already") }) }, 409);
         }
-        const reason = error instanceof ImportRefusedError ? error.message : `verification failed: ${(error as Error).message}`;
+        const reason = error instanceof ImportRefusedError ? words(error) : t("import.failed", { detail: (error as Error).message });
         sendWalletPage(req, res, deps, svc, wallet, { kind: "bad", text: t("wallet.importRefused", { reason }) }, 422);
       }
     },

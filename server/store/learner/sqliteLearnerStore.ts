@@ -8,6 +8,7 @@ import { unixSeconds, type Clock } from "../../clock";
 import {
   BadgeAlreadyInWalletError,
   ClaimNotPendingError,
+  CLAIM_REMINDER_PURPOSE,
   HandleTakenError,
   WalletExistsError,
   normaliseEmail,
@@ -15,11 +16,14 @@ import {
   type LearnerStore,
   type NewClaim,
   type NewWallet,
+  type Revocation,
+  type ShareLink,
   type Wallet,
   type WalletBadge,
 } from "../LearnerStore";
 import { PreparedStatements } from "../sqlite/preparedStatements";
 import { hashToken, newToken } from "./passphrase";
+import { romanizeKoreanName } from "./romanize";
 
 const SESSION_SECONDS = 30 * 86_400;
 const MAGIC_LINK_SECONDS = 30 * 60;
@@ -112,6 +116,12 @@ export class SqliteLearnerStore implements LearnerStore {
     return this.claimFromRow(this.statements.get(`SELECT * FROM learner_claims WHERE token_hash = ?`).get(hashToken(token)) as Row | undefined);
   }
 
+  claimFor(credentialId: string, email: string): Claim | undefined {
+    return this.claimFromRow(
+      this.statements.get(`SELECT * FROM learner_claims WHERE credential_id = ? AND email = ? ORDER BY created_at DESC, rowid DESC LIMIT 1`).get(credentialId, normaliseEmail(email)) as Row | undefined,
+    );
+  }
+
   isClaimExpired(claim: Claim): boolean {
     return this.now() >= claim.expiresAt;
   }
@@ -123,6 +133,7 @@ export class SqliteLearnerStore implements LearnerStore {
       if (claim.state !== "pending") throw new ClaimNotPendingError(claim.state);
       if (this.isClaimExpired(claim)) throw new ClaimNotPendingError("expired");
       this.statements.get(`UPDATE learner_claims SET state = 'accepted', wallet_id = ?, decided_at = ? WHERE token_hash = ?`).run(walletId, this.now(), hashToken(token));
+      this.cancelReminders(claim);
       const existing = this.statements.get(`SELECT * FROM learner_badges WHERE wallet_id = ? AND credential_key = ?`).get(walletId, claim.credentialId) as Row | undefined;
       if (existing) return badgeFromRow(existing);
       return this.insertBadge({ walletId, source: "claimed", credentialKey: claim.credentialId, credentialId: claim.credentialId });
@@ -134,8 +145,16 @@ export class SqliteLearnerStore implements LearnerStore {
       const claim = this.findClaim(token);
       if (!claim || claim.state !== "pending" || this.isClaimExpired(claim)) return false;
       this.statements.get(`UPDATE learner_claims SET state = 'declined', decided_at = ? WHERE token_hash = ? AND state = 'pending'`).run(this.now(), hashToken(token));
+      this.cancelReminders(claim);
       return true;
     })();
+  }
+
+  /** A decided claim is reminded of no more: its reminders still owed leave the outbox. */
+  private cancelReminders(claim: Claim): void {
+    this.statements
+      .get(`DELETE FROM mail_outbox WHERE purpose = ? AND ref = ? AND recipient = ? AND state = 'pending'`)
+      .run(CLAIM_REMINDER_PURPOSE, claim.credentialId, claim.email);
   }
 
   // ---- wallets ----
@@ -173,14 +192,19 @@ export class SqliteLearnerStore implements LearnerStore {
     this.statements.get(`UPDATE learner_wallets SET passphrase_hash = ? WHERE id = ?`).run(passphraseHash, walletId);
   }
 
-  suggestHandle(base: string): string {
-    const slug =
-      base
+  suggestHandle(base: string, fallback?: string): string {
+    // Korean names romanised (김민지 → kim-minji); a name no rule covers (漢字, …) gives way to
+    // the fallback (the email's local part), then to "learner".
+    const slugOf = (text: string) =>
+      (/[\uac00-\ud7a3]/.test(text) ? romanizeKoreanName(text) : text)
         .toLowerCase()
         .normalize("NFKD")
+        .replace(/[\u0300-\u036f]/g, "")
         .replace(/[^a-z0-9]+/g, "-")
         .replace(/^-+|-+$/g, "")
-        .slice(0, 24) || "learner";
+        .slice(0, 24)
+        .replace(/-+$/, "");
+    const slug = slugOf(base) || (fallback ? slugOf(fallback) : "") || "learner";
     const padded = slug.length < 3 ? `${slug}-learner` : slug;
     for (let i = 1; i < 1000; i++) {
       const candidate = i === 1 ? padded : `${padded}-${i}`;
@@ -274,5 +298,44 @@ export class SqliteLearnerStore implements LearnerStore {
 
   deleteBadge(walletId: string, badgeId: string): boolean {
     return this.statements.get(`DELETE FROM learner_badges WHERE id = ? AND wallet_id = ?`).run(badgeId, walletId).changes === 1;
+  }
+
+  badgesForCredential(credentialId: string): WalletBadge[] {
+    return (this.statements.get(`SELECT * FROM learner_badges WHERE credential_id = ? ORDER BY added_at, id`).all(credentialId) as Row[]).map(badgeFromRow);
+  }
+
+  // ---- share links ----
+
+  createShareLink(walletId: string, badgeId: string): string | undefined {
+    const badge = this.findBadge(badgeId);
+    if (!badge || badge.walletId !== walletId) return undefined;
+    const { token, hash } = newToken();
+    this.statements.get(`INSERT INTO learner_share_links (token_hash, badge_id, wallet_id, created_at) VALUES (?, ?, ?, ?)`).run(hash, badgeId, walletId, this.now());
+    return token;
+  }
+
+  revokeShareLinks(walletId: string, badgeId: string): number {
+    return this.statements
+      .get(`UPDATE learner_share_links SET revoked_at = ? WHERE badge_id = ? AND wallet_id = ? AND revoked_at IS NULL`)
+      .run(this.now(), badgeId, walletId).changes;
+  }
+
+  badgeForShareLink(token: string): WalletBadge | undefined {
+    const row = this.statements
+      .get(`SELECT b.* FROM learner_share_links l JOIN learner_badges b ON b.id = l.badge_id AND b.wallet_id = l.wallet_id WHERE l.token_hash = ? AND l.revoked_at IS NULL`)
+      .get(hashToken(token)) as Row | undefined;
+    return row ? badgeFromRow(row) : undefined;
+  }
+
+  shareLinksOf(badgeId: string): ShareLink[] {
+    const rows = this.statements.get(`SELECT * FROM learner_share_links WHERE badge_id = ? ORDER BY created_at DESC, rowid DESC`).all(badgeId) as Row[];
+    return rows.map((r) => ({ badgeId: r.badge_id as string, walletId: r.wallet_id as string, createdAt: r.created_at as number, revokedAt: (r.revoked_at as number | null) ?? null }));
+  }
+
+  revocationOf(credentialId: string): Revocation | undefined {
+    const row = this.statements
+      .get(`SELECT created_at, reason FROM status_changes WHERE credential_id = ? AND action = 'revoke' AND state != 'failed' ORDER BY id DESC LIMIT 1`)
+      .get(credentialId) as Row | undefined;
+    return row ? { at: row.created_at as number, reason: (row.reason as string | null) ?? null } : undefined;
   }
 }

@@ -30,7 +30,9 @@ import type {
   BatchState,
   ChainTxRecord,
   CredentialRecord,
+  IssuerProfileUpdate,
   IssuerRecord,
+  IssuerSignatory,
   MailRecord,
   MailState,
   NewChainTx,
@@ -101,6 +103,16 @@ export class SqliteStore implements Store {
       )
       .run(i.id, i.name, i.url, i.email, i.image, i.did, i.address, i.chainId, i.addressKeySealed, i.signingSeedSealed,
         i.signingPublicKeyMultibase, i.signingKeyId, i.onchainState, i.isDemo ? 1 : 0, i.createdAt, i.domain ?? null);
+  }
+
+  setIssuerProfile(id: string, profile: IssuerProfileUpdate): void {
+    const columns: [string, unknown][] = [];
+    if (profile.logoImage !== undefined) columns.push(["logo_image", profile.logoImage]);
+    if (profile.sealImage !== undefined) columns.push(["seal_image", profile.sealImage]);
+    if (profile.signatories !== undefined) columns.push(["signatories", JSON.stringify(profile.signatories)]);
+    if (profile.contactEmail !== undefined) columns.push(["contact_email", profile.contactEmail]);
+    if (columns.length === 0) return;
+    this.db.prepare(`UPDATE issuers SET ${columns.map(([c]) => `${c} = ?`).join(", ")} WHERE id = ?`).run(...columns.map(([, v]) => v), id);
   }
 
   getIssuer(id: string): IssuerRecord | undefined {
@@ -576,12 +588,14 @@ export class SqliteStore implements Store {
 
   enqueueMail(messages: readonly NewMail[], now: number): number {
     const insert = this.statements.get(
-      `INSERT OR IGNORE INTO mail_outbox (purpose, ref, recipient, subject, body_text, state, attempts, next_attempt_at, created_at)
-       VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?)`,
+      `INSERT OR IGNORE INTO mail_outbox (purpose, ref, recipient, subject, body_text, body_html, from_name, state, attempts, next_attempt_at, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)`,
     );
     return this.transaction(() => {
       let added = 0;
-      for (const m of messages) added += insert.run(m.purpose, m.ref, m.recipient.trim().toLowerCase(), m.subject, m.text, now, now).changes;
+      for (const m of messages) {
+        added += insert.run(m.purpose, m.ref, m.recipient.trim().toLowerCase(), m.subject, m.text, m.html ?? null, m.fromName ?? null, Math.max(now, m.notBefore ?? now), now).changes;
+      }
       return added;
     });
   }
@@ -597,7 +611,7 @@ export class SqliteStore implements Store {
   }
 
   markMailSent(id: number, now: number): void {
-    const changed = this.statements.get("UPDATE mail_outbox SET state = 'sent', sent_at = ?, body_text = NULL, last_error = NULL WHERE id = ? AND state = 'sending'").run(now, id).changes;
+    const changed = this.statements.get("UPDATE mail_outbox SET state = 'sent', sent_at = ?, body_text = NULL, body_html = NULL, last_error = NULL WHERE id = ? AND state = 'sending'").run(now, id).changes;
     invariant(changed === 1, `mail ${id} is marked sent only while sending`);
   }
 
@@ -665,9 +679,23 @@ function issuerFrom(r: Row | undefined): IssuerRecord | undefined {
     domain: (r.domain as string | null | undefined) ?? null,
     logoImage: (r.logo_image as string | null | undefined) ?? null,
     sealImage: (r.seal_image as string | null | undefined) ?? null,
-    signatories: typeof r.signatories === "string" ? (JSON.parse(r.signatories) as { name: string; title: string }[]) : [],
+    signatories: parseSignatories(r.signatories),
     contactEmail: (r.contact_email as string | null | undefined) ?? null,
   };
+}
+
+/** Signatories as stored (JSON); anything not of the shape [{name, title}] is left out. */
+function parseSignatories(value: unknown): IssuerSignatory[] {
+  if (typeof value !== "string") return [];
+  try {
+    const parsed = JSON.parse(value) as unknown;
+    if (!Array.isArray(parsed)) return [];
+    return parsed
+      .filter((s): s is IssuerSignatory => typeof s === "object" && s !== null && typeof (s as IssuerSignatory).name === "string" && typeof (s as IssuerSignatory).title === "string")
+      .map((s) => ({ name: s.name, title: s.title }));
+  } catch {
+    return [];
+  }
 }
 
 function achievementFrom(r: Row | undefined): AchievementRecord | undefined {
@@ -741,6 +769,8 @@ function mailFrom(r: Row | undefined): MailRecord | undefined {
     recipient: r.recipient as string,
     subject: r.subject as string,
     text: (r.body_text as string | null) ?? "",
+    ...(typeof r.body_html === "string" ? { html: r.body_html } : {}),
+    ...(typeof r.from_name === "string" ? { fromName: r.from_name } : {}),
     state: r.state as MailState,
     attempts: r.attempts as number,
     nextAttemptAt: r.next_attempt_at as number,

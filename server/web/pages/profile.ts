@@ -9,6 +9,6 @@ export function renderProfilePage(ctx: PageContext, model: { handle: string; dis
     title: t("profile.title", { name }),
     body: html`<h1>${t("profile.title", { name })}</h1>
 <p class="muted">/u/${model.handle}</p>
-${model.badges.length ? html`<div class="grid">${model.badges.map((b) => badgeTile(b, lang, t))}</div>` : html`<p class="card muted">${t("profile.empty")}</p>`}`,
+${model.badges.length ? html`<div class="grid">${model.badges.map((b) => badgeTile(b, lang, t, undefined, 2))}</div>` : html`<p class="card muted">${t("profile.empty")}</p>`}`,
   });
 }
