@@ -235,7 +235,7 @@ async function issueAward(ctx: AppContext, award: CoAwardRecord, partners: CoPar
     const [batchId] = ctx.store.insertCredentials(lead.id, rows, at, newBatchId);
     const leaves = ctx.store.listBatchLeaves(batchId!);
     const tree = sealTree(leaves.map((l) => l.leaf));
-    ctx.store.sealBatch(batchId!, { root: tree.root, tree: tree.serialized, leafIndexes: new Map(leaves.map((l, i) => [l.id, i])) }, at);
+    ctx.store.sealBatch(batchId!, { root: tree.root, tree: tree.serialized, leafIndexes: new Map(leaves.map((l, i) => [l.id, i])), levels: tree.levels }, at);
     ctx.store.coIssuance.insertCoBatch({ batchId: batchId!, achievementId: award.achievementId, coIssuers, threshold: co.threshold, notified: [] });
     ctx.store.coIssuance.markAwardIssued(award.id, batchId!);
     if (ctx.notifier) {

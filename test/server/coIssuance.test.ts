@@ -196,6 +196,11 @@ describe("co-issuance: one badge, two universities", function () {
       expect(step(report, "co-issuers").message).to.equal("2 of 2 parties endorsed this credential (threshold 2)");
       expect(step(report, "co-issuers").data!.coIssuers.map((c: { address: string }) => c.address.toLowerCase())).to.deep.equal([health.address.toLowerCase()]);
 
+      // A badge's page is private until its holder claims it and makes it public (issue 15).
+      const learners = a.store.learners;
+      const wallet = learners.createWallet({ handle: "kim-co-issued", email: "kim@students.example" });
+      const claimed = learners.acceptClaim(learners.createClaim({ credentialId: credential.id, email: "kim@students.example", recipientName: "Kim" }), wallet.id);
+      expect(learners.setPublic(wallet.id, claimed.id, true)).to.equal(true);
       const page = await fetch(`${a.baseUrl}${credentialPath(credential.id)}`);
       expect(page.status).to.equal(200);
       const html = await page.text();
