@@ -81,6 +81,9 @@ export async function runLoad(server: ServerHarness, options: { clients: number;
   // The suite's own loop too: a latency is measured here, so a stall of this process counts in it.
   const ownLoop = monitorEventLoopDelay({ resolution: 20 });
   ownLoop.enable();
+  // Every route once before RSS is read: a first use loads modules, fonts and worker threads
+  // (verification, PDF), which is start-up cost, not growth under load.
+  for (const m of mix) await request(server.baseUrl, { ...m.make(), timeoutMs: 60_000, maxBytes: 1 << 20 });
   const rssBefore = server.rssBytes();
   const loadBefore = os.loadavg()[0];
   const agent = new http.Agent({ keepAlive: true, maxSockets: options.clients });

@@ -154,7 +154,9 @@ describe("anchoring server: issuer domains (did-configuration.json)", function (
     const answer = await call(server.baseUrl, "POST", "/api/v1/verify", { body: { credentials } });
     expect(answer.status, answer.text).to.equal(200);
     expect(answer.body.results.map((r: { verdict: string }) => r.verdict)).to.deep.equal(["verified", "verified"]);
-    expect(answer.body.results[0].identity).to.deep.equal({ domain: { status: "verified", domain: domain() } });
+    expect(answer.body.results[0].identity.domain).to.deep.equal({ status: "verified", domain: domain() });
+    // Who recognises the issuer is a separate line (trust lists): this server trusts no accreditor.
+    expect(answer.body.results[0].identity.recognition.status).to.equal("not-recognised");
     expect(answer.body.results[1].identity.domain.status).to.equal("failed");
 
     // Taken down from the domain: not checked (with the reason), never verified; verdicts unchanged.
