@@ -59,13 +59,6 @@ async function main(): Promise<void> {
     console.log(`  ${agency.name}: ${ids.length} badges anchored`);
     if (agency.name === "HRD Korea") toRevoke = { key: issuer.apiKey, id: ids[ids.length - 1]! };
   }
-  await api("POST", `/api/v1/credentials/${toRevoke!.id}/revoke`, toRevoke!.key, { reason: "demo: the certificate was withdrawn" });
-  for (;;) {
-    const status = await api<{ revoked: boolean }>("GET", `/api/v1/credentials/${toRevoke!.id}/status`);
-    if (status.revoked) break;
-    await sleep(250);
-  }
-  console.log("  HRD Korea revoked one of them");
 
   // 2. The applicant accepts every claim mail into a new wallet.
   const total = AGENCIES.reduce((sum, agency) => sum + agency.badges.length, 0);
@@ -85,6 +78,15 @@ async function main(): Promise<void> {
     if (answer.status !== 303) throw new Error(`accepting a claim answered ${answer.status}`);
   }
   console.log(`  ${applicant.name} accepted ${links.length} badges into the wallet /u/${applicant.handle}`);
+
+  // After the applicant kept it (a revoked badge's claim is refused: its page says it was revoked).
+  await api("POST", `/api/v1/credentials/${toRevoke!.id}/revoke`, toRevoke!.key, { reason: "demo: the certificate was withdrawn" });
+  for (;;) {
+    const status = await api<{ revoked: boolean }>("GET", `/api/v1/credentials/${toRevoke!.id}/status`);
+    if (status.revoked) break;
+    await sleep(250);
+  }
+  console.log("  HRD Korea revoked one of them");
 
   // 3. The wallet makes the application of all of them and shares it.
   const wallet = await (await fetch(`${base}/wallet`, { headers: { cookie } })).text();
