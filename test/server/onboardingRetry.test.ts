@@ -1,0 +1,34 @@
+/**
+ * An issuer whose on-chain onboarding failed when it was created (the chain down or busy) is
+ * onboarded again by its next award, instead of refusing awards until the server restarts.
+ */
+import { expect } from "chai";
+import { startTestChain, type TestChain } from "./helpers/chain";
+import { call, startTestServer, type TestServer } from "./helpers/server";
+
+describe("an issuer left pending by a failed onboarding", function () {
+  this.timeout(120_000);
+  let chain: TestChain;
+  let server: TestServer;
+  before(async () => {
+    chain = await startTestChain();
+    server = await startTestServer(chain);
+  });
+  after(async () => {
+    await server?.close();
+    await chain?.stop();
+  });
+
+  it("is onboarded again by its next award, which then succeeds", async () => {
+    const created = await call(server.baseUrl, "POST", "/api/v1/issuers", { key: server.adminKey, body: { name: "Retry U", url: "https://retry.example" } });
+    expect(created.status, created.text).to.equal(201);
+    server.store.setIssuerOnchainState(created.body.id, "pending");
+    const achievement = await call(server.baseUrl, "POST", "/api/v1/achievements", {
+      key: created.body.apiKey,
+      body: { name: "Retried", description: "Retried", criteria: { narrative: "Was retried." }, achievementType: "Course" },
+    });
+    const awarded = await call(server.baseUrl, "POST", "/api/v1/credentials", { key: created.body.apiKey, body: { achievementId: achievement.body.id, recipients: [{ email: "r@x.example" }] } });
+    expect(awarded.status, awarded.text).to.equal(201);
+    expect(server.store.getIssuer(created.body.id)!.onchainState).to.equal("registered");
+  });
+});
