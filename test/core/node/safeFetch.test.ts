@@ -286,14 +286,14 @@ describe("safeFetch", function () {
     });
 
     it("allowNonPublicAddress admits the ranges it names and no others; localhost names are then resolved and judged", async function () {
-      const onlyLoopback = { ...base, allowHttp: true, allowNonPublicAddress: (_address: string, why: string) => why === "loopback" };
-      const ok = await safeFetch(`http://127.0.0.1:${plainHost.port}/np`, onlyLoopback);
+      const loopbackOnly = { ...base, allowHttp: true, allowNonPublicAddress: (_address: string, why: string) => why === "loopback" };
+      const ok = await safeFetch(`http://127.0.0.1:${plainHost.port}/np`, loopbackOnly);
       expect(JSON.parse(ok.body.toString())).to.deep.equal({ path: "/np" });
-      const viaName = await safeFetch(`http://localhost:${plainHost.port}/np2`, { ...onlyLoopback, lookup: async () => [{ address: "127.0.0.1", family: 4 }] });
+      const viaName = await safeFetch(`http://localhost:${plainHost.port}/np2`, { ...loopbackOnly, lookup: async () => [{ address: "127.0.0.1", family: 4 }] });
       expect(viaName.status).to.equal(200);
       const before = plainHost.hits.length;
       const { lookup } = publicName([["169.254.169.254"]]);
-      const error = await refusal(safeFetch(`http://metadata.example:${plainHost.port}/x`, { ...onlyLoopback, lookup }));
+      const error = await refusal(safeFetch(`http://metadata.example:${plainHost.port}/x`, { ...loopbackOnly, lookup }));
       expect(error.reason).to.equal("blocked-address");
       expect(error.message).to.match(/169\.254\.169\.254: link-local/);
       expect(plainHost.hits.length).to.equal(before);
