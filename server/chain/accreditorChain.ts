@@ -23,7 +23,7 @@ import {
 } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { credentialRegistryAbi } from "../../core/chain/registryAbi";
-import { chainFailure } from "./viemChain";
+import { chainFailure, lookupTransaction } from "./viemChain";
 
 export type AccreditationCall =
   | { functionName: "recogniseIssuer"; args: readonly [Address, bigint, bigint, Hex, string] }
@@ -133,26 +133,20 @@ export function createAccreditorChain(options: { rpcUrl: string; registry: Addre
       }
     },
 
-    async outcome(txHash) {
-      try {
-        const receipt = await client.getTransactionReceipt({ hash: txHash });
-        const block = await client.getBlock({ blockNumber: receipt.blockNumber });
-        return { status: receipt.status, blockNumber: receipt.blockNumber, blockTime: block.timestamp };
-      } catch (error) {
-        if (/could not be found|not found/i.test(String((error as Error).message))) return undefined;
-        throw chainFailure("eth_getTransactionReceipt", error, options.rpcUrl);
-      }
-    },
+    outcome: (txHash) =>
+      lookupTransaction(
+        "eth_getTransactionReceipt",
+        async () => {
+          const receipt = await client.getTransactionReceipt({ hash: txHash });
+          const block = await client.getBlock({ blockNumber: receipt.blockNumber });
+          return { status: receipt.status, blockNumber: receipt.blockNumber, blockTime: block.timestamp };
+        },
+        undefined,
+        options.rpcUrl,
+      ),
 
-    async isPending(txHash) {
-      try {
-        const tx = await client.getTransaction({ hash: txHash });
-        return tx.blockNumber === null;
-      } catch (error) {
-        if (/could not be found|not found/i.test(String((error as Error).message))) return false;
-        throw chainFailure("eth_getTransactionByHash", error, options.rpcUrl);
-      }
-    },
+    isPending: (txHash) =>
+      lookupTransaction("eth_getTransactionByHash", async () => (await client.getTransaction({ hash: txHash })).blockNumber === null, false, options.rpcUrl),
   };
 }
 

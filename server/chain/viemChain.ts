@@ -54,6 +54,20 @@ export function chainFailure(what: string, error: unknown, rpcUrl?: string): Cha
   return new ChainError(`${what} failed: ${text}`, {}, { cause: error });
 }
 
+/**
+ * Runs a lookup of one transaction; a node that does not know it (not found) answers
+ * `whenUnknown`, any other failure is counted (`onError`) and becomes a compact ChainError.
+ */
+export async function lookupTransaction<T, U>(what: string, call: () => Promise<T>, whenUnknown: U, rpcUrl?: string, onError?: () => void): Promise<T | U> {
+  try {
+    return await call();
+  } catch (error) {
+    if (/could not be found|not found/i.test(errorText(error))) return whenUnknown;
+    onError?.();
+    throw chainFailure(what, error, rpcUrl);
+  }
+}
+
 export async function createViemChain(options: ViemChainOptions): Promise<Chain> {
   const probe = createPublicClient({ transport: http(options.rpcUrl, { retryCount: 1, timeout: 10_000 }) });
   let chainId: number;
@@ -252,27 +266,20 @@ export async function createViemChain(options: ViemChainOptions): Promise<Chain>
       }
     },
 
-    async outcome(txHash): Promise<TransactionOutcome | undefined> {
-      try {
-        const receipt = await client.getTransactionReceipt({ hash: txHash });
-        return { status: receipt.status, blockNumber: receipt.blockNumber, txHash };
-      } catch (error) {
-        if (/could not be found|not found/i.test(errorText(error))) return undefined;
-        options.onRpcError?.();
-        throw chainFailure("eth_getTransactionReceipt", error, options.rpcUrl);
-      }
-    },
+    outcome: (txHash): Promise<TransactionOutcome | undefined> =>
+      lookupTransaction(
+        "eth_getTransactionReceipt",
+        async () => {
+          const receipt = await client.getTransactionReceipt({ hash: txHash });
+          return { status: receipt.status, blockNumber: receipt.blockNumber, txHash };
+        },
+        undefined,
+        options.rpcUrl,
+        options.onRpcError,
+      ),
 
-    async isPending(txHash) {
-      try {
-        const tx = await client.getTransaction({ hash: txHash });
-        return tx.blockNumber === null;
-      } catch (error) {
-        if (/could not be found|not found/i.test(errorText(error))) return false;
-        options.onRpcError?.();
-        throw chainFailure("eth_getTransactionByHash", error, options.rpcUrl);
-      }
-    },
+    isPending: (txHash) =>
+      lookupTransaction("eth_getTransactionByHash", async () => (await client.getTransaction({ hash: txHash })).blockNumber === null, false, options.rpcUrl, options.onRpcError),
   };
 
   async function expectSuccess(hash: Hex, what: string) {

@@ -18,7 +18,7 @@ import { issuerSigningKey } from "../services/issuers";
 import { statusListUrl } from "../services/urls";
 import type { CoAwardRecord, CoPartnerRecord, PendingCredential } from "../store/CoIssuanceStore";
 import type { AchievementRecord, IssuerRecord, NewCredential } from "../store/Store";
-import { sealTree } from "../worker/batchTree";
+import { sealStoredBatch } from "../worker/batchTree";
 import { agreedAchievement } from "./achievement";
 import { partnershipSecret, S2S_PREFIX } from "./proposals";
 import { postToInstance } from "./s2sClient";
@@ -233,9 +233,7 @@ async function issueAward(ctx: AppContext, award: CoAwardRecord, partners: CoPar
     // The lead's open batch is sealed first so this award's batch holds only co-issued credentials.
     ctx.batchWorker.closeNow(lead.id);
     const [batchId] = ctx.store.insertCredentials(lead.id, rows, at, newBatchId);
-    const leaves = ctx.store.listBatchLeaves(batchId!);
-    const tree = sealTree(leaves.map((l) => l.leaf));
-    ctx.store.sealBatch(batchId!, { root: tree.root, tree: tree.serialized, leafIndexes: new Map(leaves.map((l, i) => [l.id, i])), levels: tree.levels }, at);
+    sealStoredBatch(ctx.store, batchId!, at);
     ctx.store.coIssuance.insertCoBatch({ batchId: batchId!, achievementId: award.achievementId, coIssuers, threshold: co.threshold, notified: [] });
     ctx.store.coIssuance.markAwardIssued(award.id, batchId!);
     if (ctx.notifier) {

@@ -2,7 +2,7 @@ import express from "express";
 import { z } from "zod";
 import { unixSeconds } from "../clock";
 import type { AppContext } from "../context";
-import { onboardIssuer } from "../services/issuers";
+import { readyIssuer } from "../services/issuers";
 import { conflict, forbidden, notFound, unprocessable } from "../http/errors";
 import { parseBody } from "../http/validate";
 import { acceptPresigned, awardAchievement } from "../services/awards";
@@ -109,17 +109,8 @@ export function credentialsRouter(ctx: AppContext) {
   router.post("/api/v1/credentials", async (req, res) => {
     const caller = ctx.authenticate(req, "issue");
     if (!caller.issuerId) throw forbidden("credentials are issued by an issuer: use the issuer's API key");
-    let issuer = store.getIssuer(caller.issuerId)!;
-    if (issuer.onchainState !== "registered") {
-      // Onboarding failed when the issuer was created (the chain was down or busy): try it again
-      // now (idempotent) rather than wait for a restart; refuse only if it still fails.
-      try {
-        issuer = await onboardIssuer(ctx, issuer);
-      } catch (error) {
-        ctx.log.warn({ err: error, issuer: issuer.id }, "issuer onboarding on chain failed again; the award waits");
-        throw conflict("the issuer's signing key is not registered on chain yet; try again shortly");
-      }
-    }
+    const issuer = await readyIssuer(ctx, store.getIssuer(caller.issuerId)!);
+    if (!issuer) throw conflict("the issuer's signing key is not registered on chain yet; try again shortly");
 
     if (req.body && typeof req.body === "object" && "credentials" in req.body) {
       const body = parseBody(presignedBody, req);

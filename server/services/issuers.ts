@@ -86,6 +86,21 @@ export async function onboardIssuer(deps: IssuerKeysDeps, issuer: IssuerRecord, 
   return { ...issuer, onchainState: "registered" };
 }
 
+/**
+ * The issuer, registered on chain, ready to award: one whose onboarding failed when it was
+ * created (the chain down or busy) is onboarded again now (idempotent) rather than waiting for a
+ * restart. Undefined when that fails again (logged): awards wait.
+ */
+export async function readyIssuer(deps: IssuerKeysDeps, issuer: IssuerRecord): Promise<IssuerRecord | undefined> {
+  if (issuer.onchainState === "registered") return issuer;
+  try {
+    return await onboardIssuer(deps, issuer);
+  } catch (error) {
+    deps.log.warn({ err: error, issuer: issuer.id }, "issuer onboarding on chain failed again; awards wait");
+    return undefined;
+  }
+}
+
 /** The issuer's chain private key, opened from its sealed copy (it signs the issuer's revocations). */
 export function issuerChainKey(box: SecretBox, issuer: IssuerRecord): Hex {
   return bytesToHex(box.open(issuer.addressKeySealed, addressContext(issuer.id))) as Hex;

@@ -8,6 +8,7 @@
 import { invariant } from "../../core/errors";
 import { buildMerkleTree, type BuildMerkleTreeOptions } from "../../core/merkle/tree";
 import type { Hex } from "../chain/Chain";
+import type { Store } from "../store/Store";
 import { treeLevelsOf, type BatchTreeLevels } from "../proofs/treeChunks";
 import { PARALLEL_MIN_LEAVES, createParallelTreeHasher, type ParallelTreeHasher } from "../merkle/parallelTreeHasher";
 
@@ -62,4 +63,18 @@ export function proofsFromTree(serialized: string): { root: Hex; proof(leafIndex
   const tree = buildMerkleTree(stored.leaves, treeOptions(stored.leaves.length));
   invariant(tree.root === stored.root, "a rebuilt batch tree gives its stored root back");
   return { root: stored.root, proof: (leafIndex: number) => tree.proof(leafIndex) as Hex[] };
+}
+
+/**
+ * open → sealed for a stored batch: its tree built once from the leaves in batch order and
+ * stored with its levels (each credential's proof is derived from them). The batch worker and
+ * a co-issued award (sealed as soon as it is stored) both seal through here.
+ */
+export function sealStoredBatch(store: Pick<Store, "listBatchLeaves" | "sealBatch">, batchId: string, at: number): { root: Hex; leafCount: number } {
+  const credentials = store.listBatchLeaves(batchId);
+  credentials.forEach((c, i) => invariant(c.leafIndex === i, `credential ${c.id} was stored at position ${i} of batch ${batchId}`));
+  const tree = sealTree(credentials.map((c) => c.leaf));
+  const leafIndexes = new Map(credentials.map((c, i) => [c.id, i]));
+  store.sealBatch(batchId, { root: tree.root, tree: tree.serialized, leafIndexes, levels: tree.levels }, at);
+  return { root: tree.root, leafCount: credentials.length };
 }

@@ -16,7 +16,7 @@ import type { ServerConfig } from "../config";
 import type { Logger } from "../log";
 import type { Metrics } from "../metrics";
 import type { BatchRecord, Store } from "../store/Store";
-import { BATCH_TREE_FORMAT, levelsFromV1Tree, sealTree } from "./batchTree";
+import { BATCH_TREE_FORMAT, levelsFromV1Tree, sealStoredBatch } from "./batchTree";
 import { followOperatorTx, prepareOperatorTx } from "./operatorTx";
 import { PeriodicWorker } from "./periodicWorker";
 
@@ -126,14 +126,10 @@ export class BatchWorker extends PeriodicWorker {
     // Re-read: a request may have sealed it since this pass listed the open batches.
     const batch = this.deps.store.getBatch(stale.id);
     if (!batch || batch.state !== "open" || batch.leafCount === 0) return undefined;
-    const credentials = this.deps.store.listBatchLeaves(batch.id);
-    credentials.forEach((c, i) => invariant(c.leafIndex === i, `credential ${c.id} was stored at position ${i} of batch ${batch.id}`));
-    const tree = sealTree(credentials.map((c) => c.leaf));
-    const leafIndexes = new Map(credentials.map((c, i) => [c.id, i]));
-    this.deps.store.sealBatch(batch.id, { root: tree.root, tree: tree.serialized, leafIndexes, levels: tree.levels }, unixSeconds(this.deps.clock));
-    this.deps.log.info({ batch: batch.id, root: tree.root, leafCount: credentials.length }, "batch sealed");
+    const { root, leafCount } = sealStoredBatch(this.deps.store, batch.id, unixSeconds(this.deps.clock));
+    this.deps.log.info({ batch: batch.id, root, leafCount }, "batch sealed");
     this.pauseIfAt("sealed");
-    return { batchId: batch.id, root: tree.root, leafCount: credentials.length };
+    return { batchId: batch.id, root, leafCount };
   }
 
   /** sealed → submitted: the signed anchor transaction is stored, then broadcast. */

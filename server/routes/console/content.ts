@@ -10,6 +10,7 @@ import { runAwardJob } from "../../console/awardRunner";
 import { toCsv } from "../../console/csvOut";
 import { createAchievement, ownAchievement, setAchievementDetails, updateAchievement } from "../../services/achievements";
 import { DomainError } from "../../services/errors";
+import { readyIssuer } from "../../services/issuers";
 import type { AchievementRecord } from "../../store/Store";
 import type { MessageKey } from "../../web/i18n";
 import { renderConsoleMessage, achievementFormValues, ACHIEVEMENT_TYPES, renderAchievementForm, renderAchievementList, renderAwardJob, renderAwardsPage, type AchievementFormValues, type FieldError } from "../../web/console/pages";
@@ -189,12 +190,12 @@ export function contentRoutes(deps: ConsoleDeps): Router {
     send(res, renderAwardJob(ctx, { job, rows: store.listAwardRows(job.id), achievement: deps.store.getAchievement(job.achievementId)!, achievements: deps.store.listAchievements(job.issuerId) }));
   });
 
-  router.post("/console/awards/:id/start", ...guard(deps, "issue", "form"), (req, res) => {
+  router.post("/console/awards/:id/start", ...guard(deps, "issue", "form"), async (req, res) => {
     const ctx = pageFor(deps, req, res);
     const job = ownJob(req);
     if (!job) return send(res, renderAwardsPage(ctx, { achievements: [], jobs: [], error: ctx.t("cred.notFound") }), 404);
-    const issuer = deps.store.getIssuer(job.issuerId)!;
-    if (issuer.onchainState !== "registered") {
+    const issuer = await readyIssuer(deps, deps.store.getIssuer(job.issuerId)!);
+    if (!issuer) {
       return send(res, renderAwardsPage(ctx, { achievements: deps.store.listAchievements(job.issuerId), jobs: store.listAwardJobs(job.issuerId, 20), error: ctx.t("console.notIssuerReady") }), 409);
     }
     // Only a preview without bad rows starts, and only once (a double click starts nothing new).

@@ -91,6 +91,12 @@ export function consoleNotice(kind: "ok" | "bad" | "warn", text: string | undefi
   return html`<div class="notice ${kind}" role="${kind === "bad" ? "alert" : "status"}">${text}</div>`;
 }
 
+/** One formatter per language, built once (a console table formats a time per row). */
+const TIME_FORMATS: Record<Lang, Intl.DateTimeFormat> = {
+  ko: new Intl.DateTimeFormat("ko-KR", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }),
+  en: new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }),
+};
+
 export function formatTime(unix: number, lang: Lang): string {
-  return new Intl.DateTimeFormat(lang === "ko" ? "ko-KR" : "en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }).format(new Date(unix * 1000)) + " UTC";
+  return TIME_FORMATS[lang === "ko" ? "ko" : "en"].format(new Date(unix * 1000)) + " UTC";
 }
