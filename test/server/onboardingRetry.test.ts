@@ -31,4 +31,22 @@ describe("an issuer left pending by a failed onboarding", function () {
     expect(awarded.status, awarded.text).to.equal(201);
     expect(server.store.getIssuer(created.body.id)!.onchainState).to.equal("registered");
   });
+
+  it("answers two awards racing to onboard it again with 201 or a clear 409, never a 5xx, and keeps every credential it answered for", async () => {
+    const created = await call(server.baseUrl, "POST", "/api/v1/issuers", { key: server.adminKey, body: { name: "Race U", url: "https://race.example" } });
+    server.store.setIssuerOnchainState(created.body.id, "pending");
+    const achievement = await call(server.baseUrl, "POST", "/api/v1/achievements", {
+      key: created.body.apiKey,
+      body: { name: "Raced", description: "Raced", criteria: { narrative: "Was raced." }, achievementType: "Course" },
+    });
+    const award = (email: string) => call(server.baseUrl, "POST", "/api/v1/credentials", { key: created.body.apiKey, body: { achievementId: achievement.body.id, recipients: [{ email }] } });
+    const answers = await Promise.all([award("one@x.example"), award("two@x.example")]);
+    for (const answer of answers) {
+      expect(answer.status, answer.text).to.be.oneOf([201, 409]);
+      if (answer.status === 409) expect(answer.body.message).to.match(/not registered on chain yet/);
+      else expect(server.store.getCredential(answer.body.credentials[0].id), "a credential answered 201 is stored").to.not.equal(undefined);
+    }
+    expect(answers.some((a) => a.status === 201), "at least one award gets through").to.equal(true);
+    expect(server.store.getIssuer(created.body.id)!.onchainState).to.equal("registered");
+  });
 });
