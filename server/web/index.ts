@@ -37,10 +37,11 @@ function stateOf(access: CredentialAccess): BadgeState {
 /** One (rasterised) badge image per credential, kept while the process runs: previews ask often. */
 const previewImages = new Map<string, { kind: "png" | "jpeg"; bytes: Buffer } | null>();
 
-function previewImageOf(id: string, image: string | undefined): { kind: "png" | "jpeg"; bytes: Buffer } | undefined {
+function previewImageOf(id: string, image: () => string | undefined): { kind: "png" | "jpeg"; bytes: Buffer } | undefined {
   if (!previewImages.has(id)) {
     if (previewImages.size > 500) previewImages.clear();
-    previewImages.set(id, rasterImage(image, 600) ?? null);
+    // The image is looked up (and the credential read) only when it is not cached yet.
+    previewImages.set(id, rasterImage(image(), 600) ?? null);
   }
   return previewImages.get(id) ?? undefined;
 }
@@ -152,7 +153,7 @@ export function createWebRouter(deps: LearnerDeps): Router {
         verifyConfig: browserVerifyConfig(deps),
         previewImageUrl: /^https?:\/\//i.test(view.image ?? "")
           ? view.image
-          : previewImageOf(found.id, ownImage(view.image))
+          : previewImageOf(found.id, () => ownImage(view.image))
             ? `${deps.config.publicUrl}${withShare(`${base}/image`, found)}`
             : undefined,
         revocation: found.revocation,
@@ -208,7 +209,7 @@ export function createWebRouter(deps: LearnerDeps): Router {
   // The badge image as PNG/JPEG for link previews (KakaoTalk and others show no SVG, no data: URL).
   router.get("/c/:id/image", (req, res) => {
     const found = access(req);
-    const image = found ? previewImageOf(found.id, ownImage(credentialView(JSON.parse(found.json)).image)) : undefined;
+    const image = found ? previewImageOf(found.id, () => ownImage(credentialView(JSON.parse(found.json)).image)) : undefined;
     if (!found || !image) return res.status(404).type("text").send("no image for this credential");
     res.type(image.kind === "png" ? "image/png" : "image/jpeg").set("Cache-Control", found.isPublic ? "public, max-age=3600" : "private, no-store").send(image.bytes);
   });
