@@ -18,7 +18,7 @@ import { DEFAULT_ABUSE_LIMITS, MemoryRateLimiter, type AbuseLimits, type RateLim
 import { securityHeaders } from "./http/securityHeaders";
 import { credentialFastPath } from "./http/credentialFastPath";
 import { errorMiddleware, notFound } from "./http/errors";
-import { Readiness, sqliteWriteProbe } from "./health";
+import { Readiness, databaseWriteProbe } from "./health";
 import { createLogger, type Logger } from "./log";
 import { claimReminderNoLongerOwed, createClaimNotifier } from "./mail/claimNotifier";
 import type { Mailer } from "./mail/mailer";
@@ -265,7 +265,7 @@ function routeLabel(req: express.Request): string {
 }
 
 function defaultWriteProbe(store: Store): () => void {
-  const db = (store as { db?: Parameters<typeof sqliteWriteProbe>[0] }).db;
-  return db ? sqliteWriteProbe(db) : () => store.transaction(() => undefined);
+  const db = (store as { db?: Parameters<typeof databaseWriteProbe>[0] }).db;
+  return db ? databaseWriteProbe(db) : () => store.transaction(() => undefined);
 }
 

@@ -16,6 +16,8 @@ export interface ServerConfig {
   port: number;
   host: string;
   dataDir: string;
+  /** postgres://… : the store is this PostgreSQL database; unset: the SQLite file in DATA_DIR. */
+  databaseUrl: string | undefined;
   /** Unset: start and use a local Hardhat node on 127.0.0.1:chainPort. */
   rpcUrl: string | undefined;
   /**
@@ -144,6 +146,7 @@ export function loadConfig(env: Env = process.env): ServerConfig {
     port,
     host,
     dataDir,
+    databaseUrl: databaseUrlFrom(env),
     rpcUrl,
     publicRpcUrl: httpUrlFrom(env, "PUBLIC_RPC_URL"),
     chainPort,
@@ -301,5 +304,22 @@ function httpUrlFrom(env: Env, name: string): string | undefined {
     throw new InvalidArgumentError(`${name} must be an http(s) URL, got ${JSON.stringify(value)}`, { [name]: value });
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") throw new InvalidArgumentError(`${name} must be an http(s) URL, got ${JSON.stringify(value)}`, { [name]: value });
+  return value;
+}
+
+/** DATABASE_URL: unset (SQLite in DATA_DIR) or a postgres:// URL with a host and a database name. */
+function databaseUrlFrom(env: Env): string | undefined {
+  const value = nonEmpty(env.DATABASE_URL);
+  if (value === undefined) return undefined;
+  const fix = "DATABASE_URL must look like postgres://USER:PASSWORD@HOST:5432/DATABASE (or be unset to use SQLite in DATA_DIR)";
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new InvalidArgumentError(`DATABASE_URL is not a URL: ${fix}`);
+  }
+  if (url.protocol !== "postgres:" && url.protocol !== "postgresql:") throw new InvalidArgumentError(`DATABASE_URL has scheme ${url.protocol} — only PostgreSQL is supported: ${fix}`);
+  if (!url.hostname && !url.searchParams.get("host")) throw new InvalidArgumentError(`DATABASE_URL names no host: ${fix}`);
+  if (url.pathname.replace(/^\//, "") === "") throw new InvalidArgumentError(`DATABASE_URL names no database: ${fix}`);
   return value;
 }

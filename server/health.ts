@@ -18,6 +18,7 @@ import fs from "node:fs";
 import { GENUINE_REGISTRY_CODES, classifyRegistryCode } from "../core/chain/genuineRegistry";
 import type { Chain } from "./chain/Chain";
 import { REGISTRY_VERSION } from "./chain/deployment";
+import { dialectOf, type SqlDatabase } from "./store/sql/types";
 
 export interface CheckResult {
   ok: boolean;
@@ -127,6 +128,30 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
       (error) => (clearTimeout(timer), reject(error)),
     );
   });
+}
+
+/** The write probe of either backend's handle (sql/types.ts). */
+export function databaseWriteProbe(db: SqlDatabase): () => void {
+  return dialectOf(db) === "postgres" ? postgresWriteProbe(db) : sqliteWriteProbe(db as unknown as Parameters<typeof sqliteWriteProbe>[0]);
+}
+
+/**
+ * For PostgreSQL: a read-write transaction that writes a row and rolls back. A read-only
+ * server (a standby, default_transaction_read_only, a full disk) or a dead connection refuses it.
+ */
+export function postgresWriteProbe(db: SqlDatabase): () => void {
+  return () => {
+    const rollback = new Error("write probe: roll back");
+    try {
+      db.transaction(() => {
+        db.exec("SET TRANSACTION READ WRITE");
+        db.prepare("UPDATE schema_migrations SET applied_at = applied_at WHERE version = (SELECT MIN(version) FROM schema_migrations)").run();
+        throw rollback;
+      })();
+    } catch (error) {
+      if (error !== rollback) throw error;
+    }
+  };
 }
 
 /** For SQLite: BEGIN IMMEDIATE takes the write lock, a read-only file or file system refuses it. */

@@ -25,12 +25,13 @@ import { createViemChain } from "./chain/viemChain";
 import { systemClock } from "./clock";
 import { HARDHAT_DEFAULT_OPERATOR_KEY, loadConfig, secretsOf, type ServerConfig } from "./config";
 import { createSecretBox } from "./crypto/secretBox";
-import { Readiness, sqliteWriteProbe } from "./health";
+import { Readiness, databaseWriteProbe } from "./health";
 import { createLogger, createScrubber, type Logger } from "./log";
 import { Metrics } from "./metrics";
 import { addIssuerApiKey, createIssuer, issuerChainKey, onboardIssuer } from "./services/issuers";
 import { createWorkerSigner } from "./signing/workerSigner";
-import { SqliteStore } from "./store/sqlite/SqliteStore";
+import type { SqliteStore } from "./store/sqlite/SqliteStore";
+import { openServerStore } from "./store/openStore";
 import type { WorkerPausePoint } from "./worker/batchWorker";
 
 const DEMO_ISSUER = { name: "credanchor Demo University", url: "https://demo.credanchor.example", email: "registrar@demo.credanchor.example" };
@@ -101,7 +102,7 @@ export async function startServer(hooks: StartHooks = {}): Promise<void> {
       new Readiness({
         chain,
         dataDir: config.dataDir,
-        probeDatabaseWrite: sqliteWriteProbe(store.db),
+        probeDatabaseWrite: databaseWriteProbe(store.db),
         workerLagSeconds,
         maxWorkerLagSeconds: Math.max(120, (config.workerIntervalMs / 1000) * 10),
         ...(node ? { localChain: () => ({ alive: node!.alive, lastExit: node!.lastExit, restarts: node!.restarts }) } : {}),
@@ -175,18 +176,9 @@ export async function startServer(hooks: StartHooks = {}): Promise<void> {
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
 }
 
-/** Opens the database with a start-up error that names the fix. */
+/** Opens the database (PostgreSQL with DATABASE_URL, else SQLite in DATA_DIR) with a start-up error that names the fix. */
 function openStore(config: ServerConfig): SqliteStore {
-  const file = path.join(config.dataDir, "credanchor.sqlite");
-  try {
-    return new SqliteStore(file, { claimTokenDays: config.claimTokenDays });
-  } catch (error) {
-    const code = (error as { code?: string }).code ?? "";
-    if (/READONLY|CANTOPEN|PERM|ACCES/i.test(code)) {
-      throw new Error(`cannot write the database ${file} (${code}): DATA_DIR must be a folder this user can write`, { cause: error });
-    }
-    throw error;
-  }
+  return openServerStore(config, { claimTokenDays: config.claimTokenDays });
 }
 
 /** The demo issuer is created once per DATA_DIR; its API key is kept there (0600) to be printed at every start. */

@@ -2,12 +2,21 @@
  * Applies the SQL files of server/store/migrations (NNN_name.sql) in order, each in its own
  * transaction, and records them in schema_migrations. Other modules (the learner side) add
  * their own files to the same folder or pass extra folders.
+ *
+ * The same files serve SQLite and PostgreSQL: on PostgreSQL each file is translated
+ * (sql/dialect.ts translateDdl) unless migrations/postgres/ holds a file of the same number,
+ * written for PostgreSQL, which replaces it (triggers, table rebuilds). On PostgreSQL the
+ * whole run holds an advisory lock, so instances starting at once migrate once.
  */
 import fs from "node:fs";
 import path from "node:path";
-import type Database from "better-sqlite3";
+import { translateDdl } from "./sql/dialect";
+import { dialectOf, type SqlDatabase } from "./sql/types";
 
 export const MIGRATIONS_DIR = path.join(__dirname, "migrations");
+export const POSTGRES_MIGRATIONS_DIR = path.join(MIGRATIONS_DIR, "postgres");
+/** pg_advisory_lock key of the migration run ("credanchor migrations", any fixed number). */
+const MIGRATION_LOCK = 0x63726564;
 
 export interface Migration {
   version: number;
@@ -34,15 +43,43 @@ export function readMigrations(dirs: readonly string[] = [MIGRATIONS_DIR]): Migr
   return migrations;
 }
 
+/** What a migration runs on PostgreSQL: its postgres/ replacement, else its translation. */
+export function postgresSql(migration: Migration, replacements: ReadonlyMap<number, Migration> = postgresReplacements()): string {
+  const replacement = replacements.get(migration.version);
+  if (replacement) return replacement.sql;
+  try {
+    return translateDdl(migration.sql);
+  } catch (error) {
+    throw new Error(`migration ${String(migration.version).padStart(3, "0")}_${migration.name}: ${(error as Error).message}`);
+  }
+}
+
+export function postgresReplacements(): Map<number, Migration> {
+  return new Map(readMigrations([POSTGRES_MIGRATIONS_DIR]).map((m) => [m.version, m]));
+}
+
 /** Applies the migrations not yet recorded; returns the names applied now. */
-export function migrate(db: Database.Database, migrations: readonly Migration[] = readMigrations()): string[] {
-  db.exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)");
+export function migrate(db: SqlDatabase, migrations: readonly Migration[] = readMigrations()): string[] {
+  const postgres = dialectOf(db) === "postgres";
+  if (!postgres) return applyPending(db, migrations, (m) => m.sql, "INTEGER");
+  const replacements = postgresReplacements();
+  db.prepare("SELECT pg_advisory_lock(?)").get(MIGRATION_LOCK);
+  try {
+    return applyPending(db, migrations, (m) => postgresSql(m, replacements), "BIGINT");
+  } finally {
+    db.prepare("SELECT pg_advisory_unlock(?)").get(MIGRATION_LOCK);
+  }
+}
+
+function applyPending(db: SqlDatabase, migrations: readonly Migration[], sqlOf: (m: Migration) => string, integer: "INTEGER" | "BIGINT"): string[] {
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (version ${integer} PRIMARY KEY, name TEXT NOT NULL, applied_at ${integer} NOT NULL)`);
   const applied = new Set((db.prepare("SELECT version FROM schema_migrations").all() as { version: number }[]).map((r) => r.version));
   const done: string[] = [];
   for (const migration of migrations) {
     if (applied.has(migration.version)) continue;
+    const sql = sqlOf(migration);
     db.transaction(() => {
-      db.exec(migration.sql);
+      db.exec(sql);
       db.prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)").run(
         migration.version,
         migration.name,

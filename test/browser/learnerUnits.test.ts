@@ -44,7 +44,7 @@ describe("learner side units", () => {
   beforeEach(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "credanchor-learner-"));
     store = new SqliteStore(path.join(dir, "db.sqlite"));
-    db = store.db;
+    db = store.db as Database.Database; // a SQLite file: better-sqlite3's handle
     learners = store.learners;
   });
   afterEach(() => {

@@ -2,6 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { expect } from "chai";
+import type Database from "better-sqlite3";
 import { SqliteStore } from "../../server/store/sqlite/SqliteStore";
 import type { IssuerRecord } from "../../server/store/Store";
 
@@ -30,8 +31,8 @@ describe("SQLite store", () => {
   it("applies its migrations once, records them, and runs in WAL mode with foreign keys on", () => {
     const file = path.join(dir, "db.sqlite");
     const first = new SqliteStore(file);
-    expect(first.db.pragma("journal_mode", { simple: true })).to.equal("wal");
-    expect(first.db.pragma("foreign_keys", { simple: true })).to.equal(1);
+    expect((first.db as Database.Database).pragma("journal_mode", { simple: true })).to.equal("wal");
+    expect((first.db as Database.Database).pragma("foreign_keys", { simple: true })).to.equal(1);
     first.close();
     const second = new SqliteStore(file);
     const applied = second.db.prepare("SELECT version, name FROM schema_migrations ORDER BY version").all();

@@ -3,7 +3,7 @@
  * hashed API keys, their recognitions with the record each rests on, and their own chain
  * transactions (stored signed before broadcast). Over the server store's SQLite database.
  */
-import type BetterSqlite3 from "better-sqlite3";
+import type { SqlDatabase } from "../sql/types";
 import { PreparedStatements } from "../sqlite/preparedStatements";
 
 export interface AccreditorRecord {
@@ -105,7 +105,7 @@ function txOf(row: Row | undefined): AccreditorTx | undefined {
 export class AccreditorStore {
   private readonly sql: PreparedStatements;
 
-  constructor(private readonly db: BetterSqlite3.Database) {
+  constructor(private readonly db: SqlDatabase) {
     this.sql = new PreparedStatements(db);
   }
 
@@ -164,10 +164,10 @@ export class AccreditorStore {
   }
 
   private insertTxInside(tx: NewAccreditorTx): AccreditorTx {
-    const result = this.sql
-      .get("INSERT INTO accreditor_txs (accreditor_id, issuer, action, params, nonce, raw_tx, tx_hash, state, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'submitted', ?)")
-      .run(tx.accreditorId, tx.issuer, tx.action, JSON.stringify(tx.params), tx.nonce, tx.rawTx, tx.txHash, tx.createdAt);
-    return this.getTx(Number(result.lastInsertRowid))!;
+    const inserted = this.sql
+      .get("INSERT INTO accreditor_txs (accreditor_id, issuer, action, params, nonce, raw_tx, tx_hash, state, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'submitted', ?) RETURNING id")
+      .get(tx.accreditorId, tx.issuer, tx.action, JSON.stringify(tx.params), tx.nonce, tx.rawTx, tx.txHash, tx.createdAt) as { id: number };
+    return this.getTx(inserted.id)!;
   }
 
   getTx(id: number): AccreditorTx | undefined {

@@ -1,5 +1,5 @@
 /** The application store over the server store's SQLite database (migration 140). */
-import type BetterSqlite3 from "better-sqlite3";
+import type { SqlDatabase } from "../sql/types";
 import type { ApplicationRecord, ApplicationStore, ChallengeUse, WalletKeyRecord } from "../ApplicationStore";
 import { PreparedStatements } from "../sqlite/preparedStatements";
 import { unixSeconds, type Clock } from "../../clock";
@@ -26,22 +26,24 @@ export class SqliteApplicationStore implements ApplicationStore {
   private readonly statements: PreparedStatements;
 
   constructor(
-    private readonly db: BetterSqlite3.Database,
+    private readonly db: SqlDatabase,
     private readonly clock: Clock,
   ) {
     this.statements = new PreparedStatements(db);
   }
 
   walletKey(walletId: string, create: () => Omit<WalletKeyRecord, "walletId">): WalletKeyRecord {
-    return this.db.transaction(() => {
-      const row = this.statements.get("SELECT * FROM learner_wallet_keys WHERE wallet_id = ?").get(walletId) as Row | undefined;
-      if (row) return { walletId, publicKeyMultibase: row.public_key_multibase as string, sealedSeed: row.sealed_seed as string };
-      const key = create();
-      this.statements
-        .get("INSERT INTO learner_wallet_keys (wallet_id, public_key_multibase, sealed_seed, created_at) VALUES (?, ?, ?, ?)")
-        .run(walletId, key.publicKeyMultibase, key.sealedSeed, unixSeconds(this.clock));
-      return { walletId, ...key };
-    }).immediate();
+    const stored = () => this.statements.get("SELECT * FROM learner_wallet_keys WHERE wallet_id = ?").get(walletId) as Row | undefined;
+    const keyOf = (row: Row) => ({ walletId, publicKeyMultibase: row.public_key_multibase as string, sealedSeed: row.sealed_seed as string });
+    const row = stored();
+    if (row) return keyOf(row);
+    // Two first calls racing (two requests, two instances): the first insert wins, the other
+    // one's key is dropped and both answer with the stored key.
+    const key = create();
+    this.statements
+      .get("INSERT INTO learner_wallet_keys (wallet_id, public_key_multibase, sealed_seed, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (wallet_id) DO NOTHING")
+      .run(walletId, key.publicKeyMultibase, key.sealedSeed, unixSeconds(this.clock));
+    return keyOf(stored()!);
   }
 
   insertApplication(record: ApplicationRecord): void {

@@ -1,5 +1,5 @@
 /** The co-issuance sub-store over the server store's SQLite database (migration 040). */
-import type BetterSqlite3 from "better-sqlite3";
+import type { SqlDatabase } from "../sql/types";
 import type {
   CoAchievementRecord,
   CoAwardRecord,
@@ -80,7 +80,7 @@ const endorsementFrom = (r: Row): CoEndorsementRecord => ({
 export class SqliteCoIssuanceStore implements CoIssuanceStore {
   private readonly statements: PreparedStatements;
 
-  constructor(private readonly db: BetterSqlite3.Database) {
+  constructor(private readonly db: SqlDatabase) {
     this.statements = new PreparedStatements(db);
   }
 
@@ -213,7 +213,7 @@ export class SqliteCoIssuanceStore implements CoIssuanceStore {
   }
 
   addEndorsement(e: Pick<CoEndorsementRecord, "leadAddress" | "root" | "partnerIssuerId">, now: number): void {
-    this.run("INSERT OR IGNORE INTO co_endorsements (lead_address, root, partner_issuer_id, state, created_at) VALUES (?, ?, ?, 'pending', ?)",
+    this.run("INSERT INTO co_endorsements (lead_address, root, partner_issuer_id, state, created_at) VALUES (?, ?, ?, 'pending', ?) ON CONFLICT DO NOTHING",
       e.leadAddress, e.root, e.partnerIssuerId, now);
   }
 
@@ -230,7 +230,7 @@ export class SqliteCoIssuanceStore implements CoIssuanceStore {
   useNonce(proposalId: string, nonce: string, now: number, forgetBefore: number): boolean {
     return this.db.transaction(() => {
       this.run("DELETE FROM co_s2s_nonces WHERE seen_at < ?", forgetBefore);
-      return this.run("INSERT OR IGNORE INTO co_s2s_nonces (proposal_id, nonce, seen_at) VALUES (?, ?, ?)", proposalId, nonce, now).changes === 1;
+      return this.run("INSERT INTO co_s2s_nonces (proposal_id, nonce, seen_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING", proposalId, nonce, now).changes === 1;
     })();
   }
 }

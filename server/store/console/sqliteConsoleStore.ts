@@ -3,7 +3,7 @@
  * SqliteStore, which keeps the database handle to itself.
  */
 import crypto from "node:crypto";
-import type BetterSqlite3 from "better-sqlite3";
+import type { SqlDatabase } from "../sql/types";
 import { unixSeconds, type Clock } from "../../clock";
 import {
   StaffEmailTakenError,
@@ -21,6 +21,7 @@ import {
 } from "../ConsoleStore";
 import { PreparedStatements } from "../sqlite/preparedStatements";
 import { hashToken, newToken } from "../learner/passphrase";
+import { isUniqueViolation } from "../sql/errors";
 
 type Row = Record<string, unknown>;
 
@@ -105,7 +106,7 @@ export class SqliteConsoleStore implements ConsoleStore {
   private readonly statements: PreparedStatements;
 
   constructor(
-    private readonly db: BetterSqlite3.Database,
+    private readonly db: SqlDatabase,
     private readonly clock: Clock,
   ) {
     this.statements = new PreparedStatements(db);
@@ -122,7 +123,7 @@ export class SqliteConsoleStore implements ConsoleStore {
         .get("INSERT INTO console_staff (id, issuer_id, email, name, role, password_hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
         .run(record.id, record.issuerId, record.email, record.name, record.role, record.passwordHash, record.createdAt);
     } catch (error) {
-      if ((error as { code?: string }).code === "SQLITE_CONSTRAINT_UNIQUE") throw new StaffEmailTakenError(record.email);
+      if (isUniqueViolation(error)) throw new StaffEmailTakenError(record.email);
       throw error;
     }
     return record;
@@ -267,7 +268,7 @@ export class SqliteConsoleStore implements ConsoleStore {
   }
 
   listAwardJobs(issuerId: string, limit: number): AwardJob[] {
-    return (this.statements.get(`${JOB_SELECT} WHERE j.issuer_id = ? ORDER BY j.created_at DESC, j.rowid DESC LIMIT ?`).all(issuerId, limit) as Row[]).map((r) => jobFrom(r)!);
+    return (this.statements.get(`${JOB_SELECT} WHERE j.issuer_id = ? ORDER BY j.created_at DESC, j.id DESC LIMIT ?`).all(issuerId, limit) as Row[]).map((r) => jobFrom(r)!);
   }
 
   listAwardRows(jobId: string): AwardRow[] {

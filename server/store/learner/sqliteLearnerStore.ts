@@ -3,7 +3,7 @@
  * 101). Built by SqliteStore, which keeps the database handle to itself.
  */
 import crypto from "node:crypto";
-import type BetterSqlite3 from "better-sqlite3";
+import type { SqlDatabase } from "../sql/types";
 import { unixSeconds, type Clock } from "../../clock";
 import {
   BadgeAlreadyInWalletError,
@@ -24,6 +24,7 @@ import {
 import { PreparedStatements } from "../sqlite/preparedStatements";
 import { hashToken, newToken } from "./passphrase";
 import { romanizeKoreanName } from "./romanize";
+import { isUniqueViolation } from "../sql/errors";
 
 const SESSION_SECONDS = 30 * 86_400;
 const MAGIC_LINK_SECONDS = 30 * 60;
@@ -61,15 +62,12 @@ function badgeFromRow(row: Row): WalletBadge {
   };
 }
 
-function isUniqueViolation(error: unknown): boolean {
-  return (error as { code?: string }).code === "SQLITE_CONSTRAINT_UNIQUE";
-}
 
 export class SqliteLearnerStore implements LearnerStore {
   private readonly statements: PreparedStatements;
 
   constructor(
-    private readonly db: BetterSqlite3.Database,
+    private readonly db: SqlDatabase,
     private readonly options: SqliteLearnerStoreOptions,
   ) {
     this.statements = new PreparedStatements(db);
@@ -118,7 +116,7 @@ export class SqliteLearnerStore implements LearnerStore {
 
   claimFor(credentialId: string, email: string): Claim | undefined {
     return this.claimFromRow(
-      this.statements.get(`SELECT * FROM learner_claims WHERE credential_id = ? AND email = ? ORDER BY created_at DESC, rowid DESC LIMIT 1`).get(credentialId, normaliseEmail(email)) as Row | undefined,
+      this.statements.get(`SELECT * FROM learner_claims WHERE credential_id = ? AND email = ? ORDER BY created_at DESC, token_hash DESC LIMIT 1`).get(credentialId, normaliseEmail(email)) as Row | undefined,
     );
   }
 
@@ -328,7 +326,7 @@ export class SqliteLearnerStore implements LearnerStore {
   }
 
   shareLinksOf(badgeId: string): ShareLink[] {
-    const rows = this.statements.get(`SELECT * FROM learner_share_links WHERE badge_id = ? ORDER BY created_at DESC, rowid DESC`).all(badgeId) as Row[];
+    const rows = this.statements.get(`SELECT * FROM learner_share_links WHERE badge_id = ? ORDER BY created_at DESC, token_hash DESC`).all(badgeId) as Row[];
     return rows.map((r) => ({ badgeId: r.badge_id as string, walletId: r.wallet_id as string, createdAt: r.created_at as number, revokedAt: (r.revoked_at as number | null) ?? null }));
   }
 

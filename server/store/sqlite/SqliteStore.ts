@@ -1,11 +1,14 @@
 /**
- * The embedded default store: one SQLite file (WAL, foreign keys on) through better-sqlite3.
- * Synchronous calls are fine here: every statement is short and indexed, and the one slow
- * job of the server (signing) runs in worker threads.
+ * The server's store over a synchronous SQL handle (sql/types.ts): the embedded default, one
+ * SQLite file (WAL, foreign keys on) through better-sqlite3, or a PostgreSQL database through
+ * the synchronous bridge (sql/postgres.ts, opened by ../openStore.ts). Every statement is in the
+ * portable subset both run. Synchronous calls are fine here: every statement is short and
+ * indexed, and the one slow job of the server (signing) runs in worker threads.
  */
 import type { ApplicationStore } from "../ApplicationStore";
 import { SqliteApplicationStore } from "../applications/sqliteApplicationStore";
 import Database from "better-sqlite3";
+import { dialectOf, type SqlDatabase, type SqlDialect } from "../sql/types";
 import { invariant } from "../../../core/errors";
 import type { CoIssuanceStore } from "../CoIssuanceStore";
 import { SqliteCoIssuanceStore } from "../coIssuance/sqliteCoIssuanceStore";
@@ -58,7 +61,8 @@ export interface SqliteStoreOptions {
 }
 
 export class SqliteStore implements Store {
-  readonly db: Database.Database;
+  readonly db: SqlDatabase;
+  readonly dialect: SqlDialect;
   private readonly statements: PreparedStatements;
   private readonly derived: DerivedDocuments;
   readonly learners: LearnerStore;
@@ -67,14 +71,21 @@ export class SqliteStore implements Store {
   readonly console: ConsoleStore;
   readonly stacking: StackingStore;
 
-  constructor(file: string, options: SqliteStoreOptions = {}) {
-    this.db = new Database(file);
-    this.db.pragma("journal_mode = WAL");
-    this.db.pragma("foreign_keys = ON");
-    this.db.pragma("busy_timeout = 5000");
-    // WAL with synchronous=NORMAL is durable across process crashes (our crash model);
-    // only an OS crash can lose the last transactions.
-    this.db.pragma("synchronous = NORMAL");
+  /** `file`: a SQLite file opened here; or an open handle (a PostgresDatabase), which the store then owns. */
+  constructor(file: string | SqlDatabase, options: SqliteStoreOptions = {}) {
+    if (typeof file === "string") {
+      const sqlite = new Database(file);
+      sqlite.pragma("journal_mode = WAL");
+      sqlite.pragma("foreign_keys = ON");
+      sqlite.pragma("busy_timeout = 5000");
+      // WAL with synchronous=NORMAL is durable across process crashes (our crash model);
+      // only an OS crash can lose the last transactions.
+      sqlite.pragma("synchronous = NORMAL");
+      this.db = sqlite;
+    } else {
+      this.db = file;
+    }
+    this.dialect = dialectOf(this.db);
     migrate(this.db, readMigrations([MIGRATIONS_DIR, ...(options.migrationDirs ?? [])]));
     this.statements = new PreparedStatements(this.db);
     this.coIssuance = new SqliteCoIssuanceStore(this.db);
@@ -225,8 +236,8 @@ export class SqliteStore implements Store {
   reserveStatusIndex(issuerId: string, slot: StatusSlot, size: number, now: number): boolean {
     invariant(slot.statusIndex >= 0 && slot.statusIndex < size, "a reserved index lies inside the list");
     return this.transaction(() => {
-      this.statements.get("INSERT OR IGNORE INTO status_lists (issuer_id, list_id, allocated, created_at) VALUES (?, ?, 0, ?)").run(issuerId, slot.listId, now);
-      const inserted = this.statements.get("INSERT OR IGNORE INTO status_allocations (issuer_id, list_id, status_index, credential_id) VALUES (?, ?, ?, ?)")
+      this.statements.get("INSERT INTO status_lists (issuer_id, list_id, allocated, created_at) VALUES (?, ?, 0, ?) ON CONFLICT DO NOTHING").run(issuerId, slot.listId, now);
+      const inserted = this.statements.get("INSERT INTO status_allocations (issuer_id, list_id, status_index, credential_id) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING")
         .run(issuerId, slot.listId, slot.statusIndex, slot.credentialId);
       if (inserted.changes === 0) return false;
       this.statements.get("UPDATE status_lists SET allocated = allocated + 1 WHERE issuer_id = ? AND list_id = ?").run(issuerId, slot.listId);
@@ -480,10 +491,10 @@ export class SqliteStore implements Store {
   insertChainTx(tx: NewChainTx, now: number): ChainTxRecord {
     const info = this.statements.get(
         `INSERT INTO chain_txs (purpose, nonce, to_address, data, raw_tx, tx_hash, max_fee_per_gas, max_priority_fee_per_gas, gas, state, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'signed', ?)`,
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'signed', ?) RETURNING id`,
       )
-      .run(tx.purpose, tx.nonce, tx.to, tx.data, tx.rawTx, tx.txHash, tx.maxFeePerGas.toString(), tx.maxPriorityFeePerGas.toString(), tx.gas.toString(), now);
-    return this.getChainTx(Number(info.lastInsertRowid))!;
+      .get(tx.purpose, tx.nonce, tx.to, tx.data, tx.rawTx, tx.txHash, tx.maxFeePerGas.toString(), tx.maxPriorityFeePerGas.toString(), tx.gas.toString(), now) as { id: number };
+    return this.getChainTx(info.id)!;
   }
 
   getChainTx(id: number): ChainTxRecord | undefined {
@@ -531,10 +542,10 @@ export class SqliteStore implements Store {
   insertStatusChange(c: Omit<StatusChangeRecord, "id" | "state" | "txId" | "confirmedAt">): StatusChangeRecord {
     const info = this.statements.get(
         `INSERT INTO status_changes (issuer_id, credential_id, list_id, status_index, action, reason, state, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, 'queued', ?)`,
+         VALUES (?, ?, ?, ?, ?, ?, 'queued', ?) RETURNING id`,
       )
-      .run(c.issuerId, c.credentialId, c.listId, c.statusIndex, c.action, c.reason, c.createdAt);
-    return this.getStatusChange(Number(info.lastInsertRowid))!;
+      .get(c.issuerId, c.credentialId, c.listId, c.statusIndex, c.action, c.reason, c.createdAt) as { id: number };
+    return this.getStatusChange(info.id)!;
   }
 
   getStatusChange(id: number): StatusChangeRecord | undefined {
@@ -588,8 +599,8 @@ export class SqliteStore implements Store {
 
   enqueueMail(messages: readonly NewMail[], now: number): number {
     const insert = this.statements.get(
-      `INSERT OR IGNORE INTO mail_outbox (purpose, ref, recipient, subject, body_text, body_html, from_name, state, attempts, next_attempt_at, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)`,
+      `INSERT INTO mail_outbox (purpose, ref, recipient, subject, body_text, body_html, from_name, state, attempts, next_attempt_at, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?) ON CONFLICT DO NOTHING`,
     );
     return this.transaction(() => {
       let added = 0;

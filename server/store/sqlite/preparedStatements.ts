@@ -1,4 +1,4 @@
-import type Database from "better-sqlite3";
+import type { SqlDatabase, SqlStatement } from "../sql/types";
 
 /**
  * Each SQL text prepared once per connection and reused: preparing costs more than running the
@@ -7,11 +7,11 @@ import type Database from "better-sqlite3";
  * Statements are never switched to pluck/raw/expand mode, so sharing them is safe.
  */
 export class PreparedStatements {
-  private readonly cache = new Map<string, Database.Statement>();
+  private readonly cache = new Map<string, SqlStatement>();
 
-  constructor(private readonly db: Database.Database) {}
+  constructor(private readonly db: SqlDatabase) {}
 
-  get(sql: string): Database.Statement {
+  get(sql: string): SqlStatement {
     let statement = this.cache.get(sql);
     if (statement === undefined) {
       statement = this.db.prepare(sql);

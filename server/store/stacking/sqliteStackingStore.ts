@@ -1,5 +1,5 @@
 /** StackingStore over the server store's SQLite database (migration 030). Built by SqliteStore. */
-import type BetterSqlite3 from "better-sqlite3";
+import type { SqlDatabase } from "../sql/types";
 import type { LedgerEntry, StackedAwardRecord, StackingFlagRecord, StackingRuleRecord, StackingStore, WebhookEventRecord, WebhookRecord } from "../StackingStore";
 import { PreparedStatements } from "../sqlite/preparedStatements";
 
@@ -49,7 +49,7 @@ const eventFrom = (r: Row): WebhookEventRecord => ({
 export class SqliteStackingStore implements StackingStore {
   private readonly statements: PreparedStatements;
 
-  constructor(private readonly db: BetterSqlite3.Database) {
+  constructor(private readonly db: SqlDatabase) {
     this.statements = new PreparedStatements(db);
   }
 
@@ -76,7 +76,7 @@ export class SqliteStackingStore implements StackingStore {
   }
 
   listRules(issuerId: string): StackingRuleRecord[] {
-    return (this.q("SELECT * FROM stacking_rules WHERE issuer_id = ? ORDER BY created_at, rowid").all(issuerId) as Row[]).map(ruleFrom);
+    return (this.q("SELECT * FROM stacking_rules WHERE issuer_id = ? ORDER BY created_at, id").all(issuerId) as Row[]).map(ruleFrom);
   }
 
   insertLedgerEntries(entries: readonly LedgerEntry[]): void {
@@ -90,7 +90,7 @@ export class SqliteStackingStore implements StackingStore {
          FROM stacking_ledger l JOIN credentials c ON c.id = l.credential_id
         WHERE l.issuer_id = ? AND l.recipient_key = ? AND c.revoked = 0
           AND NOT EXISTS (SELECT 1 FROM status_changes s WHERE s.credential_id = l.credential_id AND s.action = 'revoke' AND s.state IN ('queued', 'submitted', 'confirmed'))
-        ORDER BY l.awarded_at, l.rowid`,
+        ORDER BY l.awarded_at, c.seq`,
     ).all(issuerId, recipientKey) as Row[];
     return rows.map((r) => ({
       credentialId: r.credential_id as string,
@@ -148,9 +148,9 @@ export class SqliteStackingStore implements StackingStore {
   insertFlag(flag: Omit<StackingFlagRecord, "id" | "state" | "decisionReason" | "decidedAt">): StackingFlagRecord | undefined {
     const result = this.q(
       `INSERT INTO stacking_flags (stacked_credential_id, issuer_id, trigger_credential_id, credits_now, threshold, created_at)
-       VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (stacked_credential_id, trigger_credential_id) DO NOTHING`,
-    ).run(flag.stackedCredentialId, flag.issuerId, flag.triggerCredentialId, flag.creditsNow, flag.threshold, flag.createdAt);
-    return result.changes === 0 ? undefined : this.getFlag(Number(result.lastInsertRowid));
+       VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (stacked_credential_id, trigger_credential_id) DO NOTHING RETURNING id`,
+    ).get(flag.stackedCredentialId, flag.issuerId, flag.triggerCredentialId, flag.creditsNow, flag.threshold, flag.createdAt) as { id: number } | undefined;
+    return result === undefined ? undefined : this.getFlag(result.id);
   }
 
   getFlag(id: number): StackingFlagRecord | undefined {

@@ -1,0 +1,206 @@
+/**
+ * A synchronous handle on one PostgreSQL connection, for stores written against
+ * better-sqlite3's synchronous API. A worker thread (postgresWorker.ts) owns the `pg` client;
+ * a call posts its SQL and parameters to it, blocks on a SharedArrayBuffer with Atomics.wait
+ * and takes the answer with receiveMessageOnPort. One call runs at a time (the server's
+ * thread is blocked meanwhile, as with SQLite).
+ *
+ * Fail closed: an error comes back as a thrown SqlError carrying PostgreSQL's SQLSTATE; a call
+ * that does not answer in time, or a connection that broke, makes the handle unusable (every
+ * later call throws) — it never reconnects behind a transaction's back.
+ */
+import path from "node:path";
+import { MessageChannel, receiveMessageOnPort, type MessagePort, type Worker } from "node:worker_threads";
+import { startWorker } from "../../workerThreads";
+import { translateStatement } from "./dialect";
+import type { BridgeReply, BridgeRequest } from "./postgresProtocol";
+import type { SqlDatabase, SqlRunResult, SqlStatement } from "./types";
+
+export class SqlError extends Error {
+  override name = "SqlError";
+  constructor(
+    message: string,
+    /** PostgreSQL's SQLSTATE: 23505 unique violation, 23503 foreign key, 08006 connection lost, … */
+    readonly code: string | undefined,
+    readonly constraint?: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface PostgresDatabaseOptions {
+  /** How long connecting may take (ms, default 20 s; it includes starting the thread). */
+  connectTimeoutMs?: number;
+  /** PostgreSQL's statement_timeout (ms, default 30 s); the bridge waits this plus 5 s. */
+  statementTimeoutMs?: number;
+}
+
+type Row = Record<string, unknown>;
+
+export class PostgresDatabase implements SqlDatabase {
+  readonly dialect = "postgres" as const;
+  private readonly worker: Worker;
+  private readonly port: MessagePort;
+  private readonly flag = new Int32Array(new SharedArrayBuffer(4));
+  private readonly statements = new Map<string, PostgresStatement>();
+  private readonly callTimeoutMs: number;
+  private depth = 0;
+  private broken: string | null = null;
+  private closed = false;
+
+  constructor(url: string, options: PostgresDatabaseOptions = {}) {
+    const statementTimeoutMs = options.statementTimeoutMs ?? 30_000;
+    this.callTimeoutMs = statementTimeoutMs + 5_000;
+    const { port1, port2 } = new MessageChannel();
+    this.port = port1;
+    this.worker = startWorker(path.join(__dirname, `postgresWorker${path.extname(__filename)}`), {
+      workerData: { port: port2, flag: this.flag, url, statementTimeoutMs },
+      transferList: [port2],
+    });
+    this.worker.unref();
+    this.port.unref();
+    this.worker.on("error", (error) => {
+      this.broken ??= `the PostgreSQL thread failed: ${error.message}`;
+    });
+    try {
+      this.call({ op: "connect" }, options.connectTimeoutMs ?? 20_000);
+    } catch (error) {
+      this.shutdown();
+      throw error;
+    }
+  }
+
+  get open(): boolean {
+    return !this.closed;
+  }
+
+  get inTransaction(): boolean {
+    return this.depth > 0;
+  }
+
+  prepare(sql: string): SqlStatement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = new PostgresStatement(this, translateStatement(sql));
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  exec(sql: string): this {
+    this.call({ op: "exec", sql });
+    return this;
+  }
+
+  transaction<F extends (...params: any[]) => unknown>(fn: F): (...params: ArgumentTypes<F>) => ReturnType<F> {
+    return (...params: ArgumentTypes<F>): ReturnType<F> => {
+      const outer = this.depth === 0;
+      const savepoint = `credanchor_tx_${this.depth}`;
+      this.exec(outer ? "BEGIN" : `SAVEPOINT ${savepoint}`);
+      this.depth++;
+      let result: ReturnType<F>;
+      try {
+        result = fn(...params) as ReturnType<F>;
+        if (result && typeof (result as { then?: unknown }).then === "function") {
+          throw new TypeError("a transaction function cannot return a promise (it runs synchronously)");
+        }
+      } catch (error) {
+        this.depth--;
+        this.rollback(outer, savepoint);
+        throw error;
+      }
+      this.depth--;
+      try {
+        this.exec(outer ? "COMMIT" : `RELEASE SAVEPOINT ${savepoint}`);
+      } catch (error) {
+        if (!outer) this.rollback(false, savepoint);
+        throw error;
+      }
+      return result;
+    };
+  }
+
+  private rollback(outer: boolean, savepoint: string): void {
+    if (this.broken) return; // the server rolls back what a dead connection left open
+    this.exec(outer ? "ROLLBACK" : `ROLLBACK TO SAVEPOINT ${savepoint}; RELEASE SAVEPOINT ${savepoint}`);
+  }
+
+  close(): void {
+    if (this.closed) return;
+    if (!this.broken) {
+      try {
+        this.call({ op: "close" });
+      } catch {
+        // closing anyway
+      }
+    }
+    this.shutdown();
+  }
+
+  private shutdown(): void {
+    this.closed = true;
+    this.port.close();
+    void this.worker.terminate();
+  }
+
+  /** Runs one request on the connection thread and waits for its answer. */
+  call(request: BridgeRequest, timeoutMs = this.callTimeoutMs): { rows: Row[]; rowCount: number } {
+    if (this.closed) throw new SqlError("the PostgreSQL handle is closed", "08003");
+    if (this.broken) throw new SqlError(this.broken, "08006");
+    Atomics.store(this.flag, 0, 0);
+    this.port.postMessage(request);
+    if (Atomics.wait(this.flag, 0, 0, timeoutMs) === "timed-out") {
+      this.broken = `PostgreSQL did not answer within ${timeoutMs} ms; the handle is closed (restart to reconnect)`;
+      this.shutdown();
+      throw new SqlError(this.broken, "57014");
+    }
+    const message = receiveMessageOnPort(this.port)?.message as BridgeReply | undefined;
+    if (!message) {
+      this.broken = "the PostgreSQL thread woke the caller without an answer";
+      throw new SqlError(this.broken, "08006");
+    }
+    if (!message.ok) {
+      if (message.error.code?.startsWith("08") || message.error.code === "57P01") this.broken ??= message.error.message;
+      throw new SqlError(message.error.message, message.error.code, message.error.constraint);
+    }
+    if (message.byteaColumns) {
+      for (const row of message.rows) {
+        for (const column of message.byteaColumns) {
+          const value = row[column];
+          if (value instanceof Uint8Array) row[column] = Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+        }
+      }
+    }
+    return message;
+  }
+}
+
+type ArgumentTypes<F> = F extends (...args: infer A) => unknown ? A : never;
+
+class PostgresStatement implements SqlStatement {
+  /** Inside a transaction an INSERT runs under a savepoint (postgresWorker.ts): its constraint errors are the ones stores catch. */
+  private readonly insert: boolean;
+
+  constructor(
+    private readonly db: PostgresDatabase,
+    readonly sql: string,
+  ) {
+    this.insert = /^\s*INSERT\b/i.test(sql);
+  }
+
+  private query(params: unknown[]) {
+    return this.db.call({ op: "query", sql: this.sql, params, guarded: this.db.inTransaction && this.insert });
+  }
+
+  run(...params: unknown[]): SqlRunResult {
+    return { changes: this.query(params).rowCount };
+  }
+
+  get(...params: unknown[]): unknown {
+    return this.query(params).rows[0];
+  }
+
+  all(...params: unknown[]): unknown[] {
+    return this.query(params).rows;
+  }
+}

@@ -1,0 +1,18 @@
+/** Messages between PostgresDatabase and its connection thread (postgresWorker.ts). */
+export type BridgeRequest =
+  | { op: "connect" }
+  | { op: "exec"; sql: string }
+  | { op: "query"; sql: string; params: unknown[]; guarded: boolean }
+  | { op: "close" };
+
+export interface BridgeError {
+  message: string;
+  /** PostgreSQL's SQLSTATE (23505 unique violation, 08006 connection failure, …). */
+  code?: string;
+  constraint?: string;
+  detail?: string;
+}
+
+export type BridgeReply =
+  | { ok: true; rows: Record<string, unknown>[]; rowCount: number; byteaColumns?: string[] }
+  | { ok: false; error: BridgeError };
