@@ -1,10 +1,21 @@
+/**
+ * The store's contract, one suite on two backends: SQLite (a temp file) and PostgreSQL (a
+ * throwaway server, helpers/postgres.ts; skipped with the reason printed when none can be
+ * had locally, a failure under CI=true).
+ */
+import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { expect } from "chai";
 import type Database from "better-sqlite3";
 import { SqliteStore } from "../../server/store/sqlite/SqliteStore";
-import type { IssuerRecord } from "../../server/store/Store";
+import { openPostgresStore } from "../../server/store/openStore";
+import { migrate } from "../../server/store/migrate";
+import { isUniqueViolation } from "../../server/store/sql/errors";
+import type { IssuerRecord, NewCredential } from "../../server/store/Store";
+import { WalletExistsError } from "../../server/store/LearnerStore";
+import { startTestPostgres, type TestPostgres } from "./helpers/postgres";
 
 const issuer: IssuerRecord = {
   id: "issuer-1",
@@ -24,48 +35,267 @@ const issuer: IssuerRecord = {
   createdAt: 0,
 };
 
-describe("SQLite store", () => {
-  let dir: string;
-  beforeEach(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), "credanchor-store-"))));
+function credential(i: number): NewCredential {
+  return {
+    id: `urn:uuid:c${i}`,
+    issuerId: issuer.id,
+    achievementId: null,
+    listId: 0,
+    statusIndex: i,
+    signedDocument: `{"n":${i}}`,
+    leaf: `0x${i.toString(16).padStart(64, "0")}`,
+    recipientEmail: null,
+    recipientName: null,
+    presigned: false,
+  };
+}
 
-  it("applies its migrations once, records them, and runs in WAL mode with foreign keys on", () => {
-    const file = path.join(dir, "db.sqlite");
-    const first = new SqliteStore(file);
-    expect((first.db as Database.Database).pragma("journal_mode", { simple: true })).to.equal("wal");
-    expect((first.db as Database.Database).pragma("foreign_keys", { simple: true })).to.equal(1);
+/** A backend: where a fresh database is, and how a store opens it. */
+export interface StoreBackend {
+  name: "SQLite" | "PostgreSQL";
+  /** A fresh, empty database: how to open it (again), and the environment a child process opens it with. */
+  fresh(): Promise<{ open: () => SqliteStore; env: Record<string, string> }>;
+}
+
+const CHILD = path.join(__dirname, "helpers", "storeChild.ts");
+
+function runChild(env: Record<string, string>, action: string): { child: ReturnType<typeof spawn>; done: Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string; err: string }> } {
+  const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", CHILD, action], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  let out = "";
+  let err = "";
+  child.stdout!.on("data", (d) => (out += d));
+  child.stderr!.on("data", (d) => (err += d));
+  const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string; err: string }>((resolve) => child.on("exit", (code, signal) => resolve({ code, signal, out, err })));
+  return { child, done };
+}
+
+function contract(backend: () => StoreBackend) {
+  let open: () => SqliteStore;
+  let env: Record<string, string>;
+  const stores: SqliteStore[] = [];
+  const track = (s: SqliteStore) => (stores.push(s), s);
+  beforeEach(async function () {
+    this.timeout(30_000);
+    const fresh = await backend().fresh();
+    open = () => track(fresh.open());
+    env = fresh.env;
+  });
+  afterEach(() => {
+    for (const s of stores.splice(0)) s.close();
+  });
+
+  it("applies its migrations once, records them, and applies nothing on the next start", () => {
+    const first = open();
     first.close();
-    const second = new SqliteStore(file);
-    const applied = second.db.prepare("SELECT version, name FROM schema_migrations ORDER BY version").all();
-    expect(applied).to.deep.include({ version: 1, name: "init" });
-    expect(applied.filter((m) => (m as { version: number }).version === 1)).to.have.length(1);
-    second.close();
+    const second = open();
+    const applied = second.db.prepare("SELECT version, name FROM schema_migrations ORDER BY version").all() as { version: number; name: string }[];
+    expect(applied[0]).to.deep.equal({ version: 1, name: "init" });
+    expect(new Set(applied.map((m) => m.version)).size).to.equal(applied.length);
+    expect(applied.map((m) => m.version)).to.include.members([1, 10, 60, 100, 101, 152]);
+    expect(migrate(second.db)).to.deep.equal([]);
   });
 
   it("hands out status indices at random without reuse, opens a new list when one is mostly used, and remembers after a restart", () => {
-    const file = path.join(dir, "db.sqlite");
     const policy = { size: 64, maxFill: 0.75, random: (bound: number) => Math.floor(Math.random() * bound) };
-    let store = new SqliteStore(file);
+    let store = open();
     store.insertIssuer(issuer);
     const firstSlots = store.allocateStatusIndices(issuer.id, Array.from({ length: 30 }, (_, i) => `a${i}`), policy, 0);
     store.close();
-    store = new SqliteStore(file);
+    store = open();
     const secondSlots = store.allocateStatusIndices(issuer.id, Array.from({ length: 30 }, (_, i) => `b${i}`), policy, 0);
     const all = [...firstSlots, ...secondSlots];
-    const keys = all.map((s) => `${s.listId}:${s.statusIndex}`);
-    expect(new Set(keys).size).to.equal(60);
+    expect(new Set(all.map((s) => `${s.listId}:${s.statusIndex}`)).size).to.equal(60);
     expect(all.filter((s) => s.listId === 0)).to.have.length(48);
     expect(all.filter((s) => s.listId === 1)).to.have.length(12);
     for (const s of all) expect(s.statusIndex).to.be.within(0, 63);
+    // Replayed: the same index again is refused (ON CONFLICT DO NOTHING), and counts nothing.
     expect(store.reserveStatusIndex(issuer.id, { credentialId: "c", listId: 0, statusIndex: firstSlots[0]!.statusIndex }, 64, 0)).to.equal(false);
-    store.close();
+    expect(store.db.prepare("SELECT allocated FROM status_lists WHERE issuer_id = ? AND list_id = 0").get(issuer.id)).to.deep.equal({ allocated: 48 });
   });
 
-  it("keeps one open batch per issuer", () => {
-    const store = new SqliteStore(path.join(dir, "db.sqlite"));
+  it("keeps one open batch per issuer: the second is a unique violation both backends name alike", () => {
+    const store = open();
     store.insertIssuer(issuer);
     const insert = () => store.db.prepare("INSERT INTO batches (id, issuer_id, state, seq, created_at) VALUES (?, ?, 'open', 1, 0)");
     insert().run("b1", issuer.id);
-    expect(() => insert().run("b2", issuer.id)).to.throw(/UNIQUE/);
+    let error: unknown;
+    try {
+      insert().run("b2", issuer.id);
+    } catch (e) {
+      error = e;
+    }
+    expect(isUniqueViolation(error)).to.equal(true);
+    expect(store.db.prepare("SELECT id FROM batches").all()).to.deep.equal([{ id: "b1" }]);
+  });
+
+  it("rolls a whole transaction back on a throw, and a nested one back to its savepoint only", () => {
+    const store = open();
+    store.insertIssuer(issuer);
+    expect(() =>
+      store.transaction(() => {
+        store.insertCredentials(issuer.id, [credential(1), credential(2)], 5, () => "batch-a");
+        throw new Error("killed mid-way");
+      }),
+    ).to.throw("killed mid-way");
+    expect(store.getCredential("urn:uuid:c1")).to.equal(undefined);
+    expect(store.countCredentialsByState()).to.deep.equal({ signed: 0, batched: 0, anchored: 0, revoked: 0, suspended: 0 });
+    store.transaction(() => {
+      store.insertCredentials(issuer.id, [credential(3)], 5, () => "batch-b");
+      expect(() =>
+        store.transaction(() => {
+          store.insertCredentials(issuer.id, [credential(4)], 5, () => "never");
+          throw new Error("inner only");
+        }),
+      ).to.throw("inner only");
+    });
+    expect(store.getCredential("urn:uuid:c3")?.state).to.equal("signed");
+    expect(store.getCredential("urn:uuid:c4")).to.equal(undefined);
+    expect(store.countCredentialsByState().signed).to.equal(1);
+  });
+
+  it("turns a duplicate inside a transaction into the domain error and keeps the transaction usable", () => {
+    const store = open();
+    store.learners.createWallet({ handle: "kim", email: "kim@example.org" });
+    store.transaction(() => {
+      expect(() => store.learners.createWallet({ handle: "kim2", email: "KIM@example.org" })).to.throw(WalletExistsError);
+      store.learners.createWallet({ handle: "lee", email: "lee@example.org" });
+    });
+    expect(store.learners.findWalletByEmail("lee@example.org")?.handle).to.equal("lee");
+    expect(store.db.prepare("SELECT COUNT(*) AS n FROM learner_wallets").get()).to.deep.equal({ n: 2 });
+  });
+
+  it("gives ids from RETURNING in insertion order, owes a mail once, and reads large integers as numbers", () => {
+    const store = open();
+    const tx = (nonce: number) => ({ purpose: `p${nonce}`, nonce, to: "0x01" as const, data: "0x" as const, rawTx: "0x02" as const, txHash: `0x${String(nonce).padStart(64, "0")}` as `0x${string}`, maxFeePerGas: 10n ** 20n, maxPriorityFeePerGas: 1n, gas: 21000n });
+    const a = store.insertChainTx(tx(7), 1_700_000_000_000);
+    const b = store.insertChainTx(tx(8), 1_700_000_000_001);
+    expect(b.id).to.equal(a.id + 1);
+    expect(a.createdAt).to.equal(1_700_000_000_000);
+    expect(b.maxFeePerGas).to.equal(10n ** 20n);
+    expect(store.highestNonce()).to.equal(8);
+    const mail = { purpose: "claim", ref: "c1", recipient: "Kim@Example.org", subject: "s", text: "t" };
+    expect(store.enqueueMail([mail], 100)).to.equal(1);
+    expect(store.enqueueMail([{ ...mail, recipient: "kim@example.org " }], 101)).to.equal(0);
+    expect(store.claimDueMail(100, 10).map((m) => [m.recipient, m.state, m.attempts])).to.deep.equal([["kim@example.org", "sending", 1]]);
+    expect(store.claimDueMail(100, 10)).to.deep.equal([]);
+  });
+
+  it("keeps bytes exactly (BLOB/BYTEA) and counts states through the triggers", () => {
+    const store = open();
+    store.insertIssuer(issuer);
+    store.insertCredentials(issuer.id, [credential(1), credential(2), credential(3)], 5, () => "batch-1");
+    const bytes = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
+    store.db.prepare("INSERT INTO batch_tree_chunks (batch_id, kind, chunk, bytes) VALUES (?, 'nodes', 0, ?)").run("batch-1", bytes);
+    const row = store.db.prepare("SELECT bytes FROM batch_tree_chunks WHERE batch_id = ?").get("batch-1") as { bytes: Buffer };
+    expect(Buffer.isBuffer(row.bytes)).to.equal(true);
+    expect(row.bytes.equals(bytes)).to.equal(true);
+    expect(store.countCredentialsByState()).to.deep.equal({ signed: 3, batched: 0, anchored: 0, revoked: 0, suspended: 0 });
+    expect(store.countBatchesByState()).to.deep.equal({ open: 1, sealed: 0, submitted: 0, confirmed: 0 });
+    store.db.prepare("UPDATE credentials SET revoked = 1 WHERE id = ?").run("urn:uuid:c2");
+    store.db.prepare("DELETE FROM credentials WHERE id = ?").run("urn:uuid:c3");
+    expect(store.countCredentialsByState()).to.deep.equal({ signed: 2, batched: 0, anchored: 0, revoked: 1, suspended: 0 });
+  });
+
+  it("leaves nothing half-written when the process is killed mid-transaction", async function () {
+    this.timeout(60_000);
+    const store = open();
+    store.insertIssuer(issuer);
+    const { child, done } = runChild(env, "insert-and-hang");
+    // The child prints "mid" once 500 credentials of its transaction are written, then waits.
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error("the child never reached the middle of its transaction")), 45_000);
+      child.stdout!.on("data", (d) => String(d).includes("mid") && (clearTimeout(timer), resolve()));
+      child.on("exit", () => (clearTimeout(timer), reject(new Error("the child exited early"))));
+    });
+    child.kill("SIGKILL");
+    expect((await done).signal).to.equal("SIGKILL");
+    const after = open();
+    expect(after.db.prepare("SELECT COUNT(*) AS n FROM credentials").get()).to.deep.equal({ n: 0 });
+    expect(after.db.prepare("SELECT COUNT(*) AS n FROM batches").get()).to.deep.equal({ n: 0 });
+    expect(after.countCredentialsByState().signed).to.equal(0);
+    // and the database takes the same award afterwards
+    after.insertCredentials(issuer.id, [credential(1)], 5, () => "batch-after");
+    expect(after.getCredential("urn:uuid:c1")?.batchId).to.equal("batch-after");
+  });
+}
+
+describe("store contract on SQLite", () => {
+  let dir: string;
+  before(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), "credanchor-store-"))));
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  let n = 0;
+  contract(() => ({
+    name: "SQLite",
+    async fresh() {
+      const file = path.join(dir, `db-${++n}.sqlite`);
+      return { open: () => new SqliteStore(file), env: { STORE_SQLITE_FILE: file } };
+    },
+  }));
+
+  it("runs in WAL mode with foreign keys on", () => {
+    const store = new SqliteStore(path.join(dir, "pragmas.sqlite"));
+    expect((store.db as Database.Database).pragma("journal_mode", { simple: true })).to.equal("wal");
+    expect((store.db as Database.Database).pragma("foreign_keys", { simple: true })).to.equal(1);
     store.close();
+  });
+});
+
+describe("store contract on PostgreSQL", function () {
+  this.timeout(120_000);
+  let server: TestPostgres | undefined;
+  before(async function () {
+    const started = await startTestPostgres();
+    if ("unavailable" in started) {
+      console.log(`      skipped: ${started.unavailable}`);
+      this.skip();
+    }
+    server = started as TestPostgres;
+  });
+  after(async () => server?.stop());
+  contract(() => ({
+    name: "PostgreSQL",
+    async fresh() {
+      const url = await server!.createDatabase();
+      return { open: () => openPostgresStore(url), env: { STORE_DATABASE_URL: url } };
+    },
+  }));
+
+  it("migrates once when several processes start at once (advisory lock)", async () => {
+    const url = await server!.createDatabase();
+    const runs = [0, 1, 2].map(() => runChild({ STORE_DATABASE_URL: url }, "open"));
+    const results = await Promise.all(runs.map((r) => r.done));
+    for (const r of results) expect(r.code, r.err).to.equal(0);
+    const store = openPostgresStore(url);
+    try {
+      const rows = store.db.prepare("SELECT version, COUNT(*) AS n FROM schema_migrations GROUP BY version HAVING COUNT(*) > 1").all();
+      expect(rows).to.deep.equal([]);
+      // exactly one child applied the migrations, the others found them applied
+      expect(results.map((r) => r.out.trim()).sort()).to.deep.equal(["applied 0", "applied 0", `applied ${(store.db.prepare("SELECT COUNT(*) AS n FROM schema_migrations").get() as { n: number }).n}`]);
+    } finally {
+      store.close();
+    }
+  });
+
+  it("fails closed when the connection dies: the call throws and the handle never reconnects", async () => {
+    const url = await server!.createDatabase();
+    const victim = openPostgresStore(url);
+    const killer = openPostgresStore(url);
+    try {
+      const { pid } = victim.db.prepare("SELECT pg_backend_pid() AS pid").get() as { pid: number };
+      expect(killer.db.prepare("SELECT pg_terminate_backend(?) AS done").get(pid)).to.deep.equal({ done: true });
+      await new Promise((r) => setTimeout(r, 200));
+      expect(() => victim.getIssuer("x")).to.throw(/terminat|connection|closed/i);
+      expect(() => victim.getIssuer("x")).to.throw(/connection|terminat/i);
+      expect(() => victim.transaction(() => victim.insertIssuer(issuer))).to.throw(/connection|terminat/i);
+      expect(killer.getIssuer(issuer.id)).to.equal(undefined);
+    } finally {
+      victim.close();
+      killer.close();
+    }
+  });
+
+  it("says what to fix when the server cannot be reached", () => {
+    expect(() => openPostgresStore("postgres://postgres:secret@127.0.0.1:1/credanchor")).to.throw(/cannot be reached \(ECONNREFUSED\): start PostgreSQL, or fix the host and port in DATABASE_URL/);
+    expect(() => openPostgresStore("postgres://postgres:secret@127.0.0.1:1/credanchor")).to.not.throw(/secret/);
   });
 });
