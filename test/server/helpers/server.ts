@@ -12,6 +12,7 @@ import { loadConfig, type ServerConfig } from "../../../server/config";
 import { createLogger } from "../../../server/log";
 import { createWorkerSigner } from "../../../server/signing/workerSigner";
 import { SqliteStore } from "../../../server/store/sqlite/SqliteStore";
+import { openPostgresStore } from "../../../server/store/openStore";
 import { type TestChain } from "./chain";
 import { freePort } from "../../../scripts/lib/freePort";
 
@@ -41,7 +42,7 @@ export async function startTestServer(
   clock?: ManualClock,
   edges: Pick<AppDeps, "abuseLimits" | "rateLimiter" | "notifier" | "fetchOptions"> = {},
   /** A second instance on the same chain needs its own operator (its own nonces). */
-  options: { operatorKey?: `0x${string}` } = {},
+  options: { operatorKey?: `0x${string}`; /** A PostgreSQL database (postgres://…) instead of a SQLite file in a temp DATA_DIR. */ databaseUrl?: string } = {},
 ): Promise<TestServer> {
   const operatorKey = options.operatorKey ?? chain.operatorKey;
   const port = await freePort();
@@ -59,7 +60,8 @@ export async function startTestServer(
     LOG_LEVEL: "silent",
     ...env,
   });
-  const store = new SqliteStore(path.join(dataDir, "credanchor.sqlite"), { claimTokenDays: config.claimTokenDays, ...(clock ? { clock } : {}) });
+  const storeOptions = { claimTokenDays: config.claimTokenDays, ...(clock ? { clock } : {}) };
+  const store = options.databaseUrl ? openPostgresStore(options.databaseUrl, storeOptions) : new SqliteStore(path.join(dataDir, "credanchor.sqlite"), storeOptions);
   const viemChain = await createViemChain({ rpcUrl: chain.rpcUrl, registry: chain.registry, operatorPrivateKey: operatorKey, isLocal: true });
   const signer = createWorkerSigner({ threads: 2, engine: config.signingEngine });
   const handle = createApp({ store, chain: viemChain, config, signer, log: createLogger("silent"), ...(clock ? { clock } : {}), ...edges });
