@@ -260,6 +260,33 @@ describe("store contract on PostgreSQL", function () {
     },
   }));
 
+  it("gives the same tables and columns, of the same types, on both backends after every migration", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "credanchor-schema-"));
+    const sqlite = new SqliteStore(path.join(dir, "schema.sqlite"));
+    const postgres = openPostgresStore(await server!.createDatabase());
+    try {
+      const family: Record<string, string> = { INTEGER: "integer", BIGINT: "integer", TEXT: "text", REAL: "real", "DOUBLE PRECISION": "real", BLOB: "bytes", BYTEA: "bytes" };
+      const fromSqlite: Record<string, string[]> = {};
+      const tables = sqlite.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as { name: string }[];
+      for (const { name } of tables) {
+        const columns = sqlite.db.prepare("SELECT name, type FROM pragma_table_info(?) ORDER BY name").all(name) as { name: string; type: string }[];
+        fromSqlite[name] = columns.map((c) => `${c.name}:${family[c.type.toUpperCase()] ?? c.type}`);
+      }
+      const fromPostgres: Record<string, string[]> = {};
+      const columns = postgres.db
+        .prepare("SELECT table_name AS t, column_name AS c, data_type AS d FROM information_schema.columns WHERE table_schema = current_schema() AND column_name <> 'rowid' ORDER BY table_name, column_name")
+        .all() as { t: string; c: string; d: string }[];
+      for (const { t, c, d } of columns) (fromPostgres[t] ??= []).push(`${c}:${family[d.toUpperCase()] ?? (d === "bytea" ? "bytes" : d)}`);
+      expect(Object.keys(fromPostgres).sort()).to.deep.equal(Object.keys(fromSqlite).sort());
+      for (const table of Object.keys(fromSqlite)) expect(fromPostgres[table], table).to.deep.equal(fromSqlite[table]);
+      expect(Object.keys(fromSqlite).length).to.be.greaterThan(40);
+    } finally {
+      sqlite.close();
+      postgres.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("migrates once when several processes start at once (advisory lock)", async () => {
     const url = await server!.createDatabase();
     const runs = [0, 1, 2].map(() => runChild({ STORE_DATABASE_URL: url }, "open"));

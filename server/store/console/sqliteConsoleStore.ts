@@ -268,7 +268,7 @@ export class SqliteConsoleStore implements ConsoleStore {
   }
 
   listAwardJobs(issuerId: string, limit: number): AwardJob[] {
-    return (this.statements.get(`${JOB_SELECT} WHERE j.issuer_id = ? ORDER BY j.created_at DESC, j.id DESC LIMIT ?`).all(issuerId, limit) as Row[]).map((r) => jobFrom(r)!);
+    return (this.statements.get(`${JOB_SELECT} WHERE j.issuer_id = ? ORDER BY j.created_at DESC, j.rowid DESC LIMIT ?`).all(issuerId, limit) as Row[]).map((r) => jobFrom(r)!);
   }
 
   listAwardRows(jobId: string): AwardRow[] {

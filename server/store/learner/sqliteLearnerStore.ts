@@ -116,7 +116,7 @@ export class SqliteLearnerStore implements LearnerStore {
 
   claimFor(credentialId: string, email: string): Claim | undefined {
     return this.claimFromRow(
-      this.statements.get(`SELECT * FROM learner_claims WHERE credential_id = ? AND email = ? ORDER BY created_at DESC, token_hash DESC LIMIT 1`).get(credentialId, normaliseEmail(email)) as Row | undefined,
+      this.statements.get(`SELECT * FROM learner_claims WHERE credential_id = ? AND email = ? ORDER BY created_at DESC, rowid DESC LIMIT 1`).get(credentialId, normaliseEmail(email)) as Row | undefined,
     );
   }
 
@@ -326,7 +326,7 @@ export class SqliteLearnerStore implements LearnerStore {
   }
 
   shareLinksOf(badgeId: string): ShareLink[] {
-    const rows = this.statements.get(`SELECT * FROM learner_share_links WHERE badge_id = ? ORDER BY created_at DESC, token_hash DESC`).all(badgeId) as Row[];
+    const rows = this.statements.get(`SELECT * FROM learner_share_links WHERE badge_id = ? ORDER BY created_at DESC, rowid DESC`).all(badgeId) as Row[];
     return rows.map((r) => ({ badgeId: r.badge_id as string, walletId: r.wallet_id as string, createdAt: r.created_at as number, revokedAt: (r.revoked_at as number | null) ?? null }));
   }
 

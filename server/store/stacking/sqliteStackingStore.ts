@@ -76,7 +76,7 @@ export class SqliteStackingStore implements StackingStore {
   }
 
   listRules(issuerId: string): StackingRuleRecord[] {
-    return (this.q("SELECT * FROM stacking_rules WHERE issuer_id = ? ORDER BY created_at, id").all(issuerId) as Row[]).map(ruleFrom);
+    return (this.q("SELECT * FROM stacking_rules WHERE issuer_id = ? ORDER BY created_at, rowid").all(issuerId) as Row[]).map(ruleFrom);
   }
 
   insertLedgerEntries(entries: readonly LedgerEntry[]): void {
@@ -90,7 +90,7 @@ export class SqliteStackingStore implements StackingStore {
          FROM stacking_ledger l JOIN credentials c ON c.id = l.credential_id
         WHERE l.issuer_id = ? AND l.recipient_key = ? AND c.revoked = 0
           AND NOT EXISTS (SELECT 1 FROM status_changes s WHERE s.credential_id = l.credential_id AND s.action = 'revoke' AND s.state IN ('queued', 'submitted', 'confirmed'))
-        ORDER BY l.awarded_at, c.seq`,
+        ORDER BY l.awarded_at, l.rowid`,
     ).all(issuerId, recipientKey) as Row[];
     return rows.map((r) => ({
       credentialId: r.credential_id as string,

@@ -1,6 +1,7 @@
 -- PostgreSQL version of ../101_learner_unix_times.sql: the learner tables in their second
 -- shape (unix-second times, one badge per wallet and credential), created directly — there is
--- no first-shape data to carry over on PostgreSQL (see 100).
+-- no first-shape data to carry over on PostgreSQL (see 100). learner_claims has an explicit
+-- rowid column (SQLite's is implicit): the store orders by it.
 CREATE TABLE learner_wallets (
   id              TEXT PRIMARY KEY,
   handle          TEXT NOT NULL UNIQUE,
@@ -11,6 +12,7 @@ CREATE TABLE learner_wallets (
 );
 
 CREATE TABLE learner_claims (
+  rowid            BIGINT GENERATED ALWAYS AS IDENTITY, -- SQLite's implicit rowid made explicit: the store reads the latest claim by it
   token_hash       TEXT PRIMARY KEY,
   credential_id    TEXT NOT NULL,
   email            TEXT NOT NULL,
