@@ -11,6 +11,7 @@ import os from "node:os";
 import path from "node:path";
 import { freePort } from "../lib/freePort";
 import { REPO_ROOT } from "./report";
+import { freshBenchDatabase, type BenchDatabase } from "./benchDatabase";
 
 export { freePort };
 
@@ -116,6 +117,9 @@ export async function startBenchServer(options: BenchServerOptions = {}): Promis
   let chainPort = await freePort();
   while (chainPort === port) chainPort = await freePort();
   const adminKey = `ca_admin_bench_${crypto.randomBytes(12).toString("hex")}`;
+  // DATABASE_URL: a fresh PostgreSQL database per server, as SQLite gets a fresh file.
+  const serverDatabaseUrl = options.env?.DATABASE_URL ?? process.env.DATABASE_URL;
+  const database: BenchDatabase | undefined = serverDatabaseUrl ? await freshBenchDatabase(serverDatabaseUrl) : undefined;
 
   const nodeArgs = ["-r", "ts-node/register/transpile-only"];
   if (options.cpuProfileDir) {
@@ -142,6 +146,7 @@ export async function startBenchServer(options: BenchServerOptions = {}): Promis
       RPC_URL: "",
       LOG_LEVEL: "warn",
       ...options.env,
+      ...(database ? { DATABASE_URL: database.url } : {}),
     },
   });
   fs.closeSync(log);
@@ -182,6 +187,7 @@ export async function startBenchServer(options: BenchServerOptions = {}): Promis
       }
       killGroup(pid, "SIGKILL");
       running.delete(handle);
+      await database?.drop().catch(() => undefined);
       fs.rmSync(dataDir, { recursive: true, force: true, maxRetries: 3 });
     },
   };
