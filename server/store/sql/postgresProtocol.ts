@@ -2,7 +2,8 @@
 export type BridgeRequest =
   | { op: "connect" }
   | { op: "exec"; sql: string }
-  | { op: "query"; sql: string; params: unknown[]; guarded: boolean }
+  /** `name`: the statement is prepared once per connection under this name (parsed and planned once). */
+  | { op: "query"; name: string; sql: string; params: unknown[]; guarded: boolean }
   | { op: "close" };
 
 export interface BridgeError {

@@ -73,10 +73,10 @@ async function handle(request: BridgeRequest): Promise<BridgeReply> {
         // SQLite does. Any other failed statement aborts the transaction: every later
         // statement of it fails and it rolls back (fail closed).
         request.params = request.params.map(paramOf);
-        if (!request.guarded) return rowsOf(await client.query({ text: request.sql, values: request.params }));
+        if (!request.guarded) return rowsOf(await client.query({ name: request.name, text: request.sql, values: request.params }));
         await client.query("SAVEPOINT credanchor_statement");
         try {
-          const result = await client.query({ text: request.sql, values: request.params });
+          const result = await client.query({ name: request.name, text: request.sql, values: request.params });
           await client.query("RELEASE SAVEPOINT credanchor_statement");
           return rowsOf(result);
         } catch (error) {
