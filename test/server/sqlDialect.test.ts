@@ -30,6 +30,13 @@ describe("SQL dialect translation for PostgreSQL", () => {
     expect(translateStatement("SELECT CAST(x AS INTEGER) AS total FROM t")).to.equal("SELECT CAST(x AS INTEGER) AS total FROM t");
   });
 
+  it("maps group_concat to string_agg and LIKE to ILIKE (SQLite's LIKE ignores case), never inside strings", () => {
+    expect(translateStatement("SELECT (SELECT group_concat(state) FROM c WHERE c.id = ?) AS s FROM t WHERE name LIKE ? ESCAPE '\\' AND note = 'LIKE'")).to.equal(
+      "SELECT (SELECT string_agg(CAST(state AS TEXT), ',') FROM c WHERE c.id = $1) AS s FROM t WHERE name ILIKE $2 ESCAPE '\\' AND note = 'LIKE'",
+    );
+    expect(translateStatement("SELECT 1 WHERE a ILIKE ?")).to.equal("SELECT 1 WHERE a ILIKE $1");
+  });
+
   it("refuses what has no faithful translation, naming the portable form", () => {
     expect(() => translateStatement("INSERT OR REPLACE INTO t (a) VALUES (?)")).to.throw(SqlDialectError, /ON CONFLICT \(…\) DO UPDATE/);
     expect(() => translateStatement("REPLACE INTO t (a) VALUES (?)")).to.throw(SqlDialectError, /ON CONFLICT/);

@@ -2,7 +2,8 @@
  * SQL written for SQLite in the portable subset, translated for PostgreSQL.
  *  * statements (translateStatement): `?` → `$1, $2, …` (never inside a string literal, a
  *    quoted name or a comment); `INSERT OR IGNORE INTO …` → `INSERT INTO … ON CONFLICT DO
- *    NOTHING`; IFNULL → COALESCE; an alias in camelCase (`AS dueAfter`) is quoted, since
+ *    NOTHING`; IFNULL → COALESCE; group_concat(x) → string_agg(x, ','); LIKE → ILIKE
+ *    (SQLite's LIKE ignores ASCII case); an alias in camelCase (`AS dueAfter`) is quoted, since
  *    PostgreSQL folds unquoted names to lower case. SQL with no faithful translation (`INSERT OR
  *    REPLACE`) is refused with the portable form to use. `rowid` is left as it is: the tables
  *    whose insertion order a store reads get a real `rowid` column on PostgreSQL (the
@@ -80,6 +81,10 @@ export function translateStatement(sql: string): string {
       text = text.replace(/\bINSERT\s+OR\s+IGNORE\s+INTO\b/gi, "INSERT INTO");
     }
     text = text.replace(/\bIFNULL\s*\(/gi, "COALESCE(");
+    // group_concat(x) (one argument, comma-separated) is string_agg(x, ',') on PostgreSQL.
+    text = text.replace(/\bgroup_concat\s*\(\s*([A-Za-z_][A-Za-z0-9_.]*)\s*\)/gi, (_m, column: string) => `string_agg(CAST(${column} AS TEXT), ',')`);
+    // SQLite's LIKE ignores ASCII case; PostgreSQL's ILIKE is the same comparison.
+    text = text.replace(/\bLIKE\b/gi, (m, offset: number, all: string) => (/\bI$/i.test(all.slice(0, offset)) ? m : "ILIKE"));
     text = text.replace(CAMEL_ALIAS, (_m, alias: string) => `AS "${alias}"`);
     return text.replace(/\?/g, () => `$${++n}`);
   });
