@@ -17,6 +17,8 @@ export interface TestPostgres {
   /** A fresh, empty database on the server (its URL). */
   createDatabase(): Promise<string>;
   stop(): Promise<void>;
+  /** Synchronous stop for an exit handler: the owned cluster is stopped and deleted (databases on a given server are left). */
+  stopNow(): void;
 }
 
 function findBin(name: string): string | undefined {
@@ -51,6 +53,14 @@ async function serverAt(url: string, owned?: { dir: string; pgCtl: string; data:
       await client.end();
     }
   };
+  const stopNow = () => {
+    if (!owned || !fs.existsSync(owned.dir)) return;
+    try {
+      asPostgresUser(owned.pgCtl, ["-D", owned.data, "-m", "immediate", "-w", "stop"]);
+    } finally {
+      fs.rmSync(owned.dir, { recursive: true, force: true });
+    }
+  };
   return {
     async createDatabase() {
       const name = `credanchor_test_${crypto.randomBytes(6).toString("hex")}`;
@@ -60,15 +70,9 @@ async function serverAt(url: string, owned?: { dir: string; pgCtl: string; data:
       u.pathname = `/${name}`;
       return u.toString();
     },
+    stopNow,
     async stop() {
-      if (owned) {
-        try {
-          asPostgresUser(owned.pgCtl, ["-D", owned.data, "-m", "immediate", "-w", "stop"]);
-        } finally {
-          fs.rmSync(owned.dir, { recursive: true, force: true });
-        }
-        return;
-      }
+      if (owned) return stopNow();
       await admin(async (c) => {
         for (const name of created) await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       });

@@ -13,6 +13,7 @@ import { createLogger } from "../../../server/log";
 import { createWorkerSigner } from "../../../server/signing/workerSigner";
 import { SqliteStore } from "../../../server/store/sqlite/SqliteStore";
 import { openPostgresStore } from "../../../server/store/openStore";
+import { startTestPostgres, type TestPostgres } from "./postgres";
 import { type TestChain } from "./chain";
 import { freePort } from "../../../scripts/lib/freePort";
 
@@ -61,6 +62,8 @@ export async function startTestServer(
     ...env,
   });
   const storeOptions = { claimTokenDays: config.claimTokenDays, ...(clock ? { clock } : {}) };
+  // TEST_STORE=postgres runs every server test of the process on PostgreSQL (a fresh database each).
+  if (!options.databaseUrl && process.env.TEST_STORE === "postgres") options = { ...options, databaseUrl: await sharedTestPostgresDatabase() };
   const store = options.databaseUrl ? openPostgresStore(options.databaseUrl, storeOptions) : new SqliteStore(path.join(dataDir, "credanchor.sqlite"), storeOptions);
   const viemChain = await createViemChain({ rpcUrl: chain.rpcUrl, registry: chain.registry, operatorPrivateKey: operatorKey, isLocal: true });
   const signer = createWorkerSigner({ threads: 2, engine: config.signingEngine });
@@ -107,4 +110,17 @@ export async function call<T = any>(baseUrl: string, method: string, route: stri
     body = text;
   }
   return { status: response.status, body: body as T, text };
+}
+
+let sharedPostgres: Promise<TestPostgres> | undefined;
+
+/** A fresh database on one PostgreSQL server shared by the process (stopped when it exits). */
+async function sharedTestPostgresDatabase(): Promise<string> {
+  sharedPostgres ??= startTestPostgres().then((started) => {
+    if ("unavailable" in started) throw new Error(`TEST_STORE=postgres: ${started.unavailable}`);
+    // mocha may end the process with process.exit: only an exit handler runs for sure.
+    process.once("exit", () => started.stopNow());
+    return started;
+  });
+  return (await sharedPostgres).createDatabase();
 }
