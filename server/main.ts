@@ -31,7 +31,7 @@ import { Metrics } from "./metrics";
 import { addIssuerApiKey, createIssuer, issuerChainKey, onboardIssuer } from "./services/issuers";
 import { createWorkerSigner } from "./signing/workerSigner";
 import type { SqliteStore } from "./store/sqlite/SqliteStore";
-import { openServerStore } from "./store/openStore";
+import { openServerStore, redacted } from "./store/openStore";
 import type { WorkerPausePoint } from "./worker/batchWorker";
 
 const DEMO_ISSUER = { name: "credanchor Demo University", url: "https://demo.credanchor.example", email: "registrar@demo.credanchor.example" };
@@ -88,6 +88,7 @@ export async function startServer(hooks: StartHooks = {}): Promise<void> {
     onRpcError: () => metrics.rpcErrors++,
   });
   const store = openStore(config);
+  log.info({ store: config.databaseUrl ? `PostgreSQL ${redacted(config.databaseUrl)}` : `SQLite in ${config.dataDir}` }, "store opened");
   const signer = createWorkerSigner({ engine: config.signingEngine });
   const handle = createApp({
     store,

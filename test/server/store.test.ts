@@ -325,4 +325,10 @@ describe("store contract on PostgreSQL", function () {
     expect(() => openPostgresStore("postgres://postgres:secret@127.0.0.1:1/credanchor")).to.throw(/cannot be reached \(ECONNREFUSED\): start PostgreSQL, or fix the host and port in DATABASE_URL/);
     expect(() => openPostgresStore("postgres://postgres:secret@127.0.0.1:1/credanchor")).to.not.throw(/secret/);
   });
+
+  it("says what to fix when the database does not exist", async () => {
+    const url = new URL(await server!.createDatabase());
+    url.pathname = "/credanchor_missing_db";
+    expect(() => openPostgresStore(url.toString())).to.throw(/database "credanchor_missing_db" does not exist — create it \(createdb NAME\) or fix the database name in DATABASE_URL/);
+  });
 });
