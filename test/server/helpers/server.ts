@@ -67,7 +67,7 @@ export async function startTestServer(
   const store = options.databaseUrl ? openPostgresStore(options.databaseUrl, storeOptions) : new SqliteStore(path.join(dataDir, "credanchor.sqlite"), storeOptions);
   const viemChain = await createViemChain({ rpcUrl: chain.rpcUrl, registry: chain.registry, operatorPrivateKey: operatorKey, isLocal: true });
   const signer = createWorkerSigner({ threads: 2, engine: config.signingEngine });
-  const handle = createApp({ store, chain: viemChain, config, signer, log: createLogger("silent"), ...(clock ? { clock } : {}), ...edges });
+  const handle = createApp({ store, chain: viemChain, config, signer, log: createLogger((process.env.TEST_LOG_LEVEL ?? "silent") as "silent"), ...(clock ? { clock } : {}), ...edges });
   const server: Server = await new Promise((resolve) => {
     const s = http.createServer(handle.requestListener).listen(port, "127.0.0.1", () => resolve(s));
   });
