@@ -83,7 +83,8 @@ export async function reconcileChain(deps: ReconcileDeps): Promise<ReconcileRepo
 async function replayOperatorTransactions(deps: ReconcileDeps, report: ReconcileReport): Promise<void> {
   const { store, chain, log } = deps;
   let expected = await chain.latestNonce();
-  const stored = store.listChainTxsFromNonce(expected);
+  // Our operator's only: another instance's transactions are in its own nonce sequence (server/cluster).
+  const stored = store.listChainTxsFromNonce(expected, chain.operator);
   const byNonce = new Map<number, ChainTxRecord>();
   for (const tx of stored) if (tx.state !== "abandoned" && !byNonce.has(tx.nonce)) byNonce.set(tx.nonce, tx);
   const sent: ChainTxRecord[] = [];

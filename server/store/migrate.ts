@@ -41,15 +41,19 @@ export function migrate(db: Database.Database, migrations: readonly Migration[] 
   const done: string[] = [];
   for (const migration of migrations) {
     if (applied.has(migration.version)) continue;
-    db.transaction(() => {
+    // IMMEDIATE and checked again inside: several instances starting together on one file
+    // (server/cluster) apply each migration once; the others wait, then find it recorded.
+    const ran = db.transaction(() => {
+      if (db.prepare("SELECT version FROM schema_migrations WHERE version = ?").get(migration.version)) return false;
       db.exec(migration.sql);
       db.prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)").run(
         migration.version,
         migration.name,
         Math.floor(Date.now() / 1000),
       );
-    })();
-    done.push(`${String(migration.version).padStart(3, "0")}_${migration.name}`);
+      return true;
+    }).immediate();
+    if (ran) done.push(`${String(migration.version).padStart(3, "0")}_${migration.name}`);
   }
   return done;
 }
