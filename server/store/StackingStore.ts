@@ -109,5 +109,7 @@ export interface StackingStore {
   markWebhookAttemptFailed(id: number, error: string, retryAt: number | null): void;
   /** sending → pending; with `owner`, only its own, unowned or expired ones (another live instance's are left alone). */
   recoverInterruptedWebhooks(now: number, owner?: string): number;
+  /** Extends the lease of every event `owner` is delivering to `until`; returns how many. */
+  renewWebhookLease(owner: string, until: number): number;
   listWebhookEvents(issuerId: string): WebhookEventRecord[];
 }

@@ -383,6 +383,8 @@ export interface Store {
    * instance's sends are left to it.
    */
   recoverInterruptedMail(now: number, owner?: string): number;
+  /** Extends the lease of every message `owner` is sending to `until` (its sender is alive and still at it); returns how many. */
+  renewMailLease(owner: string, until: number): number;
   getMail(id: number): MailRecord | undefined;
   countMailByState(): Record<MailState, number>;
 

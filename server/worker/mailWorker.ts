@@ -75,12 +75,30 @@ export class MailWorker extends PeriodicWorker {
       for (;;) {
         const due = this.deps.store.claimDueMail(unixSeconds(this.deps.clock), this.policy.batchSize, this.deps.lease);
         if (due.length === 0) return;
-        await this.sendAll(due);
+        await this.whileRenewingLease(() => this.sendAll(due));
         // Stopping mid-queue is fine: what is left stays pending for the next start.
         if (this.stopRequested) return;
       }
     } catch (error) {
       this.deps.log.error({ err: error }, "mail worker pass failed");
+    }
+  }
+
+  /** Keeps this instance's claimed messages its own while it sends them (several instances, server/cluster). */
+  private async whileRenewingLease(send: () => Promise<void>): Promise<void> {
+    const lease = this.deps.lease;
+    if (!lease) return send();
+    const renew = setInterval(() => {
+      try {
+        this.deps.store.renewMailLease(lease.owner, unixSeconds(this.deps.clock) + lease.seconds);
+      } catch (error) {
+        this.deps.log.warn({ err: error }, "mail lease renewal failed; retried");
+      }
+    }, Math.max(250, (lease.seconds * 1000) / 3));
+    try {
+      await send();
+    } finally {
+      clearInterval(renew);
     }
   }
 

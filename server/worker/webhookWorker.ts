@@ -67,7 +67,16 @@ export class WebhookWorker extends PeriodicWorker {
       for (;;) {
         const due = this.deps.store.stacking.claimDueWebhookEvents(unixSeconds(this.deps.clock), this.policy.batchSize, this.deps.lease);
         if (due.length === 0) return;
-        for (const event of due) await this.deliver(event);
+        const lease = this.deps.lease;
+        // Keeps the claimed events this instance's while it delivers them (several instances, server/cluster).
+        const renew = lease
+          ? setInterval(() => this.deps.store.stacking.renewWebhookLease(lease.owner, unixSeconds(this.deps.clock) + lease.seconds), Math.max(250, (lease.seconds * 1000) / 3))
+          : undefined;
+        try {
+          for (const event of due) await this.deliver(event);
+        } finally {
+          clearInterval(renew);
+        }
         if (this.stopped) return;
       }
     } catch (error) {

@@ -674,6 +674,10 @@ export class SqliteStore implements Store {
       .run(now, owner, now).changes;
   }
 
+  renewMailLease(owner: string, until: number): number {
+    return this.statements.get("UPDATE mail_outbox SET lease_expires_at = ? WHERE state = 'sending' AND lease_owner = ?").run(until, owner).changes;
+  }
+
   getMail(id: number): MailRecord | undefined {
     return mailFrom(this.statements.get("SELECT * FROM mail_outbox WHERE id = ?").get(id) as Row | undefined);
   }

@@ -237,6 +237,10 @@ export class SqliteStackingStore implements StackingStore {
     ).run(now, owner, now).changes;
   }
 
+  renewWebhookLease(owner: string, until: number): number {
+    return this.q("UPDATE webhook_outbox SET lease_expires_at = ? WHERE state = 'sending' AND lease_owner = ?").run(until, owner).changes;
+  }
+
   listWebhookEvents(issuerId: string): WebhookEventRecord[] {
     return (this.q("SELECT * FROM webhook_outbox WHERE issuer_id = ? ORDER BY id").all(issuerId) as Row[]).map(eventFrom);
   }
