@@ -149,6 +149,7 @@ export function createApp(deps: AppDeps): CredanchorApp {
     readiness,
     authenticate: createAuthenticator(deps.store, deps.config.adminApiKey, accreditorDeps ? (hash) => accreditorDeps.accreditors.accreditorIdByKeyHash(hash) : undefined),
     batchWorker,
+    ...(cluster ? { leases: cluster.leases } : {}),
     statusWriter: new StatusWriter({ ...workerDeps, ...clusterDeps }),
     onStatusChangeQueued: (change) => flagAfterStatusChange(deps.store, clock, deps.config.publicUrl, change),
     webhookWorker: new WebhookWorker({ store: deps.store, clock, log, config: deps.config, network: { allowPrivate: deps.config.webhookAllowPrivate === true, localChain: deps.chain.isLocal }, ...(cluster ? { lease: cluster.outboxLease } : {}) }),
