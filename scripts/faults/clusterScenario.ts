@@ -61,7 +61,10 @@ export interface ClusterFigures {
   mailOwed: number;
   mailSent: number;
   mailDuplicated: number;
-  /** Claim messages sent again with the same Message-ID by the instance that took over a killed sender's claim. */
+  /**
+   * Claim messages claimed again after their sender was killed (attempts > 1): those the killed
+   * instance had already handed to the transport go out a second time with the same Message-ID.
+   */
   mailResentSameId: number;
 }
 
@@ -87,7 +90,7 @@ export function clusterRows(f: ClusterFigures, options: Pick<ClusterScenarioOpti
     row(CLUSTER_ROWS[6], `${f.revoked} / ${f.revokedOnChain}`, "all, accepted > 0", f.revoked > 0 && f.revokedOnChain === f.revoked),
     row(
       CLUSTER_ROWS[7],
-      `${f.mailOwed} / ${f.mailSent} / ${f.mailDuplicated} (${f.mailResentSameId} re-sent with the same Message-ID after their sender was killed)`,
+      `${f.mailOwed} / ${f.mailSent} / ${f.mailDuplicated} (${f.mailResentSameId} claimed again after their sender was killed, same Message-ID)`,
       "sent = owed, duplicated 0",
       f.mailSent === f.mailOwed && f.mailDuplicated === 0 && f.mailOwed > 0,
     ),

@@ -238,8 +238,10 @@ function writeClusterSection(rows: Row[], f: ClusterFigures, run: { seed: number
     "",
     renderTable(rows),
     "",
-    `Claim mail re-sent with the same Message-ID after its sender was killed: ${f.mailResentSameId} (a receiving SMTP server or the outbox`,
-    "folder keeps one copy: the duplicates column counts distinct messages per recipient).",
+    `Claim messages claimed again after their sender was killed: ${f.mailResentSameId}. Those the killed instance had already handed to`,
+    "the transport are delivered twice with the same Message-ID (the outbox folder keeps one file per Message-ID; an SMTP",
+    "receiver may or may not drop the repeat): at-least-once across a kill, never twice between live instances. The",
+    "duplicates column counts distinct messages per recipient.",
     CLUSTER_END,
     "",
   ].join("\n");

@@ -73,7 +73,10 @@ export class MailWorker extends PeriodicWorker {
         this.recovered = true;
       }
       for (;;) {
-        const due = this.deps.store.claimDueMail(unixSeconds(this.deps.clock), this.policy.batchSize, this.deps.lease);
+        // Several instances: claim what is sent at once, no more; a claimed row waits for its
+        // sender, and a killed sender's claimed rows wait for its lease to run out.
+        const limit = this.deps.lease ? Math.min(this.policy.batchSize, this.policy.concurrency * 2) : this.policy.batchSize;
+        const due = this.deps.store.claimDueMail(unixSeconds(this.deps.clock), limit, this.deps.lease);
         if (due.length === 0) return;
         await this.whileRenewingLease(() => this.sendAll(due));
         // Stopping mid-queue is fine: what is left stays pending for the next start.
