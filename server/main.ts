@@ -139,6 +139,7 @@ export async function startServer(hooks: StartHooks = {}): Promise<void> {
       publicUrl: config.publicUrl,
       issuerChainKey: (issuer) => issuerChainKey(box, issuer),
       onboard: async (issuer) => void (await onboardIssuer(issuerDeps, issuer, { restoring: true })),
+      holdIssuerStatus: (issuerId) => leases.hold(leaseName.statusWrites(issuerId)),
     });
   }
 
