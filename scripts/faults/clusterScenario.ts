@@ -37,7 +37,7 @@ export interface ClusterScenarioOptions {
   stallMs: number;
   random: () => number;
   log: (line: string) => void;
-  /** Kept for inspection when set (default: a new temporary folder, removed after a passing run). */
+  /** Where the database, the instances' logs and the chain's deployment go (default: a new temporary folder, kept and logged). */
   workDir?: string;
 }
 
@@ -115,6 +115,7 @@ export async function runClusterScenario(options: ClusterScenarioOptions): Promi
   const ticker = setInterval(() => void rpc(chain.rpcUrl, "evm_mine", [], 2000).catch(() => undefined), 1000);
   try {
     await cluster.start();
+    options.log(`cluster: logs and database in ${workDir}`);
     options.log(`cluster: ${options.instances} instances up (${cluster.instances.map((i) => i.baseUrl).join(", ")}), chain ${chain.rpcUrl}`);
     return await scenario(cluster, chain, dataDir, options, started);
   } finally {
