@@ -10,7 +10,7 @@ import { seededRandom } from "../../../scripts/faults/random";
 describe("cluster: three instances on one database, SIGKILLed mid-anchoring", function () {
   this.timeout(900_000);
 
-  it("anchors every accepted credential once, no root twice, each instance with its own operator, one claim mail per recipient", async () => {
+  it("anchors every accepted credential once, no root twice, from the instances' own keys without a nonce collision, one claim mail per recipient", async () => {
     const lines: string[] = [];
     const figures = await runClusterScenario({
       size: 1200,
@@ -34,7 +34,9 @@ describe("cluster: three instances on one database, SIGKILLed mid-anchoring", fu
     expect(figures.rootsTwice, context).to.equal(0);
     expect(figures.rootsOnChain, context).to.be.at.least(3);
     expect(figures.takeovers, context).to.be.at.least(1);
-    expect(figures.anchoringOperators, context).to.be.at.least(2);
+    // Which instance anchors a batch is whichever takes its lease first; each sends from its own key.
+    expect(figures.anchoringOperators, context).to.be.at.least(1);
+    expect(figures.unknownOperatorTxs, context).to.equal(0);
     expect(figures.nonceCollisions, context).to.equal(0);
     expect(figures.revoked, context).to.equal(24);
     expect(figures.revokedOnChain, context).to.equal(24);
