@@ -50,6 +50,7 @@ import { MailWorker, type MailRetryPolicy } from "./worker/mailWorker";
 import { BatchWorker, type WorkerPausePoint } from "./worker/batchWorker";
 import { StatusWriter } from "./worker/statusWriter";
 import { AccreditorWriter } from "./worker/accreditorWriter";
+import { createWorkerCluster } from "./cluster/workerCluster";
 import { accreditorsRouter } from "./routes/accreditors";
 import { AccreditorStore } from "./store/accreditors/AccreditorStore";
 import { createAccreditorChain } from "./chain/accreditorChain";
@@ -103,10 +104,13 @@ export function createApp(deps: AppDeps): CredanchorApp {
   const metrics = deps.metrics ?? new Metrics();
   metrics.observeStore(deps.store);
   const box = createSecretBox(deps.config.keyEncryptionSecret);
+  // Several instances on one database (server/cluster): leases, and this instance's operator authorised per issuer.
+  const cluster = deps.config.cluster ? createWorkerCluster({ cluster: deps.config.cluster, store: deps.store, chain: deps.chain, clock, box, log }) : undefined;
+  const clusterDeps = cluster ? { leases: cluster.leases, ensureOperator: cluster.ensureOperator } : {};
   const workerDeps = { store: deps.store, chain: deps.chain, clock, config: deps.config, log, metrics, issuerChainKey: (issuer: IssuerRecord) => issuerChainKey(box, issuer) };
   const chainInfo = { chainId: deps.chain.chainId, registry: deps.chain.registry, isLocal: deps.chain.isLocal };
   const mailDeps = { store: deps.store, config: deps.config, chain: chainInfo, ...(deps.mailer ? { mailer: deps.mailer } : {}) };
-  const batchWorker = new BatchWorker({ ...workerDeps, ...(deps.workerPauseAt ? { pauseAt: deps.workerPauseAt } : {}) });
+  const batchWorker = new BatchWorker({ ...workerDeps, ...clusterDeps, ...(deps.workerPauseAt ? { pauseAt: deps.workerPauseAt } : {}) });
   const workerLagSeconds = () => (batchWorker.lastPassEndedAt === undefined ? undefined : (Date.now() - batchWorker.lastPassEndedAt) / 1000);
   metrics.observeWorkerLag(workerLagSeconds);
   const readiness =
@@ -130,7 +134,7 @@ export function createApp(deps: AppDeps): CredanchorApp {
         publicUrl: deps.config.publicUrl,
       }
     : undefined;
-  const accreditorWriter = accreditorDeps ? new AccreditorWriter({ ...accreditorDeps, intervalMs: Math.max(deps.config.workerIntervalMs, 1000) }) : undefined;
+  const accreditorWriter = accreditorDeps ? new AccreditorWriter({ ...accreditorDeps, intervalMs: Math.max(deps.config.workerIntervalMs, 1000), ...(cluster ? { leases: cluster.leases } : {}) }) : undefined;
   const recordFetcher = createRecordFetcher(accreditorDeps, createSafeDocumentFetcher({ maxBytes: RECOGNITION_RECORD_MAX_BYTES, accept: "application/json", ...deps.fetchOptions }));
   const context: AppContext = {
     store: deps.store,
@@ -145,14 +149,16 @@ export function createApp(deps: AppDeps): CredanchorApp {
     readiness,
     authenticate: createAuthenticator(deps.store, deps.config.adminApiKey, accreditorDeps ? (hash) => accreditorDeps.accreditors.accreditorIdByKeyHash(hash) : undefined),
     batchWorker,
-    statusWriter: new StatusWriter(workerDeps),
+    ...(cluster ? { leases: cluster.leases } : {}),
+    statusWriter: new StatusWriter({ ...workerDeps, ...clusterDeps }),
     onStatusChangeQueued: (change) => flagAfterStatusChange(deps.store, clock, deps.config.publicUrl, change),
-    webhookWorker: new WebhookWorker({ store: deps.store, clock, log, config: deps.config, network: { allowPrivate: deps.config.webhookAllowPrivate === true, localChain: deps.chain.isLocal } }),
+    webhookWorker: new WebhookWorker({ store: deps.store, clock, log, config: deps.config, network: { allowPrivate: deps.config.webhookAllowPrivate === true, localChain: deps.chain.isLocal }, ...(cluster ? { lease: cluster.outboxLease } : {}) }),
     mailWorker: new MailWorker({
       ...workerDeps,
       mailer: learnerServices(mailDeps).mailer,
       noLongerOwed: claimReminderNoLongerOwed(deps.store.learners),
       ...(deps.mailRetry ? { retry: deps.mailRetry } : {}),
+      ...(cluster ? { lease: cluster.outboxLease } : {}),
     }),
     // In a worker thread: checking signatures would otherwise hold the event loop.
     verify: async (credentials) => {

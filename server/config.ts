@@ -60,6 +60,11 @@ export interface ServerConfig {
   /** Warnings to print at start (generated secrets and the like). */
   warnings: string[];
   /**
+   * Several instances on one database (server/cluster). Absent in configs built by hand
+   * (tests): one instance, a random id, 30 s leases.
+   */
+  cluster?: ClusterConfig;
+  /**
    * POST /api/v1/verify trusts only these registries (TRUSTED_REGISTRIES, comma-separated
    * addresses on this instance's chain); unset: this instance's own deployment's registry.
    * They narrow trust, never widen it: a registry must also run the genuine code.
@@ -184,6 +189,34 @@ export function loadConfig(env: Env = process.env): ServerConfig {
       maxBytes: intFrom(env, "COISSUE_PARTNER_MAX_BYTES", 16 * 1024 * 1024, 1024, 256 * 1024 * 1024),
     },
     webhookAllowPrivate: booleanFrom(env, "WEBHOOK_ALLOW_PRIVATE") ?? false,
+    cluster: clusterConfigFrom(env),
+  };
+}
+
+export interface ClusterConfig {
+  /** INSTANCE_ID: names this process in leases and logs; default a random id per start. */
+  instanceId: string;
+  /** True when INSTANCE_ID was not set (main logs the generated one). */
+  instanceIdGenerated: boolean;
+  /**
+   * INSTANCE_INDEX (0-9): on the embedded local chain without OPERATOR_PRIVATE_KEY, instance N
+   * sends from the development account N (0 is the default instance's, as `npm start` has it).
+   */
+  instanceIndex: number;
+  /** LEASE_SECONDS: how long a unit of work stays an instance's without renewal; a killed one's is taken over after it. */
+  leaseSeconds: number;
+}
+
+export function clusterConfigFrom(env: Env): ClusterConfig {
+  const given = nonEmpty(env.INSTANCE_ID);
+  if (given !== undefined && !/^[A-Za-z0-9._-]{1,64}$/.test(given)) {
+    throw new InvalidArgumentError(`INSTANCE_ID must be 1-64 letters, digits, '.', '_' or '-' (got ${JSON.stringify(given.slice(0, 80))})`, { name: "INSTANCE_ID" });
+  }
+  return {
+    instanceId: given ?? `instance-${crypto.randomBytes(4).toString("hex")}`,
+    instanceIdGenerated: given === undefined,
+    instanceIndex: intFrom(env, "INSTANCE_INDEX", 0, 0, 9),
+    leaseSeconds: intFrom(env, "LEASE_SECONDS", 30, 2, 3600),
   };
 }
 

@@ -27,6 +27,8 @@ export interface AppContext {
   readiness: Readiness;
   authenticate: Authenticate;
   batchWorker: BatchWorker;
+  /** Several instances on one database (server/cluster): this instance's leases; absent when built without a cluster config. */
+  leases?: import("./cluster/instanceLeases").InstanceLeases;
   statusWriter: StatusWriter;
   /** Sends the mail outbox (claim links recorded with their awards). */
   mailWorker: MailWorker;

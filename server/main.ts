@@ -23,7 +23,9 @@ import { LOCAL_CHAIN_ID, startLocalNode, type LocalNode } from "./chain/localNod
 import { reconcileChain } from "./chain/reconcile";
 import { createViemChain } from "./chain/viemChain";
 import { systemClock } from "./clock";
-import { HARDHAT_DEFAULT_OPERATOR_KEY, loadConfig, secretsOf, type ServerConfig } from "./config";
+import { clusterConfigFrom, HARDHAT_DEFAULT_OPERATOR_KEY, loadConfig, secretsOf, type ServerConfig } from "./config";
+import { InstanceLeases, leaseName } from "./cluster/instanceLeases";
+import { backfillChainTxOperators, localOperatorKey } from "./cluster/operatorKeys";
 import { createSecretBox } from "./crypto/secretBox";
 import { Readiness, databaseWriteProbe } from "./health";
 import { createLogger, createScrubber, type Logger } from "./log";
@@ -52,6 +54,8 @@ export async function startServer(hooks: StartHooks = {}): Promise<void> {
     secrets: [config.rpcUrl, config.operatorPrivateKey, config.adminApiKey, config.keyEncryptionSecret, config.smtpUrl],
   });
   for (const warning of config.warnings) log.warn(warning);
+  const cluster = config.cluster ?? clusterConfigFrom({});
+  log.info({ instance: cluster.instanceId, generated: cluster.instanceIdGenerated, leaseSeconds: cluster.leaseSeconds }, "instance identity");
   const say = (message: string, level: "info" | "warn" | "error" = "info") => log[level](message);
 
   let node: LocalNode | undefined;
@@ -62,7 +66,8 @@ export async function startServer(hooks: StartHooks = {}): Promise<void> {
   if (!rpcUrl) {
     node = await startLocalNode(config.chainPort, { log: say, stateFile: path.join(config.dataDir, "chain-state.json"), stateIntervalSeconds: 1 });
     rpcUrl = node.rpcUrl;
-    operatorKey ??= HARDHAT_DEFAULT_OPERATOR_KEY;
+    // Instance N of several on the embedded chain sends from development account N (server/cluster).
+    operatorKey ??= cluster.instanceIndex === 0 ? HARDHAT_DEFAULT_OPERATOR_KEY : localOperatorKey(cluster.instanceIndex);
     const chainDef = defineChain({ id: LOCAL_CHAIN_ID, name: "credanchor-local", nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 }, rpcUrls: { default: { http: [rpcUrl] } } });
     const client = createPublicClient({ chain: chainDef, transport: viemHttp(rpcUrl) }) as PublicClient;
     const wallet = createWalletClient({ chain: chainDef, account: privateKeyToAccount(operatorKey), transport: viemHttp(rpcUrl) });
@@ -110,19 +115,35 @@ export async function startServer(hooks: StartHooks = {}): Promise<void> {
       }),
   });
 
-  // Nothing recorded as on chain may be missing from it before the first request.
+  // Nothing recorded as on chain may be missing from it before the first request. With several
+  // instances on one database, one of them reconciles (and creates the demo issuer) at a time.
   const box = createSecretBox(config.keyEncryptionSecret);
   const issuerDeps = { store, chain, clock: systemClock, box, log };
-  await reconcileChain({
-    store,
-    chain,
-    clock: systemClock,
-    log,
-    publicUrl: config.publicUrl,
-    issuerChainKey: (issuer) => issuerChainKey(box, issuer),
-    onboard: async (issuer) => void (await onboardIssuer(issuerDeps, issuer, { restoring: true })),
-  });
-  const demo = await ensureDemoIssuer(issuerDeps, config.dataDir);
+  const leases = new InstanceLeases({ leases: store.leases, instanceId: cluster.instanceId, leaseSeconds: cluster.leaseSeconds, log });
+  const demo = await leases.exclusively(
+    leaseName.startup,
+    async () => {
+      const named = await backfillChainTxOperators(store);
+      if (named > 0) log.info({ transactions: named }, "stored transactions named their operator (recovered from their signatures)");
+      await reconcileStore();
+      return ensureDemoIssuer(issuerDeps, config.dataDir);
+    },
+    { onWait: (holder) => log.info({ holder }, "another instance is starting (reconciling the chain); waiting for it") },
+  );
+  log.info({ instance: cluster.instanceId, operator: chain.operator }, "this instance anchors with its own operator key");
+
+  async function reconcileStore() {
+    await reconcileChain({
+      store,
+      chain,
+      clock: systemClock,
+      log,
+      publicUrl: config.publicUrl,
+      issuerChainKey: (issuer) => issuerChainKey(box, issuer),
+      onboard: async (issuer) => void (await onboardIssuer(issuerDeps, issuer, { restoring: true })),
+      holdIssuerStatus: (issuerId) => leases.hold(leaseName.statusWrites(issuerId)),
+    });
+  }
 
   const server: Server = await new Promise((resolve, reject) => {
     const s = http.createServer(handle.requestListener);
@@ -142,6 +163,7 @@ export async function startServer(hooks: StartHooks = {}): Promise<void> {
     `  health        ${base}/healthz   ready: ${base}/readyz   metrics: ${base}/metrics`,
     `  chain         ${node ? rpcUrl : "RPC_URL"} (chain ${chain.chainId}${node ? ", embedded anvil, state in DATA_DIR/chain-state.json" : ""}), registry ${registry}`,
     `  data          ${config.dataDir}`,
+    `  instance      ${cluster.instanceId}   operator ${chain.operator}`,
     `  admin key     ${config.adminApiKey}${config.adminApiKeyGenerated ? "   (generated now, kept in DATA_DIR/admin-api-key)" : ""}`,
     `  demo issuer   ${demo.issuer.id}  ${demo.issuer.did}`,
     `  issuer key    ${demo.apiKey}`,

@@ -6,7 +6,10 @@
  *   npm run test:faults                 the full run (≥ 20 kills during awards of 5,000, 10,000
  *                                       fuzz cases, 200 clients for 60 s); writes RELIABILITY.md
  *   npm run test:faults -- --quick      the bounded run npm test uses (a few minutes)
- *   --only=kills,chain,fuzz,load,wallet run some phases (development)
+ *   --only=kills,chain,fuzz,load,wallet,cluster run some phases (development)
+ *   --size=N                            credentials of the cluster scenario (three instances on one
+ *                                       database, SIGKILLed at random; default 3,000, quick 600;
+ *                                       --size=100000 for the full figures in RELIABILITY.md)
  *   --seed=N                            the random source (default: time; printed)
  *   --json=FILE                         the rows as JSON too
  *   --kills=N --award-size=N --fuzz-cases=N --load-seconds=N --load-clients=N --chain-down-seconds=N
@@ -25,6 +28,7 @@ import { FUZZ_ROWS, runFuzzer } from "./fuzzer";
 import { LOAD_ROWS, runLoad } from "./loadGenerator";
 import { WALLET_ROWS, runWalletAttacks } from "./walletAttacks";
 import { seededRandom } from "./random";
+import { CLUSTER_ROWS, clusterRows, runClusterScenario, type ClusterFigures } from "./clusterScenario";
 
 const REPO_ROOT = path.resolve(__dirname, "..", "..");
 
@@ -35,14 +39,16 @@ export interface SuiteOptions {
   /** Development overrides of the run's sizes (--kills=N, --award-size=N, --fuzz-cases=N, --load-seconds=N). */
   overrides?: Partial<ReturnType<typeof suiteParameters>>;
   log: (line: string) => void;
+  /** Filled by the cluster phase when it ran (RELIABILITY.md's cluster section). */
+  clusterFigures?: ClusterFigures;
 }
 
-export const PHASES = ["kills", "chain", "fuzz", "load", "wallet"] as const;
+export const PHASES = ["kills", "chain", "fuzz", "load", "wallet", "cluster"] as const;
 
 export function suiteParameters(quick: boolean) {
   return quick
-    ? { kills: 7, awardSize: 300, downloadsPerKill: 5, settleMs: 180_000, stallMs: 45_000, fuzzCases: 2000, loadSeconds: 10, loadClients: 50, chainDownSeconds: 10, timingRounds: 10 }
-    : { kills: 20, awardSize: 5000, downloadsPerKill: 20, settleMs: 600_000, stallMs: 60_000, fuzzCases: 10_000, loadSeconds: 60, loadClients: 200, chainDownSeconds: 30, timingRounds: 30 };
+    ? { kills: 7, awardSize: 300, downloadsPerKill: 5, settleMs: 180_000, stallMs: 45_000, fuzzCases: 2000, loadSeconds: 10, loadClients: 50, chainDownSeconds: 10, timingRounds: 10, clusterSize: 600, clusterKills: 3 }
+    : { kills: 20, awardSize: 5000, downloadsPerKill: 20, settleMs: 600_000, stallMs: 60_000, fuzzCases: 10_000, loadSeconds: 60, loadClients: 200, chainDownSeconds: 30, timingRounds: 30, clusterSize: 3000, clusterKills: 6 };
 }
 
 async function phase(name: string, rowNames: readonly string[], run: () => Promise<Row[]>, log: (line: string) => void): Promise<Row[]> {
@@ -89,6 +95,21 @@ export async function runSuite(options: SuiteOptions): Promise<Row[]> {
     fuzz: () => withServer("fuzz", {}, (server) => runFuzzer(server, { cases: p.fuzzCases, parallel: 8, random: randomFor("fuzz"), log }), FUZZ_ROWS),
     load: () => withServer("load", {}, (server) => runLoad(server, { clients: p.loadClients, seconds: p.loadSeconds, random: randomFor("load"), log }), LOAD_ROWS),
     wallet: () => withServer("wallet", {}, (server) => runWalletAttacks(server, { timingRounds: p.timingRounds, log }), WALLET_ROWS),
+    cluster: () =>
+      phase(
+        "cluster",
+        CLUSTER_ROWS,
+        async () => {
+          // A kill every few seconds whatever the size: a larger run gets more of them.
+          const kills = Math.max(p.clusterKills, Math.round(p.clusterSize / 5000));
+          const scenario = { size: p.clusterSize, awardSize: Math.min(500, Math.max(50, Math.round(p.clusterSize / 60))), kills, instances: 3, leaseSeconds: 5, batchMaxSize: Math.max(100, Math.round(p.clusterSize / 30)), settleMs: p.settleMs * 2, stallMs: p.stallMs * 2, random: randomFor("cluster"), log };
+          const figures = await runClusterScenario(scenario);
+          options.clusterFigures = figures;
+          log(`cluster figures: ${JSON.stringify(figures)}`);
+          return clusterRows(figures, scenario);
+        },
+        log,
+      ),
   };
   const run = (name: (typeof PHASES)[number]) => (options.phases.has(name) ? phases[name]() : Promise.resolve([]));
 
@@ -101,7 +122,9 @@ export async function runSuite(options: SuiteOptions): Promise<Row[]> {
     (async () => [...(await run("chain")), ...(await run("fuzz")), ...(await run("wallet"))])(),
   ]);
   const loadRows = await run("load");
-  return [...killRows, ...otherRows, ...loadRows];
+  // Three instances and a chain of their own: alone, after the others.
+  const clusterRowsMeasured = await run("cluster");
+  return [...killRows, ...otherRows, ...loadRows, ...clusterRowsMeasured];
 }
 
 export function machineDescription(): string {
@@ -134,11 +157,17 @@ async function main(): Promise<void> {
   const log = (line: string) => process.stderr.write(`[faults ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
   log(`${quick ? "quick" : "full"} run, phases ${[...phases].join(", ")}, seed ${seed}`);
   const overrides: Partial<ReturnType<typeof suiteParameters>> = {};
+  const size = argValue(args, "size") ?? (args.includes("--size") ? args[args.indexOf("--size") + 1] : undefined);
+  if (size !== undefined) {
+    if (!/^\d+$/.test(size) || Number(size) < 100) throw new Error(`--size is a number of credentials, at least 100 (got ${size})`);
+    overrides.clusterSize = Number(size);
+  }
   for (const [arg, field] of [["kills", "kills"], ["settle-ms", "settleMs"], ["award-size", "awardSize"], ["fuzz-cases", "fuzzCases"], ["load-seconds", "loadSeconds"], ["load-clients", "loadClients"], ["chain-down-seconds", "chainDownSeconds"]] as const) {
     const value = argValue(args, arg);
     if (value !== undefined) overrides[field] = Number(value);
   }
-  const rows = await runSuite({ quick, phases, seed, log, overrides });
+  const suite: SuiteOptions = { quick, phases, seed, log, overrides };
+  const rows = await runSuite(suite);
   killEverythingStarted();
   const table = renderTable(rows);
   const minutes = ((Date.now() - startedAt.getTime()) / 60_000).toFixed(1);
@@ -181,7 +210,46 @@ async function main(): Promise<void> {
     fs.writeFileSync(path.join(REPO_ROOT, "RELIABILITY.md"), doc);
     log("wrote RELIABILITY.md");
   }
+  if (!quick && suite.clusterFigures) {
+    writeClusterSection(rows.filter((r) => r.name.startsWith("cluster:")), suite.clusterFigures, { seed, minutes, startedAt });
+    log("wrote the cluster section of RELIABILITY.md");
+  }
   process.exitCode = allPass(rows) ? 0 : 1;
+}
+
+const CLUSTER_BEGIN = "<!-- cluster-faults:begin -->";
+const CLUSTER_END = "<!-- cluster-faults:end -->";
+
+/** RELIABILITY.md's cluster section, replaced in place (the rest of the file is the full run's). */
+function writeClusterSection(rows: Row[], f: ClusterFigures, run: { seed: number; minutes: string; startedAt: Date }): void {
+  const file = path.join(REPO_ROOT, "RELIABILITY.md");
+  const section = [
+    CLUSTER_BEGIN,
+    "## Several instances (cluster scenario)",
+    "",
+    `\`npm run test:faults -- --only=cluster --size=${f.accepted >= 1000 ? f.accepted : "N"}\` (scripts/faults/clusterScenario.ts): ${f.instances} server processes on one SQLite file`,
+    "(WAL) and one anvil chain, each anchoring with its own operator key; awards spread round-robin over them; SIGKILL of a",
+    "random instance every 2-5 s (one that holds a batch between sealing and confirmation when there is one), restarted",
+    "a moment later. LEASE_SECONDS=5, two confirmations, a block a second.",
+    "",
+    `- date: ${run.startedAt.toISOString()} (${run.minutes} min for the run, ${f.seconds} s for the scenario)`,
+    `- commit: ${commitDescription()}; machine: ${machineDescription()}`,
+    `- seed: ${run.seed}`,
+    "",
+    renderTable(rows),
+    "",
+    `Claim messages claimed again after their sender was killed: ${f.mailResentSameId}. Those the killed instance had already handed to`,
+    "the transport are delivered twice with the same Message-ID (the outbox folder keeps one file per Message-ID; an SMTP",
+    "receiver may or may not drop the repeat): at-least-once across a kill, never twice between live instances. The",
+    "duplicates column counts distinct messages per recipient.",
+    CLUSTER_END,
+    "",
+  ].join("\n");
+  const before = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "# RELIABILITY\n\n";
+  const start = before.indexOf(CLUSTER_BEGIN);
+  const end = before.indexOf(CLUSTER_END);
+  const next = start >= 0 && end > start ? `${before.slice(0, start)}${section}${before.slice(end + CLUSTER_END.length + 1)}` : `${before.trimEnd()}\n\n${section}`;
+  fs.writeFileSync(file, next);
 }
 
 if (require.main === module) {

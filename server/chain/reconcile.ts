@@ -42,6 +42,12 @@ export interface ReconcileDeps {
   onboard(issuer: IssuerRecord): Promise<void>;
   /** How long to wait for one written transaction to be mined. */
   receiptTimeoutMs?: number;
+  /**
+   * Several instances (server/cluster): takes the issuer's status-writes lease; false while
+   * another live instance holds it (its status writer owns the issuer's registry nonce, so its
+   * bits are not rewritten from here). Absent: always ours.
+   */
+  holdIssuerStatus?: (issuerId: string) => boolean;
 }
 
 export interface ReconcileReport {
@@ -83,7 +89,8 @@ export async function reconcileChain(deps: ReconcileDeps): Promise<ReconcileRepo
 async function replayOperatorTransactions(deps: ReconcileDeps, report: ReconcileReport): Promise<void> {
   const { store, chain, log } = deps;
   let expected = await chain.latestNonce();
-  const stored = store.listChainTxsFromNonce(expected);
+  // Our operator's only: another instance's transactions are in its own nonce sequence (server/cluster).
+  const stored = store.listChainTxsFromNonce(expected, chain.operator);
   const byNonce = new Map<number, ChainTxRecord>();
   for (const tx of stored) if (tx.state !== "abandoned" && !byNonce.has(tx.nonce)) byNonce.set(tx.nonce, tx);
   const sent: ChainTxRecord[] = [];
@@ -169,6 +176,10 @@ async function rewriteStatusBits(deps: ReconcileDeps, report: ReconcileReport): 
   for (const list of lists.values()) {
     const issuer = store.getIssuer(list.issuerId);
     if (!issuer) continue;
+    if (deps.holdIssuerStatus && !deps.holdIssuerStatus(list.issuerId)) {
+      log.warn({ issuer: list.issuerId, listId: list.listId }, "another instance writes this issuer's status now; its lists are checked at that instance's next start");
+      continue;
+    }
     const revocation = await chain.statusWords(issuer.address, list.listId, "revocation");
     const suspension = await chain.statusWords(issuer.address, list.listId, "suspension");
     const missing: Omit<StatusChangeRecord, "id">[] = [];

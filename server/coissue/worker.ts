@@ -47,6 +47,9 @@ export class CoIssuanceWorker extends PeriodicWorker {
   private async guarded(key: string, step: () => Promise<void>): Promise<void> {
     const retry = this.retryAt.get(key);
     if (retry && Date.now() < retry.at) return;
+    // Several instances on one database: each step runs on the one instance holding its lease.
+    const lease = `coissue:${key}`;
+    if (this.ctx.leases && !this.ctx.leases.hold(lease)) return;
     try {
       await step();
       this.retryAt.delete(key);
@@ -54,6 +57,8 @@ export class CoIssuanceWorker extends PeriodicWorker {
       const failures = (retry?.failures ?? 0) + 1;
       this.retryAt.set(key, { at: Date.now() + Math.min(MAX_BACKOFF_MS, 250 * 2 ** Math.min(failures, 7)), failures });
       this.ctx.log.warn({ err: error, step: key }, "co-issuance step failed; will retry");
+    } finally {
+      this.ctx.leases?.release(lease);
     }
   }
 

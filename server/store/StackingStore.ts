@@ -103,9 +103,13 @@ export interface StackingStore {
   getWebhook(issuerId: string): WebhookRecord | undefined;
   /** Records an event (inside the caller's transaction); an event id already recorded is skipped. */
   enqueueWebhookEvent(event: { eventId: string; issuerId: string; type: string; payloadJson: string }, now: number): boolean;
-  claimDueWebhookEvents(now: number, limit: number): WebhookEventRecord[];
+  /** pending and due → sending; with `lease`, also `sending` ones whose sender's lease ran out (server/cluster). */
+  claimDueWebhookEvents(now: number, limit: number, lease?: { owner: string; seconds: number }): WebhookEventRecord[];
   markWebhookSent(id: number, now: number): void;
   markWebhookAttemptFailed(id: number, error: string, retryAt: number | null): void;
-  recoverInterruptedWebhooks(now: number): number;
+  /** sending → pending; with `owner`, only its own, unowned or expired ones (another live instance's are left alone). */
+  recoverInterruptedWebhooks(now: number, owner?: string): number;
+  /** Extends the lease of every event `owner` is delivering to `until`; returns how many. */
+  renewWebhookLease(owner: string, until: number): number;
   listWebhookEvents(issuerId: string): WebhookEventRecord[];
 }

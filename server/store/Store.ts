@@ -23,6 +23,7 @@ export interface BatchAnchorFields {
   anchoredAt: number;
 }
 import type { StackingStore } from "./StackingStore";
+import type { LeaseStore } from "./LeaseStore";
 
 export type BatchState = "open" | "sealed" | "submitted" | "confirmed";
 export type CredentialState = "signed" | "batched" | "anchored";
@@ -152,9 +153,14 @@ export interface ChainTxRecord {
   minedHash: `0x${string}` | null;
   createdAt: number;
   sentAt: number | null;
+  /** The operator address that signed it (lower-case; migration 070), null for a row not yet backfilled. */
+  operator: string | null;
 }
 
-export type NewChainTx = Pick<ChainTxRecord, "purpose" | "nonce" | "to" | "data" | "rawTx" | "txHash" | "maxFeePerGas" | "maxPriorityFeePerGas" | "gas">;
+export type NewChainTx = Pick<ChainTxRecord, "purpose" | "nonce" | "to" | "data" | "rawTx" | "txHash" | "maxFeePerGas" | "maxPriorityFeePerGas" | "gas"> & {
+  /** The signing operator's address; every instance signs with its own key (migration 070). */
+  operator?: string;
+};
 
 export interface StatusChangeRecord {
   id: number;
@@ -209,6 +215,15 @@ export interface StatusListPolicy {
   random: (bound: number) => number;
 }
 
+/**
+ * Who claims outbox rows and for how long (several instances, migration 070): a row in `sending`
+ * is taken over by another claim only once `now` passed its lease.
+ */
+export interface OutboxLease {
+  owner: string;
+  seconds: number;
+}
+
 export interface Store {
   /** Runs `fn` in one transaction (nested calls join the outer one). */
   transaction<T>(fn: () => T): T;
@@ -225,6 +240,8 @@ export interface Store {
   readonly console: ConsoleStore;
   /** Stacked badges: credits, stacking rules, flags and the webhook outbox (migration 030). */
   readonly stacking: StackingStore;
+  /** Leases on units of work shared by several instances (migration 070, server/cluster). */
+  readonly leases: LeaseStore;
   close(): void;
 
   insertIssuer(issuer: IssuerRecord): void;
@@ -318,9 +335,13 @@ export interface Store {
   getChainTx(id: number): ChainTxRecord | undefined;
   listLiveChainTxs(): ChainTxRecord[];
   /** Every stored operator transaction from `nonce` up (any state), by nonce then id: the start-up reconciliation replays them. */
-  listChainTxsFromNonce(nonce: number): ChainTxRecord[];
-  /** Highest nonce among transactions not yet resolved (signed or sent). */
-  highestNonce(): number | undefined;
+  /** From `nonce` on; with `operator`, only that operator's (each instance has its own nonce sequence). */
+  listChainTxsFromNonce(nonce: number, operator?: string): ChainTxRecord[];
+  /** Highest nonce among transactions not yet resolved (signed or sent); with `operator`, among that operator's. */
+  highestNonce(operator?: string): number | undefined;
+  /** Transactions stored before migration 070 named their operator (oldest first, at most `limit`). */
+  listChainTxsWithoutOperator(limit: number): ChainTxRecord[];
+  setChainTxOperator(id: number, operator: string): void;
   markChainTxSent(id: number, now: number): void;
   replaceChainTx(id: number, replacement: Pick<ChainTxRecord, "rawTx" | "txHash" | "maxFeePerGas" | "maxPriorityFeePerGas">): void;
   markChainTxMined(id: number, minedHash: `0x${string}`, blockNumber: number, succeeded: boolean): void;
@@ -346,14 +367,24 @@ export interface Store {
    * (purpose, ref, recipient) is already recorded is skipped; returns how many were new.
    */
   enqueueMail(messages: readonly NewMail[], now: number): number;
-  /** pending and due → sending (attempts + 1), oldest first, in one transaction. */
-  claimDueMail(now: number, limit: number): MailRecord[];
+  /**
+   * pending and due → sending (attempts + 1), oldest first, in one transaction. With `lease`, the
+   * rows name their sender until now + seconds, and `sending` rows whose lease ran out (their
+   * sender died) are claimed again: one claim wins across processes.
+   */
+  claimDueMail(now: number, limit: number, lease?: OutboxLease): MailRecord[];
   /** sending → sent; the body is dropped. */
   markMailSent(id: number, now: number): void;
   /** sending → pending again at `retryAt`, or → failed for good when `retryAt` is null. */
   markMailAttemptFailed(id: number, error: string, retryAt: number | null): void;
-  /** sending → pending (due now): a process that died mid-send left them; returns how many. */
-  recoverInterruptedMail(now: number): number;
+  /**
+   * sending → pending (due now): a process that died mid-send left them; returns how many. With
+   * `owner`, only rows of that owner, without one, or whose lease ran out: another live
+   * instance's sends are left to it.
+   */
+  recoverInterruptedMail(now: number, owner?: string): number;
+  /** Extends the lease of every message `owner` is sending to `until` (its sender is alive and still at it); returns how many. */
+  renewMailLease(owner: string, until: number): number;
   getMail(id: number): MailRecord | undefined;
   countMailByState(): Record<MailState, number>;
 

@@ -77,16 +77,21 @@ function applyPending(db: SqlDatabase, migrations: readonly Migration[], sqlOf: 
   const done: string[] = [];
   for (const migration of migrations) {
     if (applied.has(migration.version)) continue;
+    // IMMEDIATE and checked again inside: several instances starting together on one file
+    // (server/cluster) apply each migration once; the others wait, then find it recorded.
+    // (On PostgreSQL the advisory lock taken above already makes them wait.)
     const sql = sqlOf(migration);
-    db.transaction(() => {
+    const ran = db.transaction(() => {
+      if (db.prepare("SELECT version FROM schema_migrations WHERE version = ?").get(migration.version)) return false;
       db.exec(sql);
       db.prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)").run(
         migration.version,
         migration.name,
         Math.floor(Date.now() / 1000),
       );
-    })();
-    done.push(`${String(migration.version).padStart(3, "0")}_${migration.name}`);
+      return true;
+    }).immediate();
+    if (ran) done.push(`${String(migration.version).padStart(3, "0")}_${migration.name}`);
   }
   return done;
 }

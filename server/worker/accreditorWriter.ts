@@ -10,6 +10,7 @@ import type { Logger } from "../log";
 import { settleAccreditorTx } from "../services/accreditors";
 import type { AccreditorStore } from "../store/accreditors/AccreditorStore";
 import { PeriodicWorker } from "./periodicWorker";
+import { leaseName, type InstanceLeases } from "../cluster/instanceLeases";
 
 export interface AccreditorWriterDeps {
   accreditors: AccreditorStore;
@@ -17,6 +18,8 @@ export interface AccreditorWriterDeps {
   clock: Clock;
   log: Logger;
   intervalMs: number;
+  /** Several instances on one database: one of them settles accreditors' transactions at a time. */
+  leases?: InstanceLeases;
 }
 
 export class AccreditorWriter extends PeriodicWorker {
@@ -26,6 +29,7 @@ export class AccreditorWriter extends PeriodicWorker {
 
   protected async pass(): Promise<void> {
     const { accreditors, accreditorChain, clock, log } = this.deps;
+    if (this.deps.leases && !this.deps.leases.hold(leaseName.accreditorWriter)) return;
     for (const tx of accreditors.listTxs({ state: "submitted" })) {
       try {
         const settled = await settleAccreditorTx(this.deps, tx);

@@ -15,7 +15,8 @@ import { unixSeconds, type Clock } from "../clock";
 import type { ServerConfig } from "../config";
 import type { Logger } from "../log";
 import type { Metrics } from "../metrics";
-import type { BatchRecord, Store } from "../store/Store";
+import type { BatchRecord, IssuerRecord, Store } from "../store/Store";
+import { leaseName, type InstanceLeases } from "../cluster/instanceLeases";
 import { BATCH_TREE_FORMAT, levelsFromV1Tree, sealStoredBatch } from "./batchTree";
 import { followOperatorTx, prepareOperatorTx } from "./operatorTx";
 import { PeriodicWorker } from "./periodicWorker";
@@ -39,6 +40,14 @@ export interface BatchWorkerDeps {
   metrics: Metrics;
   /** Test hook: the worker stops for good right after a batch reaches this state. */
   pauseAt?: WorkerPausePoint;
+  /**
+   * Several instances on one database (server/cluster): each step on a batch runs under the
+   * batch's lease, so one instance seals, anchors and follows it; a dead instance's batch is
+   * taken over once its lease expires. Absent: this process is the only one.
+   */
+  leases?: InstanceLeases;
+  /** Makes sure this instance's operator may anchor for the issuer (authorised once per issuer and process). */
+  ensureOperator?: (issuer: IssuerRecord) => Promise<void>;
 }
 
 export interface ClosedBatch {
@@ -73,6 +82,8 @@ export class BatchWorker extends PeriodicWorker {
     let failed = false;
     const guarded = async (batch: BatchRecord, step: (b: BatchRecord) => Promise<unknown> | unknown) => {
       if (this.pausedAt) return;
+      // Another live instance holds this batch: its step, not ours.
+      if (this.deps.leases && !this.deps.leases.hold(leaseName.batch(batch.id))) return;
       try {
         await step(batch);
       } catch (error) {
@@ -121,7 +132,7 @@ export class BatchWorker extends PeriodicWorker {
     }
   }
 
-  /** open → sealed. */
+  /** open → sealed (the batch row is re-read and changed in one transaction: one instance seals it). */
   private seal(stale: BatchRecord): ClosedBatch | undefined {
     // Re-read: a request may have sealed it since this pass listed the open batches.
     const batch = this.deps.store.getBatch(stale.id);
@@ -137,6 +148,8 @@ export class BatchWorker extends PeriodicWorker {
     const { store, chain, clock } = this.deps;
     const issuer = store.getIssuer(batch.issuerId)!;
     const root = batch.root!;
+    // Re-read under our lease: another instance may have moved the batch on before we held it.
+    if (store.getBatch(batch.id)?.state !== "sealed") return;
     const record = await chain.anchorRecord(issuer.address, root);
     if (record.anchoredAt !== 0n) {
       // Our root is already on chain (we crashed after sending, or a reorg brought the batch
@@ -148,6 +161,8 @@ export class BatchWorker extends PeriodicWorker {
       this.deps.log.info({ batch: batch.id, root }, "root already anchored on chain; adopted");
       return;
     }
+    // This instance's operator may not be authorised by an issuer onboarded by another instance.
+    await this.deps.ensureOperator?.(issuer);
     const uri = `${this.deps.config.publicUrl}/api/v1/batches/${batch.id}`;
     // A co-issued batch (server/coissue) names its co-issuers and threshold in the anchor itself.
     const coBatch = store.coIssuance.getCoBatch(batch.id);
@@ -164,8 +179,11 @@ export class BatchWorker extends PeriodicWorker {
   }
 
   /** submitted → confirmed (or back to sealed when the transaction is lost for good). */
-  private async follow(batch: BatchRecord): Promise<void> {
+  private async follow(listed: BatchRecord): Promise<void> {
     const { store, chain, clock, config } = this.deps;
+    // Re-read under our lease: another instance may have confirmed it, or sent it again, since the pass listed it.
+    const batch = store.getBatch(listed.id);
+    if (batch?.state !== "submitted") return;
     const issuer = store.getIssuer(batch.issuerId)!;
     const root = batch.root!;
     const record = await chain.anchorRecord(issuer.address, root);
@@ -208,14 +226,20 @@ export class BatchWorker extends PeriodicWorker {
     this.deps.metrics.anchorsConfirmed++;
     if (batch.sealedAt !== null) this.deps.metrics.observeAnchorLatency(Math.max(0, now - batch.sealedAt));
     this.deps.log.info({ batch: batch.id, txHash, blockNumber: Number(record.blockNumber), credentials: batch.leafCount }, "batch anchored; its proofs are derived on read");
+    this.deps.leases?.release(leaseName.batch(batch.id));
     this.pauseIfAt("confirmed");
   }
 
   /** confirmed → sealed when the chain no longer holds the anchor we attached proofs for. */
-  private async recheckAnchor(batch: BatchRecord): Promise<void> {
+  private async recheckAnchor(listed: BatchRecord): Promise<void> {
+    const batch = this.deps.store.getBatch(listed.id);
+    if (batch?.state !== "confirmed") return;
     const issuer = this.deps.store.getIssuer(batch.issuerId)!;
     const record = await this.deps.chain.anchorRecord(issuer.address, batch.root!);
-    if (record.anchoredAt !== 0n && Number(record.blockNumber) === batch.blockNumber) return;
+    if (record.anchoredAt !== 0n && Number(record.blockNumber) === batch.blockNumber) {
+      this.deps.leases?.release(leaseName.batch(batch.id));
+      return;
+    }
     const reason =
       record.anchoredAt === 0n ? "the anchor is no longer on chain (reorg, or a new chain)" : `the anchor moved to block ${record.blockNumber} (reorg)`;
     this.deps.store.returnBatchToSealed(batch.id, reason);

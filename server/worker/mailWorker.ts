@@ -45,6 +45,12 @@ export interface MailWorkerDeps {
    * closed as failed with the reason, so it is never tried again.
    */
   noLongerOwed?: (mail: MailRecord) => string | undefined;
+  /**
+   * Several instances on one database (server/cluster): claimed rows name this instance and
+   * stay its own for `seconds`; a killed instance's are claimed again once that has passed, and
+   * the start-up recovery leaves a live instance's sends alone. Absent: the only process.
+   */
+  lease?: { owner: string; seconds: number };
 }
 
 export class MailWorker extends PeriodicWorker {
@@ -59,21 +65,43 @@ export class MailWorker extends PeriodicWorker {
   protected async pass(): Promise<void> {
     try {
       if (!this.recovered) {
-        // Only this process sends, and none of its sends has started yet: every `sending` row
-        // is one a previous process was killed during.
-        const n = this.deps.store.recoverInterruptedMail(unixSeconds(this.deps.clock));
+        // None of this process's sends has started yet: a `sending` row is one a previous
+        // process was killed during, or (several instances) another live instance's, which
+        // its lease keeps from us until it runs out.
+        const n = this.deps.store.recoverInterruptedMail(unixSeconds(this.deps.clock), this.deps.lease?.owner);
         if (n > 0) this.deps.log.warn({ messages: n }, "mail interrupted by a stop is sent again (same delivery ids)");
         this.recovered = true;
       }
       for (;;) {
-        const due = this.deps.store.claimDueMail(unixSeconds(this.deps.clock), this.policy.batchSize);
+        // Several instances: claim what is sent at once, no more; a claimed row waits for its
+        // sender, and a killed sender's claimed rows wait for its lease to run out.
+        const limit = this.deps.lease ? Math.min(this.policy.batchSize, this.policy.concurrency * 2) : this.policy.batchSize;
+        const due = this.deps.store.claimDueMail(unixSeconds(this.deps.clock), limit, this.deps.lease);
         if (due.length === 0) return;
-        await this.sendAll(due);
+        await this.whileRenewingLease(() => this.sendAll(due));
         // Stopping mid-queue is fine: what is left stays pending for the next start.
         if (this.stopRequested) return;
       }
     } catch (error) {
       this.deps.log.error({ err: error }, "mail worker pass failed");
+    }
+  }
+
+  /** Keeps this instance's claimed messages its own while it sends them (several instances, server/cluster). */
+  private async whileRenewingLease(send: () => Promise<void>): Promise<void> {
+    const lease = this.deps.lease;
+    if (!lease) return send();
+    const renew = setInterval(() => {
+      try {
+        this.deps.store.renewMailLease(lease.owner, unixSeconds(this.deps.clock) + lease.seconds);
+      } catch (error) {
+        this.deps.log.warn({ err: error }, "mail lease renewal failed; retried");
+      }
+    }, Math.max(250, (lease.seconds * 1000) / 3));
+    try {
+      await send();
+    } finally {
+      clearInterval(renew);
     }
   }
 

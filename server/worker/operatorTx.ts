@@ -1,8 +1,9 @@
 /**
- * The operator's transactions share one nonce sequence. A nonce is taken under the chain's
- * exclusive lock from the larger of the node's pending count and our own unresolved
+ * Each operator's transactions share one nonce sequence. A nonce is taken under the chain's
+ * exclusive lock from the larger of the node's pending count and this operator's unresolved
  * transactions (a stored-but-unsent one still owns its nonce), signed, and handed back to
- * be stored before it is broadcast.
+ * be stored before it is broadcast. Several instances on one database each have their own
+ * operator key (server/cluster), so their sequences never meet.
  */
 import type { Chain, Hex, PreparedTransaction } from "../chain/Chain";
 import type { ChainTxRecord, NewChainTx, Store } from "../store/Store";
@@ -16,15 +17,16 @@ export async function prepareOperatorTx<T>(
 ): Promise<T> {
   return chain.runExclusive(async () => {
     const pending = await chain.pendingNonce();
-    const highest = store.highestNonce();
+    const highest = store.highestNonce(chain.operator);
     const nonce = Math.max(pending, highest === undefined ? 0 : highest + 1);
     const prepared = await chain.prepareTransaction({ data, nonce });
-    return storeIt(toNewChainTx(purpose, prepared));
+    return storeIt(toNewChainTx(purpose, prepared, chain.operator));
   });
 }
 
-export function toNewChainTx(purpose: string, p: PreparedTransaction): NewChainTx {
+export function toNewChainTx(purpose: string, p: PreparedTransaction, operator?: string): NewChainTx {
   return {
+    ...(operator ? { operator: operator.toLowerCase() } : {}),
     purpose,
     nonce: p.nonce,
     to: p.to,
@@ -58,8 +60,11 @@ export async function followOperatorTx(
     const outcome = await chain.outcome(hash);
     if (outcome) return { kind: "mined", hash, blockNumber: outcome.blockNumber, status: outcome.status };
   }
+  // Another instance's transaction (it died and this one took its work over) is followed and
+  // sent again as signed, never re-signed: its nonce belongs to a key this instance does not hold.
+  const ours = tx.operator === null || tx.operator === chain.operator.toLowerCase();
   if (await chain.isPending(tx.txHash)) {
-    if (tx.sentAt !== null && now - tx.sentAt > replaceAfterSeconds) {
+    if (ours && tx.sentAt !== null && now - tx.sentAt > replaceAfterSeconds) {
       const replacement = await chain.prepareTransaction({
         data: tx.data,
         nonce: tx.nonce,

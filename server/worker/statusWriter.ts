@@ -26,6 +26,7 @@ import type { Hex } from "../chain/Chain";
 import type { IssuerRecord, StatusAction, StatusChangeRecord, Store } from "../store/Store";
 import { followOperatorTx, prepareOperatorTx } from "./operatorTx";
 import { PeriodicWorker } from "./periodicWorker";
+import { leaseName, type InstanceLeases } from "../cluster/instanceLeases";
 
 const MAX_INDICES_PER_TX = 1000;
 const REPLACE_AFTER_SECONDS = 120;
@@ -43,6 +44,14 @@ export interface StatusWriterDeps {
   metrics: Metrics;
   /** The issuer's chain private key (opened from its sealed copy), to sign its revocations. */
   issuerChainKey: (issuer: IssuerRecord) => Hex;
+  /**
+   * Several instances on one database (server/cluster): an issuer's status writes (its queued
+   * changes, its transactions in flight and its registry nonce) are one instance's at a time,
+   * under the issuer's lease. Absent: this process is the only one.
+   */
+  leases?: InstanceLeases;
+  /** Makes sure this instance's operator may relay and suspend for the issuer. */
+  ensureOperator?: (issuer: IssuerRecord) => Promise<void>;
 }
 
 export interface StatusCall {
@@ -147,6 +156,11 @@ export class StatusWriter extends PeriodicWorker {
     }
   }
 
+  /** True when this instance may write the issuer's status now (always, as the only instance). */
+  private holds(issuerId: string): boolean {
+    return !this.deps.leases || this.deps.leases.hold(leaseName.statusWrites(issuerId));
+  }
+
   private async submitQueued(): Promise<void> {
     const { store, chain, clock } = this.deps;
     const queued = store.listStatusChanges("queued");
@@ -156,8 +170,13 @@ export class StatusWriter extends PeriodicWorker {
       if (changes) changes.push(change);
       else byIssuer.set(change.issuerId, [change]);
     }
-    for (const [issuerId, changes] of byIssuer) {
+    for (const [issuerId, listed] of byIssuer) {
+      if (!this.holds(issuerId)) continue;
+      // Read again under the lease: the instance that held it before may have sent some.
+      const changes = this.deps.leases ? store.listStatusChanges("queued").filter((c) => c.issuerId === issuerId) : listed;
+      if (changes.length === 0) continue;
       const issuer = store.getIssuer(issuerId)!;
+      await this.deps.ensureOperator?.(issuer);
       let issuerNonce: bigint | undefined;
       for (const call of planStatusCalls(changes)) {
         let data: Hex;
@@ -209,7 +228,8 @@ export class StatusWriter extends PeriodicWorker {
 
   private async followSubmitted(): Promise<void> {
     const { store, chain, clock, config } = this.deps;
-    const txIds = new Set(store.listStatusChanges("submitted").map((c) => c.txId!));
+    const issuerOfTx = new Map(store.listStatusChanges("submitted").map((c) => [c.txId!, c.issuerId]));
+    const txIds = new Set([...issuerOfTx].filter(([, issuerId]) => this.holds(issuerId)).map(([txId]) => txId));
     if (txIds.size === 0) return;
     const head = await chain.blockNumber();
     for (const txId of txIds) {

@@ -44,6 +44,8 @@ export interface WebhookWorkerDeps {
   /** Tests only: the transport (default core/node/safeFetch) and extra safeFetch options (a resolver, a CA). */
   safeFetch?: typeof safeFetch;
   fetchOptions?: Pick<SafeFetchOptions, "lookup" | "ca">;
+  /** Several instances on one database: claimed events are this instance's for `seconds` (as the mail worker's). */
+  lease?: { owner: string; seconds: number };
 }
 
 export class WebhookWorker extends PeriodicWorker {
@@ -58,14 +60,23 @@ export class WebhookWorker extends PeriodicWorker {
   protected async pass(): Promise<void> {
     try {
       if (!this.recovered) {
-        const n = this.deps.store.stacking.recoverInterruptedWebhooks(unixSeconds(this.deps.clock));
+        const n = this.deps.store.stacking.recoverInterruptedWebhooks(unixSeconds(this.deps.clock), this.deps.lease?.owner);
         if (n > 0) this.deps.log.warn({ events: n }, "webhook deliveries interrupted by a stop are retried (same event ids)");
         this.recovered = true;
       }
       for (;;) {
-        const due = this.deps.store.stacking.claimDueWebhookEvents(unixSeconds(this.deps.clock), this.policy.batchSize);
+        const due = this.deps.store.stacking.claimDueWebhookEvents(unixSeconds(this.deps.clock), this.policy.batchSize, this.deps.lease);
         if (due.length === 0) return;
-        for (const event of due) await this.deliver(event);
+        const lease = this.deps.lease;
+        // Keeps the claimed events this instance's while it delivers them (several instances, server/cluster).
+        const renew = lease
+          ? setInterval(() => this.deps.store.stacking.renewWebhookLease(lease.owner, unixSeconds(this.deps.clock) + lease.seconds), Math.max(250, (lease.seconds * 1000) / 3))
+          : undefined;
+        try {
+          for (const event of due) await this.deliver(event);
+        } finally {
+          clearInterval(renew);
+        }
         if (this.stopped) return;
       }
     } catch (error) {

@@ -15,6 +15,8 @@ import { SqliteCoIssuanceStore } from "../coIssuance/sqliteCoIssuanceStore";
 import { findAnchorProof } from "../../../core/proof/anchor";
 import { migrate, readMigrations, MIGRATIONS_DIR } from "../migrate";
 import type { StackingStore } from "../StackingStore";
+import type { LeaseStore } from "../LeaseStore";
+import { SqliteLeaseStore } from "./sqliteLeaseStore";
 import { SqliteStackingStore } from "../stacking/sqliteStackingStore";
 import { PreparedStatements } from "./preparedStatements";
 import { DERIVED_COLUMNS, DERIVED_JOINS, DerivedDocuments } from "./derivedDocuments";
@@ -39,6 +41,7 @@ import type {
   MailRecord,
   MailState,
   NewChainTx,
+  OutboxLease,
   NewMail,
   NewCredential,
   StatusChangeRecord,
@@ -70,6 +73,7 @@ export class SqliteStore implements Store {
   readonly applications: ApplicationStore;
   readonly console: ConsoleStore;
   readonly stacking: StackingStore;
+  readonly leases: LeaseStore;
 
   /** `file`: a SQLite file opened here; or an open handle (a PostgresDatabase), which the store then owns. */
   constructor(file: string | SqlDatabase, options: SqliteStoreOptions = {}) {
@@ -94,10 +98,14 @@ export class SqliteStore implements Store {
     this.learners = new SqliteLearnerStore(this.db, { clock: options.clock ?? systemClock, claimTokenSeconds: (options.claimTokenDays ?? 30) * 86_400 });
     this.applications = new SqliteApplicationStore(this.db, options.clock ?? systemClock);
     this.stacking = new SqliteStackingStore(this.db);
+    this.leases = new SqliteLeaseStore(this.db);
   }
 
   transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn)();
+    // IMMEDIATE: the write lock is taken at BEGIN. Several processes share this file (server/
+    // cluster); a deferred transaction that read and then wrote would fail with SQLITE_BUSY
+    // (its snapshot went stale) instead of waiting its turn. Nested calls are savepoints.
+    return this.db.transaction(fn).immediate();
   }
 
   close(): void {
@@ -490,10 +498,11 @@ export class SqliteStore implements Store {
 
   insertChainTx(tx: NewChainTx, now: number): ChainTxRecord {
     const info = this.statements.get(
-        `INSERT INTO chain_txs (purpose, nonce, to_address, data, raw_tx, tx_hash, max_fee_per_gas, max_priority_fee_per_gas, gas, state, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'signed', ?) RETURNING id`,
+        `INSERT INTO chain_txs (purpose, nonce, to_address, data, raw_tx, tx_hash, max_fee_per_gas, max_priority_fee_per_gas, gas, state, created_at, operator)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'signed', ?, ?) RETURNING id`,
       )
-      .get(tx.purpose, tx.nonce, tx.to, tx.data, tx.rawTx, tx.txHash, tx.maxFeePerGas.toString(), tx.maxPriorityFeePerGas.toString(), tx.gas.toString(), now) as { id: number };
+      .get(tx.purpose, tx.nonce, tx.to, tx.data, tx.rawTx, tx.txHash, tx.maxFeePerGas.toString(), tx.maxPriorityFeePerGas.toString(), tx.gas.toString(), now,
+        tx.operator?.toLowerCase() ?? null) as { id: number };
     return this.getChainTx(info.id)!;
   }
 
@@ -505,13 +514,29 @@ export class SqliteStore implements Store {
     return (this.statements.get("SELECT * FROM chain_txs WHERE state IN ('signed', 'sent') ORDER BY nonce").all() as Row[]).map((r) => chainTxFrom(r)!);
   }
 
-  listChainTxsFromNonce(nonce: number): ChainTxRecord[] {
-    return (this.statements.get("SELECT * FROM chain_txs WHERE nonce >= ? ORDER BY nonce, id").all(nonce) as Row[]).map((r) => chainTxFrom(r)!);
+  listChainTxsFromNonce(nonce: number, operator?: string): ChainTxRecord[] {
+    const rows =
+      operator === undefined
+        ? this.statements.get("SELECT * FROM chain_txs WHERE nonce >= ? ORDER BY nonce, id").all(nonce)
+        : this.statements.get("SELECT * FROM chain_txs WHERE operator = ? AND nonce >= ? ORDER BY nonce, id").all(operator.toLowerCase(), nonce);
+    return (rows as Row[]).map((r) => chainTxFrom(r)!);
   }
 
-  highestNonce(): number | undefined {
-    const r = this.statements.get("SELECT MAX(nonce) AS n FROM chain_txs WHERE state IN ('signed', 'sent')").get() as { n: number | null };
+  highestNonce(operator?: string): number | undefined {
+    const r = (
+      operator === undefined
+        ? this.statements.get("SELECT MAX(nonce) AS n FROM chain_txs WHERE state IN ('signed', 'sent')").get()
+        : this.statements.get("SELECT MAX(nonce) AS n FROM chain_txs WHERE operator = ? AND state IN ('signed', 'sent')").get(operator.toLowerCase())
+    ) as { n: number | null };
     return r.n ?? undefined;
+  }
+
+  listChainTxsWithoutOperator(limit: number): ChainTxRecord[] {
+    return (this.statements.get("SELECT * FROM chain_txs WHERE operator IS NULL ORDER BY id LIMIT ?").all(limit) as Row[]).map((r) => chainTxFrom(r)!);
+  }
+
+  setChainTxOperator(id: number, operator: string): void {
+    this.statements.get("UPDATE chain_txs SET operator = ? WHERE id = ? AND operator IS NULL").run(operator.toLowerCase(), id);
   }
 
   markChainTxSent(id: number, now: number): void {
@@ -611,12 +636,28 @@ export class SqliteStore implements Store {
     });
   }
 
-  claimDueMail(now: number, limit: number): MailRecord[] {
+  claimDueMail(now: number, limit: number, lease?: OutboxLease): MailRecord[] {
     return this.transaction(() => {
-      const rows = this.statements.get("SELECT * FROM mail_outbox WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?")
-        .all(now, limit) as Row[];
-      const claim = this.statements.get("UPDATE mail_outbox SET state = 'sending', attempts = attempts + 1 WHERE id = ? AND state = 'pending'");
-      for (const r of rows) invariant(claim.run(r.id).changes === 1, `mail ${String(r.id)} is pending`);
+      const rows = (
+        lease
+          ? // Due pending rows, and rows whose sender's lease ran out (it was killed mid-send).
+            this.statements.get(
+              `SELECT * FROM mail_outbox WHERE (state = 'pending' AND next_attempt_at <= ?) OR (state = 'sending' AND lease_expires_at <= ?)
+               ORDER BY next_attempt_at, id LIMIT ?`,
+            ).all(now, now, limit)
+          : this.statements.get("SELECT * FROM mail_outbox WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?").all(now, limit)
+      ) as Row[];
+      const claim = lease
+        ? this.statements.get(
+            `UPDATE mail_outbox SET state = 'sending', attempts = attempts + 1, lease_owner = ?, lease_expires_at = ?
+             WHERE id = ? AND (state = 'pending' OR (state = 'sending' AND lease_expires_at <= ?))`,
+          )
+        : undefined;
+      const claimPlain = this.statements.get("UPDATE mail_outbox SET state = 'sending', attempts = attempts + 1 WHERE id = ? AND state = 'pending'");
+      for (const r of rows) {
+        const changed = claim ? claim.run(lease!.owner, now + lease!.seconds, r.id, now).changes : claimPlain.run(r.id).changes;
+        invariant(changed === 1, `mail ${String(r.id)} is claimable`);
+      }
       return rows.map((r) => mailFrom({ ...r, state: "sending", attempts: (r.attempts as number) + 1 })!);
     });
   }
@@ -635,8 +676,17 @@ export class SqliteStore implements Store {
     invariant(changed === 1, `mail ${id} records a failed attempt only while sending`);
   }
 
-  recoverInterruptedMail(now: number): number {
-    return this.statements.get("UPDATE mail_outbox SET state = 'pending', next_attempt_at = ? WHERE state = 'sending'").run(now).changes;
+  recoverInterruptedMail(now: number, owner?: string): number {
+    if (owner === undefined) return this.statements.get("UPDATE mail_outbox SET state = 'pending', next_attempt_at = ? WHERE state = 'sending'").run(now).changes;
+    return this.statements.get(
+        `UPDATE mail_outbox SET state = 'pending', next_attempt_at = ?, lease_owner = NULL, lease_expires_at = NULL
+         WHERE state = 'sending' AND (lease_owner = ? OR lease_owner IS NULL OR lease_expires_at <= ?)`,
+      )
+      .run(now, owner, now).changes;
+  }
+
+  renewMailLease(owner: string, until: number): number {
+    return this.statements.get("UPDATE mail_outbox SET lease_expires_at = ? WHERE state = 'sending' AND lease_owner = ?").run(until, owner).changes;
   }
 
   getMail(id: number): MailRecord | undefined {
@@ -768,6 +818,7 @@ function chainTxFrom(r: Row | undefined): ChainTxRecord | undefined {
     minedHash: (r.mined_hash as `0x${string}` | null) ?? null,
     createdAt: r.created_at as number,
     sentAt: (r.sent_at as number | null) ?? null,
+    operator: (r.operator as string | null) ?? null,
   };
 }
 

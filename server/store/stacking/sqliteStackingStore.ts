@@ -196,12 +196,27 @@ export class SqliteStackingStore implements StackingStore {
     );
   }
 
-  claimDueWebhookEvents(now: number, limit: number): WebhookEventRecord[] {
+  claimDueWebhookEvents(now: number, limit: number, lease?: { owner: string; seconds: number }): WebhookEventRecord[] {
+    // IMMEDIATE: several processes may claim from one file (server/cluster); the write lock is
+    // taken before the rows are read, so one claim wins.
     return this.db.transaction(() => {
+      if (lease) {
+        // Due pending events, and events whose sender's lease ran out (it was killed mid-delivery).
+        const rows = this.q(
+          "SELECT * FROM webhook_outbox WHERE (state = 'pending' AND next_attempt_at <= ?) OR (state = 'sending' AND lease_expires_at <= ?) ORDER BY id LIMIT ?",
+        ).all(now, now, limit) as Row[];
+        const claim = this.q(
+          `UPDATE webhook_outbox SET state = 'sending', attempts = attempts + 1, lease_owner = ?, lease_expires_at = ?
+           WHERE id = ? AND (state = 'pending' OR (state = 'sending' AND lease_expires_at <= ?))`,
+        );
+        return rows
+          .filter((r) => claim.run(lease.owner, now + lease.seconds, r.id, now).changes === 1)
+          .map((r) => ({ ...eventFrom(r), state: "sending" as const, attempts: (r.attempts as number) + 1 }));
+      }
       const rows = this.q("SELECT * FROM webhook_outbox WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY id LIMIT ?").all(now, limit) as Row[];
       const claim = this.q("UPDATE webhook_outbox SET state = 'sending', attempts = attempts + 1 WHERE id = ? AND state = 'pending'");
       return rows.filter((r) => claim.run(r.id).changes === 1).map((r) => ({ ...eventFrom(r), state: "sending" as const, attempts: (r.attempts as number) + 1 }));
-    })();
+    }).immediate();
   }
 
   markWebhookSent(id: number, now: number): void {
@@ -213,8 +228,17 @@ export class SqliteStackingStore implements StackingStore {
     else this.q("UPDATE webhook_outbox SET state = 'pending', last_error = ?, next_attempt_at = ? WHERE id = ? AND state = 'sending'").run(error, retryAt, id);
   }
 
-  recoverInterruptedWebhooks(now: number): number {
-    return this.q("UPDATE webhook_outbox SET state = 'pending', next_attempt_at = ? WHERE state = 'sending'").run(now).changes;
+  recoverInterruptedWebhooks(now: number, owner?: string): number {
+    if (owner === undefined) return this.q("UPDATE webhook_outbox SET state = 'pending', next_attempt_at = ? WHERE state = 'sending'").run(now).changes;
+    // Only ours, unowned ones or ones whose lease ran out: another live instance's deliveries are its own.
+    return this.q(
+      `UPDATE webhook_outbox SET state = 'pending', next_attempt_at = ?, lease_owner = NULL, lease_expires_at = NULL
+       WHERE state = 'sending' AND (lease_owner = ? OR lease_owner IS NULL OR lease_expires_at <= ?)`,
+    ).run(now, owner, now).changes;
+  }
+
+  renewWebhookLease(owner: string, until: number): number {
+    return this.q("UPDATE webhook_outbox SET lease_expires_at = ? WHERE state = 'sending' AND lease_owner = ?").run(until, owner).changes;
   }
 
   listWebhookEvents(issuerId: string): WebhookEventRecord[] {

@@ -1,0 +1,24 @@
+/**
+ * Leases on units of work shared by several server instances on one database (migration 070).
+ * A lease is held by one owner (an INSTANCE_ID) until it expires; the holder renews it by
+ * acquiring it again, another instance takes it over only once it has expired.
+ */
+export interface LeaseGrant {
+  /** True when `owner` holds the lease now (newly, renewed, or taken over). */
+  acquired: boolean;
+  /** Who held it before this call when that was someone else (a takeover, or a refusal). */
+  heldBy?: string;
+  /** When the lease expires (unix ms): ours when acquired, the other holder's when refused. */
+  expiresAt: number;
+  /** Grows by one at each change of owner. */
+  generation: number;
+}
+
+export interface LeaseStore {
+  /** Takes, renews or takes over `name` for `ttlMs` from `nowMs`; refuses while another owner's lease runs. */
+  acquire(name: string, owner: string, nowMs: number, ttlMs: number): LeaseGrant;
+  /** Gives the lease up (only the owner's own; someone else's is left alone). True when released. */
+  release(name: string, owner: string): boolean;
+  /** The owner holding `name` at `nowMs`, or undefined (never taken, or expired). */
+  holder(name: string, nowMs: number): string | undefined;
+}
