@@ -21,7 +21,7 @@ export type MailerThreadReply = { id: number; ok: true } | { id: number; ok: fal
 
 const THREAD_FILE = siblingModule(__dirname, __filename, "mailerThread");
 /** How long the thread waits for another message before it ends. */
-const IDLE_MS = 60_000;
+const IDLE_MS = 30_000;
 
 export interface ThreadedMailer extends Mailer {
   /** Ends the thread (messages in flight fail); the next send starts a new one. */
