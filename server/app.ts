@@ -258,6 +258,8 @@ export function createApp(deps: AppDeps): CredanchorApp {
     },
     async stop() {
       await Promise.all([context.batchWorker.stop(), context.statusWriter.stop(), context.mailWorker.stop(), accreditorWriter?.stop(), coIssuanceWorker.stop(), context.webhookWorker?.stop()]);
+      // The mail thread (server/mail/threadedMailer.ts) ends with the mail worker; a later send starts a new one.
+      await (learnerServices(mailDeps).mailer as { close?: () => Promise<void> }).close?.();
     },
   };
 }

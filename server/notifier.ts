@@ -10,6 +10,11 @@ export interface AwardNotice {
   recipientEmail?: string;
   recipientName?: string;
   achievementName: string;
+  /**
+   * The achievement the credential was stored with, when the caller has it at hand (null: none,
+   * a pre-signed credential). Left out, the notifier reads it from the stored credential.
+   */
+  achievementId?: string | null;
 }
 
 export interface AwardNotifier {

@@ -23,7 +23,12 @@ export async function millionSection(options: MillionOptions) {
   const server = await startBenchServer({ env: SEMESTER_SERVER_ENV });
   try {
     options.say(`  server ${server.baseUrl} up (pid ${server.pid}); semester of ${formatNumber(size)}:`);
-    const r = await runSemester(server, { size, log: (line) => options.say(`  ${line}`) });
+    const progress = (phase: "award" | "serve", done: number, seconds: number) => {
+      if (phase === "award" && done % 100_000 !== 0 && done !== size) return;
+      const rss = server.peakRssBytes();
+      options.say(`    … ${phase}: ${formatNumber(done)} at ${formatDuration(seconds)} from the start (server RSS peak so far ${rss === undefined ? "not readable" : `${formatNumber(rss / 2 ** 20)} MiB`})`);
+    };
+    const r = await runSemester(server, { size, log: (line) => options.say(`  ${line}`), progress });
     const rss = server.peakRssBytes();
     const mib = (bytes: number | undefined) => (bytes === undefined ? "not readable" : `${formatNumber(bytes / 2 ** 20)} MiB`);
     options.say(`    total ${formatDuration(r.totalSeconds)}, server RSS peak ${mib(rss)}`);

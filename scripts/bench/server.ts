@@ -31,6 +31,12 @@ export interface SemesterOptions {
   /** Credentials whose Merkle inclusion is re-checked fully after the timed part. */
   inclusionSample?: number;
   log?: (line: string) => void;
+  /**
+   * Called as the semester goes (after each award request, every `progressEvery` credentials
+   * served): a long run cut short still shows how far each phase got and at what rate.
+   */
+  progress?: (phase: "award" | "serve", done: number, seconds: number) => void;
+  progressEvery?: number;
 }
 
 export interface SemesterResult {
@@ -115,13 +121,19 @@ export async function runSemester(server: BenchServer, options: SemesterOptions)
     const started = process.hrtime.bigint();
     const marks = { start: performance.now(), awarded: 0, anchored: 0, served: 0 };
     let cpuMark = server.cpuSeconds();
+    const clockStart = performance.now();
+    const since = () => (performance.now() - clockStart) / 1000;
+    let awarded = 0;
     const award = await timed(async () => {
-      const answers = await mapLimit(requests, options.awardConcurrency ?? 2, (r) =>
-        client.request<{ credentials: { id: string; state: string }[] }>("POST", "/api/v1/credentials", {
+      const answers = await mapLimit(requests, options.awardConcurrency ?? 2, async (r) => {
+        const answer = await client.request<{ credentials: { id: string; state: string }[] }>("POST", "/api/v1/credentials", {
           key: issuer.apiKey,
           body: { achievementId: issuer.achievementId, recipients: r.recipients },
-        }),
-      );
+        });
+        awarded += answer.credentials.length;
+        options.progress?.("award", awarded, since());
+        return answer;
+      });
       return answers.flatMap((a) => a.credentials.map((c) => c.id));
     });
     const ids = award.result;
@@ -155,6 +167,8 @@ export async function runSemester(server: BenchServer, options: SemesterOptions)
 
     const sample = new Map<string, string>();
     const sampleEvery = Math.max(1, Math.floor(size / (options.inclusionSample ?? 1000)));
+    const progressEvery = options.progressEvery ?? 100_000;
+    let served = 0;
     const serve = await timed(() =>
       mapLimit(ids, options.fetchConcurrency ?? 32, async (id, i) => {
         const text = await client.getText(`/api/v1/credentials/${encodeURIComponent(id)}`);
@@ -164,6 +178,7 @@ export async function runSemester(server: BenchServer, options: SemesterOptions)
         const data = decodeAnchorProof(proof);
         if (data.root !== view.root) throw new Error(`credential ${id}: its anchor proof names root ${data.root}, the batch's is ${view.root}`);
         if (i % sampleEvery === 0) sample.set(id, text);
+        if (++served % progressEvery === 0) options.progress?.("serve", served, since());
       }),
     );
     marks.served = performance.now();

@@ -242,6 +242,7 @@ async function issueAward(ctx: AppContext, award: CoAwardRecord, partners: CoPar
           credentialId: r.id,
           issuerId: lead.id,
           achievementName: achievement.name,
+          achievementId: r.achievementId,
           ...(r.recipientEmail ? { recipientEmail: r.recipientEmail } : {}),
           ...(r.recipientName ? { recipientName: r.recipientName } : {}),
         })),

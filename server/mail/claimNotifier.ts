@@ -52,25 +52,43 @@ export function createClaimNotifier(deps: LearnerDeps): AwardNotifier {
           achievementName: award.achievementName,
         })),
       );
-      const issuers = new Map<string, IssuerRecord | undefined>();
-      const issuerOf = (id: string) => {
-        if (!issuers.has(id)) issuers.set(id, deps.store.getIssuer?.(id));
-        return issuers.get(id);
-      };
+      // Read and decided once per issuer and per achievement, not once per recipient: a
+      // semester's award names one issuer and one or two achievements for thousands of people.
       const base = deps.config.publicUrl;
+      const issuers = new Map<string, { issuer: IssuerRecord | undefined; logo: string | undefined }>();
+      const issuerOf = (id: string) => {
+        let entry = issuers.get(id);
+        if (entry === undefined) {
+          const issuer = deps.store.getIssuer?.(id);
+          const logo = issuer?.logoImage && decodeImageDataUrl(issuer.logoImage) ? `${base}${issuerLogoPath(issuer.id)}` : issuer?.image && /^https?:\/\//i.test(issuer.image) ? issuer.image : undefined;
+          entry = { issuer, logo };
+          issuers.set(id, entry);
+        }
+        return entry;
+      };
+      const badgeImages = new Map<string, string | undefined>();
+      const badgeImageOf = (achievementId: string | null | undefined) => {
+        if (!achievementId) return undefined;
+        if (!badgeImages.has(achievementId)) {
+          const achievement = deps.store.getAchievement?.(achievementId);
+          badgeImages.set(
+            achievementId,
+            achievement?.image
+              ? /^https?:\/\//i.test(achievement.image)
+                ? achievement.image
+                : decodeImageDataUrl(achievement.image)
+                  ? `${base}${achievementImagePath(achievement.id)}`
+                  : undefined
+              : undefined,
+          );
+        }
+        return badgeImages.get(achievementId);
+      };
       return toNotify.flatMap((award, i): NewMail[] => {
-        const issuer = issuerOf(award.issuerId);
+        const { issuer, logo } = issuerOf(award.issuerId);
         const claim = learners.findClaim(tokens[i]!);
-        const record = deps.store.getCredential(award.credentialId);
-        const achievement = record?.achievementId ? deps.store.getAchievement?.(record.achievementId) : undefined;
-        const logo = issuer?.logoImage && decodeImageDataUrl(issuer.logoImage) ? `${base}${issuerLogoPath(issuer.id)}` : issuer?.image && /^https?:\/\//i.test(issuer.image) ? issuer.image : undefined;
-        const badgeImage = achievement?.image
-          ? /^https?:\/\//i.test(achievement.image)
-            ? achievement.image
-            : decodeImageDataUrl(achievement.image)
-              ? `${base}${achievementImagePath(achievement.id)}`
-              : undefined
-          : undefined;
+        const achievementId = award.achievementId !== undefined ? award.achievementId : deps.store.getCredential(award.credentialId)?.achievementId;
+        const badgeImage = badgeImageOf(achievementId);
         const common = {
           to: award.recipientEmail,
           link: `${base}/claim/${tokens[i]}`,

@@ -20,8 +20,17 @@ export interface ClaimMessageInput {
   reminder?: boolean;
 }
 
+// The claims of one award expire in the same second or a few: the last day written per
+// language is kept, so an award of thousands formats its expiry date a few times, not 4 per claim.
+const lastExpiry: Record<"ko" | "en", { seconds: number; text: string } | undefined> = { ko: undefined, en: undefined };
+
 function expiryDate(seconds: number | undefined, lang: "ko" | "en"): string | undefined {
-  return seconds === undefined ? undefined : formatDate(new Date(seconds * 1000).toISOString(), lang);
+  if (seconds === undefined) return undefined;
+  const last = lastExpiry[lang];
+  if (last !== undefined && last.seconds === seconds) return last.text;
+  const text = formatDate(new Date(seconds * 1000).toISOString(), lang);
+  lastExpiry[lang] = { seconds, text };
+  return text;
 }
 
 /**

@@ -27,7 +27,17 @@ export function linksIn(text: string): string[] {
  * one message, not two), and each file appears whole or not at all (written aside, renamed).
  */
 export function writeOutboxEntry(dir: string, entry: OutboxEntry, eml: Buffer): void {
-  fs.mkdirSync(dir, { recursive: true });
+  // The folder is made when a write finds it missing, not checked before every message.
+  try {
+    writeEntryFiles(dir, entry, eml);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+    fs.mkdirSync(dir, { recursive: true });
+    writeEntryFiles(dir, entry, eml);
+  }
+}
+
+function writeEntryFiles(dir: string, entry: OutboxEntry, eml: Buffer): void {
   // The .eml first: the .json is what makes the message visible, so a reader never sees a
   // listed message whose raw form is missing.
   writeWhole(path.join(dir, `${entry.id}.eml`), eml);

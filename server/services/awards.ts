@@ -200,6 +200,7 @@ async function awardOnce(
           credentialId: r.id,
           issuerId: issuer.id,
           achievementName: r.achievementName,
+          achievementId: r.achievementId,
           ...(r.recipientEmail ? { recipientEmail: r.recipientEmail } : {}),
           ...(r.recipientName ? { recipientName: r.recipientName } : {}),
         })),

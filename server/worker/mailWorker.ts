@@ -115,18 +115,35 @@ export class MailWorker extends PeriodicWorker {
 
   private async sendAll(messages: readonly MailRecord[]): Promise<void> {
     let next = 0;
+    const sent: number[] = [];
     const lane = async () => {
-      while (next < messages.length) await this.sendOne(messages[next++]!);
+      while (next < messages.length) {
+        const mail = messages[next++]!;
+        if (await this.sendOne(mail)) sent.push(mail.id);
+      }
     };
-    await Promise.all(Array.from({ length: Math.min(this.policy.concurrency, messages.length) }, lane));
+    try {
+      await Promise.all(Array.from({ length: Math.min(this.policy.concurrency, messages.length) }, lane));
+    } finally {
+      // The round's deliveries are recorded in one transaction rather than one commit each (a
+      // commit per message cost more than the UPDATE). A stop before this line leaves them in
+      // `sending`: sent again after the next start under the same delivery ids, as for a kill mid-send.
+      if (sent.length > 0) {
+        const at = unixSeconds(this.deps.clock);
+        this.deps.store.transaction(() => {
+          for (const id of sent) this.deps.store.markMailSent(id, at);
+        });
+      }
+    }
   }
 
-  private async sendOne(mail: MailRecord): Promise<void> {
+  /** True when the message was delivered (and is to be marked sent); false when it failed or is no longer owed. */
+  private async sendOne(mail: MailRecord): Promise<boolean> {
     const { store, clock, log, mailer } = this.deps;
     const notOwed = this.deps.noLongerOwed?.(mail);
     if (notOwed !== undefined) {
       store.markMailAttemptFailed(mail.id, `not sent: ${notOwed}`, null);
-      return;
+      return false;
     }
     try {
       await mailer.send(
@@ -139,8 +156,8 @@ export class MailWorker extends PeriodicWorker {
       const retryAt = giveUp ? null : unixSeconds(clock) + mailRetryDelaySeconds(mail.attempts, this.policy);
       store.markMailAttemptFailed(mail.id, message, retryAt);
       log[giveUp ? "error" : "warn"]({ mail: mail.id, purpose: mail.purpose, attempts: mail.attempts, retryAt, error: message }, giveUp ? "mail failed for good" : "mail attempt failed; retried later");
-      return;
+      return false;
     }
-    store.markMailSent(mail.id, unixSeconds(clock));
+    return true;
   }
 }

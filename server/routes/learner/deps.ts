@@ -2,7 +2,8 @@ import path from "node:path";
 import type { Store, CredentialRecord } from "../../store/Store";
 import type { ServerConfig } from "../../config";
 import type { LearnerStore } from "../../store/LearnerStore";
-import { createMailer, type Mailer } from "../../mail/mailer";
+import type { Mailer } from "../../mail/mailer";
+import { createThreadedMailer } from "../../mail/threadedMailer";
 import { systemClock, type Clock } from "../../clock";
 import { DEFAULT_ABUSE_LIMITS, MemoryRateLimiter, type AbuseLimits, type RateLimiter } from "../../http/rateLimit";
 import type { BrowserVerifyConfig } from "../../web/verifyConfig";
@@ -58,7 +59,8 @@ export function learnerServices(deps: LearnerDeps): LearnerServices {
   let cached = shared.get(deps.store);
   if (!cached) {
     cached = {
-      mailer: createMailer({
+      // Composed and delivered on a worker thread: the event loop keeps serving requests.
+      mailer: createThreadedMailer({
         from: deps.config.mailFrom ?? "credanchor <no-reply@credanchor.local>",
         smtpUrl: deps.config.smtpUrl,
         outboxDir: path.join(deps.config.dataDir, "outbox"),

@@ -59,7 +59,11 @@ export interface SqliteStoreOptions {
   clock?: Clock;
   /** How long a learner's claim link stays usable (days, default 30). */
   claimTokenDays?: number;
-  /** Bytes of stored tree chunks kept in memory for deriving anchor proofs (default 64 MiB). */
+  /**
+   * Bytes of stored tree chunks kept in memory for deriving anchor proofs (default 128 MiB: the
+   * whole tree of a 1,000,000-credential batch is 65 MiB of chunks, which 64 MiB could not hold,
+   * so serving its proofs re-read chunks from the database).
+   */
   treeCacheBytes?: number;
 }
 
@@ -93,7 +97,7 @@ export class SqliteStore implements Store {
     migrate(this.db, readMigrations([MIGRATIONS_DIR, ...(options.migrationDirs ?? [])]));
     this.statements = new PreparedStatements(this.db);
     this.coIssuance = new SqliteCoIssuanceStore(this.db);
-    this.derived = new DerivedDocuments(this.statements, options.treeCacheBytes ?? 64 << 20);
+    this.derived = new DerivedDocuments(this.statements, options.treeCacheBytes ?? 128 << 20);
     this.console = new SqliteConsoleStore(this.db, options.clock ?? systemClock);
     this.learners = new SqliteLearnerStore(this.db, { clock: options.clock ?? systemClock, claimTokenSeconds: (options.claimTokenDays ?? 30) * 86_400 });
     this.applications = new SqliteApplicationStore(this.db, options.clock ?? systemClock);

@@ -94,7 +94,18 @@ export class DerivedDocuments {
     if (r.a_format === null || r.a_format === undefined) return undefined;
     const batchId = r.batch_id as string;
     const shared = this.sharedParts(r);
-    const read = (kind: TreeChunkKind, chunk: number) => this.chunk(batchId, kind, chunk);
+    // A proof's nodes sit in few chunks (the top fifteen levels all in chunk 0): the last chunk
+    // read of each kind is kept for this proof, so the shared cache is asked a few times, not
+    // once per node.
+    const last: Record<TreeChunkKind, { chunk: number; bytes: Uint8Array | undefined }> = { nodes: { chunk: -1, bytes: undefined }, ranks: { chunk: -1, bytes: undefined } };
+    const read = (kind: TreeChunkKind, chunk: number) => {
+      const held = last[kind];
+      if (held.chunk !== chunk || held.bytes === undefined) {
+        held.bytes = this.chunk(batchId, kind, chunk);
+        held.chunk = chunk;
+      }
+      return held.bytes;
+    };
     invariant(rootFromChunks(read) === shared.root, `the stored tree of batch ${batchId} has the batch's root`);
     const path = proofFromChunks(r.batch_leaf_count as number, r.leaf_index as number, read);
     return { ...shared.proof, proofValue: proofValueOf(shared, path) };

@@ -1,0 +1,23 @@
+/**
+ * The worker thread behind createThreadedMailer: composes each message with nodemailer and
+ * delivers it (the outbox folder or SMTP) with the mailer of mailer.ts, one reply per request.
+ * Composing a MIME message and creating its outbox files cost ~1 ms of CPU each, which on the
+ * main thread came out of the time left for serving requests.
+ */
+import { parentPort, workerData } from "node:worker_threads";
+import { createMailer, type MailerOptions } from "./mailer";
+import type { MailerThreadReply, MailerThreadRequest } from "./threadedMailer";
+
+const port = parentPort;
+if (port === null) throw new Error("mailerThread.ts runs inside a worker thread only");
+const mailer = createMailer(workerData as MailerOptions);
+
+port.on("message", (request: MailerThreadRequest) => {
+  mailer.send(request.message, request.options).then(
+    () => port.postMessage({ id: request.id, ok: true } satisfies MailerThreadReply),
+    (error: unknown) => {
+      const { name, message } = error instanceof Error ? error : { name: "Error", message: String(error) };
+      port.postMessage({ id: request.id, ok: false, name, message } satisfies MailerThreadReply);
+    },
+  );
+});

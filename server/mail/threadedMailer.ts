@@ -1,0 +1,98 @@
+/**
+ * A Mailer whose messages are composed and delivered on a worker thread (mailerThread.ts), so
+ * the mail worker's deliveries do not take the event loop from requests. Same interface, same
+ * bytes: the thread runs createMailer with the same options. The thread starts with the first
+ * message (a server that sends none starts none), ends after IDLE_MS without one (so servers
+ * started and stopped in one process do not pile up idle threads), never keeps a stopping
+ * process alive, and is started again after a crash; the messages it held then fail, and the
+ * mail worker retries them under their delivery ids.
+ */
+import type { Worker } from "node:worker_threads";
+import { siblingModule, startWorker } from "../workerThreads";
+import type { Mailer, MailerOptions, MailMessage, SendOptions } from "./mailer";
+
+export interface MailerThreadRequest {
+  id: number;
+  message: MailMessage;
+  options: SendOptions | undefined;
+}
+
+export type MailerThreadReply = { id: number; ok: true } | { id: number; ok: false; name: string; message: string };
+
+const THREAD_FILE = siblingModule(__dirname, __filename, "mailerThread");
+/** How long the thread waits for another message before it ends. */
+const IDLE_MS = 30_000;
+
+export interface ThreadedMailer extends Mailer {
+  /** Ends the thread (messages in flight fail); the next send starts a new one. */
+  close(): Promise<void>;
+}
+
+export function createThreadedMailer(options: MailerOptions): ThreadedMailer {
+  let worker: Worker | undefined;
+  let nextId = 1;
+  let idleTimer: NodeJS.Timeout | undefined;
+  const pending = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
+
+  const endWhenIdle = () => {
+    if (pending.size > 0 || worker === undefined) return;
+    const idle = worker;
+    idleTimer = setTimeout(() => {
+      idleTimer = undefined;
+      if (worker !== idle || pending.size > 0) return;
+      worker = undefined;
+      void idle.terminate();
+    }, IDLE_MS);
+    idleTimer.unref();
+  };
+
+  const failAll = (error: Error) => {
+    for (const p of pending.values()) p.reject(error);
+    pending.clear();
+  };
+
+  const thread = (): Worker => {
+    if (worker) return worker;
+    const started = startWorker(THREAD_FILE, { workerData: options });
+    started.unref();
+    started.on("message", (reply: MailerThreadReply) => {
+      const p = pending.get(reply.id);
+      if (!p) return;
+      pending.delete(reply.id);
+      if (reply.ok) p.resolve();
+      else p.reject(Object.assign(new Error(reply.message), { name: reply.name }));
+      endWhenIdle();
+    });
+    const lost = (error: Error) => {
+      if (worker !== started) return;
+      worker = undefined;
+      failAll(error);
+    };
+    started.on("error", lost);
+    started.on("exit", (code) => lost(new Error(`the mail thread exited with code ${code}`)));
+    worker = started;
+    return started;
+  };
+
+  return {
+    ...(options.smtpUrl ? {} : { outboxDir: options.outboxDir }),
+    send(message, sendOptions) {
+      return new Promise<void>((resolve, reject) => {
+        const id = nextId++;
+        pending.set(id, { resolve, reject });
+        if (idleTimer !== undefined) clearTimeout(idleTimer);
+        idleTimer = undefined;
+        const request: MailerThreadRequest = { id, message, options: sendOptions };
+        thread().postMessage(request);
+      });
+    },
+    async close() {
+      if (idleTimer !== undefined) clearTimeout(idleTimer);
+      idleTimer = undefined;
+      const closing = worker;
+      worker = undefined;
+      failAll(new Error("the mailer was closed"));
+      if (closing) await closing.terminate();
+    },
+  };
+}

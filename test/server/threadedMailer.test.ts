@@ -1,0 +1,90 @@
+/**
+ * The mailer on a worker thread (server/mail/threadedMailer.ts) against the mailer it wraps:
+ * the same files for the same messages, the same refusals, every one of many concurrent sends
+ * answered once, and messages in flight failing (not hanging) when the thread goes away.
+ */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { expect } from "chai";
+import { createMailer } from "../../server/mail/mailer";
+import { claimMessage } from "../../server/mail/messages";
+import { listOutbox, readOutboxEml } from "../../server/mail/outbox";
+import { createThreadedMailer, type ThreadedMailer } from "../../server/mail/threadedMailer";
+
+const FROM = "credanchor <no-reply@credanchor.local>";
+
+function message(i: number) {
+  return claimMessage({
+    to: `learner${i}@students.example`,
+    link: `http://127.0.0.1/claim/token-${i}`,
+    recipientName: `김민지 ${i}`,
+    issuerName: "한국대학교",
+    achievementName: "Linear Algebra I",
+    expiresAt: 1_800_000_000,
+  });
+}
+
+const deliveryId = (i: number) => `${String(1_765_000_000_000 + i)}-${i.toString(16).padStart(8, "0")}`;
+
+/** The .eml without what nodemailer makes anew for every message: its Date header and its random multipart boundary. */
+function emlWithoutDate(dir: string, id: string): string {
+  const eml = readOutboxEml(dir, id)!.toString("utf8");
+  const boundary = /boundary="([^"]+)"/.exec(eml)?.[1];
+  expect(boundary, "a multipart message").to.be.a("string");
+  return eml.replace(/^Date: .*\n/m, "").split(boundary!).join("BOUNDARY");
+}
+
+describe("mailer on a worker thread", function () {
+  this.timeout(60_000);
+  let root: string;
+  let mailer: ThreadedMailer;
+
+  beforeEach(() => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), "credanchor-threaded-mailer-"));
+    mailer = createThreadedMailer({ from: FROM, outboxDir: path.join(root, "threaded") });
+  });
+  afterEach(async () => {
+    await mailer.close();
+    fs.rmSync(root, { recursive: true, force: true });
+  });
+
+  it("writes the same outbox entry and the same message as the mailer it wraps", async () => {
+    const direct = createMailer({ from: FROM, outboxDir: path.join(root, "direct") });
+    const sent = message(1);
+    await direct.send({ ...sent }, { deliveryId: deliveryId(1) });
+    await mailer.send({ ...sent }, { deliveryId: deliveryId(1) });
+    expect(mailer.outboxDir).to.equal(path.join(root, "threaded"));
+    const [a] = listOutbox(path.join(root, "direct"));
+    const [b] = listOutbox(path.join(root, "threaded"));
+    expect({ ...b!, date: "" }).to.deep.equal({ ...a!, date: "" });
+    expect(b!.links).to.deep.equal(["http://127.0.0.1/claim/token-1"]);
+    expect(emlWithoutDate(path.join(root, "threaded"), deliveryId(1))).to.equal(emlWithoutDate(path.join(root, "direct"), deliveryId(1)));
+  });
+
+  it("refuses what the mailer refuses, with its error, and writes nothing", async () => {
+    let error: Error | undefined;
+    await mailer.send(message(2), { deliveryId: "../../etc/passwd" }).catch((e: Error) => (error = e));
+    expect(error?.message).to.equal('delivery id "../../etc/passwd" is not an outbox id (13 digits, "-", 8 hex digits)');
+    expect(listOutbox(path.join(root, "threaded"))).to.deep.equal([]);
+  });
+
+  it("answers each of 300 concurrent sends once, one file per message", async () => {
+    const results = await Promise.allSettled(Array.from({ length: 300 }, (_, i) => mailer.send(message(i), { deliveryId: deliveryId(i) })));
+    expect(results.filter((r) => r.status === "rejected")).to.deep.equal([]);
+    const listed = listOutbox(path.join(root, "threaded"), 1000);
+    expect(listed.map((e) => e.id).sort()).to.deep.equal(Array.from({ length: 300 }, (_, i) => deliveryId(i)).sort());
+    expect(new Set(listed.map((e) => e.to)).size).to.equal(300);
+  });
+
+  it("fails the messages in flight when the thread is closed, and starts a new thread for the next", async () => {
+    const inFlight = Array.from({ length: 50 }, (_, i) => mailer.send(message(i), { deliveryId: deliveryId(i) }).then(() => "sent", (e: Error) => e.message));
+    await mailer.close();
+    const outcomes = await Promise.all(inFlight);
+    // Each either made it before the close or failed with the reason: none hangs.
+    expect(outcomes.every((o) => o === "sent" || o === "the mailer was closed")).to.equal(true);
+    expect(outcomes).to.include("the mailer was closed");
+    await mailer.send(message(99), { deliveryId: deliveryId(99) });
+    expect(listOutbox(path.join(root, "threaded"), 1000).map((e) => e.id)).to.include(deliveryId(99));
+  });
+});
