@@ -102,10 +102,16 @@ describe("credanchor verify on worker threads", function () {
     });
   }
 
-  it("keeps a small bundle in this thread and gives a large one the cores", async () => {
-    const small = cliProofChecker(POOL_FROM_CREDENTIALS - 1);
+  it("keeps a small bundle (or any on two cores) in this thread and gives a large one the cores", async () => {
+    const small = cliProofChecker(POOL_FROM_CREDENTIALS - 1, { cores: 8 });
     expect(small.mode).to.equal("thread");
     await small.close();
+    const twoCores = cliProofChecker(1000, { cores: 2 });
+    expect(twoCores.mode).to.equal("thread");
+    await twoCores.close();
+    const fourCores = cliProofChecker(POOL_FROM_CREDENTIALS, { cores: 4 });
+    expect(fourCores.mode).to.deep.equal({ workers: 4 });
+    await fourCores.close();
     const none = cliProofChecker(10_000, { threads: 0 });
     expect(none.mode).to.equal("thread");
     await none.close();
