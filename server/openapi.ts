@@ -403,6 +403,25 @@ export function openApiDocument(publicUrl: string) {
       },
       "/api/v1/stacking-rules/{id}": {
         get: { summary: "One stacking rule", security: secured, parameters: [idParam("id", "rule id")], responses: { "200": json({ type: "object" }), ...errors(401, 403, 404) } },
+        patch: {
+          summary:
+            "Edit or disable a stacking rule at the version you read (409 with the current version when someone edited it meanwhile). Applies to awards after it; badges already issued keep the rule they were earned under. Tiers keep their stacked achievement; tiers may be added.",
+          security: secured,
+          parameters: [idParam("id", "rule id")],
+          requestBody: body({
+            type: "object",
+            required: ["version"],
+            properties: {
+              version: { type: "integer" },
+              name: { type: "string" },
+              lists: { type: "object", additionalProperties: { type: "array", items: { type: "string" } } },
+              tiers: { type: "array", items: { type: "object" } },
+              window: { type: ["object", "null"] },
+              disabled: { type: "boolean" },
+            },
+          }),
+          responses: { "200": json({ type: "object" }), ...errors(400, 401, 403, 404, 409, 422) },
+        },
       },
       "/api/v1/stacking-flags": {
         get: {

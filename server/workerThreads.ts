@@ -4,12 +4,18 @@ import { Worker, type WorkerOptions } from "node:worker_threads";
 const TSCONFIG = path.resolve(__dirname, "..", "tsconfig.json");
 
 /**
- * A worker thread running `file`. Under ts-node (tests, scripts, `npm start`) the file is
- * TypeScript and the new thread needs ts-node registered in it first: threads do not inherit
- * the parent's require hooks.
+ * A worker thread running `file`. Under ts-node (tests, scripts, `npm start`) or the CLI's
+ * launcher the file is TypeScript and the new thread needs the same loader registered in it
+ * first: threads do not inherit the parent's require hooks.
  */
 export function startWorker(file: string, options: Omit<WorkerOptions, "eval"> = {}): Worker {
   if (!file.endsWith(".ts")) return new Worker(file, options);
+  // The credanchor CLI loads TypeScript with its own (cached esbuild) hook: its threads register
+  // the same one, which starts them in a fraction of ts-node's time.
+  const hook = (require.extensions[".ts"] as { credanchorHook?: unknown } | undefined)?.credanchorHook;
+  if (typeof hook === "string") {
+    return new Worker(`require(${JSON.stringify(hook)}).register();\nrequire(${JSON.stringify(file)});`, { ...options, eval: true });
+  }
   const bootstrap = [
     `require(${JSON.stringify(require.resolve("ts-node"))}).register({ transpileOnly: true, project: ${JSON.stringify(TSCONFIG)} });`,
     `require(${JSON.stringify(file)});`,

@@ -24,7 +24,8 @@ import { signCredential } from "../core/credential/sign";
 import { validateOpenBadgeCredential } from "../core/credential/schema";
 import { credentialDigest, credentialLeaf } from "../core/proof/digest";
 import { verifyCredentials, type BundleReport, type CredentialReport } from "../core/verify/pipeline";
-import { typesOf } from "../core/verify/bundle";
+import { flattenBundle, typesOf } from "../core/verify/bundle";
+import { MAX_CREDENTIALS_PER_VERIFICATION } from "../core/verify/limits";
 import { applicationJson, assessApplication, type ApplicationReport } from "../core/application/verifyApplication";
 import type { TrustedRegistries } from "../core/verify/chainPlan";
 import { createSafeDocumentFetcher, type SafeFetchOptions } from "../core/node/safeFetch";
@@ -37,6 +38,7 @@ import { checkRecognitionRecords } from "../core/identity/checkRecognitionRecord
 import { RECOGNITION_RECORD_MAX_BYTES } from "../core/identity/recognitionRecord";
 import { recognitionLines } from "./recognitionText";
 import { deepVerify, formatDeepReport } from "./deep";
+import { cliProofChecker, type CliProofChecker } from "./proofChecker";
 
 export const DEFAULT_RPC_URL = "http://127.0.0.1:8545";
 
@@ -64,7 +66,7 @@ const USAGE = `Usage:
   credanchor verify FILE... [--rpc URL]... [--registry ADDRESS]... [--confirmations N]
                     [--status-list [URL=]FILE]... [--accreditor ADDRESS[=LABEL]]...
                     [--require-recognition] [--offline] [--json]
-                    [--email APPLICANT] [--challenge C --domain D]
+                    [--email APPLICANT] [--challenge C --domain D] [--threads N]
   credanchor verify --deep STACKED-BADGE [COMPONENT-FILE]... [--components FILE]... [options above]
   credanchor keygen
   credanchor sign TEMPLATE --key KEYFILE [--issuer-address ADDRESS --chain-id N] [--created ISO-8601]
@@ -99,6 +101,9 @@ verify   checks every credential in the files (a credential, an array of them, a
          A job application (a CLR 2.0 or presentation from a wallet) is also shown per issuer
          with one summary; --email checks each badge's hashed recipient against the
          applicant's email, --challenge/--domain whether the presentation answers your challenge.
+         Signatures of a bundle of 200 credentials or more are checked on worker threads, one
+         per core, on a machine of 3 cores or more; --threads N uses N threads whatever the
+         size (0: all in this one). The verdicts are the same either way.
 --deep   checks a stacked badge with the component credentials it lists (OB 3.0 evidence with
          each component's id and digest): each is taken from the other files and --components,
          or fetched by its URL (safely; never --offline), verified, and compared with the
@@ -173,6 +178,7 @@ async function verifyCommand(args: readonly string[], io: CliIo): Promise<number
       domain: { type: "string" },
       deep: { type: "boolean", default: false },
       components: { type: "string", multiple: true },
+      threads: { type: "string" },
     },
   });
   if (values.components && !values.deep) throw new UsageError("--components is for --deep: add --deep to check a stacked badge's components");
@@ -196,11 +202,50 @@ async function verifyCommand(args: readonly string[], io: CliIo): Promise<number
     if (!/^0x[0-9a-fA-F]{40}$/.test(address)) throw new UsageError(`--registry "${address}" is not an address (0x followed by 40 hex digits)`);
   }
   const registry: TrustedRegistries | undefined = values.registry ?? defaultRegistry(io);
+  const threads = values.threads === undefined ? undefined : Number(values.threads);
+  if (threads !== undefined && (!/^\d+$/.test(values.threads!) || threads > 256)) {
+    throw new UsageError(`--threads must be a whole number of worker threads from 0 to 256, got "${values.threads}" (0 checks every signature in one thread)`);
+  }
 
   const documents = positionals.map((file) => readJsonFile(file, io));
   const credentials = documents.flatMap((document) => (Array.isArray(document) ? document : [document]));
   if (credentials.length === 0) throw new UsageError(`${positionals.join(", ")} hold${positionals.length === 1 ? "s" : ""} no credential (an empty array); give a credential, an array of them or a presentation`);
+  const supplied = values.deep ? (values.components ?? []).flatMap((file) => [readJsonFile(file, io)].flat()) : [];
+  // A large bundle's signatures go to worker threads (started now, they load while the files are
+  // checked); a small one stays in this thread. Stopped whatever happens below.
+  const count = flattenBundle([...credentials, ...supplied], MAX_CREDENTIALS_PER_VERIFICATION + 1).length;
+  const checker = cliProofChecker(count, threads === undefined ? {} : { threads, poolFrom: 0 });
+  try {
+    return await verifyWith(checker, credentials, supplied, values, rpcUrls, registry, confirmations, statusLists, accreditors, io);
+  } finally {
+    await checker.close();
+  }
+}
+
+type VerifyValues = {
+  offline: boolean;
+  json: boolean;
+  deep: boolean;
+  "require-recognition": boolean;
+  email?: string;
+  challenge?: string;
+  domain?: string;
+};
+
+async function verifyWith(
+  checker: CliProofChecker,
+  credentials: unknown[],
+  suppliedComponents: unknown[],
+  values: VerifyValues,
+  rpcUrls: string[],
+  registry: TrustedRegistries | undefined,
+  confirmations: number,
+  statusLists: Record<string, unknown>,
+  accreditors: TrustedAccreditor[],
+  io: CliIo,
+): Promise<number> {
   const pipelineOptions = {
+    checkIssuerProofs: checker.check,
     rpcUrls,
     ...(registry === undefined ? {} : { registry }),
     confirmations,
@@ -212,7 +257,7 @@ async function verifyCommand(args: readonly string[], io: CliIo): Promise<number
     requireRecognition: values["require-recognition"],
   };
   if (values.deep) {
-    const supplied = [...credentials.slice(1), ...(values.components ?? []).flatMap((file) => [readJsonFile(file, io)].flat())];
+    const supplied = [...credentials.slice(1), ...suppliedComponents];
     const deep = await deepVerify({
       badge: credentials[0],
       supplied,

@@ -73,7 +73,8 @@ export async function signForLead(ctx: AppContext, proposalId: string, credentia
 /**
  * The lead anchored `root` over `documents` (in leaf order): when every document is one this
  * partner signed and they hash to `root`, the endorsement is recorded as owed; the worker sends
- * it once the anchor is on chain.
+ * it once the anchor is on chain. Told again (the lead anchored the root again after a reorg),
+ * a confirmed endorsement is checked on chain again and sent again if the reorg took it.
  */
 export async function receiveAnchored(ctx: AppContext, proposalId: string, root: `0x${string}`, documents: readonly Record<string, unknown>[]): Promise<void> {
   const proposal = agreedProposal(ctx, proposalId);
@@ -82,5 +83,9 @@ export async function receiveAnchored(ctx: AppContext, proposalId: string, root:
   if (problems.length > 0) throw new InvalidInputError(`the root is not endorsed: ${problems.map((p) => `${p.field}: ${p.message}`).join("; ")}`, problems);
   const computed = sealTree(checked.map((c) => c.leaf)).root;
   if (computed.toLowerCase() !== root.toLowerCase()) throw new InvalidInputError(`the documents hash to root ${computed}, not ${root}: the root is not endorsed`);
-  ctx.store.coIssuance.addEndorsement({ leadAddress: proposal.leadAddress, root: computed, partnerIssuerId: proposal.partnerIssuerId }, unixSeconds(ctx.clock));
+  ctx.store.coIssuance.reopenEndorsement(
+    { leadAddress: proposal.leadAddress, root: computed, partnerIssuerId: proposal.partnerIssuerId },
+    unixSeconds(ctx.clock),
+    "the lead says the root is anchored (again)",
+  );
 }

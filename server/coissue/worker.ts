@@ -3,6 +3,8 @@
  * 1. lead: awards awaiting partners' signatures are asked again (a partner that signs late);
  * 2. lead: once a co-issued batch is confirmed, each partner is told its root — a local one
  *    gets its endorsement recorded as owed, a remote one is sent the root and the documents;
+ *    when a reorg rolled the anchor back and the batch is anchored again (another transaction
+ *    or block), every partner is told again: its endorsement may have gone with the reorg;
  * 3. partner: each endorsement owed is sent from the partner's namespace by our operator (its
  *    endorse scope) once the anchor is on chain — a late one is simply picked up by a later
  *    pass — and followed until mined, like every operator transaction (stored before broadcast).
@@ -32,11 +34,19 @@ export class CoIssuanceWorker extends PeriodicWorker {
   protected async pass(): Promise<void> {
     const { store } = this.ctx;
     for (const award of store.coIssuance.listAwaitingAwards()) await this.guarded(`award:${award.id}`, () => advanceAward(this.ctx, award.id));
-    for (const coBatch of store.coIssuance.listUnnotifiedCoBatches()) {
-      const batch = store.getBatch(coBatch.batchId);
-      if (!batch || batch.state !== "confirmed") continue;
-      for (const address of coBatch.coIssuers.filter((a) => !coBatch.notified.includes(a))) {
-        await this.guarded(`notify:${coBatch.batchId}:${address}`, () => this.notify(coBatch.batchId, coBatch.achievementId, address, batch.root!));
+    for (const coBatch of store.coIssuance.listConfirmedCoBatches()) {
+      let notified = coBatch.notified;
+      if (coBatch.notifiedAnchor !== coBatch.anchor) {
+        // The first anchor, or the batch anchored again after a reorg rolled the last one back.
+        if (store.coIssuance.restartNotifications(coBatch.batchId, coBatch.anchor)) notified = [];
+        if (coBatch.notifiedAnchor != null) {
+          this.ctx.log.warn({ batch: coBatch.batchId, from: coBatch.notifiedAnchor, to: coBatch.anchor }, "co-issued batch anchored again after a reorg; partners are told again");
+        }
+      }
+      for (const address of coBatch.coIssuers.filter((a) => !notified.includes(a))) {
+        await this.guarded(`notify:${coBatch.batchId}:${coBatch.anchor}:${address}`, () =>
+          this.notify(coBatch.batchId, coBatch.achievementId, address, coBatch.root, coBatch.anchor),
+        );
       }
     }
     for (const endorsement of store.coIssuance.listEndorsements(["pending", "submitted", "withdrawn"])) {
@@ -62,13 +72,13 @@ export class CoIssuanceWorker extends PeriodicWorker {
     }
   }
 
-  private async notify(batchId: string, achievementId: string, address: Address, root: Hex): Promise<void> {
+  private async notify(batchId: string, achievementId: string, address: Address, root: Hex, anchor: string): Promise<void> {
     const { store } = this.ctx;
     const partner = store.coIssuance.listPartners(achievementId).find((p) => p.partnerAddress.toLowerCase() === address.toLowerCase());
     if (!partner) throw new Error(`co-issuer ${address} of batch ${batchId} is no partner of achievement ${achievementId}`);
     const lead = store.getIssuer(store.getBatch(batchId)!.issuerId)!;
     if (partner.partnerIssuerId) {
-      store.coIssuance.addEndorsement({ leadAddress: lead.address, root, partnerIssuerId: partner.partnerIssuerId }, unixSeconds(this.ctx.clock));
+      store.coIssuance.reopenEndorsement({ leadAddress: lead.address, root, partnerIssuerId: partner.partnerIssuerId }, unixSeconds(this.ctx.clock), `the lead anchored ${root} (again) at ${anchor}`);
     } else {
       const documents = store.listBatchCredentials(batchId)
         .sort((a, b) => a.leafIndex! - b.leafIndex!)
@@ -79,7 +89,8 @@ export class CoIssuanceWorker extends PeriodicWorker {
         now: unixSeconds(this.ctx.clock),
       });
     }
-    store.coIssuance.markNotified(batchId, address);
+    // Told of this anchor; a later pass sees whether the batch was anchored again meanwhile.
+    if (store.coIssuance.getCoBatch(batchId)?.notifiedAnchor === anchor) store.coIssuance.markNotified(batchId, address);
   }
 
   private async endorse(e: CoEndorsementRecord): Promise<void> {

@@ -11,12 +11,14 @@ import { credentialsToVerify, isListedAs, judgeStackedBadge, readListedComponent
 import type { BundleReport } from "../../core/verify/report";
 import { unixSeconds } from "../clock";
 import type { AppContext } from "../context";
-import { conflict, forbidden, notFound } from "../http/errors";
+import { forbidden, notFound } from "../http/errors";
 import { parseBody } from "../http/validate";
 import { InvalidInputError } from "../services/errors";
 import { webhookUrlProblem } from "../services/stacking/webhookNetwork";
-import { newStackingRule, stackingRuleBody, stackingRuleJson, validateStackingRule } from "../services/stacking/rules";
-import { credentialIdFrom, queueStatusChange } from "../services/statusChanges";
+import { decideStackingFlag } from "../services/stacking/flagDecisions";
+import { editStackingRule } from "../services/stacking/ruleEdits";
+import { newStackingRule, stackingRuleBody, stackingRuleEditBody, stackingRuleJson, validateStackingRule } from "../services/stacking/rules";
+import { credentialIdFrom } from "../services/statusChanges";
 import { credentialUrl } from "../services/urls";
 import type { StackingFlagRecord } from "../store/StackingStore";
 
@@ -73,6 +75,15 @@ export function stackingRouter(ctx: AppContext) {
     res.json(stackingRuleJson(ctx.config.publicUrl, rule));
   });
 
+  // An edit (or disabling): applies to awards after it, never to badges already issued. Two
+  // editors of one version: the first wins, the second gets 409 with the current version.
+  router.patch("/api/v1/stacking-rules/:id", async (req, res) => {
+    const issuerId = issuerOf(req, "issue");
+    const body = parseBody(stackingRuleEditBody, req);
+    const rule = await editStackingRule(ctx, issuerId, req.params.id!, body);
+    res.json(stackingRuleJson(ctx.config.publicUrl, rule));
+  });
+
   router.get("/api/v1/stacking-flags", (req, res) => {
     const issuerId = issuerOf(req, "issue");
     const state = req.query.state;
@@ -93,20 +104,7 @@ export function stackingRouter(ctx: AppContext) {
   router.post("/api/v1/stacking-flags/:id/decision", async (req, res) => {
     const issuerId = issuerOf(req, "revoke");
     const body = parseBody(decisionBody, req);
-    const flag = ctx.store.stacking.getFlag(Number(req.params.id));
-    if (!flag || flag.issuerId !== issuerId) throw notFound(`no stacking flag ${req.params.id}`);
-    if (flag.state !== "open") throw conflict(`flag ${flag.id} was already decided (${flag.state})`, { state: flag.state });
-    if (body.decision === "revoke") {
-      const stacked = ctx.store.getCredential(flag.stackedCredentialId);
-      const alreadyRevoked = !!stacked && (stacked.revoked || ctx.store.pendingStatusChangesFor(stacked.id).some((c) => c.action === "revoke"));
-      // A crash after queueing left the badge revoked and the flag open: the retry only records the decision.
-      if (!alreadyRevoked) await queueStatusChange(ctx, { issuerId, action: "revoke", reason: `stacked badge below its tier: ${body.reason}` }, flag.stackedCredentialId);
-    }
-    if (!ctx.store.stacking.decideFlag(flag.id, body.decision === "keep" ? "kept" : "revoked", body.reason, unixSeconds(ctx.clock))) {
-      throw conflict(`flag ${flag.id} was decided meanwhile`);
-    }
-    res.json(flagJson(ctx.config.publicUrl, ctx.store.stacking.getFlag(flag.id)!));
-    if (body.decision === "revoke") void ctx.statusWriter.tick();
+    res.json(flagJson(ctx.config.publicUrl, await decideStackingFlag(ctx, issuerId, Number(req.params.id), body.decision, body.reason)));
   });
 
   router.put("/api/v1/webhooks", (req, res) => {

@@ -84,7 +84,16 @@ export interface CoBatchRecord {
   threshold: number;
   /** Partner addresses told of the anchored root (or, local ones, given their endorsement row). */
   notified: string[];
+  /** Which confirmation of the batch those partners were told of (see `ConfirmedCoBatch.anchor`); null before the first notice (migration 041). */
+  notifiedAnchor?: string | null;
 }
+
+/**
+ * A co-issued batch whose anchor is confirmed, with which confirmation it is: its transaction
+ * hash and block, the stored transaction, the submission and the confirmation time (a re-anchor
+ * after a reorg can be the same transaction at the same height, never the same confirmation).
+ */
+export type ConfirmedCoBatch = CoBatchRecord & { anchor: string; root: `0x${string}` };
 
 export interface CoEndorsementRecord {
   leadAddress: `0x${string}`;
@@ -124,9 +133,22 @@ export interface CoIssuanceStore {
   /** Co-issued batches some partner was not told about yet. */
   listUnnotifiedCoBatches(): CoBatchRecord[];
   markNotified(batchId: string, partnerAddress: string): void;
+  /** Co-issued batches whose batch is confirmed, with the anchor it is confirmed at. */
+  listConfirmedCoBatches(): ConfirmedCoBatch[];
+  /**
+   * Partners are to be told of `anchor` (a first anchor, or the batch anchored again after a
+   * reorg): no partner counts as notified any more. No-op when `anchor` is the one already noted.
+   */
+  restartNotifications(batchId: string, anchor: string): boolean;
 
   /** Records an endorsement owed; an existing one is left as it is. */
   addEndorsement(endorsement: Pick<CoEndorsementRecord, "leadAddress" | "root" | "partnerIssuerId">, now: number): void;
+  /**
+   * The lead says the root is anchored (again, after a reorg): a confirmed endorsement goes back
+   * to pending, so it is checked on chain again and sent again when gone; a missing one is
+   * recorded; a submitted or withdrawn one is left as it is. True when one was added or reopened.
+   */
+  reopenEndorsement(endorsement: Pick<CoEndorsementRecord, "leadAddress" | "root" | "partnerIssuerId">, now: number, reason: string): boolean;
   listEndorsements(states: readonly CoEndorsementRecord["state"][]): CoEndorsementRecord[];
   setEndorsementState(key: Pick<CoEndorsementRecord, "leadAddress" | "root" | "partnerIssuerId">, state: CoEndorsementRecord["state"], txId: number | null, error: string | null): void;
 

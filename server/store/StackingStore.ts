@@ -13,6 +13,20 @@ export interface StackingRuleRecord {
   /** The validated definition (server/services/stacking/ruleDefinition.ts), with its format tag. */
   definitionJson: string;
   createdAt: number;
+  /** Raised by every edit (migration 031); an edit naming an older one is refused. */
+  version?: number;
+  /** When the issuer disabled it: it then counts no award and shows no progress. */
+  disabledAt?: number | null;
+  updatedAt?: number | null;
+}
+
+/** What an edit changes; the version is the one the editor saw. */
+export interface StackingRuleUpdate {
+  expectedVersion: number;
+  name?: string;
+  definitionJson?: string;
+  disabled?: boolean;
+  now: number;
 }
 
 export interface LedgerEntry {
@@ -31,6 +45,8 @@ export interface StackedAwardRecord {
   recipientKey: string;
   credits: number;
   createdAt: number;
+  /** The rule's version it was earned under (migration 031; absent before: 1). */
+  ruleVersion?: number;
 }
 
 export interface StackingFlagRecord {
@@ -74,6 +90,13 @@ export interface StackingStore {
   insertRule(rule: StackingRuleRecord): void;
   getRule(id: string): StackingRuleRecord | undefined;
   listRules(issuerId: string): StackingRuleRecord[];
+  /**
+   * Applies an edit when the rule is still at `expectedVersion` (keeping the definition it
+   * replaces) and returns the rule after it; `{ conflict }` with the current version otherwise.
+   */
+  updateRule(id: string, update: StackingRuleUpdate): { rule: StackingRuleRecord } | { conflict: number } | undefined;
+  /** The definition JSON of a rule at a version (the current one or a replaced one). */
+  ruleDefinitionAt(id: string, version: number): string | undefined;
 
   insertLedgerEntries(entries: readonly LedgerEntry[]): void;
   /**

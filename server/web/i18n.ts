@@ -8,6 +8,7 @@ import { en as coissueEn, ko as coissueKo } from "./messages/coissue";
 import * as applicationMessages from "./messages/application";
 import { en as consoleEn, ko as consoleKo } from "./messages/console";
 import { en as stackedEn, ko as stackedKo } from "./messages/stacked";
+import { en as stackingConsoleEn, ko as stackingConsoleKo } from "./messages/stackingConsole";
 import * as learnerPages from "./messages/learnerPages";
 
 export type Lang = "ko" | "en";
@@ -128,6 +129,7 @@ const en = {
   ...applicationMessages.en,
   ...consoleEn,
   ...stackedEn,
+  ...stackingConsoleEn,
   ...learnerPages.en,
 } as const;
 
@@ -248,6 +250,7 @@ const ko: Record<MessageKey, string> = {
   ...applicationMessages.ko,
   ...consoleKo,
   ...stackedKo,
+  ...stackingConsoleKo,
   ...learnerPages.ko,
 };
 

@@ -3,6 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import express, { type Request, type Response, type Router } from "express";
 import { browserVerifyConfig, displayState, learnerServices, type LearnerDeps, type LearnerServices } from "../routes/learner/deps";
+import { parseIssuerDid } from "../../core/credential/did";
 import { currentWallet } from "../routes/learner/session";
 import { listOutbox, readOutboxEml } from "../mail/outbox";
 import { isLocalDeveloperRequest } from "../http/devOnly";
@@ -186,6 +187,13 @@ export function createWebRouter(deps: LearnerDeps): Router {
     if (!found) return res.status(404).type("text").send("no credential with this id");
     const { lang } = requestContext(req, res, services());
     const issuer = found.record ? deps.store.getIssuer?.(found.record.issuerId) : undefined;
+    // A co-issuer's logo: its profile on this instance, else the image its signed profile names
+    // when this instance serves it (nothing is fetched).
+    const coIssuerLogos = credentialView(JSON.parse(found.json)).coIssuers.map((party) => {
+      const address = parseIssuerDid(party.id)?.address;
+      const local = address ? (deps.store as Partial<Pick<Store, "getIssuerByAddress">>).getIssuerByAddress?.(address) : undefined;
+      return local?.logoImage ? ownImage(local.logoImage) : ownImage(party.image);
+    });
     // In a worker thread (pdfPool.ts): a busy pool answers 503 with Retry-After.
     const pdf = await renderCertificatePdfOffThread({
       credentialJson: found.json,
@@ -196,6 +204,7 @@ export function createWebRouter(deps: LearnerDeps): Router {
       revocation: found.revocation,
       badgeImage: ownImage(credentialView(JSON.parse(found.json)).image),
       issuerProfile: issuer ? { logoImage: issuer.logoImage ?? undefined, sealImage: issuer.sealImage ?? undefined, signatories: issuer.signatories ?? [] } : undefined,
+      coIssuerLogos,
     });
     res.type("application/pdf").set("Cache-Control", "no-store").set("Content-Disposition", `attachment; filename="certificate-${credentialSlug(found.id)}.pdf"`).send(Buffer.from(pdf));
   });

@@ -108,6 +108,10 @@ export interface CertificateIssuerProfile {
   signatories?: { name: string; title: string }[];
 }
 
+/** A logo's box; the lead's sits at the top left, up to two co-issuers' at the top right. */
+const LOGO_WIDTH = 150;
+const MAX_CO_ISSUER_LOGOS = 2;
+
 export interface CertificateInput {
   /** The credential exactly as served (its bytes are embedded unchanged). */
   credentialJson: string;
@@ -122,6 +126,8 @@ export interface CertificateInput {
   revocation?: { at?: number; reason: string | null };
   /** Logo, seal (직인) and signatories of the issuer, when its profile has them. */
   issuerProfile?: CertificateIssuerProfile;
+  /** The co-issuers' logos (data: URLs), in the credential's order; printed beside the lead's. */
+  coIssuerLogos?: (string | undefined)[];
   /** The badge image as a data: URL when the credential's own is a URL this instance serves (its media). */
   badgeImage?: string;
 }
@@ -180,8 +186,18 @@ export async function renderCertificatePdf(input: CertificateInput): Promise<Uin
   page.drawRectangle({ x: 24, y: 24, width: width - 48, height: height - 48, borderColor: LINE, borderWidth: 2 });
   page.drawRectangle({ x: 24, y: height - 36, width: width - 48, height: 12, color: BRAND });
 
+  // The lead's logo at the top left; the co-issuers' (at most two) at the top right, right to
+  // left, clear of the badge in the middle.
   const logo = await embedDataImage(pdf, input.issuerProfile?.logoImage, 480);
-  if (logo) drawFitted(page, logo, { x: 48, y: height - 48 - 56, width: 150, height: 48 }, "left");
+  if (logo) drawFitted(page, logo, { x: 48, y: height - 48 - 56, width: LOGO_WIDTH, height: 48 }, "left");
+  let rightEdge = width - 48;
+  for (const image of (input.coIssuerLogos ?? []).slice(0, MAX_CO_ISSUER_LOGOS)) {
+    const coLogo = await embedDataImage(pdf, image, 480);
+    if (!coLogo) continue;
+    const scaled = coLogo.scaleToFit(LOGO_WIDTH, 48);
+    page.drawImage(coLogo, { x: rightEdge - scaled.width, y: height - 48 - 56 + (48 - scaled.height) / 2, width: scaled.width, height: scaled.height });
+    rightEdge -= scaled.width + 16;
+  }
 
   const badge = await embedDataImage(pdf, input.badgeImage ?? view.image, 440);
   const badgeSize = 110;

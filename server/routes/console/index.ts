@@ -19,6 +19,7 @@ import { renderConsoleHome, renderConsoleMessage, renderConsoleSignin, renderInv
 import { consoleForm, field, guard, pageFor, send, session, type ConsoleDeps } from "./common";
 import { contentRoutes } from "./content";
 import { recordRoutes } from "./records";
+import { stackingRoutes } from "./stacking";
 
 export type { ConsoleDeps } from "./common";
 
@@ -167,6 +168,7 @@ export function createConsoleRouter(deps: ConsoleDeps): Router {
 
   router.use(contentRoutes(deps));
   router.use(recordRoutes(deps));
+  router.use(stackingRoutes(deps));
   return router;
 }
 

@@ -37,13 +37,17 @@ export function recipientKeyOf(recipient: StackingRecipient): string {
 
 export interface LoadedRule {
   id: string;
+  /** The version loaded: the stacked badges it awards record it. */
+  version: number;
   definition: StackingRuleDefinition;
 }
 
 export function rulesCounting(store: Store, issuerId: string, achievementId: string): LoadedRule[] {
   return store.stacking
     .listRules(issuerId)
-    .map((r) => ({ id: r.id, definition: ruleDefinition(r) }))
+    // A disabled rule counts no award; an edited one counts the awards after the edit.
+    .filter((r) => (r.disabledAt ?? null) === null)
+    .map((r) => ({ id: r.id, version: r.version ?? 1, definition: ruleDefinition(r) }))
     .filter((r) => Object.values(r.definition.lists).some((ids) => ids.includes(achievementId)));
 }
 
@@ -143,7 +147,7 @@ export function planStackedBadges(input: StackingPlanInput): PlannedStackedBadge
           recipient,
           achievement: stackedAchievement,
           tierName: tier.name,
-          award: { credentialId: id, ruleId: rule.id, tierIndex: tierStanding.tierIndex, recipientKey: key, credits: standing.total, createdAt: now },
+          award: { credentialId: id, ruleId: rule.id, ruleVersion: rule.version, tierIndex: tierStanding.tierIndex, recipientKey: key, credits: standing.total, createdAt: now },
           components: counted.map((c) => ({ credentialId: c.credentialId, digest: c.digest })),
           parameters: {
             id,
@@ -189,7 +193,9 @@ export function flagAfterStatusChange(store: Store, clock: Clock, publicUrl: str
     if (!stacked || stacked.revoked || store.pendingStatusChangesFor(stacked.id).some((c) => c.action === "revoke")) continue;
     const record = store.stacking.getRule(award.ruleId);
     if (!record) continue;
-    const definition = ruleDefinition(record);
+    // Judged by the rule it was earned under: a later edit does not move its goalposts.
+    const earnedUnder = store.stacking.ruleDefinitionAt(award.ruleId, award.ruleVersion ?? 1);
+    const definition = ruleDefinition(earnedUnder === undefined ? record : { ...record, definitionJson: earnedUnder });
     const standing = standingOf(definition, store.stacking.liveComponents(stacked.issuerId, award.recipientKey));
     const tier = definition.tiers[award.tierIndex]!;
     if (standing.tiers[award.tierIndex]?.reached) continue;

@@ -23,6 +23,7 @@ export function stackingProgress(store: Pick<Store, "stacking"> & Partial<Pick<S
     const issuer = store.getIssuer?.(issuerId);
     const components = store.stacking.liveComponents(issuerId, key);
     for (const record of store.stacking.listRules(issuerId)) {
+      if ((record.disabledAt ?? null) !== null) continue;
       const rule = ruleDefinition(record);
       const standing = standingOf(rule, components);
       if (standing.counted.length === 0) continue;

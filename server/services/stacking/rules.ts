@@ -38,6 +38,25 @@ export const stackingRuleBody = z
 
 export type StackingRuleBody = z.infer<typeof stackingRuleBody>;
 
+/**
+ * An edit: the version the editor saw, and what changes (the rest stays). `window: null` removes
+ * the window. Edits apply to awards after them; badges already issued keep the rule they were
+ * earned under.
+ */
+export const stackingRuleEditBody = z
+  .object({
+    version: z.number().int().positive(),
+    name: stackingRuleBody.shape.name.optional(),
+    lists: stackingRuleBody.shape.lists.optional(),
+    tiers: stackingRuleBody.shape.tiers.optional(),
+    window: stackingRuleBody.shape.window.unwrap().nullable().optional(),
+    disabled: z.boolean().optional(),
+  })
+  .strict()
+  .refine((b) => Object.keys(b).length > 1, { message: "say what changes (name, lists, tiers, window or disabled) besides the version" });
+
+export type StackingRuleEditBody = z.infer<typeof stackingRuleEditBody>;
+
 export interface StackingRuleDefinition extends StackingRuleShape {
   format: typeof STACKING_RULE_FORMAT;
   name: string;
@@ -92,6 +111,33 @@ export function validateStackingRule(store: Store, issuerId: string, body: Stack
   return { format: STACKING_RULE_FORMAT, name: body.name, lists: body.lists, tiers, windowFrom: from, windowUntil: until };
 }
 
+/**
+ * The rule after an edit, validated like a new one. Tiers keep their stacked achievement by
+ * position (a badge already issued names its tier by position); tiers may be added after them.
+ */
+export function editedStackingRule(store: Store, issuerId: string, record: StackingRuleRecord, edit: StackingRuleEditBody): StackingRuleDefinition | undefined {
+  const touchesDefinition = edit.name !== undefined || edit.lists !== undefined || edit.tiers !== undefined || edit.window !== undefined;
+  if (!touchesDefinition) return undefined;
+  const current = ruleDefinition(record);
+  const iso = (s: number | null) => (s === null ? undefined : new Date(s * 1000).toISOString());
+  const currentWindow = current.windowFrom !== null || current.windowUntil !== null ? { from: iso(current.windowFrom), until: iso(current.windowUntil) } : undefined;
+  const window = edit.window === null ? undefined : (edit.window ?? currentWindow);
+  const tiers = edit.tiers ?? current.tiers.map((t) => ({ name: t.name, threshold: t.threshold, minimums: t.minimums, achievementId: t.achievementId }));
+  const problems: FieldProblem[] = [];
+  current.tiers.forEach((tier, i) => {
+    const next = tiers[i];
+    if (!next) problems.push({ field: `tiers.${i}`, message: `tier "${tier.name}" cannot be removed: badges may have been issued for it; disable the rule and create another` });
+    else if (next.achievementId !== tier.achievementId) problems.push({ field: `tiers.${i}.achievementId`, message: `tier ${i + 1} keeps its stacked achievement ${tier.achievementId}; tiers may be added after the existing ones` });
+  });
+  if (problems.length > 0) throw new InvalidInputError(`the edit was refused: ${problems[0]!.field}: ${problems[0]!.message}`, problems);
+  return validateStackingRule(store, issuerId, {
+    name: edit.name ?? current.name,
+    lists: edit.lists ?? Object.fromEntries(Object.entries(current.lists).map(([name, ids]) => [name, [...ids]])),
+    tiers,
+    ...(window ? { window: { ...(window.from ? { from: window.from } : {}), ...(window.until ? { until: window.until } : {}) } } : {}),
+  });
+}
+
 export function newStackingRule(issuerId: string, definition: StackingRuleDefinition, now: number): StackingRuleRecord {
   return { id: crypto.randomUUID(), issuerId, name: definition.name, definitionJson: JSON.stringify(definition), createdAt: now };
 }
@@ -113,5 +159,9 @@ export function stackingRuleJson(publicUrl: string, record: StackingRuleRecord) 
     tiers: d.tiers,
     ...(d.windowFrom !== null || d.windowUntil !== null ? { window: { ...(iso(d.windowFrom) ? { from: iso(d.windowFrom) } : {}), ...(iso(d.windowUntil) ? { until: iso(d.windowUntil) } : {}) } } : {}),
     createdAt: new Date(record.createdAt * 1000).toISOString(),
+    version: record.version ?? 1,
+    disabled: (record.disabledAt ?? null) !== null,
+    ...(record.disabledAt ? { disabledAt: new Date(record.disabledAt * 1000).toISOString() } : {}),
+    ...(record.updatedAt ? { updatedAt: new Date(record.updatedAt * 1000).toISOString() } : {}),
   };
 }

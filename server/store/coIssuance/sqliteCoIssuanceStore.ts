@@ -8,6 +8,7 @@ import type {
   CoIssuanceStore,
   CoPartnerRecord,
   CoProposalRecord,
+  ConfirmedCoBatch,
 } from "../CoIssuanceStore";
 import { PreparedStatements } from "../sqlite/preparedStatements";
 
@@ -65,6 +66,7 @@ const batchFrom = (r: Row): CoBatchRecord => ({
   coIssuers: JSON.parse(r.co_issuers),
   threshold: r.threshold,
   notified: JSON.parse(r.notified),
+  notifiedAnchor: r.notified_anchor ?? null,
 });
 
 const endorsementFrom = (r: Row): CoEndorsementRecord => ({
@@ -76,6 +78,16 @@ const endorsementFrom = (r: Row): CoEndorsementRecord => ({
   lastError: r.last_error ?? null,
   createdAt: r.created_at,
 });
+
+/**
+ * Which confirmation of a batch this is. A reorg's re-anchor may be the very same transaction in
+ * a block of the same height (a node re-mining it), so the hash and block alone do not tell a
+ * new anchor from the old one; the stored transaction (or an adopted anchor), the submission
+ * count and the confirmation time do.
+ */
+function anchorIdentity(r: Row): string {
+  return `${r.batch_tx_hash}@${r.batch_block_number} tx:${r.batch_tx_id ?? "adopted"} attempt:${r.batch_attempts} confirmed:${r.batch_confirmed_at}`;
+}
 
 export class SqliteCoIssuanceStore implements CoIssuanceStore {
   private readonly statements: PreparedStatements;
@@ -209,6 +221,37 @@ export class SqliteCoIssuanceStore implements CoIssuanceStore {
       const batch = this.getCoBatch(batchId);
       if (!batch || batch.notified.includes(partnerAddress)) return;
       this.run("UPDATE co_batches SET notified = ? WHERE batch_id = ?", JSON.stringify([...batch.notified, partnerAddress]), batchId);
+    })();
+  }
+
+  listConfirmedCoBatches(): ConfirmedCoBatch[] {
+    return this.all(
+      `SELECT cb.*, b.root AS batch_root, b.tx_hash AS batch_tx_hash, b.block_number AS batch_block_number,
+              b.tx_id AS batch_tx_id, b.attempts AS batch_attempts, b.confirmed_at AS batch_confirmed_at
+         FROM co_batches cb JOIN batches b ON b.id = cb.batch_id
+        WHERE b.state = 'confirmed' ORDER BY cb.batch_id`,
+    ).map((r) => ({ ...batchFrom(r), root: r.batch_root, anchor: anchorIdentity(r) }));
+  }
+
+  restartNotifications(batchId: string, anchor: string): boolean {
+    const result = this.run(
+      "UPDATE co_batches SET notified = '[]', notified_anchor = ? WHERE batch_id = ? AND (notified_anchor IS NULL OR notified_anchor <> ?)",
+      anchor, batchId, anchor,
+    );
+    return result.changes > 0;
+  }
+
+  reopenEndorsement(e: Pick<CoEndorsementRecord, "leadAddress" | "root" | "partnerIssuerId">, now: number, reason: string): boolean {
+    return this.db.transaction(() => {
+      const added = this.run(
+        "INSERT INTO co_endorsements (lead_address, root, partner_issuer_id, state, created_at) VALUES (?, ?, ?, 'pending', ?) ON CONFLICT DO NOTHING",
+        e.leadAddress, e.root, e.partnerIssuerId, now,
+      ).changes;
+      const reopened = this.run(
+        "UPDATE co_endorsements SET state = 'pending', tx_id = NULL, last_error = ? WHERE lead_address = ? AND root = ? AND partner_issuer_id = ? AND state = 'confirmed'",
+        reason, e.leadAddress, e.root, e.partnerIssuerId,
+      ).changes;
+      return added + reopened > 0;
     })();
   }
 

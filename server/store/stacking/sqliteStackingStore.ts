@@ -1,6 +1,15 @@
 /** StackingStore over the server store's SQLite database (migration 030). Built by SqliteStore. */
 import type { SqlDatabase } from "../sql/types";
-import type { LedgerEntry, StackedAwardRecord, StackingFlagRecord, StackingRuleRecord, StackingStore, WebhookEventRecord, WebhookRecord } from "../StackingStore";
+import type {
+  LedgerEntry,
+  StackedAwardRecord,
+  StackingFlagRecord,
+  StackingRuleRecord,
+  StackingRuleUpdate,
+  StackingStore,
+  WebhookEventRecord,
+  WebhookRecord,
+} from "../StackingStore";
 import { PreparedStatements } from "../sqlite/preparedStatements";
 
 type Row = Record<string, unknown>;
@@ -11,6 +20,9 @@ const ruleFrom = (r: Row): StackingRuleRecord => ({
   name: r.name as string,
   definitionJson: r.definition_json as string,
   createdAt: r.created_at as number,
+  version: (r.version as number | undefined) ?? 1,
+  disabledAt: (r.disabled_at as number | null | undefined) ?? null,
+  updatedAt: (r.updated_at as number | null | undefined) ?? null,
 });
 const awardFrom = (r: Row): StackedAwardRecord => ({
   credentialId: r.credential_id as string,
@@ -19,6 +31,7 @@ const awardFrom = (r: Row): StackedAwardRecord => ({
   recipientKey: r.recipient_key as string,
   credits: r.credits as number,
   createdAt: r.created_at as number,
+  ruleVersion: (r.rule_version as number | null | undefined) ?? 1,
 });
 const flagFrom = (r: Row): StackingFlagRecord => ({
   id: r.id as number,
@@ -79,6 +92,28 @@ export class SqliteStackingStore implements StackingStore {
     return (this.q("SELECT * FROM stacking_rules WHERE issuer_id = ? ORDER BY created_at, rowid").all(issuerId) as Row[]).map(ruleFrom);
   }
 
+  updateRule(id: string, update: StackingRuleUpdate): { rule: StackingRuleRecord } | { conflict: number } | undefined {
+    return this.db.transaction(() => {
+      const current = this.getRule(id);
+      if (!current) return undefined;
+      if (current.version !== update.expectedVersion) return { conflict: current.version! };
+      this.q("INSERT INTO stacking_rule_versions (rule_id, version, name, definition_json, replaced_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")
+        .run(id, current.version, current.name, current.definitionJson, update.now);
+      const disabledAt = update.disabled === undefined ? (current.disabledAt ?? null) : update.disabled ? (current.disabledAt ?? update.now) : null;
+      const changed = this.q("UPDATE stacking_rules SET name = ?, definition_json = ?, disabled_at = ?, updated_at = ?, version = version + 1 WHERE id = ? AND version = ?")
+        .run(update.name ?? current.name, update.definitionJson ?? current.definitionJson, disabledAt, update.now, id, update.expectedVersion).changes;
+      if (changed !== 1) return { conflict: this.getRule(id)!.version! };
+      return { rule: this.getRule(id)! };
+    })();
+  }
+
+  ruleDefinitionAt(id: string, version: number): string | undefined {
+    const current = this.getRule(id);
+    if (current && current.version === version) return current.definitionJson;
+    const row = this.q("SELECT definition_json FROM stacking_rule_versions WHERE rule_id = ? AND version = ?").get(id, version) as Row | undefined;
+    return row ? (row.definition_json as string) : undefined;
+  }
+
   insertLedgerEntries(entries: readonly LedgerEntry[]): void {
     const insert = this.q("INSERT INTO stacking_ledger (credential_id, issuer_id, recipient_key, achievement_id, credits, awarded_at) VALUES (?, ?, ?, ?, ?, ?)");
     for (const e of entries) insert.run(e.credentialId, e.issuerId, e.recipientKey, e.achievementId, e.credits, e.awardedAt);
@@ -120,8 +155,8 @@ export class SqliteStackingStore implements StackingStore {
 
   insertStackedAward(award: StackedAwardRecord, components: readonly { credentialId: string; digest: string }[]): boolean {
     const result = this.q(
-      "INSERT INTO stacked_awards (credential_id, rule_id, tier_index, recipient_key, credits, created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (rule_id, tier_index, recipient_key) DO NOTHING",
-    ).run(award.credentialId, award.ruleId, award.tierIndex, award.recipientKey, award.credits, award.createdAt);
+      "INSERT INTO stacked_awards (credential_id, rule_id, tier_index, recipient_key, credits, created_at, rule_version) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (rule_id, tier_index, recipient_key) DO NOTHING",
+    ).run(award.credentialId, award.ruleId, award.tierIndex, award.recipientKey, award.credits, award.createdAt, award.ruleVersion ?? 1);
     if (result.changes === 0) return false;
     const insert = this.q("INSERT INTO stacked_components (stacked_credential_id, component_credential_id, digest) VALUES (?, ?, ?)");
     for (const c of components) insert.run(award.credentialId, c.credentialId, c.digest);

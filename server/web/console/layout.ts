@@ -16,7 +16,7 @@ export interface ConsolePageContext {
   issuerName?: string;
 }
 
-export type ConsoleNav = "home" | "achievements" | "awards" | "credentials" | "batches" | "staff" | "profile" | "none";
+export type ConsoleNav = "home" | "achievements" | "awards" | "credentials" | "batches" | "stacking" | "staff" | "profile" | "none";
 
 const NAV: { item: ConsoleNav; href: string; key: MessageKey; needs: Permission }[] = [
   { item: "home", href: "/console", key: "console.nav.home", needs: "view" },
@@ -24,6 +24,7 @@ const NAV: { item: ConsoleNav; href: string; key: MessageKey; needs: Permission 
   { item: "awards", href: "/console/awards", key: "console.nav.awards", needs: "issue" },
   { item: "credentials", href: "/console/credentials", key: "console.nav.credentials", needs: "view" },
   { item: "batches", href: "/console/batches", key: "console.nav.batches", needs: "view" },
+  { item: "stacking", href: "/console/stacking", key: "console.nav.stacking", needs: "view" },
   { item: "staff", href: "/console/staff", key: "console.nav.staff", needs: "manage" },
   { item: "profile", href: "/console/profile", key: "console.nav.profile", needs: "manage" },
 ];

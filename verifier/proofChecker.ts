@@ -1,0 +1,53 @@
+/**
+ * How the CLI checks issuer signatures (the heavy part of a verification): a small bundle (or
+ * any bundle on a machine of one or two cores) in this thread, a large one on the server's
+ * signing pool (server/signing/signingPool.ts: worker threads, one per core), so a
+ * 1,000-credential application uses every core as `POST /api/v1/verify` does. Both run the core's fast eddsa-rdfc-2022 path with node:crypto —
+ * the same code and the same verdicts as the server's.
+ */
+import os from "node:os";
+import { checkIssuerProofsFast } from "../core/credential/fast";
+import type { IssuerProofChecker } from "../core/verify/offlineSteps";
+import { nodeCrypto } from "../server/signing/nodeCrypto";
+import { createSigningPool } from "../server/signing/signingPool";
+
+/** Below this many credentials (envelopes and their contents counted) starting the workers (each loads the verification code, ~0.5 s of CPU) costs more than it saves. */
+export const POOL_FROM_CREDENTIALS = 200;
+/**
+ * Fewest cores for the pool by default. A worker starts checking only once it has loaded the
+ * verification code, after the CLI itself did: on two cores that start-up ate what the second
+ * core saved (measured on the 1,000-credential application: one thread was faster), so there
+ * the CLI checks in its own thread unless --threads asks otherwise.
+ */
+export const POOL_FROM_CORES = 3;
+
+export interface ProofCheckerOptions {
+  /** Worker threads; default: the cores (`os.availableParallelism()`); 0 keeps every check in this thread. */
+  threads?: number;
+  /** Smallest bundle checked on the pool; default `POOL_FROM_CREDENTIALS`. */
+  poolFrom?: number;
+  /** The cores to size the pool to; default `os.availableParallelism()`. */
+  cores?: number;
+}
+
+export interface CliProofChecker {
+  check: IssuerProofChecker;
+  /** "thread" or the number of worker threads. */
+  mode: "thread" | { workers: number };
+  /** Stops the workers (nothing to do in-thread). */
+  close(): Promise<void>;
+}
+
+export function inThreadProofChecker(): CliProofChecker {
+  return { check: (credential) => checkIssuerProofsFast(credential, { crypto: nodeCrypto }), mode: "thread", close: async () => undefined };
+}
+
+/** The checker for a bundle of `count` credentials: `threads` workers when given, else one per core on a machine of 3+ cores. */
+export function cliProofChecker(count: number, options: ProofCheckerOptions = {}): CliProofChecker {
+  const cores = options.cores ?? os.availableParallelism();
+  const threads = options.threads ?? (cores >= POOL_FROM_CORES ? cores : 0);
+  if (!Number.isInteger(threads) || threads < 0) throw new RangeError(`threads must be a whole number, got ${threads}`);
+  if (threads === 0 || count < (options.poolFrom ?? POOL_FROM_CREDENTIALS)) return inThreadProofChecker();
+  const pool = createSigningPool({ workers: threads });
+  return { check: (credential) => pool.checkIssuerProofs(credential), mode: { workers: threads }, close: () => pool.close() };
+}
