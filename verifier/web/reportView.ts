@@ -13,6 +13,7 @@ import type { RecognitionIdentity } from "../../core/verify/recognition";
 import { recognitionLines } from "../recognitionText";
 import { stepTitle, text, type UiKey, type UiLang } from "./stepText";
 import { plainSentence } from "./plainLanguage";
+import { stepDetail, stepFix, type StepDetail } from "./stepDetailText";
 import { failClosed, shownStatus, verdictCause } from "../verdict";
 
 const ICONS: Record<string, string> = { ok: "✓", failed: "✕", unconfirmed: "!", skipped: "–", running: "…" };
@@ -38,12 +39,18 @@ function isKorean(sentence: string): boolean {
 }
 
 /**
- * A pipeline message under a step. On a Korean page it sits in a closed "technical details"
- * disclosure marked lang="en", so the page reads in Korean and the original stays one click away.
+ * A step's sentence (or fix) in the page's language, from its code and values. Text a lower
+ * layer wrote in English (a parser's error, a step from elsewhere without a code) is never
+ * passed off as translated: it sits in a closed disclosure labelled as a raw technical value,
+ * marked lang="en".
  */
-function original(lang: UiLang, message: string, css: string): HTMLElement {
-  if (lang === "en") return el("div", { class: css }, message);
-  return el("details", { class: css }, el("summary", {}, text(lang, "originalText")), el("div", { lang: "en" }, message));
+function detailBlock(lang: UiLang, detail: StepDetail, css: string, prefix?: (words: string) => string): HTMLElement | "" {
+  const block = el("div", { class: css });
+  if (detail.text) block.append(prefix ? prefix(detail.text) : detail.text);
+  if (detail.technical !== undefined) {
+    block.append(el("details", { class: "raw-technical", "data-raw-technical": "" }, el("summary", {}, text(lang, "rawTechnical")), el("code", { lang: "en" }, detail.technical)));
+  }
+  return block.childNodes.length > 0 ? block : "";
 }
 
 const STATUS_WORDS: Record<UiLang, Record<string, string>> = {
@@ -64,9 +71,11 @@ function stepItem(step: VerificationStep, lang: UiLang, issuerName: string | und
     {},
     // The plain sentence leads; the step's name stays for screen readers and as a tooltip.
     el("div", { class: "step-title", title }, headline, el("span", { class: "sr-only" }, ` (${title}: ${STATUS_WORDS[lang][status] ?? status})`)),
-    headline === step.message ? "" : original(lang, step.message, "step-detail"),
   );
-  if (status === "unconfirmed" && step.fix) body.append(original(lang, text("en", "whatToDo", { fix: step.fix }), "step-fix"));
+  const detail = stepDetail(step, lang);
+  if (detail.text !== headline || detail.technical !== undefined) body.append(detailBlock(lang, detail.text === headline ? { technical: detail.technical!, text: "" } : detail, "step-detail"));
+  const fix = status === "unconfirmed" ? stepFix(step, lang) : undefined;
+  if (fix) body.append(detailBlock(lang, fix, "step-fix", (words) => text(lang, "whatToDo", { fix: words })));
   return el("li", { class: status, "data-step": step.name, "data-status": status }, el("span", { class: "step-icon", "aria-hidden": "true" }, ICONS[status] ?? "?"), body);
 }
 
@@ -182,15 +191,25 @@ export function countsText(counts: Record<Verdict, number>, lang: UiLang): strin
 
 /** The sentences under a credential's verdict: why it is not verified and what to do. */
 function causeLines(result: CredentialReport, lang: UiLang, fallbackFix: string | undefined): string[] {
-  const cause = verdictCause(result, fallbackFix);
-  if (!cause) return [];
-  // On a Korean page the pipeline's English reason and fix stay in the steps' technical details;
-  // the verdict names the step in Korean.
+  const found = verdictCause(result, fallbackFix);
+  if (!found) return [];
+  const cause = { ...found };
+  // The cause is a step's own sentence (and fix): say it in the page's language from its code.
+  const step = result.steps.find((s) => s.name === cause.step);
+  if (step && cause.reason === step.message) {
+    const words = stepDetail(step, lang).text;
+    if (words) cause.reason = words;
+  }
+  if (step && cause.fix !== undefined && cause.fix === step.fix) {
+    const words = stepFix(step, lang)?.text;
+    if (words) cause.fix = words;
+  }
+  // What has no words in the page's language (a lower layer's English) stays in the step's raw
+  // technical value; the verdict names the step.
   const stepName = cause.step ? stepTitle(cause.step, lang) : "—";
   if (result.verdict === "failed") return [lang === "ko" && !isKorean(cause.reason) ? text(lang, "failedAt", { step: stepName }) : `${text(lang, "failedAt", { step: stepName })} — ${cause.reason}`];
   const reason = lang === "ko" && !isKorean(cause.reason) ? `${text(lang, "notChecked")}: ${stepName}` : cause.reason;
   if (!cause.fix) return [reason];
-  // An English fix is in the steps' technical details; the verdict says where to look.
   return [reason, lang === "en" || isKorean(cause.fix) ? text(lang, "whatToDo", { fix: cause.fix }) : text(lang, "whatToDo", { fix: text(lang, "fixInDetails") })];
 }
 
