@@ -87,7 +87,10 @@ export interface CredentialReport {
 export type DomainIdentity =
   | { status: "verified"; domain: string }
   | { status: "failed"; domain?: string; reason: string }
-  | { status: "not-checked"; domain?: string; reason: string; offline?: boolean };
+  | { status: "not-checked"; domain?: string; reason: string; offline?: boolean; reasonCode?: DomainReasonCode };
+
+/** Why a domain was not checked, as a code for pages in other languages (`reason` stays the English). */
+export type DomainReasonCode = "no-issuer-id" | "signature-failed";
 
 export interface BundleReport {
   /** failed if any credential failed, else unconfirmed if any is unconfirmed, else verified (an empty input is failed). */

@@ -8,7 +8,7 @@
  * credential can never become markup.
  */
 import type { BundleReport, CredentialReport, StepEvent, Verdict, VerificationStep } from "../../core/verify/pipeline";
-import type { DomainIdentity } from "../../core/verify/report";
+import type { DomainIdentity, DomainReasonCode } from "../../core/verify/report";
 import type { RecognitionIdentity } from "../../core/verify/recognition";
 import { recognitionLines } from "../recognitionText";
 import { stepTitle, text, type UiKey, type UiLang } from "./stepText";
@@ -93,6 +93,12 @@ const DOMAIN_TEXT = {
   ko: { verified: "도메인 확인됨: {domain}", failed: "도메인 주장이 거짓입니다: {reason}", offline: "도메인 확인 안 함 (오프라인)", notChecked: "도메인을 확인하지 못함: {reason}" },
 } as const;
 
+/** The coded reasons a domain was not checked, in the page's language. */
+const DOMAIN_REASONS: Record<DomainReasonCode, Record<UiLang, string>> = {
+  "no-issuer-id": { en: "the credential names no issuer id", ko: "배지에 발급 기관 식별자가 없습니다" },
+  "signature-failed": { en: "the issuer's signature did not verify, so the domain in its profile is not its claim", ko: "발급 기관의 서명이 맞지 않아, 프로필에 적힌 도메인을 발급 기관의 주장으로 볼 수 없습니다" },
+};
+
 /**
  * The linked-domain line of a result (identity beside the verdict, never part of it): its words
  * and its tone — green only when verified, red when the domain does not vouch for the issuer.
@@ -102,7 +108,8 @@ export function domainText(check: DomainIdentity, lang: UiLang): { text: string;
   if (check.status === "verified") return { text: words.verified.replace("{domain}", check.domain), tone: "ok" };
   if (check.status === "failed") return { text: words.failed.replace("{reason}", check.reason), tone: "bad" };
   if (check.offline) return { text: check.domain ? `${words.offline}: ${check.domain}` : words.offline, tone: "muted" };
-  return { text: words.notChecked.replace("{reason}", check.reason), tone: "muted" };
+  const reason = check.reasonCode && DOMAIN_REASONS[check.reasonCode] ? DOMAIN_REASONS[check.reasonCode][lang] : check.reason;
+  return { text: words.notChecked.replace("{reason}", reason), tone: "muted" };
 }
 
 /** Why the page leaves domains unchecked (it has no safe way to fetch them). */
