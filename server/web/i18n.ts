@@ -9,6 +9,7 @@ import * as applicationMessages from "./messages/application";
 import { en as consoleEn, ko as consoleKo } from "./messages/console";
 import { en as stackedEn, ko as stackedKo } from "./messages/stacked";
 import * as learnerPages from "./messages/learnerPages";
+import * as learnerGaps from "./messages/learnerGaps";
 
 export type Lang = "ko" | "en";
 export const LANGS: readonly Lang[] = ["ko", "en"];
@@ -129,6 +130,7 @@ const en = {
   ...consoleEn,
   ...stackedEn,
   ...learnerPages.en,
+  ...learnerGaps.en,
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -249,6 +251,7 @@ const ko: Record<MessageKey, string> = {
   ...consoleKo,
   ...stackedKo,
   ...learnerPages.ko,
+  ...learnerGaps.ko,
 };
 
 const dictionaries: Record<Lang, Record<MessageKey, string>> = { en, ko };
