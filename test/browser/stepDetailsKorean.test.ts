@@ -5,9 +5,10 @@
  * the page is opened and the whole text scanned for English. Then the same in English, where
  * the steps' details read in English (from the same codes).
  */
+import path from "node:path";
 import { expect } from "chai";
 import type { BrowserContext, Page } from "playwright-core";
-import { api, badgePngDataUrl, launchBrowser, startChain, startServer, type RunningServer } from "./harness";
+import { api, badgePngDataUrl, launchBrowser, REPO_ROOT, startChain, startServer, type RunningServer } from "./harness";
 import { englishLeftovers } from "./englishLeftovers";
 import { eventually } from "../helpers/eventually";
 import { findAnchorProof } from "../../core/proof/anchor";
@@ -16,6 +17,8 @@ import type { LocalNode } from "../../server/chain/localNode";
 const { buildWeb } = require("../../scripts/build-web.js") as { buildWeb: (options?: { quiet?: boolean }) => Promise<void> };
 
 const slug = (id: string) => id.replace("urn:uuid:", "");
+/** The README's pictures of these pages (every disclosure open). */
+const DOCS = path.join(REPO_ROOT, "docs", "screenshots");
 type Kind = "verified" | "revoked" | "coIssued";
 
 describe("verification step details in Korean (issue 15), in the browser", function () {
@@ -125,6 +128,8 @@ describe("verification step details in Korean (issue 15), in the browser", funct
     expect(await page.locator('#verify-panel li[data-step="status"] .step-detail').textContent()).to.match(/^발급 기관이 취소했습니다 \(목록 \d+, 위치 \d+\)\.$/);
     await panelVerdict("coIssued", "ko");
     expect(await page.locator('#verify-panel li[data-step="co-issuers"] .step-detail').textContent()).to.equal("2곳 중 2곳이 이 배지를 승인했습니다 (최소 2곳 필요).");
+    await everythingOpen();
+    await page.screenshot({ path: path.join(DOCS, "ko-credential-steps.png"), fullPage: true });
   });
 
   it("says every step of /verify in Korean, every disclosure open, for a verified, a revoked, a tampered and a co-issued credential", async () => {
@@ -140,6 +145,8 @@ describe("verification step details in Korean (issue 15), in the browser", funct
     expect(found).to.deep.equal([]);
     await pastedVerdict(documents.tampered, "ko");
     expect(await page.locator('#report li[data-step="issuer-signature"] .step-detail').textContent()).to.match(/서명 후 배지 내용이 바뀌었거나 서명이 위조되었습니다\.$/);
+    await everythingOpen();
+    await page.screenshot({ path: path.join(DOCS, "ko-verify-tampered-steps.png"), fullPage: true });
     expect(await page.locator("#report .verdict-detail").first().textContent()).to.match(/^실패한 단계: 발급 기관의 서명 — 키 \S+ \(did:pkh:eip155:31337:0x[0-9a-fA-F]{40}\)의 서명이 내용과 맞지 않습니다/);
   });
 
