@@ -137,17 +137,17 @@ export const STEP_DETAIL_TEXT: Record<StepCode, { en: string; ko: string }> = {
   "validity.notYet": { en: "Not valid yet: valid from {validFromAt}.", ko: "아직 유효하지 않습니다: {validFromAt}부터 유효합니다." },
   "validity.expired": { en: "Expired on {validUntilAt}.", ko: "{validUntilAt}에 만료되었습니다." },
 
-  "chain.noRpc": { en: "no blockchain RPC address was given, so the chain was not read", ko: "블록체인 RPC 주소가 없어 체인을 읽지 않았습니다" },
+  "chain.noRpc": { en: "no RPC endpoint was given, so the chain was not read", ko: "블록체인 RPC 주소가 없어 체인을 읽지 않았습니다" },
   "chain.noRegistry": {
     en: "no registry is known for chain {chainId}: the credential has no record proof and no trusted registry was given",
     ko: "체인 {chainId}의 레지스트리를 알 수 없습니다: 배지에 기록 증명이 없고 신뢰할 레지스트리도 주어지지 않았습니다",
   },
-  "fix.checkRpc": { en: "Check that the RPC address for chain {chainId} is reachable, or enter another one.", ko: "체인 {chainId}의 RPC 주소에 접속할 수 있는지 확인하거나 다른 주소를 입력하세요." },
+  "fix.checkRpc": { en: "Check that the RPC URL for chain {chainId} is reachable, or enter another one.", ko: "체인 {chainId}의 RPC 주소에 접속할 수 있는지 확인하거나 다른 주소를 입력하세요." },
   "fix.giveRegistry": {
     en: "Give the registry address for chain {chainId} (trusted registries), or fetch the copy of the credential that carries its record proof.",
     ko: "체인 {chainId}의 레지스트리 주소(신뢰할 레지스트리)를 입력하거나, 기록 증명이 들어 있는 배지를 다시 받으세요.",
   },
-  "fix.enterRpc": { en: "Enter an RPC address for chain {chainId}.", ko: "체인 {chainId}의 RPC 주소를 입력하세요." },
+  "fix.enterRpc": { en: "Enter an RPC URL for chain {chainId}.", ko: "체인 {chainId}의 RPC 주소를 입력하세요." },
   "fix.fetchLater": {
     en: "Signed by {issuer}; not yet recorded on the blockchain, which usually takes minutes. Fetch the credential again later to get its record proof.",
     ko: "{issuer}이(가) 서명했으며 아직 블록체인에 기록되지 않았습니다 (보통 몇 분 걸립니다). 나중에 배지를 다시 받아 기록 증명을 받으세요.",

@@ -204,8 +204,9 @@ function causeLines(result: CredentialReport, lang: UiLang, fallbackFix: string 
   // The cause is a step's own sentence (and fix): say it in the page's language from its code.
   const step = result.steps.find((s) => s.name === cause.step);
   if (step && cause.reason === step.message) {
-    const words = stepDetail(step, lang).text;
-    if (words) cause.reason = words;
+    const detail = stepDetail(step, lang);
+    // An English page may say a lower layer's English too (which URL failed, and how).
+    if (detail.text) cause.reason = lang === "en" && detail.technical ? `${detail.text.replace(/\.$/, "")}: ${detail.technical}` : detail.text;
   }
   if (step && cause.fix !== undefined && cause.fix === step.fix) {
     const words = stepFix(step, lang)?.text;
