@@ -203,22 +203,32 @@ function causeLines(result: CredentialReport, lang: UiLang, fallbackFix: string 
   const cause = { ...found };
   // The cause is a step's own sentence (and fix): say it in the page's language from its code.
   const step = result.steps.find((s) => s.name === cause.step);
+  // Sentences said from a code are in the page's language, however many Latin letters their
+  // values (a DID, a key) hold; the others are judged by their letters.
+  let reasonInLang = isKorean(cause.reason);
+  let fixInLang = cause.fix !== undefined && isKorean(cause.fix);
   if (step && cause.reason === step.message) {
     const detail = stepDetail(step, lang);
     // An English page may say a lower layer's English too (which URL failed, and how).
-    if (detail.text) cause.reason = lang === "en" && detail.technical ? `${detail.text.replace(/\.$/, "")}: ${detail.technical}` : detail.text;
+    if (detail.text) {
+      cause.reason = lang === "en" && detail.technical ? `${detail.text.replace(/\.$/, "")}: ${detail.technical}` : detail.text;
+      reasonInLang = true;
+    }
   }
   if (step && cause.fix !== undefined && cause.fix === step.fix) {
     const words = stepFix(step, lang)?.text;
-    if (words) cause.fix = words;
+    if (words) {
+      cause.fix = words;
+      fixInLang = true;
+    }
   }
   // What has no words in the page's language (a lower layer's English) stays in the step's raw
   // technical value; the verdict names the step.
   const stepName = cause.step ? stepTitle(cause.step, lang) : "—";
-  if (result.verdict === "failed") return [lang === "ko" && !isKorean(cause.reason) ? text(lang, "failedAt", { step: stepName }) : `${text(lang, "failedAt", { step: stepName })} — ${cause.reason}`];
-  const reason = lang === "ko" && !isKorean(cause.reason) ? `${text(lang, "notChecked")}: ${stepName}` : cause.reason;
+  if (result.verdict === "failed") return [lang === "ko" && !reasonInLang ? text(lang, "failedAt", { step: stepName }) : `${text(lang, "failedAt", { step: stepName })} — ${cause.reason}`];
+  const reason = lang === "ko" && !reasonInLang ? `${text(lang, "notChecked")}: ${stepName}` : cause.reason;
   if (!cause.fix) return [reason];
-  return [reason, lang === "en" || isKorean(cause.fix) ? text(lang, "whatToDo", { fix: cause.fix }) : text(lang, "whatToDo", { fix: text(lang, "fixInDetails") })];
+  return [reason, lang === "en" || fixInLang ? text(lang, "whatToDo", { fix: cause.fix }) : text(lang, "whatToDo", { fix: text(lang, "fixInDetails") })];
 }
 
 export function createLiveReport(container: HTMLElement, labels: CredentialLabel[], options: LiveReportOptions): LiveReport {
