@@ -101,10 +101,10 @@ export async function checkIssuerDomains(
       const issuerId = report.issuer?.id;
       let result: DomainIdentity;
       if (issuerId === undefined) {
-        result = { status: "not-checked", domain: domains[0]!, reason: "the credential names no issuer id" };
+        result = { status: "not-checked", domain: domains[0]!, reason: "the credential names no issuer id", reasonCode: "no-issuer-id" };
       } else if (report.steps.find((s) => s.name === "issuer-signature")?.status !== "ok") {
         // The url is the issuer's claim only when its signature over the credential holds.
-        result = { status: "not-checked", domain: domains[0]!, reason: "the issuer's signature did not verify, so the domain in its profile is not its claim" };
+        result = { status: "not-checked", domain: domains[0]!, reason: "the issuer's signature did not verify, so the domain in its profile is not its claim", reasonCode: "signature-failed" };
       } else {
         result = combine(await Promise.all(domains.map((domain) => checkOnce(issuerId, domain))));
       }

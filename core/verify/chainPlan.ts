@@ -25,6 +25,7 @@ import type { StatusEntry } from "../status/statusEntry";
 import type { CredentialFacts } from "./credentialFacts";
 import { CHAIN_CALL_GAS_BUDGET, CHAIN_CALLS_IN_FLIGHT, CHAIN_QUERIES_PER_CALL, MAX_QUERIES_PER_CALL, PLAIN_QUERY_GAS, RECOGNITION_QUERY_GAS, SAME_LIST_STATUS_QUERY_GAS, ROOT_QUERY_GAS, CREDANCHOR_STATUS_LIST_SIZE, MAX_PROOFS_PER_CREDENTIAL, MAX_STATUS_ENTRIES_PER_CREDENTIAL } from "./limits";
 import { shortHex } from "./report";
+import type { StepCode } from "./stepCodes";
 
 /**
  * Trusted registries: one address or several for whatever chain the RPC serves, or a map from
@@ -88,6 +89,11 @@ export type ChainView =
        */
       status: UnavailableStatus;
       fix?: string;
+      /** `reason` as a code (core/verify/stepCodes.ts), when it has one. */
+      reasonCode?: StepCode;
+      /** `fix` as a code, when it has one; `chainId` is its value. */
+      fixCode?: StepCode;
+      chainId?: number;
     };
 
 export interface ChainReadResult {
@@ -157,8 +163,8 @@ function failed(reason: string): ChainView {
   return { kind: "unavailable", status: "failed", reason };
 }
 
-function unconfirmed(reason: string, fix: string): ChainView {
-  return { kind: "unavailable", status: "unconfirmed", reason, fix };
+function unconfirmed(reason: string, fix: string, codes: { reasonCode?: StepCode; fixCode?: StepCode; chainId?: number } = {}): ChainView {
+  return { kind: "unavailable", status: "unconfirmed", reason, fix, ...codes };
 }
 
 /** Offline: the chain a credential needs, or why the chain cannot (or need not) tell anything. */
@@ -215,7 +221,7 @@ export async function readChainForBundle(allFacts: readonly CredentialFacts[], o
   const rpcUrls = (options.rpcUrls ?? []).filter((url) => typeof url === "string" && url.trim() !== "");
   const hasEndpoints = (options.transports?.length ?? 0) > 0 || rpcUrls.length > 0;
   if (!hasEndpoints) {
-    settleAll((chainId) => unconfirmed("no RPC endpoint was given, so the chain was not read", rpcFix(chainId)));
+    settleAll((chainId) => unconfirmed("no RPC endpoint was given, so the chain was not read", rpcFix(chainId), { reasonCode: "chain.noRpc", fixCode: "fix.enterRpc", chainId }));
     return done();
   }
 
@@ -428,7 +434,7 @@ function groupByStatusList(list: readonly VerificationQuery[]): VerificationQuer
 function chainErrorView(error: unknown): (chainId: number) => ChainView {
   if (error instanceof RpcDisagreementError) return () => failed(error.message);
   if (error instanceof CredanchorError) {
-    return (chainId) => unconfirmed(`the chain could not be read: ${error.message}`, `Check that the RPC URL for chain ${chainId} is reachable, or enter another one`);
+    return (chainId) => unconfirmed(`the chain could not be read: ${error.message}`, `Check that the RPC URL for chain ${chainId} is reachable, or enter another one`, { fixCode: "fix.checkRpc", chainId });
   }
   throw error;
 }
@@ -460,7 +466,7 @@ function planCredential(
     if (anchor) {
       return failed(`the anchor proof names chain ${anchor.chainId}, but the RPC endpoint serves chain ${rpcChainId} (a rewritten proof, or a wrong or lying endpoint: enter an RPC URL for chain ${anchor.chainId})`);
     }
-    return unconfirmed(`the issuer is an account on chain ${neededChain}, but the RPC endpoint serves chain ${rpcChainId}`, rpcFix(neededChain));
+    return unconfirmed(`the issuer is an account on chain ${neededChain}, but the RPC endpoint serves chain ${rpcChainId}`, rpcFix(neededChain), { fixCode: "fix.enterRpc", chainId: neededChain });
   }
   const trusted = trustedRegistriesFor(option, rpcChainId);
   let registry: Address;
@@ -478,6 +484,7 @@ function planCredential(
       return unconfirmed(
         `no registry is known for chain ${rpcChainId}: the credential has no anchor proof and no trusted registry was given`,
         `Give the registry address for chain ${rpcChainId} (trusted registries), or fetch the anchored copy of the credential`,
+        { reasonCode: "chain.noRegistry", fixCode: "fix.giveRegistry", chainId: rpcChainId },
       );
     }
     registry = first;

@@ -38,7 +38,7 @@ import { bindStatusListKeys, prepareStatusLists, type StatusListCredentials } fr
 import { flattenBundle, typesOf } from "./bundle";
 import { readCredentialFacts, type CredentialFacts } from "./credentialFacts";
 import { inclusionStep, issuerSignatureStep, schemaStep, validityStep, type IssuerProofChecker } from "./offlineSteps";
-import { bundleVerdict, jsonInteger, settleCredentialReport, step, type BundleReport, type CredentialReport, type VerificationStep } from "./report";
+import { bundleVerdict, coded, jsonInteger, settleCredentialReport, step, type BundleReport, type CredentialReport, type VerificationStep } from "./report";
 import { InvalidArgumentError } from "../errors";
 import { applyRequiredRecognition, coIssuerNamesOf, normaliseTrustedAccreditors, recognitionIdentity, type TrustedAccreditor } from "./recognition";
 import { bindIssuerKey, type DocumentFetcher } from "../credential/issuerKeyBinding";
@@ -191,11 +191,11 @@ export async function verifyCredentials(credentials: readonly unknown[], options
   const signatureSteps = slots.map((slot) => (slot.facts ? issuerSignatureStep(slot.facts, checkIssuerProofs) : undefined));
   for (const [index, slot] of slots.entries()) {
     if (slot.refused !== undefined) {
-      emit(index, step("schema", "failed", `Not verified: ${slot.refused}`));
+      emit(index, coded(step("schema", "failed", `Not verified: ${slot.refused}`), "schema.refused", { technical: slot.refused }));
       continue;
     }
     if (!slot.facts) {
-      emit(index, step("schema", "failed", `Not a credential: expected a JSON object, got ${describeValue(slot.credential)}`));
+      emit(index, coded(step("schema", "failed", `Not a credential: expected a JSON object, got ${describeValue(slot.credential)}`), "schema.notObject", { technical: describeValue(slot.credential) }));
       continue;
     }
     emit(index, schemaStep(slot.facts));

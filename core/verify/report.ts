@@ -5,6 +5,9 @@
  */
 
 import type { RecognitionIdentity } from "./recognition";
+import type { StepCode, StepParams } from "./stepCodes";
+
+export type { StepCode, StepParams } from "./stepCodes";
 
 /** The steps of the pipeline, in the order they run and are reported. */
 export const STEP_NAMES = ["schema", "issuer-signature", "key-registered", "inclusion", "anchored", "co-issuers", "status", "validity"] as const;
@@ -37,6 +40,12 @@ export interface VerificationStep {
   /** For unconfirmed steps: what the verifier can do so the check runs ("Enter an RPC URL for chain 31337"). */
   fix?: string;
   data?: Record<string, unknown>;
+  /** `message` as a stable code with its values, for pages in other languages (core/verify/stepCodes.ts). */
+  code?: StepCode;
+  params?: StepParams;
+  /** `fix` as a stable code with its values. */
+  fixCode?: StepCode;
+  fixParams?: StepParams;
 }
 
 export interface CredentialReport {
@@ -78,7 +87,10 @@ export interface CredentialReport {
 export type DomainIdentity =
   | { status: "verified"; domain: string }
   | { status: "failed"; domain?: string; reason: string }
-  | { status: "not-checked"; domain?: string; reason: string; offline?: boolean };
+  | { status: "not-checked"; domain?: string; reason: string; offline?: boolean; reasonCode?: DomainReasonCode };
+
+/** Why a domain was not checked, as a code for pages in other languages (`reason` stays the English). */
+export type DomainReasonCode = "no-issuer-id" | "signature-failed";
 
 export interface BundleReport {
   /** failed if any credential failed, else unconfirmed if any is unconfirmed, else verified (an empty input is failed). */
@@ -96,6 +108,26 @@ export interface BundleReport {
 
 export function step(name: StepName, status: StepStatus, message: string, data?: Record<string, unknown>): VerificationStep {
   return data === undefined ? { name, status, message } : { name, status, message, data };
+}
+
+/** Gives a step the code (and values) of its sentence; returns the same step. */
+export function coded(result: VerificationStep, code: StepCode, params?: StepParams): VerificationStep {
+  result.code = code;
+  if (params !== undefined) result.params = params;
+  return result;
+}
+
+/** Gives a step its fix, in English and as a code (and values); returns the same step. */
+export function withFix(result: VerificationStep, fix: string, code: StepCode, params?: StepParams): VerificationStep {
+  result.fix = fix;
+  result.fixCode = code;
+  if (params !== undefined) result.fixParams = params;
+  return result;
+}
+
+/** An issuer as a sentence value: its name, else its id. */
+export function issuerParam(issuer: { name?: string; id?: string }): string {
+  return issuer.name ?? issuer.id ?? "?";
 }
 
 /** A bigint as a JSON number when exact, else as a decimal string (e.g. 2^64-1 "no end"). */

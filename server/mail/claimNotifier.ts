@@ -20,7 +20,8 @@ export function achievementImagePath(achievementId: string): string {
 export function claimReminderNoLongerOwed(learners: Pick<LearnerStore, "claimFor" | "isClaimExpired">): (mail: MailRecord) => string | undefined {
   return (mail) => {
     if (mail.purpose !== CLAIM_REMINDER_PURPOSE) return undefined;
-    const claim = learners.claimFor(mail.ref, mail.recipient);
+    // A console reminder's ref is "<credential id>#n" (one row per reminder); the automatic one's is the id.
+    const claim = learners.claimFor(mail.ref.replace(/#\d+$/, ""), mail.recipient);
     if (!claim) return "the claim is gone";
     if (claim.state !== "pending") return `the claim was ${claim.state}`;
     if (learners.isClaimExpired(claim)) return "the claim link expired";

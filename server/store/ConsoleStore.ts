@@ -84,8 +84,12 @@ export interface AwardRow {
   error: string | null;
 }
 
-/** Where a claim stands, from the learner's decision and the claim mail's delivery. */
-export type ClaimView = "none" | "queued" | "sent" | "accepted" | "declined" | "bounced";
+/**
+ * Where a claim stands, from the learner's decision, the link's first opening and the latest
+ * claim mail's delivery (issue 15): bounced = refused for good by the recipient's server (no
+ * retries); failed = not delivered after its retries.
+ */
+export type ClaimView = "none" | "queued" | "sent" | "opened" | "accepted" | "declined" | "bounced" | "failed";
 
 export interface ConsoleCredentialRow {
   id: string;
@@ -99,6 +103,8 @@ export interface ConsoleCredentialRow {
   batchId: string;
   createdAt: number;
   claim: ClaimView;
+  /** When a claim link of this credential was first opened by a person (unix seconds). */
+  openedAt: number | null;
   reminders: number;
 }
 

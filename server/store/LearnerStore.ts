@@ -32,6 +32,10 @@ export interface Claim {
   createdAt: number;
   /** After this time the link no longer accepts or declines anything. */
   expiresAt: number;
+  /** When the claim page was first opened with this link by a person (migration 153). */
+  openedAt: number | null;
+  /** When a newer link was issued for this claim: this one then accepts and declines nothing. */
+  supersededAt: number | null;
 }
 
 export interface WalletBadge {
@@ -95,8 +99,8 @@ export class BadgeAlreadyInWalletError extends Error {
 /** The claim is not pending (accepted, declined) or its link expired. */
 export class ClaimNotPendingError extends Error {
   override readonly name = "ClaimNotPendingError";
-  constructor(readonly reason: "accepted" | "declined" | "expired" | "unknown") {
-    super(`the claim is ${reason === "unknown" ? "unknown" : reason === "expired" ? "expired" : `already ${reason}`}`);
+  constructor(readonly reason: "accepted" | "declined" | "expired" | "superseded" | "unknown") {
+    super(`the claim is ${reason === "unknown" ? "unknown" : reason === "expired" ? "expired" : reason === "superseded" ? "superseded by a newer link" : `already ${reason}`}`);
   }
 }
 
@@ -141,6 +145,17 @@ export interface LearnerStore {
   acceptClaim(token: string, walletId: string): WalletBadge;
   /** Declines a pending, unexpired claim; false when there was none. */
   declineClaim(token: string): boolean;
+  /**
+   * Records the first opening of a claim's page with its link (a pending, live link only);
+   * true when this call recorded it.
+   */
+  markClaimOpened(token: string): boolean;
+  /**
+   * One live link per claim: issues a new link for a credential's recipient and supersedes the
+   * pending links issued before (and the reminders recorded with them, which carry the old
+   * link), in one transaction. The new link has its own full lifetime.
+   */
+  reissueClaim(claim: NewClaim): { token: string; claim: Claim; superseded: number };
 
   findWalletByEmail(email: string): Wallet | undefined;
   findWalletByHandle(handle: string): Wallet | undefined;

@@ -204,6 +204,8 @@ export interface MailRecord extends NewMail {
   attempts: number;
   nextAttemptAt: number;
   lastError: string | null;
+  /** The receiving server refused it for good (SMTP 5xx at RCPT or DATA; migration 153): failed at once, never retried. */
+  bounced?: boolean;
   createdAt: number;
   sentAt: number | null;
 }
@@ -377,6 +379,8 @@ export interface Store {
   markMailSent(id: number, now: number): void;
   /** sending → pending again at `retryAt`, or → failed for good when `retryAt` is null. */
   markMailAttemptFailed(id: number, error: string, retryAt: number | null): void;
+  /** sending → failed at once, marked bounced: the receiving server refused the message for good. */
+  markMailBounced(id: number, error: string): void;
   /**
    * sending → pending (due now): a process that died mid-send left them; returns how many. With
    * `owner`, only rows of that owner, without one, or whose lease ran out: another live

@@ -10,6 +10,7 @@ import { en as consoleEn, ko as consoleKo } from "./messages/console";
 import { en as stackedEn, ko as stackedKo } from "./messages/stacked";
 import { en as stackingConsoleEn, ko as stackingConsoleKo } from "./messages/stackingConsole";
 import * as learnerPages from "./messages/learnerPages";
+import * as learnerGaps from "./messages/learnerGaps";
 
 export type Lang = "ko" | "en";
 export const LANGS: readonly Lang[] = ["ko", "en"];
@@ -131,6 +132,7 @@ const en = {
   ...stackedEn,
   ...stackingConsoleEn,
   ...learnerPages.en,
+  ...learnerGaps.en,
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -252,6 +254,7 @@ const ko: Record<MessageKey, string> = {
   ...stackedKo,
   ...stackingConsoleKo,
   ...learnerPages.ko,
+  ...learnerGaps.ko,
 };
 
 const dictionaries: Record<Lang, Record<MessageKey, string>> = { en, ko };

@@ -10,6 +10,7 @@ import { isLocalDeveloperRequest } from "../http/devOnly";
 import { credentialView } from "./credentialView";
 import { requestContext, sendPage } from "./request";
 import { sendClaimPage } from "./claimView";
+import { isPersonOpening } from "./claimOpen";
 import { sendWalletPage, badgeTileModel, importedState } from "./walletView";
 import { renderHomePage } from "./pages/home";
 import { renderSigninPage } from "./pages/signin";
@@ -94,7 +95,12 @@ export function createWebRouter(deps: LearnerDeps): Router {
     res.type("html").set("Cache-Control", "no-store").set("Content-Security-Policy", verifierPagePolicy()).send(verifyPage.html);
   });
 
-  router.get("/claim/:token", (req, res) => sendClaimPage(req, res, deps, services(), String(req.params.token)));
+  router.get("/claim/:token", (req, res) => {
+    const token = String(req.params.token);
+    // "Opened" in the console: the first GET by a person (not HEAD, not a link preview).
+    if (isPersonOpening(req)) services().learners.markClaimOpened(token);
+    sendClaimPage(req, res, deps, services(), token);
+  });
 
   router.get("/signin", (req, res) => {
     const ctx = requestContext(req, res, services());

@@ -2,7 +2,8 @@
  * Sends the messages of the mail outbox (server/store: mail_outbox). A message is recorded in
  * the transaction that owes it (an award and its claims); this worker only delivers:
  * pending → sending (attempts + 1) → sent, or back to pending with exponential backoff, or
- * failed with its last error once the attempts are spent. A process killed mid-send leaves
+ * failed with its last error once the attempts are spent, or failed and bounced at once when the
+ * receiving server refused it for good (mail/deliveryRefusal.ts). A process killed mid-send leaves
  * rows in `sending`; the first pass after a start returns them to pending, and since every
  * attempt at one message uses the same delivery id (see Mailer.send) the folder transport
  * replaces rather than duplicates, and SMTP resends the same Message-ID.
@@ -11,6 +12,7 @@ import { unixSeconds, type Clock } from "../clock";
 import type { Logger } from "../log";
 import type { Mailer } from "../mail/mailer";
 import { deliveryIdOf } from "../mail/outbox";
+import { isPermanentRefusal } from "../mail/deliveryRefusal";
 import type { MailRecord, Store } from "../store/Store";
 import { PeriodicWorker } from "./periodicWorker";
 
@@ -152,6 +154,12 @@ export class MailWorker extends PeriodicWorker {
       );
     } catch (error) {
       const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      if (isPermanentRefusal(error)) {
+        // The receiving server said no for good: retrying would only ask it again.
+        store.markMailBounced(mail.id, message);
+        log.warn({ mail: mail.id, purpose: mail.purpose, attempts: mail.attempts, error: message }, "mail bounced (refused for good); not retried");
+        return;
+      }
       const giveUp = mail.attempts >= this.policy.maxAttempts;
       const retryAt = giveUp ? null : unixSeconds(clock) + mailRetryDelaySeconds(mail.attempts, this.policy);
       store.markMailAttemptFailed(mail.id, message, retryAt);

@@ -13,29 +13,13 @@ import AxeBuilder from "@axe-core/playwright";
 import type { BrowserContext, Page } from "playwright-core";
 import { api, badgePngDataUrl, DOWNLOAD_DIR, launchBrowser, SCREENSHOT_DIR, startChain, startServer, type RunningServer } from "./harness";
 import { pdfPageText } from "../helpers/pdfText";
+import { englishLeftovers } from "./englishLeftovers";
 import { eventually } from "../helpers/eventually";
 import type { LocalNode } from "../../server/chain/localNode";
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { buildWeb } = require("../../scripts/build-web.js") as { buildWeb: (options?: { quiet?: boolean }) => Promise<void> };
 
 const slug = (id: string) => id.replace("urn:uuid:", "");
-
-/** Latin words allowed on a Korean page: names of things, formats, and the language switch. */
-const ALLOWED_LATIN = new Set(["credanchor", "English", "QR", "PDF", "JSON", "URL", "CLI", "Open", "Badges", "OB", "https", "http", "ca"]);
-
-/** Latin words of a Korean page's visible text that are not names, addresses or allowed terms. */
-export function englishLeftovers(text: string, alsoAllowed: readonly string[] = []): string[] {
-  const allowed = new Set([...ALLOWED_LATIN, ...alsoAllowed]);
-  const withoutAddresses = text
-    // A command is typed as it is, never translated ("credanchor verify (CLI)로 확인하세요").
-    .replace(/\bcredanchor verify\b/g, " ")
-    .replace(/https?:\/\/\S+/g, " ")
-    .replace(/\S+@\S+/g, " ")
-    .replace(/\/[\w/.-]+/g, " ");
-  // Words are runs of Latin letters; a run with digits in it is an id (a batch "3f2add"), not a word.
-  const words = (withoutAddresses.match(/[A-Za-z0-9]+/g) ?? []).filter((token) => /^[A-Za-z]{2,}$/.test(token));
-  return Array.from(new Set(words)).filter((word) => !allowed.has(word));
-}
 
 describe("learner pages (issue 15) in the browser, Korean and English", function () {
   this.timeout(900_000);
@@ -259,6 +243,8 @@ describe("learner pages (issue 15) in the browser, Korean and English", function
       // A credential page's verification fills in after load: scan it once it has its verdict, whole.
       if ((await page.locator("#verify-panel").count()) > 0) await page.locator('#verify-panel [data-verdict]:not([data-verdict="pending"])').first().waitFor({ timeout: 60_000 });
       expect(await page.evaluate(() => document.documentElement.lang), route).to.equal("ko");
+      // Every disclosure open: what a click shows is on the page too (the steps' details included).
+      await page.evaluate(() => document.querySelectorAll("details").forEach((d) => ((d as HTMLDetailsElement).open = true)));
       const text = await page.evaluate(() => document.body.innerText);
       const leftovers = englishLeftovers(text, ["kim", "minji"]);
       if (leftovers.length) found.push(`${route}: ${leftovers.join(", ")}`);

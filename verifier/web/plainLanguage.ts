@@ -16,8 +16,9 @@ function num(value: unknown): number | undefined {
 }
 
 function chainLabel(step: VerificationStep, lang: UiLang): string {
+  // The step's own value when it has one (core/verify/stepCodes.ts); an older report's sentence otherwise.
   const match = /on chain (\d+)/.exec(step.message);
-  const chainId = match ? Number(match[1]) : undefined;
+  const chainId = num(step.params?.chainId) ?? (match ? Number(match[1]) : undefined);
   if (chainId === undefined) return lang === "ko" ? "블록체인" : "the chain";
   const local = LOCAL_CHAINS.has(chainId) ? (lang === "ko" ? " (로컬)" : " (local)") : "";
   return lang === "ko" ? `체인 ${chainId}${local}` : `chain ${chainId}${local}`;
@@ -55,18 +56,18 @@ export function plainSentence(step: VerificationStep, issuerName: string | undef
       return `Recorded on ${where} in block ${block}${seen === undefined ? "" : `, ${seen} confirmation${seen === 1 ? "" : "s"}`}`;
     }
     case "anchored:unconfirmed":
-      return /not anchored/i.test(step.message) ? (ko ? "서명됨, 블록체인 기록 없음" : "Signed, not anchored") : undefined;
+      return step.code === "anchor.notAnchored" || (step.code === undefined && /not anchored/i.test(step.message)) ? (ko ? "서명됨, 블록체인 기록 없음" : "Signed, not anchored") : undefined;
     case "anchored:failed":
       return ko ? "블록체인 기록을 확인할 수 없습니다" : "Not recorded on chain as claimed";
     case "co-issuers:ok":
       return ko ? "공동 발급 기관이 모두 승인했습니다" : "All co-issuers endorsed it";
     case "co-issuers:skipped":
-      return /not co-issued/i.test(step.message) ? (ko ? "공동 발급 배지가 아닙니다" : "Not co-issued") : undefined;
+      return step.code === "coIssuers.none" || (step.code === undefined && /not co-issued/i.test(step.message)) ? (ko ? "공동 발급 배지가 아닙니다" : "Not co-issued") : undefined;
     case "status:ok":
       return ko ? "취소되지 않았습니다" : "Not revoked";
     case "status:failed":
-      if (/^Revoked/.test(step.message)) return ko ? "발급 기관이 취소했습니다" : "Revoked by the issuer";
-      if (/^Suspended/.test(step.message)) return ko ? "발급 기관이 일시 정지했습니다" : "Suspended by the issuer";
+      if (step.code === "status.revoked" || (step.code === undefined && /^Revoked/.test(step.message))) return ko ? "발급 기관이 취소했습니다" : "Revoked by the issuer";
+      if (step.code === "status.suspended" || (step.code === undefined && /^Suspended/.test(step.message))) return ko ? "발급 기관이 일시 정지했습니다" : "Suspended by the issuer";
       return undefined;
     case "validity:ok":
       return ko ? "유효 기간 안에 있습니다" : "Within its validity dates";

@@ -8,11 +8,12 @@
  * credential can never become markup.
  */
 import type { BundleReport, CredentialReport, StepEvent, Verdict, VerificationStep } from "../../core/verify/pipeline";
-import type { DomainIdentity } from "../../core/verify/report";
+import type { DomainIdentity, DomainReasonCode } from "../../core/verify/report";
 import type { RecognitionIdentity } from "../../core/verify/recognition";
 import { recognitionLines } from "../recognitionText";
 import { stepTitle, text, type UiKey, type UiLang } from "./stepText";
 import { plainSentence } from "./plainLanguage";
+import { stepDetail, stepFix, type StepDetail } from "./stepDetailText";
 import { failClosed, shownStatus, verdictCause } from "../verdict";
 
 const ICONS: Record<string, string> = { ok: "✓", failed: "✕", unconfirmed: "!", skipped: "–", running: "…" };
@@ -38,12 +39,18 @@ function isKorean(sentence: string): boolean {
 }
 
 /**
- * A pipeline message under a step. On a Korean page it sits in a closed "technical details"
- * disclosure marked lang="en", so the page reads in Korean and the original stays one click away.
+ * A step's sentence (or fix) in the page's language, from its code and values. Text a lower
+ * layer wrote in English (a parser's error, a step from elsewhere without a code) is never
+ * passed off as translated: it sits in a closed disclosure labelled as a raw technical value,
+ * marked lang="en".
  */
-function original(lang: UiLang, message: string, css: string): HTMLElement {
-  if (lang === "en") return el("div", { class: css }, message);
-  return el("details", { class: css }, el("summary", {}, text(lang, "originalText")), el("div", { lang: "en" }, message));
+function detailBlock(lang: UiLang, detail: StepDetail, css: string, prefix?: (words: string) => string): HTMLElement | "" {
+  const block = el("div", { class: css });
+  if (detail.text) block.append(prefix ? prefix(detail.text) : detail.text);
+  if (detail.technical !== undefined) {
+    block.append(el("details", { class: "raw-technical", "data-raw-technical": "" }, el("summary", {}, text(lang, "rawTechnical")), el("code", { lang: "en" }, detail.technical)));
+  }
+  return block.childNodes.length > 0 ? block : "";
 }
 
 const STATUS_WORDS: Record<UiLang, Record<string, string>> = {
@@ -64,9 +71,11 @@ function stepItem(step: VerificationStep, lang: UiLang, issuerName: string | und
     {},
     // The plain sentence leads; the step's name stays for screen readers and as a tooltip.
     el("div", { class: "step-title", title }, headline, el("span", { class: "sr-only" }, ` (${title}: ${STATUS_WORDS[lang][status] ?? status})`)),
-    headline === step.message ? "" : original(lang, step.message, "step-detail"),
   );
-  if (status === "unconfirmed" && step.fix) body.append(original(lang, text("en", "whatToDo", { fix: step.fix }), "step-fix"));
+  const detail = stepDetail(step, lang);
+  if (detail.text !== headline || detail.technical !== undefined) body.append(detailBlock(lang, detail.text === headline ? { technical: detail.technical!, text: "" } : detail, "step-detail"));
+  const fix = status === "unconfirmed" ? stepFix(step, lang) : undefined;
+  if (fix) body.append(detailBlock(lang, fix, "step-fix", (words) => text(lang, "whatToDo", { fix: words })));
   return el("li", { class: status, "data-step": step.name, "data-status": status }, el("span", { class: "step-icon", "aria-hidden": "true" }, ICONS[status] ?? "?"), body);
 }
 
@@ -84,6 +93,12 @@ const DOMAIN_TEXT = {
   ko: { verified: "도메인 확인됨: {domain}", failed: "도메인 주장이 거짓입니다: {reason}", offline: "도메인 확인 안 함 (오프라인)", notChecked: "도메인을 확인하지 못함: {reason}" },
 } as const;
 
+/** The coded reasons a domain was not checked, in the page's language. */
+const DOMAIN_REASONS: Record<DomainReasonCode, Record<UiLang, string>> = {
+  "no-issuer-id": { en: "the credential names no issuer id", ko: "배지에 발급 기관 식별자가 없습니다" },
+  "signature-failed": { en: "the issuer's signature did not verify, so the domain in its profile is not its claim", ko: "발급 기관의 서명이 맞지 않아, 프로필에 적힌 도메인을 발급 기관의 주장으로 볼 수 없습니다" },
+};
+
 /**
  * The linked-domain line of a result (identity beside the verdict, never part of it): its words
  * and its tone — green only when verified, red when the domain does not vouch for the issuer.
@@ -93,7 +108,8 @@ export function domainText(check: DomainIdentity, lang: UiLang): { text: string;
   if (check.status === "verified") return { text: words.verified.replace("{domain}", check.domain), tone: "ok" };
   if (check.status === "failed") return { text: words.failed.replace("{reason}", check.reason), tone: "bad" };
   if (check.offline) return { text: check.domain ? `${words.offline}: ${check.domain}` : words.offline, tone: "muted" };
-  return { text: words.notChecked.replace("{reason}", check.reason), tone: "muted" };
+  const reason = check.reasonCode && DOMAIN_REASONS[check.reasonCode] ? DOMAIN_REASONS[check.reasonCode][lang] : check.reason;
+  return { text: words.notChecked.replace("{reason}", reason), tone: "muted" };
 }
 
 /** Why the page leaves domains unchecked (it has no safe way to fetch them). */
@@ -182,16 +198,37 @@ export function countsText(counts: Record<Verdict, number>, lang: UiLang): strin
 
 /** The sentences under a credential's verdict: why it is not verified and what to do. */
 function causeLines(result: CredentialReport, lang: UiLang, fallbackFix: string | undefined): string[] {
-  const cause = verdictCause(result, fallbackFix);
-  if (!cause) return [];
-  // On a Korean page the pipeline's English reason and fix stay in the steps' technical details;
-  // the verdict names the step in Korean.
+  const found = verdictCause(result, fallbackFix);
+  if (!found) return [];
+  const cause = { ...found };
+  // The cause is a step's own sentence (and fix): say it in the page's language from its code.
+  const step = result.steps.find((s) => s.name === cause.step);
+  // Sentences said from a code are in the page's language, however many Latin letters their
+  // values (a DID, a key) hold; the others are judged by their letters.
+  let reasonInLang = isKorean(cause.reason);
+  let fixInLang = cause.fix !== undefined && isKorean(cause.fix);
+  if (step && cause.reason === step.message) {
+    const detail = stepDetail(step, lang);
+    // An English page may say a lower layer's English too (which URL failed, and how).
+    if (detail.text) {
+      cause.reason = lang === "en" && detail.technical ? `${detail.text.replace(/\.$/, "")}: ${detail.technical}` : detail.text;
+      reasonInLang = true;
+    }
+  }
+  if (step && cause.fix !== undefined && cause.fix === step.fix) {
+    const words = stepFix(step, lang)?.text;
+    if (words) {
+      cause.fix = words;
+      fixInLang = true;
+    }
+  }
+  // What has no words in the page's language (a lower layer's English) stays in the step's raw
+  // technical value; the verdict names the step.
   const stepName = cause.step ? stepTitle(cause.step, lang) : "—";
-  if (result.verdict === "failed") return [lang === "ko" && !isKorean(cause.reason) ? text(lang, "failedAt", { step: stepName }) : `${text(lang, "failedAt", { step: stepName })} — ${cause.reason}`];
-  const reason = lang === "ko" && !isKorean(cause.reason) ? `${text(lang, "notChecked")}: ${stepName}` : cause.reason;
+  if (result.verdict === "failed") return [lang === "ko" && !reasonInLang ? text(lang, "failedAt", { step: stepName }) : `${text(lang, "failedAt", { step: stepName })} — ${cause.reason}`];
+  const reason = lang === "ko" && !reasonInLang ? `${text(lang, "notChecked")}: ${stepName}` : cause.reason;
   if (!cause.fix) return [reason];
-  // An English fix is in the steps' technical details; the verdict says where to look.
-  return [reason, lang === "en" || isKorean(cause.fix) ? text(lang, "whatToDo", { fix: cause.fix }) : text(lang, "whatToDo", { fix: text(lang, "fixInDetails") })];
+  return [reason, lang === "en" || fixInLang ? text(lang, "whatToDo", { fix: cause.fix }) : text(lang, "whatToDo", { fix: text(lang, "fixInDetails") })];
 }
 
 export function createLiveReport(container: HTMLElement, labels: CredentialLabel[], options: LiveReportOptions): LiveReport {

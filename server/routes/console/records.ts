@@ -8,7 +8,7 @@ import { claimMessage } from "../../mail/messages";
 import { queueStatusChanges } from "../../services/statusChanges";
 import { DomainError, InvalidInputError } from "../../services/errors";
 import { unixSeconds } from "../../clock";
-import { STAFF_ROLES, type StaffRole } from "../../store/ConsoleStore";
+import { STAFF_ROLES, type ConsoleCredentialRow, type StaffRole } from "../../store/ConsoleStore";
 import { renderBatches, renderCredentials, renderProfile, renderStaff, type FieldError, type ProfileFormValues } from "../../web/console/pages";
 import { guard, pageFor, send, session, type ConsoleDeps } from "./common";
 import { INVITATION_SECONDS } from "./constants";
@@ -27,6 +27,9 @@ const EXPLORERS: Record<number, { name: string; tx: string }> = {
 };
 
 export const REMINDER_PURPOSE = "claim-reminder";
+
+/** Claims a reminder may be sent for: undecided, and the last claim mail left or could not be delivered. */
+const REMINDABLE = new Set<ConsoleCredentialRow["claim"]>(["sent", "opened", "bounced", "failed"]);
 
 function ids(body: unknown): string[] {
   const value = (body as Record<string, unknown> | undefined)?.ids;
@@ -74,13 +77,31 @@ export function recordRoutes(deps: ConsoleDeps): Router {
       deps.store.transaction(() => {
         for (const id of selected) {
           const row = store.getIssuerCredential(issuerId, id);
-          // A reminder only while the learner has not decided and the first mail left.
-          if (!row || !row.recipientEmail || !["sent", "queued", "bounced"].includes(row.claim)) continue;
-          const [token] = deps.store.learners.createClaims([
-            { credentialId: row.id, email: row.recipientEmail, ...(row.recipientName ? { recipientName: row.recipientName } : {}), issuerId, ...(row.achievementName ? { achievementName: row.achievementName } : {}) },
-          ]);
-          const message = claimMessage({ to: row.recipientEmail, link: `${deps.config.publicUrl}/claim/${token}`, ...(row.recipientName ? { recipientName: row.recipientName } : {}), issuerName: issuer.name, achievementName: row.achievementName ?? "" });
-          reminded += deps.store.enqueueMail([{ purpose: REMINDER_PURPOSE, ref: `${row.id}#${row.reminders + 1}`, recipient: message.to, subject: `알림 / Reminder: ${message.subject}`, text: message.text }], unixSeconds(deps.clock));
+          // A reminder only while the learner has not decided and the last claim mail left (or
+          // could not be delivered): reminding a mail still queued would kill the link it carries.
+          if (!row || !row.recipientEmail || !REMINDABLE.has(row.claim)) continue;
+          // One live link per claim: the reminder's new link supersedes the earlier ones (README).
+          const { token, claim } = deps.store.learners.reissueClaim({
+            credentialId: row.id,
+            email: row.recipientEmail,
+            ...(row.recipientName ? { recipientName: row.recipientName } : {}),
+            issuerId,
+            ...(row.achievementName ? { achievementName: row.achievementName } : {}),
+          });
+          const message = claimMessage({
+            to: row.recipientEmail,
+            link: `${deps.config.publicUrl}/claim/${token}`,
+            ...(row.recipientName ? { recipientName: row.recipientName } : {}),
+            issuerName: issuer.name,
+            achievementName: row.achievementName ?? "",
+            expiresAt: claim.expiresAt,
+            reminder: true,
+            ...(issuer.contactEmail ? { contactEmail: issuer.contactEmail } : {}),
+          });
+          reminded += deps.store.enqueueMail(
+            [{ purpose: REMINDER_PURPOSE, ref: `${row.id}#${row.reminders + 1}`, recipient: message.to, subject: message.subject, text: message.text, html: message.html!, fromName: message.fromName }],
+            unixSeconds(deps.clock),
+          );
         }
       });
       void deps.mailWorker.tick();

@@ -86,7 +86,7 @@ export function createLearnerRouter(deps: LearnerDeps): Router {
     const { learners } = svc;
     const token = String(req.params.token);
     const claim = learners.findClaim(token);
-    if (!claim || claim.state !== "pending" || learners.isClaimExpired(claim)) return sendClaimPage(req, res, deps, svc, token);
+    if (!claim || claim.state !== "pending" || claim.supersededAt !== null || learners.isClaimExpired(claim)) return sendClaimPage(req, res, deps, svc, token);
     // A revoked badge is never accepted silently: the claim page says it was revoked, when and why.
     const record = deps.store.getCredential(claim.credentialId);
     if (!record || revocationOf(record, learners)) return sendClaimPage(req, res, deps, svc, token, { status: 409 });

@@ -66,11 +66,18 @@ const JOB_SELECT = `SELECT j.*,
   (SELECT COUNT(*) FROM console_award_rows r WHERE r.job_id = j.id AND r.error IS NOT NULL) AS failed
   FROM console_award_jobs j`;
 
-/** The claim state of one credential, from the learner's decision first, then the mail's delivery. */
+/**
+ * The claim state of one credential, from the learner's decision first, then the link's first
+ * opening, then the delivery of the latest claim mail (the first one, or a console reminder:
+ * ref "<credential id>#n"; the automatic reminder, still due later, is not a delivery yet).
+ */
+const LATEST_CLAIM_MAIL = `FROM mail_outbox m WHERE (m.purpose = 'claim' AND m.ref = c.id) OR (m.purpose = 'claim-reminder' AND m.ref LIKE c.id || '#%') ORDER BY m.id DESC LIMIT 1`;
 const CREDENTIAL_SELECT = `SELECT c.id, c.achievement_id, a.name AS achievement_name, c.recipient_name, c.recipient_email, c.state,
   c.revoked, c.suspended, c.batch_id, c.created_at,
   (SELECT group_concat(state) FROM learner_claims lc WHERE lc.credential_id = c.id) AS claim_states,
-  (SELECT state FROM mail_outbox m WHERE m.purpose = 'claim' AND m.ref = c.id ORDER BY m.id LIMIT 1) AS mail_state,
+  (SELECT MIN(lc.opened_at) FROM learner_claims lc WHERE lc.credential_id = c.id) AS opened_at,
+  (SELECT m.state ${LATEST_CLAIM_MAIL}) AS mail_state,
+  (SELECT m.bounced ${LATEST_CLAIM_MAIL}) AS mail_bounced,
   (SELECT COUNT(*) FROM mail_outbox m WHERE m.purpose = 'claim-reminder' AND m.ref LIKE c.id || '#%') AS reminders
   FROM credentials c LEFT JOIN achievements a ON a.id = c.achievement_id`;
 
@@ -80,7 +87,8 @@ function claimView(row: Row): ClaimView {
   if (states.includes("declined")) return "declined";
   const mail = row.mail_state as string | null;
   if (!row.recipient_email || mail === null || mail === undefined) return "none";
-  if (mail === "failed") return "bounced";
+  if (row.opened_at !== null && row.opened_at !== undefined) return "opened";
+  if (mail === "failed") return row.mail_bounced === 1 ? "bounced" : "failed";
   if (mail === "sent") return "sent";
   return "queued";
 }
@@ -98,6 +106,7 @@ function credentialFrom(row: Row): ConsoleCredentialRow {
     batchId: row.batch_id as string,
     createdAt: row.created_at as number,
     claim: claimView(row),
+    openedAt: (row.opened_at as number | null) ?? null,
     reminders: row.reminders as number,
   };
 }

@@ -90,6 +90,8 @@ export class SqliteLearnerStore implements LearnerStore {
       walletId: (row.wallet_id as string | null) ?? null,
       createdAt,
       expiresAt: createdAt + this.options.claimTokenSeconds,
+      openedAt: (row.opened_at as number | null) ?? null,
+      supersededAt: (row.superseded_at as number | null) ?? null,
     };
   }
 
@@ -129,8 +131,12 @@ export class SqliteLearnerStore implements LearnerStore {
       const claim = this.findClaim(token);
       if (!claim) throw new ClaimNotPendingError("unknown");
       if (claim.state !== "pending") throw new ClaimNotPendingError(claim.state);
+      if (claim.supersededAt !== null) throw new ClaimNotPendingError("superseded");
       if (this.isClaimExpired(claim)) throw new ClaimNotPendingError("expired");
-      this.statements.get(`UPDATE learner_claims SET state = 'accepted', wallet_id = ?, decided_at = ? WHERE token_hash = ?`).run(walletId, this.now(), hashToken(token));
+      const accepted = this.statements
+        .get(`UPDATE learner_claims SET state = 'accepted', wallet_id = ?, decided_at = ? WHERE token_hash = ? AND state = 'pending' AND superseded_at IS NULL`)
+        .run(walletId, this.now(), hashToken(token));
+      if (accepted.changes !== 1) throw new ClaimNotPendingError("unknown");
       this.cancelReminders(claim);
       const existing = this.statements.get(`SELECT * FROM learner_badges WHERE wallet_id = ? AND credential_key = ?`).get(walletId, claim.credentialId) as Row | undefined;
       if (existing) return badgeFromRow(existing);
@@ -141,14 +147,35 @@ export class SqliteLearnerStore implements LearnerStore {
   declineClaim(token: string): boolean {
     return this.db.transaction(() => {
       const claim = this.findClaim(token);
-      if (!claim || claim.state !== "pending" || this.isClaimExpired(claim)) return false;
-      this.statements.get(`UPDATE learner_claims SET state = 'declined', decided_at = ? WHERE token_hash = ? AND state = 'pending'`).run(this.now(), hashToken(token));
+      if (!claim || claim.state !== "pending" || claim.supersededAt !== null || this.isClaimExpired(claim)) return false;
+      const declined = this.statements.get(`UPDATE learner_claims SET state = 'declined', decided_at = ? WHERE token_hash = ? AND state = 'pending' AND superseded_at IS NULL`).run(this.now(), hashToken(token));
+      if (declined.changes !== 1) return false;
       this.cancelReminders(claim);
       return true;
     })();
   }
 
   /** A decided claim is reminded of no more: its reminders still owed leave the outbox. */
+  markClaimOpened(token: string): boolean {
+    const claim = this.findClaim(token);
+    if (!claim || claim.state !== "pending" || claim.supersededAt !== null || this.isClaimExpired(claim)) return false;
+    // First opening only: a second visit keeps the first time.
+    return this.statements.get(`UPDATE learner_claims SET opened_at = ? WHERE token_hash = ? AND opened_at IS NULL`).run(this.now(), hashToken(token)).changes === 1;
+  }
+
+  reissueClaim(claim: NewClaim): { token: string; claim: Claim; superseded: number } {
+    return this.db.transaction(() => {
+      const email = normaliseEmail(claim.email);
+      const superseded = this.statements
+        .get(`UPDATE learner_claims SET superseded_at = ? WHERE credential_id = ? AND email = ? AND state = 'pending' AND superseded_at IS NULL`)
+        .run(this.now(), claim.credentialId, email).changes;
+      // The reminder recorded with the first mail carries the old link: it is owed no more.
+      this.statements.get(`DELETE FROM mail_outbox WHERE purpose = ? AND ref = ? AND recipient = ? AND state = 'pending'`).run(CLAIM_REMINDER_PURPOSE, claim.credentialId, email);
+      const token = this.createClaim(claim);
+      return { token, claim: this.findClaim(token)!, superseded };
+    })();
+  }
+
   private cancelReminders(claim: Claim): void {
     this.statements
       .get(`DELETE FROM mail_outbox WHERE purpose = ? AND ref = ? AND recipient = ? AND state = 'pending'`)

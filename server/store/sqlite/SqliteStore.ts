@@ -680,6 +680,11 @@ export class SqliteStore implements Store {
     invariant(changed === 1, `mail ${id} records a failed attempt only while sending`);
   }
 
+  markMailBounced(id: number, error: string): void {
+    const changed = this.statements.get("UPDATE mail_outbox SET state = 'failed', bounced = 1, last_error = ? WHERE id = ? AND state = 'sending'").run(error.slice(0, 2000), id).changes;
+    invariant(changed === 1, `mail ${id} is marked bounced only while sending`);
+  }
+
   recoverInterruptedMail(now: number, owner?: string): number {
     if (owner === undefined) return this.statements.get("UPDATE mail_outbox SET state = 'pending', next_attempt_at = ? WHERE state = 'sending'").run(now).changes;
     return this.statements.get(
@@ -841,6 +846,7 @@ function mailFrom(r: Row | undefined): MailRecord | undefined {
     attempts: r.attempts as number,
     nextAttemptAt: r.next_attempt_at as number,
     lastError: (r.last_error as string | null) ?? null,
+    ...(r.bounced === 1 ? { bounced: true } : {}),
     createdAt: r.created_at as number,
     sentAt: (r.sent_at as number | null) ?? null,
   };

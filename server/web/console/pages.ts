@@ -300,7 +300,7 @@ ${csrfField(ctx)}
       (r, i) => html`<tr data-credential="${r.id}">${canIssue ? html`<td><input type="checkbox" id="sel-${i}" name="ids" value="${r.id}" aria-label="${t("console.cred.selectOne", { name: r.recipientName ?? r.recipientEmail ?? r.id })}"></td>` : ""}
 <td><a href="/c/${r.id.replace(/^urn:uuid:/, "")}">${r.recipientName ?? ""}</a></td><td>${r.recipientEmail ?? ""}</td><td>${r.achievementName ?? ""}</td>
 <td><span class="pill ${state(r)}" data-state="${state(r)}">${t(`status.${state(r)}` as MessageKey)}</span></td>
-<td data-claim="${r.claim}">${t(`console.claim.${r.claim}` as MessageKey)}${r.reminders > 0 ? html` <span class="small muted">(${t("console.cred.reminders", { count: r.reminders })})</span>` : ""}</td>
+<td data-claim="${r.claim}">${t(`console.claim.${r.claim}` as MessageKey)}${claimDetail(ctx, r)}${r.reminders > 0 ? html` <span class="small muted">(${t("console.cred.reminders", { count: r.reminders })})</span>` : ""}</td>
 <td>${formatTime(r.createdAt, ctx.lang)}</td></tr>`,
     )}</tbody></table></div>
 ${canIssue
@@ -309,8 +309,8 @@ ${canIssue
   <div class="actions-bar">
     <button class="btn danger" type="submit" name="action" value="revoke">${t("console.cred.revoke")}</button>
     <button class="btn secondary" type="submit" name="action" value="suspend">${t("console.cred.suspend")}</button>
-    <button class="btn secondary" type="submit" name="action" value="remind">${t("console.cred.remind")}</button>
-  </div></fieldset>`
+    <button class="btn secondary" type="submit" name="action" value="remind" aria-describedby="remind-rule">${t("console.cred.remind")}</button>
+  </div><p class="small muted" id="remind-rule">${t("console.cred.remindRule")}</p></fieldset>`
   : ""}
 </form>`}
 <p class="row">${model.offset > 0 ? html`<a href="${page(Math.max(0, model.offset - model.limit))}">${t("console.cred.prev")}</a>` : ""}
@@ -409,4 +409,13 @@ ${consoleNotice("ok", model.notice)}${errorList(ctx, model.errors)}
   <button class="btn" type="submit">${t("console.profile.save")}</button>
 </form>`,
   });
+}
+
+/** The time a claim link was first opened, or why its mail did not arrive (issue 15). */
+function claimDetail(ctx: ConsolePageContext, r: ConsoleCredentialRow): SafeHtml | "" {
+  const { t } = ctx;
+  if (r.claim === "opened" && r.openedAt !== null) return html` <span class="small muted" data-opened-at="${String(r.openedAt)}">(${t("console.claim.openedAt", { time: formatTime(r.openedAt, ctx.lang) })})</span>`;
+  if (r.claim === "bounced") return html` <span class="small muted" data-claim-hint>— ${t("console.claim.bouncedHint")}</span>`;
+  if (r.claim === "failed") return html` <span class="small muted" data-claim-hint>— ${t("console.claim.failedHint")}</span>`;
+  return "";
 }

@@ -331,7 +331,9 @@ describe("linked domains (DIF Well-Known DID Configuration)", function () {
       const credentials = [credentialFor(domain("good.test"))];
       const reports = [reportFor(0, "failed")];
       await checkIssuerDomains(reports, credentials, { fetchConfiguration });
-      expect(reports[0]!.identity?.domain).to.deep.equal({ status: "not-checked", domain: domain("good.test"), reason: "the issuer's signature did not verify, so the domain in its profile is not its claim" });
+      expect(reports[0]!.identity?.domain).to.deep.equal({ status: "not-checked", domain: domain("good.test"), reason: "the issuer's signature did not verify, so the domain in its profile is not its claim",
+        reasonCode: "signature-failed",
+      });
       expect(host.hits.filter((hit) => hit.includes("good")).length).to.equal(0);
     });
 
