@@ -17,7 +17,16 @@ port.on("message", (request: MailerThreadRequest) => {
     () => port.postMessage({ id: request.id, ok: true } satisfies MailerThreadReply),
     (error: unknown) => {
       const { name, message } = error instanceof Error ? error : { name: "Error", message: String(error) };
-      port.postMessage({ id: request.id, ok: false, name, message } satisfies MailerThreadReply);
+      const { responseCode, command, code } = (typeof error === "object" && error !== null ? error : {}) as { responseCode?: unknown; command?: unknown; code?: unknown };
+      port.postMessage({
+        id: request.id,
+        ok: false,
+        name,
+        message,
+        ...(typeof responseCode === "number" ? { responseCode } : {}),
+        ...(typeof command === "string" ? { command } : {}),
+        ...(typeof code === "string" ? { code } : {}),
+      } satisfies MailerThreadReply);
     },
   );
 });

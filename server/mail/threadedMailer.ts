@@ -17,7 +17,13 @@ export interface MailerThreadRequest {
   options: SendOptions | undefined;
 }
 
-export type MailerThreadReply = { id: number; ok: true } | { id: number; ok: false; name: string; message: string };
+/**
+ * A failed send carries what the SMTP transport said (reply code, command, error code) across
+ * the thread, so a permanent refusal still bounces at once (server/mail/deliveryRefusal.ts).
+ */
+export type MailerThreadReply =
+  | { id: number; ok: true }
+  | { id: number; ok: false; name: string; message: string; responseCode?: number; command?: string; code?: string };
 
 const THREAD_FILE = siblingModule(__dirname, __filename, "mailerThread");
 /** How long the thread waits for another message before it ends. */
@@ -60,7 +66,10 @@ export function createThreadedMailer(options: MailerOptions): ThreadedMailer {
       if (!p) return;
       pending.delete(reply.id);
       if (reply.ok) p.resolve();
-      else p.reject(Object.assign(new Error(reply.message), { name: reply.name }));
+      else {
+        const { responseCode, command, code } = reply;
+        p.reject(Object.assign(new Error(reply.message), { name: reply.name }, responseCode === undefined ? {} : { responseCode }, command === undefined ? {} : { command }, code === undefined ? {} : { code }));
+      }
       endWhenIdle();
     });
     const lost = (error: Error) => {

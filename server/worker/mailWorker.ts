@@ -158,7 +158,7 @@ export class MailWorker extends PeriodicWorker {
         // The receiving server said no for good: retrying would only ask it again.
         store.markMailBounced(mail.id, message);
         log.warn({ mail: mail.id, purpose: mail.purpose, attempts: mail.attempts, error: message }, "mail bounced (refused for good); not retried");
-        return;
+        return false;
       }
       const giveUp = mail.attempts >= this.policy.maxAttempts;
       const retryAt = giveUp ? null : unixSeconds(clock) + mailRetryDelaySeconds(mail.attempts, this.policy);

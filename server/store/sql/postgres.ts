@@ -14,7 +14,7 @@ import { MessageChannel, receiveMessageOnPort, type MessagePort, type Worker } f
 import { startWorker } from "../../workerThreads";
 import { translateStatement } from "./dialect";
 import type { BridgeReply, BridgeRequest } from "./postgresProtocol";
-import type { SqlDatabase, SqlRunResult, SqlStatement } from "./types";
+import type { ArgumentTypes, SqlDatabase, SqlRunResult, SqlStatement, TransactionFunction } from "./types";
 
 export class SqlError extends Error {
   override name = "SqlError";
@@ -36,6 +36,9 @@ export interface PostgresDatabaseOptions {
 }
 
 type Row = Record<string, unknown>;
+
+/** The advisory lock every outer transaction holds (the instances' one writer); not the migrations' lock. */
+const WRITER_LOCK = 0x63617772;
 
 export class PostgresDatabase implements SqlDatabase {
   readonly dialect = "postgres" as const;
@@ -93,11 +96,18 @@ export class PostgresDatabase implements SqlDatabase {
     return this;
   }
 
-  transaction<F extends (...params: any[]) => unknown>(fn: F): (...params: ArgumentTypes<F>) => ReturnType<F> {
-    return (...params: ArgumentTypes<F>): ReturnType<F> => {
+  /**
+   * Every outer transaction takes one advisory lock (WRITER_LOCK) for its length: transactions of
+   * all instances on this database run one at a time, as on SQLite (one writer), so a store
+   * method that reads and then writes never interleaves with another instance's (READ
+   * COMMITTED alone would let two instances claim the same row). `.immediate` is the same call
+   * (SQLite's IMMEDIATE, which the store asks for, is what this lock already gives).
+   */
+  transaction<F extends (...params: any[]) => unknown>(fn: F): TransactionFunction<F> {
+    const run = (...params: ArgumentTypes<F>): ReturnType<F> => {
       const outer = this.depth === 0;
       const savepoint = `credanchor_tx_${this.depth}`;
-      this.exec(outer ? "BEGIN" : `SAVEPOINT ${savepoint}`);
+      this.exec(outer ? `BEGIN; SELECT pg_advisory_xact_lock(${WRITER_LOCK})` : `SAVEPOINT ${savepoint}`);
       this.depth++;
       let result: ReturnType<F>;
       try {
@@ -119,6 +129,7 @@ export class PostgresDatabase implements SqlDatabase {
       }
       return result;
     };
+    return Object.assign(run, { immediate: run });
   }
 
   private rollback(outer: boolean, savepoint: string): void {
@@ -176,7 +187,6 @@ export class PostgresDatabase implements SqlDatabase {
   }
 }
 
-type ArgumentTypes<F> = F extends (...args: infer A) => unknown ? A : never;
 
 class PostgresStatement implements SqlStatement {
   /**

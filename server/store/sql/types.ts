@@ -22,12 +22,17 @@ export interface SqlDatabase {
   /** Runs statements without parameters (DDL, migrations). */
   exec(sql: string): unknown;
   /** `fn` wrapped in a transaction: a throw rolls back; a call inside another transaction joins it (savepoint). */
-  transaction<F extends (...params: any[]) => unknown>(fn: F): (...params: ArgumentTypes<F>) => ReturnType<F>;
+  transaction<F extends (...params: any[]) => unknown>(fn: F): TransactionFunction<F>;
   readonly open: boolean;
   close(): unknown;
 }
 
-type ArgumentTypes<F> = F extends (...args: infer A) => unknown ? A : never;
+/** A transaction ready to run; `.immediate` takes the write lock at BEGIN (SQLite), which PostgreSQL's handle always does. */
+export type TransactionFunction<F extends (...params: any[]) => unknown> = ((...params: ArgumentTypes<F>) => ReturnType<F>) & {
+  immediate(...params: ArgumentTypes<F>): ReturnType<F>;
+};
+
+export type ArgumentTypes<F> = F extends (...args: infer A) => unknown ? A : never;
 
 export type SqlDialect = "sqlite" | "postgres";
 

@@ -4,7 +4,7 @@
  * store runs the same ones. The claim is one write transaction: on SQLite an IMMEDIATE one
  * (the write lock is taken before the read, so two processes cannot both see the lease free).
  */
-import type Database from "better-sqlite3";
+import type { SqlDatabase } from "../sql/types";
 import type { LeaseGrant, LeaseStore } from "../LeaseStore";
 
 interface LeaseRow {
@@ -14,7 +14,7 @@ interface LeaseRow {
 }
 
 export class SqliteLeaseStore implements LeaseStore {
-  constructor(private readonly db: Database.Database) {}
+  constructor(private readonly db: SqlDatabase) {}
 
   acquire(name: string, owner: string, nowMs: number, ttlMs: number): LeaseGrant {
     if (!name || !owner) throw new Error("a lease needs a name and an owner");
