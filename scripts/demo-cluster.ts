@@ -2,8 +2,9 @@
  * `npm run demo:cluster`: three credanchor instances behind no load balancer (any of them takes
  * any request), on one database and the local chain.
  *
- *   CLUSTER_DB=postgres (default)  a throwaway PostgreSQL (initdb + pg_ctl in a temporary folder;
- *                                  as root through `runuser -u postgres`), DATABASE_URL for all
+ *   CLUSTER_DB=postgres (default)  a throwaway PostgreSQL (scripts/lib/postgres.ts: initdb + pg_ctl
+ *                                  in a temporary folder, as root through `runuser -u postgres`;
+ *                                  or the server of TEST_DATABASE_URL), DATABASE_URL for all
  *   CLUSTER_DB=sqlite              one SQLite file shared by the instances (WAL)
  *   CLUSTER_INSTANCES=3            how many (1-10; instance N sends from development account N)
  *   CLUSTER_BASE_PORT=3001         instance N listens on CLUSTER_BASE_PORT + N
@@ -11,55 +12,11 @@
  *
  * Ctrl-C stops the instances (drained), the chain and PostgreSQL, and removes the folder.
  */
-import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { Cluster, startClusterChain } from "./lib/cluster";
-import { freePort } from "./lib/freePort";
-
-interface Postgres {
-  url: string;
-  stop(): void;
-}
-
-function commandExists(name: string): boolean {
-  try {
-    execFileSync("sh", ["-c", `command -v ${name}`], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** initdb + pg_ctl in `dir`, listening on 127.0.0.1:`port` only, trust auth for the one local user. */
-function startPostgres(dir: string, port: number): Postgres {
-  for (const tool of ["initdb", "pg_ctl"]) {
-    if (!commandExists(tool)) throw new Error(`${tool} is not installed: install PostgreSQL (apt-get install postgresql, then add its bin folder to PATH), or run with CLUSTER_DB=sqlite`);
-  }
-  // initdb refuses to run as root: the cluster is owned by the postgres user then.
-  const asRoot = process.getuid?.() === 0;
-  const run = (tool: string, args: string[]) =>
-    asRoot ? execFileSync("runuser", ["-u", "postgres", "--", tool, ...args], { stdio: "pipe" }) : execFileSync(tool, args, { stdio: "pipe" });
-  const pgDir = path.join(dir, "postgres");
-  fs.mkdirSync(pgDir, { mode: 0o700 });
-  if (asRoot) {
-    fs.chmodSync(dir, 0o755);
-    execFileSync("chown", ["-R", "postgres:postgres", pgDir]);
-  }
-  run("initdb", ["-D", pgDir, "-U", "credanchor", "--auth=trust", "-E", "UTF8"]);
-  run("pg_ctl", ["-D", pgDir, "-l", path.join(pgDir, "server.log"), "-w", "-o", `-p ${port} -k ${pgDir} -c listen_addresses=127.0.0.1`, "start"]);
-  return {
-    url: `postgres://credanchor@127.0.0.1:${port}/postgres`,
-    stop: () => {
-      try {
-        run("pg_ctl", ["-D", pgDir, "-m", "fast", "-w", "stop"]);
-      } catch {
-        // Already stopped.
-      }
-    },
-  };
-}
+import { startTestPostgres } from "./lib/postgres";
 
 async function main(): Promise<void> {
   const mode = (process.env.CLUSTER_DB ?? "postgres").toLowerCase();
@@ -91,10 +48,12 @@ async function main(): Promise<void> {
   process.on("SIGTERM", () => void stop(0));
 
   try {
-    let postgres: Postgres | undefined;
+    let postgres: { url: string } | undefined;
     if (mode === "postgres") {
-      postgres = startPostgres(workDir, await freePort());
-      cleanups.push(() => postgres!.stop());
+      const server = await startTestPostgres();
+      if ("unavailable" in server) throw new Error(`${server.unavailable}, or run with CLUSTER_DB=sqlite`);
+      cleanups.push(() => server.stop());
+      postgres = { url: await server.createDatabase() };
     }
     const chain = await startClusterChain(workDir);
     cleanups.push(() => chain.node.stop());
@@ -105,14 +64,13 @@ async function main(): Promise<void> {
     cleanups.push(() => cluster.stop("SIGTERM"));
     await cluster.start();
 
-    const postgresStore = fs.existsSync(path.join(__dirname, "..", "server", "store", "postgres"));
     const lines = [
       "",
       `credanchor cluster: ${count} instances on one ${mode === "postgres" ? "PostgreSQL database" : "SQLite file"} and the local chain`,
       ...cluster.instances.map((i) => `  ${i.instanceId.padEnd(12)} ${i.baseUrl}/   (log ${i.logFile})`),
       `  chain        ${chain.rpcUrl}   registry ${chain.registry}`,
       postgres
-        ? `  database     ${postgres.url}${postgresStore ? "" : "\n               (this build's instances do not read DATABASE_URL yet: they share the SQLite file in DATA_DIR)"}`
+        ? `  database     ${postgres.url}`
         : `  database     ${path.join(workDir, "data", "credanchor.sqlite")}`,
       `  admin key    ${cluster.adminKey}`,
       `  issuer key   ${cluster.demoIssuerKey()}   (the demo issuer; any instance accepts it)`,

@@ -15,6 +15,8 @@ import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
+import { PostgresDatabase } from "../../server/store/sql/postgres";
+import type { SqlDatabase } from "../../server/store/sql/types";
 import { createPublicClient, http as viemHttp, type PublicClient } from "viem";
 import { credentialRegistryAbi } from "../../core/chain/registryAbi";
 import { privateKeyToAccount } from "viem/accounts";
@@ -41,6 +43,10 @@ export interface ClusterScenarioOptions {
   log: (line: string) => void;
   /** Where the database, the instances' logs and the chain's deployment go (default: a new temporary folder, kept and logged). */
   workDir?: string;
+  /** The instances share this PostgreSQL database (DATABASE_URL) instead of one SQLite file in the work folder. */
+  databaseUrl?: string;
+  /** Restarts the database server (every connection cut) once, after the first kill: the instances must carry on. */
+  restartDatabase?: () => void | Promise<void>;
 }
 
 export interface ClusterFigures {
@@ -48,6 +54,8 @@ export interface ClusterFigures {
   seconds: number;
   kills: number;
   killsMidAnchoring: number;
+  /** Restarts of the database server during the run (PostgreSQL runs only). */
+  databaseRestarts: number;
   restartFailures: number;
   awardsRefused: number;
   accepted: number;
@@ -117,6 +125,7 @@ export async function runClusterScenario(options: ClusterScenarioOptions): Promi
       workDir,
       chain,
       dataDir,
+      ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
       // Two confirmations and a block a second: a batch stays "submitted" long enough to be killed in.
       env: { LEASE_SECONDS: String(options.leaseSeconds), CONFIRMATIONS: "2", BATCH_MAX_SIZE: String(options.batchMaxSize), BATCH_MAX_AGE_SECONDS: "3", LOG_LEVEL: "info" },
     },
@@ -139,9 +148,8 @@ async function scenario(cluster: Cluster, chain: ClusterChain, dataDir: string, 
   const { log, random } = options;
   const key = cluster.demoIssuerKey();
   const achievementId = await createAchievement(cluster.instances[0]!.baseUrl, key, "Awarded by a cluster under fire");
-  const db = new Database(path.join(dataDir, "credanchor.sqlite"), { readonly: true, fileMustExist: true });
-  db.pragma("busy_timeout = 5000");
-  const figures = { kills: 0, killsMidAnchoring: 0, restartFailures: 0, awardsRefused: 0 };
+  const db = openObserver(dataDir, options.databaseUrl);
+  const figures = { kills: 0, killsMidAnchoring: 0, restartFailures: 0, awardsRefused: 0, databaseRestarts: 0 };
   const accepted: string[] = [];
   const owedMail = new Set<string>();
   const restarts: Promise<void>[] = [];
@@ -204,6 +212,11 @@ async function scenario(cluster: Cluster, chain: ClusterChain, dataDir: string, 
       figures.kills++;
       if (victims.length > 0) figures.killsMidAnchoring++;
       log(`cluster: kill ${k + 1}/${options.kills}: ${victim.instanceId}${victims.length > 0 ? " (mid-anchoring)" : ""}; awards done ${awarded}/${awards}`);
+      if (k === 0 && options.restartDatabase) {
+        await options.restartDatabase();
+        figures.databaseRestarts++;
+        log(`cluster: the database server restarted (every connection cut); awards done ${awarded}/${awards}`);
+      }
       restarts.push(
         sleep(500 + Math.floor(random() * 1500))
           .then(() => victim.start())
@@ -309,11 +322,24 @@ async function scenario(cluster: Cluster, chain: ClusterChain, dataDir: string, 
   };
 }
 
+/** The scenario's read-only view of the instances' database (the SQLite file, or their PostgreSQL database). */
+function openObserver(dataDir: string, databaseUrl: string | undefined): SqlDatabase {
+  if (databaseUrl) return new PostgresDatabase(databaseUrl);
+  const db = new Database(path.join(dataDir, "credanchor.sqlite"), { readonly: true, fileMustExist: true });
+  db.pragma("busy_timeout = 5000");
+  return db;
+}
+
 /** Instances holding a live lease on a batch that is sealed or submitted (between sealing and confirmation). */
-function holdersMidAnchoring(db: Database.Database): Set<string> {
-  const rows = db
+function holdersMidAnchoring(db: SqlDatabase): Set<string> {
+  let rows: { owner: string }[];
+  try {
+    rows = db
     .prepare("SELECT l.owner FROM leases l JOIN batches b ON l.name = 'batch:' || b.id WHERE b.state IN ('sealed', 'submitted') AND l.expires_at > ?")
     .all(Date.now()) as { owner: string }[];
+  } catch {
+    return new Set(); // the database restarting: the observer's next call reconnects
+  }
   return new Set(rows.map((r) => r.owner));
 }
 

@@ -10,6 +10,9 @@
  *   --size=N                            credentials of the cluster scenario (three instances on one
  *                                       database, SIGKILLed at random; default 3,000, quick 600;
  *                                       --size=100000 for the full figures in RELIABILITY.md)
+ *   --db=postgres                       the cluster scenario's instances share a throwaway PostgreSQL
+ *                                       (scripts/lib/postgres.ts) instead of one SQLite file, and it
+ *                                       is restarted once mid-run
  *   --seed=N                            the random source (default: time; printed)
  *   --json=FILE                         the rows as JSON too
  *   --kills=N --award-size=N --fuzz-cases=N --load-seconds=N --load-clients=N --chain-down-seconds=N
@@ -29,6 +32,7 @@ import { LOAD_ROWS, runLoad } from "./loadGenerator";
 import { WALLET_ROWS, runWalletAttacks } from "./walletAttacks";
 import { seededRandom } from "./random";
 import { CLUSTER_ROWS, clusterRows, runClusterScenario, type ClusterFigures } from "./clusterScenario";
+import { startTestPostgres } from "../lib/postgres";
 
 const REPO_ROOT = path.resolve(__dirname, "..", "..");
 
@@ -41,6 +45,8 @@ export interface SuiteOptions {
   log: (line: string) => void;
   /** Filled by the cluster phase when it ran (RELIABILITY.md's cluster section). */
   clusterFigures?: ClusterFigures;
+  /** The cluster phase's database: one SQLite file (default) or a throwaway PostgreSQL. */
+  clusterDb?: "sqlite" | "postgres";
 }
 
 export const PHASES = ["kills", "chain", "fuzz", "load", "wallet", "cluster"] as const;
@@ -103,7 +109,10 @@ export async function runSuite(options: SuiteOptions): Promise<Row[]> {
           // A kill every few seconds whatever the size: a larger run gets more of them.
           const kills = Math.max(p.clusterKills, Math.round(p.clusterSize / 5000));
           const scenario = { size: p.clusterSize, awardSize: Math.min(500, Math.max(50, Math.round(p.clusterSize / 60))), kills, instances: 3, leaseSeconds: 5, batchMaxSize: Math.max(100, Math.round(p.clusterSize / 30)), settleMs: p.settleMs * 2, stallMs: p.stallMs * 2, random: randomFor("cluster"), log };
-          const figures = await runClusterScenario(scenario);
+          // On PostgreSQL the database server is also restarted once mid-run (every connection cut).
+          const figures = await withClusterDatabase(options.clusterDb ?? "sqlite", (databaseUrl, restartDatabase) =>
+            runClusterScenario({ ...scenario, ...(databaseUrl ? { databaseUrl } : {}), ...(restartDatabase ? { restartDatabase } : {}) }),
+          );
           options.clusterFigures = figures;
           log(`cluster figures: ${JSON.stringify(figures)}`);
           return clusterRows(figures, scenario);
@@ -142,6 +151,18 @@ export function commitDescription(): string {
   }
 }
 
+/** Runs `fn` with a fresh PostgreSQL database (stopped after) for "postgres", with none for "sqlite". */
+async function withClusterDatabase<T>(db: "sqlite" | "postgres", fn: (databaseUrl: string | undefined, restartDatabase?: () => void) => Promise<T>): Promise<T> {
+  if (db === "sqlite") return fn(undefined);
+  const server = await startTestPostgres();
+  if ("unavailable" in server) throw new Error(`--db=postgres: ${server.unavailable}`);
+  try {
+    return await fn(await server.createDatabase(), server.restart);
+  } finally {
+    await server.stop();
+  }
+}
+
 function argValue(args: string[], name: string): string | undefined {
   return args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
 }
@@ -166,7 +187,9 @@ async function main(): Promise<void> {
     const value = argValue(args, arg);
     if (value !== undefined) overrides[field] = Number(value);
   }
-  const suite: SuiteOptions = { quick, phases, seed, log, overrides };
+  const db = argValue(args, "db") ?? "sqlite";
+  if (db !== "sqlite" && db !== "postgres") throw new Error(`--db is sqlite or postgres (got ${db})`);
+  const suite: SuiteOptions = { quick, phases, seed, log, overrides, clusterDb: db };
   const rows = await runSuite(suite);
   killEverythingStarted();
   const table = renderTable(rows);

@@ -5,8 +5,8 @@
  * `npm run demo:cluster`, the cluster fault scenario and test/server/cluster.
  *
  * The database: CLUSTER_DB=sqlite shares one SQLite file (one DATA_DIR for all); with
- * `databaseUrl`, DATABASE_URL is passed too (the PostgreSQL store reads it; until it is there,
- * the shared DATA_DIR's SQLite file is what the instances use). Every instance gets the same
+ * `databaseUrl`, every instance gets it as DATABASE_URL and opens that PostgreSQL database
+ * (DATA_DIR then holds only the dev mail outbox and logs). Every instance gets the same
  * admin key and key-encryption secret: they open each other's sealed issuer keys.
  *
  * Each instance is its own process group, so a kill ends it alone (never the chain).

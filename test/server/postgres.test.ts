@@ -10,7 +10,7 @@ import { verifyCredentials } from "../../core/verify/pipeline";
 import { loadConfig } from "../../server/config";
 import { startTestChain, type TestChain } from "./helpers/chain";
 import { eventually } from "../helpers/eventually";
-import { startTestPostgres, type TestPostgres } from "./helpers/postgres";
+import { startTestPostgres, type TestPostgres } from "../../scripts/lib/postgres";
 import { call, startTestServer, type TestServer } from "./helpers/server";
 
 describe("the server on PostgreSQL", function () {

@@ -15,7 +15,7 @@ import { migrate } from "../../server/store/migrate";
 import { isUniqueViolation } from "../../server/store/sql/errors";
 import type { IssuerRecord, NewCredential } from "../../server/store/Store";
 import { WalletExistsError } from "../../server/store/LearnerStore";
-import { startTestPostgres, type TestPostgres } from "./helpers/postgres";
+import { startTestPostgres, type TestPostgres } from "../../scripts/lib/postgres";
 
 const issuer: IssuerRecord = {
   id: "issuer-1",
@@ -303,18 +303,36 @@ describe("store contract on PostgreSQL", function () {
     }
   });
 
-  it("fails closed when the connection dies: the call throws and the handle never reconnects", async () => {
+  it("fails closed when the connection dies inside a transaction (all of it lost), and opens a new connection for the next call outside one", async () => {
     const url = await server!.createDatabase();
     const victim = openPostgresStore(url);
     const killer = openPostgresStore(url);
+    const pause = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+    const backendOf = (store: typeof victim) => (store.db.prepare("SELECT pg_backend_pid() AS pid").get() as { pid: number }).pid;
     try {
-      const { pid } = victim.db.prepare("SELECT pg_backend_pid() AS pid").get() as { pid: number };
-      expect(killer.db.prepare("SELECT pg_terminate_backend(?) AS done").get(pid)).to.deep.equal({ done: true });
+      const first = backendOf(victim);
+      expect(() =>
+        victim.transaction(() => {
+          victim.insertIssuer(issuer);
+          expect(killer.db.prepare("SELECT pg_terminate_backend(?) AS done").get(first)).to.deep.equal({ done: true });
+          pause(200);
+          victim.getIssuer(issuer.id); // the connection is gone: this throws, and so the transaction
+        }),
+      ).to.throw(/terminat|connection|closed/i);
+      expect(killer.getIssuer(issuer.id), "nothing of the lost transaction is written").to.equal(undefined);
+
+      // The next call, outside any transaction, runs on a new connection; nothing is replayed.
+      expect(victim.getIssuer(issuer.id)).to.equal(undefined);
+      expect(backendOf(victim)).to.not.equal(first);
+      victim.insertIssuer(issuer);
+      expect(killer.getIssuer(issuer.id)?.name).to.equal(issuer.name);
+
+      // Killed between calls: the first call after it fails (it did not run), the one after reconnects.
+      expect(killer.db.prepare("SELECT pg_terminate_backend(?) AS done").get(backendOf(victim))).to.deep.equal({ done: true });
       await new Promise((r) => setTimeout(r, 200));
-      expect(() => victim.getIssuer("x")).to.throw(/terminat|connection|closed/i);
-      expect(() => victim.getIssuer("x")).to.throw(/connection|terminat/i);
-      expect(() => victim.transaction(() => victim.insertIssuer(issuer))).to.throw(/connection|terminat/i);
-      expect(killer.getIssuer(issuer.id)).to.equal(undefined);
+      expect(() => victim.getIssuer(issuer.id)).to.throw(/terminat|connection|closed/i);
+      await new Promise((r) => setTimeout(r, 1_100));
+      expect(victim.getIssuer(issuer.id)?.name).to.equal(issuer.name);
     } finally {
       victim.close();
       killer.close();

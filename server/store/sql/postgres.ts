@@ -6,8 +6,10 @@
  * thread is blocked meanwhile, as with SQLite).
  *
  * Fail closed: an error comes back as a thrown SqlError carrying PostgreSQL's SQLSTATE; a call
- * that does not answer in time, or a connection that broke, makes the handle unusable (every
- * later call throws) — it never reconnects behind a transaction's back.
+ * that does not answer in time, or a connection that broke, fails — and so does every later call
+ * of the transaction it was in, which is lost as a whole. The next call outside any transaction
+ * opens a new connection (at most once a second while the server is down): it never reconnects
+ * behind a transaction's back.
  */
 import path from "node:path";
 import { MessageChannel, receiveMessageOnPort, type MessagePort, type Worker } from "node:worker_threads";
@@ -39,12 +41,21 @@ type Row = Record<string, unknown>;
 
 /** The advisory lock every outer transaction holds (the instances' one writer); not the migrations' lock. */
 const WRITER_LOCK = 0x63617772;
+/** A broken connection is replaced at most this often (a database that is down fails calls at once in between). */
+const RECONNECT_EVERY_MS = 1_000;
+/** How long a reconnection may wait for the server (the caller's thread waits that long). */
+const RECONNECT_TIMEOUT_MS = 3_000;
 
 export class PostgresDatabase implements SqlDatabase {
   readonly dialect = "postgres" as const;
-  private readonly worker: Worker;
-  private readonly port: MessagePort;
-  private readonly flag = new Int32Array(new SharedArrayBuffer(4));
+  private worker!: Worker;
+  private port!: MessagePort;
+  /** The flag the connection thread wakes the caller on; a new one per connection thread (an old thread being terminated can never wake a new call). */
+  private flag = new Int32Array(new SharedArrayBuffer(4));
+  private readonly url: string;
+  private readonly statementTimeoutMs: number;
+  /** When the last reconnection was tried (ms): a database that is down is not asked again sooner than RECONNECT_EVERY_MS. */
+  private lastReconnectAt = 0;
   private readonly statements = new Map<string, PostgresStatement>();
   private statementCount = 0;
   private readonly callTimeoutMs: number;
@@ -53,24 +64,54 @@ export class PostgresDatabase implements SqlDatabase {
   private closed = false;
 
   constructor(url: string, options: PostgresDatabaseOptions = {}) {
-    const statementTimeoutMs = options.statementTimeoutMs ?? 30_000;
-    this.callTimeoutMs = statementTimeoutMs + 5_000;
-    const { port1, port2 } = new MessageChannel();
-    this.port = port1;
-    this.worker = startWorker(path.join(__dirname, `postgresWorker${path.extname(__filename)}`), {
-      workerData: { port: port2, flag: this.flag, url, statementTimeoutMs },
-      transferList: [port2],
-    });
-    this.worker.unref();
-    this.port.unref();
-    this.worker.on("error", (error) => {
-      this.broken ??= `the PostgreSQL thread failed: ${error.message}`;
-    });
+    this.url = url;
+    this.statementTimeoutMs = options.statementTimeoutMs ?? 30_000;
+    this.callTimeoutMs = this.statementTimeoutMs + 5_000;
     try {
-      this.call({ op: "connect" }, options.connectTimeoutMs ?? 20_000);
+      this.startConnection(options.connectTimeoutMs ?? 20_000);
     } catch (error) {
       this.shutdown();
       throw error;
+    }
+  }
+
+  /** A new connection thread and its connection (the statements are prepared again on it as they are used). */
+  private startConnection(connectTimeoutMs: number): void {
+    const { port1, port2 } = new MessageChannel();
+    this.port = port1;
+    this.flag = new Int32Array(new SharedArrayBuffer(4));
+    const worker = startWorker(path.join(__dirname, `postgresWorker${path.extname(__filename)}`), {
+      workerData: { port: port2, flag: this.flag, url: this.url, statementTimeoutMs: this.statementTimeoutMs },
+      transferList: [port2],
+    });
+    this.worker = worker;
+    worker.unref();
+    this.port.unref();
+    worker.on("error", (error) => {
+      if (this.worker === worker) this.broken ??= `the PostgreSQL thread failed: ${error.message}`;
+    });
+    this.call({ op: "connect" }, connectTimeoutMs);
+  }
+
+  /**
+   * After the connection broke (PostgreSQL restarted, the network dropped), a call made outside
+   * any transaction opens a new one: what the broken connection had open was rolled back by the
+   * server, and nothing of it is replayed. Inside a transaction the call fails (fail closed): the
+   * transaction is lost as a whole and its caller sees the error.
+   */
+  private reconnectIfBroken(): void {
+    if (!this.broken || this.depth > 0 || this.closed) return;
+    const now = Date.now();
+    if (now - this.lastReconnectAt < RECONNECT_EVERY_MS) return;
+    this.lastReconnectAt = now;
+    const reason = this.broken;
+    this.stopConnection();
+    this.broken = null;
+    try {
+      this.startConnection(RECONNECT_TIMEOUT_MS);
+    } catch (error) {
+      this.stopConnection();
+      this.broken = `${reason}; reconnecting failed: ${(error as Error).message}`;
     }
   }
 
@@ -151,19 +192,24 @@ export class PostgresDatabase implements SqlDatabase {
 
   private shutdown(): void {
     this.closed = true;
-    this.port.close();
-    void this.worker.terminate();
+    this.stopConnection();
+  }
+
+  private stopConnection(): void {
+    this.port?.close();
+    void this.worker?.terminate();
   }
 
   /** Runs one request on the connection thread and waits for its answer. */
   call(request: BridgeRequest, timeoutMs = this.callTimeoutMs): { rows: Row[]; rowCount: number } {
     if (this.closed) throw new SqlError("the PostgreSQL handle is closed", "08003");
+    if (request.op !== "connect") this.reconnectIfBroken();
     if (this.broken) throw new SqlError(this.broken, "08006");
     Atomics.store(this.flag, 0, 0);
     this.port.postMessage(request);
     if (Atomics.wait(this.flag, 0, 0, timeoutMs) === "timed-out") {
-      this.broken = `PostgreSQL did not answer within ${timeoutMs} ms; the handle is closed (restart to reconnect)`;
-      this.shutdown();
+      this.broken = `PostgreSQL did not answer within ${timeoutMs} ms`;
+      this.stopConnection();
       throw new SqlError(this.broken, "57014");
     }
     const message = receiveMessageOnPort(this.port)?.message as BridgeReply | undefined;

@@ -13,7 +13,7 @@ import { createLogger } from "../../../server/log";
 import { createWorkerSigner } from "../../../server/signing/workerSigner";
 import { SqliteStore } from "../../../server/store/sqlite/SqliteStore";
 import { openPostgresStore } from "../../../server/store/openStore";
-import { startTestPostgres, type TestPostgres } from "./postgres";
+import { startTestPostgres, type TestPostgres } from "../../../scripts/lib/postgres";
 import { type TestChain } from "./chain";
 import { freePort } from "../../../scripts/lib/freePort";
 

@@ -1,5 +1,6 @@
 /**
- * A throwaway PostgreSQL server for the store tests: TEST_DATABASE_URL when set, else a
+ * A throwaway PostgreSQL server (the store tests, `npm run demo:cluster`, the cluster fault
+ * scenario): TEST_DATABASE_URL when set, else a
  * cluster initdb'd in a temp dir and started on a free port (socket in the temp dir), as the
  * `postgres` user when we run as root (initdb refuses root). Stopped and deleted after.
  * Neither available: the PostgreSQL half of the suite is skipped with the reason printed —
@@ -11,7 +12,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { Client } from "pg";
-import { freePort } from "../../../scripts/lib/freePort";
+import { freePort } from "./freePort";
 
 export interface TestPostgres {
   /** A fresh, empty database on the server (its URL). */
@@ -19,6 +20,8 @@ export interface TestPostgres {
   stop(): Promise<void>;
   /** Synchronous stop for an exit handler: the owned cluster is stopped and deleted (databases on a given server are left). */
   stopNow(): void;
+  /** Restarts the server (fast shutdown: every connection is cut), when it is ours; undefined for a server given by TEST_DATABASE_URL. */
+  restart?: () => void;
 }
 
 function findBin(name: string): string | undefined {
@@ -62,6 +65,11 @@ async function serverAt(url: string, owned?: { dir: string; pgCtl: string; data:
     }
   };
   return {
+    ...(owned
+      ? {
+          restart: () => asPostgresUser(owned.pgCtl, ["-D", owned.data, "-l", path.join(owned.dir, "server.log"), "-m", "fast", "-w", "-t", "60", "restart"]),
+        }
+      : {}),
     async createDatabase() {
       const name = `credanchor_test_${crypto.randomBytes(6).toString("hex")}`;
       await admin((c) => c.query(`CREATE DATABASE ${name}`));
