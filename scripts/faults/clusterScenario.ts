@@ -23,6 +23,7 @@ import { privateKeyToAccount } from "viem/accounts";
 import { localOperatorKey } from "../../server/cluster/operatorKeys";
 import { Cluster, startClusterChain, type ClusterChain, type ClusterInstance } from "../lib/cluster";
 import { anchorCounts, rpc } from "./chainRpc";
+import { untilStalled } from "./killLoop";
 import { request, sleep } from "./http";
 import { row, type Row } from "./table";
 import { anchorOf, award, countOutbox, createAchievement, credentialIds, credentialPath, inParallel, recipients } from "./workload";
@@ -262,6 +263,7 @@ async function scenario(cluster: Cluster, chain: ClusterChain, dataDir: string, 
     },
     options.settleMs,
     options.stallMs,
+    1000,
   );
 
   // Served by any instance, anchored on chain exactly once.
@@ -285,7 +287,7 @@ async function scenario(cluster: Cluster, chain: ClusterChain, dataDir: string, 
     if (set) revokedOnChain++;
   }
 
-  await untilStalled(async () => owedMail.size - claimMail(dataDir, owedMail).sent, options.settleMs, Math.min(options.stallMs, 30_000));
+  await untilStalled(async () => owedMail.size - claimMail(dataDir, owedMail).sent, options.settleMs, Math.min(options.stallMs, 30_000), 1000);
   const mail = claimMail(dataDir, owedMail);
   const resent = (db.prepare("SELECT COUNT(*) AS n FROM mail_outbox WHERE purpose = 'claim' AND state = 'sent' AND attempts > 1").get() as { n: number }).n;
   const operators = (db.prepare("SELECT COUNT(DISTINCT operator) AS n FROM chain_txs WHERE purpose LIKE 'anchor:%' AND state = 'mined'").get() as { n: number }).n;
@@ -355,23 +357,3 @@ function claimMail(dataDir: string, owed: Set<string>): { sent: number; duplicat
   return { sent, duplicated };
 }
 
-async function untilStalled(remaining: () => Promise<number>, deadlineMs: number, stallMs: number): Promise<boolean> {
-  const deadline = Date.now() + deadlineMs;
-  let best = Infinity;
-  let lastProgress = Date.now();
-  for (;;) {
-    let left: number;
-    try {
-      left = await remaining();
-    } catch {
-      left = best;
-    }
-    if (left === 0) return true;
-    if (left < best) {
-      best = left;
-      lastProgress = Date.now();
-    }
-    if (Date.now() > deadline || Date.now() - lastProgress > stallMs) return false;
-    await sleep(1000);
-  }
-}

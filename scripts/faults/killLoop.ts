@@ -289,7 +289,7 @@ async function killWhenBatchIs(server: ServerHarness, batchId: string, target: K
  * Polls `remaining` (how much is left to do) until it is 0; gives up at the deadline, or when
  * it has not gone down for `stallMs`. True when it reached 0.
  */
-async function untilStalled(remaining: () => Promise<number>, deadlineMs: number, stallMs: number): Promise<boolean> {
+export async function untilStalled(remaining: () => Promise<number>, deadlineMs: number, stallMs: number, pollMs = 2000): Promise<boolean> {
   const deadline = Date.now() + deadlineMs;
   let best = Infinity;
   let lastProgress = Date.now();
@@ -306,7 +306,7 @@ async function untilStalled(remaining: () => Promise<number>, deadlineMs: number
       lastProgress = Date.now();
     }
     if (Date.now() > deadline || Date.now() - lastProgress > stallMs) return false;
-    await sleep(2000);
+    await sleep(pollMs);
   }
 }
 

@@ -45,17 +45,32 @@ function asPostgresUser(bin: string, args: string[]): void {
   execFileSync(command, argv, { stdio: ["ignore", "pipe", "pipe"], timeout: 60_000 });
 }
 
+async function onServer<T>(serverUrl: string, fn: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** A new, empty database named `<prefix>_<random>` on the server of `serverUrl`; its name and URL. */
+export async function createDatabaseOn(serverUrl: string, prefix: string): Promise<{ name: string; url: string }> {
+  const name = `${prefix}_${crypto.randomBytes(6).toString("hex")}`;
+  await onServer(serverUrl, (c) => c.query(`CREATE DATABASE ${name}`));
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return { name, url: url.toString() };
+}
+
+/** Drops a database made by createDatabaseOn, cutting its connections. */
+export async function dropDatabaseOn(serverUrl: string, name: string): Promise<void> {
+  await onServer(serverUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+}
+
 async function serverAt(url: string, owned?: { dir: string; pgCtl: string; data: string }): Promise<TestPostgres> {
   const created: string[] = [];
-  const admin = async <T>(fn: (client: Client) => Promise<T>): Promise<T> => {
-    const client = new Client({ connectionString: url });
-    await client.connect();
-    try {
-      return await fn(client);
-    } finally {
-      await client.end();
-    }
-  };
   const stopNow = () => {
     if (!owned || !fs.existsSync(owned.dir)) return;
     try {
@@ -71,19 +86,14 @@ async function serverAt(url: string, owned?: { dir: string; pgCtl: string; data:
         }
       : {}),
     async createDatabase() {
-      const name = `credanchor_test_${crypto.randomBytes(6).toString("hex")}`;
-      await admin((c) => c.query(`CREATE DATABASE ${name}`));
-      created.push(name);
-      const u = new URL(url);
-      u.pathname = `/${name}`;
-      return u.toString();
+      const database = await createDatabaseOn(url, "credanchor_test");
+      created.push(database.name);
+      return database.url;
     },
     stopNow,
     async stop() {
       if (owned) return stopNow();
-      await admin(async (c) => {
-        for (const name of created) await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      });
+      for (const name of created) await dropDatabaseOn(url, name);
     },
   };
 }
