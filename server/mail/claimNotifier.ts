@@ -1,20 +1,14 @@
 import { learnerServices, type LearnerDeps } from "../routes/learner/deps";
 import type { AwardNotice, AwardNotifier } from "../notifier";
-import type { IssuerRecord, MailRecord, NewMail } from "../store/Store";
+import type { MailRecord, NewMail } from "../store/Store";
 import { CLAIM_REMINDER_PURPOSE, type LearnerStore } from "../store/LearnerStore";
-import { claimMessage } from "./messages";
-import { decodeImageDataUrl } from "../web/imageData";
+import { claimMailRow, createClaimMailComposer } from "./claimMail";
 
 /** A reminder is due this long after the claim mail, if the link is still good a day later. */
 export const CLAIM_REMINDER_AFTER_SECONDS = 7 * 86_400;
 
-/** Public addresses of the images claim mail shows (served by the web router, see web/index.ts). */
-export function issuerLogoPath(issuerId: string): string {
-  return `/media/issuers/${encodeURIComponent(issuerId)}/logo`;
-}
-export function achievementImagePath(achievementId: string): string {
-  return `/media/achievements/${encodeURIComponent(achievementId)}/image`;
-}
+// Kept here too for callers that import them from the notifier.
+export { achievementImagePath, issuerLogoPath } from "./claimMail";
 
 /** Why a claim reminder is no longer owed (the claim was decided or expired), if it is not. */
 export function claimReminderNoLongerOwed(learners: Pick<LearnerStore, "claimFor" | "isClaimExpired">): (mail: MailRecord) => string | undefined {
@@ -53,71 +47,24 @@ export function createClaimNotifier(deps: LearnerDeps): AwardNotifier {
           achievementName: award.achievementName,
         })),
       );
-      // Read and decided once per issuer and per achievement, not once per recipient: a
-      // semester's award names one issuer and one or two achievements for thousands of people.
-      const base = deps.config.publicUrl;
-      const issuers = new Map<string, { issuer: IssuerRecord | undefined; logo: string | undefined }>();
-      const issuerOf = (id: string) => {
-        let entry = issuers.get(id);
-        if (entry === undefined) {
-          const issuer = deps.store.getIssuer?.(id);
-          const logo = issuer?.logoImage && decodeImageDataUrl(issuer.logoImage) ? `${base}${issuerLogoPath(issuer.id)}` : issuer?.image && /^https?:\/\//i.test(issuer.image) ? issuer.image : undefined;
-          entry = { issuer, logo };
-          issuers.set(id, entry);
-        }
-        return entry;
-      };
-      const badgeImages = new Map<string, string | undefined>();
-      const badgeImageOf = (achievementId: string | null | undefined) => {
-        if (!achievementId) return undefined;
-        if (!badgeImages.has(achievementId)) {
-          const achievement = deps.store.getAchievement?.(achievementId);
-          badgeImages.set(
-            achievementId,
-            achievement?.image
-              ? /^https?:\/\//i.test(achievement.image)
-                ? achievement.image
-                : decodeImageDataUrl(achievement.image)
-                  ? `${base}${achievementImagePath(achievement.id)}`
-                  : undefined
-              : undefined,
-          );
-        }
-        return badgeImages.get(achievementId);
-      };
+      // One composer for the award: the issuer and each achievement are read once, not per recipient.
+      const compose = createClaimMailComposer(deps);
       return toNotify.flatMap((award, i): NewMail[] => {
-        const { issuer, logo } = issuerOf(award.issuerId);
         const claim = learners.findClaim(tokens[i]!);
         const achievementId = award.achievementId !== undefined ? award.achievementId : deps.store.getCredential(award.credentialId)?.achievementId;
-        const badgeImage = badgeImageOf(achievementId);
-        const common = {
+        const input = {
           to: award.recipientEmail,
-          link: `${base}/claim/${tokens[i]}`,
+          token: tokens[i]!,
           recipientName: award.recipientName,
-          issuerName: issuer?.name ?? "Your institution",
+          issuerId: award.issuerId,
+          achievementId,
           achievementName: award.achievementName,
-          expiresAt: claim?.expiresAt,
-          logoUrl: logo,
-          badgeImageUrl: badgeImage,
-          contactEmail: issuer?.contactEmail ?? undefined,
+          ...(claim ? { expiresAt: claim.expiresAt } : {}),
         };
-        const message = claimMessage(common);
-        const mails: NewMail[] = [
-          { purpose: CLAIM_MAIL_PURPOSE, ref: award.credentialId, recipient: message.to, subject: message.subject, text: message.text, html: message.html, fromName: message.fromName },
-        ];
+        const mails: NewMail[] = [claimMailRow(compose(input), { purpose: CLAIM_MAIL_PURPOSE, ref: award.credentialId })];
         // One reminder, recorded now and due a week later — only if the link still works a day after it.
         if (claim && claim.createdAt + CLAIM_REMINDER_AFTER_SECONDS + 86_400 <= claim.expiresAt) {
-          const reminder = claimMessage({ ...common, reminder: true });
-          mails.push({
-            purpose: CLAIM_REMINDER_PURPOSE,
-            ref: award.credentialId,
-            recipient: reminder.to,
-            subject: reminder.subject,
-            text: reminder.text,
-            html: reminder.html,
-            fromName: reminder.fromName,
-            notBefore: claim.createdAt + CLAIM_REMINDER_AFTER_SECONDS,
-          });
+          mails.push(claimMailRow(compose({ ...input, reminder: true }), { purpose: CLAIM_REMINDER_PURPOSE, ref: award.credentialId, notBefore: claim.createdAt + CLAIM_REMINDER_AFTER_SECONDS }));
         }
         return mails;
       });

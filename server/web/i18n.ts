@@ -11,6 +11,7 @@ import { en as stackedEn, ko as stackedKo } from "./messages/stacked";
 import { en as stackingConsoleEn, ko as stackingConsoleKo } from "./messages/stackingConsole";
 import * as learnerPages from "./messages/learnerPages";
 import * as learnerGaps from "./messages/learnerGaps";
+import * as reminderMessages from "./messages/reminder";
 
 export type Lang = "ko" | "en";
 export const LANGS: readonly Lang[] = ["ko", "en"];
@@ -133,6 +134,7 @@ const en = {
   ...stackingConsoleEn,
   ...learnerPages.en,
   ...learnerGaps.en,
+  ...reminderMessages.en,
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -255,6 +257,7 @@ const ko: Record<MessageKey, string> = {
   ...stackingConsoleKo,
   ...learnerPages.ko,
   ...learnerGaps.ko,
+  ...reminderMessages.ko,
 };
 
 const dictionaries: Record<Lang, Record<MessageKey, string>> = { en, ko };

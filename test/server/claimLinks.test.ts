@@ -14,39 +14,11 @@ import { listOutbox } from "../../server/mail/outbox";
 import { eventually } from "../helpers/eventually";
 import { startTestChain, type TestChain } from "./helpers/chain";
 import { call, ManualClock, startTestServer, type TestServer } from "./helpers/server";
+import { ConsoleBrowser } from "./helpers/consoleBrowser";
 
 const CHROME = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36";
 const PREVIEWERS = ["facebookexternalhit/1.1; kakaotalk-scrap/1.0; +https://devtalk.kakao.com/", "Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)", "TelegramBot (like TwitterBot)", "Mozilla/5.0 (compatible; Discordbot/2.0)"];
 const PASSWORD = "correct horse battery";
-
-/** A registrar's browser on the console: cookies and the CSRF token of the last page. */
-class ConsoleBrowser {
-  private cookies = new Map<string, string>();
-  csrf = "";
-  constructor(readonly base: string) {}
-  async request(method: "GET" | "POST", route: string, form?: Record<string, string | string[]>) {
-    const headers: Record<string, string> = { "accept-language": "en" };
-    if (this.cookies.size > 0) headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
-    let body: string | undefined;
-    if (form) {
-      const params = new URLSearchParams();
-      for (const [k, v] of Object.entries(form)) for (const item of Array.isArray(v) ? v : [v]) params.append(k, item);
-      body = params.toString();
-      headers["content-type"] = "application/x-www-form-urlencoded";
-      headers.origin = this.base;
-    }
-    const response = await fetch(`${this.base}${route}`, { method, headers, body, redirect: "manual" });
-    for (const cookie of response.headers.getSetCookie()) {
-      const [name, value] = cookie.split(";")[0]!.split("=");
-      if (value) this.cookies.set(name!, value);
-      else this.cookies.delete(name!);
-    }
-    const text = await response.text();
-    const token = /name="_csrf" value="([^"]+)"/.exec(text)?.[1];
-    if (token) this.csrf = token;
-    return { status: response.status, text };
-  }
-}
 
 /** A request with exactly these headers (fetch always sends a user agent; node:http does not). */
 function rawRequest(url: string, method: string, headers: Record<string, string>): Promise<{ status: number; body: string }> {

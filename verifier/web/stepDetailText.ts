@@ -5,46 +5,20 @@
  * A lower layer's own English (`technical`) is never translated: it is returned apart, for the
  * page to show as a labelled raw technical value.
  */
-import type { StepCode, StepParams } from "../../core/verify/stepCodes";
-import { STEP_DETAIL_TEXT } from "../../core/verify/stepCodeText";
+import type { StepParams } from "../../core/verify/stepCodes";
+import { formatTimeValue, stepCodeSentence, type StepSentence } from "../../core/verify/stepSentence";
 import type { VerificationStep } from "../../core/verify/report";
 import type { UiLang } from "./stepText";
 
+// The sentences are put together in core (the server's pages say them too); this page reads them.
+export { formatTimeValue };
 
 /** A step's sentence (or fix) in a language: the words, and a lower layer's own English apart. */
-export interface StepDetail {
-  text: string;
-  /** Text from a lower layer, never translated: show it as a labelled raw technical value. */
-  technical?: string;
-}
-
-/** "2026년 12월 6일 18:24 (협정 세계시)" / "6 December 2026 at 18:24 UTC"; anything that is not a time stays as it is. */
-export function formatTimeValue(value: string, lang: UiLang): string {
-  const time = new Date(value);
-  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(time.getTime())) return value;
-  const words = time.toLocaleString(lang === "ko" ? "ko-KR" : "en-GB", { year: "numeric", month: "long", day: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: "UTC" });
-  return lang === "ko" ? `${words} (협정 세계시)` : `${words} UTC`;
-}
-
-function isStepCode(code: unknown): code is StepCode {
-  return typeof code === "string" && Object.prototype.hasOwnProperty.call(STEP_DETAIL_TEXT, code);
-}
+export type StepDetail = StepSentence;
 
 /** The sentence of a code with its values, or undefined for a code this page does not know. */
 export function codeText(code: unknown, params: StepParams | undefined, lang: UiLang): StepDetail | undefined {
-  if (!isStepCode(code)) return undefined;
-  const values = params ?? {};
-  let text = STEP_DETAIL_TEXT[code][lang].replace(/\{(\w+)\}/g, (_all, name: string) => {
-    const value = values[name];
-    if (value === undefined || value === "") return "—";
-    return name.endsWith("At") && typeof value === "string" ? formatTimeValue(value, lang) : String(value);
-  });
-  // A step that did not run says why: in words when the reason has a code, else as a raw value.
-  const { reasonCode, ...rest } = values;
-  const reason = isStepCode(reasonCode) ? codeText(reasonCode, rest, lang)?.text : undefined;
-  if (reason) text = `${text.replace(/\.$/, "")}: ${reason}.`;
-  const technical = reason === undefined && typeof values.technical === "string" && values.technical !== "" ? values.technical : undefined;
-  return technical === undefined ? { text } : { text, technical };
+  return stepCodeSentence(code, params, lang);
 }
 
 /** A step's own sentence in a language; a step without a (known) code keeps its English as a raw value. */

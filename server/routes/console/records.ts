@@ -4,11 +4,12 @@ import { z } from "zod";
 import { normalizeDomain } from "../../../core/identity/domainLinkage";
 import { ImageRejectedError, IMAGE_MAX_BYTES, storeUploadedImage } from "../../console/images";
 import { readUpload, UploadError } from "../../console/uploads";
-import { claimMessage } from "../../mail/messages";
+import { claimMailRow, createClaimMailComposer } from "../../mail/claimMail";
 import { queueStatusChanges } from "../../services/statusChanges";
 import { DomainError, InvalidInputError } from "../../services/errors";
 import { unixSeconds } from "../../clock";
 import { STAFF_ROLES, type ConsoleCredentialRow, type StaffRole } from "../../store/ConsoleStore";
+import { CLAIM_REMINDER_PURPOSE } from "../../store/LearnerStore";
 import { renderBatches, renderCredentials, renderProfile, renderStaff, type FieldError, type ProfileFormValues } from "../../web/console/pages";
 import { guard, pageFor, send, session, type ConsoleDeps } from "./common";
 import { INVITATION_SECONDS } from "./constants";
@@ -26,7 +27,8 @@ const EXPLORERS: Record<number, { name: string; tx: string }> = {
   42161: { name: "Arbitrum One", tx: "https://arbiscan.io/tx/" },
 };
 
-export const REMINDER_PURPOSE = "claim-reminder";
+/** A console reminder is a claim reminder (the worker drops it once the claim is decided or expired). */
+export const REMINDER_PURPOSE = CLAIM_REMINDER_PURPOSE;
 
 /** Claims a reminder may be sent for: undecided, and the last claim mail left or could not be delivered. */
 const REMINDABLE = new Set<ConsoleCredentialRow["claim"]>(["sent", "opened", "bounced", "failed"]);
@@ -72,7 +74,9 @@ export function recordRoutes(deps: ConsoleDeps): Router {
       }
     }
     if (action === "remind") {
-      const issuer = deps.store.getIssuer(issuerId)!;
+      // The same composer as the first claim mail: From and subject in the university's name,
+      // its logo, the badge image, the new link and the day it stops working, Korean and English.
+      const compose = createClaimMailComposer(deps);
       let reminded = 0;
       deps.store.transaction(() => {
         for (const id of selected) {
@@ -88,20 +92,17 @@ export function recordRoutes(deps: ConsoleDeps): Router {
             issuerId,
             ...(row.achievementName ? { achievementName: row.achievementName } : {}),
           });
-          const message = claimMessage({
+          const mail = compose({
             to: row.recipientEmail,
-            link: `${deps.config.publicUrl}/claim/${token}`,
-            ...(row.recipientName ? { recipientName: row.recipientName } : {}),
-            issuerName: issuer.name,
-            achievementName: row.achievementName ?? "",
+            token,
+            recipientName: row.recipientName,
+            issuerId,
+            achievementId: row.achievementId,
+            achievementName: row.achievementName,
             expiresAt: claim.expiresAt,
             reminder: true,
-            ...(issuer.contactEmail ? { contactEmail: issuer.contactEmail } : {}),
           });
-          reminded += deps.store.enqueueMail(
-            [{ purpose: REMINDER_PURPOSE, ref: `${row.id}#${row.reminders + 1}`, recipient: message.to, subject: message.subject, text: message.text, html: message.html!, fromName: message.fromName }],
-            unixSeconds(deps.clock),
-          );
+          reminded += deps.store.enqueueMail([claimMailRow(mail, { purpose: REMINDER_PURPOSE, ref: `${row.id}#${row.reminders + 1}` })], unixSeconds(deps.clock));
         }
       });
       void deps.mailWorker.tick();

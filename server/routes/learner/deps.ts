@@ -8,10 +8,19 @@ import { systemClock, type Clock } from "../../clock";
 import { DEFAULT_ABUSE_LIMITS, MemoryRateLimiter, type AbuseLimits, type RateLimiter } from "../../http/rateLimit";
 import type { BrowserVerifyConfig } from "../../web/verifyConfig";
 
+/** One step of that report: its English sentence, and the same as a code with values (core/verify/stepCodes.ts). */
+export interface ReportedStep {
+  name: string;
+  status: string;
+  message: string;
+  code?: string;
+  params?: Record<string, string | number>;
+}
+
 /** The verification report the core pipeline returns, as far as the learner side reads it. */
 export interface VerifyReport {
   verified: boolean;
-  results: { verified: boolean; failedStep?: string; steps: { name: string; status: string; message: string }[] }[];
+  results: { verified: boolean; failedStep?: string; steps: ReportedStep[] }[];
 }
 
 /**

@@ -1,5 +1,5 @@
 import { blockedAddressReason, safeFetch, SafeFetchError, type SafeFetchOptions } from "../../../core/node/safeFetch";
-import type { VerifyReport } from "./deps";
+import type { ReportedStep, VerifyReport } from "./deps";
 import type { MessageKey } from "../../web/i18n";
 
 /** Why an import was refused: `message` for logs, `words` for the learner's page in their language. */
@@ -8,6 +8,8 @@ export class ImportRefusedError extends Error {
   constructor(
     message: string,
     readonly words?: { key: MessageKey; vars?: Record<string, string | number> },
+    /** The failed step, when a check refused the badge: pages say it in their language from its code. */
+    readonly step?: ReportedStep,
   ) {
     super(message);
   }
@@ -98,11 +100,11 @@ export function decideImport(report: VerifyReport): ImportDecision {
   if (report.results.length > 1) throw new ImportRefusedError("import one badge at a time (this file holds several credentials)", { key: "import.several" });
   for (const step of result.steps) {
     if ((REQUIRED_STEPS.has(step.name) || DISQUALIFYING_STEPS.has(step.name)) && step.status === "failed") {
-      throw new ImportRefusedError(`${step.name}: ${step.message}`, { key: "import.failedStep", vars: { step: step.name, detail: step.message } });
+      throw new ImportRefusedError(`${step.name}: ${step.message}`, { key: "import.failedStep", vars: { step: step.name, detail: step.message } }, step);
     }
   }
   const signature = result.steps.find((s) => s.name === "issuer-signature");
-  if (!signature || signature.status !== "ok") throw new ImportRefusedError("the issuer's signature could not be checked", { key: "import.noSignature" });
+  if (!signature || signature.status !== "ok") throw new ImportRefusedError("the issuer's signature could not be checked", { key: "import.noSignature" }, signature);
   const anchored = result.steps.find((s) => s.name === "anchored");
   return { result: result.verified && anchored?.status === "ok" ? "anchored" : "signed, not anchored", report: result };
 }

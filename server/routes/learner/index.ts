@@ -11,7 +11,7 @@ import { sendWalletPage } from "../../web/walletView";
 import { requestContext, sendPage } from "../../web/request";
 import { renderSigninPage } from "../../web/pages/signin";
 import { renderErrorPage } from "../../web/pages/error";
-import { isMessageKey } from "../../web/i18n";
+import { importRefusalText } from "../../web/importRefusal";
 import { credentialView } from "../../web/credentialView";
 import { magicLinkMessage } from "../../mail/messages";
 import { systemClock, unixSeconds } from "../../clock";
@@ -248,17 +248,9 @@ export function createLearnerRouter(deps: LearnerDeps): Router {
     async (req, res) => {
       const svc = services();
       const wallet = walletOf(res);
-      const t = requestContext(req, res, svc).t;
-      // Every refusal in the learner's language: a step by its plain name, never "issuer-signature: …".
-      const words = (error: ImportRefusedError) => {
-        if (!error.words) return error.message;
-        const vars = { ...error.words.vars };
-        if (error.words.key === "import.failedStep") {
-          const key = `step.${String(vars.step)}`;
-          vars.step = isMessageKey(key) ? t(key) : String(vars.step);
-        }
-        return t(error.words.key, vars);
-      };
+      const { t, lang } = requestContext(req, res, svc);
+      // Every refusal in the learner's language: a step by its plain name and its own sentence, never "issuer-signature: …".
+      const words = (error: ImportRefusedError) => importRefusalText(error, lang, t);
       try {
         const json = (req.body as Record<string, unknown> | undefined)?.json;
         const text = typeof json === "string" ? json.trim() : "";
