@@ -34,9 +34,9 @@ export function isApplicationInput(credentials: readonly unknown[]): boolean {
   return credentials.length === 1 && ["ClrCredential", "VerifiablePresentation"].some((type) => typesOf(credentials[0]).includes(type));
 }
 
-/** Appends the application block under the report; never changes the report's verdicts. */
-export async function showApplication(container: HTMLElement, document: unknown, report: BundleReport, lang: Lang): Promise<ApplicationReport> {
-  const application = await assessApplication(document, report);
+/** Appends the application block under the report; never changes the report's verdicts. With the employer's challenge, the report says whether the presentation answers it. */
+export async function showApplication(container: HTMLElement, document: unknown, report: BundleReport, lang: Lang, challenge?: { challenge: string; domain: string }): Promise<ApplicationReport> {
+  const application = await assessApplication(document, report, challenge ? { challenge } : {});
   const t = TEXT[lang];
   const section = globalThis.document.createElement("section");
   section.className = "card application-view";

@@ -13,6 +13,8 @@ import { detectLang, rememberLang, text, type UiKey, type UiLang } from "./stepT
 import { startQrScanner, type QrScanner } from "./qrScanner";
 import { accreditorText, renderAccreditorSettings, requireRecognitionSetting, trustedAccreditorsOption, type AccreditorSettingsConfig } from "./accreditors";
 import { checkRecognitionRecords } from "../../core/identity/checkRecognitionRecords";
+import { challengeOutcome, isPresentation } from "./challengeOutcome";
+import { readKeptChallenge, renderChallengeCard, showChallengeOutcome } from "./challengeView";
 
 interface PageConfig extends AccreditorSettingsConfig {
   rpcUrl?: string;
@@ -59,7 +61,7 @@ function labelOf(credential: unknown): CredentialLabel {
   return label;
 }
 
-async function runVerification(container: HTMLElement, credentials: unknown[], options: VerifyOptions, lang: UiLang, where: "page" | "panel"): Promise<void> {
+async function runVerification(container: HTMLElement, credentials: unknown[], options: VerifyOptions, lang: UiLang, where: "page" | "panel", afterChallenge?: () => void): Promise<void> {
   const labels = flattenBundle(credentials).map((entry) => labelOf(entry.credential));
   const live = createLiveReport(container, labels, { lang, rpcUrl: options.rpcUrls?.[0] ?? "", focusVerdict: where === "page", panel: where === "panel" });
   try {
@@ -69,7 +71,15 @@ async function runVerification(container: HTMLElement, credentials: unknown[], o
     // Accreditors' records: only those the page's own server serves (same origin); their hash is checked here.
     await checkRecognitionRecords(report, { fetchRecord: sameOriginRecord, notFetchedReason: accreditorText(lang, "recordNotFetched") });
     live.finish(report);
-    if (isApplicationInput(credentials)) await showApplication(container, credentials[0], report, lang);
+    // The employer's challenge is the verify page's only (read before assessment, spent at most once after it).
+    const { kept, now } = where === "page" ? readKeptChallenge() : { kept: { state: "none" as const }, now: 0 };
+    const asked = kept.state === "active" ? { challenge: kept.challenge.challenge, domain: kept.challenge.domain } : undefined;
+    const single = isApplicationInput(credentials);
+    const application = single ? await showApplication(container, credentials[0], report, lang, asked) : undefined;
+    if (where === "page" && (kept.state !== "none" || (single && isPresentation(credentials[0])))) {
+      showChallengeOutcome(container, await challengeOutcome(single ? credentials[0] : credentials, application, kept, now), lang);
+      afterChallenge?.();
+    }
   } catch (error) {
     live.fail((error as Error).message);
   }
@@ -165,6 +175,10 @@ function verifyPage(root: HTMLElement): void {
   if (accreditorSettings) renderAccreditorSettings(accreditorSettings, config, lang);
   if (location.hash === "#accreditors") (document.getElementById("settings") as HTMLDetailsElement).open = true;
 
+  // The employer's challenge (issue 14 part 3): made and kept in this tab, checked against presentations.
+  const challengeCard = document.getElementById("employer-challenge");
+  if (challengeCard) renderChallengeCard(challengeCard, lang);
+
   const report = document.getElementById("report")!;
   const inputError = document.getElementById("input-error")!;
   const showInputError = (message: string) => {
@@ -198,7 +212,9 @@ function verifyPage(root: HTMLElement): void {
       inputError.replaceChildren(note);
     }
     const confirmations = Number.parseInt(confirmationsInput.value, 10);
-    await runVerification(report, credentials, optionsFrom(rpcUrl, registryInput.value.trim(), Number.isFinite(confirmations) && confirmations >= 0 ? confirmations : 1, config), lang, "page");
+    await runVerification(report, credentials, optionsFrom(rpcUrl, registryInput.value.trim(), Number.isFinite(confirmations) && confirmations >= 0 ? confirmations : 1, config), lang, "page", () => {
+      if (challengeCard) renderChallengeCard(challengeCard, lang);
+    });
   };
 
   document.querySelectorAll<HTMLAnchorElement>("[data-set-lang]").forEach((link) =>
@@ -209,6 +225,7 @@ function verifyPage(root: HTMLElement): void {
       applyLang(lang);
       showRpc();
       if (accreditorSettings) renderAccreditorSettings(accreditorSettings, config, lang);
+      if (challengeCard) renderChallengeCard(challengeCard, lang);
     }),
   );
 
