@@ -7,6 +7,7 @@
  */
 import crypto from "node:crypto";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { privateKeyToAccount } from "viem/accounts";
 import { InvalidArgumentError } from "../core/errors";
@@ -194,7 +195,11 @@ export function loadConfig(env: Env = process.env): ServerConfig {
 }
 
 export interface ClusterConfig {
-  /** INSTANCE_ID: names this process in leases and logs; default a random id per start. */
+  /**
+   * INSTANCE_ID: names this process in leases and logs. Default: `<host name>-<PORT>`, so a
+   * restarted server is the same instance and takes its own interrupted work back at once
+   * (two live processes cannot share a host and a port); a random id per start with PORT=0.
+   */
   instanceId: string;
   /** True when INSTANCE_ID was not set (main logs the generated one). */
   instanceIdGenerated: boolean;
@@ -207,13 +212,19 @@ export interface ClusterConfig {
   leaseSeconds: number;
 }
 
+function defaultInstanceId(port: number): string {
+  if (port === 0) return `instance-${crypto.randomBytes(4).toString("hex")}`;
+  const host = os.hostname().replace(/[^A-Za-z0-9._-]/g, "-").slice(0, 50) || "host";
+  return `${host}-${port}`;
+}
+
 export function clusterConfigFrom(env: Env): ClusterConfig {
   const given = nonEmpty(env.INSTANCE_ID);
   if (given !== undefined && !/^[A-Za-z0-9._-]{1,64}$/.test(given)) {
     throw new InvalidArgumentError(`INSTANCE_ID must be 1-64 letters, digits, '.', '_' or '-' (got ${JSON.stringify(given.slice(0, 80))})`, { name: "INSTANCE_ID" });
   }
   return {
-    instanceId: given ?? `instance-${crypto.randomBytes(4).toString("hex")}`,
+    instanceId: given ?? defaultInstanceId(intFrom(env, "PORT", 3000, 0, 65535)),
     instanceIdGenerated: given === undefined,
     instanceIndex: intFrom(env, "INSTANCE_INDEX", 0, 0, 9),
     leaseSeconds: intFrom(env, "LEASE_SECONDS", 30, 2, 3600),

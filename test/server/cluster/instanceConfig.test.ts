@@ -13,10 +13,14 @@ import { backfillChainTxOperators, localOperatorKey } from "../../../server/clus
 import { SqliteStore } from "../../../server/store/sqlite/SqliteStore";
 
 describe("cluster: instance identity and operator keys", () => {
-  it("takes INSTANCE_ID as given, and makes a fresh random one per start without it", () => {
+  it("takes INSTANCE_ID as given; without it, is <host>-<PORT> (a restarted server is the same instance), random per start with PORT=0", () => {
     expect(clusterConfigFrom({ INSTANCE_ID: "web-1" })).to.deep.equal({ instanceId: "web-1", instanceIdGenerated: false, instanceIndex: 0, leaseSeconds: 30 });
-    const a = clusterConfigFrom({});
-    const b = clusterConfigFrom({});
+    const host = os.hostname().replace(/[^A-Za-z0-9._-]/g, "-").slice(0, 50);
+    expect(clusterConfigFrom({})).to.include({ instanceId: `${host}-3000`, instanceIdGenerated: true });
+    expect(clusterConfigFrom({ PORT: "3002" }).instanceId).to.equal(`${host}-3002`);
+    expect(clusterConfigFrom({ PORT: "3002" }).instanceId).to.equal(clusterConfigFrom({ PORT: "3002" }).instanceId);
+    const a = clusterConfigFrom({ PORT: "0" });
+    const b = clusterConfigFrom({ PORT: "0" });
     expect(a.instanceId).to.match(/^instance-[0-9a-f]{8}$/);
     expect(a.instanceIdGenerated).to.equal(true);
     expect(a.instanceId).to.not.equal(b.instanceId);
