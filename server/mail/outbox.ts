@@ -50,6 +50,44 @@ function writeWhole(file: string, data: string | Buffer): void {
   fs.renameSync(aside, file);
 }
 
+/**
+ * Removes the half-written files (`<name>.<pid>.tmp`) a process left when it was killed between
+ * writing a message aside and renaming it: their message was never listed, and the outbox
+ * delivers it again under the same id. Files of a live process (this one, or another instance on
+ * the same folder) are left alone. Returns how many were removed.
+ */
+export function removeAbandonedAsideFiles(dir: string): number {
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return 0; // no outbox yet
+  }
+  let removed = 0;
+  for (const name of names) {
+    const match = /\.([0-9]+)\.tmp$/.exec(name);
+    if (!match) continue;
+    const pid = Number(match[1]);
+    if (pid === process.pid || processIsAlive(pid)) continue;
+    try {
+      fs.unlinkSync(path.join(dir, name));
+      removed++;
+    } catch {
+      // gone already
+    }
+  }
+  return removed;
+}
+
+function processIsAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM"; // alive, someone else's
+  }
+}
+
 /** The outbox id of a recorded message: stable across attempts, sorted by when it was owed. */
 export function deliveryIdOf(mail: { id: number; createdAt: number }): string {
   return `${String(mail.createdAt * 1000).padStart(13, "0")}-${(mail.id >>> 0).toString(16).padStart(8, "0")}`;
