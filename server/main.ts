@@ -30,7 +30,7 @@ import { createSecretBox } from "./crypto/secretBox";
 import { Readiness, databaseWriteProbe } from "./health";
 import { createLogger, createScrubber, type Logger } from "./log";
 import { Metrics } from "./metrics";
-import { addIssuerApiKey, createIssuer, issuerChainKey, onboardIssuer } from "./services/issuers";
+import { addIssuerApiKey, createIssuer, issuerChainKey, onboardIssuer, readyIssuer } from "./services/issuers";
 import { createWorkerSigner } from "./signing/workerSigner";
 import type { SqliteStore } from "./store/sqlite/SqliteStore";
 import { openServerStore, redacted } from "./store/openStore";
@@ -214,7 +214,9 @@ async function ensureDemoIssuer(deps: Parameters<typeof onboardIssuer>[0], dataD
     issuer = created.issuer;
     apiKey = created.apiKey;
     fs.writeFileSync(keyFile, `${apiKey}\n`, { mode: 0o600 });
-    issuer = await onboardIssuer(deps, issuer);
+    // A failed onboarding (the chain busy or refusing once) does not stop the server: the issuer
+    // stays pending and its next award onboards it again (readyIssuer), as for any new issuer.
+    issuer = (await readyIssuer(deps, issuer)) ?? issuer;
   } else if (fs.existsSync(keyFile)) {
     apiKey = fs.readFileSync(keyFile, "utf8").trim();
   } else {
