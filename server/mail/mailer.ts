@@ -1,6 +1,6 @@
 import crypto from "node:crypto";
 import nodemailer from "nodemailer";
-import { isOutboxId, linksIn, removeAbandonedAsideFiles, writeOutboxEntry } from "./outbox";
+import { isOutboxId, linksIn, writeOutboxEntry } from "./outbox";
 
 export interface MailMessage {
   to: string;
@@ -61,8 +61,6 @@ export function createMailer(options: MailerOptions): Mailer {
     };
   }
   const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: "unix" });
-  // A process killed mid-write left its message aside; it is delivered again, so the scrap goes.
-  removeAbandonedAsideFiles(options.outboxDir);
   return {
     outboxDir: options.outboxDir,
     async send(message, sendOptions) {

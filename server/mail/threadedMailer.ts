@@ -10,6 +10,7 @@
 import type { Worker } from "node:worker_threads";
 import { siblingModule, startWorker } from "../workerThreads";
 import type { Mailer, MailerOptions, MailMessage, SendOptions } from "./mailer";
+import { removeAbandonedAsideFiles } from "./outbox";
 
 export interface MailerThreadRequest {
   id: number;
@@ -35,6 +36,9 @@ export interface ThreadedMailer extends Mailer {
 }
 
 export function createThreadedMailer(options: MailerOptions): ThreadedMailer {
+  // Once per process, not per thread start: a process killed mid-write left its message aside
+  // in the dev outbox; the outbox delivers it again, so the scrap goes.
+  if (!options.smtpUrl) removeAbandonedAsideFiles(options.outboxDir);
   let worker: Worker | undefined;
   let nextId = 1;
   let idleTimer: NodeJS.Timeout | undefined;

@@ -7,10 +7,12 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { expect } from "chai";
+import { isPermanentRefusal } from "../../server/mail/deliveryRefusal";
 import { createMailer } from "../../server/mail/mailer";
 import { claimMessage } from "../../server/mail/messages";
 import { listOutbox, readOutboxEml } from "../../server/mail/outbox";
 import { createThreadedMailer, type ThreadedMailer } from "../../server/mail/threadedMailer";
+import { startSmtpSink } from "../helpers/smtpSink";
 
 const FROM = "credanchor <no-reply@credanchor.local>";
 
@@ -67,6 +69,38 @@ describe("mailer on a worker thread", function () {
     await mailer.send(message(2), { deliveryId: "../../etc/passwd" }).catch((e: Error) => (error = e));
     expect(error?.message).to.equal('delivery id "../../etc/passwd" is not an outbox id (13 digits, "-", 8 hex digits)');
     expect(listOutbox(path.join(root, "threaded"))).to.deep.equal([]);
+  });
+
+  it("keeps an SMTP refusal's reply code and command across the thread: a bounce is still a bounce, a temporary refusal still retried", async () => {
+    const sink = await startSmtpSink();
+    const smtpUrl = sink.url;
+    const overSmtp = createThreadedMailer({ from: FROM, smtpUrl, outboxDir: path.join(root, "unused") });
+    const direct = createMailer({ from: FROM, smtpUrl, outboxDir: path.join(root, "unused") });
+    sink.rules.set("gone@students.example", { at: "rcpt", code: 550, text: "5.1.1 no such user" });
+    sink.rules.set("spam@students.example", { at: "data", code: 554, text: "5.7.1 message refused" });
+    sink.rules.set("busy@students.example", { at: "rcpt", code: 451, text: "4.3.0 try again later" });
+    const refusal = async (via: typeof direct, to: string) => {
+      const error = await via.send({ ...message(1), to }).then(
+        () => undefined,
+        (e: unknown) => e as { responseCode?: number; command?: string; code?: string },
+      );
+      expect(error, `${to} is refused`).to.not.equal(undefined);
+      return { permanent: isPermanentRefusal(error), responseCode: error!.responseCode, command: error!.command, code: error!.code };
+    };
+    try {
+      for (const [to, permanent, responseCode] of [
+        ["gone@students.example", true, 550],
+        ["spam@students.example", true, 554],
+        ["busy@students.example", false, 451],
+      ] as const) {
+        const there = await refusal(overSmtp, to);
+        expect(there, to).to.deep.equal(await refusal(direct, to));
+        expect(there, to).to.include({ permanent, responseCode });
+      }
+    } finally {
+      await overSmtp.close();
+      await sink.close();
+    }
   });
 
   it("answers each of 300 concurrent sends once, one file per message", async () => {
