@@ -7,14 +7,14 @@
  * Each start gets its own process group, so the chain the server spawned is in it too; the
  * suite ends every group it started (and only those) when it finishes or is interrupted.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+import { spawnServerMain } from "../lib/serverChild";
 import { pidListeningOn } from "./chainRpc";
 import { request, sleep } from "./http";
 
-const REPO_ROOT = path.resolve(__dirname, "..", "..");
 
 export interface ServerSpec {
   /** Folder for DATA_DIR, deployments and logs; kept across restarts. */
@@ -104,30 +104,19 @@ export class ServerHarness {
 
   async start(timeoutMs = 180_000): Promise<RunningServer> {
     installExitHook();
-    const log = fs.openSync(this.logFile, "a");
-    fs.writeSync(log, `\n--- fault suite: start #${this.starts + 1} at ${new Date().toISOString()} ---\n`);
-    const child: ChildProcess = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(REPO_ROOT, "server", "main.ts")], {
-      cwd: REPO_ROOT,
-      detached: true,
-      stdio: ["ignore", log, log],
-      env: {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        TMPDIR: process.env.TMPDIR,
-        PORT: String(this.spec.port),
-        HOST: "127.0.0.1",
-        CHAIN_PORT: String(this.spec.chainPort),
-        RPC_URL: "",
-        DATA_DIR: this.dataDir,
-        DEPLOYMENTS_DIR: this.deploymentsDir,
-        ADMIN_API_KEY: this.adminKey,
-        KEY_ENCRYPTION_SECRET: this.encryptionSecret,
-        WORKER_INTERVAL_MS: "100",
-        LOG_LEVEL: "warn",
-        ...this.spec.env,
-      },
+    const child: ChildProcess = spawnServerMain(this.logFile, `fault suite: start #${this.starts + 1}`, {
+      PORT: String(this.spec.port),
+      HOST: "127.0.0.1",
+      CHAIN_PORT: String(this.spec.chainPort),
+      RPC_URL: "",
+      DATA_DIR: this.dataDir,
+      DEPLOYMENTS_DIR: this.deploymentsDir,
+      ADMIN_API_KEY: this.adminKey,
+      KEY_ENCRYPTION_SECRET: this.encryptionSecret,
+      WORKER_INTERVAL_MS: "100",
+      LOG_LEVEL: "warn",
+      ...this.spec.env,
     });
-    fs.closeSync(log);
     const pid = child.pid!;
     groups.add(pid);
     this.ownGroups.add(pid);

@@ -11,17 +11,17 @@
  *
  * Each instance is its own process group, so a kill ends it alone (never the chain).
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { JsonRpcProvider, Wallet } from "ethers";
 import { localOperatorKey } from "../../server/cluster/operatorKeys";
+import { spawnServerMain } from "./serverChild";
 import { startLocalNode, type LocalNode } from "../../server/chain/localNode";
 import { deployRegistry, loadRegistryArtifact, writeDeployment, type DeploymentRecord } from "./deployment";
 import { freePort } from "./freePort";
 
-const REPO_ROOT = path.resolve(__dirname, "..", "..");
 export const CLUSTER_NETWORK = "cluster";
 
 export interface ClusterChain {
@@ -87,34 +87,23 @@ export class ClusterInstance {
     this.port ||= this.cluster.options.basePort !== undefined ? this.cluster.options.basePort + this.index : await freePort();
     this.baseUrl = `http://127.0.0.1:${this.port}`;
     const { options, adminKey, encryptionSecret } = this.cluster;
-    const log = fs.openSync(this.logFile, "a");
-    fs.writeSync(log, `\n--- start #${this.starts + 1} at ${new Date().toISOString()} ---\n`);
-    const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(REPO_ROOT, "server", "main.ts")], {
-      cwd: REPO_ROOT,
-      detached: true,
-      stdio: ["ignore", log, log],
-      env: {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        TMPDIR: process.env.TMPDIR,
-        PORT: String(this.port),
-        HOST: "127.0.0.1",
-        RPC_URL: options.chain.rpcUrl,
-        NETWORK: CLUSTER_NETWORK,
-        DEPLOYMENTS_DIR: options.chain.deploymentsDir,
-        OPERATOR_PRIVATE_KEY: localOperatorKey(this.index),
-        INSTANCE_ID: this.instanceId,
-        DATA_DIR: options.dataDir,
-        ADMIN_API_KEY: adminKey,
-        KEY_ENCRYPTION_SECRET: encryptionSecret,
-        CONFIRMATIONS: "1",
-        WORKER_INTERVAL_MS: "200",
-        LOG_LEVEL: "info",
-        ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
-        ...options.env,
-      },
+    const child = spawnServerMain(this.logFile, `start #${this.starts + 1}`, {
+      PORT: String(this.port),
+      HOST: "127.0.0.1",
+      RPC_URL: options.chain.rpcUrl,
+      NETWORK: CLUSTER_NETWORK,
+      DEPLOYMENTS_DIR: options.chain.deploymentsDir,
+      OPERATOR_PRIVATE_KEY: localOperatorKey(this.index),
+      INSTANCE_ID: this.instanceId,
+      DATA_DIR: options.dataDir,
+      ADMIN_API_KEY: adminKey,
+      KEY_ENCRYPTION_SECRET: encryptionSecret,
+      CONFIRMATIONS: "1",
+      WORKER_INTERVAL_MS: "200",
+      LOG_LEVEL: "info",
+      ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
+      ...options.env,
     });
-    fs.closeSync(log);
     this.child = child;
     this.starts++;
     this.exitedPromise = new Promise((resolve) => child.once("exit", () => resolve()));
