@@ -7,17 +7,15 @@
  * into docs/screenshots/console.
  */
 import fs from "node:fs";
-import path from "node:path";
 import { expect } from "chai";
-import AxeBuilder from "@axe-core/playwright";
 import type { BrowserContext, Page } from "playwright-core";
-import { api, launchBrowser, REPO_ROOT, startChain, startServer, type RunningServer } from "./harness";
+import { api, captureBothViewports, docsScreenshotDir, expectNoAxeViolations, launchBrowser, type RunningServer, startChain, startServer } from "./harness";
 import { eventually } from "../helpers/eventually";
 import type { LocalNode } from "../../server/chain/localNode";
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { buildWeb } = require("../../scripts/build-web.js") as { buildWeb: (options?: { quiet?: boolean }) => Promise<void> };
 
-const SHOTS = path.join(REPO_ROOT, "docs", "screenshots", "console");
+const SHOTS = docsScreenshotDir("console");
 const PASSWORD = "registrar password 2026";
 const FAMILY = ["김", "이", "박", "최", "정", "강", "조", "윤", "장", "임"];
 const GIVEN = ["민준", "서연", "도윤", "하은", "시우", "지우", "예준", "수아", "주원", "지호"];
@@ -38,13 +36,6 @@ function roster(broken: boolean): string {
   return `\uFEFF${lines.join("\r\n")}\r\n`;
 }
 
-async function axe(page: Page, step: string): Promise<void> {
-  const wcag = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
-  const order = await new AxeBuilder({ page }).withRules(["heading-order", "page-has-heading-one", "landmark-one-main"]).analyze();
-  const violations = [...wcag.violations, ...order.violations].map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
-  expect(violations, `axe at ${step}`).to.deep.equal([]);
-}
-
 describe("issuer console in the browser", function () {
   this.timeout(600_000);
   let chain: LocalNode;
@@ -55,21 +46,13 @@ describe("issuer console in the browser", function () {
   let apiKey: string;
   const pages: { name: string; path: string }[] = [];
 
-  async function capture(name: string, lang: "en" | "ko"): Promise<void> {
-    await axe(page, `${name} (${lang})`);
-    fs.mkdirSync(SHOTS, { recursive: true });
-    await page.screenshot({ path: path.join(SHOTS, `${name}-${lang}-desktop.png`), fullPage: true });
-    await page.setViewportSize({ width: 390, height: 844 });
-    await axe(page, `${name} (${lang}, phone)`);
-    await page.screenshot({ path: path.join(SHOTS, `${name}-${lang}-phone.png`), fullPage: true });
-    await page.setViewportSize({ width: 1180, height: 860 });
-  }
+  const capture = (name: string, lang: "en" | "ko") => captureBothViewports(page, SHOTS, name, lang);
 
   /** Records a page to photograph in both languages at the end, and checks it now. */
   async function step(name: string, path?: string): Promise<void> {
     const url = new URL(page.url());
     pages.push({ name, path: path ?? `${url.pathname}${url.search}` });
-    await axe(page, name);
+    await expectNoAxeViolations(page, name);
   }
 
   before(async () => {
@@ -92,7 +75,7 @@ describe("issuer console in the browser", function () {
   it("a registrar designs a badge, fixes a 300-row roster, awards by keyboard, sees claims and anchors, and revokes one with a reason (English)", async () => {
     const invitation = await api(server.baseUrl, "POST", "/api/v1/console/invitations", apiKey, { email: "registrar@hanbit.example", role: "admin" });
     await page.goto(`${invitation.inviteUrl}?lang=en`);
-    await axe(page, "invitation");
+    await expectNoAxeViolations(page, "invitation");
     await page.getByLabel("Your name").fill("Kim Registrar");
     await page.getByLabel("Password (at least 12 characters)").fill(PASSWORD);
     await page.getByRole("button", { name: "Create account" }).click();
@@ -195,7 +178,7 @@ describe("issuer console in the browser", function () {
     await page.getByLabel("Reason (shown to anyone who checks the credential)").fill("Grade corrected after appeal");
     await page.getByRole("button", { name: "Revoke selected" }).click();
     await page.getByText("1 status change(s) queued").waitFor();
-    await axe(page, "credentials-revoked");
+    await expectNoAxeViolations(page, "credentials-revoked");
     await eventually("the revocation to reach the chain", async () => {
       await page.reload();
       return (await page.locator(`tr[data-credential="${revokedId}"] [data-state="revoked"]`).count()) === 1 ? true : undefined;
@@ -244,7 +227,7 @@ describe("issuer console in the browser", function () {
     await page.getByRole("button", { name: "선택 항목 취소" }).focus();
     await page.keyboard.press("Enter");
     await page.getByText("상태 변경 1건을 대기열에 넣었습니다.").waitFor();
-    await axe(page, "credentials-revoked (ko)");
+    await expectNoAxeViolations(page, "credentials-revoked (ko)");
     // Sign-in last: it needs no session.
     await page.getByRole("button", { name: "로그아웃" }).click();
     for (const lang of ["ko", "en"] as const) {

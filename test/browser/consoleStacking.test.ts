@@ -5,23 +5,13 @@
  * sees but cannot decide. axe (WCAG 2.1 A/AA and heading order) finds nothing on any page in
  * English or Korean, and the pages are photographed into docs/screenshots/console.
  */
-import fs from "node:fs";
-import path from "node:path";
 import { expect } from "chai";
-import AxeBuilder from "@axe-core/playwright";
 import type { BrowserContext, Page } from "playwright-core";
-import { api, launchBrowser, REPO_ROOT, startChain, startServer, type RunningServer } from "./harness";
+import { api, captureBothViewports, docsScreenshotDir, expectNoAxeViolations, launchBrowser, type RunningServer, startChain, startServer } from "./harness";
 import type { LocalNode } from "../../server/chain/localNode";
 
-const SHOTS = path.join(REPO_ROOT, "docs", "screenshots", "console");
+const SHOTS = docsScreenshotDir("console");
 const PASSWORD = "registrar password 2026";
-
-async function axe(page: Page, step: string): Promise<void> {
-  const wcag = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
-  const order = await new AxeBuilder({ page }).withRules(["heading-order", "page-has-heading-one", "landmark-one-main"]).analyze();
-  const violations = [...wcag.violations, ...order.violations].map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
-  expect(violations, `axe at ${step}`).to.deep.equal([]);
-}
 
 describe("console stacking pages in the browser", function () {
   this.timeout(600_000);
@@ -33,15 +23,7 @@ describe("console stacking pages in the browser", function () {
   const ids: Record<string, string> = {};
   let ruleId: string;
 
-  async function capture(name: string, lang: "en" | "ko"): Promise<void> {
-    await axe(page, `${name} (${lang})`);
-    fs.mkdirSync(SHOTS, { recursive: true });
-    await page.screenshot({ path: path.join(SHOTS, `${name}-${lang}-desktop.png`), fullPage: true });
-    await page.setViewportSize({ width: 390, height: 844 });
-    await axe(page, `${name} (${lang}, phone)`);
-    await page.screenshot({ path: path.join(SHOTS, `${name}-${lang}-phone.png`), fullPage: true });
-    await page.setViewportSize({ width: 1180, height: 860 });
-  }
+  const capture = (name: string, lang: "en" | "ko") => captureBothViewports(page, SHOTS, name, lang);
 
   async function signUp(email: string, role: string, name: string): Promise<Page> {
     const invitation = await api(server.baseUrl, "POST", "/api/v1/console/invitations", apiKey, { email, role });
@@ -91,7 +73,7 @@ describe("console stacking pages in the browser", function () {
     page = await signUp("registrar@semi.example", "admin", "Kim Registrar");
     await page.getByRole("link", { name: "Stacked badges" }).click();
     await page.waitForURL(/\/console\/stacking/);
-    await axe(page, "stacking overview");
+    await expectNoAxeViolations(page, "stacking overview");
     expect(await page.locator("[data-flag]").count()).to.equal(2);
     await page.getByText("6 credits now, 12 needed for this tier").first().waitFor();
 
@@ -115,7 +97,7 @@ describe("console stacking pages in the browser", function () {
 
     // A new rule from the form.
     await page.getByRole("link", { name: "New stacking rule" }).click();
-    await axe(page, "new rule");
+    await expectNoAxeViolations(page, "new rule");
     await page.getByLabel("Rule name").fill("Advanced track");
     await page.getByLabel("List of Advanced 1 (6 credits)").fill("advanced");
     await page.getByLabel("List of Common 1 (6 credits)").fill("common");
@@ -141,7 +123,7 @@ describe("console stacking pages in the browser", function () {
 
     // Edit the first rule; meanwhile another editor saves first: ours is refused with 409.
     await page.goto(`${server.baseUrl}/console/stacking/rules/${ruleId}?lang=en`);
-    await axe(page, "edit rule");
+    await expectNoAxeViolations(page, "edit rule");
     await page.getByText("An edit applies to awards after it.").waitFor();
     await page.getByLabel("Tier 1 credits needed").fill("18");
     await api(server.baseUrl, "PATCH", `/api/v1/stacking-rules/${ruleId}`, apiKey, { version: 1, name: "Renamed by the API" });

@@ -7,9 +7,8 @@
  * green; an expired or forged kept challenge binds nothing. In English and Korean, axe clean.
  */
 import { expect } from "chai";
-import AxeBuilder from "@axe-core/playwright";
 import type { BrowserContext, Page } from "playwright-core";
-import { launchBrowser, startChain, startServer, type RunningServer } from "./harness";
+import { expectNoAxeViolations, launchBrowser, type RunningServer, startChain, startServer } from "./harness";
 import { englishLeftovers } from "./englishLeftovers";
 import type { LocalNode } from "../../server/chain/localNode";
 import { buildOpenBadgeCredential } from "../../core/credential/build";
@@ -21,13 +20,6 @@ import { didKey } from "../../core/credential/did";
 const { buildWeb } = require("../../scripts/build-web.js") as { buildWeb: (options?: { quiet?: boolean }) => Promise<void> };
 
 const VERIFY_TIMEOUT = 90_000;
-
-async function axe(page: Page, step: string): Promise<void> {
-  const wcag = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
-  const order = await new AxeBuilder({ page }).withRules(["heading-order", "page-has-heading-one", "landmark-one-main"]).analyze();
-  const violations = [...wcag.violations, ...order.violations].map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
-  expect(violations, `axe at ${step}`).to.deep.equal([]);
-}
 
 describe("the employer's challenge on the verify page", function () {
   this.timeout(600_000);
@@ -124,7 +116,7 @@ describe("the employer's challenge on the verify page", function () {
     expect(bound.text).to.include(didKey(learner.publicKeyMultibase));
     expect(await page.locator("#report .application-view [data-envelope]").getAttribute("data-envelope")).to.equal("ok");
     expect(await page.locator("#employer-challenge").getAttribute("data-challenge-state")).to.equal("spent");
-    await axe(page, "bound (en)");
+    await expectNoAxeViolations(page, "bound (en)");
 
     // The same file again: the challenge is spent.
     const replay = await verifyFile(answer);
@@ -152,7 +144,7 @@ describe("the employer's challenge on the verify page", function () {
     expect((await verifyFile(unsignedPresentation)).kind).to.equal("unsigned");
     // A bare credential is no answer either.
     expect((await verifyFile(badge, "badge.json")).kind).to.equal("unsigned");
-    await axe(page, "refused (en)");
+    await expectNoAxeViolations(page, "refused (en)");
     // None of those spent the challenge: the right answer still binds.
     expect(await page.locator("#employer-challenge").getAttribute("data-challenge-state")).to.equal("active");
     expect((await verifyFile(await presentation(second.challenge, second.domain))).kind).to.equal("bound");
@@ -190,7 +182,7 @@ describe("the employer's challenge on the verify page", function () {
     const bound = await verifyFile(answer);
     expect(bound.kind).to.equal("bound");
     expect(bound.text).to.include("지원자의 지갑이 내 확인 코드에 대해 서명했습니다");
-    await axe(page, "bound (ko)");
+    await expectNoAxeViolations(page, "bound (ko)");
     const replay = await verifyFile(answer);
     expect(replay.kind).to.equal("replayed");
     expect(replay.text).to.include("재사용됨");
@@ -199,6 +191,6 @@ describe("the employer's challenge on the verify page", function () {
     expect(other.text).to.include("다른 확인 코드에 대해 서명되었습니다");
     const texts = [await page.locator("#employer-challenge").innerText(), other.text, bound.text, replay.text];
     for (const text of texts) expect(englishLeftovers(text), text).to.deep.equal([]);
-    await axe(page, "refused (ko)");
+    await expectNoAxeViolations(page, "refused (ko)");
   });
 });

@@ -8,7 +8,9 @@ import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { chromium, type BrowserContext } from "playwright-core";
+import AxeBuilder from "@axe-core/playwright";
+import { expect } from "chai";
+import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { startLocalNode, type LocalNode } from "../../server/chain/localNode";
 import { freePort } from "../../scripts/lib/freePort";
 import { eventually } from "../helpers/eventually";
@@ -174,4 +176,44 @@ export function badgePngDataUrl(rgb: [number, number, number]): string {
   ihdr[9] = 6;
   const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk("IHDR", ihdr), chunk("IDAT", zlib.deflateSync(raw)), chunk("IEND", Buffer.alloc(0))]);
   return `data:image/png;base64,${png.toString("base64")}`;
+}
+
+/**
+ * axe at WCAG 2.1 AA plus heading order, one main landmark and one h1: each violation as
+ * "rule: targets", none when the page passes.
+ */
+export async function axeViolations(page: Page): Promise<string[]> {
+  const wcag = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+  const order = await new AxeBuilder({ page }).withRules(["heading-order", "page-has-heading-one", "landmark-one-main"]).analyze();
+  return [...wcag.violations, ...order.violations].map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+}
+
+/** Fails the test when axe finds anything on the page (see axeViolations), naming the step. */
+export async function expectNoAxeViolations(page: Page, step: string): Promise<void> {
+  expect(await axeViolations(page), `axe at ${step}`).to.deep.equal([]);
+}
+
+/**
+ * Where a test photographs the README's pictures (docs/screenshots/<sub>). A test run leaves
+ * the committed pictures alone and writes under test-output/; `UPDATE_SCREENSHOTS=1` rewrites
+ * the ones in docs.
+ */
+export function docsScreenshotDir(sub = ""): string {
+  const root = process.env.UPDATE_SCREENSHOTS === "1" ? path.join(REPO_ROOT, "docs", "screenshots") : path.join(SCREENSHOT_DIR, "docs");
+  const dir = path.join(root, sub);
+  fs.mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+/**
+ * Checks a console page with axe on a desktop and a phone viewport and photographs both as
+ * `<name>-<lang>-desktop.png` and `<name>-<lang>-phone.png` in `dir`.
+ */
+export async function captureBothViewports(page: Page, dir: string, name: string, lang: "en" | "ko"): Promise<void> {
+  await expectNoAxeViolations(page, `${name} (${lang})`);
+  await page.screenshot({ path: path.join(dir, `${name}-${lang}-desktop.png`), fullPage: true });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await expectNoAxeViolations(page, `${name} (${lang}, phone)`);
+  await page.screenshot({ path: path.join(dir, `${name}-${lang}-phone.png`), fullPage: true });
+  await page.setViewportSize({ width: 1180, height: 860 });
 }

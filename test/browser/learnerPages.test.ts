@@ -9,9 +9,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import { expect } from "chai";
-import AxeBuilder from "@axe-core/playwright";
 import type { BrowserContext, Page } from "playwright-core";
-import { api, badgePngDataUrl, DOWNLOAD_DIR, launchBrowser, SCREENSHOT_DIR, startChain, startServer, type RunningServer } from "./harness";
+import { api, axeViolations, badgePngDataUrl, DOWNLOAD_DIR, launchBrowser, type RunningServer, SCREENSHOT_DIR, startChain, startServer } from "./harness";
 import { pdfPageText } from "../helpers/pdfText";
 import { englishLeftovers } from "./englishLeftovers";
 import { eventually } from "../helpers/eventually";
@@ -37,11 +36,7 @@ describe("learner pages (issue 15) in the browser, Korean and English", function
 
   /** axe at WCAG 2.1 AA plus heading order; every violation is kept with the page it was on. */
   async function axe(label: string): Promise<void> {
-    const result = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
-    const order = await new AxeBuilder({ page }).withRules(["heading-order", "page-has-heading-one", "landmark-one-main"]).analyze();
-    for (const violation of [...result.violations, ...order.violations]) {
-      axeFindings.push(`${label}: ${violation.id} — ${violation.nodes.map((n) => n.target.join(" ")).join(", ")}`);
-    }
+    for (const violation of await axeViolations(page)) axeFindings.push(`${label}: ${violation}`);
   }
 
   async function strangerStatus(route: string): Promise<number> {

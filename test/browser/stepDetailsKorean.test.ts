@@ -8,7 +8,7 @@
 import path from "node:path";
 import { expect } from "chai";
 import type { BrowserContext, Page } from "playwright-core";
-import { api, badgePngDataUrl, launchBrowser, REPO_ROOT, startChain, startServer, type RunningServer } from "./harness";
+import { api, badgePngDataUrl, docsScreenshotDir, launchBrowser, startChain, startServer, type RunningServer } from "./harness";
 import { englishLeftovers } from "./englishLeftovers";
 import { eventually } from "../helpers/eventually";
 import { findAnchorProof } from "../../core/proof/anchor";
@@ -18,7 +18,7 @@ const { buildWeb } = require("../../scripts/build-web.js") as { buildWeb: (optio
 
 const slug = (id: string) => id.replace("urn:uuid:", "");
 /** The README's pictures of these pages (every disclosure open). */
-const DOCS = path.join(REPO_ROOT, "docs", "screenshots");
+const DOCS = docsScreenshotDir();
 type Kind = "verified" | "revoked" | "coIssued";
 
 describe("verification step details in Korean (issue 15), in the browser", function () {

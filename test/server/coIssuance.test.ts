@@ -23,17 +23,8 @@ import { credentialPath } from "../../server/web/paths";
 import { createSecretBox } from "../../server/crypto/secretBox";
 import { eventually } from "../helpers/eventually";
 import { startTestChain, type TestChain } from "./helpers/chain";
+import { SECOND_OPERATOR_KEY, jointBadge, type CreatedIssuer } from "./helpers/coIssuance";
 import { call, startTestServer, type TestServer } from "./helpers/server";
-
-/** The local node's second funded account: the second instance's operator. */
-const SECOND_OPERATOR_KEY = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
-
-interface Issuer {
-  id: string;
-  did: string;
-  address: `0x${string}`;
-  apiKey: string;
-}
 
 /** A forwarding proxy in front of an instance that can be switched off (the partner's server down). */
 class SwitchableProxy {
@@ -63,13 +54,6 @@ class SwitchableProxy {
   }
 }
 
-const badge = (name: string) => ({
-  name,
-  description: `${name}: AI for health care, taught jointly`,
-  criteria: { narrative: "Passed both the machine learning module and the clinical data module." },
-  achievementType: "Badge",
-});
-
 describe("co-issuance: one badge, two universities", function () {
   this.timeout(600_000);
   let chain: TestChain;
@@ -77,12 +61,12 @@ describe("co-issuance: one badge, two universities", function () {
   let b: TestServer;
   let proxy: SwitchableProxy;
   let proxyUrl: string;
-  let lead: Issuer;
-  let health: Issuer;
-  let third: Issuer;
-  let remote: Issuer;
+  let lead: CreatedIssuer;
+  let health: CreatedIssuer;
+  let third: CreatedIssuer;
+  let remote: CreatedIssuer;
 
-  const newIssuer = async (server: TestServer, name: string): Promise<Issuer> => {
+  const newIssuer = async (server: TestServer, name: string): Promise<CreatedIssuer> => {
     const created = await call(server.baseUrl, "POST", "/api/v1/issuers", { key: server.adminKey, body: { name, url: `https://${name.toLowerCase().replace(/\W+/g, "-")}.example` } });
     expect(created.status, created.text).to.equal(201);
     return created.body;
@@ -101,7 +85,7 @@ describe("co-issuance: one badge, two universities", function () {
   const batchView = (server: TestServer, key: string, batchId: string) => call(server.baseUrl, "GET", `/api/v1/co-issuance/batches/${batchId}`, { key });
   /** Creates a co-issued achievement, has its partner agree, and awards it to one learner. */
   const coIssue = async (partner: { issuerId: string } | { baseUrl: string; did: string }, agreeAs: { server: TestServer; key: string }, name: string) => {
-    const created = await call(a.baseUrl, "POST", "/api/v1/co-issuance/achievements", { key: lead.apiKey, body: { ...badge(name), threshold: 2, partners: [partner] } });
+    const created = await call(a.baseUrl, "POST", "/api/v1/co-issuance/achievements", { key: lead.apiKey, body: { ...jointBadge(name), threshold: 2, partners: [partner] } });
     expect(created.status, created.text).to.equal(201);
     const proposalId = created.body.partners[0].proposalId as string;
     const agreed = await call(agreeAs.server.baseUrl, "POST", `/api/v1/co-issuance/proposals/${proposalId}/agree`, { key: agreeAs.key });
@@ -139,7 +123,7 @@ describe("co-issuance: one badge, two universities", function () {
     it("shows the partner the proposal with the achievement and criteria, and refuses awards until it agrees", async () => {
       const created = await call(a.baseUrl, "POST", "/api/v1/co-issuance/achievements", {
         key: lead.apiKey,
-        body: { ...badge("AI in Health Care"), threshold: 2, partners: [{ issuerId: health.id }] },
+        body: { ...jointBadge("AI in Health Care"), threshold: 2, partners: [{ issuerId: health.id }] },
       });
       expect(created.status, created.text).to.equal(201);
       expect(created.body.awardable).to.equal(false);
@@ -244,7 +228,7 @@ describe("co-issuance: one badge, two universities", function () {
     });
 
     it("lets the partner review and decide on the /co-issuance page, in Korean and English", async () => {
-      const created = await call(a.baseUrl, "POST", "/api/v1/co-issuance/achievements", { key: lead.apiKey, body: { ...badge("Page Badge"), threshold: 2, partners: [{ issuerId: health.id }] } });
+      const created = await call(a.baseUrl, "POST", "/api/v1/co-issuance/achievements", { key: lead.apiKey, body: { ...jointBadge("Page Badge"), threshold: 2, partners: [{ issuerId: health.id }] } });
       expect(created.status, created.text).to.equal(201);
       const proposalId = created.body.partners[0].proposalId;
       const post = (route: string, form: Record<string, string>, headers: Record<string, string> = {}) =>
@@ -275,7 +259,7 @@ describe("co-issuance: one badge, two universities", function () {
     });
 
     it("refuses the award with 409 and the partner's reason when the partner declines", async () => {
-      const created = await call(a.baseUrl, "POST", "/api/v1/co-issuance/achievements", { key: lead.apiKey, body: { ...badge("Declined Badge"), threshold: 2, partners: [{ issuerId: third.id }] } });
+      const created = await call(a.baseUrl, "POST", "/api/v1/co-issuance/achievements", { key: lead.apiKey, body: { ...jointBadge("Declined Badge"), threshold: 2, partners: [{ issuerId: third.id }] } });
       expect(created.status, created.text).to.equal(201);
       const noReason = await call(a.baseUrl, "POST", `/api/v1/co-issuance/proposals/${created.body.partners[0].proposalId}/decline`, { key: third.apiKey, body: {} });
       expect(noReason.status).to.equal(400);
@@ -289,12 +273,12 @@ describe("co-issuance: one badge, two universities", function () {
 
     it("refuses bad co-issuance input with the field named", async () => {
       const cases: [unknown, number, string][] = [
-        [{ ...badge("x"), threshold: 3, partners: [{ issuerId: health.id }] }, 422, "threshold"],
-        [{ ...badge("x"), threshold: 2, partners: [{ issuerId: lead.id }] }, 422, "is the lead or named twice"],
-        [{ ...badge("x"), threshold: 2, partners: [{ issuerId: health.id }, { issuerId: health.id }] }, 422, "named twice"],
-        [{ ...badge("x"), threshold: 2, partners: [{ issuerId: "nope" }] }, 422, "no issuer nope"],
-        [{ ...badge("x"), threshold: 2, partners: [{ baseUrl: b.baseUrl, did: "did:pkh:eip155:1:0x0000000000000000000000000000000000000001" }] }, 422, "names chain 1"],
-        [{ ...badge("x"), threshold: 2, partners: [] }, 400, "partners"],
+        [{ ...jointBadge("x"), threshold: 3, partners: [{ issuerId: health.id }] }, 422, "threshold"],
+        [{ ...jointBadge("x"), threshold: 2, partners: [{ issuerId: lead.id }] }, 422, "is the lead or named twice"],
+        [{ ...jointBadge("x"), threshold: 2, partners: [{ issuerId: health.id }, { issuerId: health.id }] }, 422, "named twice"],
+        [{ ...jointBadge("x"), threshold: 2, partners: [{ issuerId: "nope" }] }, 422, "no issuer nope"],
+        [{ ...jointBadge("x"), threshold: 2, partners: [{ baseUrl: b.baseUrl, did: "did:pkh:eip155:1:0x0000000000000000000000000000000000000001" }] }, 422, "names chain 1"],
+        [{ ...jointBadge("x"), threshold: 2, partners: [] }, 400, "partners"],
       ];
       for (const [body, status, text] of cases) {
         const answer = await call(a.baseUrl, "POST", "/api/v1/co-issuance/achievements", { key: lead.apiKey, body });
@@ -414,7 +398,7 @@ describe("co-issuance: one badge, two universities", function () {
       await new Promise<void>((resolve) => impostor.listen(0, "127.0.0.1", resolve));
       try {
         const impostorUrl = `http://127.0.0.1:${(impostor.address() as AddressInfo).port}`;
-        const created = await call(a.baseUrl, "POST", "/api/v1/co-issuance/achievements", { key: lead.apiKey, body: { ...badge("Impostor Badge"), threshold: 2, partners: [{ baseUrl: impostorUrl, did: remote.did }] } });
+        const created = await call(a.baseUrl, "POST", "/api/v1/co-issuance/achievements", { key: lead.apiKey, body: { ...jointBadge("Impostor Badge"), threshold: 2, partners: [{ baseUrl: impostorUrl, did: remote.did }] } });
         expect(created.status, created.text).to.equal(201);
         const proposalId = created.body.partners[0].proposalId;
         const decisionPath = "/api/v1/co-issuance/s2s/decisions";

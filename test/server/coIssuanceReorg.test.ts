@@ -11,33 +11,17 @@ import { credentialRegistryAbi } from "../../core/chain/registryAbi";
 import { findAnchorProof } from "../../core/proof/anchor";
 import { eventually } from "../helpers/eventually";
 import { startTestChain, type TestChain } from "./helpers/chain";
+import { SECOND_OPERATOR_KEY, jointBadge, type CreatedIssuer } from "./helpers/coIssuance";
 import { call, startTestServer, type TestServer } from "./helpers/server";
-
-/** The local node's second funded account: the second instance's operator. */
-const SECOND_OPERATOR_KEY = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
-
-interface Issuer {
-  id: string;
-  did: string;
-  address: `0x${string}`;
-  apiKey: string;
-}
-
-const badge = (name: string) => ({
-  name,
-  description: `${name}: AI for health care, taught jointly`,
-  criteria: { narrative: "Passed both the machine learning module and the clinical data module." },
-  achievementType: "Badge",
-});
 
 describe("co-issuance through a reorg", function () {
   this.timeout(600_000);
   let chain: TestChain;
   let a: TestServer;
   let b: TestServer;
-  let lead: Issuer;
-  let health: Issuer;
-  let remote: Issuer;
+  let lead: CreatedIssuer;
+  let health: CreatedIssuer;
+  let remote: CreatedIssuer;
 
   const rpc = async (method: string, params: unknown[] = []) => {
     const answer = await fetch(chain.rpcUrl, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }) });
@@ -45,7 +29,7 @@ describe("co-issuance through a reorg", function () {
     if (body.error) throw new Error(`${method}: ${body.error.message}`);
     return body.result;
   };
-  const newIssuer = async (server: TestServer, name: string): Promise<Issuer> => {
+  const newIssuer = async (server: TestServer, name: string): Promise<CreatedIssuer> => {
     const created = await call(server.baseUrl, "POST", "/api/v1/issuers", { key: server.adminKey, body: { name, url: "https://university.example" } });
     expect(created.status, created.text).to.equal(201);
     return created.body;
@@ -59,7 +43,7 @@ describe("co-issuance through a reorg", function () {
   };
   /** A co-issued achievement the partner agreed to, awarded to one learner; resolves once anchored and endorsed. */
   const awardEndorsed = async (partner: { issuerId: string } | { baseUrl: string; did: string }, agreeAs: { server: TestServer; key: string }, name: string) => {
-    const created = await call(a.baseUrl, "POST", "/api/v1/co-issuance/achievements", { key: lead.apiKey, body: { ...badge(name), threshold: 2, partners: [partner] } });
+    const created = await call(a.baseUrl, "POST", "/api/v1/co-issuance/achievements", { key: lead.apiKey, body: { ...jointBadge(name), threshold: 2, partners: [partner] } });
     expect(created.status, created.text).to.equal(201);
     const agreed = await call(agreeAs.server.baseUrl, "POST", `/api/v1/co-issuance/proposals/${created.body.partners[0].proposalId}/agree`, { key: agreeAs.key });
     expect(agreed.status, agreed.text).to.equal(200);
@@ -76,8 +60,19 @@ describe("co-issuance through a reorg", function () {
     return { snapshot, batchId, id, root: (await batch(batchId)).root as `0x${string}`, first: await batch(batchId) };
   };
 
+  /**
+   * The partner's endorsement rows of `root` once its instance records one confirmed. The lead
+   * sees the endorsement on chain first; the partner's instance marks its own row confirmed on
+   * its worker's next pass after the receipt, so the row is waited for, not read at once.
+   */
+  const confirmedEndorsements = (server: TestServer, root: string) =>
+    eventually("the partner's endorsement recorded confirmed", async () => {
+      const rows = server.store.coIssuance.listEndorsements(["confirmed"]).filter((e) => e.root === root);
+      return rows.length > 0 ? rows : undefined;
+    });
+
   /** Rolls the chain back past the anchor and the endorsement, then waits for both to come back. */
-  const reorgAndRecover = async (award: Awaited<ReturnType<typeof awardEndorsed>>, partner: Issuer) => {
+  const reorgAndRecover = async (award: Awaited<ReturnType<typeof awardEndorsed>>, partner: CreatedIssuer) => {
     await rpc("evm_revert", [award.snapshot]);
     expect(await chain.anchorEventCount(lead.address, award.root)).to.equal(0);
     // Gone with the reorg: the credential no longer verifies (the anchor, then the endorsement).
@@ -128,21 +123,20 @@ describe("co-issuance through a reorg", function () {
 
   it("tells a partner on the same instance again, which endorses again", async () => {
     const award = await awardEndorsed({ issuerId: health.id }, { server: a, key: health.apiKey }, "Reorg Badge");
-    const endorsementBefore = a.store.coIssuance.listEndorsements(["confirmed"]).filter((e) => e.root === award.root);
-    expect(endorsementBefore).to.have.length(1);
+    expect(await confirmedEndorsements(a, award.root)).to.have.length(1);
     await reorgAndRecover(award, health);
     const coBatch = a.store.coIssuance.getCoBatch(award.batchId)!;
     expect(coBatch.notified.map((x) => x.toLowerCase())).to.deep.equal([health.address.toLowerCase()]);
     const anchoredAt = await batch(award.batchId);
     expect(coBatch.notifiedAnchor).to.match(new RegExp(`^${anchoredAt.txHash}@${anchoredAt.blockNumber} tx:\\d+ attempt:2 confirmed:\\d+$`));
-    expect(a.store.coIssuance.listEndorsements(["confirmed"]).filter((e) => e.root === award.root)).to.have.length(1);
+    expect(await confirmedEndorsements(a, award.root)).to.have.length(1);
   });
 
   it("tells a partner on another instance again over the server-to-server API, which endorses again from its namespace", async () => {
     const award = await awardEndorsed({ baseUrl: b.baseUrl, did: remote.did }, { server: b, key: remote.apiKey }, "Remote Reorg Badge");
-    expect(b.store.coIssuance.listEndorsements(["confirmed"]).filter((e) => e.root === award.root)).to.have.length(1);
+    expect(await confirmedEndorsements(b, award.root)).to.have.length(1);
     await reorgAndRecover(award, remote);
-    expect(b.store.coIssuance.listEndorsements(["confirmed"]).filter((e) => e.root === award.root)).to.have.length(1);
+    expect(await confirmedEndorsements(b, award.root)).to.have.length(1);
     // The partner's own instance reaches the same verdict.
     const credential = (await call(a.baseUrl, "GET", `/api/v1/credentials/${encodeURIComponent(award.id)}`)).body;
     const there = await call(b.baseUrl, "POST", "/api/v1/verify", { body: { credential } });

@@ -11,9 +11,9 @@ import type { AddressInfo } from "node:net";
 import { expect } from "chai";
 import { partnerUrlProblem, postToInstance, PartnerCallError } from "../../server/coissue/s2sClient";
 import { startTestChain, type TestChain } from "./helpers/chain";
+import { SECOND_OPERATOR_KEY } from "./helpers/coIssuance";
 import { call, startTestServer, type TestServer } from "./helpers/server";
 
-const SECOND_OPERATOR_KEY = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
 const PARTNER_DID = "did:pkh:eip155:31337:0x00000000000000000000000000000000000000b2";
 
 const badge = (name: string) => ({ name, description: `${name}, taught jointly`, criteria: { narrative: "Passed both modules." }, achievementType: "Badge" });

@@ -9,8 +9,7 @@ import { findAnchorProof } from "../../core/proof/anchor";
 import { credentialPath } from "../../server/web/paths";
 import { eventually } from "../helpers/eventually";
 import { pdfPageText } from "../helpers/pdfText";
-import { startTestChain, type TestChain } from "./helpers/chain";
-import { call, startTestServer, type TestServer } from "./helpers/server";
+import { call, serverOnLocalChain } from "./helpers/server";
 
 const svg = (width: number, height: number, fill: string) =>
   `data:image/svg+xml;base64,${Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}"><rect width="${width}" height="${height}" fill="${fill}"/></svg>`).toString("base64")}`;
@@ -33,19 +32,10 @@ async function colourImages(bytes: Uint8Array): Promise<[number, number][]> {
 
 describe("co-issued certificate PDF", function () {
   this.timeout(300_000);
-  let chain: TestChain;
-  let server: TestServer;
-
-  before(async () => {
-    chain = await startTestChain();
-    server = await startTestServer(chain);
-  });
-  after(async () => {
-    await server?.close();
-    await chain?.stop();
-  });
+  const local = serverOnLocalChain();
 
   it("names both issuers and draws both logos", async () => {
+    const { server } = local;
     const issuer = async (name: string) => (await call(server.baseUrl, "POST", "/api/v1/issuers", { key: server.adminKey, body: { name, url: "https://university.example" } })).body;
     const lead = await issuer("Polytechnic AI Department");
     const health = await issuer("Health College");

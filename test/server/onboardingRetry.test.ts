@@ -3,23 +3,14 @@
  * onboarded again by its next award, instead of refusing awards until the server restarts.
  */
 import { expect } from "chai";
-import { startTestChain, type TestChain } from "./helpers/chain";
-import { call, startTestServer, type TestServer } from "./helpers/server";
+import { call, serverOnLocalChain } from "./helpers/server";
 
 describe("an issuer left pending by a failed onboarding", function () {
   this.timeout(120_000);
-  let chain: TestChain;
-  let server: TestServer;
-  before(async () => {
-    chain = await startTestChain();
-    server = await startTestServer(chain);
-  });
-  after(async () => {
-    await server?.close();
-    await chain?.stop();
-  });
+  const local = serverOnLocalChain();
 
   it("is onboarded again by its next award, which then succeeds", async () => {
+    const { server } = local;
     const created = await call(server.baseUrl, "POST", "/api/v1/issuers", { key: server.adminKey, body: { name: "Retry U", url: "https://retry.example" } });
     expect(created.status, created.text).to.equal(201);
     server.store.setIssuerOnchainState(created.body.id, "pending");
@@ -33,6 +24,7 @@ describe("an issuer left pending by a failed onboarding", function () {
   });
 
   it("answers two awards racing to onboard it again with 201 or a clear 409, never a 5xx, and keeps every credential it answered for", async () => {
+    const { server } = local;
     const created = await call(server.baseUrl, "POST", "/api/v1/issuers", { key: server.adminKey, body: { name: "Race U", url: "https://race.example" } });
     server.store.setIssuerOnchainState(created.body.id, "pending");
     const achievement = await call(server.baseUrl, "POST", "/api/v1/achievements", {

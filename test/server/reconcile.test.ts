@@ -13,24 +13,14 @@ import { createSecretBox } from "../../server/crypto/secretBox";
 import { createLogger } from "../../server/log";
 import { issuerChainKey, onboardIssuer } from "../../server/services/issuers";
 import { eventually } from "../helpers/eventually";
-import { startTestChain, type TestChain } from "./helpers/chain";
-import { call, startTestServer, type TestServer } from "./helpers/server";
+import { call, serverOnLocalChain } from "./helpers/server";
 
 describe("start-up reconciliation of a chain that lost writes", function () {
   this.timeout(300_000);
-  let chain: TestChain;
-  let server: TestServer;
-
-  before(async () => {
-    chain = await startTestChain();
-    server = await startTestServer(chain);
-  });
-  after(async () => {
-    await server?.close();
-    await chain?.stop();
-  });
+  const local = serverOnLocalChain();
 
   it("writes the lost anchor and status bits again, and nothing twice", async () => {
+    const { chain, server } = local;
     const base = server.baseUrl;
     const created = await call(base, "POST", "/api/v1/issuers", { key: server.adminKey, body: { name: "Lost Writes U", url: "https://lost.example" } });
     expect(created.status, created.text).to.equal(201);

@@ -14,7 +14,7 @@ import { createWorkerSigner } from "../../../server/signing/workerSigner";
 import { SqliteStore } from "../../../server/store/sqlite/SqliteStore";
 import { openPostgresStore } from "../../../server/store/openStore";
 import { startTestPostgres, type TestPostgres } from "../../../scripts/lib/postgres";
-import { type TestChain } from "./chain";
+import { startTestChain, type TestChain } from "./chain";
 import { freePort } from "../../../scripts/lib/freePort";
 
 export interface TestServer {
@@ -35,6 +35,23 @@ export class ManualClock {
   advance(seconds: number): void {
     this.offsetMs += seconds * 1000;
   }
+}
+
+/**
+ * A local chain and a server on it for the enclosing describe block: started in its `before`,
+ * closed in its `after`. Tests read `.chain` and `.server` from the returned object.
+ */
+export function serverOnLocalChain(): { chain: TestChain; server: TestServer } {
+  const fixture = {} as { chain: TestChain; server: TestServer };
+  before(async () => {
+    fixture.chain = await startTestChain();
+    fixture.server = await startTestServer(fixture.chain);
+  });
+  after(async () => {
+    await fixture.server?.close();
+    await fixture.chain?.stop();
+  });
+  return fixture;
 }
 
 export async function startTestServer(
