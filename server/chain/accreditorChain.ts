@@ -23,6 +23,7 @@ import {
 } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { credentialRegistryAbi } from "../../core/chain/registryAbi";
+import { gasLimitFor } from "./gasLimit";
 import { chainFailure, lookupTransaction } from "./viemChain";
 
 export type AccreditationCall =
@@ -106,7 +107,7 @@ export function createAccreditorChain(options: { rpcUrl: string; registry: Addre
     async prepare(privateKey, call, nonce) {
       const account = privateKeyToAccount(privateKey);
       const callData = data(call);
-      const gas = ((await rpc("estimateGas", () => client.estimateGas({ account: account.address, to: options.registry, data: callData }))) * 12n) / 10n + 10_000n;
+      const gas = gasLimitFor(await rpc("estimateGas", () => client.estimateGas({ account: account.address, to: options.registry, data: callData })));
       const fees = await rpc("estimateFeesPerGas", () => client.estimateFeesPerGas());
       const rawTx = await account.signTransaction({
         chainId: options.chainId,

@@ -19,6 +19,7 @@ import {
 import { privateKeyToAccount } from "viem/accounts";
 import { credentialRegistryAbi } from "../../core/chain/registryAbi";
 import { ChainError } from "../../core/errors";
+import { gasLimitFor } from "./gasLimit";
 import type { Address, AnchorEvent, AnchorRecord, Chain, EndorsementStanding, Hex, IssuerOnboarding, KeyRecord, PreparedTransaction, TransactionOutcome } from "./Chain";
 
 const NO_END = (1n << 64n) - 1n;
@@ -135,6 +136,12 @@ export async function createViemChain(options: ViemChainOptions): Promise<Chain>
     async onboardIssuer({ issuerPrivateKey, signingKeyId, validFrom }: IssuerOnboarding) {
       const issuer = privateKeyToAccount(issuerPrivateKey);
       const wallet = createWalletClient({ chain, account: issuer, transport: http(options.rpcUrl) });
+      /** Sends one registry call from the issuer's own key, with headroom over the estimate (gasLimit.ts). */
+      const sendAsIssuer = async (what: string, data: Hex) => {
+        const gas = gasLimitFor(await rpc(`${what} estimateGas`, () => client.estimateGas({ account: issuer.address, to: registryAddress, data })));
+        const hash = await rpc(what, () => wallet.sendTransaction({ to: registryAddress, data, gas }));
+        await expectSuccess(hash, what);
+      };
       const key = await self.keyRecord(issuer.address, signingKeyId);
       const operatorUntil = await read<bigint>("operatorValidUntil", [issuer.address, operator.address]);
       const operatorScopes = await read<number>("operatorScopes", [issuer.address, operator.address]);
@@ -160,16 +167,10 @@ export async function createViemChain(options: ViemChainOptions): Promise<Chain>
         // Valid from the current block (or the issuer's creation, when written again after the
         // chain lost it): a key must not vouch for anything dated before it existed.
         const from = validFrom !== undefined && validFrom < latest.timestamp ? validFrom : latest.timestamp;
-        const hash = await rpc("registerKey", () =>
-          wallet.writeContract({ address: registryAddress, abi: credentialRegistryAbi, functionName: "registerKey", args: [signingKeyId, from, NO_END] }),
-        );
-        await expectSuccess(hash, "registerKey");
+        await sendAsIssuer("registerKey", encodeFunctionData({ abi: credentialRegistryAbi, functionName: "registerKey", args: [signingKeyId, from, NO_END] }));
       }
       if (needsOperator) {
-        const hash = await rpc("authorizeOperator", () =>
-          wallet.writeContract({ address: registryAddress, abi: credentialRegistryAbi, functionName: "authorizeOperator", args: [operator.address, NO_END] }),
-        );
-        await expectSuccess(hash, "authorizeOperator");
+        await sendAsIssuer("authorizeOperator", encodeFunctionData({ abi: credentialRegistryAbi, functionName: "authorizeOperator", args: [operator.address, NO_END] }));
       }
     },
 
@@ -239,7 +240,7 @@ export async function createViemChain(options: ViemChainOptions): Promise<Chain>
         maxFeePerGas = max(maxFeePerGas, (bumpFrom.maxFeePerGas * 125n) / 100n + 1n);
         maxPriorityFeePerGas = max(maxPriorityFeePerGas, (bumpFrom.maxPriorityFeePerGas * 125n) / 100n + 1n);
       }
-      const gas = givenGas ?? ((await rpc("estimateGas", () => client.estimateGas({ account: operator.address, to: registryAddress, data }))) * 12n) / 10n + 10_000n;
+      const gas = givenGas ?? gasLimitFor(await rpc("estimateGas", () => client.estimateGas({ account: operator.address, to: registryAddress, data })));
       const rawTx = await operator.signTransaction({
         chainId,
         type: "eip1559",
