@@ -136,11 +136,13 @@ describe("learner and verifier in the browser", function () {
   it("sends a claim link to the outbox, listed at /dev/outbox", async () => {
     await page.goto(`${server.baseUrl}/?lang=en`);
     await shot("home");
+    // The mail thread delivers the claim mail after the award answered: waited for, not assumed.
+    const claim = await eventually("the claim mail to minji in the outbox", async () => {
+      const { messages } = await api(server.baseUrl, "GET", "/dev/outbox.json");
+      return messages.find((m: { to: string; text: string }) => m.to === "minji@example.ac.kr" && m.text.includes("Data Structures"));
+    });
     await page.goto(`${server.baseUrl}/dev/outbox?lang=en`);
     await shot("outbox");
-    const { messages } = await api(server.baseUrl, "GET", "/dev/outbox.json");
-    const claim = messages.find((m: { to: string; text: string }) => m.to === "minji@example.ac.kr" && m.text.includes("Data Structures"));
-    expect(claim, "a message to minji").to.not.equal(undefined);
     const link = (claim.links as string[]).find((l) => l.includes("/claim/"));
     expect(link).to.match(/\/claim\/[A-Za-z0-9_-]{20,}$/);
     await page.goto(link!);
