@@ -198,8 +198,10 @@ describe("learner and verifier in the browser", function () {
   });
 
   it("lets a learner decline a badge", async () => {
-    const { messages } = await api(server.baseUrl, "GET", "/dev/outbox.json");
-    const link = (messages as { to: string; links: string[] }[]).find((m) => m.to === "jun@example.ac.kr")!.links.find((l) => l.includes("/claim/"))!;
+    const link = await eventually("the claim mail to jun in the outbox", async () => {
+      const { messages } = await api(server.baseUrl, "GET", "/dev/outbox.json");
+      return (messages as { to: string; links: string[] }[]).find((m) => m.to === "jun@example.ac.kr")?.links.find((l) => l.includes("/claim/"));
+    });
     await page.goto(`${link}?lang=en`);
     await page.getByRole("button", { name: "Decline" }).click();
     expect(await page.locator(".notice.warn").textContent()).to.include("You declined this badge");
