@@ -257,8 +257,8 @@ async function applicationSection(): Promise<Omit<SectionReport, "seconds" | "lo
   const targets: TargetRow[] = rows.map((row) => ({
     section: "application",
     target: `bundle of 1,000 credentials from 10 issuers on the ${row.path}: ≤ ${application.APPLICATION_TARGET_CALLS} eth_calls, ≤ ${application.APPLICATION_TARGET_SECONDS} s`,
-    measured: `${row.viewCalls} eth_call(s), ${formatNumber(row.seconds, 2)} s`,
-    met: row.viewCalls <= application.APPLICATION_TARGET_CALLS && row.seconds <= application.APPLICATION_TARGET_SECONDS,
+    measured: `${row.viewCalls} eth_call(s), ${formatNumber(row.seconds, 2)} s (median of ${row.runs.length})${row.allVerified ? "" : ", not every credential verified"}`,
+    met: row.allVerified && row.viewCalls <= application.APPLICATION_TARGET_CALLS && row.seconds <= application.APPLICATION_TARGET_SECONDS,
   }));
   return { title: "Job application: a 1,000-credential bundle verified in one go", markdown: application.formatApplicationBench(rows), targets };
 }

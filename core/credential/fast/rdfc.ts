@@ -8,10 +8,16 @@
  * hashes; the relabelled quads are sorted (JavaScript string order, i.e. UTF-16 code units, as
  * rdf-canonize does) and concatenated, duplicates included.
  *
- * When two blank nodes share a first-degree hash the spec's Hash N-Degree Quads step decides,
- * and rdf-canonize also bounds that step's work with a budget that depends on its own blank
- * node labels; only the reference can reproduce that exactly, so `canonicalNQuads` returns
- * null and the caller sends the expanded document to the reference.
+ * Blank nodes that share a first-degree hash are decided by the spec's Hash N-Degree Quads step,
+ * which rdf-canonize also bounds with a work budget that depends on its own blank node labels.
+ * One case is exact without it: a tied node whose quads mention no other blank node (a bundle
+ * repeats an achievement's `criteria` once per credential). Its Hash N-Degree Quads is the hash
+ * of nothing, so every node of its group gets the same result and one call each, within the
+ * budget (one call per tied node); the group is issued the next labels in the order of its
+ * first-degree hash, after every node whose hash is unique (RDFC-1.0 4.4.3 steps 5–6). The nodes
+ * of such a group are interchangeable (swapping two maps the dataset onto itself), so which of
+ * them gets which label leaves the canonical N-Quads unchanged. Any other tie makes
+ * `canonicalNQuads` return null and the caller sends the expanded document to the reference.
  */
 import { InvariantError } from "../../errors";
 import type { Dataset, Quad, TermRef } from "./dataset";
@@ -41,13 +47,35 @@ export function canonicalNQuads(dataset: Dataset, sha256Hex: Sha256Hex): string 
     hashed.push({ node, hash: sha256Hex(sortedJoin(own.map((index) => serialize(quads[index]!, label)))) });
   }
   hashed.sort((a, b) => (a.hash < b.hash ? -1 : a.hash > b.hash ? 1 : 0));
-  for (let index = 1; index < hashed.length; index++) {
-    if (hashed[index]!.hash === hashed[index - 1]!.hash) return null;
+  // Unique hashes are issued first, in hash order; then each tied group, in hash order.
+  const unique: number[] = [];
+  const tied: number[] = [];
+  for (let start = 0; start < hashed.length; ) {
+    let end = start + 1;
+    while (end < hashed.length && hashed[end]!.hash === hashed[start]!.hash) end++;
+    if (end - start === 1) unique.push(hashed[start]!.node);
+    else {
+      for (let index = start; index < end; index++) {
+        const node = hashed[index]!.node;
+        if (!mentionsOnlyItself(node, mentions[node]!, quads)) return null;
+        tied.push(node);
+      }
+    }
+    start = end;
   }
 
   const canonical: string[] = [];
-  hashed.forEach(({ node }, rank) => (canonical[node] = `_:c14n${rank}`));
+  [...unique, ...tied].forEach((node, rank) => (canonical[node] = `_:c14n${rank}`));
   return sortedJoin(quads.map((quad) => serialize(quad, (term) => canonical[term]!)));
+}
+
+/** Whether no quad that mentions `node` mentions another blank node. */
+function mentionsOnlyItself(node: number, own: readonly number[], quads: readonly Quad[]): boolean {
+  for (const index of own) {
+    const { subject, object, graph } = quads[index]!;
+    if ((typeof subject === "number" && subject !== node) || (typeof object === "number" && object !== node) || (typeof graph === "number" && graph !== node)) return false;
+  }
+  return true;
 }
 
 function namedOnly(): string {
