@@ -4,13 +4,11 @@
  * The packages (@digitalbazaar/vc 7, data-integrity 2, eddsa-rdfc-2022-cryptosuite 1) are
  * untyped ESM; Node >= 20.19 require()s them from our CommonJS build, esbuild bundles them for
  * the browser. jsonld-signatures (CommonJS) supplies the proof-set machinery they share.
- * Nothing outside this file imports them, so a version bump is reviewed here.
+ * They are loaded on first use (./referenceStack.ts); besides this file only the fast path's
+ * fallbacks reach into them, so a version bump is reviewed here.
  */
-import * as vc from "@digitalbazaar/vc";
-import { DataIntegrityProof } from "@digitalbazaar/data-integrity";
-import { cryptosuite as eddsaRdfc2022Cryptosuite } from "@digitalbazaar/eddsa-rdfc-2022-cryptosuite";
-import jsigs from "jsonld-signatures";
 import type { DocumentLoader } from "./documentLoader";
+import { referenceStack } from "./referenceStack";
 
 export const DATA_INTEGRITY_PROOF = "DataIntegrityProof";
 export const EDDSA_RDFC_2022 = "eddsa-rdfc-2022";
@@ -51,6 +49,7 @@ export interface ProofSetVerification {
 export type ProofPurpose = { readonly term: string };
 
 function eddsaRdfc2022Suite(options: { signer?: Ed25519Signer; date?: Date | string | null } = {}): unknown {
+  const { DataIntegrityProof, eddsaRdfc2022Cryptosuite } = referenceStack();
   return new DataIntegrityProof({ cryptosuite: eddsaRdfc2022Cryptosuite, signer: options.signer, date: options.date });
 }
 
@@ -68,14 +67,15 @@ export async function issueEddsaRdfc2022Proof(
   const unsigned: Record<string, unknown> = structuredClone(document);
   delete unsigned.proof;
   const suite = eddsaRdfc2022Suite({ signer: options.signer, date: options.created });
-  const signed = (await vc.issue({ credential: unsigned, suite, documentLoader: options.documentLoader })) as Record<string, unknown>;
+  const signed = (await referenceStack().vc.issue({ credential: unsigned, suite, documentLoader: options.documentLoader })) as Record<string, unknown>;
   const { proof, ...signedDocument } = signed;
   return { signedDocument, proof: proof as DataIntegrityProofObject };
 }
 
 /** Proof purpose "assertionMethod" without the VC rule that the signer be the `issuer`. */
 export function assertionMethodPurpose(): ProofPurpose {
-  return new jsigs.purposes.AssertionProofPurpose() as ProofPurpose;
+  const { AssertionProofPurpose } = referenceStack().jsigs.purposes;
+  return new AssertionProofPurpose() as ProofPurpose;
 }
 
 /**
@@ -86,7 +86,7 @@ export async function verifyEddsaRdfc2022ProofSet(
   document: Record<string, unknown>,
   options: { purpose: ProofPurpose; documentLoader: DocumentLoader },
 ): Promise<ProofSetVerification> {
-  return (await jsigs.verify(document, {
+  return (await referenceStack().jsigs.verify(document, {
     suite: eddsaRdfc2022Suite(),
     purpose: options.purpose,
     documentLoader: options.documentLoader,
@@ -113,7 +113,7 @@ export async function verifyCredentialWithVc(
     now?: Date;
   },
 ): Promise<VcVerificationResult> {
-  return (await vc.verifyCredential({
+  return (await referenceStack().vc.verifyCredential({
     credential,
     suite: eddsaRdfc2022Suite(),
     documentLoader: options.documentLoader,
@@ -127,7 +127,7 @@ export async function verifyCredentialWithVc(
  * safe mode on: an undefined term throws).
  */
 export async function canonizeRdfc(document: unknown, documentLoader: DocumentLoader): Promise<string> {
-  return (await eddsaRdfc2022Cryptosuite.canonize(document, { documentLoader })) as string;
+  return (await referenceStack().eddsaRdfc2022Cryptosuite.canonize(document, { documentLoader })) as string;
 }
 
 /**
@@ -136,7 +136,8 @@ export async function canonizeRdfc(document: unknown, documentLoader: DocumentLo
  * differs, and one whose key is not listed under `authentication` of its controller document.
  */
 export function authenticationPurpose(challenge: string, domain: string): ProofPurpose {
-  return new jsigs.purposes.AuthenticationProofPurpose({ challenge, domain }) as ProofPurpose;
+  const { AuthenticationProofPurpose } = referenceStack().jsigs.purposes;
+  return new AuthenticationProofPurpose({ challenge, domain }) as ProofPurpose;
 }
 
 /** An eddsa-rdfc-2022 proof over `document` (without its proofs) for `purpose`, appended to no proof set. */
@@ -147,6 +148,6 @@ export async function signWithPurpose(
   const unsigned: Record<string, unknown> = structuredClone(document);
   delete unsigned.proof;
   const suite = eddsaRdfc2022Suite({ signer: options.signer, date: options.created });
-  const signed = (await jsigs.sign(unsigned, { suite, purpose: options.purpose, documentLoader: options.documentLoader })) as Record<string, unknown>;
+  const signed = (await referenceStack().jsigs.sign(unsigned, { suite, purpose: options.purpose, documentLoader: options.documentLoader })) as Record<string, unknown>;
   return signed.proof as DataIntegrityProofObject;
 }

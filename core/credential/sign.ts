@@ -21,10 +21,10 @@ import {
 } from "./digitalbazaar";
 import { createDocumentLoader, type DocumentLoader } from "./documentLoader";
 import { publicKeyFromMultibase, type SigningKey } from "./keys";
+import { referenceStack } from "./referenceStack";
 import { withoutProof } from "./fast/dataIntegrity";
 import { referenceCanonize } from "./fast/reference";
 import { readSignedFacts, type SignedFactsReading } from "../verify/signedFacts";
-import jsigs from "jsonld-signatures";
 
 
 export type CredentialDocument = Record<string, unknown>;
@@ -178,7 +178,7 @@ export async function checkIssuerProofs(credential: unknown, options: { document
   if (!proofs.some((proof) => proof.verified)) return { proofs };
   let nquads: string;
   try {
-    nquads = await referenceCanonize(withoutProof(credential), jsigs.extendContextLoader(documentLoader));
+    nquads = await referenceCanonize(withoutProof(credential), referenceStack().jsigs.extendContextLoader(documentLoader));
   } catch (error) {
     return { proofs, signedFacts: { ok: false, problem: `the signed content cannot be read: ${(error as Error).message}` } };
   }

@@ -18,11 +18,10 @@
  *   the assertionMethod purpose and credanchor's offline document loader.
  * - `verifyIssuerProofsFast` — twin of `verifyIssuerProofs` (one report per issuer proof).
  */
-import * as vc from "@digitalbazaar/vc";
-import jsigs from "jsonld-signatures";
 import { InvalidArgumentError, InvalidKeyError } from "../../errors";
 import { ANCHOR_CRYPTOSUITE } from "../../proof/proofSet";
 import { VC_V1_CONTEXT } from "../contexts";
+import { referenceStack } from "../referenceStack";
 import type { IssuerProofCheck, IssuerProofResult } from "../sign";
 import { readSignedFacts, readSignedFactsFromDataset } from "../../verify/signedFacts";
 import { canonicalizeDocumentFast, canonicalizeWithDataset, type FastCanonicalizeOptions } from "./canonicalize";
@@ -108,7 +107,7 @@ export async function createEddsaRdfc2022ProofFast(
     const now = new Date().toJSON();
     credential.issuanceDate = `${now.slice(0, now.length - 5)}Z`;
   }
-  vc._checkCredential({ credential, mode: "issue" });
+  referenceStack().vc._checkCredential({ credential, mode: "issue" });
   const signedDocument = withSuiteContext(credential);
 
   // DataIntegrityProof.createProof: field order as there.
@@ -336,7 +335,9 @@ async function hashCanonical(document: JsonDocument, options: FastCanonicalizeOp
  * that the security v1/v2 contexts are always served, and so do we, for the same results.
  */
 function proofSetLoader(options: FastCanonicalizeOptions): FastDocumentLoader {
-  return jsigs.extendContextLoader(options.documentLoader ?? pinnedContextLoader(options.extraContexts)) as FastDocumentLoader;
+  // Made on the first fetch: the fast path never fetches, so it never loads jsonld-signatures.
+  let extended: FastDocumentLoader | undefined;
+  return (url) => (extended ??= referenceStack().jsigs.extendContextLoader(options.documentLoader ?? pinnedContextLoader(options.extraContexts)) as FastDocumentLoader)(url);
 }
 
 function concat(first: Uint8Array, second: Uint8Array): Uint8Array {

@@ -4,8 +4,8 @@
  * with the options DataIntegrityProof passes. Whatever the fast path does not handle goes
  * through here, so its result — or its error — is the digitalbazaar stack's by construction.
  */
-import { cryptosuite } from "@digitalbazaar/eddsa-rdfc-2022-cryptosuite";
 import { loadPinnedContext } from "../contexts";
+import { referenceStack } from "../referenceStack";
 
 export interface LoadedDocument {
   contextUrl: string | null;
@@ -23,7 +23,7 @@ export function pinnedContextLoader(extraContexts?: ReadonlyMap<string, unknown>
 
 /** Canonical N-Quads of `document`, computed by the reference stack. */
 export async function referenceCanonize(document: unknown, documentLoader: FastDocumentLoader): Promise<string> {
-  return (await cryptosuite.canonize(document, { documentLoader, base: null, safe: true })) as string;
+  return (await referenceStack().eddsaRdfc2022Cryptosuite.canonize(document, { documentLoader, base: null, safe: true })) as string;
 }
 
 /**
@@ -32,5 +32,5 @@ export async function referenceCanonize(document: unknown, documentLoader: FastD
  * nodes need RDFC-1.0's n-degree step.
  */
 export async function referenceCanonizeExpanded(expanded: unknown, documentLoader: FastDocumentLoader): Promise<string> {
-  return (await cryptosuite.canonize(expanded, { documentLoader, base: null, safe: true, skipExpansion: true })) as string;
+  return (await referenceStack().eddsaRdfc2022Cryptosuite.canonize(expanded, { documentLoader, base: null, safe: true, skipExpansion: true })) as string;
 }
