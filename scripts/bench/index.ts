@@ -668,7 +668,8 @@ const SECTION_HEADINGS: Record<SectionName, string> = {
 
 /**
  * An earlier report with the sections of this run swapped in: their parts and their rows of
- * the targets table are replaced, everything else (and its machine line) is kept, and a line
+ * the targets table are replaced (a section it lacks is added at the end), everything else (and
+ * its machine line) is kept, and a line
  * under the title says which sections were measured again, when, and under what load.
  */
 function mergeInto(previous: string, fresh: string, options: BenchOptions, m: MachineInfo, loads: { start: number[]; end: number[] }): string {
@@ -693,6 +694,12 @@ function mergeInto(previous: string, fresh: string, options: BenchOptions, m: Ma
       return part;
     })
     .join("\n");
+  // A section the earlier report lacks (new since it was written) is added at the end.
+  const present = new Set(partsOf(previous).map(heading).filter((name) => name !== undefined));
+  for (const part of freshParts) {
+    const name = heading(part);
+    if (name && options.sections.has(name) && !present.has(name)) merged = `${merged.trimEnd()}\n\n${part.trim()}\n`;
+  }
   const note =
     `Sections ${rerun.join(", ")} were measured again on ${m.date} (commit ${m.commit}${m.dirty ? ", uncommitted changes" : ""}; ` +
     `load average ${loads.start.map((l) => formatNumber(l, 2)).join(" / ")} at start, ${loads.end.map((l) => formatNumber(l, 2)).join(" / ")} at end) ` +
