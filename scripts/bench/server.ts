@@ -9,7 +9,7 @@
 import { decodeAnchorProof, findAnchorProof } from "../../core/proof/anchor";
 import { credentialLeaf } from "../../core/proof/digest";
 import { verifyMerkleProof } from "../../core/merkle/tree";
-import { createJsonClient, mapLimit, type JsonClient } from "./httpClient";
+import { createJsonClient, HttpStatusError, mapLimit, type JsonClient } from "./httpClient";
 import { formatDuration, formatNumber, timed } from "./report";
 import { startBenchServer, type BenchServer } from "./serverProcess";
 
@@ -105,6 +105,22 @@ interface BatchView {
   lastError: string | null;
 }
 
+/**
+ * Closes the semester's batch by hand. A semester of BATCH_MAX_SIZE credentials (the million)
+ * fills its batch, which then seals itself during the award: that batch, found through the last
+ * credential's status, is the semester's, and its sealing time falls inside the award phase.
+ */
+async function closeSemesterBatch(client: JsonClient, apiKey: string, lastCredentialId: string): Promise<{ batchId: string; root: string; leafCount: number }> {
+  try {
+    return await client.request<{ batchId: string; root: string; leafCount: number }>("POST", "/api/v1/batches/close", { key: apiKey });
+  } catch (error) {
+    if (!(error instanceof HttpStatusError && error.status === 409)) throw error;
+    const status = await client.request<{ batch: string }>("GET", `/api/v1/credentials/${encodeURIComponent(lastCredentialId)}/status`);
+    const batch = await client.request<BatchView>("GET", `/api/v1/batches/${status.batch}`);
+    return { batchId: status.batch, root: batch.root ?? "", leafCount: batch.leafCount ?? 0 };
+  }
+}
+
 export async function runSemester(server: BenchServer, options: SemesterOptions): Promise<SemesterResult> {
   const { size } = options;
   const chunk = Math.min(options.chunk ?? MAX_RECIPIENTS_PER_REQUEST, MAX_RECIPIENTS_PER_REQUEST);
@@ -145,7 +161,7 @@ export async function runSemester(server: BenchServer, options: SemesterOptions)
 
     let sealSeconds = 0;
     const anchor = await timed(async () => {
-      const sealed = await timed(() => client.request<{ batchId: string; root: string; leafCount: number }>("POST", "/api/v1/batches/close", { key: issuer.apiKey }));
+      const sealed = await timed(() => closeSemesterBatch(client, issuer.apiKey, ids[ids.length - 1]!));
       sealSeconds = sealed.seconds;
       const closed = sealed.result;
       if (closed.leafCount !== size) throw new Error(`the closed batch holds ${closed.leafCount} credentials, expected ${size} (is BATCH_MAX_SIZE above the batch?)`);
