@@ -105,6 +105,8 @@ describe("the employer's challenge on the verify page", function () {
 
     // The copy button puts exactly the challenge on the clipboard and says so.
     await page.locator('[data-copy="challenge-value"]').click();
+    // The page says so once the clipboard write resolves: waited for, not read at once.
+    await page.locator("#challenge-status", { hasText: "Copied." }).waitFor();
     expect(await page.locator("#challenge-status").textContent()).to.equal("Copied.");
     expect(await page.evaluate(() => navigator.clipboard.readText())).to.equal(asked.challenge);
 
