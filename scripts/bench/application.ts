@@ -9,13 +9,12 @@
  */
 import { spawn } from "node:child_process";
 import fs from "node:fs";
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { toFunctionSelector } from "viem";
 import { buildApplicationBundle } from "../../core/application/presentation";
 import { generateSigningKey } from "../../core/credential/keys";
+import { startRpcProxy } from "../../test/helpers/rpcProxy";
 import { startTestChain } from "../../test/server/helpers/chain";
 import { call, startTestServer } from "../../test/server/helpers/server";
 
@@ -33,32 +32,20 @@ const VIEW_SELECTORS = [
 /** A JSON-RPC proxy on loopback that counts eth_calls to the verification views. */
 async function countingProxy(upstream: string): Promise<{ url: string; viewCalls: () => number; reset: () => void; close: () => Promise<void> }> {
   let count = 0;
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", async () => {
-      const body = Buffer.concat(chunks).toString("utf8");
-      try {
-        const parsed = JSON.parse(body) as unknown;
-        for (const message of Array.isArray(parsed) ? parsed : [parsed]) {
-          const m = message as { method?: string; params?: [{ data?: string; input?: string }] };
-          const data = m.params?.[0]?.data ?? m.params?.[0]?.input ?? "";
-          if (m.method === "eth_call" && VIEW_SELECTORS.some((s) => data.startsWith(s))) count += 1;
-        }
-      } catch {
-        // Not JSON: forwarded as is, the node answers the error.
+  const proxy = await startRpcProxy(upstream, (body) => {
+    try {
+      const parsed = JSON.parse(body) as unknown;
+      for (const message of Array.isArray(parsed) ? parsed : [parsed]) {
+        const m = message as { method?: string; params?: [{ data?: string; input?: string }] };
+        const data = m.params?.[0]?.data ?? m.params?.[0]?.input ?? "";
+        if (m.method === "eth_call" && VIEW_SELECTORS.some((s) => data.startsWith(s))) count += 1;
       }
-      const answer = await fetch(upstream, { method: "POST", headers: { "content-type": "application/json" }, body });
-      res.writeHead(answer.status, { "content-type": "application/json" }).end(await answer.text());
-    });
+    } catch {
+      // Not JSON: forwarded as is, the node answers the error.
+    }
+    return undefined;
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    viewCalls: () => count,
-    reset: () => void (count = 0),
-    close: () => new Promise((resolve) => server.close(() => resolve())),
-  };
+  return { ...proxy, viewCalls: () => count, reset: () => void (count = 0) };
 }
 
 export interface ApplicationBenchRow {

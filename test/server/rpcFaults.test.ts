@@ -3,42 +3,28 @@
  * 503): the worker records the error, counts it in /metrics, backs off, and anchors the batch
  * once the endpoint is back — once.
  */
-import http from "node:http";
 import { expect } from "chai";
 import { startTestChain, type TestChain } from "./helpers/chain";
 import { eventually } from "../helpers/eventually";
-import { freePort } from "../../scripts/lib/freePort";
+import { startRpcProxy, type RpcProxy } from "../helpers/rpcProxy";
 import { call, startTestServer, type TestServer } from "./helpers/server";
 
 describe("anchoring server: RPC failures", function () {
   this.timeout(300_000);
   let chain: TestChain;
-  let proxy: http.Server;
+  let proxy: RpcProxy;
   let failing = false;
   let server: TestServer;
 
   before(async () => {
     chain = await startTestChain();
-    const port = await freePort();
-    proxy = http.createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on("data", (c: Buffer) => chunks.push(c));
-      req.on("end", async () => {
-        if (failing) {
-          res.writeHead(503).end("service unavailable");
-          return;
-        }
-        const upstream = await fetch(chain.rpcUrl, { method: "POST", headers: { "content-type": "application/json" }, body: Buffer.concat(chunks) });
-        res.writeHead(upstream.status, { "content-type": "application/json" }).end(await upstream.text());
-      });
-    });
-    await new Promise<void>((resolve) => proxy.listen(port, "127.0.0.1", resolve));
-    server = await startTestServer({ ...chain, rpcUrl: `http://127.0.0.1:${port}` });
+    proxy = await startRpcProxy(chain.rpcUrl, () => (failing ? { status: 503, text: "service unavailable" } : undefined));
+    server = await startTestServer({ ...chain, rpcUrl: proxy.url });
   });
 
   after(async () => {
     await server?.close();
-    await new Promise((resolve) => proxy?.close(resolve));
+    await proxy?.close();
     await chain?.stop();
   });
 

@@ -7,45 +7,30 @@
  * gas and reverted: "registerKey reverted", the intermittent onboarding failure of a fresh
  * `npm start`, whose deployment had just mined a block.
  */
-import http from "node:http";
 import { expect } from "chai";
 import { createTestClient, http as viemHttp } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { createViemChain } from "../../../server/chain/viemChain";
-import { freePort } from "../../../scripts/lib/freePort";
+import { startRpcProxy, type RpcProxy } from "../../helpers/rpcProxy";
 import { startTestChain, type TestChain } from "../helpers/chain";
 
-/**
- * A JSON-RPC proxy in front of the node that holds every eth_sendRawTransaction until the wall
- * clock's next second: the transaction is mined in a newer block than the one it was estimated in.
- */
-async function proxyMiningASecondLater(target: string): Promise<{ url: string; close(): void }> {
-  const port = await freePort();
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", async () => {
-      const body = Buffer.concat(chunks).toString("utf8");
-      if (body.includes('"eth_sendRawTransaction"')) await new Promise((r) => setTimeout(r, 1000 - (Date.now() % 1000) + 20));
-      const answer = await fetch(target, { method: "POST", headers: { "content-type": "application/json" }, body });
-      res.writeHead(answer.status, { "content-type": "application/json" }).end(await answer.text());
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
-  return { url: `http://127.0.0.1:${port}`, close: () => server.close() };
-}
+/** Holds every eth_sendRawTransaction until the wall clock's next second: it is mined in a newer block than it was estimated in. */
+const mineASecondLater = async (body: string) => {
+  if (body.includes('"eth_sendRawTransaction"')) await new Promise((r) => setTimeout(r, 1000 - (Date.now() % 1000) + 20));
+  return undefined;
+};
 
 describe("issuer onboarding gas", function () {
   this.timeout(120_000);
   let chain: TestChain;
-  let proxy: { url: string; close(): void };
+  let proxy: RpcProxy;
 
   before(async () => {
     chain = await startTestChain();
-    proxy = await proxyMiningASecondLater(chain.rpcUrl);
+    proxy = await startRpcProxy(chain.rpcUrl, mineASecondLater);
   });
   after(async () => {
-    proxy?.close();
+    await proxy?.close();
     await chain?.stop();
   });
 
