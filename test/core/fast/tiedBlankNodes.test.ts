@@ -6,7 +6,9 @@
  */
 import { expect } from "chai";
 import fc from "fast-check";
-import { attemptFastCanonicalization } from "../../../core/credential/fast";
+import { buildApplicationBundle } from "../../../core/application/presentation";
+import { attemptFastCanonicalization, verifyIssuerProofsFast } from "../../../core/credential/fast";
+import { generateSigningKey } from "../../../core/credential/keys";
 import { CLR_V2_CONTEXT, OB_V3_CONTEXT, VC_V2_CONTEXT } from "../../../core/credential/contexts";
 import { pinnedContextLoader, referenceCanonize } from "../../../core/credential/fast/reference";
 import { nodeCrypto } from "../../../server/signing/nodeCrypto";
@@ -97,5 +99,51 @@ describe("blank nodes tied on their first-degree hash", () => {
       }),
       { numRuns: 60 },
     );
+  });
+});
+
+describe("a signed CLR application whose badges repeat an achievement (tied blank nodes), attacked", function () {
+  this.timeout(60_000);
+  const achievement = { id: "https://example.org/achievements/cert", type: ["Achievement"], name: "Certificate", criteria: { narrative: "Passed" } };
+  const badges = () => Array.from({ length: 30 }, (_, n) => credential(achievement, `urn:uuid:6f1b0c0e-4a53-4c77-9d0e-${String(n).padStart(12, "0")}`));
+  let signed: Json;
+
+  const verdicts = async (document: Json) => (await verifyIssuerProofsFast(document, { crypto: nodeCrypto })).map((proof) => proof.verified);
+  const badgesOf = (document: Json) => (document.credentialSubject as Json).verifiableCredential as Json[];
+
+  before(async () => {
+    signed = await buildApplicationBundle({
+      key: generateSigningKey(),
+      holderName: "Applicant",
+      name: "Application",
+      credentials: badges(),
+      id: "urn:uuid:6f1b0c0e-4a53-4c77-9d0e-fffffffffffe",
+      validFrom: new Date("2026-03-01T00:00:00Z"),
+      validUntil: new Date("2027-03-01T00:00:00Z"),
+    });
+    expect(attemptFastCanonicalization(signed, { crypto: nodeCrypto }).path).to.not.equal("reference");
+  });
+
+  it("verifies as signed, on the fast path", async () => {
+    expect(await verdicts(signed)).to.deep.equal([true]);
+  });
+
+  it("verifies with its badges reordered (a JSON-LD set: the same signed statements, whichever label each tied node gets)", async () => {
+    const reordered = structuredClone(signed);
+    badgesOf(reordered).reverse();
+    expect(await verdicts(reordered)).to.deep.equal([true]);
+  });
+
+  it("fails when one badge's repeated criteria is forged, when a badge is added again (new id or the very same), and when one is cut off", async () => {
+    const forged = structuredClone(signed);
+    ((badgesOf(forged)[7]!.credentialSubject as Json).achievement as Json).criteria = { narrative: "Passed with honours" };
+    const repeated = structuredClone(signed);
+    badgesOf(repeated).push(structuredClone(badgesOf(repeated)[0]!));
+    (badgesOf(repeated).at(-1) as Json).id = "urn:uuid:6f1b0c0e-4a53-4c77-9d0e-999999999999";
+    const replayed = structuredClone(signed);
+    badgesOf(replayed).push(structuredClone(badgesOf(replayed)[0]!));
+    const cut = structuredClone(signed);
+    badgesOf(cut).pop();
+    for (const [name, document] of Object.entries({ forged, repeated, replayed, cut })) expect(await verdicts(document), name).to.deep.equal([false]);
   });
 });
