@@ -91,15 +91,24 @@ export async function onboardIssuer(deps: IssuerKeysDeps, issuer: IssuerRecord, 
  * created (the chain down or busy) is onboarded again now (idempotent) rather than waiting for a
  * restart. Undefined when that fails again (logged): awards wait.
  */
-export async function readyIssuer(deps: IssuerKeysDeps, issuer: IssuerRecord): Promise<IssuerRecord | undefined> {
-  if (issuer.onchainState === "registered") return issuer;
-  try {
-    return await onboardIssuer(deps, issuer);
-  } catch (error) {
-    deps.log.warn({ err: error, issuer: issuer.id }, "issuer onboarding on chain failed again; awards wait");
-    return undefined;
-  }
+export function readyIssuer(deps: IssuerKeysDeps, issuer: IssuerRecord): Promise<IssuerRecord | undefined> {
+  if (issuer.onchainState === "registered") return Promise.resolve(issuer);
+  // Awards arriving together share one onboarding: two would send the issuer's registerKey
+  // twice from one nonce, and the loser would be refused although the key got registered.
+  const running = onboardingsInFlight.get(issuer.id);
+  if (running) return running;
+  const attempt = onboardIssuer(deps, issuer)
+    .catch((error: unknown) => {
+      deps.log.warn({ err: error, issuer: issuer.id }, "issuer onboarding on chain failed again; awards wait");
+      return undefined;
+    })
+    .finally(() => onboardingsInFlight.delete(issuer.id));
+  onboardingsInFlight.set(issuer.id, attempt);
+  return attempt;
 }
+
+/** This process's onboardings under way, by issuer id (several instances take a lease instead: server/cluster). */
+const onboardingsInFlight = new Map<string, Promise<IssuerRecord | undefined>>();
 
 /** The issuer's chain private key, opened from its sealed copy (it signs the issuer's revocations). */
 export function issuerChainKey(box: SecretBox, issuer: IssuerRecord): Hex {

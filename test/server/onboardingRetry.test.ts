@@ -41,4 +41,32 @@ describe("an issuer left pending by a failed onboarding", function () {
     expect(answers.some((a) => a.status === 201), "at least one award gets through").to.equal(true);
     expect(server.store.getIssuer(created.body.id)!.onchainState).to.equal("registered");
   });
+
+  it("shares one onboarding between awards arriving together: all of them get through", async () => {
+    const { server } = local;
+    const created = await call(server.baseUrl, "POST", "/api/v1/issuers", { key: server.adminKey, body: { name: "Shared U", url: "https://shared.example" } });
+    server.store.setIssuerOnchainState(created.body.id, "pending");
+    const achievement = await call(server.baseUrl, "POST", "/api/v1/achievements", {
+      key: created.body.apiKey,
+      body: { name: "Shared", description: "Shared", criteria: { narrative: "Was shared." }, achievementType: "Course" },
+    });
+    // The chain's onboarding is counted, and slowed so that every award arrives while it runs.
+    const chain = server.handle.context.chain;
+    const original = chain.onboardIssuer.bind(chain);
+    let onboardings = 0;
+    chain.onboardIssuer = async (onboarding) => {
+      onboardings++;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      return original(onboarding);
+    };
+    try {
+      const award = (email: string) => call(server.baseUrl, "POST", "/api/v1/credentials", { key: created.body.apiKey, body: { achievementId: achievement.body.id, recipients: [{ email }] } });
+      const answers = await Promise.all(["a", "b", "c", "d"].map((n) => award(`${n}@x.example`)));
+      expect(answers.map((a) => a.status)).to.deep.equal([201, 201, 201, 201]);
+      expect(onboardings, "one onboarding shared by the four awards").to.equal(1);
+      expect(server.store.getIssuer(created.body.id)!.onchainState).to.equal("registered");
+    } finally {
+      chain.onboardIssuer = original;
+    }
+  });
 });
