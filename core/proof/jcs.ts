@@ -13,61 +13,111 @@
 import { InvalidCredentialError } from "../errors";
 
 export function canonicalizeJson(value: unknown): string {
-  return write(value, "", new Set());
+  return new JcsWriter().write(value);
 }
 
-function write(value: unknown, path: string, ancestors: Set<object>): string {
-  switch (typeof value) {
-    case "string":
-      if (hasLoneSurrogate(value)) throw new InvalidCredentialError("string contains a lone UTF-16 surrogate, which is not valid Unicode", path || "/");
-      return JSON.stringify(value);
-    case "number":
-      if (!Number.isFinite(value)) throw new InvalidCredentialError(`number ${value} cannot be represented in JSON`, path || "/");
-      return JSON.stringify(value);
-    case "boolean":
-      return value ? "true" : "false";
-    case "object":
-      if (value === null) return "null";
-      if (ancestors.has(value)) throw new InvalidCredentialError("value contains a cycle", path || "/");
-      ancestors.add(value);
-      try {
-        return Array.isArray(value) ? writeArray(value, path, ancestors) : writeObject(value, path, ancestors);
-      } finally {
-        ancestors.delete(value);
-      }
-    default:
-      throw new InvalidCredentialError(`${typeof value} values cannot be represented in JSON`, path || "/");
-  }
-}
+/**
+ * One pass over the value, appending to one string. Where the writer is (the JSON Pointer an
+ * error names) is kept as a stack of member names and indexes and turned into text only when
+ * there is an error: a credential has hundreds of members, and their paths were half the work.
+ */
+class JcsWriter {
+  private out = "";
+  private readonly ancestors = new Set<object>();
+  private readonly segments: Array<string | number> = [];
 
-function writeArray(items: unknown[], path: string, ancestors: Set<object>): string {
-  const parts = new Array<string>(items.length);
-  for (let i = 0; i < items.length; i++) parts[i] = write(items[i], `${path}/${i}`, ancestors);
-  return `[${parts.join(",")}]`;
-}
+  write(value: unknown): string {
+    this.value(value);
+    return this.out;
+  }
 
-function writeObject(object: object, path: string, ancestors: Set<object>): string {
-  const prototype = Object.getPrototypeOf(object);
-  if (prototype !== Object.prototype && prototype !== null) {
-    throw new InvalidCredentialError(`a ${prototype?.constructor?.name ?? "non-plain"} object is not a JSON value`, path || "/");
+  private value(value: unknown): void {
+    switch (typeof value) {
+      case "string":
+        this.string(value);
+        return;
+      case "number":
+        if (!Number.isFinite(value)) throw this.error(`number ${value} cannot be represented in JSON`);
+        this.out += JSON.stringify(value);
+        return;
+      case "boolean":
+        this.out += value ? "true" : "false";
+        return;
+      case "object":
+        if (value === null) {
+          this.out += "null";
+          return;
+        }
+        if (this.ancestors.has(value)) throw this.error("value contains a cycle");
+        this.ancestors.add(value);
+        if (Array.isArray(value)) this.array(value);
+        else this.object(value);
+        this.ancestors.delete(value);
+        return;
+      default:
+        throw this.error(`${typeof value} values cannot be represented in JSON`);
+    }
   }
-  const record = object as Record<string, unknown>;
-  // Default sort compares UTF-16 code units, exactly the order RFC 8785 §3.2.3 requires.
-  const names = Object.keys(record).sort();
-  const parts: string[] = [];
-  for (const name of names) {
-    const member = record[name];
-    if (member === undefined) continue;
-    parts.push(`${write(name, path, ancestors)}:${write(member, `${path}/${escapePointer(name)}`, ancestors)}`);
+
+  private string(text: string): void {
+    if (hasLoneSurrogate(text)) throw this.error("string contains a lone UTF-16 surrogate, which is not valid Unicode");
+    this.out += JSON.stringify(text);
   }
-  return `{${parts.join(",")}}`;
+
+  private array(items: unknown[]): void {
+    this.out += "[";
+    for (let i = 0; i < items.length; i++) {
+      if (i > 0) this.out += ",";
+      this.segments.push(i);
+      this.value(items[i]);
+      this.segments.pop();
+    }
+    this.out += "]";
+  }
+
+  private object(object: object): void {
+    const prototype = Object.getPrototypeOf(object);
+    if (prototype !== Object.prototype && prototype !== null) {
+      throw this.error(`a ${prototype?.constructor?.name ?? "non-plain"} object is not a JSON value`);
+    }
+    const record = object as Record<string, unknown>;
+    // Default sort compares UTF-16 code units, exactly the order RFC 8785 §3.2.3 requires.
+    const names = Object.keys(record).sort();
+    this.out += "{";
+    let first = true;
+    for (const name of names) {
+      const member = record[name];
+      if (member === undefined) continue;
+      if (!first) this.out += ",";
+      first = false;
+      this.string(name);
+      this.out += ":";
+      this.segments.push(name);
+      this.value(member);
+      this.segments.pop();
+    }
+    this.out += "}";
+  }
+
+  /** The error for the value at the current position, named by its JSON Pointer ("/" for the whole). */
+  private error(message: string): InvalidCredentialError {
+    const path = this.segments.map((segment) => `/${typeof segment === "number" ? segment : escapePointer(segment)}`).join("");
+    return new InvalidCredentialError(message, path || "/");
+  }
 }
 
 function escapePointer(name: string): string {
   return name.replace(/~/g, "~0").replace(/\//g, "~1");
 }
 
+const isWellFormed = (String.prototype as { isWellFormed?: (this: string) => boolean }).isWellFormed;
+
 function hasLoneSurrogate(text: string): boolean {
+  return isWellFormed ? !isWellFormed.call(text) : scanForLoneSurrogate(text);
+}
+
+/** The check where String.prototype.isWellFormed is missing (browsers before 2023). */
+export function scanForLoneSurrogate(text: string): boolean {
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
     if (code < 0xd800 || code > 0xdfff) continue;

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import fc from "fast-check";
 import { InvalidCredentialError } from "../../../core/errors";
-import { canonicalizeJson } from "../../../core/proof/jcs";
+import { canonicalizeJson, scanForLoneSurrogate } from "../../../core/proof/jcs";
 
 /** The `canonicalize` package is ESM with only an "import" export: load it the ESM way. */
 const importEsm = new Function("specifier", "return import(specifier)") as (specifier: string) => Promise<{ default: (value: unknown) => string }>;
@@ -72,6 +72,18 @@ describe("JCS (RFC 8785)", () => {
         expect(canonicalizeJson(JSON.parse(once))).to.equal(once);
       }),
       { numRuns: 1000 },
+    );
+  });
+
+  it("finds lone surrogates by scanning exactly where isWellFormed would (browsers without it) (property)", () => {
+    expect(scanForLoneSurrogate("a\ud800"), "high at the end").to.equal(true);
+    expect(scanForLoneSurrogate("\udc00a"), "low first").to.equal(true);
+    expect(scanForLoneSurrogate("\ud83d\ude00"), "a pair").to.equal(false);
+    fc.assert(
+      fc.property(fc.string({ unit: "binary" }), (text) => {
+        expect(scanForLoneSurrogate(text)).to.equal(!(text as unknown as { isWellFormed(): boolean }).isWellFormed());
+      }),
+      { numRuns: 2000 },
     );
   });
 });
