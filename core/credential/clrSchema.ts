@@ -5,8 +5,7 @@
  * properties, their cardinalities and the context order. It is the subset a verifier relies
  * on; the credentials inside are each checked against the OB 3.0 schema by the pipeline.
  */
-import Ajv, { type ValidateFunction } from "ajv";
-import addFormats from "ajv-formats";
+import type { Options, ValidateFunction } from "ajv";
 import type { SchemaIssue } from "../errors";
 import { CLR_V2_CONTEXT, VC_V2_CONTEXT } from "./contexts";
 
@@ -55,15 +54,15 @@ export const CLR_CREDENTIAL_SCHEMA = {
   },
 } as const;
 
-let compiled: ValidateFunction | undefined;
+/** How the schema is compiled (see OPEN_BADGE_AJV_OPTIONS: the generated code is what validates). */
+export const CLR_CREDENTIAL_AJV_OPTIONS: Options = { allErrors: true, strict: true, strictTypes: false, strictTuples: false, strictRequired: false };
 
+let generated: ValidateFunction | undefined;
+
+/** The generated validator, loaded on first use (the generator itself imports the schema above). */
 function validator(): ValidateFunction {
-  if (!compiled) {
-    const ajv = new Ajv({ allErrors: true, strict: true, strictTypes: false, strictTuples: false, strictRequired: false });
-    addFormats(ajv);
-    compiled = ajv.compile(CLR_CREDENTIAL_SCHEMA);
-  }
-  return compiled;
+  generated ??= (require("./generated/clrCredentialValidator") as { default: ValidateFunction }).default;
+  return generated;
 }
 
 /** Every way `credential` departs from the ClrCredential shape; empty when it conforms. */

@@ -10,8 +10,7 @@
  * Unknown properties stay allowed (OB 3.0 is extensible); JSON-LD safe mode, not this schema,
  * is what rejects terms no context defines.
  */
-import Ajv, { type ErrorObject, type ValidateFunction } from "ajv";
-import addFormats from "ajv-formats";
+import type { ErrorObject, Options, ValidateFunction } from "ajv";
 import { SchemaValidationError, type SchemaIssue } from "../errors";
 import { VC_V2_CONTEXT } from "./contexts";
 
@@ -211,16 +210,18 @@ export const OPEN_BADGE_CREDENTIAL_SCHEMA = {
   },
 } as const;
 
-let compiled: ValidateFunction | undefined;
+/**
+ * How the schema is compiled: ajv's standalone code for it, made with these options by `npm run
+ * generate:validators` (scripts/lib/schemaValidators.ts), is what validates.
+ */
+export const OPEN_BADGE_AJV_OPTIONS: Options = { allErrors: true, verbose: true, strict: true, strictTypes: false, strictTuples: false, strictRequired: false };
 
+let generated: ValidateFunction | undefined;
+
+/** The generated validator, loaded on first use (the generator itself imports the schema above). */
 function validator(): ValidateFunction {
-  if (!compiled) {
-    // Compiled on first use: ajv builds code for the whole schema, which costs milliseconds.
-    const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, strictTypes: false, strictTuples: false, strictRequired: false });
-    addFormats(ajv);
-    compiled = ajv.compile(OPEN_BADGE_CREDENTIAL_SCHEMA);
-  }
-  return compiled;
+  generated ??= (require("./generated/openBadgeCredentialValidator") as { default: ValidateFunction }).default;
+  return generated;
 }
 
 /** Every way `credential` departs from the schema; empty when it conforms. */
