@@ -1,6 +1,6 @@
-// How the credanchor CLI (and the worker threads it starts) load our TypeScript: compiled on
-// load, file by file, with esbuild's transform (type stripping only: type checking stays in
-// `npm test`). Each transform is cached on disk by the source's SHA-256 (and esbuild's version),
+// How the credanchor CLI (and the worker threads it starts) load our TypeScript: from one cached
+// bundle per entry (./moduleBundle.js, see loadEntry below), or else compiled on load, file by
+// file, with esbuild's transform (type stripping only: type checking stays in `npm test`). Each transform is cached on disk by the source's SHA-256 (and esbuild's version),
 // so a run after the first does not call esbuild at all; a cache that cannot be written is only
 // a slower start, never an error.
 "use strict";
@@ -15,8 +15,11 @@ const OPTIONS_VERSION = "1";
 function register() {
   const existing = require.extensions[".ts"];
   if (existing && existing.credanchorHook === __filename) return;
-  const esbuild = require(require.resolve("esbuild", { paths: [root] }));
-  const cacheDir = path.join(root, "node_modules", ".cache", "credanchor-cli", `${esbuild.version}-${OPTIONS_VERSION}`);
+  // esbuild is loaded on the first file not in the cache (most runs load none).
+  let esbuild;
+  const loadEsbuild = () => (esbuild ??= require(require.resolve("esbuild", { paths: [root] })));
+  const esbuildVersion = JSON.parse(fs.readFileSync(require.resolve("esbuild/package.json", { paths: [root] }), "utf8")).version;
+  const cacheDir = path.join(root, "node_modules", ".cache", "credanchor-cli", `${esbuildVersion}-${OPTIONS_VERSION}`);
   let cacheWritable = true;
 
   function transform(source, filename) {
@@ -27,7 +30,7 @@ function register() {
     } catch {
       // Not cached yet (or unreadable): transform below.
     }
-    const { code } = esbuild.transformSync(source, {
+    const { code } = loadEsbuild().transformSync(source, {
       loader: "ts",
       format: "cjs",
       target: "node20",
@@ -56,4 +59,15 @@ function register() {
   require.extensions[".ts"] = compileTypeScript;
 }
 
-module.exports = { register };
+/**
+ * The exports of the TypeScript module `file` (an entry: the CLI, or a worker thread's module),
+ * from its cached bundle (./moduleBundle.js) when one can be made, else loaded file by file
+ * through this hook. CREDANCHOR_CLI_BUNDLE=0 asks for file by file (source-mapped stack traces).
+ */
+async function loadEntry(file) {
+  register();
+  const bundled = process.env.CREDANCHOR_CLI_BUNDLE === "0" ? undefined : await require("./moduleBundle").loadBundled(file);
+  return bundled ?? require(file);
+}
+
+module.exports = { register, loadEntry };
