@@ -1,6 +1,7 @@
 /**
  * One instance's hold on shared units of work: a thin layer over the store's LeaseStore that
- * fixes the owner (INSTANCE_ID), the lease length and the clock, and logs takeovers. A worker
+ * fixes the owner (INSTANCE_ID), the lease length and the clock (the database's, never this
+ * machine's), and logs takeovers. A worker
  * calls `hold(name)` before each step on a unit (which renews the lease it already holds) and
  * skips the unit when another live instance holds it.
  */
@@ -12,7 +13,7 @@ export interface InstanceLeasesOptions {
   instanceId: string;
   leaseSeconds: number;
   log: Logger;
-  /** Unix ms (tests move it). */
+  /** Unix ms; default: the database's clock, which every instance shares (tests move it). */
   now?: () => number;
 }
 
@@ -24,7 +25,7 @@ export class InstanceLeases {
   constructor(private readonly options: InstanceLeasesOptions) {
     this.instanceId = options.instanceId;
     this.leaseMs = options.leaseSeconds * 1000;
-    this.now = options.now ?? Date.now;
+    this.now = options.now ?? (() => options.leases.clockMs());
   }
 
   /** True when this instance holds `name` now (taken, renewed or taken over from an expired holder). */

@@ -31,7 +31,7 @@ export function createWorkerCluster(deps: { cluster: ClusterConfig; store: Store
       // The issuer's own key sends registerKey / authorizeOperator: two instances doing it at
       // once would race for the issuer's nonce, so one at a time per issuer.
       const name = leaseName.issuerOnboarding(issuer.id);
-      if (!leases.hold(name)) throw new Error(`issuer ${issuer.id} is being onboarded by instance ${store.leases.holder(name, Date.now()) ?? "?"}; retried`);
+      if (!leases.hold(name)) throw new Error(`issuer ${issuer.id} is being onboarded by instance ${store.leases.holder(name, store.leases.clockMs()) ?? "?"}; retried`);
       try {
         await onboardIssuer(deps, issuer, { restoring: issuer.onchainState === "registered" });
         authorised.add(issuer.id);

@@ -2,6 +2,11 @@
  * Leases on units of work shared by several server instances on one database (migration 070).
  * A lease is held by one owner (an INSTANCE_ID) until it expires; the holder renews it by
  * acquiring it again, another instance takes it over only once it has expired.
+ *
+ * Every instance measures leases by one clock, the database's (`clockMs`): instances on machines
+ * whose clocks disagree still agree on who holds what. By their own clocks, an instance running
+ * a minute ahead would see every live lease of a 30 s length as expired and take the work over
+ * while its holder is still doing it.
  */
 export interface LeaseGrant {
   /** True when `owner` holds the lease now (newly, renewed, or taken over). */
@@ -21,4 +26,6 @@ export interface LeaseStore {
   release(name: string, owner: string): boolean;
   /** The owner holding `name` at `nowMs`, or undefined (never taken, or expired). */
   holder(name: string, nowMs: number): string | undefined;
+  /** The database server's clock, unix ms: the `nowMs` every instance gives the calls above. */
+  clockMs(): number;
 }

@@ -16,6 +16,8 @@ import { isUniqueViolation } from "../../server/store/sql/errors";
 import type { IssuerRecord, NewCredential } from "../../server/store/Store";
 import { WalletExistsError } from "../../server/store/LearnerStore";
 import { startTestPostgres, type TestPostgres } from "../../scripts/lib/postgres";
+import { InstanceLeases } from "../../server/cluster/instanceLeases";
+import { createLogger } from "../../server/log";
 
 const issuer: IssuerRecord = {
   id: "issuer-1",
@@ -216,6 +218,33 @@ function contract(backend: () => StoreBackend) {
     // and the database takes the same award afterwards
     after.insertCredentials(issuer.id, [credential(1)], 5, () => "batch-after");
     expect(after.getCredential("urn:uuid:c1")?.batchId).to.equal("batch-after");
+  });
+
+  it("measures leases by the database's clock, which every instance reads alike", () => {
+    const before = Date.now();
+    const first = open().leases.clockMs();
+    const second = open().leases.clockMs();
+    const after = Date.now();
+    // The test's database runs on this machine: its clock is this machine's, read by the database.
+    expect(first).to.be.within(before - 2_000, after + 2_000);
+    expect(second).to.be.at.least(first);
+  });
+
+  it("keeps a live lease from an instance whose own clock runs ten minutes ahead", () => {
+    const log = createLogger("silent");
+    const holder = new InstanceLeases({ leases: open().leases, instanceId: "instance-a", leaseSeconds: 30, log });
+    expect(holder.hold("batch:skew")).to.equal(true);
+    // The other instance lives on a machine whose clock is ten minutes ahead, from its start.
+    const realNow = Date.now;
+    Date.now = () => realNow() + 10 * 60_000;
+    try {
+      const skewed = new InstanceLeases({ leases: open().leases, instanceId: "instance-b", leaseSeconds: 30, log });
+      // By its own clock the lease expired 9.5 minutes ago; by the database's it runs for 30 s.
+      expect(skewed.hold("batch:skew")).to.equal(false);
+    } finally {
+      Date.now = realNow;
+    }
+    expect(holder.hold("batch:skew"), "the holder renews it").to.equal(true);
   });
 }
 

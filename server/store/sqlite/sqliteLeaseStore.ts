@@ -4,7 +4,7 @@
  * store runs the same ones. The claim is one write transaction: on SQLite an IMMEDIATE one
  * (the write lock is taken before the read, so two processes cannot both see the lease free).
  */
-import type { SqlDatabase } from "../sql/types";
+import { dialectOf, type SqlDatabase } from "../sql/types";
 import type { LeaseGrant, LeaseStore } from "../LeaseStore";
 
 interface LeaseRow {
@@ -13,8 +13,25 @@ interface LeaseRow {
   generation: number;
 }
 
+/** The database's clock in unix ms, per dialect (SQLite's is the host's, read by SQLite, not by Node). */
+const CLOCK_SQL = {
+  sqlite: "SELECT (julianday('now') - 2440587.5) * 86400000.0 AS now_ms",
+  postgres: "SELECT (EXTRACT(EPOCH FROM clock_timestamp()) * 1000)::float8 AS now_ms",
+} as const;
+
 export class SqliteLeaseStore implements LeaseStore {
-  constructor(private readonly db: SqlDatabase) {}
+  private readonly clockSql: string;
+
+  constructor(private readonly db: SqlDatabase) {
+    this.clockSql = CLOCK_SQL[dialectOf(db)];
+  }
+
+  clockMs(): number {
+    const { now_ms } = this.db.prepare(this.clockSql).get() as { now_ms: number | string };
+    const now = Math.floor(Number(now_ms));
+    if (!Number.isSafeInteger(now) || now <= 0) throw new Error(`the database's clock answered ${String(now_ms)}, not a time`);
+    return now;
+  }
 
   acquire(name: string, owner: string, nowMs: number, ttlMs: number): LeaseGrant {
     if (!name || !owner) throw new Error("a lease needs a name and an owner");
