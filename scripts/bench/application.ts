@@ -62,7 +62,7 @@ export interface ApplicationBenchRow {
 }
 
 /** Timed runs of each path: the median is reported, the others show the spread. */
-const RUNS = 3;
+const RUNS = 5;
 
 export async function runApplicationBench(log: (line: string) => void = console.log): Promise<ApplicationBenchRow[]> {
   const chain = await startTestChain();
