@@ -87,8 +87,18 @@ export function createAnchorProof(data: Omit<AnchorProofData, "format"> & { form
 }
 
 /** `eip155:<chainId>:<checksummed registry>`, the registry as a CAIP-10 account id. */
+const verificationMethods = new Map<string, string>();
+
 export function anchorVerificationMethod(chainId: number, registry: Address): string {
-  return `eip155:${chainId}:${checksumAddress(registry)}`;
+  // A bundle names a registry or two a thousand times: its checksum (a keccak) is made once.
+  const key = `${chainId}:${registry}`;
+  let method = verificationMethods.get(key);
+  if (method === undefined) {
+    if (verificationMethods.size >= 64) verificationMethods.clear();
+    method = `eip155:${chainId}:${checksumAddress(registry)}`;
+    verificationMethods.set(key, method);
+  }
+  return method;
 }
 
 /**
@@ -108,14 +118,18 @@ export function decodeAnchorProof(proof: unknown): AnchorProofData {
   if (typeof p.proofValue !== "string" || !p.proofValue.startsWith("u")) throw anchorError("proofValue", `must be a multibase base64url string starting with "u"`);
   const bytes = decodeBase64Url(p.proofValue.slice(1));
   if (!bytes) throw anchorError("proofValue", "is not canonical base64url without padding");
+  let text: string;
   let json: unknown;
   try {
-    json = JSON.parse(strictUtf8Decoder.decode(bytes));
+    text = strictUtf8Decoder.decode(bytes);
+    json = JSON.parse(text);
   } catch {
     throw anchorError("proofValue", "does not decode to UTF-8 JSON");
   }
   const data = checkAnchorData(json);
-  if (encodeProofValue(data) !== p.proofValue) {
+  // The base64url was canonical and the UTF-8 strict, so the encoding is canonical exactly when
+  // the text is the canonical JSON (comparing the text spares encoding it again).
+  if (canonicalDataJson(data) !== text) {
     throw anchorError("proofValue", "is not the canonical encoding (keys in format order, no whitespace, lowercase hex)");
   }
   const expectedMethod = anchorVerificationMethod(data.chainId, data.registry);
@@ -154,6 +168,11 @@ export function attachAnchorProof<T extends CredentialObject>(credential: T, anc
 }
 
 function encodeProofValue(data: AnchorProofData): string {
+  return "u" + encodeBase64Url(utf8Encoder.encode(canonicalDataJson(data)));
+}
+
+/** The anchor data as the proof value encodes it: keys in format order, no whitespace. */
+function canonicalDataJson(data: AnchorProofData): string {
   // Insertion order fixes the key order of JSON.stringify; the values are already canonical.
   const ordered = {
     format: data.format,
@@ -165,7 +184,7 @@ function encodeProofValue(data: AnchorProofData): string {
     txHash: data.txHash,
     blockNumber: data.blockNumber,
   };
-  return "u" + encodeBase64Url(utf8Encoder.encode(JSON.stringify(ordered)));
+  return JSON.stringify(ordered);
 }
 
 /** Validates the fields and returns them in canonical form (lowercase hex, fresh arrays). */

@@ -27,7 +27,7 @@ export interface CredentialFacts {
   issuer: IssuerFacts;
   /** The anchor proof, when present: decoded, or why it could not be. */
   anchor?: { data?: AnchorProofData; error?: string };
-  /** keccak leaf of the credential without its anchor proof, or why it could not be computed. */
+  /** keccak leaf of the credential without its anchor proof, or why it could not be computed (only when it has an anchor proof). */
   leaf?: Hex;
   leafError?: string;
   statusEntries: StatusEntry[];
@@ -64,10 +64,15 @@ export function readCredentialFacts(credential: Record<string, unknown>): Creden
       facts.anchor = { error: (error as Error).message };
     }
   }
-  try {
-    facts.leaf = credentialLeaf(credential);
-  } catch (error) {
-    facts.leafError = (error as Error).message;
+  // The leaf is what an anchor proof's path starts from: without one there is nothing to check
+  // it against (the inclusion step is skipped), and a CLR envelope of 1,000 badges would be
+  // hashed whole for nothing (7 MB of JCS and keccak).
+  if (anchorProof !== undefined) {
+    try {
+      facts.leaf = credentialLeaf(credential);
+    } catch (error) {
+      facts.leafError = (error as Error).message;
+    }
   }
   return facts;
 }
