@@ -11,10 +11,10 @@
 // package reading its own files through import.meta), the caller falls back to loading the
 // TypeScript file by file (./typescriptHook.js): slower, never different.
 "use strict";
-const crypto = require("node:crypto");
 const fs = require("node:fs");
 const Module = require("node:module");
 const path = require("node:path");
+const { esbuildVersion, sha256, writeAtomically } = require("./cacheFiles");
 
 const defaultRoot = path.resolve(__dirname, "..", "..");
 /** Bump when the build options below change: manifests of another format are never read. */
@@ -28,21 +28,9 @@ const EXTERNAL = ["@digitalbazaar/*", "jsonld", "jsonld-signatures", "rdf-canoni
 /** Files outside the bundle's inputs whose change must rebuild it (resolution and compile settings). */
 const SETTINGS_FILES = ["package-lock.json", "tsconfig.json"];
 
-function sha256(bytes) {
-  return crypto.createHash("sha256").update(bytes).digest("hex");
-}
-
 function hashOrNull(file) {
   try {
     return sha256(fs.readFileSync(file));
-  } catch {
-    return null;
-  }
-}
-
-function esbuildVersion(root) {
-  try {
-    return JSON.parse(fs.readFileSync(path.join(path.dirname(require.resolve("esbuild/package.json", { paths: [root] })), "package.json"), "utf8")).version;
   } catch {
     return null;
   }
@@ -123,21 +111,13 @@ async function build(root, entry, location, version) {
   const manifest = { format: FORMAT, esbuild: version, entry: path.relative(root, entry), inputs, bundle: bundleName, bundleSha256 };
   const file = path.join(location.dir, bundleName);
   try {
-    fs.mkdirSync(location.dir, { recursive: true });
-    // Each written aside and renamed, the bundle first: a concurrent run never reads half a file
-    // or a manifest naming a bundle not yet there.
+    // The bundle first: a concurrent run never reads a manifest naming a bundle not yet there.
     writeAtomically(file, code);
     writeAtomically(location.manifest, JSON.stringify(manifest));
   } catch {
     // Not cached: this run still uses what it built.
   }
   return { file, code };
-}
-
-function writeAtomically(file, text) {
-  const temporary = `${file}.${process.pid}.${crypto.randomBytes(4).toString("hex")}`;
-  fs.writeFileSync(temporary, text);
-  fs.renameSync(temporary, file);
 }
 
 /** Runs `code` as the CommonJS module at `file` (which may not exist on disk) and returns its exports. */

@@ -7,6 +7,7 @@
 const crypto = require("node:crypto");
 const fs = require("node:fs");
 const path = require("node:path");
+const { esbuildVersion, writeAtomically } = require("./cacheFiles");
 
 const root = path.resolve(__dirname, "..", "..");
 /** Bump when the transform options change: old entries are then never read. */
@@ -18,8 +19,9 @@ function register() {
   // esbuild is loaded on the first file not in the cache (most runs load none).
   let esbuild;
   const loadEsbuild = () => (esbuild ??= require(require.resolve("esbuild", { paths: [root] })));
-  const esbuildVersion = JSON.parse(fs.readFileSync(require.resolve("esbuild/package.json", { paths: [root] }), "utf8")).version;
-  const cacheDir = path.join(root, "node_modules", ".cache", "credanchor-cli", `${esbuildVersion}-${OPTIONS_VERSION}`);
+  const version = esbuildVersion(root);
+  if (!version) throw new Error(`esbuild is not installed under ${root}: run npm install`);
+  const cacheDir = path.join(root, "node_modules", ".cache", "credanchor-cli", `${version}-${OPTIONS_VERSION}`);
   let cacheWritable = true;
 
   function transform(source, filename) {
@@ -39,11 +41,7 @@ function register() {
     });
     if (cacheWritable) {
       try {
-        fs.mkdirSync(cacheDir, { recursive: true });
-        // Written aside and renamed: a concurrent run (or a worker) never reads half a file.
-        const temporary = `${cached}.${process.pid}.${crypto.randomBytes(4).toString("hex")}`;
-        fs.writeFileSync(temporary, code);
-        fs.renameSync(temporary, cached);
+        writeAtomically(cached, code);
       } catch {
         cacheWritable = false;
       }

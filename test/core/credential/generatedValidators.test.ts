@@ -7,22 +7,19 @@
 import { expect } from "chai";
 import fs from "node:fs";
 import path from "node:path";
-import Ajv, { type ErrorObject } from "ajv";
-import addFormats from "ajv-formats";
+import type { ErrorObject, Options } from "ajv";
 import fc from "fast-check";
 import { buildOpenBadgeCredential } from "../../../core/credential/build";
 import { CLR_CREDENTIAL_AJV_OPTIONS, CLR_CREDENTIAL_SCHEMA } from "../../../core/credential/clrSchema";
 import { OPEN_BADGE_AJV_OPTIONS, OPEN_BADGE_CREDENTIAL_SCHEMA } from "../../../core/credential/schema";
-import { GENERATED_VALIDATORS_DIR, schemaValidatorFiles } from "../../../scripts/generateValidators";
+import { ajvWith, GENERATED_VALIDATORS_DIR, schemaValidatorFiles } from "../../../scripts/generateValidators";
 import { readVectorJson } from "../../helpers/vectors";
 import { badgeParameters } from "./fixtures";
 
 type Validator = ((data: unknown) => boolean) & { errors?: ErrorObject[] | null };
 
-function compiledAtRunTime(schema: object, options: object): Validator {
-  const ajv = new Ajv(options);
-  addFormats(ajv);
-  return ajv.compile(schema);
+function compiledAtRunTime(schema: object, options: Options): Validator {
+  return ajvWith(options).compile(schema);
 }
 
 /** What a validator says of `document`: its verdict and its errors (with the schema parts they point at). */
