@@ -6,6 +6,7 @@
  */
 import { expect } from "chai";
 import { spawn } from "node:child_process";
+import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { REPO_ROOT, runCli } from "./cliHarness";
@@ -79,11 +80,28 @@ describe("the CLI's cached module bundle", function () {
     const p = fresh("manifest");
     await p.load();
     const manifestFile = path.join(p.cacheDir, "entry-ts.manifest.json");
-    for (const broken of ["", "{not json", JSON.stringify({ ...p.manifest(), inputs: [["lib/gone.ts", "00"]] }), JSON.stringify({ ...p.manifest(), format: 999 })]) {
+    for (const broken of [
+      "",
+      "{not json",
+      JSON.stringify({ ...p.manifest(), inputs: [["lib/gone.ts", "00"]] }),
+      JSON.stringify({ ...p.manifest(), inputs: [1, null] }),
+      JSON.stringify({ ...p.manifest(), format: 999 }),
+    ]) {
       fs.writeFileSync(manifestFile, broken);
       expect(((await p.load()) as { value: number }).value).to.equal(42);
       expect(p.manifest().inputs.map(([file]) => file)).to.not.include("lib/gone.ts");
     }
+  });
+
+  it("never runs a file the manifest names outside its own bundles, even with the right hash", async () => {
+    const p = fresh("escape");
+    await p.load();
+    const evil = "module.exports = { value: 666 };\n";
+    fs.writeFileSync(path.join(p.root, "evil.js"), evil);
+    const manifestFile = path.join(p.cacheDir, "entry-ts.manifest.json");
+    const sha = createHash("sha256").update(evil).digest("hex");
+    fs.writeFileSync(manifestFile, JSON.stringify({ ...p.manifest(), bundle: "../evil.js", bundleSha256: sha }));
+    expect(((await p.load()) as { value: number }).value).to.equal(42);
   });
 
   it("still loads (uncached) when the cache cannot be written", async () => {

@@ -51,10 +51,12 @@ function trustedBundle(root, location, version) {
     return null;
   }
   if (!manifest || manifest.format !== FORMAT || manifest.esbuild !== version || !Array.isArray(manifest.inputs)) return null;
-  for (const [file, hash] of manifest.inputs) {
-    if (typeof file !== "string" || hashOrNull(path.resolve(root, file)) !== hash) return null;
+  for (const input of manifest.inputs) {
+    if (!Array.isArray(input) || typeof input[0] !== "string" || hashOrNull(path.resolve(root, input[0])) !== input[1]) return null;
   }
-  const bundle = path.join(location.dir, String(manifest.bundle));
+  // Only a bundle this entry's build names, beside its manifest: never a path elsewhere.
+  if (typeof manifest.bundle !== "string" || !new RegExp(`^${location.name}-[0-9a-f]{16}\\.js$`).test(manifest.bundle)) return null;
+  const bundle = path.join(location.dir, manifest.bundle);
   let code;
   try {
     code = fs.readFileSync(bundle);

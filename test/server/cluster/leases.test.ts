@@ -8,6 +8,8 @@ import os from "node:os";
 import path from "node:path";
 import { expect } from "chai";
 import { SqliteStore } from "../../../server/store/sqlite/SqliteStore";
+import { SqliteLeaseStore } from "../../../server/store/sqlite/sqliteLeaseStore";
+import type { SqlDatabase } from "../../../server/store/sql/types";
 import type { NewMail } from "../../../server/store/Store";
 
 const REPO_ROOT = path.resolve(__dirname, "..", "..", "..");
@@ -65,6 +67,13 @@ describe("cluster: leases and outbox claims on one database", function () {
       expect(a.leases.acquire("batch:1", "instance-a", 1_000, 30_000)).to.deep.equal({ acquired: true, expiresAt: 31_000, generation: 1 });
       expect(b.leases.acquire("batch:1", "instance-b", 2_000, 30_000)).to.deep.equal({ acquired: false, heldBy: "instance-a", expiresAt: 31_000, generation: 1 });
       expect(b.leases.holder("batch:1", 2_000)).to.equal("instance-a");
+    });
+
+    it("refuses to go on when the database's clock answers something that is not a time", () => {
+      for (const answer of [null, "", "soon", -5, Number.NaN]) {
+        const lying = new SqliteLeaseStore({ prepare: () => ({ get: () => ({ now_ms: answer }) }) } as unknown as SqlDatabase);
+        expect(() => lying.clockMs(), String(answer)).to.throw(/not a time/);
+      }
     });
 
     it("is renewed by its holder without a change of generation", () => {
