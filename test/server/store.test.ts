@@ -182,6 +182,22 @@ function contract(backend: () => StoreBackend) {
     expect(store.claimDueMail(100, 10)).to.deep.equal([]);
   });
 
+  it("claims due mail and mail whose sender's lease ran out together, soonest due first, never more than the limit", () => {
+    const store = open();
+    const mail = (ref: string) => ({ purpose: "claim", ref, recipient: `${ref}@example.org`, subject: "s", text: "t" });
+    store.enqueueMail([mail("due-at-100")], 100);
+    store.enqueueMail([mail("due-at-105")], 105);
+    store.enqueueMail([mail("due-at-110")], 110);
+    store.enqueueMail([mail("not-yet-due")], 500);
+    store.enqueueMail([mail("at-102"), mail("held-by-live")], 102);
+    expect(store.claimDueMail(200, 2, { owner: "dead", seconds: 10 }).map((m) => m.ref)).to.deep.equal(["due-at-100", "at-102"]);
+    expect(store.claimDueMail(200, 1, { owner: "live", seconds: 1000 }).map((m) => m.ref)).to.deep.equal(["held-by-live"]);
+    // At 250 "dead"'s lease (until 210) has run out, "live"'s (until 1200) has not.
+    expect(store.claimDueMail(250, 3, { owner: "next", seconds: 10 }).map((m) => m.ref)).to.deep.equal(["due-at-100", "at-102", "due-at-105"]);
+    expect(store.claimDueMail(250, 3, { owner: "next", seconds: 10 }).map((m) => m.ref)).to.deep.equal(["due-at-110"]);
+    expect(store.claimDueMail(250, 3, { owner: "next", seconds: 10 })).to.deep.equal([]);
+  });
+
   it("keeps bytes exactly (BLOB/BYTEA) and counts states through the triggers", () => {
     const store = open();
     store.insertIssuer(issuer);
@@ -265,6 +281,21 @@ describe("store contract on SQLite", () => {
     const store = new SqliteStore(path.join(dir, "pragmas.sqlite"));
     expect((store.db as Database.Database).pragma("journal_mode", { simple: true })).to.equal("wal");
     expect((store.db as Database.Database).pragma("foreign_keys", { simple: true })).to.equal(1);
+    store.close();
+  });
+
+  it("claims pending mail in index order: a claim never sorts the whole queue (an award queues 50,000 at once)", () => {
+    const store = new SqliteStore(path.join(dir, "mail-plan.sqlite"));
+    const db = store.db as Database.Database;
+    const texts: string[] = [];
+    const prepare = db.prepare.bind(db);
+    db.prepare = ((sql: string) => (texts.push(sql), prepare(sql))) as typeof db.prepare;
+    store.claimDueMail(100, 16, { owner: "a", seconds: 30 });
+    db.prepare = prepare;
+    const plans = texts.filter((sql) => /^\s*SELECT/i.test(sql)).map((sql) => ({ sql, plan: (prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...sql.split("?").slice(1).map(() => 1)) as { detail: string }[]).map((r) => r.detail).join("; ") }));
+    const pending = plans.filter(({ sql }) => sql.includes("state = 'pending'"));
+    expect(pending, "one query reads the pending mail").to.have.length(1);
+    expect(pending[0]!.plan).to.match(/USING INDEX mail_outbox_due/).and.not.match(/TEMP B-TREE|MULTI-INDEX OR/);
     store.close();
   });
 });

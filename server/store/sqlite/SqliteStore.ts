@@ -19,6 +19,7 @@ import type { LeaseStore } from "../LeaseStore";
 import { SqliteLeaseStore } from "./sqliteLeaseStore";
 import { SqliteStackingStore } from "../stacking/sqliteStackingStore";
 import { PreparedStatements } from "./preparedStatements";
+import { claimableOutboxRows, type OutboxTable } from "./outboxClaims";
 import { DERIVED_COLUMNS, DERIVED_JOINS, DerivedDocuments } from "./derivedDocuments";
 import { systemClock, type Clock } from "../../clock";
 import type { LearnerStore } from "../LearnerStore";
@@ -642,15 +643,7 @@ export class SqliteStore implements Store {
 
   claimDueMail(now: number, limit: number, lease?: OutboxLease): MailRecord[] {
     return this.transaction(() => {
-      const rows = (
-        lease
-          ? // Due pending rows, and rows whose sender's lease ran out (it was killed mid-send).
-            this.statements.get(
-              `SELECT * FROM mail_outbox WHERE (state = 'pending' AND next_attempt_at <= ?) OR (state = 'sending' AND lease_expires_at <= ?)
-               ORDER BY next_attempt_at, id LIMIT ?`,
-            ).all(now, now, limit)
-          : this.statements.get("SELECT * FROM mail_outbox WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?").all(now, limit)
-      ) as Row[];
+      const rows = claimableOutboxRows((sql) => this.statements.get(sql), MAIL_OUTBOX, now, limit, lease !== undefined);
       const claim = lease
         ? this.statements.get(
             `UPDATE mail_outbox SET state = 'sending', attempts = attempts + 1, lease_owner = ?, lease_expires_at = ?
@@ -830,6 +823,9 @@ function chainTxFrom(r: Row | undefined): ChainTxRecord | undefined {
     operator: (r.operator as string | null) ?? null,
   };
 }
+
+/** Mail is claimed soonest-due first, then in the order it was queued. */
+const MAIL_OUTBOX: OutboxTable = { name: "mail_outbox", orderBy: ["next_attempt_at", "id"] };
 
 function mailFrom(r: Row | undefined): MailRecord | undefined {
   if (!r) return undefined;

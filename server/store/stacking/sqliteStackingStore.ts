@@ -11,6 +11,7 @@ import type {
   WebhookRecord,
 } from "../StackingStore";
 import { PreparedStatements } from "../sqlite/preparedStatements";
+import { claimableOutboxRows, type OutboxTable } from "../sqlite/outboxClaims";
 
 type Row = Record<string, unknown>;
 
@@ -58,6 +59,9 @@ const eventFrom = (r: Row): WebhookEventRecord => ({
   createdAt: r.created_at as number,
   sentAt: (r.sent_at as number | null) ?? null,
 });
+
+/** Webhook events are delivered in the order they were raised. */
+const WEBHOOK_OUTBOX: OutboxTable = { name: "webhook_outbox", orderBy: ["id"] };
 
 export class SqliteStackingStore implements StackingStore {
   private readonly statements: PreparedStatements;
@@ -237,9 +241,7 @@ export class SqliteStackingStore implements StackingStore {
     return this.db.transaction(() => {
       if (lease) {
         // Due pending events, and events whose sender's lease ran out (it was killed mid-delivery).
-        const rows = this.q(
-          "SELECT * FROM webhook_outbox WHERE (state = 'pending' AND next_attempt_at <= ?) OR (state = 'sending' AND lease_expires_at <= ?) ORDER BY id LIMIT ?",
-        ).all(now, now, limit) as Row[];
+        const rows = claimableOutboxRows((sql) => this.q(sql), WEBHOOK_OUTBOX, now, limit, true);
         const claim = this.q(
           `UPDATE webhook_outbox SET state = 'sending', attempts = attempts + 1, lease_owner = ?, lease_expires_at = ?
            WHERE id = ? AND (state = 'pending' OR (state = 'sending' AND lease_expires_at <= ?))`,
@@ -248,7 +250,7 @@ export class SqliteStackingStore implements StackingStore {
           .filter((r) => claim.run(lease.owner, now + lease.seconds, r.id, now).changes === 1)
           .map((r) => ({ ...eventFrom(r), state: "sending" as const, attempts: (r.attempts as number) + 1 }));
       }
-      const rows = this.q("SELECT * FROM webhook_outbox WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY id LIMIT ?").all(now, limit) as Row[];
+      const rows = claimableOutboxRows((sql) => this.q(sql), WEBHOOK_OUTBOX, now, limit, false);
       const claim = this.q("UPDATE webhook_outbox SET state = 'sending', attempts = attempts + 1 WHERE id = ? AND state = 'pending'");
       return rows.filter((r) => claim.run(r.id).changes === 1).map((r) => ({ ...eventFrom(r), state: "sending" as const, attempts: (r.attempts as number) + 1 }));
     }).immediate();
