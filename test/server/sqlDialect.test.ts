@@ -37,6 +37,13 @@ describe("SQL dialect translation for PostgreSQL", () => {
     expect(translateStatement("SELECT 1 WHERE a ILIKE ?")).to.equal("SELECT 1 WHERE a ILIKE $1");
   });
 
+  it("compares in byte order on both: COLLATE BINARY becomes COLLATE \"C\" in statements and migrations, never inside strings", () => {
+    expect(translateStatement("SELECT 1 FROM m WHERE m.ref COLLATE BINARY >= ? || '#' AND note = 'COLLATE BINARY'")).to.equal(
+      "SELECT 1 FROM m WHERE m.ref COLLATE \"C\" >= $1 || '#' AND note = 'COLLATE BINARY'",
+    );
+    expect(translateDdl("CREATE INDEX i ON t (a, b collate binary);")).to.equal('CREATE INDEX i ON t (a, b COLLATE "C");');
+  });
+
   it("refuses what has no faithful translation, naming the portable form", () => {
     expect(() => translateStatement("INSERT OR REPLACE INTO t (a) VALUES (?)")).to.throw(SqlDialectError, /ON CONFLICT \(…\) DO UPDATE/);
     expect(() => translateStatement("REPLACE INTO t (a) VALUES (?)")).to.throw(SqlDialectError, /ON CONFLICT/);
@@ -84,7 +91,7 @@ INSERT INTO kv (k, v) VALUES ('a', 1) ON CONFLICT DO NOTHING;`);
     const migrations = readMigrations();
     const replacements = postgresReplacements();
     for (const version of replacements.keys()) expect(migrations.map((m) => m.version), `postgres/${version} replaces a migration`).to.include(version);
-    expect([...replacements.keys()].sort((a, b) => a - b)).to.deep.equal([1, 10, 30, 51, 60, 100, 101, 150]);
+    expect([...replacements.keys()].sort((a, b) => a - b)).to.deep.equal([1, 10, 30, 51, 60, 100, 101, 150, 154]);
     for (const m of migrations) expect(postgresSql(m, replacements), `${m.version}_${m.name}`).to.be.a("string").and.not.equal("");
   });
 });

@@ -182,6 +182,27 @@ function contract(backend: () => StoreBackend) {
     expect(store.claimDueMail(100, 10)).to.deep.equal([]);
   });
 
+  it("lists an issuer's credentials newest first, each with its own latest claim mail and console reminders (never another id's: other case, or an _ in it)", () => {
+    const store = open();
+    store.insertIssuer(issuer);
+    const ids = ["urn:uuid:abc", "urn:uuid:a_c", "urn:uuid:ABC"];
+    store.insertCredentials(issuer.id, ids.map((id, i) => ({ ...credential(i), id, recipientEmail: `l${i}@example.org` })), 5, () => "batch-1");
+    const mail = (purpose: string, ref: string, i: number) => ({ purpose, ref, recipient: `l${i}@example.org`, subject: "s", text: "t" });
+    store.enqueueMail(ids.map((id, i) => mail("claim", id, i)), 10);
+    // abc: the automatic reminder (ref = its id, not a delivery yet) and two console reminders.
+    store.enqueueMail([mail("claim-reminder", "urn:uuid:abc", 0), mail("claim-reminder", "urn:uuid:abc#1", 0), mail("claim-reminder", "urn:uuid:abc#2", 0)], 20);
+    store.db.prepare("UPDATE mail_outbox SET state = 'sent' WHERE purpose = 'claim'").run();
+    store.db.prepare("UPDATE mail_outbox SET state = 'failed', bounced = 1 WHERE ref = ?").run("urn:uuid:abc#2");
+    const { rows, total } = store.console.listIssuerCredentials(issuer.id, { limit: 10, offset: 0 });
+    expect(total).to.equal(3);
+    expect(rows.map((r) => [r.id, r.reminders, r.claim])).to.deep.equal([
+      ["urn:uuid:ABC", 0, "sent"],
+      ["urn:uuid:a_c", 0, "sent"],
+      ["urn:uuid:abc", 2, "bounced"], // its latest claim mail is console reminder #2
+    ]);
+    expect(store.console.listIssuerCredentials(issuer.id, { limit: 1, offset: 1 }).rows.map((r) => r.id)).to.deep.equal(["urn:uuid:a_c"]);
+  });
+
   it("claims due mail and mail whose sender's lease ran out together, soonest due first, never more than the limit", () => {
     const store = open();
     const mail = (ref: string) => ({ purpose: "claim", ref, recipient: `${ref}@example.org`, subject: "s", text: "t" });
@@ -296,6 +317,21 @@ describe("store contract on SQLite", () => {
     const pending = plans.filter(({ sql }) => sql.includes("state = 'pending'"));
     expect(pending, "one query reads the pending mail").to.have.length(1);
     expect(pending[0]!.plan).to.match(/USING INDEX mail_outbox_due/).and.not.match(/TEMP B-TREE|MULTI-INDEX OR/);
+    store.close();
+  });
+
+  it("reads a console page of credentials through indexes: no sort of the issuer's credentials, no scan of the outbox (a semester has a million)", () => {
+    const store = new SqliteStore(path.join(dir, "console-plan.sqlite"));
+    const db = store.db as Database.Database;
+    const texts: string[] = [];
+    const prepare = db.prepare.bind(db);
+    db.prepare = ((sql: string) => (texts.push(sql), prepare(sql))) as typeof db.prepare;
+    store.console.listIssuerCredentials(issuer.id, { limit: 50, offset: 0 });
+    db.prepare = prepare;
+    const page = texts.find((sql) => sql.includes("mail_outbox"));
+    expect(page, "the page's query").to.be.a("string");
+    const plan = (prepare(`EXPLAIN QUERY PLAN ${page!}`).all(...page!.split("?").slice(1).map(() => 1)) as { detail: string }[]).map((r) => r.detail);
+    expect(plan.filter((detail) => /^SCAN|TEMP B-TREE|MULTI-INDEX OR/.test(detail)), plan.join("; ")).to.deep.equal([]);
     store.close();
   });
 });

@@ -67,18 +67,30 @@ const JOB_SELECT = `SELECT j.*,
   FROM console_award_jobs j`;
 
 /**
+ * A console reminder of credential c: ref "<c.id>#<n>", i.e. every ref from "<c.id>#" up to
+ * "<c.id>$" ('$' follows '#') in byte order (COLLATE BINARY; "C" on PostgreSQL). A range the
+ * (purpose, ref) index answers: `LIKE c.id || '#%'` read every claim reminder of every credential
+ * for each row listed (a million with a million-credential semester), and took '_' in an id as
+ * a wildcard.
+ */
+const CONSOLE_REMINDER_OF_C = "m.ref COLLATE BINARY >= c.id || '#' AND m.ref COLLATE BINARY < c.id || '$'";
+
+/**
  * The claim state of one credential, from the learner's decision first, then the link's first
  * opening, then the delivery of the latest claim mail (the first one, or a console reminder:
  * ref "<credential id>#n"; the automatic reminder, still due later, is not a delivery yet).
  */
-const LATEST_CLAIM_MAIL = `FROM mail_outbox m WHERE (m.purpose = 'claim' AND m.ref = c.id) OR (m.purpose = 'claim-reminder' AND m.ref LIKE c.id || '#%') ORDER BY m.id DESC LIMIT 1`;
+const LATEST_CLAIM_MAIL =
+  "FROM mail_outbox m WHERE m.id IN (" +
+  "(SELECT MAX(m.id) FROM mail_outbox m WHERE m.purpose = 'claim' AND m.ref = c.id), " +
+  `(SELECT MAX(m.id) FROM mail_outbox m WHERE m.purpose = 'claim-reminder' AND ${CONSOLE_REMINDER_OF_C})) ORDER BY m.id DESC LIMIT 1`;
 const CREDENTIAL_SELECT = `SELECT c.id, c.achievement_id, a.name AS achievement_name, c.recipient_name, c.recipient_email, c.state,
   c.revoked, c.suspended, c.batch_id, c.created_at,
   (SELECT group_concat(state) FROM learner_claims lc WHERE lc.credential_id = c.id) AS claim_states,
   (SELECT MIN(lc.opened_at) FROM learner_claims lc WHERE lc.credential_id = c.id) AS opened_at,
   (SELECT m.state ${LATEST_CLAIM_MAIL}) AS mail_state,
   (SELECT m.bounced ${LATEST_CLAIM_MAIL}) AS mail_bounced,
-  (SELECT COUNT(*) FROM mail_outbox m WHERE m.purpose = 'claim-reminder' AND m.ref LIKE c.id || '#%') AS reminders
+  (SELECT COUNT(*) FROM mail_outbox m WHERE m.purpose = 'claim-reminder' AND ${CONSOLE_REMINDER_OF_C}) AS reminders
   FROM credentials c LEFT JOIN achievements a ON a.id = c.achievement_id`;
 
 function claimView(row: Row): ClaimView {

@@ -3,8 +3,9 @@
  *  * statements (translateStatement): `?` → `$1, $2, …` (never inside a string literal, a
  *    quoted name or a comment); `INSERT OR IGNORE INTO …` → `INSERT INTO … ON CONFLICT DO
  *    NOTHING`; IFNULL → COALESCE; group_concat(x) → string_agg(x, ','); LIKE → ILIKE
- *    (SQLite's LIKE ignores ASCII case); an alias in camelCase (`AS dueAfter`) is quoted, since
- *    PostgreSQL folds unquoted names to lower case. SQL with no faithful translation (`INSERT OR
+ *    (SQLite's LIKE ignores ASCII case); COLLATE BINARY → COLLATE "C" (byte order, in
+ *    migrations too); an alias in camelCase (`AS dueAfter`) is quoted, since PostgreSQL folds
+ *    unquoted names to lower case. SQL with no faithful translation (`INSERT OR
  *    REPLACE`) is refused with the portable form to use. `rowid` is left as it is: the tables
  *    whose insertion order a store reads get a real `rowid` column on PostgreSQL (the
  *    migrations/postgres/ versions of 030, 051, 101, 150); new SQL orders by its own columns.
@@ -64,6 +65,8 @@ export class SqlDialectError extends Error {
   override name = "SqlDialectError";
 }
 
+/** SQLite's byte-order collation; PostgreSQL's is "C" (its default follows the database's locale). */
+const COLLATE_BINARY = /\bCOLLATE\s+BINARY\b/gi;
 const CAMEL_ALIAS = /\bAS\s+([a-z_][a-z0-9_]*[A-Z][A-Za-z0-9_]*)\b/g;
 
 /** One statement (with `?` placeholders) for PostgreSQL. */
@@ -86,6 +89,7 @@ export function translateStatement(sql: string): string {
     // SQLite's LIKE ignores ASCII case; PostgreSQL's ILIKE is the same comparison.
     text = text.replace(/\bLIKE\b/gi, (m, offset: number, all: string) => (/\bI$/i.test(all.slice(0, offset)) ? m : "ILIKE"));
     text = text.replace(CAMEL_ALIAS, (_m, alias: string) => `AS "${alias}"`);
+    text = text.replace(COLLATE_BINARY, 'COLLATE "C"');
     return text.replace(/\?/g, () => `$${++n}`);
   });
   let out = parts.join("").trim().replace(/;\s*$/, "");
@@ -135,6 +139,7 @@ export function translateDdl(script: string): string {
             .replace(/\bINTEGER\b/gi, "BIGINT")
             .replace(/\bBLOB\b/gi, "BYTEA")
             .replace(/\bREAL\b/gi, "DOUBLE PRECISION")
+            .replace(COLLATE_BINARY, 'COLLATE "C"')
             .replace(/\)\s*WITHOUT\s+ROWID\s*$/i, ")");
         })
         .join("");
