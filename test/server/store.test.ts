@@ -305,34 +305,35 @@ describe("store contract on SQLite", () => {
     store.close();
   });
 
-  it("claims pending mail in index order: a claim never sorts the whole queue (an award queues 50,000 at once)", () => {
-    const store = new SqliteStore(path.join(dir, "mail-plan.sqlite"));
+  /** The query plan of every statement `run` prepares on a fresh file store (SQLite's EXPLAIN QUERY PLAN, one line per step). */
+  function plansOf(name: string, run: (store: SqliteStore) => void): { sql: string; plan: string[] }[] {
+    const store = new SqliteStore(path.join(dir, name));
     const db = store.db as Database.Database;
     const texts: string[] = [];
     const prepare = db.prepare.bind(db);
     db.prepare = ((sql: string) => (texts.push(sql), prepare(sql))) as typeof db.prepare;
-    store.claimDueMail(100, 16, { owner: "a", seconds: 30 });
-    db.prepare = prepare;
-    const plans = texts.filter((sql) => /^\s*SELECT/i.test(sql)).map((sql) => ({ sql, plan: (prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...sql.split("?").slice(1).map(() => 1)) as { detail: string }[]).map((r) => r.detail).join("; ") }));
-    const pending = plans.filter(({ sql }) => sql.includes("state = 'pending'"));
-    expect(pending, "one query reads the pending mail").to.have.length(1);
-    expect(pending[0]!.plan).to.match(/USING INDEX mail_outbox_due/).and.not.match(/TEMP B-TREE|MULTI-INDEX OR/);
+    try {
+      run(store);
+    } finally {
+      db.prepare = prepare;
+    }
+    const plans = texts.map((sql) => ({ sql, plan: (prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...sql.split("?").slice(1).map(() => 1)) as { detail: string }[]).map((r) => r.detail) }));
     store.close();
+    return plans;
+  }
+
+  it("claims pending mail in index order: a claim never sorts the whole queue (an award queues 50,000 at once)", () => {
+    const plans = plansOf("mail-plan.sqlite", (store) => store.claimDueMail(100, 16, { owner: "a", seconds: 30 }));
+    const pending = plans.filter(({ sql }) => /^\s*SELECT/i.test(sql) && sql.includes("state = 'pending'"));
+    expect(pending, "one query reads the pending mail").to.have.length(1);
+    expect(pending[0]!.plan.join("; ")).to.match(/USING INDEX mail_outbox_due/).and.not.match(/TEMP B-TREE|MULTI-INDEX OR/);
   });
 
   it("reads a console page of credentials through indexes: no sort of the issuer's credentials, no scan of the outbox (a semester has a million)", () => {
-    const store = new SqliteStore(path.join(dir, "console-plan.sqlite"));
-    const db = store.db as Database.Database;
-    const texts: string[] = [];
-    const prepare = db.prepare.bind(db);
-    db.prepare = ((sql: string) => (texts.push(sql), prepare(sql))) as typeof db.prepare;
-    store.console.listIssuerCredentials(issuer.id, { limit: 50, offset: 0 });
-    db.prepare = prepare;
-    const page = texts.find((sql) => sql.includes("mail_outbox"));
-    expect(page, "the page's query").to.be.a("string");
-    const plan = (prepare(`EXPLAIN QUERY PLAN ${page!}`).all(...page!.split("?").slice(1).map(() => 1)) as { detail: string }[]).map((r) => r.detail);
-    expect(plan.filter((detail) => /^SCAN|TEMP B-TREE|MULTI-INDEX OR/.test(detail)), plan.join("; ")).to.deep.equal([]);
-    store.close();
+    const plans = plansOf("console-plan.sqlite", (store) => store.console.listIssuerCredentials(issuer.id, { limit: 50, offset: 0 }));
+    const page = plans.find(({ sql }) => sql.includes("mail_outbox"));
+    expect(page, "the page's query").to.not.equal(undefined);
+    expect(page!.plan.filter((detail) => /^SCAN|TEMP B-TREE|MULTI-INDEX OR/.test(detail)), page!.plan.join("; ")).to.deep.equal([]);
   });
 });
 
