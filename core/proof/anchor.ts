@@ -86,9 +86,10 @@ export function createAnchorProof(data: Omit<AnchorProofData, "format"> & { form
   };
 }
 
-/** `eip155:<chainId>:<checksummed registry>`, the registry as a CAIP-10 account id. */
+/** Checksummed verification methods already made (a bundle names a registry or two a thousand times). */
 const verificationMethods = new Map<string, string>();
 
+/** `eip155:<chainId>:<checksummed registry>`, the registry as a CAIP-10 account id. */
 export function anchorVerificationMethod(chainId: number, registry: Address): string {
   // A bundle names a registry or two a thousand times: its checksum (a keccak) is made once.
   const key = `${chainId}:${registry}`;

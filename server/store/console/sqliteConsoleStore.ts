@@ -79,19 +79,22 @@ const CONSOLE_REMINDER_OF_C = "m.ref COLLATE BINARY >= c.id || '#' AND m.ref COL
  * The claim state of one credential, from the learner's decision first, then the link's first
  * opening, then the delivery of the latest claim mail (the first one, or a console reminder:
  * ref "<credential id>#n"; the automatic reminder, still due later, is not a delivery yet).
+ * Its id: the latest of each kind through its index, then the later of the two; the row is
+ * joined once for both of its columns the page shows.
  */
-const LATEST_CLAIM_MAIL =
-  "FROM mail_outbox m WHERE m.id IN (" +
+const LATEST_CLAIM_MAIL_ID =
+  "(SELECT m.id FROM mail_outbox m WHERE m.id IN (" +
   "(SELECT MAX(m.id) FROM mail_outbox m WHERE m.purpose = 'claim' AND m.ref = c.id), " +
-  `(SELECT MAX(m.id) FROM mail_outbox m WHERE m.purpose = 'claim-reminder' AND ${CONSOLE_REMINDER_OF_C})) ORDER BY m.id DESC LIMIT 1`;
+  `(SELECT MAX(m.id) FROM mail_outbox m WHERE m.purpose = 'claim-reminder' AND ${CONSOLE_REMINDER_OF_C})) ORDER BY m.id DESC LIMIT 1)`;
 const CREDENTIAL_SELECT = `SELECT c.id, c.achievement_id, a.name AS achievement_name, c.recipient_name, c.recipient_email, c.state,
   c.revoked, c.suspended, c.batch_id, c.created_at,
   (SELECT group_concat(state) FROM learner_claims lc WHERE lc.credential_id = c.id) AS claim_states,
   (SELECT MIN(lc.opened_at) FROM learner_claims lc WHERE lc.credential_id = c.id) AS opened_at,
-  (SELECT m.state ${LATEST_CLAIM_MAIL}) AS mail_state,
-  (SELECT m.bounced ${LATEST_CLAIM_MAIL}) AS mail_bounced,
+  lm.state AS mail_state,
+  lm.bounced AS mail_bounced,
   (SELECT COUNT(*) FROM mail_outbox m WHERE m.purpose = 'claim-reminder' AND ${CONSOLE_REMINDER_OF_C}) AS reminders
-  FROM credentials c LEFT JOIN achievements a ON a.id = c.achievement_id`;
+  FROM credentials c LEFT JOIN achievements a ON a.id = c.achievement_id
+  LEFT JOIN mail_outbox lm ON lm.id = ${LATEST_CLAIM_MAIL_ID}`;
 
 function claimView(row: Row): ClaimView {
   const states = String(row.claim_states ?? "").split(",");
