@@ -31,7 +31,7 @@ import { FUZZ_ROWS, runFuzzer } from "./fuzzer";
 import { LOAD_ROWS, runLoad } from "./loadGenerator";
 import { WALLET_ROWS, runWalletAttacks } from "./walletAttacks";
 import { seededRandom } from "./random";
-import { CLUSTER_ROWS, clusterRows, runClusterScenario, type ClusterFigures } from "./clusterScenario";
+import { clusterRowNames, clusterRows, runClusterScenario, type ClusterFigures } from "./clusterScenario";
 import { startTestPostgres } from "../lib/postgres";
 
 const REPO_ROOT = path.resolve(__dirname, "..", "..");
@@ -104,7 +104,7 @@ export async function runSuite(options: SuiteOptions): Promise<Row[]> {
     cluster: () =>
       phase(
         "cluster",
-        CLUSTER_ROWS,
+        clusterRowNames(options.clusterDb ?? "sqlite"),
         async () => {
           // A kill every few seconds whatever the size: a larger run gets more of them.
           const kills = Math.max(p.clusterKills, Math.round(p.clusterSize / 5000));
@@ -115,7 +115,7 @@ export async function runSuite(options: SuiteOptions): Promise<Row[]> {
           );
           options.clusterFigures = figures;
           log(`cluster figures: ${JSON.stringify(figures)}`);
-          return clusterRows(figures, scenario);
+          return clusterRows(figures, { ...scenario, database: options.clusterDb ?? "sqlite" });
         },
         log,
       ),
@@ -230,30 +230,60 @@ async function main(): Promise<void> {
       "  sign-in and magic-link medians for a known and an unknown email.",
       "",
     ].join("\n");
-    fs.writeFileSync(path.join(REPO_ROOT, "RELIABILITY.md"), doc);
+    // The cluster sections are other runs' (`--only=cluster --size=…`): kept as they were.
+    const file = path.join(REPO_ROOT, "RELIABILITY.md");
+    const kept = fs.existsSync(file) ? clusterSectionsIn(fs.readFileSync(file, "utf8")) : [];
+    fs.writeFileSync(file, [doc, ...kept.map((section) => `${section}\n`)].join("\n"));
     log("wrote RELIABILITY.md");
   }
   if (!quick && suite.clusterFigures) {
-    writeClusterSection(rows.filter((r) => r.name.startsWith("cluster:")), suite.clusterFigures, { seed, minutes, startedAt });
+    writeClusterSection(rows.filter((r) => r.name.startsWith("cluster:")), suite.clusterFigures, { seed, minutes, startedAt, database: db });
     log("wrote the cluster section of RELIABILITY.md");
   }
   process.exitCode = allPass(rows) ? 0 : 1;
 }
 
-const CLUSTER_BEGIN = "<!-- cluster-faults:begin -->";
-const CLUSTER_END = "<!-- cluster-faults:end -->";
+/** RELIABILITY.md keeps one cluster section per database, each between its own markers. */
+function clusterMarkers(database: "sqlite" | "postgres"): { begin: string; end: string } {
+  const name = database === "sqlite" ? "cluster-faults" : "cluster-faults-postgres";
+  return { begin: `<!-- ${name}:begin -->`, end: `<!-- ${name}:end -->` };
+}
 
-/** RELIABILITY.md's cluster section, replaced in place (the rest of the file is the full run's). */
-function writeClusterSection(rows: Row[], f: ClusterFigures, run: { seed: number; minutes: string; startedAt: Date }): void {
+/** The cluster sections (markers included) a RELIABILITY.md holds: SQLite's, then PostgreSQL's. */
+export function clusterSectionsIn(text: string): string[] {
+  const sections: string[] = [];
+  for (const database of ["sqlite", "postgres"] as const) {
+    const { begin, end } = clusterMarkers(database);
+    const from = text.indexOf(begin);
+    const to = text.indexOf(end, from);
+    if (from >= 0 && to > from) sections.push(text.slice(from, to + end.length));
+  }
+  return sections;
+}
+
+/** RELIABILITY.md's cluster section for this database, replaced in place (the rest of the file is the other runs'). */
+function writeClusterSection(rows: Row[], f: ClusterFigures, run: { seed: number; minutes: string; startedAt: Date; database: "sqlite" | "postgres" }): void {
   const file = path.join(REPO_ROOT, "RELIABILITY.md");
+  const { begin, end: endMarker } = clusterMarkers(run.database);
+  const onPostgres = run.database === "postgres";
+  const command = `npm run test:faults -- --only=cluster --size=${f.accepted >= 1000 ? f.accepted : "N"}${onPostgres ? " --db=postgres" : ""}`;
   const section = [
-    CLUSTER_BEGIN,
-    "## Several instances (cluster scenario)",
+    begin,
+    `## Several instances (cluster scenario)${onPostgres ? " on PostgreSQL" : ""}`,
     "",
-    `\`npm run test:faults -- --only=cluster --size=${f.accepted >= 1000 ? f.accepted : "N"}\` (scripts/faults/clusterScenario.ts): ${f.instances} server processes on one SQLite file`,
-    "(WAL) and one anvil chain, each anchoring with its own operator key; awards spread round-robin over them; SIGKILL of a",
-    "random instance every 2-5 s (one that holds a batch between sealing and confirmation when there is one), restarted",
-    "a moment later. LEASE_SECONDS=5, two confirmations, a block a second.",
+    onPostgres
+      ? `\`${command}\` (scripts/faults/clusterScenario.ts): ${f.instances} server processes on one PostgreSQL database (a throwaway`
+      : `\`${command}\` (scripts/faults/clusterScenario.ts): ${f.instances} server processes on one SQLite file`,
+    onPostgres
+      ? "server started by scripts/lib/postgres.ts, DATABASE_URL) and one anvil chain, each anchoring with its own operator key;"
+      : "(WAL) and one anvil chain, each anchoring with its own operator key; awards spread round-robin over them; SIGKILL of a",
+    onPostgres
+      ? "awards spread round-robin over them; SIGKILL of a random instance every 2-5 s (one that holds a batch between sealing"
+      : "random instance every 2-5 s (one that holds a batch between sealing and confirmation when there is one), restarted",
+    onPostgres
+      ? "and confirmation when there is one), restarted a moment later; the PostgreSQL server itself restarted once, right after"
+      : "a moment later. LEASE_SECONDS=5, two confirmations, a block a second.",
+    ...(onPostgres ? ["the first kill (every instance's connections cut). LEASE_SECONDS=5, two confirmations, a block a second."] : []),
     "",
     `- date: ${run.startedAt.toISOString()} (${run.minutes} min for the run, ${f.seconds} s for the scenario)`,
     `- commit: ${commitDescription()}; machine: ${machineDescription()}`,
@@ -265,13 +295,13 @@ function writeClusterSection(rows: Row[], f: ClusterFigures, run: { seed: number
     "the transport are delivered twice with the same Message-ID (the outbox folder keeps one file per Message-ID; an SMTP",
     "receiver may or may not drop the repeat): at-least-once across a kill, never twice between live instances. The",
     "duplicates column counts distinct messages per recipient.",
-    CLUSTER_END,
+    endMarker,
     "",
   ].join("\n");
   const before = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "# RELIABILITY\n\n";
-  const start = before.indexOf(CLUSTER_BEGIN);
-  const end = before.indexOf(CLUSTER_END);
-  const next = start >= 0 && end > start ? `${before.slice(0, start)}${section}${before.slice(end + CLUSTER_END.length + 1)}` : `${before.trimEnd()}\n\n${section}`;
+  const start = before.indexOf(begin);
+  const end = before.indexOf(endMarker);
+  const next = start >= 0 && end > start ? `${before.slice(0, start)}${section}${before.slice(end + endMarker.length + 1)}` : `${before.trimEnd()}\n\n${section}`;
   fs.writeFileSync(file, next);
 }
 

@@ -77,6 +77,10 @@ export class ClusterInstance {
   /** Started and answering (set once /healthz answered, cleared by a kill). */
   ready = false;
 
+  /** Times this instance's process ended without `kill` asking it to (a crash, or giving up on its database). */
+  exitsUnasked = 0;
+  private killAsked = false;
+
   get running(): boolean {
     return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
   }
@@ -106,7 +110,13 @@ export class ClusterInstance {
     });
     this.child = child;
     this.starts++;
-    this.exitedPromise = new Promise((resolve) => child.once("exit", () => resolve()));
+    this.killAsked = false;
+    this.exitedPromise = new Promise((resolve) =>
+      child.once("exit", () => {
+        if (!this.killAsked) this.exitsUnasked++;
+        resolve();
+      }),
+    );
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       if (!this.running) throw new Error(`${this.instanceId} exited while starting; log tail:\n${this.logTail()}`);
@@ -126,6 +136,7 @@ export class ClusterInstance {
   async kill(signal: NodeJS.Signals = "SIGKILL"): Promise<void> {
     this.ready = false;
     if (!this.running || !this.child?.pid) return;
+    this.killAsked = true;
     try {
       process.kill(-this.child.pid, signal);
     } catch {

@@ -9,6 +9,18 @@ import { expect } from "chai";
 import { allPass, notMeasured, renderTable, row } from "../../scripts/faults/table";
 import { countOutbox, mailPurpose } from "../../scripts/faults/workload";
 import { seededRandom } from "../../scripts/faults/random";
+import { CLUSTER_DATABASE_RESTART_ROW, CLUSTER_ROWS, clusterRows, type ClusterFigures } from "../../scripts/faults/clusterScenario";
+import { clusterSectionsIn } from "../../scripts/faults/index";
+
+/** A cluster run that met every target, for the rows' judgement to be checked one figure at a time. */
+function clusterRunThatPassed(overrides: Partial<ClusterFigures> = {}): ClusterFigures {
+  return {
+    instances: 3, seconds: 60, kills: 6, killsMidAnchoring: 2, databaseRestarts: 1, restartFailures: 0, exitsUnasked: 0, awardsRefused: 1,
+    accepted: 3000, anchored: 3000, lost: 0, rootsOnChain: 30, rootsTwice: 0, takeovers: 2, anchoringOperators: 3, unknownOperatorTxs: 0,
+    nonceCollisions: 0, revoked: 60, revokedOnChain: 60, mailOwed: 3000, mailSent: 3000, mailDuplicated: 0, mailResentSameId: 4,
+    ...overrides,
+  };
+}
 
 describe("fault suite harness", () => {
   it("fails a row that was not measured, and an empty table", () => {
@@ -54,5 +66,23 @@ describe("fault suite harness", () => {
     expect(first).to.deep.equal(Array.from({ length: 5 }, () => b()));
     expect(first.every((x) => x >= 0 && x < 1)).to.equal(true);
     expect(seededRandom(43)()).to.not.equal(first[0]);
+  });
+
+  it("adds the database-restart row to a PostgreSQL cluster run only, and fails it when an instance died on its own", () => {
+    const scenario = { kills: 6, instances: 3 };
+    expect(clusterRows(clusterRunThatPassed(), { ...scenario, database: "sqlite" }).map((r) => r.name)).to.deep.equal([...CLUSTER_ROWS]);
+    const onPostgres = clusterRows(clusterRunThatPassed(), { ...scenario, database: "postgres" });
+    expect(onPostgres.map((r) => r.name)).to.deep.equal([...CLUSTER_ROWS, CLUSTER_DATABASE_RESTART_ROW]);
+    expect(allPass(onPostgres)).to.equal(true);
+    const restartRow = (f: ClusterFigures) => clusterRows(f, { ...scenario, database: "postgres" }).find((r) => r.name === CLUSTER_DATABASE_RESTART_ROW)!;
+    expect(restartRow(clusterRunThatPassed({ exitsUnasked: 1 })).pass).to.equal(false);
+    expect(restartRow(clusterRunThatPassed({ databaseRestarts: 0 })).pass).to.equal(false);
+  });
+
+  it("finds each database's cluster section in RELIABILITY.md, so a full run keeps them", () => {
+    const sqlite = "<!-- cluster-faults:begin -->\n## Several instances\n| a |\n<!-- cluster-faults:end -->";
+    const postgres = "<!-- cluster-faults-postgres:begin -->\n## On PostgreSQL\n<!-- cluster-faults-postgres:end -->";
+    expect(clusterSectionsIn(`# RELIABILITY\n\ntable\n\n${postgres}\n\n${sqlite}\n`)).to.deep.equal([sqlite, postgres]);
+    expect(clusterSectionsIn("# RELIABILITY\n<!-- cluster-faults:begin -->\nno end")).to.deep.equal([]);
   });
 });
