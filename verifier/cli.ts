@@ -102,8 +102,9 @@ verify   checks every credential in the files (a credential, an array of them, a
          with one summary; --email checks each badge's hashed recipient against the
          applicant's email, --challenge/--domain whether the presentation answers your challenge.
          Signatures of a bundle of 200 credentials or more are checked on worker threads, one
-         per core, on a machine of 3 cores or more; --threads N uses N threads whatever the
-         size (0: all in this one). The verdicts are the same either way.
+         per core, on a machine of 3 cores or more (on two, a CLR envelope is checked on a
+         second thread beside the credentials it holds); --threads N uses N threads whatever
+         the size (0: all in this one). The verdicts are the same either way.
 --deep   checks a stacked badge with the component credentials it lists (OB 3.0 evidence with
          each component's id and digest): each is taken from the other files and --components,
          or fetched by its URL (safely; never --offline), verified, and compared with the

@@ -13,7 +13,8 @@ import { generateSigningKey } from "../../core/credential/keys";
 import { buildApplicationBundle } from "../../core/application/presentation";
 import { deployRegistryFixture } from "../core/chain/registryFixture";
 import { anchorBatch, registeredParty, signedBadge, type Credential } from "../core/verify/issuance";
-import { cliProofChecker, POOL_FROM_CREDENTIALS } from "../../verifier/proofChecker";
+import { cliProofChecker, envelopeThreadProofChecker, holdsCredentials, inThreadProofChecker, POOL_FROM_CREDENTIALS } from "../../verifier/proofChecker";
+import { startProofCheckThread } from "../../verifier/proofCheckThread";
 import { runCli, serveHardhatNetwork } from "./cliHarness";
 
 /** The report without the moments it was made (they differ between two runs, nothing else may). */
@@ -102,13 +103,19 @@ describe("credanchor verify on worker threads", function () {
     });
   }
 
-  it("keeps a small bundle (or any on two cores) in this thread and gives a large one the cores", async () => {
+  it("keeps a small bundle in this thread, gives a large one the cores, and on two cores a thread for envelopes", async () => {
     const small = cliProofChecker(POOL_FROM_CREDENTIALS - 1, { cores: 8 });
     expect(small.mode).to.equal("thread");
     await small.close();
+    const smallOnTwo = cliProofChecker(POOL_FROM_CREDENTIALS - 1, { cores: 2 });
+    expect(smallOnTwo.mode).to.equal("thread");
+    await smallOnTwo.close();
     const twoCores = cliProofChecker(1000, { cores: 2 });
-    expect(twoCores.mode).to.equal("thread");
+    expect(twoCores.mode).to.equal("thread+envelopes");
     await twoCores.close();
+    const oneCore = cliProofChecker(1000, { cores: 1 });
+    expect(oneCore.mode).to.equal("thread");
+    await oneCore.close();
     const fourCores = cliProofChecker(POOL_FROM_CREDENTIALS, { cores: 4 });
     expect(fourCores.mode).to.deep.equal({ workers: 4 });
     await fourCores.close();
@@ -119,5 +126,73 @@ describe("credanchor verify on worker threads", function () {
     expect(large.mode).to.deep.equal({ workers: 2 });
     await large.close();
     expect(() => cliProofChecker(10, { threads: -1 })).to.throw(RangeError);
+  });
+
+  it("checks a CLR envelope on the thread beside this one with exactly this thread's answers: genuine, tampered, forged signature", async () => {
+    const { credentials } = await loadFixture(fixture);
+    const key = generateSigningKey();
+    const clr = await buildApplicationBundle({
+      key,
+      holderName: "Ji-woo Kim",
+      name: "Application",
+      credentials: [credentials[0]!, credentials[4]!],
+      id: "urn:uuid:0d6c8f1e-1b7a-4c51-9a53-5a0c0f7f2f12",
+      validFrom: new Date(Date.now() - 60_000),
+      validUntil: new Date(Date.now() + 86_400_000),
+    });
+    const clrProofs = (Array.isArray(clr.proof) ? clr.proof : [clr.proof]) as Record<string, unknown>[];
+    // Tampered: a badge inside the envelope swapped for another after the wallet signed. Forged:
+    // the envelope's signature value taken from another document.
+    const tampered = { ...clr, credentialSubject: { ...(clr.credentialSubject as object), verifiableCredential: [credentials[0], credentials[1]] } };
+    const donor = ((credentials[1] as Record<string, unknown>).proof as Record<string, unknown>[])[0]!;
+    const forged = { ...clr, proof: clrProofs.map((p) => ({ ...p, proofValue: donor.proofValue })) };
+    expect(holdsCredentials(clr)).to.equal(true);
+    expect(holdsCredentials(credentials[0]!)).to.equal(false);
+
+    const here = inThreadProofChecker();
+    const beside = envelopeThreadProofChecker();
+    try {
+      const documents = [clr, tampered, forged, credentials[0]!, credentials[2]!];
+      const expected = await Promise.all(documents.map((document) => here.check(document)));
+      const answered = await Promise.all(documents.map((document) => beside.check(document)));
+      expect(answered).to.deep.equal(expected);
+      expect(expected.map((check) => check.proofs.every((proof) => proof.verified))).to.deep.equal([true, false, false, true, false]);
+    } finally {
+      await beside.close();
+    }
+    // And the answers came from the thread, not from a fallback to this one.
+    const thread = startProofCheckThread();
+    try {
+      const noFallback = () => Promise.reject(new Error("answered in this thread"));
+      expect(await Promise.all([clr, tampered].map((document) => thread.check(document, noFallback)))).to.deep.equal(await Promise.all([clr, tampered].map((d) => here.check(d))));
+    } finally {
+      await thread.close();
+    }
+  });
+
+  it("checks in this thread whatever the envelope thread could not: a thread that fails to load, or one stopped while it held a check", async () => {
+    const broken = path.join(dir, "broken-worker.js");
+    fs.writeFileSync(broken, "throw new Error('this worker never loads');\n");
+    const thread = startProofCheckThread(broken);
+    const here = inThreadProofChecker();
+    const { credentials } = await loadFixture(fixture);
+    try {
+      // Asked before the thread failed, and after: both answered here, with this thread's verdict.
+      const early = thread.check(credentials[0]!, here.check);
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      const late = thread.check(credentials[2]!, here.check);
+      expect(await early).to.deep.equal(await here.check(credentials[0]!));
+      expect(await late).to.deep.equal(await here.check(credentials[2]!));
+    } finally {
+      await thread.close();
+    }
+    const stopped = startProofCheckThread();
+    const held = stopped.check(credentials[0]!, here.check).then(
+      () => "answered",
+      (error: Error) => error.message,
+    );
+    await stopped.close();
+    // Stopping never leaves a check hanging: it fails, and the signature step reports it as uncheckable.
+    expect(await held).to.equal("the proof-check thread was stopped before it answered");
   });
 });
