@@ -129,6 +129,8 @@ interface Slot {
   report: CredentialReport;
   credential: unknown;
   facts?: CredentialFacts;
+  /** The issuer-signature step, asked for as soon as the facts were read. */
+  signature?: Promise<VerificationStep>;
   refused?: string;
 }
 
@@ -157,6 +159,10 @@ export async function verifyCredentials(credentials: readonly unknown[], options
       { count: entries.length, limit: MAX_CREDENTIALS_PER_VERIFICATION },
     );
   }
+  // 1. Offline steps. Each signature check is handed out as soon as its credential's facts are
+  // read (a pool or a second thread starts on a CLR envelope while the rest are read); their
+  // steps are reported in bundle order.
+  const checkIssuerProofs = options.checkIssuerProofs ?? defaultIssuerProofChecker(options.documentLoader);
   const slots: Slot[] = entries.map(({ credential, path, refused }) => {
     const report: CredentialReport = { verdict: "failed", verified: false, path, steps: [] };
     if (refused !== undefined) return { report, credential, refused };
@@ -172,7 +178,7 @@ export async function verifyCredentials(credentials: readonly unknown[], options
     report.issuer = issuer;
     const coIssuers = readCoIssuerProfiles(credential).map((p) => (typeof p.name === "string" ? { id: p.id, name: p.name } : { id: p.id }));
     if (coIssuers.length > 0) report.coIssuers = coIssuers;
-    return { report, credential, facts };
+    return { report, credential, facts, signature: issuerSignatureStep(facts, checkIssuerProofs) };
   });
 
   const emit = (index: number, verificationStep: VerificationStep) => {
@@ -185,10 +191,6 @@ export async function verifyCredentials(credentials: readonly unknown[], options
     }
   };
 
-  // 1. Offline steps. All signature checks are handed out at once (a pool runs them in
-  // parallel); their steps are reported in bundle order.
-  const checkIssuerProofs = options.checkIssuerProofs ?? defaultIssuerProofChecker(options.documentLoader);
-  const signatureSteps = slots.map((slot) => (slot.facts ? issuerSignatureStep(slot.facts, checkIssuerProofs) : undefined));
   for (const [index, slot] of slots.entries()) {
     if (slot.refused !== undefined) {
       emit(index, coded(step("schema", "failed", `Not verified: ${slot.refused}`), "schema.refused", { technical: slot.refused }));
@@ -199,7 +201,7 @@ export async function verifyCredentials(credentials: readonly unknown[], options
       continue;
     }
     emit(index, schemaStep(slot.facts));
-    emit(index, await signatureSteps[index]!);
+    emit(index, await slot.signature!);
   }
 
   // Keys of issuers that are not chain accounts are bound by the issuer's own documents (did:key:
