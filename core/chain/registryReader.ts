@@ -8,19 +8,24 @@ import {
   ContractFunctionRevertedError,
   ContractFunctionZeroDataError,
   createPublicClient,
+  decodeFunctionResult,
+  encodeFunctionData,
   getAddress,
+  getContractError,
   http,
   HttpRequestError,
   TimeoutError,
   WebSocketRequestError,
   isAddress,
   type Address,
+  type ContractFunctionReturnType,
   type Hex,
   type PublicClient,
   type Transport,
 } from "viem";
 import { ChainError, InvalidArgumentError, RpcDisagreementError } from "../errors";
 import { credentialRegistryAbi } from "./registryAbi";
+import { decodeVerificationReply, encodeVerificationCall, type AbiQuery } from "./verificationCodec";
 
 /** One thing to check (IVerifierViews.Query): zero fields are allowed. */
 export interface VerificationQuery {
@@ -224,22 +229,10 @@ export function createChainReader(params: ChainReaderParameters): ChainReader {
           const at = blockNumber === undefined ? {} : { blockNumber };
           if (v2) {
             // The accreditors ride on the same call: recognition costs no extra eth_call.
-            const [block, timestamp, answers] = await endpoint.client.readContract({
-              address: registry,
-              abi: credentialRegistryAbi,
-              functionName: "verificationDataV2",
-              args: [abiQueries, accreditors],
-              ...at,
-            });
+            const [block, timestamp, answers] = await readView(endpoint, registry, { functionName: "verificationDataV2", args: [abiQueries, accreditors] }, at);
             return { block, timestamp, answers: answers.map((answer) => normaliseAnswerV2(answer, accreditors.length)) };
           }
-          const [block, timestamp, answers] = await endpoint.client.readContract({
-            address: registry,
-            abi: credentialRegistryAbi,
-            functionName: "verificationData",
-            args: [abiQueries],
-            ...at,
-          });
+          const [block, timestamp, answers] = await readView(endpoint, registry, { functionName: "verificationData", args: [abiQueries] }, at);
           return { block, timestamp, answers: answers.map(normaliseAnswer) };
         } catch (error) {
           throw await describeCallFailure(error, endpoint, registry);
@@ -279,6 +272,44 @@ export function createChainReader(params: ChainReaderParameters): ChainReader {
     code,
     verificationData,
   };
+}
+
+type ViewCall =
+  | { functionName: "verificationData"; args: readonly [readonly AbiQuery[]] }
+  | { functionName: "verificationDataV2"; args: readonly [readonly AbiQuery[], readonly Address[]] };
+
+/**
+ * viem's `readContract` of one verifier view, step for step (encode, eth_call, decode, its
+ * errors through viem's own `getContractError`), with the hand-written coder of
+ * ./verificationCodec.ts in front: a reply in the view's strict shape is read by it, anything
+ * else by viem's decoder, so every answer and every error is the one readContract gave.
+ */
+async function readView<const C extends ViewCall>(
+  endpoint: Endpoint,
+  registry: Address,
+  view: C,
+  at: { blockNumber?: bigint },
+): Promise<ContractFunctionReturnType<typeof credentialRegistryAbi, "view", C["functionName"]>> {
+  const v2 = view.functionName === "verificationDataV2";
+  let calldata: Hex;
+  try {
+    calldata = encodeVerificationCall(view.args[0], v2 ? (view.args[1] as readonly Address[]) : undefined);
+  } catch {
+    // A query the hand-written coder refuses: viem encodes it, or says why not, as readContract did.
+    calldata = encodeFunctionData({ abi: credentialRegistryAbi, functionName: view.functionName, args: view.args } as never);
+  }
+  try {
+    const { data } = await endpoint.client.call({ to: registry, data: calldata, ...at });
+    const reply = data || "0x";
+    const quick = v2 ? decodeVerificationReply(reply, true) : decodeVerificationReply(reply, false);
+    return (quick ?? decodeFunctionResult({ abi: credentialRegistryAbi, functionName: view.functionName, data: reply })) as never;
+  } catch (error) {
+    throw getContractError(error as BaseError, { abi: credentialRegistryAbi, address: registry, args: [...view.args], functionName: view.functionName, docsPath: "/docs/contract/readContract" });
+  }
+}
+
+function isTransportFailure(error: unknown): boolean {
+  return error instanceof BaseError && error.walk((e) => e instanceof HttpRequestError || e instanceof TimeoutError || e instanceof WebSocketRequestError) !== null;
 }
 
 /**
@@ -374,8 +405,7 @@ async function describeCallFailure(error: unknown, endpoint: Endpoint, registry:
     return new ChainError(`the registry at ${registry} (via ${endpoint.label}) reverted verificationData: ${shortMessage(error)}`, { registry, endpoint: endpoint.label, kind: "call" }, { cause: error });
   }
   // Out of gas, an RPC error object, undecodable data: the endpoint answered, the call failed.
-  const transportFailure = error instanceof BaseError && error.walk((e) => e instanceof HttpRequestError || e instanceof TimeoutError || e instanceof WebSocketRequestError);
-  if (transportFailure || !(error instanceof BaseError)) return unreachable(error, endpoint);
+  if (isTransportFailure(error) || !(error instanceof BaseError)) return unreachable(error, endpoint);
   return new ChainError(`the call to the registry at ${registry} (via ${endpoint.label}) failed: ${shortMessage(error)}`, { registry, endpoint: endpoint.label, kind: "call" }, { cause: error });
 }
 
