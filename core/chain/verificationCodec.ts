@@ -129,7 +129,8 @@ class Words {
   readonly size: number;
 
   constructor(data: string) {
-    if (!/^0x(?:[0-9a-fA-F]{64})*$/.test(data)) throw new Malformed();
+    // Whole words of hex (a plain character class: a repeated group costs ~20 ms on a 1,000-answer reply).
+    if ((data.length - 2) % 64 !== 0 || !/^0x[0-9a-fA-F]*$/.test(data)) throw new Malformed();
     this.hex = data.slice(2).toLowerCase();
     this.size = this.hex.length / 2;
   }
