@@ -13,6 +13,7 @@ import { keyVerdictAt } from "../../core/verify/keyValidity";
 import { unixSeconds } from "../clock";
 import type { AppContext } from "../context";
 import { newBatchId, profileOf, statusPolicy, type RecipientInput } from "../services/awards";
+import { newCredentialId } from "../services/credentialIds";
 import { ConflictError, InvalidInputError } from "../services/errors";
 import { issuerSigningKey } from "../services/issuers";
 import { statusListUrl } from "../services/urls";
@@ -72,7 +73,7 @@ export async function awardIfCoIssued(ctx: AppContext, lead: IssuerRecord, achie
     throw new InvalidInputError(`a co-issued award holds at most ${MAX_CO_ISSUED_RECIPIENTS} recipients; split it`, [{ field: "recipients", message: `at most ${MAX_CO_ISSUED_RECIPIENTS}` }]);
   }
   const now = ctx.clock.now();
-  const ids = recipients.map(() => `urn:uuid:${crypto.randomUUID()}`);
+  const ids = recipients.map(() => newCredentialId());
   const slots = ctx.store.allocateStatusIndices(lead.id, ids, statusPolicy(), unixSeconds(ctx.clock));
   const coIssuers = partners.map((p) => JSON.parse(p.profile!) as ReturnType<typeof profileOf>);
   const parameters = recipients.map(

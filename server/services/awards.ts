@@ -20,6 +20,7 @@ import type { AchievementRecord, IssuerRecord, NewCredential, Store } from "../s
 import { sealTree } from "../worker/batchTree";
 import { issuerSigningKey } from "./issuers";
 import { achievementUrl, statusListPrefix, statusListUrl } from "./urls";
+import { newCredentialId } from "./credentialIds";
 import { ledgerEntriesOf, planStackedBadges, rulesCounting, withStackingLock, type LoadedRule } from "./stacking/engine";
 
 export interface AwardDeps {
@@ -99,7 +100,7 @@ async function awardOnce(
   options: AwardOptions,
 ): Promise<AwardedCredential[]> {
   const now = deps.clock.now();
-  const ids = recipients.map(() => `urn:uuid:${crypto.randomUUID()}`);
+  const ids = recipients.map(() => newCredentialId());
   // Indices are persisted before signing because they are signed into the credentials; an
   // index whose credential never gets stored is simply never used again.
   const slots = deps.store.allocateStatusIndices(issuer.id, ids, statusPolicy(), unixSeconds(deps.clock));

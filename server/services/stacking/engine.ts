@@ -9,7 +9,6 @@
  * credits; the unique (rule, tier, learner) row in stacked_awards is the backstop that keeps a
  * tier from being issued twice whatever happens.
  */
-import crypto from "node:crypto";
 import { normaliseEmail, type BuildOpenBadgeCredentialParameters } from "../../../core/credential/build";
 import { credentialDigest } from "../../../core/proof/digest";
 import { componentEvidence, componentResult } from "../../../core/stacking/components";
@@ -19,6 +18,7 @@ import { unixSeconds } from "../../clock";
 import type { AchievementRecord, IssuerRecord, NewCredential, StatusChangeRecord, Store } from "../../store/Store";
 import type { LedgerEntry, StackedAwardRecord } from "../../store/StackingStore";
 import { achievementUrl, credentialUrl, statusListUrl } from "../urls";
+import { newCredentialId } from "../credentialIds";
 import { ruleDefinition, type StackingRuleDefinition } from "./rules";
 import { enqueueWebhookEvent } from "./webhooks";
 
@@ -142,7 +142,7 @@ export function planStackedBadges(input: StackingPlanInput): PlannedStackedBadge
         const stackedAchievement = achievementOf(tier.achievementId);
         if (!stackedAchievement) continue; // validated at rule creation; achievements are never deleted
         const counted = standing.counted as Component[];
-        const id = `urn:uuid:${crypto.randomUUID()}`;
+        const id = newCredentialId();
         planned.push({
           recipient,
           achievement: stackedAchievement,
