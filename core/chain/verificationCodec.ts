@@ -6,8 +6,9 @@
  *
  * The decoder is strict where the generic one is lenient: every offset and length must lie
  * inside the data, every uint must fit its width, every bool be 0 or 1, every address have zero
- * padding. It returns undefined for anything else, and the reader then asks again through viem,
- * so a reply is never read more generously than before — only sooner. Its results are exactly
+ * padding. It returns undefined for anything else, and the reader (registryReader.ts) then hands
+ * the same reply to viem's decoder, so a reply is never read more generously than before, and no
+ * reply costs a second request. Its results are exactly
  * viem's (checksummed addresses, numbers for uint8/16/32, bigints for uint64, lowercase bytes32):
  * test/core/chain/verificationCodec.test.ts holds both coders to each other on random answers.
  */
