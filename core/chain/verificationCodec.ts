@@ -14,19 +14,15 @@
  */
 import { getAddress, type Address, type Hex } from "viem";
 import { InvalidArgumentError } from "../errors";
+import type { AnchorRecord, KeyRecord, RecognitionRecord, VerificationQuery } from "./registryReader";
 
 /** keccak256("verificationData((address,bytes32,bytes32,uint32,uint32)[])")[0..4] */
 export const VERIFICATION_DATA_SELECTOR = "0x3d0d8aba";
 /** keccak256("verificationDataV2((address,bytes32,bytes32,uint32,uint32)[],address[])")[0..4] */
 export const VERIFICATION_DATA_V2_SELECTOR = "0xca00cbeb";
 
-export interface AbiQuery {
-  issuer: Address;
-  root: Hex;
-  key: Hex;
-  listId: number;
-  statusIndex: number;
-}
+/** One query of the views, as the reader passes it (IVerifierViews.Query). */
+export type AbiQuery = VerificationQuery;
 
 const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
 const BYTES32 = /^0x[0-9a-fA-F]{64}$/;
@@ -67,28 +63,11 @@ export function encodeVerificationCall(queries: readonly AbiQuery[], accreditors
   return `${VERIFICATION_DATA_V2_SELECTOR}${word(0x40)}${word(second)}${word(queries.length)}${items}${word(accreditors.length)}${addresses}`;
 }
 
-export interface RawAnchor {
-  anchoredAt: bigint;
-  blockNumber: bigint;
-  leafCount: bigint;
-  threshold: number;
-  coIssuerCount: number;
-  voided: boolean;
-  voidReason: number;
-}
-
-export interface RawKey {
-  validFrom: bigint;
-  validUntil: bigint;
-  compromisedAt: bigint;
-  registeredAt: bigint;
-}
-
 export interface RawAnswerV1 {
-  anchor: RawAnchor;
+  anchor: AnchorRecord;
   coIssuers: Address[];
   endorsedAt: bigint[];
-  key: RawKey;
+  key: KeyRecord;
   revoked: boolean;
   suspended: boolean;
 }
@@ -100,25 +79,15 @@ export interface RawEndorsement {
   withdrawReason: number;
 }
 
-export interface RawRecognition {
-  validFrom: bigint;
-  validUntil: bigint;
-  withdrawnAt: bigint;
-  withdrawReason: number;
-  recordedAt: bigint;
-  recordHash: Hex;
-  recordUri: string;
-}
-
 export interface RawAnswerV2 {
-  anchor: RawAnchor;
+  anchor: AnchorRecord;
   endorsementCount: number;
   coIssuers: Address[];
   endorsements: RawEndorsement[];
-  key: RawKey;
+  key: KeyRecord;
   revoked: boolean;
   suspended: boolean;
-  recognitions: RawRecognition[];
+  recognitions: RecognitionRecord[];
 }
 
 /** Thrown inside the decoder for any reply outside the strict shape; never leaves this module. */
@@ -196,7 +165,7 @@ class Words {
   }
 }
 
-function anchorAt(w: Words, at: number): RawAnchor {
+function anchorAt(w: Words, at: number): AnchorRecord {
   return {
     anchoredAt: w.uint64(at),
     blockNumber: w.uint64(at + 32),
@@ -208,7 +177,7 @@ function anchorAt(w: Words, at: number): RawAnchor {
   };
 }
 
-function keyAt(w: Words, at: number): RawKey {
+function keyAt(w: Words, at: number): KeyRecord {
   return { validFrom: w.uint64(at), validUntil: w.uint64(at + 32), compromisedAt: w.uint64(at + 64), registeredAt: w.uint64(at + 96) };
 }
 
