@@ -1,8 +1,9 @@
 /**
  * One worker thread beside the CLI's own, for a machine of two cores (where the signing pool's
- * start-up costs more than it saves): the bundle's envelope — the CLR or presentation that holds
- * every credential of an application, whose canonical form is as much work as all of them
- * together — is checked there while this thread checks the credentials it holds. Same code, same
+ * start-up costs more than it saves): the bundle's envelope — the CLR that holds every credential
+ * of an application, whose canonical form is as much work as all of them together — is checked
+ * there while this thread checks the credentials it holds (a presentation's own proof is checked
+ * elsewhere, not as a credential). Same code, same
  * verdicts (./proofCheckWorker.ts runs the core's fast path); a thread that cannot answer hands
  * the document back to this thread, so a verdict never depends on the thread being there.
  */
