@@ -182,6 +182,31 @@ function contract(backend: () => StoreBackend) {
     expect(store.claimDueMail(100, 10)).to.deep.equal([]);
   });
 
+  it("stores an award's rows many per statement as it stored them one by one: order, positions, a batch filled mid-list, a repeat kept once", () => {
+    const store = open();
+    store.insertIssuer(issuer);
+    // 250 credentials into batches of 120: two fill (and seal) mid-list, the third holds the last 10.
+    const many = Array.from({ length: 250 }, (_, i) => credential(i));
+    const seal = (leaves: `0x${string}`[]) => ({ root: leaves[0]!, serialized: JSON.stringify(leaves) });
+    let next = 0;
+    const batches = store.insertCredentials(issuer.id, many, 1_000, () => `batch-${++next}`, { maxSize: 120, seal });
+    expect(batches).to.deep.equal(["batch-1", "batch-2", "batch-3"]);
+    const leaves = batches.map((id) => store.listBatchLeaves(id));
+    expect(leaves.map((l) => l.length)).to.deep.equal([120, 120, 10]);
+    expect(leaves.flat().map((l) => l.id)).to.deep.equal(many.map((c) => c.id));
+    for (const list of leaves) expect(list.map((l) => l.leafIndex)).to.deep.equal(list.map((_, i) => i));
+    expect(batches.map((id) => store.getBatch(id)!.state)).to.deep.equal(["sealed", "sealed", "open"]);
+    expect(store.getCredential(many[130]!.id)!.signedDocument).to.equal(many[130]!.signedDocument);
+    // 230 mail rows, one of them owed twice in the same list: the first is kept, the repeat counted out.
+    const mail = (i: number, subject = "s") => ({ purpose: "claim", ref: `urn:uuid:c${i}`, recipient: `p${i}@example.org`, subject, text: `t${i}` });
+    const rows = [...Array.from({ length: 229 }, (_, i) => mail(i)), mail(7, "the repeat")];
+    expect(store.enqueueMail(rows, 100)).to.equal(229);
+    expect(store.enqueueMail([mail(0), mail(300)], 101)).to.equal(1);
+    const stored = store.db.prepare("SELECT ref, subject FROM mail_outbox ORDER BY id").all() as { ref: string; subject: string }[];
+    expect(stored.map((r) => r.ref)).to.deep.equal([...Array.from({ length: 229 }, (_, i) => `urn:uuid:c${i}`), "urn:uuid:c300"]);
+    expect(stored[7]!.subject).to.equal("s");
+  });
+
   it("lists an issuer's credentials newest first, each with its own latest claim mail and console reminders (never another id's: other case, or an _ in it)", () => {
     const store = open();
     store.insertIssuer(issuer);

@@ -19,6 +19,7 @@ import type { LeaseStore } from "../LeaseStore";
 import { SqliteLeaseStore } from "./sqliteLeaseStore";
 import { SqliteStackingStore } from "../stacking/sqliteStackingStore";
 import { PreparedStatements } from "./preparedStatements";
+import { insertRows } from "./multiRowInsert";
 import { claimableOutboxRows, type OutboxTable } from "./outboxClaims";
 import { DERIVED_COLUMNS, DERIVED_JOINS, DerivedDocuments } from "./derivedDocuments";
 import { systemClock, type Clock } from "../../clock";
@@ -283,28 +284,37 @@ export class SqliteStore implements Store {
         const tree = batching!.seal(leaves.map((l) => l.leaf));
         this.sealBatch(batchId, { root: tree.root, tree: tree.serialized, leafIndexes: new Map(leaves.map((l, i) => [l.id, i])), ...(tree.levels ? { levels: tree.levels } : {}) }, now);
       };
-      const insert = this.statements.get(
-        // document '' = "the signed document" (migration 060): the text is stored once; the
-        // position in the batch is stored now, so sealing and anchoring never rewrite the row.
-        `INSERT INTO credentials (id, issuer_id, achievement_id, batch_id, state, list_id, status_index, signed_document, document, leaf,
-           leaf_index, recipient_email, recipient_name, presigned, created_at)
-         VALUES (?, ?, ?, ?, 'signed', ?, ?, ?, '', ?, ?, ?, ?, ?, ?)`,
-      );
+      // document '' = "the signed document" (migration 060): the text is stored once; the
+      // position in the batch is stored now, so sealing and anchoring never rewrite the row.
+      // Rows go in many per statement; those of a batch that fills are stored before it is sealed.
+      let pending: unknown[][] = [];
+      const store = () => {
+        insertRows(
+          (sql) => this.statements.get(sql),
+          `credentials (id, issuer_id, achievement_id, batch_id, state, list_id, status_index, signed_document, document, leaf,
+             leaf_index, recipient_email, recipient_name, presigned, created_at)`,
+          "(?, ?, ?, ?, 'signed', ?, ?, ?, '', ?, ?, ?, ?, ?, ?)",
+          pending,
+        );
+        pending = [];
+      };
       let batch = openBatch();
       let count = batch.leafCount;
       const used = [batch.id];
       for (const c of credentials) {
         invariant(c.issuerId === issuerId, "credentials of one insert belong to one issuer");
         if (count >= capacity) {
+          store();
           sealFull(batch.id);
           batch = openBatch();
           count = 0;
           used.push(batch.id);
         }
-        insert.run(c.id, c.issuerId, c.achievementId, batch.id, c.listId, c.statusIndex, c.signedDocument, c.leaf, count,
-          c.recipientEmail, c.recipientName, c.presigned ? 1 : 0, now);
+        pending.push([c.id, c.issuerId, c.achievementId, batch.id, c.listId, c.statusIndex, c.signedDocument, c.leaf, count,
+          c.recipientEmail, c.recipientName, c.presigned ? 1 : 0, now]);
         count++;
       }
+      store();
       return used;
     });
   }
@@ -628,17 +638,16 @@ export class SqliteStore implements Store {
   // ---- mail outbox ------------------------------------------------------------------
 
   enqueueMail(messages: readonly NewMail[], now: number): number {
-    const insert = this.statements.get(
-      `INSERT INTO mail_outbox (purpose, ref, recipient, subject, body_text, body_html, from_name, state, attempts, next_attempt_at, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?) ON CONFLICT DO NOTHING`,
+    const rows = messages.map((m) => [m.purpose, m.ref, m.recipient.trim().toLowerCase(), m.subject, m.text, m.html ?? null, m.fromName ?? null, Math.max(now, m.notBefore ?? now), now]);
+    return this.transaction(() =>
+      insertRows(
+        (sql) => this.statements.get(sql),
+        "mail_outbox (purpose, ref, recipient, subject, body_text, body_html, from_name, state, attempts, next_attempt_at, created_at)",
+        "(?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)",
+        rows,
+        "ON CONFLICT DO NOTHING",
+      ),
     );
-    return this.transaction(() => {
-      let added = 0;
-      for (const m of messages) {
-        added += insert.run(m.purpose, m.ref, m.recipient.trim().toLowerCase(), m.subject, m.text, m.html ?? null, m.fromName ?? null, Math.max(now, m.notBefore ?? now), now).changes;
-      }
-      return added;
-    });
   }
 
   claimDueMail(now: number, limit: number, lease?: OutboxLease): MailRecord[] {
