@@ -18,7 +18,7 @@ describe("bundles", () => {
   });
 
   it("keeps a presentation with one credential object (not an array)", () => {
-    const entries = flattenBundle([{ type: ["VerifiablePresentation"], verifiableCredential: { id: "only", type: ["VerifiableCredential"] } }]);
+    const entries = flattenBundle([{ type: ["VerifiablePresentation"], verifiableCredential: { id: "the-single-credential", type: ["VerifiableCredential"] } }]);
     expect(entries.map((e) => e.path)).to.deep.equal(["[0].verifiableCredential[0]"]);
   });
 
