@@ -14,6 +14,7 @@
  */
 import { getAddress, type Address, type Hex } from "viem";
 import { InvalidArgumentError } from "../errors";
+import { hexToBytes, isHexOfLength } from "../merkle/hex";
 import type { AnchorRecord, KeyRecord, RecognitionRecord, VerificationQuery } from "./registryReader";
 
 /** keccak256("verificationData((address,bytes32,bytes32,uint32,uint32)[])")[0..4] */
@@ -24,15 +25,17 @@ export const VERIFICATION_DATA_V2_SELECTOR = "0xca00cbeb";
 /** One query of the views, as the reader passes it (IVerifierViews.Query). */
 export type AbiQuery = VerificationQuery;
 
-const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
-const BYTES32 = /^0x[0-9a-fA-F]{64}$/;
+/** `0x` (lower-case, as viem requires) and exactly `bytes` bytes of hex. */
+function isPrefixedHex(value: unknown, bytes: number): value is string {
+  return isHexOfLength(value, bytes) && value.startsWith("0x");
+}
 
 function word(value: number): string {
   return value.toString(16).padStart(64, "0");
 }
 
 function addressWord(address: string, what: string): string {
-  if (typeof address !== "string" || !ADDRESS.test(address)) throw new InvalidArgumentError(`${what} ${JSON.stringify(address)} is not an address`, { address });
+  if (!isPrefixedHex(address, 20)) throw new InvalidArgumentError(`${what} ${JSON.stringify(address)} is not an address`, { address });
   return address.slice(2).toLowerCase().padStart(64, "0");
 }
 
@@ -43,7 +46,7 @@ function uint32Word(value: number, what: string): string {
 
 function queryWords(query: AbiQuery): string {
   for (const field of ["root", "key"] as const) {
-    if (typeof query[field] !== "string" || !BYTES32.test(query[field])) throw new InvalidArgumentError(`query ${field} ${JSON.stringify(query[field])} is not 32 bytes of hex`, { [field]: query[field] });
+    if (!isPrefixedHex(query[field], 32)) throw new InvalidArgumentError(`query ${field} ${JSON.stringify(query[field])} is not 32 bytes of hex`, { [field]: query[field] });
   }
   return (
     addressWord(query.issuer, "query issuer") +
@@ -157,8 +160,7 @@ class Words {
     const length = this.small(at, 32);
     const start = at + 32;
     if (start + length > this.size) throw new Malformed();
-    const bytes = new Uint8Array(length);
-    for (let i = 0; i < length; i++) bytes[i] = parseInt(this.hex.slice((start + i) * 2, (start + i) * 2 + 2), 16);
+    const bytes = hexToBytes(`0x${this.hex.slice(start * 2, (start + length) * 2)}`, length);
     const padded = Math.ceil(length / 32) * 32;
     if (start + padded > this.size || !/^0*$/.test(this.hex.slice((start + length) * 2, (start + padded) * 2))) throw new Malformed();
     return new TextDecoder("utf-8", { fatal: true }).decode(bytes);

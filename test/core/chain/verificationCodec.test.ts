@@ -72,7 +72,7 @@ describe("the registry's verifier views, coded by hand", () => {
 
   it("refuses queries viem would refuse to encode: not an address, not 32 bytes, not a uint32", () => {
     const good: AbiQuery = { issuer: getAddress(`0x${"11".repeat(20)}`), root: `0x${"22".repeat(32)}`, key: `0x${"33".repeat(32)}`, listId: 1, statusIndex: 2 };
-    for (const bad of [{ issuer: "0x1234" }, { root: "0x12" }, { key: `0x${"zz".repeat(32)}` }, { listId: -1 }, { statusIndex: 2 ** 32 }, { listId: 1.5 }]) {
+    for (const bad of [{ issuer: "0x1234" }, { issuer: `0X${"11".repeat(20)}` }, { root: "0x12" }, { key: `0x${"zz".repeat(32)}` }, { listId: -1 }, { statusIndex: 2 ** 32 }, { listId: 1.5 }]) {
       expect(() => encodeVerificationCall([{ ...good, ...bad } as AbiQuery])).to.throw(/is not/);
     }
     expect(() => encodeVerificationCall([good], ["0xnot-an-address" as Address])).to.throw(/accreditor/);
