@@ -37,8 +37,7 @@ export function startProofCheckThread(workerFile = WORKER_FILE): ProofCheckThrea
     for (const waiting of pending.values()) waiting.retry();
     pending.clear();
   };
-  worker.on("message", (reply: ProofCheckReply | { ready: true }) => {
-    if (!("id" in reply)) return;
+  worker.on("message", (reply: ProofCheckReply) => {
     const waiting = pending.get(reply.id);
     if (waiting === undefined) return;
     pending.delete(reply.id);

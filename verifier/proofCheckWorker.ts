@@ -18,5 +18,3 @@ port.on("message", (request: ProofCheckRequest) => {
     (error: unknown) => port.postMessage({ id: request.id, ok: false, message: error instanceof Error ? error.message : String(error) } satisfies ProofCheckReply),
   );
 });
-
-port.postMessage({ ready: true });

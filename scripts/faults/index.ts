@@ -271,19 +271,20 @@ function writeClusterSection(rows: Row[], f: ClusterFigures, run: { seed: number
     begin,
     `## Several instances (cluster scenario)${onPostgres ? " on PostgreSQL" : ""}`,
     "",
-    onPostgres
-      ? `\`${command}\` (scripts/faults/clusterScenario.ts): ${f.instances} server processes on one PostgreSQL database (a throwaway`
-      : `\`${command}\` (scripts/faults/clusterScenario.ts): ${f.instances} server processes on one SQLite file`,
-    onPostgres
-      ? "server started by scripts/lib/postgres.ts, DATABASE_URL) and one anvil chain, each anchoring with its own operator key;"
-      : "(WAL) and one anvil chain, each anchoring with its own operator key; awards spread round-robin over them; SIGKILL of a",
-    onPostgres
-      ? "awards spread round-robin over them; SIGKILL of a random instance every 2-5 s (one that holds a batch between sealing"
-      : "random instance every 2-5 s (one that holds a batch between sealing and confirmation when there is one), restarted",
-    onPostgres
-      ? "and confirmation when there is one), restarted a moment later; the PostgreSQL server itself restarted once, right after"
-      : "a moment later. LEASE_SECONDS=5, two confirmations, a block a second.",
-    ...(onPostgres ? ["the first kill (every instance's connections cut). LEASE_SECONDS=5, two confirmations, a block a second."] : []),
+    ...(onPostgres
+      ? [
+          `\`${command}\` (scripts/faults/clusterScenario.ts): ${f.instances} server processes on one PostgreSQL database (a throwaway`,
+          "server started by scripts/lib/postgres.ts, DATABASE_URL) and one anvil chain, each anchoring with its own operator key;",
+          "awards spread round-robin over them; SIGKILL of a random instance every 2-5 s (one that holds a batch between sealing",
+          "and confirmation when there is one), restarted a moment later; the PostgreSQL server itself restarted once, right after",
+          "the first kill (every instance's connections cut). LEASE_SECONDS=5, two confirmations, a block a second.",
+        ]
+      : [
+          `\`${command}\` (scripts/faults/clusterScenario.ts): ${f.instances} server processes on one SQLite file`,
+          "(WAL) and one anvil chain, each anchoring with its own operator key; awards spread round-robin over them; SIGKILL of a",
+          "random instance every 2-5 s (one that holds a batch between sealing and confirmation when there is one), restarted",
+          "a moment later. LEASE_SECONDS=5, two confirmations, a block a second.",
+        ]),
     "",
     `- date: ${run.startedAt.toISOString()} (${run.minutes} min for the run, ${f.seconds} s for the scenario)`,
     `- commit: ${commitDescription()}; machine: ${machineDescription()}`,
