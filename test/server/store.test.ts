@@ -205,6 +205,12 @@ function contract(backend: () => StoreBackend) {
     const stored = store.db.prepare("SELECT ref, subject FROM mail_outbox ORDER BY id").all() as { ref: string; subject: string }[];
     expect(stored.map((r) => r.ref)).to.deep.equal([...Array.from({ length: 229 }, (_, i) => `urn:uuid:c${i}`), "urn:uuid:c300"]);
     expect(stored[7]!.subject).to.equal("s");
+    // A row that fails in the middle of a later statement (an id already stored): the whole call is refused and
+    // none of its rows stays, not even those of the statements before it.
+    const clash = [...Array.from({ length: 150 }, (_, i) => credential(1000 + i)), many[5]!];
+    expect(() => store.insertCredentials(issuer.id, clash, 2_000, () => `batch-${++next}`, { maxSize: 120, seal })).to.throw();
+    expect(store.getCredential(clash[0]!.id)).to.equal(undefined);
+    expect(store.listBatchLeaves("batch-3")).to.have.length(10);
   });
 
   it("lists an issuer's credentials newest first, each with its own latest claim mail and console reminders (never another id's: other case, or an _ in it)", () => {

@@ -170,7 +170,7 @@ describe("credanchor verify on worker threads", function () {
     }
   });
 
-  it("checks in this thread whatever the envelope thread could not: a thread that fails to load, or one stopped while it held a check", async () => {
+  it("checks in this thread whatever the envelope thread could not: a thread that fails to load, one that dies holding a check, or one stopped while it held a check", async () => {
     const broken = path.join(dir, "broken-worker.js");
     fs.writeFileSync(broken, "throw new Error('this worker never loads');\n");
     const thread = startProofCheckThread(broken);
@@ -185,6 +185,15 @@ describe("credanchor verify on worker threads", function () {
       expect(await late).to.deep.equal(await here.check(credentials[2]!));
     } finally {
       await thread.close();
+    }
+    // A thread that dies while it holds a check (here: as soon as it is asked): answered here.
+    const dying = path.join(dir, "dying-worker.js");
+    fs.writeFileSync(dying, "require('node:worker_threads').parentPort.on('message', () => process.exit(3));\n");
+    const diesMidway = startProofCheckThread(dying);
+    try {
+      expect(await diesMidway.check(credentials[3]!, here.check)).to.deep.equal(await here.check(credentials[3]!));
+    } finally {
+      await diesMidway.close();
     }
     const stopped = startProofCheckThread();
     const held = stopped.check(credentials[0]!, here.check).then(
