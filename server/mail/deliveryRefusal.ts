@@ -7,12 +7,16 @@
  * and is retried like a temporary failure until the attempts are spent, so a fixed
  * configuration still delivers it; timeouts and dropped connections are temporary too.
  *
+ * An address credanchor cannot write into a message at all (compose.ts) is refused for good too.
+ *
  * nodemailer's SMTP transport reports the reply code as `responseCode` and the command as
  * `command` ("RCPT TO", "DATA"), with `code` "EENVELOPE" (recipient refused) or "EMESSAGE"
  * (message refused after DATA).
  */
 export function isPermanentRefusal(error: unknown): boolean {
   if (typeof error !== "object" || error === null) return false;
+  // Refused before any server saw it: an address no header can hold (compose.ts) never will be.
+  if ((error as { name?: unknown }).name === "UnwritableAddressError") return true;
   const { responseCode, command, code } = error as { responseCode?: unknown; command?: unknown; code?: unknown };
   if (typeof responseCode !== "number" || responseCode < 500 || responseCode > 599) return false;
   const at = typeof command === "string" ? command.toUpperCase() : "";

@@ -1,5 +1,6 @@
 import crypto from "node:crypto";
 import nodemailer from "nodemailer";
+import { composeMail } from "./compose";
 import { isOutboxId, linksIn, writeOutboxEntry } from "./outbox";
 
 export interface MailMessage {
@@ -9,13 +10,6 @@ export interface MailMessage {
   html?: string;
   /** Display name of From (the address stays the server's). */
   fromName?: string;
-}
-
-/** From with another display name: the configured address, the given name (quoted by nodemailer). */
-export function fromWithName(from: string, name: string | undefined): string | { name: string; address: string } {
-  if (!name) return from;
-  const address = /<([^<>]+)>\s*$/.exec(from)?.[1] ?? from.trim();
-  return { name: name.replace(/[\r\n]/g, " ").slice(0, 200), address };
 }
 
 export interface SendOptions {
@@ -42,37 +36,29 @@ export interface MailerOptions {
 }
 
 /**
- * nodemailer behind one small interface. Without SMTP the message is still rendered by
- * nodemailer (a real RFC 5322 message), then written to the outbox folder instead of sent,
- * so local claims work with no mail server and tests can read the links.
+ * One small interface over two deliveries of the same bytes (composed by compose.ts): SMTP
+ * through nodemailer's transport, or, without SMTP, the outbox folder, so local claims work with
+ * no mail server and tests can read the links.
  */
 export function createMailer(options: MailerOptions): Mailer {
+  const compose = (message: MailMessage, id: string, newline: "\n" | "\r\n") =>
+    composeMail(message, { from: options.from, messageId: `${id}@outbox.credanchor`, date: new Date(), newline });
   if (options.smtpUrl) {
     const transport = nodemailer.createTransport(options.smtpUrl);
     return {
       async send(message, sendOptions) {
-        const { fromName, ...rest } = message;
-        await transport.sendMail({
-          ...rest,
-          from: fromWithName(options.from, fromName),
-          ...(sendOptions?.deliveryId ? { messageId: `<${sendOptions.deliveryId}@outbox.credanchor>` } : {}),
-        });
+        const { envelope, raw } = compose(message, sendOptions?.deliveryId ?? crypto.randomUUID(), "\r\n");
+        await transport.sendMail({ envelope: { from: envelope.from, to: [envelope.to] }, raw });
       },
     };
   }
-  const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: "unix" });
   return {
     outboxDir: options.outboxDir,
     async send(message, sendOptions) {
       const id = sendOptions?.deliveryId ?? `${Date.now()}-${crypto.randomBytes(4).toString("hex")}`;
       if (!isOutboxId(id)) throw new Error(`delivery id ${JSON.stringify(id)} is not an outbox id (13 digits, "-", 8 hex digits)`);
-      const { fromName, ...rest } = message;
-      const info = (await transport.sendMail({ ...rest, from: fromWithName(options.from, fromName), messageId: `<${id}@outbox.credanchor>` })) as unknown as { message: Buffer };
-      writeOutboxEntry(
-        options.outboxDir,
-        { id, date: new Date().toISOString(), to: message.to, subject: message.subject, text: message.text, links: linksIn(message.text) },
-        info.message,
-      );
+      const { raw } = compose(message, id, "\n");
+      writeOutboxEntry(options.outboxDir, { id, date: new Date().toISOString(), to: message.to, subject: message.subject, text: message.text, links: linksIn(message.text) }, raw);
     },
   };
 }

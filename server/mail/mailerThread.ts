@@ -1,17 +1,17 @@
 /**
- * The worker thread behind createThreadedMailer: composes each message with nodemailer and
- * delivers it (the outbox folder or SMTP) with the mailer of mailer.ts, one reply per request.
- * Composing a MIME message and creating its outbox files cost ~1 ms of CPU each, which on the
- * main thread came out of the time left for serving requests.
+ * The worker thread behind createThreadedMailer: composes each message and delivers it (the
+ * outbox folder or SMTP) with the mailer of mailer.ts, one reply per request. Composing a message
+ * and creating its outbox files, or talking SMTP, would otherwise come out of the main thread's
+ * time for serving requests.
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { createMailer, type MailerOptions } from "./mailer";
 import type { MailerThreadReply, MailerThreadRequest } from "./threadedMailer";
 
-// nodemailer builds each MIME part through stream.pipeline, which on Node 20 makes an
-// AbortController per part and aborts it when the part is done; each abort makes a DOMException
-// and captures its stack: 1.5 s of this thread's CPU per 25,000 claim mails. Nothing here reads a
-// stack (a failure goes back by name, message and code), so this thread captures none.
+// nodemailer's SMTP transport streams each message through stream.pipeline, which on Node 20
+// makes an AbortController and aborts it when done; each abort makes a DOMException and captures
+// its stack. Nothing here reads a stack (a failure goes back by name, message and code), so this
+// thread captures none.
 Error.stackTraceLimit = 0;
 
 const port = parentPort;

@@ -71,9 +71,10 @@ function collect(part: Part, into: { text: string[]; html: string[] }): void {
   if (/^multipart\//i.test(type) && boundary) {
     const pieces = part.body.split(`--${boundary}`);
     // The text before the first boundary is a preamble; the piece after the closing "--" an epilogue.
+    // The line break before a boundary belongs to the boundary (RFC 2046 §5.1.1), not to the part.
     for (const piece of pieces.slice(1)) {
       if (piece.startsWith("--")) break;
-      collect(splitPart(piece.replace(/^\n/, "")), into);
+      collect(splitPart(piece.replace(/^\r?\n/, "").replace(/\r?\n$/, "")), into);
     }
     return;
   }
