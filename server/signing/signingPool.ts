@@ -9,9 +9,9 @@
  * the one-call form (admission and result in one promise).
  *
  * Throughput: jobs travel in batches (one message per batch) so structured-clone and message
- * overhead is paid per batch, and each worker holds up to two batches so it never waits for
- * the next one. Batches shrink when the queue is short, so a few jobs still spread over all
- * workers.
+ * overhead is paid per batch, and each worker holds many batches ahead (JOBS_HELD_PER_WORKER),
+ * so it never waits for the next one, even while the main thread is busy for seconds. Batches
+ * shrink when the queue is short, so a few jobs still spread over all workers.
  *
  * Errors thrown in a worker come back with their name, message, and (for credanchor errors)
  * code and details; credanchor errors are rebuilt as `CredanchorError`s.
@@ -78,9 +78,17 @@ interface WorkerSlot {
   readiness: Promise<void>;
   markReady(): void;
   batches: Map<number, PendingJob[]>;
+  /** Jobs in `batches`. */
+  held: number;
 }
 
-const BATCHES_PER_WORKER = 2;
+/**
+ * Jobs handed to one worker ahead of its answers. An award stores its credentials in one
+ * synchronous transaction on the main thread (a second or two for 10,000), and no job is handed
+ * out meanwhile: a worker holding only the next batch or two went idle for all of it. Holding
+ * the rest of the queued awards (~1 KB per job) keeps it signing through the main thread's store.
+ */
+const JOBS_HELD_PER_WORKER = 10_000;
 
 const WORKER_FILE = siblingModule(__dirname, __filename, "signingWorker");
 
@@ -101,6 +109,7 @@ export class SigningPool {
   private reserved = 0;
   private nextJobId = 0;
   private nextBatchId = 0;
+  private pumpScheduled = false;
   private closing = false;
   /** Set when workers cannot start; every later submission fails with it. */
   private broken: SigningPoolError | undefined;
@@ -208,7 +217,7 @@ export class SigningPool {
 
   stats(): SigningPoolStats {
     let inFlight = 0;
-    for (const slot of this.slots) for (const jobs of slot.batches.values()) inFlight += jobs.length;
+    for (const slot of this.slots) inFlight += slot.held;
     return { workers: this.slots.length, queued: this.queuedCount(), inFlight, completed: this.completed, failed: this.failed };
   }
 
@@ -255,6 +264,19 @@ export class SigningPool {
     this.reserved--;
     return new Promise((resolve, reject) => {
       this.queue.push({ request, resolve, reject });
+      this.pumpSoon();
+    });
+  }
+
+  /**
+   * Pumps once the submitters of this turn are done: an award submits its jobs one by one, and
+   * pumping after each would send every job in a batch of its own.
+   */
+  private pumpSoon(): void {
+    if (this.pumpScheduled) return;
+    this.pumpScheduled = true;
+    setImmediate(() => {
+      this.pumpScheduled = false;
       this.pump();
     });
   }
@@ -262,7 +284,7 @@ export class SigningPool {
   private startWorker(): WorkerSlot {
     let markReady = (): void => undefined;
     const readiness = new Promise<void>((resolve) => (markReady = resolve));
-    const slot: WorkerSlot = { worker: spawnWorker(this.settings), ready: false, readiness, markReady, batches: new Map() };
+    const slot: WorkerSlot = { worker: spawnWorker(this.settings), ready: false, readiness, markReady, batches: new Map(), held: 0 };
     slot.worker.on("message", (reply: WorkerReply) => this.onReply(slot, reply));
     slot.worker.on("error", (error) => this.onWorkerLost(slot, `a signing worker failed: ${error.message}`));
     slot.worker.on("exit", (code) => this.onWorkerLost(slot, `a signing worker exited with code ${code}`));
@@ -277,6 +299,7 @@ export class SigningPool {
     } else {
       const jobs = slot.batches.get(reply.batch) ?? [];
       slot.batches.delete(reply.batch);
+      slot.held -= jobs.length;
       const byId = new Map(jobs.map((job) => [job.request.id, job]));
       for (const result of reply.results) settle(byId.get(result.id), result, this);
     }
@@ -293,6 +316,7 @@ export class SigningPool {
       }
     }
     slot.batches.clear();
+    slot.held = 0;
     slot.markReady(); // let `ready()` look again: the slot is replaced or gone below
     if (!slot.ready && this.broken === undefined) {
       // A worker that dies before loading would die again: stop instead of respawning forever.
@@ -322,12 +346,13 @@ export class SigningPool {
   private pump(): void {
     const readySlots = this.slots.filter((slot) => slot.ready);
     for (const slot of readySlots) {
-      while (slot.batches.size < BATCHES_PER_WORKER && this.queuedCount() > 0) {
+      while (slot.held < JOBS_HELD_PER_WORKER && this.queuedCount() > 0) {
         const size = Math.min(this.batchSize, Math.max(1, Math.ceil(this.queuedCount() / readySlots.length)));
         const jobs = this.queue.slice(this.queueHead, this.queueHead + size);
         this.queueHead += jobs.length;
         const batch: WorkerBatch = { batch: this.nextBatchId++, jobs: jobs.map((job) => job.request) };
         slot.batches.set(batch.batch, jobs);
+        slot.held += jobs.length;
         slot.worker.postMessage(batch);
       }
     }

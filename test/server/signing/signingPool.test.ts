@@ -120,6 +120,28 @@ describe("signing pool (worker_threads)", function () {
     }
   });
 
+  it("hands a whole burst of jobs to its workers at once, so they sign on while the main thread is busy", async () => {
+    const fresh = createSigningPool({ workers: 1, maxQueued: 300, batchSize: 25 });
+    try {
+      await fresh.ready();
+      const submitted = Array.from({ length: 300 }, (_, index) => fresh.submitSign(credential(index), key, { controller: ISSUER, created: CREATED }));
+      const results = (await Promise.all(submitted)).map(({ result }) => result);
+      // One turn later every job is with the worker: none waits in the pool for an answer to come back.
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(fresh.stats()).to.include({ queued: 0, inFlight: 300 });
+      // The main thread blocks (as an award's store transaction does); the worker does not wait for it.
+      const blockedUntil = Date.now() + 1_500;
+      while (Date.now() < blockedUntil) {
+        /* busy, as a long synchronous transaction is */
+      }
+      const signed = await Promise.all(results);
+      expect(signed.map((one) => (one as { id: string }).id)).to.deep.equal(Array.from({ length: 300 }, (_, index) => credential(index).id));
+      expect(fresh.stats()).to.include({ queued: 0, inFlight: 0, completed: 300 });
+    } finally {
+      await fresh.close();
+    }
+  });
+
   it("rejects a refused credential with the fast path's own error, and keeps working", async () => {
     const { credentialSubject, ...noSubject } = credential(9);
     void credentialSubject;
