@@ -38,7 +38,7 @@ export function createClaimNotifier(deps: LearnerDeps): AwardNotifier {
       const { learners } = learnerServices(deps);
       const toNotify = awards.filter((award): award is AwardNotice & { recipientEmail: string } => Boolean(award.recipientEmail));
       if (toNotify.length === 0) return [];
-      const tokens = learners.createClaims(
+      const claims = learners.createClaims(
         toNotify.map((award) => ({
           credentialId: award.credentialId,
           email: award.recipientEmail,
@@ -50,20 +50,20 @@ export function createClaimNotifier(deps: LearnerDeps): AwardNotifier {
       // One composer for the award: the issuer and each achievement are read once, not per recipient.
       const compose = createClaimMailComposer(deps);
       return toNotify.flatMap((award, i): NewMail[] => {
-        const claim = learners.findClaim(tokens[i]!);
+        const claim = claims[i]!;
         const achievementId = award.achievementId !== undefined ? award.achievementId : deps.store.getCredential(award.credentialId)?.achievementId;
         const input = {
           to: award.recipientEmail,
-          token: tokens[i]!,
+          token: claim.token,
           recipientName: award.recipientName,
           issuerId: award.issuerId,
           achievementId,
           achievementName: award.achievementName,
-          ...(claim ? { expiresAt: claim.expiresAt } : {}),
+          expiresAt: claim.expiresAt,
         };
         const mails: NewMail[] = [claimMailRow(compose(input), { purpose: CLAIM_MAIL_PURPOSE, ref: award.credentialId })];
         // One reminder, recorded now and due a week later — only if the link still works a day after it.
-        if (claim && claim.createdAt + CLAIM_REMINDER_AFTER_SECONDS + 86_400 <= claim.expiresAt) {
+        if (claim.createdAt + CLAIM_REMINDER_AFTER_SECONDS + 86_400 <= claim.expiresAt) {
           mails.push(claimMailRow(compose({ ...input, reminder: true }), { purpose: CLAIM_REMINDER_PURPOSE, ref: award.credentialId, notBefore: claim.createdAt + CLAIM_REMINDER_AFTER_SECONDS }));
         }
         return mails;

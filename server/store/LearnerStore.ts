@@ -127,11 +127,21 @@ export function normaliseEmail(email: string): string {
   return email.trim().toLowerCase();
 }
 
+/** A claim just created: the token for its link (only its hash is kept) and the link's term. */
+export interface CreatedClaim {
+  token: string;
+  createdAt: number;
+  expiresAt: number;
+}
+
 export interface LearnerStore {
   /** Creates a claim link for an award; returns the token to put in the link (only its hash is kept). */
   createClaim(claim: NewClaim): string;
-  /** Several claims in one transaction (a bulk award of thousands); tokens in the same order. */
-  createClaims(claims: readonly NewClaim[]): string[];
+  /**
+   * Several claims in one transaction (a bulk award of thousands), in the same order: each with
+   * its token and its link's term, so claim mail needs no read back per recipient.
+   */
+  createClaims(claims: readonly NewClaim[]): CreatedClaim[];
   /** The claim a token names, expired or not (pages say which). */
   findClaim(token: string): Claim | undefined;
   /** The latest claim of a credential by a recipient (what a reminder is about). */

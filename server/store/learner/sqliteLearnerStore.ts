@@ -13,6 +13,7 @@ import {
   WalletExistsError,
   normaliseEmail,
   type Claim,
+  type CreatedClaim,
   type LearnerStore,
   type NewClaim,
   type NewWallet,
@@ -98,18 +99,25 @@ export class SqliteLearnerStore implements LearnerStore {
   // ---- claims ----
 
   createClaim(claim: NewClaim): string {
+    return this.insertClaim(claim, this.now());
+  }
+
+  private insertClaim(claim: NewClaim, createdAt: number): string {
     const { token, hash } = newToken();
     this.statements
       .get(
         `INSERT INTO learner_claims (token_hash, credential_id, email, recipient_name, issuer_id, achievement_name, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(hash, claim.credentialId, normaliseEmail(claim.email), claim.recipientName ?? null, claim.issuerId ?? null, claim.achievementName ?? null, this.now());
+      .run(hash, claim.credentialId, normaliseEmail(claim.email), claim.recipientName ?? null, claim.issuerId ?? null, claim.achievementName ?? null, createdAt);
     return token;
   }
 
-  createClaims(claims: readonly NewClaim[]): string[] {
-    return this.db.transaction(() => claims.map((claim) => this.createClaim(claim)))();
+  createClaims(claims: readonly NewClaim[]): CreatedClaim[] {
+    return this.db.transaction(() => {
+      const createdAt = this.now();
+      return claims.map((claim) => ({ token: this.insertClaim(claim, createdAt), createdAt, expiresAt: createdAt + this.options.claimTokenSeconds }));
+    })();
   }
 
   findClaim(token: string): Claim | undefined {
