@@ -135,7 +135,7 @@ describe("signing pool (worker_threads)", function () {
         /* busy, as a long synchronous transaction is */
       }
       const signed = await Promise.all(results);
-      expect(signed.map((one) => (one as { id: string }).id)).to.deep.equal(Array.from({ length: 300 }, (_, index) => credential(index).id));
+      expect(signed.map((one) => one.id)).to.deep.equal(Array.from({ length: 300 }, (_, index) => credential(index).id));
       expect(fresh.stats()).to.include({ queued: 0, inFlight: 0, completed: 300 });
     } finally {
       await fresh.close();
