@@ -34,7 +34,11 @@ export type { SigningEngine } from "./signingProtocol";
 export interface SigningPoolOptions {
   /** Worker threads; default: the number of cores (`os.availableParallelism()`). */
   workers?: number;
-  /** Jobs that may wait in the pool before submitters have to wait; default 64 per worker. */
+  /**
+   * Jobs that may wait in the pool before submitters have to wait; default 5,000 per worker, so
+   * an award of 10,000 on two workers is admitted whole and signed before the next one's jobs
+   * (its store then overlaps the next award's signing instead of both ending together).
+   */
   maxQueued?: number;
   /** Most jobs per message to a worker; default 16. */
   batchSize?: number;
@@ -56,6 +60,8 @@ export interface SigningPoolStats {
   queued: number;
   /** Jobs handed to workers and not yet answered. */
   inFlight: number;
+  /** The same, per worker. */
+  inFlightPerWorker: number[];
   completed: number;
   failed: number;
 }
@@ -119,7 +125,7 @@ export class SigningPool {
   constructor(options: SigningPoolOptions = {}) {
     const workers = options.workers ?? os.availableParallelism();
     if (!Number.isInteger(workers) || workers < 1) throw new InvalidArgumentError("a signing pool needs at least one worker", { workers });
-    this.maxQueued = options.maxQueued ?? workers * 64;
+    this.maxQueued = options.maxQueued ?? workers * 5000;
     this.batchSize = options.batchSize ?? 16;
     if (!Number.isInteger(this.maxQueued) || this.maxQueued < 1) throw new InvalidArgumentError("maxQueued must be a positive integer", { maxQueued: this.maxQueued });
     if (!Number.isInteger(this.batchSize) || this.batchSize < 1) throw new InvalidArgumentError("batchSize must be a positive integer", { batchSize: this.batchSize });
@@ -218,7 +224,8 @@ export class SigningPool {
   stats(): SigningPoolStats {
     let inFlight = 0;
     for (const slot of this.slots) inFlight += slot.held;
-    return { workers: this.slots.length, queued: this.queuedCount(), inFlight, completed: this.completed, failed: this.failed };
+    const inFlightPerWorker = this.slots.map((slot) => slot.held);
+    return { workers: this.slots.length, queued: this.queuedCount(), inFlight, inFlightPerWorker, completed: this.completed, failed: this.failed };
   }
 
   /** Refuses new jobs, finishes the admitted ones, then stops the workers. */
@@ -345,16 +352,17 @@ export class SigningPool {
   /** Hands queued jobs to workers with room, admits waiting submitters, wakes `close`. */
   private pump(): void {
     const readySlots = this.slots.filter((slot) => slot.ready);
-    for (const slot of readySlots) {
-      while (slot.held < JOBS_HELD_PER_WORKER && this.queuedCount() > 0) {
-        const size = Math.min(this.batchSize, Math.max(1, Math.ceil(this.queuedCount() / readySlots.length)));
-        const jobs = this.queue.slice(this.queueHead, this.queueHead + size);
-        this.queueHead += jobs.length;
-        const batch: WorkerBatch = { batch: this.nextBatchId++, jobs: jobs.map((job) => job.request) };
-        slot.batches.set(batch.batch, jobs);
-        slot.held += jobs.length;
-        slot.worker.postMessage(batch);
-      }
+    // Each batch goes to the worker holding the fewest jobs, so a burst is shared out evenly.
+    while (this.queuedCount() > 0 && readySlots.length > 0) {
+      const slot = readySlots.reduce((least, each) => (each.held < least.held ? each : least));
+      if (slot.held >= JOBS_HELD_PER_WORKER) break;
+      const size = Math.min(this.batchSize, Math.max(1, Math.ceil(this.queuedCount() / readySlots.length)));
+      const jobs = this.queue.slice(this.queueHead, this.queueHead + size);
+      this.queueHead += jobs.length;
+      const batch: WorkerBatch = { batch: this.nextBatchId++, jobs: jobs.map((job) => job.request) };
+      slot.batches.set(batch.batch, jobs);
+      slot.held += jobs.length;
+      slot.worker.postMessage(batch);
     }
     if (this.queueHead > 1024 && this.queueHead * 2 > this.queue.length) {
       this.queue = this.queue.slice(this.queueHead);

@@ -142,6 +142,19 @@ describe("signing pool (worker_threads)", function () {
     }
   });
 
+  it("shares a burst out evenly between its workers", async () => {
+    const fresh = createSigningPool({ workers: 2, maxQueued: 1000, batchSize: 25 });
+    try {
+      await fresh.ready();
+      const submitted = await Promise.all(Array.from({ length: 1000 }, (_, index) => fresh.submitSign(credential(index), key, { controller: ISSUER, created: CREATED })));
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(fresh.stats().inFlightPerWorker).to.deep.equal([500, 500]);
+      expect(await Promise.all(submitted.map(({ result }) => result))).to.have.length(1000);
+    } finally {
+      await fresh.close();
+    }
+  });
+
   it("rejects a refused credential with the fast path's own error, and keeps working", async () => {
     const { credentialSubject, ...noSubject } = credential(9);
     void credentialSubject;
