@@ -1,14 +1,15 @@
 /**
- * The one composer of claim mail. The first claim mail, the reminder recorded with it and a
- * reminder the registrar sends from the console are all built here, so each is in the
- * university's name (From and subject), with its logo, the badge image, the link and the day
- * the link stops working, in Korean and English — a reminder differs only in its words.
+ * The one source of claim mail. The first claim mail, the reminder recorded with it and a
+ * reminder the registrar sends from the console are all recorded here as drafts (drafts.ts) and
+ * written by messages.ts's claimMessage when sent, so each is in the university's name (From and
+ * subject), with its logo, the badge image, the link and the day the link stops working, in
+ * Korean and English — a reminder differs only in its words.
  */
 import type { ServerConfig } from "../config";
 import type { AchievementRecord, IssuerRecord, NewMail, Store } from "../store/Store";
 import { decodeImageDataUrl } from "../web/imageData";
-import type { MailMessage } from "./mailer";
-import { claimMessage } from "./messages";
+import { claimDraft } from "./drafts";
+import type { ClaimMessageInput } from "./messages";
 
 /** Public addresses of the images claim mail shows (served by the web router, see web/index.ts). */
 export function issuerLogoPath(issuerId: string): string {
@@ -37,16 +38,16 @@ export interface ClaimMailInput {
   reminder?: boolean;
 }
 
-export type ClaimMail = MailMessage & { fromName: string; html: string };
-export type ComposeClaimMail = (input: ClaimMailInput) => ClaimMail;
+/** What a claim mail is written from, every field read from the store already (see drafts.ts). */
+export type ClaimMessageInputOf = (input: ClaimMailInput) => ClaimMessageInput;
 
 /**
- * A composer for one award or one console action. The issuer and each achievement are read
- * once per composer, not once per recipient: a semester's award names one issuer and one or
- * two achievements for thousands of people. Make a new composer per award or request, so an
- * edited profile shows in the next mail.
+ * The inputs of claim mail for one award or one console action. The issuer and each
+ * achievement are read once per call of this, not once per recipient: a semester's award names
+ * one issuer and one or two achievements for thousands of people. Make a new one per award or
+ * request, so an edited profile shows in the next mail.
  */
-export function createClaimMailComposer(deps: ClaimMailDeps): ComposeClaimMail {
+export function createClaimMessageInputs(deps: ClaimMailDeps): ClaimMessageInputOf {
   const base = deps.config.publicUrl;
   const issuers = new Map<string, { issuer: IssuerRecord | undefined; logoUrl: string | undefined }>();
   const achievements = new Map<string, { achievement: AchievementRecord | undefined; imageUrl: string | undefined }>();
@@ -79,7 +80,7 @@ export function createClaimMailComposer(deps: ClaimMailDeps): ComposeClaimMail {
   return (input) => {
     const { issuer, logoUrl } = issuerOf(input.issuerId);
     const { achievement, imageUrl } = achievementOf(input.achievementId);
-    const message = claimMessage({
+    return {
       to: input.to,
       link: `${base}/claim/${input.token}`,
       ...(input.recipientName ? { recipientName: input.recipientName } : {}),
@@ -90,21 +91,19 @@ export function createClaimMailComposer(deps: ClaimMailDeps): ComposeClaimMail {
       ...(imageUrl ? { badgeImageUrl: imageUrl } : {}),
       ...(issuer?.contactEmail ? { contactEmail: issuer.contactEmail } : {}),
       ...(input.reminder ? { reminder: true } : {}),
-    });
-    return { ...message, html: message.html ?? "" };
+    };
   };
 }
 
-/** The outbox row of a composed claim mail. */
-export function claimMailRow(mail: ClaimMail, row: { purpose: string; ref: string; notBefore?: number }): NewMail {
+/** The outbox row of a claim mail recorded as a draft, written when it is sent (drafts.ts). */
+export function claimDraftRow(input: ClaimMessageInput, row: { purpose: string; ref: string; notBefore?: number }): NewMail {
   return {
     purpose: row.purpose,
     ref: row.ref,
-    recipient: mail.to,
-    subject: mail.subject,
-    text: mail.text,
-    html: mail.html,
-    fromName: mail.fromName,
+    recipient: input.to,
+    subject: "",
+    text: "",
+    draft: claimDraft(input),
     ...(row.notBefore !== undefined ? { notBefore: row.notBefore } : {}),
   };
 }

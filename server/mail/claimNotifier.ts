@@ -2,7 +2,7 @@ import { learnerServices, type LearnerDeps } from "../routes/learner/deps";
 import type { AwardNotice, AwardNotifier } from "../notifier";
 import type { MailRecord, NewMail } from "../store/Store";
 import { CLAIM_REMINDER_PURPOSE, type LearnerStore } from "../store/LearnerStore";
-import { claimMailRow, createClaimMailComposer } from "./claimMail";
+import { claimDraftRow, createClaimMessageInputs } from "./claimMail";
 
 /** A reminder is due this long after the claim mail, if the link is still good a day later. */
 export const CLAIM_REMINDER_AFTER_SECONDS = 7 * 86_400;
@@ -47,8 +47,9 @@ export function createClaimNotifier(deps: LearnerDeps): AwardNotifier {
           achievementName: award.achievementName,
         })),
       );
-      // One composer for the award: the issuer and each achievement are read once, not per recipient.
-      const compose = createClaimMailComposer(deps);
+      // The issuer and each achievement are read once for the award, not per recipient; the mail
+      // is recorded as drafts, written when it is sent (drafts.ts).
+      const inputOf = createClaimMessageInputs(deps);
       return toNotify.flatMap((award, i): NewMail[] => {
         const claim = claims[i]!;
         const achievementId = award.achievementId !== undefined ? award.achievementId : deps.store.getCredential(award.credentialId)?.achievementId;
@@ -61,10 +62,11 @@ export function createClaimNotifier(deps: LearnerDeps): AwardNotifier {
           achievementName: award.achievementName,
           expiresAt: claim.expiresAt,
         };
-        const mails: NewMail[] = [claimMailRow(compose(input), { purpose: CLAIM_MAIL_PURPOSE, ref: award.credentialId })];
+        const message = inputOf(input);
+        const mails: NewMail[] = [claimDraftRow(message, { purpose: CLAIM_MAIL_PURPOSE, ref: award.credentialId })];
         // One reminder, recorded now and due a week later — only if the link still works a day after it.
         if (claim.createdAt + CLAIM_REMINDER_AFTER_SECONDS + 86_400 <= claim.expiresAt) {
-          mails.push(claimMailRow(compose({ ...input, reminder: true }), { purpose: CLAIM_REMINDER_PURPOSE, ref: award.credentialId, notBefore: claim.createdAt + CLAIM_REMINDER_AFTER_SECONDS }));
+          mails.push(claimDraftRow({ ...message, reminder: true }, { purpose: CLAIM_REMINDER_PURPOSE, ref: award.credentialId, notBefore: claim.createdAt + CLAIM_REMINDER_AFTER_SECONDS }));
         }
         return mails;
       });

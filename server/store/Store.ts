@@ -193,6 +193,11 @@ export interface NewMail {
   fromName?: string;
   /** Not sent before this time (unix seconds): a reminder is recorded now and due later. */
   notBefore?: number;
+  /**
+   * What the message is written from when it is sent (server/mail/drafts.ts, migration 155),
+   * instead of a written subject and body (then both empty). Cleared once sent, like the body.
+   */
+  draft?: string;
 }
 
 export interface MailRecord extends NewMail {

@@ -13,6 +13,7 @@ import type { Logger } from "../log";
 import type { Mailer } from "../mail/mailer";
 import { deliveryIdOf } from "../mail/outbox";
 import { isPermanentRefusal } from "../mail/deliveryRefusal";
+import { DraftError, messageOf } from "../mail/drafts";
 import type { MailRecord, Store } from "../store/Store";
 import { PeriodicWorker } from "./periodicWorker";
 
@@ -148,12 +149,15 @@ export class MailWorker extends PeriodicWorker {
       return false;
     }
     try {
-      await mailer.send(
-        { to: mail.recipient, subject: mail.subject, text: mail.text, ...(mail.html ? { html: mail.html } : {}), ...(mail.fromName ? { fromName: mail.fromName } : {}) },
-        { deliveryId: deliveryIdOf(mail) },
-      );
+      await mailer.send(messageOf(mail), { deliveryId: deliveryIdOf(mail) });
     } catch (error) {
       const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      if (error instanceof DraftError) {
+        // Written from what was recorded: a retry would read the same draft.
+        store.markMailAttemptFailed(mail.id, message, null);
+        log.error({ mail: mail.id, purpose: mail.purpose, error: message }, "mail draft cannot be written; not retried");
+        return false;
+      }
       if (isPermanentRefusal(error)) {
         // The receiving server said no for good: retrying would only ask it again.
         store.markMailBounced(mail.id, message);

@@ -12,6 +12,7 @@ import type { Chain } from "../../server/chain/Chain";
 import { createSecretBox } from "../../server/crypto/secretBox";
 import { createLogger } from "../../server/log";
 import { CLAIM_REMINDER_AFTER_SECONDS, claimReminderNoLongerOwed, createClaimNotifier } from "../../server/mail/claimNotifier";
+import { messageOf } from "../../server/mail/drafts";
 import { createMailer, type Mailer, type MailMessage } from "../../server/mail/mailer";
 import { SqliteStore } from "../../server/store/sqlite/SqliteStore";
 import { awardAchievement } from "../../server/services/awards";
@@ -73,14 +74,17 @@ describe("claim mail and reminders", () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
+  /** The outbox rows, each with the From name of the message it holds (written from its draft). */
   const outbox = () =>
-    store.db.prepare("SELECT purpose, recipient, state, next_attempt_at - created_at AS dueAfter, from_name AS fromName FROM mail_outbox ORDER BY purpose, recipient").all() as {
-      purpose: string;
-      recipient: string;
-      state: string;
-      dueAfter: number;
-      fromName: string;
-    }[];
+    (
+      store.db.prepare("SELECT id, purpose, recipient, state, next_attempt_at - created_at AS dueAfter FROM mail_outbox ORDER BY purpose, recipient").all() as {
+        id: number;
+        purpose: string;
+        recipient: string;
+        state: string;
+        dueAfter: number;
+      }[]
+    ).map((row) => ({ ...row, fromName: messageOf(store.getMail(row.id)!).fromName }));
 
   it("sends the claim in the university's name with its logo, the badge image and the expiry", async () => {
     await worker.tick();

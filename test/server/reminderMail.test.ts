@@ -12,6 +12,7 @@
  */
 import path from "node:path";
 import { expect } from "chai";
+import { messageOf } from "../../server/mail/drafts";
 import { listOutbox, readOutboxEml, type OutboxEntry } from "../../server/mail/outbox";
 import { importRefusalText } from "../../server/web/importRefusal";
 import { translator } from "../../server/web/i18n";
@@ -224,7 +225,8 @@ describe("reminders are full claim mail; import refusals in Korean", function ()
     });
 
     it("the automatic reminder recorded with the award is composed the same way", () => {
-      const row = server.store.db.prepare("SELECT subject, body_html AS html, from_name AS fromName FROM mail_outbox WHERE purpose = 'claim-reminder' AND ref = ? AND state = 'pending'").get(ids.seo) as { subject: string; html: string; fromName: string };
+      const { id } = server.store.db.prepare("SELECT id FROM mail_outbox WHERE purpose = 'claim-reminder' AND ref = ? AND state = 'pending'").get(ids.seo) as { id: number };
+      const row = messageOf(server.store.getMail(id)!) as { subject: string; html: string; fromName: string };
       expect(row.fromName).to.equal("한국대학교");
       expect(row.subject).to.equal("[한국대학교] 다시 알림 / Reminder: 자료구조 — 배지를 받았습니다 / You received a badge");
       expect(imagesIn(row.html)).to.deep.equal([

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { normalizeDomain } from "../../../core/identity/domainLinkage";
 import { ImageRejectedError, IMAGE_MAX_BYTES, storeUploadedImage } from "../../console/images";
 import { readUpload, UploadError } from "../../console/uploads";
-import { claimMailRow, createClaimMailComposer } from "../../mail/claimMail";
+import { claimDraftRow, createClaimMessageInputs } from "../../mail/claimMail";
 import { queueStatusChanges } from "../../services/statusChanges";
 import { DomainError, InvalidInputError } from "../../services/errors";
 import { unixSeconds } from "../../clock";
@@ -74,9 +74,9 @@ export function recordRoutes(deps: ConsoleDeps): Router {
       }
     }
     if (action === "remind") {
-      // The same composer as the first claim mail: From and subject in the university's name,
-      // its logo, the badge image, the new link and the day it stops working, Korean and English.
-      const compose = createClaimMailComposer(deps);
+      // Recorded as the first claim mail is (a draft, written when it is sent): From and subject in
+      // the university's name, its logo, the badge image, the new link and the day it stops working.
+      const inputOf = createClaimMessageInputs(deps);
       let reminded = 0;
       deps.store.transaction(() => {
         for (const id of selected) {
@@ -92,7 +92,7 @@ export function recordRoutes(deps: ConsoleDeps): Router {
             issuerId,
             ...(row.achievementName ? { achievementName: row.achievementName } : {}),
           });
-          const mail = compose({
+          const message = inputOf({
             to: row.recipientEmail,
             token,
             recipientName: row.recipientName,
@@ -102,7 +102,7 @@ export function recordRoutes(deps: ConsoleDeps): Router {
             expiresAt: claim.expiresAt,
             reminder: true,
           });
-          reminded += deps.store.enqueueMail([claimMailRow(mail, { purpose: REMINDER_PURPOSE, ref: `${row.id}#${row.reminders + 1}` })], unixSeconds(deps.clock));
+          reminded += deps.store.enqueueMail([claimDraftRow(message, { purpose: REMINDER_PURPOSE, ref: `${row.id}#${row.reminders + 1}` })], unixSeconds(deps.clock));
         }
       });
       void deps.mailWorker.tick();

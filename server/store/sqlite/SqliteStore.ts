@@ -638,12 +638,12 @@ export class SqliteStore implements Store {
   // ---- mail outbox ------------------------------------------------------------------
 
   enqueueMail(messages: readonly NewMail[], now: number): number {
-    const rows = messages.map((m) => [m.purpose, m.ref, m.recipient.trim().toLowerCase(), m.subject, m.text, m.html ?? null, m.fromName ?? null, Math.max(now, m.notBefore ?? now), now]);
+    const rows = messages.map((m) => [m.purpose, m.ref, m.recipient.trim().toLowerCase(), m.subject, m.text, m.html ?? null, m.fromName ?? null, m.draft ?? null, Math.max(now, m.notBefore ?? now), now]);
     return this.transaction(() =>
       insertRows(
         (sql) => this.statements.get(sql),
-        "mail_outbox (purpose, ref, recipient, subject, body_text, body_html, from_name, state, attempts, next_attempt_at, created_at)",
-        "(?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)",
+        "mail_outbox (purpose, ref, recipient, subject, body_text, body_html, from_name, draft, state, attempts, next_attempt_at, created_at)",
+        "(?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)",
         rows,
         "ON CONFLICT DO NOTHING",
       ),
@@ -669,7 +669,7 @@ export class SqliteStore implements Store {
   }
 
   markMailSent(id: number, now: number): void {
-    const changed = this.statements.get("UPDATE mail_outbox SET state = 'sent', sent_at = ?, body_text = NULL, body_html = NULL, last_error = NULL WHERE id = ? AND state = 'sending'").run(now, id).changes;
+    const changed = this.statements.get("UPDATE mail_outbox SET state = 'sent', sent_at = ?, body_text = NULL, body_html = NULL, draft = NULL, last_error = NULL WHERE id = ? AND state = 'sending'").run(now, id).changes;
     invariant(changed === 1, `mail ${id} is marked sent only while sending`);
   }
 
@@ -847,6 +847,7 @@ function mailFrom(r: Row | undefined): MailRecord | undefined {
     text: (r.body_text as string | null) ?? "",
     ...(typeof r.body_html === "string" ? { html: r.body_html } : {}),
     ...(typeof r.from_name === "string" ? { fromName: r.from_name } : {}),
+    ...(typeof r.draft === "string" ? { draft: r.draft } : {}),
     state: r.state as MailState,
     attempts: r.attempts as number,
     nextAttemptAt: r.next_attempt_at as number,
