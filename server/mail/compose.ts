@@ -147,33 +147,42 @@ function textPart(type: string, content: string, newline: string): string[] {
 }
 
 const HEX = "0123456789ABCDEF";
-/** How each byte is written in quoted-printable: itself when it may be, =XX otherwise. */
-const QP_TOKENS: string[] = Array.from({ length: 256 }, (_, byte) =>
-  (byte >= 33 && byte <= 126 && byte !== 61) || byte === 32 || byte === 9 ? String.fromCharCode(byte) : `=${HEX[byte >> 4]}${HEX[byte & 15]}`,
-);
+/** Characters written as =XX, each byte of their UTF-8: all but printable ASCII other than "=", space and tab. */
+const QP_ESCAPED = /[^\x21-\x3c\x3e-\x7e \t]/gu;
+const escapes = new Map<string, string>();
+
+function qpEscape(char: string): string {
+  let escaped = escapes.get(char);
+  if (escaped === undefined) {
+    escaped = "";
+    for (const byte of Buffer.from(char, "utf8")) escaped += `=${HEX[byte >> 4]}${HEX[byte & 15]}`;
+    if (escapes.size < 4096) escapes.set(char, escaped); // a message's few scripts, not every character ever seen
+  }
+  return escaped;
+}
 
 /**
  * Quoted-printable (RFC 2045 §6.7): line breaks kept as hard breaks, every other byte outside
  * printable ASCII (and "=") as =XX, white space before a break encoded, and soft breaks ("=" at
- * the end of a line) so no line is longer than 76 characters and no =XX is split.
+ * the end of a line) so no line is longer than 76 characters and no =XX is split. Each line is
+ * escaped whole, then cut greedily: the only "=" in escaped text begins an =XX.
  */
 export function quotedPrintable(content: string, newline: string): string {
   const out: string[] = [];
   for (const line of content.split(/\r\n|\r|\n/)) {
-    const bytes = Buffer.from(line, "utf8");
-    let current = "";
-    for (let i = 0; i < bytes.length; i++) {
-      const byte = bytes[i]!;
-      const last = i === bytes.length - 1;
-      const token = last && (byte === 32 || byte === 9) ? `=${HEX[byte >> 4]}${HEX[byte & 15]}` : QP_TOKENS[byte]!;
-      // A soft break costs one column ("="); the last token of the line needs none after it.
-      if (current.length + token.length > (last ? MAX_BODY_LINE : MAX_BODY_LINE - 1)) {
-        out.push(`${current}=`);
-        current = "";
-      }
-      current += token;
+    let escaped = line.replace(QP_ESCAPED, qpEscape);
+    const last = escaped.charCodeAt(escaped.length - 1);
+    if (last === 32 || last === 9) escaped = `${escaped.slice(0, -1)}${last === 32 ? "=20" : "=09"}`;
+    let start = 0;
+    while (escaped.length - start > MAX_BODY_LINE) {
+      // 75 characters and a soft break, less the start of an =XX the cut would split.
+      let end = start + MAX_BODY_LINE - 1;
+      if (escaped[end - 1] === "=") end -= 1;
+      else if (escaped[end - 2] === "=") end -= 2;
+      out.push(`${escaped.slice(start, end)}=`);
+      start = end;
     }
-    out.push(current);
+    out.push(escaped.slice(start));
   }
   return out.join(newline);
 }

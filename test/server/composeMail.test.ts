@@ -93,6 +93,35 @@ describe("composing mail (server/mail/compose.ts)", () => {
     expect(readMail(compose({ text: "total = 12  \nnext" }).raw).text).to.equal("total = 12  \nnext");
   });
 
+  it("writes quoted-printable as the byte-by-byte definition does, over 500 generated texts", () => {
+    // RFC 2045 §6.7 taken literally: each UTF-8 byte as itself or =XX, the line's last space or
+    // tab encoded, a soft break whenever the next token would pass 75 columns (76 for the last).
+    const byteByByte = (content: string): string =>
+      content
+        .split(/\r\n|\r|\n/)
+        .map((line) => {
+          const bytes = Buffer.from(line, "utf8");
+          const lines: string[] = [];
+          let current = "";
+          bytes.forEach((byte, i) => {
+            const last = i === bytes.length - 1;
+            const plain = (byte >= 33 && byte <= 126 && byte !== 61) || ((byte === 32 || byte === 9) && !last);
+            const token = plain ? String.fromCharCode(byte) : `=${byte.toString(16).toUpperCase().padStart(2, "0")}`;
+            if (current.length + token.length > (last ? 76 : 75)) {
+              lines.push(`${current}=`);
+              current = "";
+            }
+            current += token;
+          });
+          return [...lines, current].join("\n");
+        })
+        .join("\n");
+    for (let seed = 1; seed <= 500; seed++) {
+      const text = randomText(seed, (seed * 53) % 600);
+      expect(quotedPrintable(text, "\n"), `seed ${seed}`).to.equal(byteByByte(text));
+    }
+  });
+
   it("breaks a long line softly without splitting an encoded byte", () => {
     const encoded = quotedPrintable("é".repeat(100), "\n");
     for (const line of encoded.split("\n")) {
