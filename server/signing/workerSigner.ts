@@ -47,8 +47,8 @@ export async function warmPool(pool: SigningPool, workers: number): Promise<bool
   try {
     await pool.ready();
     const key = generateSigningKey();
-    // Two jobs per worker, admitted in one go: the pool hands each worker up to two batches
-    // before the next worker, so every worker gets its share.
+    // Two jobs per worker, admitted in one go: each batch goes to the worker holding the fewest
+    // jobs, so every worker gets its share.
     const issued = await pool.issueAll(Array.from({ length: workers * 2 }, (_, index) => warmUpParameters(index)), key, { controller: WARM_UP_ISSUER });
     const checked = await pool.checkAll(issued.map((credential) => JSON.parse(credential.document) as object));
     return checked.every((credential) => credential.proofs.length === 1 && credential.proofs[0]!.verified);
