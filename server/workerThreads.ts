@@ -1,7 +1,7 @@
 import path from "node:path";
 import { Worker, type WorkerOptions } from "node:worker_threads";
 
-const TSCONFIG = path.resolve(__dirname, "..", "tsconfig.json");
+const TYPESCRIPT_HOOK = path.resolve(__dirname, "..", "verifier", "bin", "typescriptHook.js");
 
 /**
  * A worker thread running `file`. Under ts-node (tests, scripts, `npm start`) or the CLI's
@@ -18,10 +18,12 @@ export function startWorker(file: string, options: Omit<WorkerOptions, "eval"> =
     const bootstrap = `require(${JSON.stringify(hook)}).loadEntry(${JSON.stringify(file)}).catch((error) => { setImmediate(() => { throw error; }); });`;
     return new Worker(bootstrap, { ...options, eval: true });
   }
-  const bootstrap = [
-    `require(${JSON.stringify(require.resolve("ts-node"))}).register({ transpileOnly: true, project: ${JSON.stringify(TSCONFIG)} });`,
-    `require(${JSON.stringify(file)});`,
-  ].join("\n");
+  // Under ts-node (`npm start`, tests, scripts) the thread loads its TypeScript file by file with
+  // the CLI's esbuild hook (type stripping, as ts-node's transpile-only does, cached on disk)
+  // rather than with ts-node: TypeScript's own compiler, loaded and JIT-compiled again in every
+  // thread, cost each signing worker seconds of CPU at start and kept V8's compiler threads busy
+  // through a fresh server's first award.
+  const bootstrap = [`require(${JSON.stringify(TYPESCRIPT_HOOK)}).register();`, `require(${JSON.stringify(file)});`].join("\n");
   return new Worker(bootstrap, { ...options, eval: true });
 }
 
