@@ -48,6 +48,11 @@ export interface ClusterScenarioOptions {
   databaseUrl?: string;
   /** Restarts the database server (every connection cut) once, after the first kill: the instances must carry on. */
   restartDatabase?: () => void | Promise<void>;
+  /**
+   * The pause before each kill, drawn between these (default 2–5 s). A short run needs short
+   * pauses: its awards and their anchoring may all be over in a second or two.
+   */
+  killGapMs?: { min: number; max: number };
 }
 
 export interface ClusterFigures {
@@ -208,10 +213,11 @@ async function scenario(cluster: Cluster, chain: ClusterChain, dataDir: string, 
     }
   });
 
-  // SIGKILLs, one every 2-5 s, each instance restarted a moment later.
+  // SIGKILLs, one every 2-5 s (or killGapMs), each instance restarted a moment later.
+  const gap = options.killGapMs ?? { min: 2000, max: 5000 };
   const killing = (async () => {
     for (let k = 0; k < options.kills; k++) {
-      await sleep(2000 + Math.floor(random() * 3000));
+      await sleep(gap.min + Math.floor(random() * (gap.max - gap.min)));
       const live = running();
       if (live.length < 2) {
         k--;

@@ -108,7 +108,10 @@ export async function runSuite(options: SuiteOptions): Promise<Row[]> {
         async () => {
           // A kill every few seconds whatever the size: a larger run gets more of them.
           const kills = Math.max(p.clusterKills, Math.round(p.clusterSize / 5000));
-          const scenario = { size: p.clusterSize, awardSize: Math.min(500, Math.max(50, Math.round(p.clusterSize / 60))), kills, instances: 3, leaseSeconds: 5, batchMaxSize: Math.max(100, Math.round(p.clusterSize / 30)), settleMs: p.settleMs * 2, stallMs: p.stallMs * 2, random: randomFor("cluster"), log };
+          // A run of a few thousand credentials is awarded and anchored in a few seconds: its kills
+          // come 0.2-0.8 s apart, or none would find an instance mid-anchoring; larger runs keep 2-5 s.
+          const killGapMs = p.clusterSize <= 5000 ? { min: 200, max: 800 } : undefined;
+          const scenario = { size: p.clusterSize, awardSize: Math.min(500, Math.max(50, Math.round(p.clusterSize / 60))), kills, instances: 3, leaseSeconds: 5, batchMaxSize: Math.max(100, Math.round(p.clusterSize / 30)), settleMs: p.settleMs * 2, stallMs: p.stallMs * 2, random: randomFor("cluster"), log, ...(killGapMs ? { killGapMs } : {}) };
           // On PostgreSQL the database server is also restarted once mid-run (every connection cut).
           const figures = await withClusterDatabase(options.clusterDb ?? "sqlite", (databaseUrl, restartDatabase) =>
             runClusterScenario({ ...scenario, ...(databaseUrl ? { databaseUrl } : {}), ...(restartDatabase ? { restartDatabase } : {}) }),
