@@ -120,14 +120,22 @@ describe("signing pool (worker_threads)", function () {
     }
   });
 
-  it("hands a whole burst of jobs to its workers at once, so they sign on while the main thread is busy", async () => {
-    const fresh = createSigningPool({ workers: 1, maxQueued: 300, batchSize: 25 });
+  /** A fresh ready pool given `count` credentials to sign at once, one turn later (when the burst is handed out). */
+  async function burst(workers: number, count: number, run: (pool: SigningPool, results: Promise<Record<string, unknown>>[]) => Promise<void>): Promise<void> {
+    const fresh = createSigningPool({ workers, maxQueued: count, batchSize: 25 });
     try {
       await fresh.ready();
-      const submitted = Array.from({ length: 300 }, (_, index) => fresh.submitSign(credential(index), key, { controller: ISSUER, created: CREATED }));
-      const results = (await Promise.all(submitted)).map(({ result }) => result);
-      // One turn later every job is with the worker: none waits in the pool for an answer to come back.
+      const submitted = await Promise.all(Array.from({ length: count }, (_, index) => fresh.submitSign(credential(index), key, { controller: ISSUER, created: CREATED })));
       await new Promise((resolve) => setImmediate(resolve));
+      await run(fresh, submitted.map(({ result }) => result as Promise<Record<string, unknown>>));
+    } finally {
+      await fresh.close();
+    }
+  }
+
+  it("hands a whole burst of jobs to its workers at once, so they sign on while the main thread is busy", () =>
+    burst(1, 300, async (fresh, results) => {
+      // Every job is with the worker: none waits in the pool for an answer to come back.
       expect(fresh.stats()).to.include({ queued: 0, inFlight: 300 });
       // The main thread blocks (as an award's store transaction does); the worker does not wait for it.
       const blockedUntil = Date.now() + 1_500;
@@ -137,23 +145,13 @@ describe("signing pool (worker_threads)", function () {
       const signed = await Promise.all(results);
       expect(signed.map((one) => one.id)).to.deep.equal(Array.from({ length: 300 }, (_, index) => credential(index).id));
       expect(fresh.stats()).to.include({ queued: 0, inFlight: 0, completed: 300 });
-    } finally {
-      await fresh.close();
-    }
-  });
+    }));
 
-  it("shares a burst out evenly between its workers", async () => {
-    const fresh = createSigningPool({ workers: 2, maxQueued: 1000, batchSize: 25 });
-    try {
-      await fresh.ready();
-      const submitted = await Promise.all(Array.from({ length: 1000 }, (_, index) => fresh.submitSign(credential(index), key, { controller: ISSUER, created: CREATED })));
-      await new Promise((resolve) => setImmediate(resolve));
+  it("shares a burst out evenly between its workers", () =>
+    burst(2, 1000, async (fresh, results) => {
       expect(fresh.stats().inFlightPerWorker).to.deep.equal([500, 500]);
-      expect(await Promise.all(submitted.map(({ result }) => result))).to.have.length(1000);
-    } finally {
-      await fresh.close();
-    }
-  });
+      expect(await Promise.all(results)).to.have.length(1000);
+    }));
 
   it("rejects a refused credential with the fast path's own error, and keeps working", async () => {
     const { credentialSubject, ...noSubject } = credential(9);
