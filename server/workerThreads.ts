@@ -4,9 +4,9 @@ import { Worker, type WorkerOptions } from "node:worker_threads";
 const TYPESCRIPT_HOOK = path.resolve(__dirname, "..", "verifier", "bin", "typescriptHook.js");
 
 /**
- * A worker thread running `file`. Under ts-node (tests, scripts, `npm start`) or the CLI's
- * launcher the file is TypeScript and the new thread needs the same loader registered in it
- * first: threads do not inherit the parent's require hooks.
+ * A worker thread running `file`. When `file` is TypeScript (under ts-node: tests, scripts,
+ * `npm start`; or under the CLI's launcher) threads do not inherit the parent's require hooks, so
+ * each new thread registers the CLI's esbuild hook (verifier/bin/typescriptHook.js) first.
  */
 export function startWorker(file: string, options: Omit<WorkerOptions, "eval"> = {}): Worker {
   if (!file.endsWith(".ts")) return new Worker(file, options);

@@ -31,7 +31,7 @@ import { FUZZ_ROWS, runFuzzer } from "./fuzzer";
 import { LOAD_ROWS, runLoad } from "./loadGenerator";
 import { WALLET_ROWS, runWalletAttacks } from "./walletAttacks";
 import { seededRandom } from "./random";
-import { clusterRowNames, clusterRows, runClusterScenario, type ClusterFigures } from "./clusterScenario";
+import { clusterRowNames, clusterRows, killGapMs, runClusterScenario, type ClusterFigures } from "./clusterScenario";
 import { startTestPostgres } from "../lib/postgres";
 
 const REPO_ROOT = path.resolve(__dirname, "..", "..");
@@ -108,10 +108,7 @@ export async function runSuite(options: SuiteOptions): Promise<Row[]> {
         async () => {
           // A kill every few seconds whatever the size: a larger run gets more of them.
           const kills = Math.max(p.clusterKills, Math.round(p.clusterSize / 5000));
-          // A run of a few thousand credentials is awarded and anchored in a few seconds: its kills
-          // come 0.2-0.8 s apart, or none would find an instance mid-anchoring; larger runs keep 2-5 s.
-          const killGapMs = p.clusterSize <= 5000 ? { min: 200, max: 800 } : undefined;
-          const scenario = { size: p.clusterSize, awardSize: Math.min(500, Math.max(50, Math.round(p.clusterSize / 60))), kills, instances: 3, leaseSeconds: 5, batchMaxSize: Math.max(100, Math.round(p.clusterSize / 30)), settleMs: p.settleMs * 2, stallMs: p.stallMs * 2, random: randomFor("cluster"), log, ...(killGapMs ? { killGapMs } : {}) };
+          const scenario = { size: p.clusterSize, awardSize: Math.min(500, Math.max(50, Math.round(p.clusterSize / 60))), kills, instances: 3, leaseSeconds: 5, batchMaxSize: Math.max(100, Math.round(p.clusterSize / 30)), settleMs: p.settleMs * 2, stallMs: p.stallMs * 2, random: randomFor("cluster"), log };
           // On PostgreSQL the database server is also restarted once mid-run (every connection cut).
           const figures = await withClusterDatabase(options.clusterDb ?? "sqlite", (databaseUrl, restartDatabase) =>
             runClusterScenario({ ...scenario, ...(databaseUrl ? { databaseUrl } : {}), ...(restartDatabase ? { restartDatabase } : {}) }),
@@ -270,6 +267,8 @@ function writeClusterSection(rows: Row[], f: ClusterFigures, run: { seed: number
   const { begin, end: endMarker } = clusterMarkers(run.database);
   const onPostgres = run.database === "postgres";
   const command = `npm run test:faults -- --only=cluster --size=${f.accepted >= 1000 ? f.accepted : "N"}${onPostgres ? " --db=postgres" : ""}`;
+  const { min, max } = killGapMs(f.accepted);
+  const every = `every ${min / 1000}-${max / 1000} s`;
   const section = [
     begin,
     `## Several instances (cluster scenario)${onPostgres ? " on PostgreSQL" : ""}`,
@@ -278,14 +277,14 @@ function writeClusterSection(rows: Row[], f: ClusterFigures, run: { seed: number
       ? [
           `\`${command}\` (scripts/faults/clusterScenario.ts): ${f.instances} server processes on one PostgreSQL database (a throwaway`,
           "server started by scripts/lib/postgres.ts, DATABASE_URL) and one anvil chain, each anchoring with its own operator key;",
-          "awards spread round-robin over them; SIGKILL of a random instance every 2-5 s (one that holds a batch between sealing",
+          `awards spread round-robin over them; SIGKILL of a random instance ${every} (one that holds a batch between sealing`,
           "and confirmation when there is one), restarted a moment later; the PostgreSQL server itself restarted once, right after",
           "the first kill (every instance's connections cut). LEASE_SECONDS=5, two confirmations, a block a second.",
         ]
       : [
           `\`${command}\` (scripts/faults/clusterScenario.ts): ${f.instances} server processes on one SQLite file`,
           "(WAL) and one anvil chain, each anchoring with its own operator key; awards spread round-robin over them; SIGKILL of a",
-          "random instance every 2-5 s (one that holds a batch between sealing and confirmation when there is one), restarted",
+          `random instance ${every} (one that holds a batch between sealing and confirmation when there is one), restarted`,
           "a moment later. LEASE_SECONDS=5, two confirmations, a block a second.",
         ]),
     "",

@@ -222,9 +222,8 @@ export class SigningPool {
   }
 
   stats(): SigningPoolStats {
-    let inFlight = 0;
-    for (const slot of this.slots) inFlight += slot.held;
     const inFlightPerWorker = this.slots.map((slot) => slot.held);
+    const inFlight = inFlightPerWorker.reduce((sum, held) => sum + held, 0);
     return { workers: this.slots.length, queued: this.queuedCount(), inFlight, inFlightPerWorker, completed: this.completed, failed: this.failed };
   }
 

@@ -21,9 +21,6 @@ async function expectClusterSurvives(databaseUrl: string | undefined, restartDat
     settleMs: 240_000,
     stallMs: 60_000,
     random: seededRandom(16),
-    // 1,200 credentials are awarded and anchored in a second or two: the kills must come sooner
-    // than the scenario's default 2-5 s to find an instance mid-anchoring.
-    killGapMs: { min: 200, max: 800 },
     log: (line) => lines.push(line),
     ...(databaseUrl ? { databaseUrl } : {}),
     ...(restartDatabase ? { restartDatabase } : {}),
