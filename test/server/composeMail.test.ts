@@ -88,6 +88,16 @@ describe("composing mail (server/mail/compose.ts)", () => {
     }
   });
 
+  it("keeps an oversized subject, sender name and text within the line limits (the name cut at 200 characters)", () => {
+    const subject = "배지 ".repeat(3000);
+    const { raw } = compose({ subject, fromName: "한".repeat(5000), text: "x".repeat(50_000), html: `<p>${"é".repeat(20_000)}</p>` });
+    for (const line of raw.toString("utf8").split("\n")) expect(line.length).to.be.at.most(78);
+    const read = readMail(raw);
+    expect(read.subject.trim()).to.equal(subject.trim());
+    expect(splitMailbox(read.from).name).to.equal("한".repeat(200));
+    expect(read.text).to.equal("x".repeat(50_000));
+  });
+
   it("keeps white space at the end of a line, and an = sign, through quoted-printable", () => {
     expect(quotedPrintable("a = b  \nc\t", "\n")).to.equal("a =3D b =20\nc=09");
     expect(readMail(compose({ text: "total = 12  \nnext" }).raw).text).to.equal("total = 12  \nnext");

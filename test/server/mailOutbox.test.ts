@@ -216,6 +216,9 @@ describe("mail outbox", () => {
       const owed = store.getMail(1)!;
       expect({ subject: owed.subject, text: owed.text, html: owed.html }).to.deep.equal({ subject: "", text: "", html: undefined });
       expect(owed.draft!.length).to.be.below(1000);
+      // The link's term in the draft is the stored claim's (createClaims returns it; nothing is read back).
+      const term = (JSON.parse(owed.draft!) as { claim: { expiresAt: number } }).claim.expiresAt;
+      expect(term).to.equal(store.learners.claimFor(awarded[0]!.id, "minji@example.ac.kr")!.expiresAt);
       const text = messageOf(owed).text;
       expect(text).to.include("김민지님").and.to.match(/http:\/\/127\.0\.0\.1:3000\/claim\/\S+/);
     });

@@ -153,6 +153,20 @@ describe("signing pool (worker_threads)", function () {
       expect(await Promise.all(results)).to.have.length(1000);
     }));
 
+  it("fails every job a killed worker held, none left hanging, and signs again with its replacement", () =>
+    burst(1, 300, async (fresh, results) => {
+      // Cut off mid-way: the worker dies holding the whole burst.
+      await (fresh as unknown as { slots: { worker: { terminate(): Promise<number> } }[] }).slots[0]!.worker.terminate();
+      const outcomes = await Promise.allSettled(results);
+      const refused = outcomes.filter((o) => o.status === "rejected");
+      expect(refused.length + outcomes.filter((o) => o.status === "fulfilled").length).to.equal(300);
+      expect(refused.length, "the jobs the worker still held").to.be.greaterThan(0);
+      for (const o of refused) expect((o as PromiseRejectedResult).reason).to.be.instanceOf(SigningPoolError);
+      expect(fresh.stats()).to.include({ queued: 0, inFlight: 0 });
+      const again = await fresh.sign(credential(301), key, { controller: ISSUER, created: CREATED });
+      expect(again.id).to.equal(credential(301).id);
+    }));
+
   it("rejects a refused credential with the fast path's own error, and keeps working", async () => {
     const { credentialSubject, ...noSubject } = credential(9);
     void credentialSubject;
