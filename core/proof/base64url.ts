@@ -44,32 +44,42 @@ export function decodeBase64UrlLoosely(text: string): Uint8Array | undefined {
 }
 
 function decode(text: string, canonicalOnly: boolean): Uint8Array | undefined {
-  if (text.length % 4 === 1) return undefined;
-  const values = new Uint8Array(text.length);
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    const value = code < 128 ? VALUE_OF[code] : -1;
-    if (value < 0) return undefined;
-    values[i] = value;
-  }
-  const out = new Uint8Array(Math.floor((text.length * 3) / 4));
+  const length = text.length;
+  if (length % 4 === 1) return undefined;
+  // One pass, four characters at a time: a character outside the alphabet makes its sextet's
+  // value negative, and so the whole group's bits (OR of the four) negative too.
+  const out = new Uint8Array(Math.floor((length * 3) / 4));
+  const whole = length - (length % 4);
   let o = 0;
-  let i = 0;
-  for (; i + 4 <= values.length; i += 4) {
-    const v = (values[i] << 18) | (values[i + 1] << 12) | (values[i + 2] << 6) | values[i + 3];
+  for (let i = 0; i < whole; i += 4) {
+    const v = (sextet(text, i) << 18) | (sextet(text, i + 1) << 12) | (sextet(text, i + 2) << 6) | sextet(text, i + 3);
+    if (v < 0) return undefined;
     out[o++] = v >> 16;
     out[o++] = (v >> 8) & 255;
     out[o++] = v & 255;
   }
-  const rest = values.length - i;
+  const rest = length - whole;
   if (rest === 2) {
-    if (canonicalOnly && values[i + 1] & 15) return undefined; // non-zero unused bits
-    out[o++] = (values[i] << 2) | (values[i + 1] >> 4);
+    const a = sextet(text, whole);
+    const b = sextet(text, whole + 1);
+    if ((a | b) < 0) return undefined;
+    if (canonicalOnly && b & 15) return undefined; // non-zero unused bits
+    out[o++] = (a << 2) | (b >> 4);
   } else if (rest === 3) {
-    if (canonicalOnly && values[i + 2] & 3) return undefined;
-    const v = (values[i] << 10) | (values[i + 1] << 4) | (values[i + 2] >> 2);
+    const a = sextet(text, whole);
+    const b = sextet(text, whole + 1);
+    const c = sextet(text, whole + 2);
+    if ((a | b | c) < 0) return undefined;
+    if (canonicalOnly && c & 3) return undefined;
+    const v = (a << 10) | (b << 4) | (c >> 2);
     out[o++] = v >> 8;
     out[o++] = v & 255;
   }
   return out;
+}
+
+/** The 6-bit value of the character at `index`, or -1 when it is not in the alphabet (shifted by up to 18 bits, still negative). */
+function sextet(text: string, index: number): number {
+  const code = text.charCodeAt(index);
+  return code < 128 ? VALUE_OF[code]! : -1;
 }

@@ -24,4 +24,15 @@ describe("base64url without padding", () => {
     expect(decodeBase64Url("AA")).to.deep.equal(new Uint8Array([0]));
     expect(decodeBase64Url("é")).to.equal(undefined);
   });
+
+  it("rejects a character outside the alphabet at any position, in whole groups and in the short last one", () => {
+    const valid = encodeBase64Url(Uint8Array.from({ length: 31 }, (_, i) => i * 7)); // 42 characters: 10 groups and 2 more
+    for (const intruder of ["=", "+", "/", " ", ".", "é", "\u0000", "\u007f", "\u0100", "\ud83d"]) {
+      for (let position = 0; position < valid.length; position++) {
+        const text = valid.slice(0, position) + intruder + valid.slice(position + 1);
+        expect(decodeBase64Url(text), `${JSON.stringify(intruder)} at ${position}`).to.equal(undefined);
+      }
+    }
+    expect(Buffer.from(decodeBase64Url(valid)!).toString("base64url")).to.equal(valid);
+  });
 });
