@@ -10,7 +10,7 @@
  * refused with DraftError: the message cannot be written, now or on a retry.
  */
 import type { MailRecord } from "../store/Store";
-import type { MailMessage } from "./mailer";
+import type { MailMessage, OutgoingMail } from "./mailer";
 import { claimMessage, type ClaimMessageInput } from "./messages";
 
 /** A recorded draft that cannot be written into a message: no attempt will send it. */
@@ -53,6 +53,16 @@ function claimInputOf(value: unknown): ClaimMessageInput {
 
 /** The message an outbox row holds: written from its draft, else as it was recorded. */
 export function messageOf(mail: MailRecord): MailMessage {
-  if (mail.draft !== undefined) return { ...messageFromDraft(mail.draft), to: mail.recipient };
+  return writtenMessage(outgoingOf(mail));
+}
+
+/** What a mailer is handed for an outbox row: its draft, to be written where it is sent, or the message as recorded. */
+export function outgoingOf(mail: MailRecord): OutgoingMail {
+  if (mail.draft !== undefined) return { to: mail.recipient, draft: mail.draft };
   return { to: mail.recipient, subject: mail.subject, text: mail.text, ...(mail.html ? { html: mail.html } : {}), ...(mail.fromName ? { fromName: mail.fromName } : {}) };
+}
+
+/** The message of outgoing mail: a draft written for its recipient (DraftError when it cannot be), a message as it is. */
+export function writtenMessage(mail: OutgoingMail): MailMessage {
+  return "draft" in mail ? { ...messageFromDraft(mail.draft), to: mail.to } : mail;
 }

@@ -1,6 +1,7 @@
 import crypto from "node:crypto";
 import nodemailer from "nodemailer";
 import { composeMail } from "./compose";
+import { writtenMessage } from "./drafts";
 import { isOutboxId, linksIn, writeOutboxEntry } from "./outbox";
 
 export interface MailMessage {
@@ -11,6 +12,20 @@ export interface MailMessage {
   /** Display name of From (the address stays the server's). */
   fromName?: string;
 }
+
+/**
+ * A recorded draft (mail/drafts.ts) to its recipient: the mailer writes the message where it
+ * sends it, so on the mail thread rather than on the main one, and only the ~0.4 KB draft
+ * crosses between them instead of the ~7 KB message. A draft that cannot be written fails the
+ * send with DraftError.
+ */
+export interface DraftedMail {
+  to: string;
+  draft: string;
+}
+
+/** What a mailer sends: a written message, or a draft it writes first. */
+export type OutgoingMail = MailMessage | DraftedMail;
 
 export interface SendOptions {
   /**
@@ -23,7 +38,7 @@ export interface SendOptions {
 }
 
 export interface Mailer {
-  send(message: MailMessage, options?: SendOptions): Promise<void>;
+  send(mail: OutgoingMail, options?: SendOptions): Promise<void>;
   /** Set when messages are written to a folder instead of sent (the local setup). */
   readonly outboxDir?: string;
 }
@@ -46,17 +61,18 @@ export function createMailer(options: MailerOptions): Mailer {
   if (options.smtpUrl) {
     const transport = nodemailer.createTransport(options.smtpUrl);
     return {
-      async send(message, sendOptions) {
-        const { envelope, raw } = compose(message, sendOptions?.deliveryId ?? crypto.randomUUID(), "\r\n");
+      async send(mail, sendOptions) {
+        const { envelope, raw } = compose(writtenMessage(mail), sendOptions?.deliveryId ?? crypto.randomUUID(), "\r\n");
         await transport.sendMail({ envelope: { from: envelope.from, to: [envelope.to] }, raw });
       },
     };
   }
   return {
     outboxDir: options.outboxDir,
-    async send(message, sendOptions) {
+    async send(mail, sendOptions) {
       const id = sendOptions?.deliveryId ?? `${Date.now()}-${crypto.randomBytes(4).toString("hex")}`;
       if (!isOutboxId(id)) throw new Error(`delivery id ${JSON.stringify(id)} is not an outbox id (13 digits, "-", 8 hex digits)`);
+      const message = writtenMessage(mail);
       const { raw } = compose(message, id, "\n");
       writeOutboxEntry(options.outboxDir, { id, date: new Date().toISOString(), to: message.to, subject: message.subject, text: message.text, links: linksIn(message.text) }, raw);
     },

@@ -1,6 +1,7 @@
 /**
- * The worker thread behind createThreadedMailer: composes each message and delivers it (the
- * outbox folder or SMTP) with the mailer of mailer.ts, one reply per request. Composing a message
+ * The worker thread behind createThreadedMailer: writes each drafted mail, composes each message
+ * and delivers it (the outbox folder or SMTP) with the mailer of mailer.ts; the requests come in
+ * batches, and each batch gets one reply once all its sends have settled. Composing a message
  * and creating its outbox files, or talking SMTP, would otherwise come out of the main thread's
  * time for serving requests.
  */
@@ -18,13 +19,17 @@ const port = parentPort;
 if (port === null) throw new Error("mailerThread.ts runs inside a worker thread only");
 const mailer = createMailer(workerData as MailerOptions);
 
-port.on("message", (request: MailerThreadRequest) => {
-  mailer.send(request.message, request.options).then(
-    () => port.postMessage({ id: request.id, ok: true } satisfies MailerThreadReply),
+port.on("message", (requests: MailerThreadRequest[]) => {
+  void Promise.all(requests.map(sendOne)).then((replies) => port.postMessage(replies));
+});
+
+function sendOne(request: MailerThreadRequest): Promise<MailerThreadReply> {
+  return mailer.send(request.mail, request.options).then(
+    () => ({ id: request.id, ok: true }),
     (error: unknown) => {
       const { name, message } = error instanceof Error ? error : { name: "Error", message: String(error) };
       const { responseCode, command, code } = (typeof error === "object" && error !== null ? error : {}) as { responseCode?: unknown; command?: unknown; code?: unknown };
-      port.postMessage({
+      return {
         id: request.id,
         ok: false,
         name,
@@ -32,7 +37,7 @@ port.on("message", (request: MailerThreadRequest) => {
         ...(typeof responseCode === "number" ? { responseCode } : {}),
         ...(typeof command === "string" ? { command } : {}),
         ...(typeof code === "string" ? { code } : {}),
-      } satisfies MailerThreadReply);
+      };
     },
   );
-});
+}

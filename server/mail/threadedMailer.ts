@@ -6,15 +6,20 @@
  * started and stopped in one process do not pile up idle threads), never keeps a stopping
  * process alive, and is started again after a crash; the messages it held then fail, and the
  * mail worker retries them under their delivery ids.
+ *
+ * The sends of one turn of the event loop cross to the thread as one message, and the thread
+ * answers each such message with one reply (a mail worker's round sends several at once):
+ * a message between threads costs more than writing a drafted mail into the outbox.
  */
 import type { Worker } from "node:worker_threads";
 import { siblingModule, startWorker } from "../workerThreads";
-import type { Mailer, MailerOptions, MailMessage, SendOptions } from "./mailer";
+import { DraftError } from "./drafts";
+import type { Mailer, MailerOptions, OutgoingMail, SendOptions } from "./mailer";
 import { removeAbandonedAsideFiles } from "./outbox";
 
 export interface MailerThreadRequest {
   id: number;
-  message: MailMessage;
+  mail: OutgoingMail;
   options: SendOptions | undefined;
 }
 
@@ -43,6 +48,9 @@ export function createThreadedMailer(options: MailerOptions): ThreadedMailer {
   let nextId = 1;
   let idleTimer: NodeJS.Timeout | undefined;
   const pending = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
+  // Sends not yet handed to the thread: they go together once this turn's work is done.
+  let queued: MailerThreadRequest[] = [];
+  let flushScheduled = false;
 
   const endWhenIdle = () => {
     if (pending.size > 0 || worker === undefined) return;
@@ -59,21 +67,32 @@ export function createThreadedMailer(options: MailerOptions): ThreadedMailer {
   const failAll = (error: Error) => {
     for (const p of pending.values()) p.reject(error);
     pending.clear();
+    queued = [];
+  };
+
+  const flush = () => {
+    flushScheduled = false;
+    const requests = queued;
+    queued = [];
+    if (requests.length > 0) thread().postMessage(requests);
+  };
+
+  const settle = (reply: MailerThreadReply) => {
+    const p = pending.get(reply.id);
+    if (!p) return;
+    pending.delete(reply.id);
+    if (reply.ok) return p.resolve();
+    if (reply.name === "DraftError") return p.reject(new DraftError(reply.message));
+    const { responseCode, command, code } = reply;
+    p.reject(Object.assign(new Error(reply.message), { name: reply.name }, responseCode === undefined ? {} : { responseCode }, command === undefined ? {} : { command }, code === undefined ? {} : { code }));
   };
 
   const thread = (): Worker => {
     if (worker) return worker;
     const started = startWorker(THREAD_FILE, { workerData: options });
     started.unref();
-    started.on("message", (reply: MailerThreadReply) => {
-      const p = pending.get(reply.id);
-      if (!p) return;
-      pending.delete(reply.id);
-      if (reply.ok) p.resolve();
-      else {
-        const { responseCode, command, code } = reply;
-        p.reject(Object.assign(new Error(reply.message), { name: reply.name }, responseCode === undefined ? {} : { responseCode }, command === undefined ? {} : { command }, code === undefined ? {} : { code }));
-      }
+    started.on("message", (replies: MailerThreadReply[]) => {
+      for (const reply of replies) settle(reply);
       endWhenIdle();
     });
     const lost = (error: Error) => {
@@ -89,14 +108,17 @@ export function createThreadedMailer(options: MailerOptions): ThreadedMailer {
 
   return {
     ...(options.smtpUrl ? {} : { outboxDir: options.outboxDir }),
-    send(message, sendOptions) {
+    send(mail, sendOptions) {
       return new Promise<void>((resolve, reject) => {
         const id = nextId++;
         pending.set(id, { resolve, reject });
         if (idleTimer !== undefined) clearTimeout(idleTimer);
         idleTimer = undefined;
-        const request: MailerThreadRequest = { id, message, options: sendOptions };
-        thread().postMessage(request);
+        queued.push({ id, mail, options: sendOptions });
+        if (!flushScheduled) {
+          flushScheduled = true;
+          setImmediate(flush);
+        }
       });
     },
     async close() {

@@ -13,7 +13,7 @@ import type { Logger } from "../log";
 import type { Mailer } from "../mail/mailer";
 import { deliveryIdOf } from "../mail/outbox";
 import { isPermanentRefusal } from "../mail/deliveryRefusal";
-import { DraftError, messageOf } from "../mail/drafts";
+import { DraftError, outgoingOf } from "../mail/drafts";
 import type { MailRecord, Store } from "../store/Store";
 import { PeriodicWorker } from "./periodicWorker";
 
@@ -149,7 +149,7 @@ export class MailWorker extends PeriodicWorker {
       return false;
     }
     try {
-      await mailer.send(messageOf(mail), { deliveryId: deliveryIdOf(mail) });
+      await mailer.send(outgoingOf(mail), { deliveryId: deliveryIdOf(mail) });
     } catch (error) {
       const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
       if (error instanceof DraftError) {

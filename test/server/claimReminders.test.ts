@@ -12,7 +12,7 @@ import type { Chain } from "../../server/chain/Chain";
 import { createSecretBox } from "../../server/crypto/secretBox";
 import { createLogger } from "../../server/log";
 import { CLAIM_REMINDER_AFTER_SECONDS, claimReminderNoLongerOwed, createClaimNotifier } from "../../server/mail/claimNotifier";
-import { messageOf } from "../../server/mail/drafts";
+import { messageOf, writtenMessage } from "../../server/mail/drafts";
 import { createMailer, type Mailer, type MailMessage } from "../../server/mail/mailer";
 import { SqliteStore } from "../../server/store/sqlite/SqliteStore";
 import { awardAchievement } from "../../server/services/awards";
@@ -66,7 +66,7 @@ describe("claim mail and reminders", () => {
     ]);
     credentialIds = awarded.map((a) => a.id);
     sent = [];
-    const mailer: Mailer = { send: async (message) => void sent.push(message) };
+    const mailer: Mailer = { send: async (mail) => void sent.push(writtenMessage(mail)) };
     worker = new MailWorker({ store, clock, log, mailer, config: { workerIntervalMs: 1000 }, noLongerOwed: claimReminderNoLongerOwed(store.learners) });
   });
   afterEach(() => {

@@ -8,7 +8,7 @@ import os from "node:os";
 import path from "node:path";
 import { expect } from "chai";
 import { createLogger } from "../../server/log";
-import { DraftError, claimDraft, messageFromDraft, messageOf } from "../../server/mail/drafts";
+import { DraftError, claimDraft, messageFromDraft, messageOf, writtenMessage } from "../../server/mail/drafts";
 import type { Mailer, MailMessage } from "../../server/mail/mailer";
 import { claimMessage, type ClaimMessageInput } from "../../server/mail/messages";
 import type { NewMail } from "../../server/store/Store";
@@ -81,8 +81,8 @@ describe("mail drafts (server/mail/drafts.ts)", () => {
     const clock = { now: () => new Date(now * 1000) };
     const sent: MailMessage[] = [];
     const mailer: Mailer = {
-      async send(message) {
-        sent.push(message);
+      async send(mail) {
+        sent.push(writtenMessage(mail));
       },
     };
 

@@ -11,7 +11,7 @@ import type { Chain } from "../../server/chain/Chain";
 import { createSecretBox } from "../../server/crypto/secretBox";
 import { createLogger } from "../../server/log";
 import { createClaimNotifier } from "../../server/mail/claimNotifier";
-import { messageOf } from "../../server/mail/drafts";
+import { messageOf, writtenMessage } from "../../server/mail/drafts";
 import type { Mailer, MailMessage, SendOptions } from "../../server/mail/mailer";
 import { createMailer } from "../../server/mail/mailer";
 import { deliveryIdOf, listOutbox } from "../../server/mail/outbox";
@@ -45,7 +45,8 @@ function flakyMailer(failures: number, error = "421 try again later") {
   const calls: { message: MailMessage; options?: SendOptions }[] = [];
   const seen = new Map<string, number>();
   const mailer: Mailer = {
-    async send(message, options) {
+    async send(mail, options) {
+      const message = writtenMessage(mail);
       calls.push({ message, options });
       const n = (seen.get(message.to) ?? 0) + 1;
       seen.set(message.to, n);

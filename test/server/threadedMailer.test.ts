@@ -8,23 +8,28 @@ import os from "node:os";
 import path from "node:path";
 import { expect } from "chai";
 import { isPermanentRefusal } from "../../server/mail/deliveryRefusal";
+import { DraftError, claimDraft, messageFromDraft } from "../../server/mail/drafts";
 import { createMailer } from "../../server/mail/mailer";
-import { claimMessage } from "../../server/mail/messages";
+import { claimMessage, type ClaimMessageInput } from "../../server/mail/messages";
 import { listOutbox, readOutboxEml } from "../../server/mail/outbox";
 import { createThreadedMailer, type ThreadedMailer } from "../../server/mail/threadedMailer";
 import { startSmtpSink } from "../helpers/smtpSink";
 
 const FROM = "credanchor <no-reply@credanchor.local>";
 
-function message(i: number) {
-  return claimMessage({
+function claimInput(i: number): ClaimMessageInput {
+  return {
     to: `learner${i}@students.example`,
     link: `http://127.0.0.1/claim/token-${i}`,
     recipientName: `김민지 ${i}`,
     issuerName: "한국대학교",
     achievementName: "Linear Algebra I",
     expiresAt: 1_800_000_000,
-  });
+  };
+}
+
+function message(i: number) {
+  return claimMessage(claimInput(i));
 }
 
 const deliveryId = (i: number) => `${String(1_765_000_000_000 + i)}-${i.toString(16).padStart(8, "0")}`;
@@ -62,6 +67,32 @@ describe("mailer on a worker thread", function () {
     expect({ ...b!, date: "" }).to.deep.equal({ ...a!, date: "" });
     expect(b!.links).to.deep.equal(["http://127.0.0.1/claim/token-1"]);
     expect(emlWithoutDate(path.join(root, "threaded"), deliveryId(1))).to.equal(emlWithoutDate(path.join(root, "direct"), deliveryId(1)));
+  });
+
+  it("writes a drafted mail on the thread into exactly the message written from the draft on the main thread", async () => {
+    const direct = createMailer({ from: FROM, outboxDir: path.join(root, "direct") });
+    const draft = claimDraft(claimInput(3));
+    await direct.send({ ...messageFromDraft(draft), to: "minji@students.example" }, { deliveryId: deliveryId(3) });
+    await mailer.send({ to: "minji@students.example", draft }, { deliveryId: deliveryId(3) });
+    const [a] = listOutbox(path.join(root, "direct"));
+    const [b] = listOutbox(path.join(root, "threaded"));
+    expect(b!.to).to.equal("minji@students.example");
+    expect({ ...b!, date: "" }).to.deep.equal({ ...a!, date: "" });
+    expect(emlWithoutDate(path.join(root, "threaded"), deliveryId(3))).to.equal(emlWithoutDate(path.join(root, "direct"), deliveryId(3)));
+  });
+
+  it("fails a draft it cannot write with a DraftError (not retried), and still sends the rest sent with it", async () => {
+    const sends = [
+      mailer.send(message(1), { deliveryId: deliveryId(1) }),
+      mailer.send({ to: "x@students.example", draft: JSON.stringify({ claim: { ...claimInput(2), link: 7 } }) }, { deliveryId: deliveryId(2) }),
+      mailer.send({ to: "y@students.example", draft: '{"invoice":{}}' }, { deliveryId: deliveryId(3) }),
+      mailer.send({ to: "z@students.example", draft: claimDraft(claimInput(4)) }, { deliveryId: deliveryId(4) }),
+    ];
+    const results = await Promise.allSettled(sends);
+    expect(results.map((r) => r.status)).to.deep.equal(["fulfilled", "rejected", "rejected", "fulfilled"]);
+    for (const r of results.filter((r): r is PromiseRejectedResult => r.status === "rejected")) expect(r.reason).to.be.instanceOf(DraftError);
+    expect((results[1] as PromiseRejectedResult).reason.message).to.equal("a claim draft's link is text");
+    expect(listOutbox(path.join(root, "threaded")).map((e) => e.id).sort()).to.deep.equal([deliveryId(1), deliveryId(4)]);
   });
 
   it("refuses what the mailer refuses, with its error, and writes nothing", async () => {
@@ -120,5 +151,13 @@ describe("mailer on a worker thread", function () {
     expect(outcomes).to.include("the mailer was closed");
     await mailer.send(message(99), { deliveryId: deliveryId(99) });
     expect(listOutbox(path.join(root, "threaded"), 1000).map((e) => e.id)).to.include(deliveryId(99));
+  });
+
+  it("fails sends closed before they reached the thread, writes none of them, and does not start a thread for them", async () => {
+    const queued = Array.from({ length: 20 }, (_, i) => mailer.send(message(i), { deliveryId: deliveryId(i) }).then(() => "sent", (e: Error) => e.message));
+    await mailer.close(); // in the same turn: none was handed to a thread yet
+    expect(await Promise.all(queued)).to.deep.equal(Array.from({ length: 20 }, () => "the mailer was closed"));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(listOutbox(path.join(root, "threaded"), 1000)).to.deep.equal([]);
   });
 });
