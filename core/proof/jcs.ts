@@ -61,7 +61,19 @@ class JcsWriter {
 
   private string(text: string): void {
     if (hasLoneSurrogate(text)) throw this.error("string contains a lone UTF-16 surrogate, which is not valid Unicode");
-    this.out += JSON.stringify(text);
+    // JSON.stringify escapes only '"', '\\' and control characters (a well-formed string has no
+    // lone surrogate to escape): a string without them is written as it is, between quotes.
+    this.out += NEEDS_ESCAPE.test(text) ? JSON.stringify(text) : `"${text}"`;
+  }
+
+  private name(name: string): void {
+    const quoted = quotedNames.get(name);
+    if (quoted === undefined) {
+      this.string(name);
+      if (quotedNames.size < MAX_QUOTED_NAMES) quotedNames.set(name, JSON.stringify(name));
+      return;
+    }
+    this.out += quoted;
   }
 
   private array(items: unknown[]): void {
@@ -90,7 +102,7 @@ class JcsWriter {
       if (member === undefined) continue;
       if (!first) this.out += ",";
       first = false;
-      this.string(name);
+      this.name(name);
       this.out += ":";
       this.segments.push(name);
       this.value(member);
@@ -105,6 +117,13 @@ class JcsWriter {
     return new InvalidCredentialError(message, path || "/");
   }
 }
+
+const NEEDS_ESCAPE = /["\\\u0000-\u001f]/;
+
+// Member names repeat in every credential ("@context", "type", "id", ...): each is quoted once.
+// Only names that passed the string check get here; the bound stops odd inputs from growing it.
+const quotedNames = new Map<string, string>();
+const MAX_QUOTED_NAMES = 4096;
 
 function escapePointer(name: string): string {
   return name.replace(/~/g, "~0").replace(/\//g, "~1");

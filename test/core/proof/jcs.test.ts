@@ -65,6 +65,31 @@ describe("JCS (RFC 8785)", () => {
     );
   });
 
+  it("writes every character JSON escapes as JSON.stringify does, in member names and in values, the first time and every time after (property)", () => {
+    // Quotes, backslashes, every control character, DEL, the line and paragraph separators,
+    // non-ASCII and astral characters: what decides between escaping and writing as it is.
+    const awkward = fc.constantFrom('"', "\\", "/", "\u007f", "\u2028", "\u2029", "é", "한", "\ud83d\ude00", "a", "z", ...Array.from({ length: 32 }, (_, c) => String.fromCharCode(c)));
+    const text = fc.array(awkward, { maxLength: 6 }).map((parts) => parts.join(""));
+    const { value } = fc.letrec((tie) => ({
+      value: fc.oneof({ depthSize: "small" }, text, fc.integer(), fc.array(tie("value"), { maxLength: 3 }), fc.dictionary(text, tie("value"), { maxKeys: 4 })),
+    }));
+    const expected = (v: unknown): string => {
+      if (Array.isArray(v)) return `[${v.map(expected).join(",")}]`;
+      if (typeof v === "object" && v !== null) {
+        const record = v as Record<string, unknown>;
+        return `{${Object.keys(record).sort().map((k) => `${JSON.stringify(k)}:${expected(record[k])}`).join(",")}}`;
+      }
+      return JSON.stringify(v);
+    };
+    fc.assert(
+      fc.property(value, (v) => {
+        expect(canonicalizeJson(v)).to.equal(expected(v));
+        expect(canonicalizeJson(v), "again, with its names seen before").to.equal(expected(v));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
   it("round-trips: parsing the canonical form and canonicalising again changes nothing (property)", () => {
     fc.assert(
       fc.property(fc.jsonValue(), (value) => {
