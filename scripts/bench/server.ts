@@ -128,7 +128,8 @@ async function closeSemesterBatch(client: JsonClient, apiKey: string, lastCreden
   try {
     return await client.request<{ batchId: string; root: string; leafCount: number }>("POST", "/api/v1/batches/close", { key: apiKey });
   } catch (error) {
-    if (!(error instanceof HttpStatusError && error.status === 409)) throw error;
+    // Only "nothing open to close" means the batch sealed itself; any other conflict is a failure.
+    if (!(error instanceof HttpStatusError && error.status === 409 && error.body.includes("has no open batch"))) throw error;
     const status = await client.request<{ batch: string }>("GET", `/api/v1/credentials/${encodeURIComponent(lastCredentialId)}/status`);
     const batch = await client.request<BatchView>("GET", `/api/v1/batches/${status.batch}`);
     return { batchId: status.batch, root: batch.root ?? "", leafCount: batch.leafCount ?? 0 };
