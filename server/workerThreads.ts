@@ -1,3 +1,5 @@
+import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { Worker, type WorkerOptions } from "node:worker_threads";
 
@@ -30,4 +32,26 @@ export function startWorker(file: string, options: Omit<WorkerOptions, "eval"> =
 /** `name` next to the calling module, with the calling module's extension (.ts or .js). */
 export function siblingModule(dirname: string, filename: string, name: string): string {
   return path.join(dirname, `${name}${path.extname(filename)}`);
+}
+
+/** How much lower than the rest of the server a background thread runs (nice 0 → 10). */
+export const BACKGROUND_NICE = 10;
+
+/**
+ * Lowers the CPU priority of the calling thread to `nice` (Linux: nice values are per thread,
+ * and `setpriority` with a thread's id sets that thread's alone). For threads whose work can
+ * wait, such as mail delivery: while requests, awards and signing keep the cores busy, the
+ * thread gets the smaller share the scheduler gives a niced thread, never none, and all the
+ * CPU left over. Where that is not possible (another system, no /proc) it does nothing.
+ * Returns whether the thread now runs at `nice` or lower priority.
+ */
+export function runInBackground(nice = BACKGROUND_NICE): boolean {
+  try {
+    const threadId = Number(path.basename(fs.readlinkSync("/proc/thread-self")));
+    if (!Number.isSafeInteger(threadId) || threadId <= 0) return false;
+    if (os.getPriority(threadId) < nice) os.setPriority(threadId, nice);
+    return true;
+  } catch {
+    return false;
+  }
 }

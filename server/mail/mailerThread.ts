@@ -6,6 +6,7 @@
  * time for serving requests.
  */
 import { parentPort, workerData } from "node:worker_threads";
+import { runInBackground } from "../workerThreads";
 import { createMailer, type MailerOptions } from "./mailer";
 import type { MailerThreadReply, MailerThreadRequest } from "./threadedMailer";
 
@@ -17,6 +18,9 @@ Error.stackTraceLimit = 0;
 
 const port = parentPort;
 if (port === null) throw new Error("mailerThread.ts runs inside a worker thread only");
+// Mail can wait: it takes the CPU that awards, signing and reads leave, and a smaller share
+// while they keep the cores busy (never none), instead of an equal one.
+runInBackground();
 const mailer = createMailer(workerData as MailerOptions);
 
 port.on("message", (requests: MailerThreadRequest[]) => {

@@ -153,6 +153,20 @@ describe("mailer on a worker thread", function () {
     expect(listOutbox(path.join(root, "threaded"), 1000).map((e) => e.id)).to.include(deliveryId(99));
   });
 
+  it("runs at background priority (nice 10, Linux) while the thread that sends to it keeps its own", async function () {
+    if (process.platform !== "linux") this.skip();
+    const niceOf = (task: string) => {
+      const stat = fs.readFileSync(`/proc/${process.pid}/task/${task}/stat`, "utf8");
+      return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[16]); // field 19: nice
+    };
+    // Counted before and after, as other mail threads of this process may still be idling out.
+    const nicedThreads = () => fs.readdirSync(`/proc/${process.pid}/task`).filter((task) => niceOf(task) === 10).length;
+    const before = nicedThreads();
+    await mailer.send(message(1), { deliveryId: deliveryId(1) }); // the thread exists once a message went
+    expect(nicedThreads(), "the new mail thread is niced").to.equal(before + 1);
+    expect(niceOf(String(process.pid)), "the main thread").to.equal(0);
+  });
+
   it("fails sends closed before they reached the thread, writes none of them, and does not start a thread for them", async () => {
     const queued = Array.from({ length: 20 }, (_, i) => mailer.send(message(i), { deliveryId: deliveryId(i) }).then(() => "sent", (e: Error) => e.message));
     await mailer.close(); // in the same turn: none was handed to a thread yet
