@@ -1,7 +1,7 @@
 /**
  * The worker thread behind createThreadedMailer: writes each drafted mail, composes each message
- * and delivers it (the outbox folder or SMTP) with the mailer of mailer.ts; the requests come in
- * batches, and each batch gets one reply once all its sends have settled. Composing a message
+ * and delivers it (the outbox folder or SMTP) with the mailer of mailer.ts; requests come in
+ * batches, and the replies of the sends settled in one turn go back together. Composing a message
  * and creating its outbox files, or talking SMTP, would otherwise come out of the main thread's
  * time for serving requests.
  */
@@ -23,8 +23,20 @@ if (port === null) throw new Error("mailerThread.ts runs inside a worker thread 
 runInBackground();
 const mailer = createMailer(workerData as MailerOptions);
 
+// Replies settled in one turn go back as one message; a slow send (an SMTP server taking its
+// time) holds back only its own reply.
+let replies: MailerThreadReply[] = [];
+const reply = (answer: MailerThreadReply) => {
+  if (replies.push(answer) === 1) {
+    setImmediate(() => {
+      port.postMessage(replies);
+      replies = [];
+    });
+  }
+};
+
 port.on("message", (requests: MailerThreadRequest[]) => {
-  void Promise.all(requests.map(sendOne)).then((replies) => port.postMessage(replies));
+  for (const request of requests) void sendOne(request).then(reply);
 });
 
 function sendOne(request: MailerThreadRequest): Promise<MailerThreadReply> {

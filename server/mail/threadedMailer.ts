@@ -7,9 +7,9 @@
  * process alive, and is started again after a crash; the messages it held then fail, and the
  * mail worker retries them under their delivery ids.
  *
- * The sends of one turn of the event loop cross to the thread as one message, and the thread
- * answers each such message with one reply (a mail worker's round sends several at once):
- * a message between threads costs more than writing a drafted mail into the outbox.
+ * The sends of one turn of the event loop cross to the thread as one message, and the replies
+ * of the sends that settle in one turn there come back as one (a mail worker's round sends
+ * several at once): a message between threads costs more than writing a drafted mail into the outbox.
  */
 import type { Worker } from "node:worker_threads";
 import { siblingModule, startWorker } from "../workerThreads";

@@ -13,7 +13,8 @@ export interface SinkMessage {
 }
 
 /** How the sink answers one recipient: accept, or a reply code and text at RCPT or after DATA. */
-export type SinkRule = { at: "rcpt" | "data"; code: number; text: string } | { at: "drop" };
+/** Per recipient: refuse at RCPT or after DATA, drop the connection, or never answer RCPT ("stall"). */
+export type SinkRule = { at: "rcpt" | "data"; code: number; text: string } | { at: "drop" } | { at: "stall" };
 
 export interface SmtpSink {
   url: string;
@@ -83,6 +84,7 @@ export async function startSmtpSink(): Promise<SmtpSink> {
             socket.destroy();
             return;
           }
+          if (rule?.at === "stall") return; // no answer, ever: the client waits
           if (rule?.at === "rcpt") reply(`${rule.code} ${rule.text}`);
           else {
             to.push(address);

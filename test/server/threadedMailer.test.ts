@@ -134,6 +134,28 @@ describe("mailer on a worker thread", function () {
     }
   });
 
+  it("answers a send as soon as it is done: a stalled SMTP recipient holds back only its own answer", async () => {
+    const sink = await startSmtpSink();
+    const overSmtp = createThreadedMailer({ from: FROM, smtpUrl: sink.url, outboxDir: path.join(root, "unused") });
+    sink.rules.set("stalled@students.example", { at: "stall" });
+    try {
+      let stalledOutcome = "pending";
+      const stalled = overSmtp.send({ ...message(1), to: "stalled@students.example" }).then(
+        () => (stalledOutcome = "sent"),
+        (e: Error) => (stalledOutcome = e.message),
+      );
+      await overSmtp.send({ ...message(2), to: "prompt@students.example" }); // sent in the same turn, answered alone
+      expect(sink.received.map((m) => m.to)).to.deep.equal([["prompt@students.example"]]);
+      expect(stalledOutcome).to.equal("pending");
+      await overSmtp.close();
+      await stalled;
+      expect(stalledOutcome).to.equal("the mailer was closed");
+    } finally {
+      await overSmtp.close();
+      await sink.close();
+    }
+  });
+
   it("answers each of 300 concurrent sends once, one file per message", async () => {
     const results = await Promise.allSettled(Array.from({ length: 300 }, (_, i) => mailer.send(message(i), { deliveryId: deliveryId(i) })));
     expect(results.filter((r) => r.status === "rejected")).to.deep.equal([]);
