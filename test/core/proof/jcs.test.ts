@@ -90,6 +90,15 @@ describe("JCS (RFC 8785)", () => {
     );
   });
 
+  it("writes names right past its cache of quoted names: 10,000 distinct ones, some needing escapes, twice over", () => {
+    const record: Record<string, number> = {};
+    for (let i = 0; i < 10_000; i++) record[i % 7 === 0 ? `n"${i}\\\n` : `name-${i}`] = i;
+    const expected = `{${Object.keys(record).sort().map((k) => `${JSON.stringify(k)}:${record[k]}`).join(",")}}`;
+    expect(canonicalizeJson(record)).to.equal(expected);
+    expect(canonicalizeJson(record)).to.equal(expected);
+    expect(() => canonicalizeJson({ ["\ud800x"]: 1 }), "a lone surrogate in a name, once the cache is full").to.throw(InvalidCredentialError, /lone UTF-16 surrogate/);
+  });
+
   it("round-trips: parsing the canonical form and canonicalising again changes nothing (property)", () => {
     fc.assert(
       fc.property(fc.jsonValue(), (value) => {
