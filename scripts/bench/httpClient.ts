@@ -42,7 +42,8 @@ export function createJsonClient(baseUrl: string, options: { maxSockets?: number
     try {
       return await get(route, key);
     } catch (error) {
-      if (!(error instanceof undiciErrors.SocketError)) throw error;
+      const code = (error as NodeJS.ErrnoException).code;
+      if (!(error instanceof undiciErrors.SocketError) && code !== "ECONNRESET" && code !== "EPIPE") throw error;
       return get(route, key);
     }
   };
