@@ -55,3 +55,31 @@ export function runInBackground(nice = BACKGROUND_NICE): boolean {
     return false;
   }
 }
+
+/**
+ * Collects what is sent during one turn of the event loop and hands it to `deliver` as one
+ * array once that turn's work is done: between threads, a message costs more than most of what
+ * one carries. `discard` drops what is collected and not yet delivered.
+ */
+export function perTurnBatcher<T>(deliver: (items: T[]) => void): { add(item: T): void; discard(): void } {
+  let items: T[] = [];
+  let scheduled = false;
+  const flush = () => {
+    scheduled = false;
+    const batch = items;
+    items = [];
+    if (batch.length > 0) deliver(batch);
+  };
+  return {
+    add(item) {
+      items.push(item);
+      if (!scheduled) {
+        scheduled = true;
+        setImmediate(flush);
+      }
+    },
+    discard() {
+      items = [];
+    },
+  };
+}

@@ -60,20 +60,24 @@ class JcsWriter {
   }
 
   private string(text: string): void {
-    if (hasLoneSurrogate(text)) throw this.error("string contains a lone UTF-16 surrogate, which is not valid Unicode");
-    // JSON.stringify escapes only '"', '\\' and control characters (a well-formed string has no
-    // lone surrogate to escape): a string without them is written as it is, between quotes.
-    this.out += NEEDS_ESCAPE.test(text) ? JSON.stringify(text) : `"${text}"`;
+    this.out += this.quoted(text);
   }
 
   private name(name: string): void {
-    const quoted = quotedNames.get(name);
+    let quoted = quotedNames.get(name);
     if (quoted === undefined) {
-      this.string(name);
-      if (quotedNames.size < MAX_QUOTED_NAMES) quotedNames.set(name, JSON.stringify(name));
-      return;
+      quoted = this.quoted(name);
+      if (quotedNames.size < MAX_QUOTED_NAMES) quotedNames.set(name, quoted);
     }
     this.out += quoted;
+  }
+
+  /** `text` as a JSON string. */
+  private quoted(text: string): string {
+    if (hasLoneSurrogate(text)) throw this.error("string contains a lone UTF-16 surrogate, which is not valid Unicode");
+    // JSON.stringify escapes only '"', '\\' and control characters (a well-formed string has no
+    // lone surrogate to escape): a string without them is written as it is, between quotes.
+    return NEEDS_ESCAPE.test(text) ? JSON.stringify(text) : `"${text}"`;
   }
 
   private array(items: unknown[]): void {

@@ -6,7 +6,7 @@
  * time for serving requests.
  */
 import { parentPort, workerData } from "node:worker_threads";
-import { runInBackground } from "../workerThreads";
+import { perTurnBatcher, runInBackground } from "../workerThreads";
 import { createMailer, type MailerOptions } from "./mailer";
 import type { MailerThreadReply, MailerThreadRequest } from "./threadedMailer";
 
@@ -25,18 +25,10 @@ const mailer = createMailer(workerData as MailerOptions);
 
 // Replies settled in one turn go back as one message; a slow send (an SMTP server taking its
 // time) holds back only its own reply.
-let replies: MailerThreadReply[] = [];
-const reply = (answer: MailerThreadReply) => {
-  if (replies.push(answer) === 1) {
-    setImmediate(() => {
-      port.postMessage(replies);
-      replies = [];
-    });
-  }
-};
+const replies = perTurnBatcher<MailerThreadReply>((batch) => port.postMessage(batch));
 
 port.on("message", (requests: MailerThreadRequest[]) => {
-  for (const request of requests) void sendOne(request).then(reply);
+  for (const request of requests) void sendOne(request).then((reply) => replies.add(reply));
 });
 
 function sendOne(request: MailerThreadRequest): Promise<MailerThreadReply> {

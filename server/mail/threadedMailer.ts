@@ -12,7 +12,7 @@
  * several at once): a message between threads costs more than writing a drafted mail into the outbox.
  */
 import type { Worker } from "node:worker_threads";
-import { siblingModule, startWorker } from "../workerThreads";
+import { perTurnBatcher, siblingModule, startWorker } from "../workerThreads";
 import { DraftError } from "./drafts";
 import type { Mailer, MailerOptions, OutgoingMail, SendOptions } from "./mailer";
 import { removeAbandonedAsideFiles } from "./outbox";
@@ -49,8 +49,7 @@ export function createThreadedMailer(options: MailerOptions): ThreadedMailer {
   let idleTimer: NodeJS.Timeout | undefined;
   const pending = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
   // Sends not yet handed to the thread: they go together once this turn's work is done.
-  let queued: MailerThreadRequest[] = [];
-  let flushScheduled = false;
+  const queued = perTurnBatcher<MailerThreadRequest>((requests) => thread().postMessage(requests));
 
   const endWhenIdle = () => {
     if (pending.size > 0 || worker === undefined) return;
@@ -67,14 +66,7 @@ export function createThreadedMailer(options: MailerOptions): ThreadedMailer {
   const failAll = (error: Error) => {
     for (const p of pending.values()) p.reject(error);
     pending.clear();
-    queued = [];
-  };
-
-  const flush = () => {
-    flushScheduled = false;
-    const requests = queued;
-    queued = [];
-    if (requests.length > 0) thread().postMessage(requests);
+    queued.discard();
   };
 
   const settle = (reply: MailerThreadReply) => {
@@ -114,11 +106,7 @@ export function createThreadedMailer(options: MailerOptions): ThreadedMailer {
         pending.set(id, { resolve, reject });
         if (idleTimer !== undefined) clearTimeout(idleTimer);
         idleTimer = undefined;
-        queued.push({ id, mail, options: sendOptions });
-        if (!flushScheduled) {
-          flushScheduled = true;
-          setImmediate(flush);
-        }
+        queued.add({ id, mail, options: sendOptions });
       });
     },
     async close() {

@@ -13,6 +13,7 @@ import { createMailer } from "../../server/mail/mailer";
 import { claimMessage, type ClaimMessageInput } from "../../server/mail/messages";
 import { listOutbox, readOutboxEml } from "../../server/mail/outbox";
 import { createThreadedMailer, type ThreadedMailer } from "../../server/mail/threadedMailer";
+import { BACKGROUND_NICE } from "../../server/workerThreads";
 import { startSmtpSink } from "../helpers/smtpSink";
 
 const FROM = "credanchor <no-reply@credanchor.local>";
@@ -182,7 +183,7 @@ describe("mailer on a worker thread", function () {
       return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[16]); // field 19: nice
     };
     // Counted before and after, as other mail threads of this process may still be idling out.
-    const nicedThreads = () => fs.readdirSync(`/proc/${process.pid}/task`).filter((task) => niceOf(task) === 10).length;
+    const nicedThreads = () => fs.readdirSync(`/proc/${process.pid}/task`).filter((task) => niceOf(task) === BACKGROUND_NICE).length;
     const before = nicedThreads();
     await mailer.send(message(1), { deliveryId: deliveryId(1) }); // the thread exists once a message went
     expect(nicedThreads(), "the new mail thread is niced").to.equal(before + 1);
