@@ -22,6 +22,7 @@
  * and `verificationMethod` an absolute IRI (scheme `eip155`), so the credential still passes
  * JSON-LD safe mode and the OB 3.0 and VC 2.0 schemas with the anchor proof in it.
  */
+import { BoundedMemo } from "../boundedMemo";
 import { InvalidAnchorProofError, InvalidCredentialError } from "../errors";
 import { isHexOfLength, type Hex } from "../merkle/hex";
 import { keccak256 } from "../merkle/keccak";
@@ -87,19 +88,12 @@ export function createAnchorProof(data: Omit<AnchorProofData, "format"> & { form
 }
 
 /** Checksummed verification methods already made (a bundle names a registry or two a thousand times). */
-const verificationMethods = new Map<string, string>();
+const verificationMethods = new BoundedMemo<string, string>(64, "forget-all");
 
 /** `eip155:<chainId>:<checksummed registry>`, the registry as a CAIP-10 account id. */
 export function anchorVerificationMethod(chainId: number, registry: Address): string {
   // A bundle names a registry or two a thousand times: its checksum (a keccak) is made once.
-  const key = `${chainId}:${registry}`;
-  let method = verificationMethods.get(key);
-  if (method === undefined) {
-    if (verificationMethods.size >= 64) verificationMethods.clear();
-    method = `eip155:${chainId}:${checksumAddress(registry)}`;
-    verificationMethods.set(key, method);
-  }
-  return method;
+  return verificationMethods.get(`${chainId}:${registry}`, () => `eip155:${chainId}:${checksumAddress(registry)}`);
 }
 
 /**

@@ -11,6 +11,7 @@
  * its stored form); anything else that JSON cannot hold is an error, never silently dropped.
  */
 import { InvalidCredentialError } from "../errors";
+import { BoundedMemo } from "../boundedMemo";
 
 export function canonicalizeJson(value: unknown): string {
   return new JcsWriter().write(value);
@@ -64,10 +65,10 @@ class JcsWriter {
   }
 
   private name(name: string): void {
-    let quoted = quotedNames.get(name);
+    let quoted = quotedNames.recall(name);
     if (quoted === undefined) {
       quoted = this.quoted(name);
-      if (quotedNames.size < MAX_QUOTED_NAMES) quotedNames.set(name, quoted);
+      quotedNames.remember(name, quoted);
     }
     this.out += quoted;
   }
@@ -126,8 +127,7 @@ const NEEDS_ESCAPE = /["\\\u0000-\u001f]/;
 
 // Member names repeat in every credential ("@context", "type", "id", ...): each is quoted once.
 // Only names that passed the string check get here; the bound stops odd inputs from growing it.
-const quotedNames = new Map<string, string>();
-const MAX_QUOTED_NAMES = 4096;
+const quotedNames = new BoundedMemo<string, string>(4096, "stop-adding");
 
 function escapePointer(name: string): string {
   return name.replace(/~/g, "~0").replace(/\//g, "~1");

@@ -13,6 +13,7 @@
  * outside ASCII. A non-ASCII domain is written in its ASCII (punycode) form.
  */
 import { domainToASCII } from "node:url";
+import { BoundedMemo } from "../../core/boundedMemo";
 import type { MailMessage } from "./mailer";
 
 export interface ComposeOptions {
@@ -149,16 +150,15 @@ function textPart(type: string, content: string, newline: string): string[] {
 const HEX = "0123456789ABCDEF";
 /** Characters written as =XX, each byte of their UTF-8: all but printable ASCII other than "=", space and tab. */
 const QP_ESCAPED = /[^\x21-\x3c\x3e-\x7e \t]/gu;
-const escapes = new Map<string, string>();
+// A message's few scripts, not every character ever seen.
+const escapes = new BoundedMemo<string, string>(4096, "stop-adding");
 
 function qpEscape(char: string): string {
-  let escaped = escapes.get(char);
-  if (escaped === undefined) {
-    escaped = "";
+  return escapes.get(char, () => {
+    let escaped = "";
     for (const byte of Buffer.from(char, "utf8")) escaped += `=${HEX[byte >> 4]}${HEX[byte & 15]}`;
-    if (escapes.size < 4096) escapes.set(char, escaped); // a message's few scripts, not every character ever seen
-  }
-  return escaped;
+    return escaped;
+  });
 }
 
 /**

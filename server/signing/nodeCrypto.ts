@@ -8,34 +8,23 @@
  * caches are small and bounded (a signing service uses a handful of keys).
  */
 import { createHash, createPrivateKey, createPublicKey, sign, verify, type KeyObject } from "node:crypto";
+import { BoundedMemo } from "../../core/boundedMemo";
 import type { FastCrypto } from "../../core/credential/fast/fastCrypto";
 
 // DER headers (RFC 8410) before the 32 raw key bytes.
 const PKCS8_ED25519_PREFIX = Buffer.from("302e020100300506032b657004220420", "hex");
 const SPKI_ED25519_PREFIX = Buffer.from("302a300506032b6570032100", "hex");
-const MAX_CACHED_KEYS = 256;
-
-const privateKeys = new Map<string, KeyObject>();
-const publicKeys = new Map<string, KeyObject>();
-
-function cached(cache: Map<string, KeyObject>, id: string, create: () => KeyObject): KeyObject {
-  let key = cache.get(id);
-  if (key === undefined) {
-    if (cache.size >= MAX_CACHED_KEYS) cache.clear();
-    key = create();
-    cache.set(id, key);
-  }
-  return key;
-}
+const privateKeys = new BoundedMemo<string, KeyObject>(256, "forget-all");
+const publicKeys = new BoundedMemo<string, KeyObject>(256, "forget-all");
 
 function privateKeyOf(seed: Uint8Array): KeyObject {
-  return cached(privateKeys, Buffer.from(seed).toString("hex"), () =>
+  return privateKeys.get(Buffer.from(seed).toString("hex"), () =>
     createPrivateKey({ key: Buffer.concat([PKCS8_ED25519_PREFIX, seed]), format: "der", type: "pkcs8" }),
   );
 }
 
 function publicKeyOf(publicKey: Uint8Array): KeyObject {
-  return cached(publicKeys, Buffer.from(publicKey).toString("hex"), () =>
+  return publicKeys.get(Buffer.from(publicKey).toString("hex"), () =>
     createPublicKey({ key: Buffer.concat([SPKI_ED25519_PREFIX, publicKey]), format: "der", type: "spki" }),
   );
 }

@@ -1,4 +1,5 @@
 import type { Store } from "../store/Store";
+import { BoundedMemo } from "../../core/boundedMemo";
 import fs from "node:fs";
 import path from "node:path";
 import express, { type Request, type Response, type Router } from "express";
@@ -37,15 +38,11 @@ function stateOf(access: CredentialAccess): BadgeState {
 }
 
 /** One (rasterised) badge image per credential, kept while the process runs: previews ask often. */
-const previewImages = new Map<string, { kind: "png" | "jpeg"; bytes: Buffer } | null>();
+const previewImages = new BoundedMemo<string, { kind: "png" | "jpeg"; bytes: Buffer } | null>(500, "forget-all");
 
 function previewImageOf(id: string, image: () => string | undefined): { kind: "png" | "jpeg"; bytes: Buffer } | undefined {
-  if (!previewImages.has(id)) {
-    if (previewImages.size > 500) previewImages.clear();
-    // The image is looked up (and the credential read) only when it is not cached yet.
-    previewImages.set(id, rasterImage(image(), 600) ?? null);
-  }
-  return previewImages.get(id) ?? undefined;
+  // The image is looked up (and the credential read) only when it is not cached yet; null: it has none.
+  return previewImages.get(id, () => rasterImage(image(), 600) ?? null) ?? undefined;
 }
 
 const NOTICES: Record<string, { kind: "ok" | "warn"; key: "claim.accepted" | "wallet.updated" | "wallet.removed" | "application.created" | "application.revoked" | "cred.shareLinks.made" }> = {

@@ -18,6 +18,7 @@
  *   the assertionMethod purpose and credanchor's offline document loader.
  * - `verifyIssuerProofsFast` — twin of `verifyIssuerProofs` (one report per issuer proof).
  */
+import { BoundedMemo } from "../../boundedMemo";
 import { InvalidArgumentError, InvalidKeyError } from "../../errors";
 import { ANCHOR_CRYPTOSUITE } from "../../proof/proofSet";
 import { VC_V1_CONTEXT } from "../contexts";
@@ -301,19 +302,18 @@ function lazyCanonicalDocument(
 // A batch signs (and later verifies) many credentials with the same proof configuration — same
 // @context, created, verification method — so its hash is remembered. Only for configurations
 // that are plain JSON over the pinned contexts, whose meaning cannot change between calls.
-const MAX_REMEMBERED_PROOF_CONFIGURATIONS = 256;
-const proofConfigurationHashes = new Map<string, Uint8Array>();
+const proofConfigurationHashes = new BoundedMemo<string, Uint8Array>(256, "forget-all");
 
 async function proofConfigurationHash(configuration: JsonDocument, options: FastCanonicalizeOptions, crypto: FastCrypto): Promise<Uint8Array> {
   if (options.extraContexts !== undefined || options.documentLoader !== undefined || !isPlainJson(configuration)) {
     return hashCanonical(configuration, options, crypto);
   }
   const key = JSON.stringify(configuration);
-  const remembered = proofConfigurationHashes.get(key);
+  const remembered = proofConfigurationHashes.recall(key);
   if (remembered !== undefined) return remembered;
+  // Remembered once made: a canonicalisation that fails is not remembered.
   const hash = await hashCanonical(configuration, options, crypto);
-  if (proofConfigurationHashes.size >= MAX_REMEMBERED_PROOF_CONFIGURATIONS) proofConfigurationHashes.clear();
-  proofConfigurationHashes.set(key, hash);
+  proofConfigurationHashes.remember(key, hash);
   return hash;
 }
 

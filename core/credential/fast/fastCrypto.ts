@@ -14,6 +14,7 @@
  */
 import { ed25519 } from "@noble/curves/ed25519.js";
 import { sha256 } from "@noble/hashes/sha2.js";
+import { BoundedMemo } from "../../boundedMemo";
 
 export interface FastCrypto {
   /** SHA-256 of the UTF-8 encoding of `text` (lone surrogates encode as U+FFFD, as TextEncoder does). */
@@ -61,7 +62,7 @@ function webEd25519Supported(): Promise<boolean> {
 }
 
 const signingKeys = new WeakMap<Uint8Array, Promise<CryptoKey>>();
-const verifyingKeys = new Map<string, Promise<CryptoKey>>();
+const verifyingKeys = new BoundedMemo<string, Promise<CryptoKey>>(MAX_CACHED_VERIFY_KEYS, "forget-all");
 
 function webSigningKey(subtle: Subtle, seed: Uint8Array): Promise<CryptoKey> {
   let key = signingKeys.get(seed);
@@ -76,14 +77,7 @@ function webSigningKey(subtle: Subtle, seed: Uint8Array): Promise<CryptoKey> {
 }
 
 function webVerifyingKey(subtle: Subtle, publicKey: Uint8Array): Promise<CryptoKey> {
-  const id = toHex(publicKey);
-  let key = verifyingKeys.get(id);
-  if (!key) {
-    if (verifyingKeys.size >= MAX_CACHED_VERIFY_KEYS) verifyingKeys.clear();
-    key = subtle.importKey("raw", Uint8Array.from(publicKey), ED25519, false, ["verify"]);
-    verifyingKeys.set(id, key);
-  }
-  return key;
+  return verifyingKeys.get(toHex(publicKey), () => subtle.importKey("raw", Uint8Array.from(publicKey), ED25519, false, ["verify"]));
 }
 
 const utf8 = new TextEncoder();

@@ -3,6 +3,7 @@
  * document is derived from its signed document, its batch's stored tree chunks and the batch's
  * shared anchor fields, instead of being written into every row when the batch is anchored.
  */
+import { BoundedMemo } from "../../../core/boundedMemo";
 import { invariant } from "../../../core/errors";
 import type { Hex } from "../../../core/merkle/hex";
 import { ANCHOR_PROOF_FORMAT, createAnchorProof, decodeAnchorProof, type AnchorProof } from "../../../core/proof/anchor";
@@ -38,7 +39,7 @@ function proofValueOf(parts: SharedParts, path: readonly Hex[]): string {
 
 export class DerivedDocuments {
   private readonly cache: ChunkCache;
-  private readonly shared = new Map<string, SharedParts>();
+  private readonly shared = new BoundedMemo<string, SharedParts>(1024, "forget-all");
 
   constructor(
     private readonly statements: PreparedStatements,
@@ -118,8 +119,10 @@ export class DerivedDocuments {
    */
   private sharedParts(r: Row): SharedParts {
     const key = `${String(r.batch_id)}/${String(r.a_tx_hash)}/${String(r.a_block_number)}/${String(r.a_anchored_at)}`;
-    const cached = this.shared.get(key);
-    if (cached) return cached;
+    return this.shared.get(key, () => this.makeSharedParts(r));
+  }
+
+  private makeSharedParts(r: Row): SharedParts {
     invariant(r.a_format === ANCHOR_PROOF_FORMAT, `batch ${String(r.batch_id)} stores anchor proofs of format ${String(r.a_format)}`);
     const fields = {
       chainId: r.a_chain_id as number,
@@ -137,8 +140,6 @@ export class DerivedDocuments {
     const parts: SharedParts = { root: data.root, proof: reference, before: json.slice(0, at), after: json.slice(at) };
     invariant(proofValueOf(parts, []) === reference.proofValue, "the shared anchor proof parts encode as core does");
     invariant(proofValueOf(parts, [data.root]) === createAnchorProof({ ...fields, path: [data.root] }, created).proofValue, "a path encodes as core does");
-    if (this.shared.size >= 1024) this.shared.clear();
-    this.shared.set(key, parts);
     return parts;
   }
 
