@@ -322,7 +322,7 @@ export function openApiDocument(publicUrl: string) {
       },
       "/api/v1/batches/close": {
         post: {
-          summary: "Seal the issuer's open batch now (close the semester)",
+          summary: "Seal the issuer's open batch now (close the semester). 409 with reason \"no_open_batch\" when the issuer has no open batch with credentials (a batch that filled has sealed itself)",
           security: secured,
           responses: { "200": json({ type: "object", required: ["batchId", "root", "leafCount"], properties: { batchId: { type: "string" }, root: { type: "string" }, leafCount: { type: "integer" } } }), ...errors(401, 403, 409) },
         },

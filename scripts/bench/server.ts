@@ -9,6 +9,7 @@
 import { decodeAnchorProof, findAnchorProof } from "../../core/proof/anchor";
 import { credentialLeaf } from "../../core/proof/digest";
 import { verifyMerkleProof } from "../../core/merkle/tree";
+import { NO_OPEN_BATCH } from "../../server/routes/batches";
 import { createJsonClient, HttpStatusError, mapLimit, type JsonClient } from "./httpClient";
 import { formatDuration, formatNumber, timed } from "./report";
 import { startBenchServer, type BenchServer } from "./serverProcess";
@@ -119,6 +120,14 @@ interface BatchView {
   lastError: string | null;
 }
 
+function conflictReason(body: string): unknown {
+  try {
+    return (JSON.parse(body) as { reason?: unknown }).reason;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Closes the semester's batch by hand. A semester of BATCH_MAX_SIZE credentials (the million)
  * fills its batch, which then seals itself during the award: that batch, found through the last
@@ -129,7 +138,7 @@ async function closeSemesterBatch(client: JsonClient, apiKey: string, lastCreden
     return await client.request<{ batchId: string; root: string; leafCount: number }>("POST", "/api/v1/batches/close", { key: apiKey });
   } catch (error) {
     // Only "nothing open to close" means the batch sealed itself; any other conflict is a failure.
-    if (!(error instanceof HttpStatusError && error.status === 409 && error.body.includes("has no open batch"))) throw error;
+    if (!(error instanceof HttpStatusError && error.status === 409 && conflictReason(error.body) === NO_OPEN_BATCH)) throw error;
     const status = await client.request<{ batch: string }>("GET", `/api/v1/credentials/${encodeURIComponent(lastCredentialId)}/status`);
     const batch = await client.request<BatchView>("GET", `/api/v1/batches/${status.batch}`);
     return { batchId: status.batch, root: batch.root ?? "", leafCount: batch.leafCount ?? 0 };

@@ -17,6 +17,9 @@ function withinMs<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
   return Promise.race([work, late]).finally(() => clearTimeout(timer));
 }
 
+/** The `reason` of POST /api/v1/batches/close's 409: there is nothing open to close. */
+export const NO_OPEN_BATCH = "no_open_batch";
+
 export function batchesRouter(ctx: AppContext) {
   const router = express.Router();
 
@@ -24,7 +27,8 @@ export function batchesRouter(ctx: AppContext) {
     const caller = ctx.authenticate(req, "issue");
     if (!caller.issuerId) throw forbidden("batches belong to an issuer: use the issuer's API key");
     const closed = ctx.batchWorker.closeNow(caller.issuerId);
-    if (!closed) throw conflict("the issuer has no open batch with credentials to close");
+    // `reason` tells this conflict apart by code, not by its message (a full batch seals itself).
+    if (!closed) throw conflict("the issuer has no open batch with credentials to close", { reason: NO_OPEN_BATCH });
     void ctx.batchWorker.tick();
     res.json(closed);
   });

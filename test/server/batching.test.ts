@@ -67,6 +67,16 @@ describe("anchoring server: batching and chain faults", function () {
     for (const id of ids) expect(findAnchorProof((await call(server.baseUrl, "GET", `/api/v1/credentials/${id}`)).body)).to.not.equal(undefined);
   });
 
+  it("answers a close with nothing open 409 with the reason no_open_batch, and changes no batch", async () => {
+    const ids = await award(10); // a full batch seals itself
+    const sealed = await batchOf(ids[0]!);
+    await untilState(sealed, "confirmed");
+    const refused = await call(server.baseUrl, "POST", "/api/v1/batches/close", { key: issuer.apiKey });
+    expect(refused.status, refused.text).to.equal(409);
+    expect(refused.body).to.include({ error: "conflict", reason: "no_open_batch" });
+    expect((await batch(sealed)).leafCount).to.equal(10);
+  });
+
   it("closes a batch by itself once it is BATCH_MAX_AGE_SECONDS old, and opens a new one for later awards", async () => {
     const [first] = await award(3);
     const batchId = await batchOf(first!);
