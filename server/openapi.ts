@@ -93,7 +93,7 @@ export function openApiDocument(publicUrl: string) {
               type: "array",
               minItems: 1,
               maxItems: 10000,
-              items: { type: "object", description: "OpenBadgeCredential signed by the issuer (eddsa-rdfc-2022) with a key registered on chain; credentialStatus names this server's status list URL" },
+              items: { type: "object", description: "OpenBadgeCredential signed by the issuer (eddsa-rdfc-2022) with a key registered on chain; its id a URL (RFC 3986 characters, at most 2000); credentialStatus names this server's status list URL" },
             },
           },
         },

@@ -224,6 +224,18 @@ function listIdOf(statusListCredential: string): number {
   return listId;
 }
 
+export const MAX_CREDENTIAL_ID_LENGTH = 2000;
+
+// A scheme, ":" and RFC 3986 URI characters (unreserved, reserved, %XX): "urn:uuid:…", "https://…",
+// "did:…". A credential id is a URL (VC 2.0 §4.4), and the OB 3.0 schema's "uri" format is
+// ASCII only, as our own awards are built: no white space, control character, quote or bracket.
+const CREDENTIAL_ID_URL = /^[A-Za-z][A-Za-z0-9+.-]*:(?:[A-Za-z0-9\-._~:/?#[\]@!$&'()*+,;=]|%[0-9A-Fa-f]{2})+$/;
+
+/** Whether a pre-signed credential's id is one the registry stores: a URL, within the length bound. */
+export function isCredentialIdUrl(id: string): boolean {
+  return id.length <= MAX_CREDENTIAL_ID_LENGTH && CREDENTIAL_ID_URL.test(id);
+}
+
 /** Why one pre-signed credential was refused. */
 export interface Rejection {
   index: number;
@@ -255,6 +267,10 @@ export async function acceptPresigned(deps: AwardDeps, issuer: IssuerRecord, cre
     }
     if (typeof credential.id !== "string" || credential.id.length === 0) {
       rejections.push({ index, reason: "the credential needs an id" });
+      continue;
+    }
+    if (!isCredentialIdUrl(credential.id)) {
+      rejections.push({ index, reason: `the credential's id must be a URL (VC 2.0): a scheme, ":" and URI characters (RFC 3986: non-ASCII percent-encoded, no spaces or control characters), at most ${MAX_CREDENTIAL_ID_LENGTH} characters` });
       continue;
     }
     const proofs = checked[index]!.proofs.filter((p) => p.isIssuer);

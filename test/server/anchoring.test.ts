@@ -296,6 +296,41 @@ describe("anchoring server", function () {
       expect((await call(server.baseUrl, "GET", `/api/v1/credentials/${credential.id}`)).status).to.equal(404);
     });
 
+    it("refuses one whose id is not a URL (a space, a control or non-ASCII character, no scheme, a bad escape, too long), and stores nothing", async () => {
+      const credential = (await presigned(issuerKey(), freeIndex())) as Record<string, unknown>;
+      const ids = [
+        "urn:uuid:6f1c2e4a 0000",
+        "https://registrar.example/c/1\u0000",
+        "https://registrar.example/c/1\u2028",
+        "https://université.example/c/1",
+        "credential-42",
+        "https://registrar.example/c/%zz",
+        `https://registrar.example/${"a".repeat(2000)}`,
+        "https://registrar.example/c/<1>",
+      ];
+      for (const id of ids) {
+        const answer = await call(server.baseUrl, "POST", "/api/v1/credentials", { key: issuer.apiKey, body: { credentials: [{ ...credential, id }] } });
+        expect(answer.status, `${JSON.stringify(id.slice(0, 40))}: ${answer.text.slice(0, 300)}`).to.equal(422);
+        expect(answer.body.rejections[0].reason).to.match(/id must be a URL/);
+        expect((await call(server.baseUrl, "GET", `/api/v1/credentials/${encodeURIComponent(id)}`)).status).to.equal(404);
+      }
+    });
+
+    it("accepts a URL id with a fragment, a query and percent-encoded characters", async () => {
+      const unsigned = buildOpenBadgeCredential({
+        id: "https://universit%C3%A9.example/credentials/42?term=2026&part=1#1",
+        issuer: { id: issuer.did, name: "Test University", url: "https://test.example" },
+        achievement: { id: `${server.config.publicUrl}/api/v1/achievements/${achievements[0]}`, name: "Algebra", description: "Passed Algebra", criteria: { narrative: "Passed." } },
+        recipient: { email: "self-signed@students.example", hashed: true },
+        validFrom: new Date(),
+        status: { statusListCredential: `${server.config.publicUrl}/api/v1/status-lists/${issuer.id}/0`, statusListIndex: freeIndex() },
+      });
+      const credential = (await signCredential(unsigned as never, issuerKey(), { controller: issuer.did })) as Record<string, unknown>;
+      const answer = await call(server.baseUrl, "POST", "/api/v1/credentials", { key: issuer.apiKey, body: { credentials: [credential] } });
+      expect(answer.status, answer.text).to.equal(201);
+      expect((await call(server.baseUrl, "GET", `/api/v1/credentials/${encodeURIComponent(credential.id as string)}`)).body).to.deep.equal(credential);
+    });
+
     it("rejects one whose content was changed after signing", async () => {
       const credential = (await presigned(issuerKey(), freeIndex())) as Record<string, unknown>;
       const tampered = { ...credential, name: "Honours Algebra" };
