@@ -10,8 +10,8 @@
  * absent from the stored JSON too, so the digest of an in-memory credential equals that of
  * its stored form); anything else that JSON cannot hold is an error, never silently dropped.
  */
-import { InvalidCredentialError } from "../errors";
 import { BoundedMemo } from "../boundedMemo";
+import { InvalidCredentialError } from "../errors";
 
 export function canonicalizeJson(value: unknown): string {
   return new JcsWriter().write(value);
