@@ -14,13 +14,6 @@ export interface OutboxEntry {
 
 const ID_PATTERN = /^[0-9]{13}-[a-f0-9]{8}$/;
 
-/**
- * The subfolder a message's files are written in before they are renamed into the outbox. Kept
- * apart so that finding what a killed process left reads only these, not every message ever
- * written (two million files after a million-credential semester).
- */
-export const ASIDE_FOLDER = ".aside";
-
 export function isOutboxId(id: string): boolean {
   return ID_PATTERN.test(id);
 }
@@ -31,16 +24,15 @@ export function linksIn(text: string): string[] {
 
 /**
  * Writes one message. Writing the same id again replaces it (a retry after a crash delivers
- * one message, not two), and each file appears whole or not at all (written in ASIDE_FOLDER,
- * renamed into the outbox).
+ * one message, not two), and each file appears whole or not at all (written aside, renamed).
  */
 export function writeOutboxEntry(dir: string, entry: OutboxEntry, eml: Buffer): void {
-  // The folders are made when a write finds them missing, not checked before every message.
+  // The folder is made when a write finds it missing, not checked before every message.
   try {
     writeEntryFiles(dir, entry, eml);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
-    fs.mkdirSync(path.join(dir, ASIDE_FOLDER), { recursive: true });
+    fs.mkdirSync(dir, { recursive: true });
     writeEntryFiles(dir, entry, eml);
   }
 }
@@ -48,29 +40,28 @@ export function writeOutboxEntry(dir: string, entry: OutboxEntry, eml: Buffer): 
 function writeEntryFiles(dir: string, entry: OutboxEntry, eml: Buffer): void {
   // The .eml first: the .json is what makes the message visible, so a reader never sees a
   // listed message whose raw form is missing.
-  writeWhole(dir, `${entry.id}.eml`, eml);
-  writeWhole(dir, `${entry.id}.json`, JSON.stringify(entry, null, 2));
+  writeWhole(path.join(dir, `${entry.id}.eml`), eml);
+  writeWhole(path.join(dir, `${entry.id}.json`), JSON.stringify(entry, null, 2));
 }
 
-function writeWhole(dir: string, name: string, data: string | Buffer): void {
-  const aside = path.join(dir, ASIDE_FOLDER, `${name}.${process.pid}.tmp`);
+function writeWhole(file: string, data: string | Buffer): void {
+  const aside = `${file}.${process.pid}.tmp`;
   fs.writeFileSync(aside, data);
-  fs.renameSync(aside, path.join(dir, name));
+  fs.renameSync(aside, file);
 }
 
 /**
- * Removes the half-written files (`<name>.<pid>.tmp` in ASIDE_FOLDER) a process left when it
- * was killed between writing a message aside and renaming it: their message was never listed,
- * and the outbox delivers it again under the same id. Files of a live process (this one, or
- * another instance on the same folder) are left alone. Returns how many were removed.
+ * Removes the half-written files (`<name>.<pid>.tmp`) a process left when it was killed between
+ * writing a message aside and renaming it: their message was never listed, and the outbox
+ * delivers it again under the same id. Files of a live process (this one, or another instance on
+ * the same folder) are left alone. Returns how many were removed.
  */
 export function removeAbandonedAsideFiles(dir: string): number {
-  const asideDir = path.join(dir, ASIDE_FOLDER);
   let names: string[];
   try {
-    names = fs.readdirSync(asideDir);
+    names = fs.readdirSync(dir);
   } catch {
-    return 0; // nothing written aside yet
+    return 0; // no outbox yet
   }
   let removed = 0;
   for (const name of names) {
@@ -79,7 +70,7 @@ export function removeAbandonedAsideFiles(dir: string): number {
     const pid = Number(match[1]);
     if (pid === process.pid || processIsAlive(pid)) continue;
     try {
-      fs.unlinkSync(path.join(asideDir, name));
+      fs.unlinkSync(path.join(dir, name));
       removed++;
     } catch {
       // gone already
