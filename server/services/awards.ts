@@ -236,6 +236,17 @@ export function isCredentialIdUrl(id: string): boolean {
   return id.length <= MAX_CREDENTIAL_ID_LENGTH && CREDENTIAL_ID_URL.test(id);
 }
 
+/** Why a pre-signed credential's issuer or id rules it out before its proofs are checked, if they do. */
+function shapeProblem(credential: Record<string, unknown>, issuerDid: string): string | undefined {
+  const issuerId = typeof credential.issuer === "string" ? credential.issuer : (credential.issuer as { id?: unknown } | undefined)?.id;
+  if (issuerId !== issuerDid) return `issuer.id must be this issuer's DID ${issuerDid}`;
+  if (typeof credential.id !== "string" || credential.id.length === 0) return "the credential needs an id";
+  if (!isCredentialIdUrl(credential.id)) {
+    return `the credential's id must be a URL (VC 2.0): a scheme, ":" and URI characters (RFC 3986: non-ASCII percent-encoded, no spaces or control characters), at most ${MAX_CREDENTIAL_ID_LENGTH} characters`;
+  }
+  return undefined;
+}
+
 /** Why one pre-signed credential was refused. */
 export interface Rejection {
   index: number;
@@ -248,7 +259,16 @@ export interface Rejection {
  */
 export async function acceptPresigned(deps: AwardDeps, issuer: IssuerRecord, credentials: readonly Record<string, unknown>[]): Promise<string[]> {
   const rejections: Rejection[] = [];
-  const checked = await deps.signer.checkCredentials(credentials);
+  // Issuer and id first: they cost nothing, and a credential refused for them is not sent to the
+  // signing pool (a request of 10,000 malformed credentials costs no signature check).
+  const shaped: number[] = [];
+  for (const [index, credential] of credentials.entries()) {
+    const reason = shapeProblem(credential, issuer.did);
+    if (reason === undefined) shaped.push(index);
+    else rejections.push({ index, reason });
+  }
+  const checkedShaped = shaped.length === 0 ? [] : await deps.signer.checkCredentials(shaped.map((index) => credentials[index]!));
+  const checked = new Map(shaped.map((index, k) => [index, checkedShaped[k]!]));
   const now = BigInt(unixSeconds(deps.clock));
   // The one key-validity rule (core/verify/keyValidity.ts, the registry's definition): a
   // pre-signed credential is taken only if its key counts now, exactly as a verifier would judge it.
@@ -259,21 +279,9 @@ export async function acceptPresigned(deps: AwardDeps, issuer: IssuerRecord, cre
   };
 
   const slots: { id: string; listId: number; statusIndex: number }[] = [];
-  for (const [index, credential] of credentials.entries()) {
-    const issuerId = typeof credential.issuer === "string" ? credential.issuer : (credential.issuer as { id?: unknown } | undefined)?.id;
-    if (issuerId !== issuer.did) {
-      rejections.push({ index, reason: `issuer.id must be this issuer's DID ${issuer.did}` });
-      continue;
-    }
-    if (typeof credential.id !== "string" || credential.id.length === 0) {
-      rejections.push({ index, reason: "the credential needs an id" });
-      continue;
-    }
-    if (!isCredentialIdUrl(credential.id)) {
-      rejections.push({ index, reason: `the credential's id must be a URL (VC 2.0): a scheme, ":" and URI characters (RFC 3986: non-ASCII percent-encoded, no spaces or control characters), at most ${MAX_CREDENTIAL_ID_LENGTH} characters` });
-      continue;
-    }
-    const proofs = checked[index]!.proofs.filter((p) => p.isIssuer);
+  for (const index of shaped) {
+    const credential = credentials[index]!;
+    const proofs = checked.get(index)!.proofs.filter((p) => p.isIssuer);
     if (proofs.length === 0) {
       rejections.push({ index, reason: "no issuer proof (eddsa-rdfc-2022) by the issuer" });
       continue;
@@ -283,7 +291,7 @@ export async function acceptPresigned(deps: AwardDeps, issuer: IssuerRecord, cre
       rejections.push({ index, reason: `the issuer proof does not verify: ${failed.error ?? "bad signature"}` });
       continue;
     }
-    const factsProblem = checked[index]!.factsProblem;
+    const factsProblem = checked.get(index)!.factsProblem;
     if (factsProblem !== undefined) {
       rejections.push({ index, reason: `the issuer proof verifies, but ${factsProblem}` });
       continue;
@@ -318,9 +326,12 @@ export async function acceptPresigned(deps: AwardDeps, issuer: IssuerRecord, cre
       rejections.push({ index, reason: `statusListIndex must be below ${STATUS_LIST_SIZE}` });
       continue;
     }
-    slots.push({ id: credential.id, listId, statusIndex });
+    slots.push({ id: credential.id as string, listId, statusIndex });
   }
-  if (rejections.length > 0) throw new InvalidInputError("some credentials were refused; none was stored", rejections.map((r) => ({ field: `credentials.${r.index}`, message: r.reason })), { rejections });
+  if (rejections.length > 0) {
+    rejections.sort((a, b) => a.index - b.index);
+    throw new InvalidInputError("some credentials were refused; none was stored", rejections.map((r) => ({ field: `credentials.${r.index}`, message: r.reason })), { rejections });
+  }
 
   const rows: NewCredential[] = credentials.map((credential, i) => ({
     id: slots[i]!.id,
@@ -329,7 +340,7 @@ export async function acceptPresigned(deps: AwardDeps, issuer: IssuerRecord, cre
     listId: slots[i]!.listId,
     statusIndex: slots[i]!.statusIndex,
     signedDocument: JSON.stringify(credential),
-    leaf: checked[i]!.leaf,
+    leaf: checked.get(i)!.leaf,
     recipientEmail: null,
     recipientName: null,
     presigned: true,

@@ -104,6 +104,49 @@ describe("domain errors and the one key-validity rule", () => {
     ]);
   });
 
+  it("sends only credentials with the issuer's DID and a URL id to the signing pool, and lists every refusal in order", async () => {
+    const deps = depsWith({ validFrom: 0n, validUntil: 0n, compromisedAt: 0n, registeredAt: 0n });
+    const asked: unknown[] = [];
+    const check = deps.signer.checkCredentials.bind(deps.signer);
+    deps.signer.checkCredentials = (credentials) => {
+      asked.push(...credentials);
+      return check(credentials);
+    };
+    const input = [
+      { ...credential(1), id: "not a url" },
+      credential(2),
+      { ...credential(3), issuer: { id: "did:example:someone-else" } },
+      { ...credential(4), id: 42 },
+      credential(5),
+    ];
+    const error = await acceptPresigned(deps, issuer, input).then(
+      () => undefined,
+      (e: unknown) => e as InvalidInputError,
+    );
+    expect(asked).to.deep.equal([input[1], input[4]]);
+    expect(error!.problems.map((p) => p.field)).to.deep.equal(["credentials.0", "credentials.1", "credentials.2", "credentials.3", "credentials.4"]);
+    expect(error!.problems[0]!.message).to.match(/id must be a URL/);
+    expect(error!.problems[1]!.message).to.match(/not registered/);
+    expect(error!.problems[2]!.message).to.match(/must be this issuer's DID/);
+    expect(error!.problems[3]!.message).to.equal("the credential needs an id");
+    expect(store.getCredential(credential(2).id)).to.equal(undefined);
+  });
+
+  it("asks the signing pool nothing when every credential is refused for its issuer or id", async () => {
+    const deps = depsWith({ validFrom: 0n, validUntil: 0n, compromisedAt: 0n, registeredAt: 0n });
+    let asked = 0;
+    deps.signer.checkCredentials = async () => {
+      asked++;
+      return [];
+    };
+    const error = await acceptPresigned(deps, issuer, [{ ...credential(1), id: "urn:uuid:x y" }]).then(
+      () => undefined,
+      (e: unknown) => e as InvalidInputError,
+    );
+    expect(asked).to.equal(0);
+    expect(error!.problems).to.have.length(1);
+  });
+
   describe("mapping to HTTP in one place", () => {
     class UnmappedError extends DomainError {
       readonly code = "unmapped";
