@@ -5,6 +5,7 @@
  * is registered for that issuer on chain.
  */
 import crypto from "node:crypto";
+import { fullFormats } from "ajv-formats/dist/formats";
 import { invariant } from "../../core/errors";
 import { STATUS_LIST_SIZE, type BuildOpenBadgeCredentialParameters, type Recipient } from "../../core/credential/build";
 import { listIdFromStatusListUrl, readStatusEntries } from "../../core/status/statusEntry";
@@ -226,14 +227,15 @@ function listIdOf(statusListCredential: string): number {
 
 export const MAX_CREDENTIAL_ID_LENGTH = 2000;
 
-// A scheme, ":" and RFC 3986 URI characters (unreserved, reserved, %XX): "urn:uuid:…", "https://…",
-// "did:…". A credential id is a URL (VC 2.0 §4.4), and the OB 3.0 schema's "uri" format is
-// ASCII only, as our own awards are built: no white space, control character, quote or bracket.
-const CREDENTIAL_ID_URL = /^[A-Za-z][A-Za-z0-9+.-]*:(?:[A-Za-z0-9\-._~:/?#[\]@!$&'()*+,;=]|%[0-9A-Fa-f]{2})+$/;
+// The OB 3.0 schema's own "uri" format (ajv-formats, what the generated validators call), so an
+// id is judged as our own awards are: an absolute RFC 3986 URI ("urn:uuid:…", "https://…",
+// "did:…"; VC 2.0 §4.4 wants a URL), ASCII only, no white space, control character or bracket.
+const schemaUri = fullFormats.uri;
+if (typeof schemaUri !== "function") throw new Error("ajv-formats' uri format is not a function: the id check needs it");
 
-/** Whether a pre-signed credential's id is one the registry stores: a URL, within the length bound. */
+/** Whether a pre-signed credential's id is one the registry stores: a URI, within the length bound. */
 export function isCredentialIdUrl(id: string): boolean {
-  return id.length <= MAX_CREDENTIAL_ID_LENGTH && CREDENTIAL_ID_URL.test(id);
+  return id.length <= MAX_CREDENTIAL_ID_LENGTH && (schemaUri as (value: string) => boolean)(id);
 }
 
 /** Why a pre-signed credential's issuer or id rules it out before its proofs are checked, if they do. */

@@ -296,7 +296,7 @@ describe("anchoring server", function () {
       expect((await call(server.baseUrl, "GET", `/api/v1/credentials/${credential.id}`)).status).to.equal(404);
     });
 
-    it("refuses one whose id is not a URL (a space, a control or non-ASCII character, no scheme, a bad escape, too long), and stores nothing", async () => {
+    it("refuses one whose id is not a URL (a space, a control or non-ASCII character, no scheme, a bad escape, a second #, too long), and stores nothing", async () => {
       const credential = (await presigned(issuerKey(), freeIndex())) as Record<string, unknown>;
       const ids = [
         "urn:uuid:6f1c2e4a 0000",
@@ -307,6 +307,7 @@ describe("anchoring server", function () {
         "https://registrar.example/c/%zz",
         `https://registrar.example/${"a".repeat(2000)}`,
         "https://registrar.example/c/<1>",
+        "https://registrar.example/c/1#a#b",
       ];
       for (const id of ids) {
         const answer = await call(server.baseUrl, "POST", "/api/v1/credentials", { key: issuer.apiKey, body: { credentials: [{ ...credential, id }] } });
