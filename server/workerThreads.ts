@@ -63,20 +63,16 @@ export function runInBackground(nice = BACKGROUND_NICE): boolean {
  */
 export function perTurnBatcher<T>(deliver: (items: T[]) => void): { add(item: T): void; discard(): void } {
   let items: T[] = [];
-  let scheduled = false;
   const flush = () => {
-    scheduled = false;
     const batch = items;
     items = [];
     if (batch.length > 0) deliver(batch);
   };
   return {
     add(item) {
-      items.push(item);
-      if (!scheduled) {
-        scheduled = true;
-        setImmediate(flush);
-      }
+      // The first item of a turn schedules its delivery (after a discard, a second flush may be
+      // scheduled: whichever runs first delivers, the other finds nothing).
+      if (items.push(item) === 1) setImmediate(flush);
     },
     discard() {
       items = [];

@@ -12,8 +12,7 @@ export interface SinkMessage {
   data: string;
 }
 
-/** How the sink answers one recipient: accept, or a reply code and text at RCPT or after DATA. */
-/** Per recipient: refuse at RCPT or after DATA, drop the connection, or never answer RCPT ("stall"). */
+/** How the sink answers one recipient (else it accepts): refuse at RCPT or after DATA, drop the connection, or never answer RCPT ("stall"). */
 export type SinkRule = { at: "rcpt" | "data"; code: number; text: string } | { at: "drop" } | { at: "stall" };
 
 export interface SmtpSink {
