@@ -15,6 +15,7 @@
 import { sha256 } from "@noble/hashes/sha2.js";
 import { bytesToHex, utf8ToBytes } from "@noble/hashes/utils.js";
 import { InvalidArgumentError } from "../errors";
+import { randomBytes } from "../randomPool";
 import { MIN_STATUS_LIST_BITS } from "../status/bitstring";
 import { OB_V3_CONTEXT, VC_V2_CONTEXT } from "./contexts";
 import { parseIssuerDid } from "./did";
@@ -324,7 +325,7 @@ function randomUuid(): string {
 }
 
 function randomSalt(): string {
-  return bytesToHex(globalThis.crypto.getRandomValues(new Uint8Array(16)));
+  return bytesToHex(randomBytes(16));
 }
 
 function withoutUndefined<T extends object>(value: T): T {

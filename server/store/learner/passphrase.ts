@@ -1,4 +1,5 @@
 import crypto from "node:crypto";
+import { randomBytes } from "../../../core/randomPool";
 
 /**
  * Passphrases are kept only as scrypt hashes with their parameters, so the cost can be raised
@@ -135,7 +136,7 @@ export async function burnPassphraseCheck(passphrase: string): Promise<void> {
 
 /** A random URL-safe token and the hash we store instead of it. */
 export function newToken(): { token: string; hash: string } {
-  const token = crypto.randomBytes(32).toString("base64url");
+  const token = Buffer.from(randomBytes(32)).toString("base64url");
   return { token, hash: hashToken(token) };
 }
 
