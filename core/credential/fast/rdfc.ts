@@ -27,7 +27,7 @@ export type Sha256Hex = (text: string) => string;
 
 export function canonicalNQuads(dataset: Dataset, sha256Hex: Sha256Hex): string | null {
   const { quads, blankNodeCount } = dataset;
-  if (blankNodeCount === 0) return sortedJoin(quads.map((quad) => serialize(quad, namedOnly)));
+  if (blankNodeCount === 0) return inLineOrder(quads, namedOnly);
 
   // The quads that mention each blank node (once per quad, as a Set does in rdf-canonize).
   const mentions: number[][] = [];
@@ -44,7 +44,7 @@ export function canonicalNQuads(dataset: Dataset, sha256Hex: Sha256Hex): string 
     const own = mentions[node]!;
     if (own.length === 0) continue; // a label no quad uses is not part of the dataset
     const label = (term: number): string => (term === node ? "_:a" : "_:z");
-    hashed.push({ node, hash: sha256Hex(sortedJoin(own.map((index) => serialize(quads[index]!, label)))) });
+    hashed.push({ node, hash: sha256Hex(inLineOrder(own.map((index) => quads[index]!), label)) });
   }
   hashed.sort((a, b) => (a.hash < b.hash ? -1 : a.hash > b.hash ? 1 : 0));
   // Unique hashes are issued first, in hash order; then each tied group, in hash order.
@@ -66,7 +66,35 @@ export function canonicalNQuads(dataset: Dataset, sha256Hex: Sha256Hex): string 
 
   const canonical: string[] = [];
   [...unique, ...tied].forEach((node, rank) => (canonical[node] = `_:c14n${rank}`));
-  return sortedJoin(quads.map((quad) => serialize(quad, (term) => canonical[term]!)));
+  return inLineOrder(quads, (term) => canonical[term]!);
+}
+
+/**
+ * The N-Quads of `quads`, labelled, sorted and concatenated: what sorting their lines and joining
+ * them gives, without building each line before the sort. Lines are ordered by their terms compared
+ * one after another (subject, predicate, object, then graph, the default graph first), which is
+ * the order of the lines themselves: a term ends where its line has a space, and where one
+ * term is a proper prefix of another the longer one goes on with a character above the space
+ * (an escaped literal can hold a space only inside its quotes; what follows a closing quote is
+ * `^`, `@` or the end; IRIs escape spaces; blank node labels and language tags have none), so
+ * the shorter term sorts first either way; after the object, " ." (the default graph) sorts
+ * before " <" and " _".
+ */
+function inLineOrder(quads: readonly Quad[], label: (blankNode: number) => string): string {
+  const term = (ref: TermRef): string => (typeof ref === "number" ? label(ref) : ref);
+  const rows = quads.map((quad) => ({ s: term(quad.subject), p: quad.predicate, o: term(quad.object), g: quad.graph === null ? null : term(quad.graph) }));
+  rows.sort((a, b) => {
+    if (a.s !== b.s) return a.s < b.s ? -1 : 1;
+    if (a.p !== b.p) return a.p < b.p ? -1 : 1;
+    if (a.o !== b.o) return a.o < b.o ? -1 : 1;
+    if (a.g === b.g) return 0;
+    if (a.g === null) return -1;
+    if (b.g === null) return 1;
+    return a.g < b.g ? -1 : 1;
+  });
+  let out = "";
+  for (const { s, p, o, g } of rows) out += g === null ? `${s} ${p} ${o} .\n` : `${s} ${p} ${o} ${g} .\n`;
+  return out;
 }
 
 /** Whether no quad that mentions `node` mentions another blank node. */
@@ -80,14 +108,4 @@ function mentionsOnlyItself(node: number, own: readonly number[], quads: readonl
 
 function namedOnly(): string {
   throw new InvariantError("credanchor invariant violated: a dataset without blank nodes has a blank node");
-}
-
-function serialize(quad: Quad, label: (blankNode: number) => string): string {
-  const term = (ref: TermRef): string => (typeof ref === "number" ? label(ref) : ref);
-  const graph = quad.graph === null ? "" : ` ${term(quad.graph)}`;
-  return `${term(quad.subject)} ${quad.predicate} ${term(quad.object)}${graph} .\n`;
-}
-
-function sortedJoin(lines: string[]): string {
-  return lines.sort().join("");
 }
