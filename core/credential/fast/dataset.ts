@@ -15,6 +15,7 @@
  * fraction or >= 1e21 (or typed xsd:double) in canonical double form "1.5E0"; other numbers as
  * integers; the term's datatype, else xsd:boolean / xsd:double / xsd:integer / xsd:string.
  */
+import { BoundedMemo } from "../../boundedMemo";
 import type { ExpandedObject } from "./expand";
 import { miss } from "./fastPathMiss";
 import { RDF_FIRST, RDF_NIL, RDF_REST, RDF_TYPE, XSD_BOOLEAN, XSD_DOUBLE, XSD_INTEGER, XSD_STRING, iriTerm, literalTerm } from "./nquads";
@@ -36,6 +37,11 @@ export interface Dataset {
   /** Blank nodes are numbered 0 .. blankNodeCount - 1 (some may appear in no quad). */
   readonly blankNodeCount: number;
 }
+
+// Predicates and types come from the contexts' vocabularies: a few hundred IRIs, written as
+// terms once ("stop-adding" bounds what odd documents could add).
+const vocabularyTerms = new BoundedMemo<string, string>(4096, "stop-adding");
+const vocabularyTerm = (iri: string): string => vocabularyTerms.get(iri, () => iriTerm(iri));
 
 const TYPE_PREDICATE = iriTerm(RDF_TYPE);
 const FIRST_PREDICATE = iriTerm(RDF_FIRST);
@@ -81,7 +87,7 @@ export function datasetOf(expanded: readonly ExpandedObject[]): Dataset {
       const values = node[property] as unknown[];
       if (property === "@type") {
         for (const type of values as string[]) {
-          if (firstTime("@type", type)) quads.push({ subject: name, predicate: TYPE_PREDICATE, object: iriTerm(type), graph });
+          if (firstTime("@type", type)) quads.push({ subject: name, predicate: TYPE_PREDICATE, object: vocabularyTerm(type), graph });
         }
         continue;
       }
@@ -96,7 +102,7 @@ export function datasetOf(expanded: readonly ExpandedObject[]): Dataset {
         continue;
       }
       if (property.startsWith("@")) return miss(`keyword ${property} in expanded output`);
-      const predicate = iriTerm(property);
+      const predicate = vocabularyTerm(property);
       for (const value of values) {
         const item = value as ExpandedObject;
         if ("@value" in item) {
