@@ -213,6 +213,24 @@ function contract(backend: () => StoreBackend) {
     expect(store.listBatchLeaves("batch-3")).to.have.length(10);
   });
 
+  it("stores an award's claims many per statement: each token finds its own claim, in order, and only the token's hash is kept", () => {
+    const store = open();
+    const claims = Array.from({ length: 250 }, (_, i) => ({ credentialId: `urn:uuid:claim-${i}`, email: `Learner${i}@Example.org`, recipientName: `Learner ${i}`, issuerId: issuer.id, achievementName: "Lab Safety" }));
+    const created = store.learners.createClaims(claims);
+    expect(created).to.have.length(250);
+    expect(new Set(created.map((c) => c.token)).size).to.equal(250);
+    created.forEach(({ token, createdAt, expiresAt }, i) => {
+      const found = store.learners.findClaim(token)!;
+      expect(found.credentialId, `claim ${i}`).to.equal(`urn:uuid:claim-${i}`);
+      expect(found.email).to.equal(`learner${i}@example.org`);
+      expect([found.createdAt, found.expiresAt]).to.deep.equal([createdAt, expiresAt]);
+    });
+    const stored = store.db.prepare("SELECT token_hash FROM learner_claims").all() as { token_hash: string }[];
+    expect(stored).to.have.length(250);
+    expect(stored.some((r) => created.some((c) => r.token_hash.includes(c.token)))).to.equal(false);
+    expect(store.learners.findClaim("not-a-token")).to.equal(undefined);
+  });
+
   it("lists an issuer's credentials newest first, each with its own latest claim mail and console reminders (never another id's: other case, or an _ in it)", () => {
     const store = open();
     store.insertIssuer(issuer);

@@ -22,6 +22,7 @@ import {
   type Wallet,
   type WalletBadge,
 } from "../LearnerStore";
+import { insertRows } from "../sqlite/multiRowInsert";
 import { PreparedStatements } from "../sqlite/preparedStatements";
 import { hashToken, newToken } from "./passphrase";
 import { romanizeKoreanName } from "./romanize";
@@ -103,20 +104,26 @@ export class SqliteLearnerStore implements LearnerStore {
   }
 
   private insertClaim(claim: NewClaim, createdAt: number): string {
-    const { token, hash } = newToken();
-    this.statements
-      .get(
-        `INSERT INTO learner_claims (token_hash, credential_id, email, recipient_name, issuer_id, achievement_name, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(hash, claim.credentialId, normaliseEmail(claim.email), claim.recipientName ?? null, claim.issuerId ?? null, claim.achievementName ?? null, createdAt);
-    return token;
+    return this.insertClaims([claim], createdAt)[0]!;
+  }
+
+  /** Stores the claims, many rows per statement; returns their tokens in order (only their hashes are stored). */
+  private insertClaims(claims: readonly NewClaim[], createdAt: number): string[] {
+    const tokens: string[] = [];
+    const rows = claims.map((claim) => {
+      const { token, hash } = newToken();
+      tokens.push(token);
+      return [hash, claim.credentialId, normaliseEmail(claim.email), claim.recipientName ?? null, claim.issuerId ?? null, claim.achievementName ?? null, createdAt];
+    });
+    insertRows((sql) => this.statements.get(sql), "learner_claims (token_hash, credential_id, email, recipient_name, issuer_id, achievement_name, created_at)", "(?, ?, ?, ?, ?, ?, ?)", rows);
+    return tokens;
   }
 
   createClaims(claims: readonly NewClaim[]): CreatedClaim[] {
     return this.db.transaction(() => {
       const createdAt = this.now();
-      return claims.map((claim) => ({ token: this.insertClaim(claim, createdAt), createdAt, expiresAt: createdAt + this.options.claimTokenSeconds }));
+      const expiresAt = createdAt + this.options.claimTokenSeconds;
+      return this.insertClaims(claims, createdAt).map((token) => ({ token, createdAt, expiresAt }));
     })();
   }
 
