@@ -135,6 +135,33 @@ describe("anchoring server", function () {
     }
   });
 
+  it("gives every one of many concurrent credential GETs its own answer, whole, when answers of one turn go out together", async () => {
+    const one = async (route: string, headers: Record<string, string> = {}) => {
+      const response = await fetch(`${server.baseUrl}${route}`, { headers });
+      return { status: response.status, etag: response.headers.get("etag"), body: await response.text() };
+    };
+    const expected = new Map<string, Awaited<ReturnType<typeof one>>>();
+    for (const id of awarded) expected.set(id, await one(`/api/v1/credentials/${id}`));
+    // Each id many times over, interleaved with 304s and misses that fall through to express.
+    const asks = Array.from({ length: 120 }, (_, i) => awarded[i % awarded.length]!);
+    const answers = await Promise.all(
+      asks.map((id, i) =>
+        i % 5 === 0
+          ? // fetch adds "cache-control: no-cache" to a conditional request unless one is given, and no-cache is never answered 304
+            one(`/api/v1/credentials/${id}`, { "if-none-match": expected.get(id)!.etag!, "cache-control": "max-age=0" })
+          : i % 7 === 0
+            ? one(`/api/v1/credentials/urn:uuid:00000000-0000-4000-8000-${String(i).padStart(12, "0")}`)
+            : one(`/api/v1/credentials/${id}`),
+      ),
+    );
+    answers.forEach((answer, i) => {
+      const id = asks[i]!;
+      if (i % 5 === 0) expect([answer.status, answer.body], `304 for ${id}`).to.deep.equal([304, ""]);
+      else if (i % 7 === 0) expect(answer.status).to.equal(404);
+      else expect(answer, `answer ${i} for ${id}`).to.deep.equal(expected.get(id));
+    });
+  });
+
   it("answers POST /api/v1/verify with the core pipeline's report", async () => {
     const served = await call(server.baseUrl, "GET", `/api/v1/credentials/${awarded[0]}`);
     const report = await call(server.baseUrl, "POST", "/api/v1/verify", { body: { credential: served.body } });
