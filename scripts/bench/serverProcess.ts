@@ -52,11 +52,11 @@ let exitHookInstalled = false;
 
 /**
  * Data folders of stopped servers, removed when the bench process ends rather than at `stop()`.
- * A semester leaves hundreds of thousands of files (two per claim mail); deleting them right
- * before the next measurement made that measurement's own file creation slower: ext4 skips
- * inodes freed in the last ~35 s when it allocates new ones, one inode-table lookup each
- * (`recently_deleted`, seen with perf). On this machine the first 50k semester after the 10k
- * server's folder was removed took ~3 s longer than the two after it.
+ * A semester leaves hundreds of thousands of files (two per claim mail), and deleting them right
+ * before the next measurement charges part of the deletion to that measurement: ext4 looks at
+ * each inode freed in the last ~35 s, one inode-table lookup at a time, before it hands out a
+ * new one (`recently_deleted`: ~40 % of the kernel time, by perf, of a file-creation loop run
+ * right after a large delete on this machine).
  */
 const stoppedDataDirs: string[] = [];
 
