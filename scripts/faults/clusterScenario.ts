@@ -216,8 +216,11 @@ async function scenario(cluster: Cluster, chain: ClusterChain, dataDir: string, 
     }
   });
 
-  // SIGKILLs, one per killGapMs, each instance restarted a moment later.
+  // SIGKILLs, one per killGapMs, each instance restarted a moment later; except the first killed
+  // mid-anchoring, which stays down past its lease: restarted sooner, it takes its own batch back
+  // (same instance id) before any other instance may, and no takeover is ever seen.
   const gap = killGapMs(options.size);
+  let heldDownPastLease = false;
   const killing = (async () => {
     for (let k = 0; k < options.kills; k++) {
       await sleep(gap.min + Math.floor(random() * (gap.max - gap.min)));
@@ -242,8 +245,11 @@ async function scenario(cluster: Cluster, chain: ClusterChain, dataDir: string, 
         figures.databaseRestarts++;
         log(`cluster: the database server restarted (every connection cut); awards done ${awarded}/${awards}`);
       }
+      const pastLease = victims.length > 0 && !heldDownPastLease;
+      if (pastLease) heldDownPastLease = true;
+      const downMs = pastLease ? options.leaseSeconds * 1000 + 3000 : 500 + Math.floor(random() * 1500);
       restarts.push(
-        sleep(500 + Math.floor(random() * 1500))
+        sleep(downMs)
           .then(() => victim.start())
           .catch((error) => {
             figures.restartFailures++;
