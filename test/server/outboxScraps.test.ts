@@ -1,25 +1,33 @@
 /**
- * The dev outbox writes each message aside (`<name>.<pid>.tmp`) and renames it; a process killed
- * in between leaves the aside file. The next mailer on the folder removes the ones of dead
- * processes — never a live process's write in progress.
+ * The dev outbox writes each message aside (`<name>.<pid>.tmp`, in a folder beside the outbox)
+ * and renames it in; a process killed in between leaves the aside file. The next mailer on the
+ * folder removes the ones of dead processes — never a live process's write in progress — in the
+ * aside folder and in the outbox itself, where older versions wrote them.
  */
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { expect } from "chai";
-import { removeAbandonedAsideFiles } from "../../server/mail/outbox";
+import { asideFolderOf, removeAbandonedAsideFiles, writeOutboxEntry, type OutboxEntry } from "../../server/mail/outbox";
+
+function deadPid(): number {
+  const dead = spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"], { encoding: "utf8" });
+  const pid = Number(dead.stdout);
+  expect(pid).to.be.above(0);
+  return pid;
+}
+
+const entry = (id: string): OutboxEntry => ({ id, date: "2026-12-07T20:00:00.000Z", to: "learner@example.org", subject: "Your badge", text: `Claim it: https://example.org/claim/${id}`, links: [`https://example.org/claim/${id}`] });
 
 describe("dev outbox: files a killed process left half-written", function () {
   it("are removed for dead processes only; this process's and live ones' stay, and so do whole messages", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "credanchor-outbox-scraps-"));
     try {
-      const dead = spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"], { encoding: "utf8" });
-      const deadPid = Number(dead.stdout);
-      expect(deadPid).to.be.above(0);
+      const dead = deadPid();
       const files = {
-        deadEml: `1796590211000-00000049.eml.${deadPid}.tmp`,
-        deadJson: `1796590211000-00000049.json.${deadPid}.tmp`,
+        deadEml: `1796590211000-00000049.eml.${dead}.tmp`,
+        deadJson: `1796590211000-00000049.json.${dead}.tmp`,
         ours: `1796590211000-0000004a.eml.${process.pid}.tmp`,
         parent: `1796590211000-0000004b.eml.${process.ppid}.tmp`,
         whole: "1796590211000-00000048.eml",
@@ -33,6 +41,61 @@ describe("dev outbox: files a killed process left half-written", function () {
       expect(removeAbandonedAsideFiles(path.join(dir, "missing"))).to.equal(0);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("are removed from the aside folder beside the outbox as well, a live process's left", () => {
+    const parent = fs.mkdtempSync(path.join(os.tmpdir(), "credanchor-outbox-aside-"));
+    try {
+      const dir = path.join(parent, "outbox");
+      const aside = asideFolderOf(dir);
+      expect(aside).to.equal(path.join(parent, ".outbox.aside"));
+      fs.mkdirSync(dir);
+      fs.mkdirSync(aside);
+      const dead = deadPid();
+      fs.writeFileSync(path.join(aside, `1796590211000-00000050.eml.${dead}.tmp`), "x");
+      fs.writeFileSync(path.join(dir, `1796590211000-00000051.json.${dead}.tmp`), "x");
+      fs.writeFileSync(path.join(aside, `1796590211000-00000052.eml.${process.pid}.tmp`), "x");
+      expect(removeAbandonedAsideFiles(dir)).to.equal(2);
+      expect(fs.readdirSync(aside)).to.deep.equal([`1796590211000-00000052.eml.${process.pid}.tmp`]);
+      expect(fs.readdirSync(dir)).to.deep.equal([]);
+    } finally {
+      fs.rmSync(parent, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("dev outbox: writing messages", () => {
+  it("leaves only whole message files in the outbox, made with its aside folder when both are missing, and replaces a message written again", () => {
+    const parent = fs.mkdtempSync(path.join(os.tmpdir(), "credanchor-outbox-write-"));
+    try {
+      const dir = path.join(parent, "mail", "outbox");
+      writeOutboxEntry(dir, entry("1796590211000-00000060"), Buffer.from("raw 1"));
+      writeOutboxEntry(dir, entry("1796590211000-00000061"), Buffer.from("raw 2"));
+      writeOutboxEntry(dir, { ...entry("1796590211000-00000060"), subject: "Again" }, Buffer.from("raw 1 again"));
+      expect(fs.readdirSync(dir).sort()).to.deep.equal(["1796590211000-00000060.eml", "1796590211000-00000060.json", "1796590211000-00000061.eml", "1796590211000-00000061.json"]);
+      expect(fs.readFileSync(path.join(dir, "1796590211000-00000060.eml"), "utf8")).to.equal("raw 1 again");
+      expect(JSON.parse(fs.readFileSync(path.join(dir, "1796590211000-00000060.json"), "utf8")).subject).to.equal("Again");
+      expect(fs.readdirSync(asideFolderOf(dir)), "nothing left aside").to.deep.equal([]);
+    } finally {
+      fs.rmSync(parent, { recursive: true, force: true });
+    }
+  });
+
+  it("writes aside inside an outbox that lives on another file system than its parent (a rename across them fails)", function () {
+    const parent = fs.mkdtempSync(path.join(os.tmpdir(), "credanchor-outbox-xdev-"));
+    const elsewhere = fs.existsSync("/dev/shm") ? fs.mkdtempSync("/dev/shm/credanchor-outbox-") : undefined;
+    try {
+      if (elsewhere === undefined || fs.statSync(elsewhere).dev === fs.statSync(parent).dev) return this.skip();
+      const dir = path.join(parent, "outbox");
+      fs.symlinkSync(elsewhere, dir); // the outbox's files live on the other file system
+      writeOutboxEntry(dir, entry("1796590211000-00000070"), Buffer.from("raw"));
+      writeOutboxEntry(dir, entry("1796590211000-00000071"), Buffer.from("raw"));
+      expect(fs.readdirSync(elsewhere).sort()).to.deep.equal(["1796590211000-00000070.eml", "1796590211000-00000070.json", "1796590211000-00000071.eml", "1796590211000-00000071.json"]);
+      expect(fs.readdirSync(asideFolderOf(dir)), "the failed rename left nothing aside").to.deep.equal([]);
+    } finally {
+      fs.rmSync(parent, { recursive: true, force: true });
+      if (elsewhere !== undefined) fs.rmSync(elsewhere, { recursive: true, force: true });
     }
   });
 });
