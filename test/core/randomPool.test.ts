@@ -49,6 +49,21 @@ describe("RandomPool", () => {
     expect(pool.bytes(0).length).to.equal(0);
   });
 
+  it("hands out nothing when the CSPRNG fails, not even the zeros its block holds, and draws afresh on the next call", () => {
+    let failing = true;
+    const pool = new RandomPool((bytes) => {
+      if (failing) {
+        bytes.fill(7, 0, 2); // a failure part-way through a fill
+        throw new Error("no entropy");
+      }
+      bytes.fill(9);
+    }, 8);
+    expect(() => pool.bytes(4)).to.throw("no entropy");
+    expect(() => pool.bytes(4)).to.throw("no entropy");
+    failing = false;
+    expect([...pool.bytes(4)]).to.deep.equal([9, 9, 9, 9]);
+  });
+
   it("refuses lengths and block sizes that are not counts of bytes", () => {
     const pool = new RandomPool();
     for (const length of [-1, 1.5, Number.NaN, Number.POSITIVE_INFINITY]) expect(() => pool.bytes(length), String(length)).to.throw(RangeError);
