@@ -30,7 +30,8 @@ export function linksIn(text: string): string[] {
  * a semester), took ~2 s off the 50k semester in interleaved runs.
  */
 export function asideFolderOf(dir: string): string {
-  return path.join(path.dirname(path.resolve(dir)), `.${path.basename(path.resolve(dir))}.aside`);
+  const outbox = path.resolve(dir);
+  return path.join(path.dirname(outbox), `.${path.basename(outbox)}.aside`);
 }
 
 /** Outbox folders that cannot take a rename from their aside folder (another file system): written aside inside them, as before. */
