@@ -5,7 +5,7 @@
  * credential; pre-signed credentials are accepted only with a key registered on chain.
  */
 import http from "node:http";
-import type { AddressInfo } from "node:net";
+import net, { type AddressInfo } from "node:net";
 import { expect } from "chai";
 import { buildOpenBadgeCredential } from "../../core/credential/build";
 import { generateSigningKey } from "../../core/credential/keys";
@@ -160,6 +160,30 @@ describe("anchoring server", function () {
       else if (i % 7 === 0) expect(answer.status).to.equal(404);
       else expect(answer, `answer ${i} for ${id}`).to.deep.equal(expected.get(id));
     });
+  });
+
+  it("keeps answering every other client whole when clients hang up in the turn their answers are held", async () => {
+    const { hostname, port } = new URL(server.baseUrl);
+    const hangUps = awarded.map(
+      (id) =>
+        new Promise<void>((resolve) => {
+          const socket = net.connect(Number(port), hostname, () => {
+            socket.write(`GET /api/v1/credentials/${id} HTTP/1.1\r\nHost: ${hostname}\r\n\r\n`);
+            setImmediate(() => socket.destroy()); // cut off before (or while) its answer goes out
+          });
+          socket.on("close", () => resolve());
+          socket.on("error", () => resolve());
+        }),
+    );
+    const fetched = Promise.all(awarded.map(async (id) => ({ id, response: await fetch(`${server.baseUrl}/api/v1/credentials/${id}`) })));
+    await Promise.all(hangUps);
+    for (const { id, response } of await fetched) {
+      expect(response.status, id).to.equal(200);
+      const body = (await response.json()) as { id: string };
+      expect(body.id).to.equal(id);
+      expect(findAnchorProof(body), `anchor proof of ${id}`).to.not.equal(undefined);
+    }
+    expect((await call(server.baseUrl, "GET", `/api/v1/credentials/${awarded[0]}`)).status).to.equal(200);
   });
 
   it("answers POST /api/v1/verify with the core pipeline's report", async () => {
