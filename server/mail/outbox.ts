@@ -34,28 +34,48 @@ export function asideFolderOf(dir: string): string {
   return path.join(path.dirname(outbox), `.${path.basename(outbox)}.aside`);
 }
 
-/** Outbox folders that cannot take a rename from their aside folder (another file system): written aside inside them, as before. */
+/**
+ * Outbox folders whose aside folder cannot be used: on another file system than the outbox (a
+ * rename across them fails), or not writable (a read-only or foreign parent folder, a file in
+ * its place). Their messages are written aside inside the outbox, as before the aside folder.
+ */
 const writtenAsideInside = new Set<string>();
+
+/** What creating or writing the aside folder can meet that writing inside the outbox may not. */
+const ASIDE_FOLDER_UNUSABLE = new Set(["EXDEV", "EACCES", "EPERM", "EROFS", "ENOTDIR", "EEXIST"]);
 
 /**
  * Writes one message. Writing the same id again replaces it (a retry after a crash delivers
  * one message, not two), and each file appears whole or not at all (written aside, renamed).
  */
 export function writeOutboxEntry(dir: string, entry: OutboxEntry, eml: Buffer): void {
-  // The folders are made when a write finds one missing, not checked before every message; a
-  // rename refused across file systems sends this outbox's writes aside inside it from then on.
-  const handled = new Set<string>();
+  // The folders are made when a write finds one missing, not checked before every message. An
+  // aside folder that cannot be used sends this outbox's writes inside it from then on; the
+  // same error met twice (the outbox itself refuses) is the caller's.
+  const met = new Set<string>();
   for (;;) {
     try {
       writeEntryFiles(dir, entry, eml);
       return;
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code ?? "";
-      if (handled.has(code) || (code !== "ENOENT" && code !== "EXDEV")) throw error;
-      handled.add(code);
-      if (code === "EXDEV") writtenAsideInside.add(dir);
-      else for (const folder of [dir, asideFolderOf(dir)]) fs.mkdirSync(folder, { recursive: true });
+      if (met.has(code)) throw error;
+      met.add(code);
+      if (code === "ENOENT") makeFolders(dir);
+      else if (ASIDE_FOLDER_UNUSABLE.has(code) && !writtenAsideInside.has(dir)) writtenAsideInside.add(dir);
+      else throw error;
     }
+  }
+}
+
+function makeFolders(dir: string): void {
+  fs.mkdirSync(dir, { recursive: true });
+  if (writtenAsideInside.has(dir)) return;
+  try {
+    fs.mkdirSync(asideFolderOf(dir), { recursive: true });
+  } catch (error) {
+    if (!ASIDE_FOLDER_UNUSABLE.has((error as NodeJS.ErrnoException).code ?? "")) throw error;
+    writtenAsideInside.add(dir);
   }
 }
 

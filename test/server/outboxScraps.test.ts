@@ -18,6 +18,17 @@ function deadPid(): number {
   return pid;
 }
 
+function canCreateFileIn(dir: string): boolean {
+  const probe = path.join(dir, `credanchor-probe-${process.pid}`);
+  try {
+    fs.writeFileSync(probe, "");
+    fs.rmSync(probe);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const entry = (id: string): OutboxEntry => ({ id, date: "2026-12-07T20:00:00.000Z", to: "learner@example.org", subject: "Your badge", text: `Claim it: https://example.org/claim/${id}`, links: [`https://example.org/claim/${id}`] });
 
 describe("dev outbox: files a killed process left half-written", function () {
@@ -96,6 +107,48 @@ describe("dev outbox: writing messages", () => {
     } finally {
       fs.rmSync(parent, { recursive: true, force: true });
       if (elsewhere !== undefined) fs.rmSync(elsewhere, { recursive: true, force: true });
+    }
+  });
+  it("writes aside inside the outbox when the folder beside it cannot be made (a file holds its name)", () => {
+    const parent = fs.mkdtempSync(path.join(os.tmpdir(), "credanchor-outbox-blocked-"));
+    try {
+      const dir = path.join(parent, "outbox");
+      fs.writeFileSync(asideFolderOf(dir), "not a folder");
+      writeOutboxEntry(dir, entry("1796590211000-00000080"), Buffer.from("raw 1"));
+      writeOutboxEntry(dir, entry("1796590211000-00000081"), Buffer.from("raw 2"));
+      expect(fs.readdirSync(dir).sort()).to.deep.equal(["1796590211000-00000080.eml", "1796590211000-00000080.json", "1796590211000-00000081.eml", "1796590211000-00000081.json"]);
+      expect(fs.readFileSync(asideFolderOf(dir), "utf8"), "the file in the way is left alone").to.equal("not a folder");
+    } finally {
+      fs.rmSync(parent, { recursive: true, force: true });
+    }
+  });
+
+  it("writes aside inside the outbox when the folder beside it refuses writes (EACCES, even to root)", function () {
+    const refusing = "/sys/kernel"; // sysfs refuses new files to every user
+    if (!fs.existsSync(refusing) || canCreateFileIn(refusing)) return this.skip();
+    const parent = fs.mkdtempSync(path.join(os.tmpdir(), "credanchor-outbox-refused-"));
+    try {
+      const dir = path.join(parent, "outbox");
+      fs.mkdirSync(dir);
+      fs.symlinkSync(refusing, asideFolderOf(dir));
+      writeOutboxEntry(dir, entry("1796590211000-00000090"), Buffer.from("raw"));
+      expect(fs.readdirSync(dir).sort()).to.deep.equal(["1796590211000-00000090.eml", "1796590211000-00000090.json"]);
+    } finally {
+      fs.rmSync(parent, { recursive: true, force: true });
+    }
+  });
+
+  it("gives the caller the error when the outbox itself cannot take a message, leaving nothing aside", () => {
+    const parent = fs.mkdtempSync(path.join(os.tmpdir(), "credanchor-outbox-unusable-"));
+    try {
+      const dir = path.join(parent, "outbox");
+      fs.writeFileSync(dir, "a file where the outbox should be");
+      expect(() => writeOutboxEntry(dir, entry("1796590211000-000000a0"), Buffer.from("raw"))).to.throw(/ENOTDIR|EEXIST/);
+      const aside = asideFolderOf(dir);
+      expect(fs.existsSync(aside) ? fs.readdirSync(aside) : [], "nothing left aside").to.deep.equal([]);
+      expect(fs.readFileSync(dir, "utf8")).to.equal("a file where the outbox should be");
+    } finally {
+      fs.rmSync(parent, { recursive: true, force: true });
     }
   });
 });
