@@ -3,13 +3,12 @@
  * connections, bounded parallelism), and the client's own cost stays small next to the
  * server's, because on a 2-core machine the client and the server share the cores.
  *
- * GETs go through one undici connection pool: undici's HTTP/1.1 client costs ~35 µs of CPU
- * per request where node:http's costs ~52 µs (measured on a minimal server with a 3.5 KB body),
- * and the semester bench makes a million of them. Writes go through node:http on a fresh
- * connection each (they are few).
+ * GETs go through a fixed set of keep-alive connections (keepAliveGets.ts): the semester bench
+ * makes a million of them, and that client costs less CPU per request than undici's or
+ * node:http's. Writes go through node:http on a fresh connection each (they are few).
  */
 import http from "node:http";
-import { Pool, errors as undiciErrors } from "undici";
+import { KeepAliveGets } from "./keepAliveGets";
 
 export class HttpStatusError extends Error {
   override readonly name = "HttpStatusError";
@@ -32,29 +31,19 @@ export interface JsonClient {
 
 export function createJsonClient(baseUrl: string, options: { maxSockets?: number } = {}): JsonClient {
   const base = new URL(baseUrl);
-  const pool = new Pool(base.origin, { connections: options.maxSockets ?? 32 });
+  const gets = new KeepAliveGets(base, options.maxSockets ?? 32);
 
-  // A keep-alive socket the server is closing for idleness (its keepAliveTimeout) can be
-  // picked for the next request and reset under it. So: writes go on a fresh connection
-  // (they are few and not safely repeatable), and a GET that meets a reset is sent once more.
-  const send = async (method: string, route: string, body: string | undefined, key: string | undefined): Promise<string> => {
-    if (method !== "GET") return write(method, route, body, key);
-    try {
-      return await get(route, key);
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (!(error instanceof undiciErrors.SocketError) && code !== "ECONNRESET" && code !== "EPIPE") throw error;
-      return get(route, key);
-    }
-  };
+  // Writes go on a fresh connection each (they are few and not safely repeatable); a GET sent
+  // on a keep-alive connection the server was closing for idleness is sent once more.
+  const send = (method: string, route: string, body: string | undefined, key: string | undefined): Promise<string> =>
+    method === "GET" ? get(route, key) : write(method, route, body, key);
 
   const get = async (route: string, key: string | undefined): Promise<string> => {
     const headers: Record<string, string> = { accept: "application/json" };
     if (key) headers.authorization = `Bearer ${key}`;
-    const response = await pool.request({ method: "GET", path: route, headers });
-    const text = await response.body.text();
-    if (response.statusCode >= 400) throw new HttpStatusError("GET", route, response.statusCode, text);
-    return text;
+    const answer = await gets.get(route, headers);
+    if (answer.status >= 400) throw new HttpStatusError("GET", route, answer.status, answer.body);
+    return answer.body;
   };
 
   const write = (method: string, route: string, body: string | undefined, key: string | undefined): Promise<string> =>
@@ -86,7 +75,7 @@ export function createJsonClient(baseUrl: string, options: { maxSockets?: number
       return (text === "" ? undefined : JSON.parse(text)) as T;
     },
     getText: (route) => send("GET", route, undefined, undefined),
-    close: () => void pool.destroy(),
+    close: () => gets.close(),
   };
 }
 
