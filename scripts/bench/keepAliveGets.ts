@@ -150,6 +150,11 @@ class Connection {
     this.received = [];
     if (CONNECTION_CLOSE.test(head)) this.close();
     get.resolve(answer);
+    this.takeNext();
+  }
+
+  /** Starts the next waiting GET, if any, on this (idle) connection. */
+  private takeNext(): void {
     const following = this.next();
     if (following !== undefined) this.start(following);
   }
@@ -168,6 +173,7 @@ class Connection {
     }
     const why = this.lastError === null ? "" : ` (${this.lastError.message})`;
     get.reject(new KeepAliveProtocolError(`GET ${get.path}: the connection closed ${this.receivedBytes === 0 ? "twice before an answer" : `after ${this.receivedBytes} bytes of the answer`}${why}`));
+    this.takeNext();
   }
 
   private fail(error: Error): void {
@@ -177,6 +183,7 @@ class Connection {
     this.receivedBytes = 0;
     this.close();
     get?.reject(error);
+    this.takeNext();
   }
 }
 

@@ -210,6 +210,25 @@ describe("bench GET client (keep-alive connections)", function () {
     });
   }
 
+  it("goes on with the GETs waiting behind one that failed", async () => {
+    let request = 0;
+    const server = rawServer((socket) => {
+      if (request++ === 0) socket.write("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\nno length");
+      else socket.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+    });
+    const { origin, close } = await listening(server);
+    const gets = new KeepAliveGets(origin, 1);
+    try {
+      const [first, second, third] = await Promise.all(["/1", "/2", "/3"].map((p) => gets.get(p).catch((e: Error) => e)));
+      expect(first).to.be.instanceOf(KeepAliveProtocolError);
+      expect(second).to.deep.equal({ status: 200, body: "ok" });
+      expect(third).to.deep.equal({ status: 200, body: "ok" });
+    } finally {
+      gets.close();
+      await close();
+    }
+  });
+
   it("refuses an answer cut off mid-body, naming how much arrived, and is not sent again", async () => {
     let requests = 0;
     const server = rawServer((socket) => {
