@@ -10,21 +10,32 @@ import type { AddressInfo } from "node:net";
 import { expect } from "chai";
 import { KeepAliveGets, KeepAliveProtocolError } from "../../scripts/bench/keepAliveGets";
 
-async function listening<T extends net.Server>(server: T): Promise<{ server: T; origin: URL; close: () => Promise<void> }> {
+/**
+ * Runs `test` with a client of `connections` keep-alive connections to `server` (listening on a
+ * free loopback port for the test), then closes both.
+ */
+async function against(server: net.Server, connections: number, test: (gets: KeepAliveGets, origin: URL) => Promise<void>): Promise<void> {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    server,
-    origin: new URL(`http://127.0.0.1:${port}`),
-    close: () =>
-      new Promise<void>((resolve) => {
-        if (server instanceof http.Server) server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  const origin = new URL(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+  const gets = new KeepAliveGets(origin, connections);
+  try {
+    await test(gets, origin);
+  } finally {
+    gets.close();
+    if (server instanceof http.Server) server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
 }
 
-/** A raw TCP server answering every request it reads with `answer(request text)` written by `write`. */
+/** What `promise` was rejected with, or undefined when it was fulfilled. */
+function failureOf(promise: Promise<unknown>): Promise<unknown> {
+  return promise.then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+}
+
+/** A raw TCP server that hands every chunk of request bytes it reads to `onRequest` (one request per chunk in these tests). */
 function rawServer(onRequest: (socket: net.Socket, request: string) => void): net.Server {
   const sockets = new Set<net.Socket>();
   const server = net.createServer((socket) => {
@@ -55,9 +66,7 @@ describe("bench GET client (keep-alive connections)", function () {
       const body = JSON.stringify({ path: req.url, auth: req.headers.authorization ?? null, text: "é ✓ ".repeat(2000) });
       res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(body) }).end(body);
     });
-    const { origin, close } = await listening(server);
-    const gets = new KeepAliveGets(origin, 4);
-    try {
+    await against(server, 4, async (gets) => {
       const paths = Array.from({ length: 300 }, (_, i) => `/item/${i}?q=${i % 7}`);
       const answers = await Promise.all(paths.map((p) => gets.get(p, { authorization: "Bearer k" })));
       answers.forEach((answer, i) => {
@@ -69,10 +78,7 @@ describe("bench GET client (keep-alive connections)", function () {
       });
       expect(await gets.get("/missing")).to.deep.equal({ status: 404, body: "no such thing" });
       expect(connections.size).to.be.at.most(4);
-    } finally {
-      gets.close();
-      await close();
-    }
+    });
   });
 
   it("reconnects when the server closed an idle connection, and sends the GET that met the closing once more", async () => {
@@ -82,17 +88,12 @@ describe("bench GET client (keep-alive connections)", function () {
       res.writeHead(200, { "content-length": 2 }).end("ok");
     });
     server.keepAliveTimeout = 50;
-    const { origin, close } = await listening(server);
-    const gets = new KeepAliveGets(origin, 1);
-    try {
+    await against(server, 1, async (gets) => {
       expect((await gets.get("/a")).body).to.equal("ok");
       await new Promise((resolve) => setTimeout(resolve, 300)); // the server closes the idle connection
       expect((await gets.get("/b")).body).to.equal("ok");
       expect(served).to.equal(2);
-    } finally {
-      gets.close();
-      await close();
-    }
+    });
   });
 
   it("sends a GET once more on a new connection when its connection closes before any byte of the answer", async () => {
@@ -104,16 +105,11 @@ describe("bench GET client (keep-alive connections)", function () {
       if (perConnection === 2) return void socket.destroy(); // closing as the second request arrives
       socket.write(`HTTP/1.1 200 OK\r\nContent-Length: ${path.length}\r\n\r\n${path}`);
     });
-    const { origin, close } = await listening(server);
-    const gets = new KeepAliveGets(origin, 1);
-    try {
+    await against(server, 1, async (gets) => {
       expect((await gets.get("/a")).body).to.equal("/a");
       expect((await gets.get("/b")).body).to.equal("/b");
       expect(seen).to.deep.equal(["/a", "/b", "/b"]);
-    } finally {
-      gets.close();
-      await close();
-    }
+    });
   });
 
   it("gives up on a GET whose connection closed before an answer twice", async () => {
@@ -122,19 +118,11 @@ describe("bench GET client (keep-alive connections)", function () {
       requests++;
       socket.destroy();
     });
-    const { origin, close } = await listening(server);
-    const gets = new KeepAliveGets(origin, 1);
-    try {
-      const error = await gets.get("/never").then(
-        () => undefined,
-        (e: unknown) => e,
-      );
+    await against(server, 1, async (gets) => {
+      const error = await failureOf(gets.get("/never"));
       expect((error as Error).message).to.match(/closed twice before an answer/);
       expect(requests).to.equal(2);
-    } finally {
-      gets.close();
-      await close();
-    }
+    });
   });
 
   it("puts an answer together from pieces that arrive one by one, with a Content-Length or chunked", async () => {
@@ -155,32 +143,22 @@ describe("bench GET client (keep-alive connections)", function () {
       };
       step();
     });
-    const { origin, close } = await listening(server);
-    const gets = new KeepAliveGets(origin, 1);
-    try {
+    await against(server, 1, async (gets) => {
       expect(await gets.get("/slow")).to.deep.equal({ status: 200, body });
       expect(await gets.get("/slow-chunked")).to.deep.equal({ status: 200, body });
       expect(await gets.get("/slow-again")).to.deep.equal({ status: 200, body });
-    } finally {
-      gets.close();
-      await close();
-    }
+    });
   });
 
   it("opens a new connection after an answer that says Connection: close", async () => {
     let accepted = 0;
     const server = rawServer((socket) => socket.end("HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 3\r\n\r\nbye"));
     server.on("connection", () => accepted++);
-    const { origin, close } = await listening(server);
-    const gets = new KeepAliveGets(origin, 1);
-    try {
+    await against(server, 1, async (gets) => {
       expect((await gets.get("/1")).body).to.equal("bye");
       expect((await gets.get("/2")).body).to.equal("bye");
       expect(accepted).to.equal(2);
-    } finally {
-      gets.close();
-      await close();
-    }
+    });
   });
 
   for (const [what, answer] of [
@@ -195,18 +173,10 @@ describe("bench GET client (keep-alive connections)", function () {
   ] as const) {
     it(`refuses ${what}`, async () => {
       const server = rawServer((socket) => socket.write(answer));
-      const { origin, close } = await listening(server);
-      const gets = new KeepAliveGets(origin, 1);
-      try {
-        const error = await gets.get("/odd").then(
-          () => undefined,
-          (e: unknown) => e,
-        );
+      await against(server, 1, async (gets) => {
+        const error = await failureOf(gets.get("/odd"));
         expect(error).to.be.instanceOf(KeepAliveProtocolError);
-      } finally {
-        gets.close();
-        await close();
-      }
+      });
     });
   }
 
@@ -216,17 +186,12 @@ describe("bench GET client (keep-alive connections)", function () {
       if (request++ === 0) socket.write("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\nno length");
       else socket.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
     });
-    const { origin, close } = await listening(server);
-    const gets = new KeepAliveGets(origin, 1);
-    try {
-      const [first, second, third] = await Promise.all(["/1", "/2", "/3"].map((p) => gets.get(p).catch((e: Error) => e)));
+    await against(server, 1, async (gets) => {
+      const [first, second, third] = await Promise.all(["/1", "/2", "/3"].map((p) => gets.get(p).then((answer) => answer, (error: unknown) => error)));
       expect(first).to.be.instanceOf(KeepAliveProtocolError);
       expect(second).to.deep.equal({ status: 200, body: "ok" });
       expect(third).to.deep.equal({ status: 200, body: "ok" });
-    } finally {
-      gets.close();
-      await close();
-    }
+    });
   });
 
   it("refuses an answer cut off mid-body, naming how much arrived, and is not sent again", async () => {
@@ -235,60 +200,46 @@ describe("bench GET client (keep-alive connections)", function () {
       requests++;
       socket.end("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nonly part");
     });
-    const { origin, close } = await listening(server);
-    const gets = new KeepAliveGets(origin, 1);
-    try {
-      const error = await gets.get("/cut").then(
-        () => undefined,
-        (e: unknown) => e,
-      );
+    await against(server, 1, async (gets) => {
+      const error = await failureOf(gets.get("/cut"));
       expect(error).to.be.instanceOf(KeepAliveProtocolError);
       expect((error as Error).message).to.match(/after \d+ bytes of the answer/);
       expect(requests).to.equal(1);
-    } finally {
-      gets.close();
-      await close();
-    }
+    });
   });
 
   it("fails a GET to a port nobody listens on after one retry, with the cause", async () => {
-    const { origin, close } = await listening(net.createServer());
-    await close();
-    const gets = new KeepAliveGets(origin, 1);
+    const server = net.createServer();
+    let origin: URL | undefined;
+    await against(server, 1, async (_gets, at) => {
+      origin = at;
+    });
+    const gets = new KeepAliveGets(origin!, 1); // the server is closed now
     try {
-      const error = await gets.get("/nobody").then(
-        () => undefined,
-        (e: unknown) => e,
-      );
-      expect((error as Error).message).to.match(/ECONNREFUSED/);
+      expect(((await failureOf(gets.get("/nobody"))) as Error).message).to.match(/ECONNREFUSED/);
     } finally {
       gets.close();
     }
   });
 
   it("rejects the GETs still waiting when it is closed, and every GET after", async () => {
-    const server = rawServer(() => undefined); // never answers
-    const { origin, close } = await listening(server);
-    const gets = new KeepAliveGets(origin, 1);
-    try {
-      const first = gets.get("/1").catch((e: Error) => e);
-      const second = gets.get("/2").catch((e: Error) => e);
+    await against(rawServer(() => undefined /* never answers */), 1, async (gets) => {
+      const first = failureOf(gets.get("/1"));
+      const second = failureOf(gets.get("/2"));
       await new Promise((resolve) => setTimeout(resolve, 50));
       gets.close();
       expect(await second).to.be.instanceOf(Error);
       expect(await first).to.be.instanceOf(Error);
-      expect(await gets.get("/3").catch((e: Error) => e)).to.be.instanceOf(Error);
-    } finally {
-      await close();
-    }
+      expect(await failureOf(gets.get("/3"))).to.be.instanceOf(Error);
+    });
   });
 
   it("refuses request paths and headers that would break the request", async () => {
     const gets = new KeepAliveGets(new URL("http://127.0.0.1:9"), 1);
     try {
-      expect(await gets.get("/a b").catch((e: Error) => e.message)).to.match(/not a request path/);
-      expect(await gets.get("a").catch((e: Error) => e.message)).to.match(/not a request path/);
-      expect(await gets.get("/a", { x: "1\r\nInjected: yes" }).catch((e: Error) => e.message)).to.match(/line break/);
+      expect(((await failureOf(gets.get("/a b"))) as Error).message).to.match(/not a request path/);
+      expect(((await failureOf(gets.get("a"))) as Error).message).to.match(/not a request path/);
+      expect(((await failureOf(gets.get("/a", { x: "1\r\nInjected: yes" }))) as Error).message).to.match(/line break/);
     } finally {
       gets.close();
     }
