@@ -8,6 +8,7 @@
 import type { ApplicationStore } from "../ApplicationStore";
 import { SqliteApplicationStore } from "../applications/sqliteApplicationStore";
 import Database from "better-sqlite3";
+import { enableWal } from "./walMode";
 import { dialectOf, type SqlDatabase, type SqlDialect } from "../sql/types";
 import { invariant } from "../../../core/errors";
 import type { CoIssuanceStore } from "../CoIssuanceStore";
@@ -85,7 +86,7 @@ export class SqliteStore implements Store {
   constructor(file: string | SqlDatabase, options: SqliteStoreOptions = {}) {
     if (typeof file === "string") {
       const sqlite = new Database(file);
-      sqlite.pragma("journal_mode = WAL");
+      enableWal(sqlite);
       sqlite.pragma("foreign_keys = ON");
       sqlite.pragma("busy_timeout = 5000");
       // WAL with synchronous=NORMAL is durable across process crashes (our crash model);
