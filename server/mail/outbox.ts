@@ -110,24 +110,30 @@ export function removeAbandonedAsideFiles(dir: string): number {
 }
 
 function removeAbandonedIn(dir: string): number {
-  let names: string[];
+  // Read entry by entry: after a large semester the outbox holds millions of messages, and a
+  // list of every name at once would cost hundreds of megabytes at start for a handful of scraps.
+  let folder: fs.Dir;
   try {
-    names = fs.readdirSync(dir);
+    folder = fs.opendirSync(dir, { bufferSize: 256 });
   } catch {
     return 0; // no such folder yet
   }
   let removed = 0;
-  for (const name of names) {
-    const match = /\.([0-9]+)\.tmp$/.exec(name);
-    if (!match) continue;
-    const pid = Number(match[1]);
-    if (pid === process.pid || processIsAlive(pid)) continue;
-    try {
-      fs.unlinkSync(path.join(dir, name));
-      removed++;
-    } catch {
-      // gone already
+  try {
+    for (let entry = folder.readSync(); entry !== null; entry = folder.readSync()) {
+      const match = /\.([0-9]+)\.tmp$/.exec(entry.name);
+      if (!match) continue;
+      const pid = Number(match[1]);
+      if (pid === process.pid || processIsAlive(pid)) continue;
+      try {
+        fs.unlinkSync(path.join(dir, entry.name));
+        removed++;
+      } catch {
+        // gone already
+      }
     }
+  } finally {
+    folder.closeSync();
   }
   return removed;
 }

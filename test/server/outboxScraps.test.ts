@@ -55,6 +55,23 @@ describe("dev outbox: files a killed process left half-written", function () {
     }
   });
 
+  it("are all found among many more whole messages (the folder read entry by entry, past one read's worth)", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "credanchor-outbox-many-"));
+    try {
+      const dead = deadPid();
+      for (let i = 0; i < 1500; i++) {
+        const id = `1796590211000-${i.toString(16).padStart(8, "0")}`;
+        fs.writeFileSync(path.join(dir, `${id}.json`), "{}");
+        if (i % 5 === 0) fs.writeFileSync(path.join(dir, `${id}.eml.${dead}.tmp`), "x");
+      }
+      expect(removeAbandonedAsideFiles(dir)).to.equal(300);
+      expect(fs.readdirSync(dir).filter((name) => name.endsWith(".tmp"))).to.deep.equal([]);
+      expect(fs.readdirSync(dir)).to.have.length(1500);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("are removed from the aside folder beside the outbox as well, a live process's left", () => {
     const parent = fs.mkdtempSync(path.join(os.tmpdir(), "credanchor-outbox-aside-"));
     try {
