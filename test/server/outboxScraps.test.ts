@@ -18,6 +18,16 @@ function deadPid(): number {
   return pid;
 }
 
+/** Runs `test` with a new temporary folder (named from `prefix`), removed afterwards whatever happens. */
+function inTempFolder(prefix: string, test: (folder: string) => void): void {
+  const folder = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  try {
+    test(folder);
+  } finally {
+    fs.rmSync(folder, { recursive: true, force: true });
+  }
+}
+
 function canCreateFileIn(dir: string): boolean {
   const probe = path.join(dir, `credanchor-probe-${process.pid}`);
   try {
@@ -33,8 +43,7 @@ const entry = (id: string): OutboxEntry => ({ id, date: "2026-12-07T20:00:00.000
 
 describe("dev outbox: files a killed process left half-written", function () {
   it("are removed for dead processes only; this process's and live ones' stay, and so do whole messages", () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "credanchor-outbox-scraps-"));
-    try {
+    inTempFolder("credanchor-outbox-scraps-", (dir) => {
       const dead = deadPid();
       const files = {
         deadEml: `1796590211000-00000049.eml.${dead}.tmp`,
@@ -50,14 +59,11 @@ describe("dev outbox: files a killed process left half-written", function () {
       expect(fs.readdirSync(dir).sort()).to.deep.equal([files.ours, files.parent, files.whole, files.unrelated].sort());
       expect(removeAbandonedAsideFiles(dir)).to.equal(0);
       expect(removeAbandonedAsideFiles(path.join(dir, "missing"))).to.equal(0);
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   it("are all found among many more whole messages (the folder read entry by entry, past one read's worth)", () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "credanchor-outbox-many-"));
-    try {
+    inTempFolder("credanchor-outbox-many-", (dir) => {
       const dead = deadPid();
       for (let i = 0; i < 1500; i++) {
         const id = `1796590211000-${i.toString(16).padStart(8, "0")}`;
@@ -67,14 +73,11 @@ describe("dev outbox: files a killed process left half-written", function () {
       expect(removeAbandonedAsideFiles(dir)).to.equal(300);
       expect(fs.readdirSync(dir).filter((name) => name.endsWith(".tmp"))).to.deep.equal([]);
       expect(fs.readdirSync(dir)).to.have.length(1500);
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   it("are removed from the aside folder beside the outbox as well, a live process's left", () => {
-    const parent = fs.mkdtempSync(path.join(os.tmpdir(), "credanchor-outbox-aside-"));
-    try {
+    inTempFolder("credanchor-outbox-aside-", (parent) => {
       const dir = path.join(parent, "outbox");
       const aside = asideFolderOf(dir);
       expect(aside).to.equal(path.join(parent, ".outbox.aside"));
@@ -87,16 +90,13 @@ describe("dev outbox: files a killed process left half-written", function () {
       expect(removeAbandonedAsideFiles(dir)).to.equal(2);
       expect(fs.readdirSync(aside)).to.deep.equal([`1796590211000-00000052.eml.${process.pid}.tmp`]);
       expect(fs.readdirSync(dir)).to.deep.equal([]);
-    } finally {
-      fs.rmSync(parent, { recursive: true, force: true });
-    }
+    });
   });
 });
 
 describe("dev outbox: writing messages", () => {
   it("leaves only whole message files in the outbox, made with its aside folder when both are missing, and replaces a message written again", () => {
-    const parent = fs.mkdtempSync(path.join(os.tmpdir(), "credanchor-outbox-write-"));
-    try {
+    inTempFolder("credanchor-outbox-write-", (parent) => {
       const dir = path.join(parent, "mail", "outbox");
       writeOutboxEntry(dir, entry("1796590211000-00000060"), Buffer.from("raw 1"));
       writeOutboxEntry(dir, entry("1796590211000-00000061"), Buffer.from("raw 2"));
@@ -105,9 +105,7 @@ describe("dev outbox: writing messages", () => {
       expect(fs.readFileSync(path.join(dir, "1796590211000-00000060.eml"), "utf8")).to.equal("raw 1 again");
       expect(JSON.parse(fs.readFileSync(path.join(dir, "1796590211000-00000060.json"), "utf8")).subject).to.equal("Again");
       expect(fs.readdirSync(asideFolderOf(dir)), "nothing left aside").to.deep.equal([]);
-    } finally {
-      fs.rmSync(parent, { recursive: true, force: true });
-    }
+    });
   });
 
   it("writes aside inside an outbox that lives on another file system than its parent (a rename across them fails)", function () {
@@ -127,45 +125,36 @@ describe("dev outbox: writing messages", () => {
     }
   });
   it("writes aside inside the outbox when the folder beside it cannot be made (a file holds its name)", () => {
-    const parent = fs.mkdtempSync(path.join(os.tmpdir(), "credanchor-outbox-blocked-"));
-    try {
+    inTempFolder("credanchor-outbox-blocked-", (parent) => {
       const dir = path.join(parent, "outbox");
       fs.writeFileSync(asideFolderOf(dir), "not a folder");
       writeOutboxEntry(dir, entry("1796590211000-00000080"), Buffer.from("raw 1"));
       writeOutboxEntry(dir, entry("1796590211000-00000081"), Buffer.from("raw 2"));
       expect(fs.readdirSync(dir).sort()).to.deep.equal(["1796590211000-00000080.eml", "1796590211000-00000080.json", "1796590211000-00000081.eml", "1796590211000-00000081.json"]);
       expect(fs.readFileSync(asideFolderOf(dir), "utf8"), "the file in the way is left alone").to.equal("not a folder");
-    } finally {
-      fs.rmSync(parent, { recursive: true, force: true });
-    }
+    });
   });
 
   it("writes aside inside the outbox when the folder beside it refuses writes (EACCES, even to root)", function () {
     const refusing = "/sys/kernel"; // sysfs refuses new files to every user
     if (!fs.existsSync(refusing) || canCreateFileIn(refusing)) return this.skip();
-    const parent = fs.mkdtempSync(path.join(os.tmpdir(), "credanchor-outbox-refused-"));
-    try {
+    inTempFolder("credanchor-outbox-refused-", (parent) => {
       const dir = path.join(parent, "outbox");
       fs.mkdirSync(dir);
       fs.symlinkSync(refusing, asideFolderOf(dir));
       writeOutboxEntry(dir, entry("1796590211000-00000090"), Buffer.from("raw"));
       expect(fs.readdirSync(dir).sort()).to.deep.equal(["1796590211000-00000090.eml", "1796590211000-00000090.json"]);
-    } finally {
-      fs.rmSync(parent, { recursive: true, force: true });
-    }
+    });
   });
 
   it("gives the caller the error when the outbox itself cannot take a message, leaving nothing aside", () => {
-    const parent = fs.mkdtempSync(path.join(os.tmpdir(), "credanchor-outbox-unusable-"));
-    try {
+    inTempFolder("credanchor-outbox-unusable-", (parent) => {
       const dir = path.join(parent, "outbox");
       fs.writeFileSync(dir, "a file where the outbox should be");
       expect(() => writeOutboxEntry(dir, entry("1796590211000-000000a0"), Buffer.from("raw"))).to.throw(/ENOTDIR|EEXIST/);
       const aside = asideFolderOf(dir);
       expect(fs.existsSync(aside) ? fs.readdirSync(aside) : [], "nothing left aside").to.deep.equal([]);
       expect(fs.readFileSync(dir, "utf8")).to.equal("a file where the outbox should be");
-    } finally {
-      fs.rmSync(parent, { recursive: true, force: true });
-    }
+    });
   });
 });
